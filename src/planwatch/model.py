@@ -1,0 +1,85 @@
+"""Domain types shared by every layer (plain, immutable data).
+
+The register converts its rows into these; evaluate, compare and report take
+them, so the functional core never imports the ORM or the web framework.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Op = Literal[">=", ">", "<=", "<", "=", "range", "qualitative"]
+TargetKind = Literal["level", "cumulative", "annual", "reduction"]
+Direction = Literal["up", "down"]
+Aggregation = Literal["sum", "mean_pop", "none"]
+ObservationStatus = Literal["draft", "submitted", "approved", "returned"]
+
+
+@dataclass(frozen=True)
+class Target:
+    raw: str
+    value: float | None
+    op: Op = "="
+    kind: TargetKind = "level"
+    year: int = 2025
+    value_low: float | None = None
+    value_high: float | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str  # stable id within the register (e.g. "p3-i12")
+    plan_id: str
+    name: str
+    target: Target
+    unit: str | None = None
+    domain: str | None = None
+    binding: bool = False  # 约束性
+    direction: Direction | None = None  # None: infer from baseline → target
+    baseline: float | None = None
+    baseline_year: int | None = None
+    aggregation: Aggregation = "none"
+    lead_department: str | None = None
+    source: str = "table"  # table | prose
+
+
+@dataclass(frozen=True)
+class Observation:
+    indicator_id: str
+    region_code: str
+    year: int
+    value: float | None = None
+    judgement: str | None = None  # qualitative: 已实现 / 推进中 / 未启动
+    status: ObservationStatus = "approved"
+    series_break: bool = False  # 口径调整: never bridged across
+    simulated: bool = False
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: str  # province | city | county | district | township
+    parent_code: str | None = None
+    population: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    region_code: str
+    period: tuple[int, int] = (2021, 2025)
+    base_year: int = 2020
+
+
+@dataclass(frozen=True)
+class EvaluationInput:
+    """Everything evaluate needs for one plan, as the register hands it over."""
+
+    plan: Plan
+    indicators: list[Indicator]
+    observations: list[Observation]
+    regions: list[Region]
