@@ -42,6 +42,10 @@ class Indicator:
     aggregation: Aggregation = "none"
     lead_department: str | None = None
     source: str = "table"  # table | prose
+    # annual-rate targets (4*, 年均增长): what the yearly observations measure.
+    # "rate": that year's growth in percent (as bulletins publish it); "level": the level
+    # itself, growth taken as CAGR. None: "rate" when the unit is %, else "level".
+    annual_observed: Literal["rate", "level"] | None = None
 
 
 @dataclass(frozen=True)
