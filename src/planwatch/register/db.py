@@ -1,0 +1,64 @@
+"""Where the register lives and how to open it.
+
+`PLANWATCH_DATABASE_URL` selects the database (e.g. ``postgresql://user@host/db``);
+without it the register is the SQLite file ``var/planwatch.sqlite3`` under
+`PLANWATCH_HOME` or the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def default_sqlite_path() -> Path:
+    home = Path(os.environ.get("PLANWATCH_HOME") or Path.cwd())
+    return home / "var" / "planwatch.sqlite3"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use, with the psycopg 3 driver made explicit for PostgreSQL."""
+    url = url or os.environ.get("PLANWATCH_DATABASE_URL") or f"sqlite:///{default_sqlite_path()}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")  # readers (web) do not block the importer
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str | None = None, **kwargs: object) -> Engine:
+    url = database_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)  # type: ignore[arg-type]
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One unit of work: committed on success, rolled back whole on any error."""
+    with session_factory(engine)() as session, session.begin():
+        yield session

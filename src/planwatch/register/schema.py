@@ -1,0 +1,310 @@
+"""The register's tables (SQLAlchemy 2 typed ORM).
+
+Natural keys (what an upsert matches on) are declared as unique constraints so
+the database, not the application, guarantees that `planwatch demo` run twice
+leaves the same register. Every change to an indicator or an observation is
+appended to `history`, which triggers in the migrations make append-only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names: Alembic needs them to drop constraints, and
+# SQLite batch migrations need them to rebuild tables.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+OBSERVATION_STATUSES = ("draft", "submitted", "approved", "returned")
+ROLES = ("admin", "planner", "reporter", "viewer")
+DIRECTIONS = ("up", "down")
+AGGREGATIONS = ("sum", "mean_pop", "none")
+RESPONSIBILITY_ROLES = ("lead", "co")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    # 6-digit (province/city/county) or 9-digit (township) administrative code.
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    level: Mapped[str] = mapped_column(String(40))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
+    source: Mapped[str | None] = mapped_column(Text)
+
+    populations: Mapped[list[RegionPopulation]] = relationship(back_populates="region", cascade="all, delete-orphan")
+
+
+class RegionPopulation(Base):
+    __tablename__ = "region_populations"
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    population: Mapped[float] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(Text)
+
+    region: Mapped[Region] = relationship(back_populates="populations")
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("region_code", "title"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    period_start: Mapped[int] = mapped_column(Integer)
+    period_end: Mapped[int] = mapped_column(Integer)
+    base_year: Mapped[int] = mapped_column(Integer)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    issued: Mapped[str | None] = mapped_column(String(10))  # ISO date as the document states it
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    region: Mapped[Region] = relationship()
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Indicator.position"
+    )
+
+
+class PlanDocument(Base):
+    """Each imported revision of a plan's document, kept byte for byte."""
+
+    __tablename__ = "plan_documents"
+    __table_args__ = (UniqueConstraint("plan_id", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(String(300))
+    format: Mapped[str | None] = mapped_column(String(20))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    extraction: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the contract JSON it produced
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Indicator(Base):
+    __tablename__ = "indicators"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "key"),
+        CheckConstraint("direction IN ('up', 'down')", name="direction"),
+        CheckConstraint("aggregation IN ('sum', 'mean_pop', 'none')", name="aggregation"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(300))  # normalised name: the natural key within a plan
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(300))
+    domain: Mapped[str | None] = mapped_column(String(100))
+    unit: Mapped[str | None] = mapped_column(String(50))
+    attribute: Mapped[str | None] = mapped_column(String(10))  # 约束性 | 预期性
+    baseline_raw: Mapped[str | None] = mapped_column(String(100))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    target_raw: Mapped[str | None] = mapped_column(String(200))
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_low: Mapped[float | None] = mapped_column(Float)
+    target_high: Mapped[float | None] = mapped_column(Float)
+    target_op: Mapped[str] = mapped_column(String(12), default="=")
+    target_kind: Mapped[str] = mapped_column(String(12), default="level")
+    target_year: Mapped[int] = mapped_column(Integer, default=2025)
+    direction: Mapped[str] = mapped_column(String(4), default="up")
+    aggregation: Mapped[str] = mapped_column(String(10), default="none")
+    source: Mapped[str] = mapped_column(String(10), default="table")  # table | prose | manual
+    line: Mapped[int | None] = mapped_column(Integer)
+    table_label: Mapped[str | None] = mapped_column(String(50))
+    quote: Mapped[str | None] = mapped_column(Text)
+    lead_department_text: Mapped[str | None] = mapped_column(String(300))  # as the document names it
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: dropped by a later revision
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="indicators")
+
+    @property
+    def ref(self) -> str:
+        """The stable string id other layers use ("p3-i12")."""
+        return f"p{self.plan_id}-i{self.id}"
+
+
+class Milestone(Base):
+    """A yearly target (年度目标) of an indicator in one region."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("indicator_id", "region_code", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    raw: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Task(Base):
+    """A commitment of the plan (qualitative or quantified), kept as the document states it."""
+
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    line: Mapped[int | None] = mapped_column(Integer)
+    domain: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    departments: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    line: Mapped[int | None] = mapped_column(Integer)
+    domain: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ServiceItem(Base):
+    __tablename__ = "service_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    line: Mapped[int | None] = mapped_column(Integer)
+    domain: Mapped[str | None] = mapped_column(String(100))
+    item: Mapped[str] = mapped_column(Text)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("name", "region_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+
+
+class Responsibility(Base):
+    """Who answers for an indicator in a region: one lead (牵头) and any co-responsible (配合)."""
+
+    __tablename__ = "responsibilities"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "department_id", "region_code"),
+        CheckConstraint("role IN ('lead', 'co')", name="role"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    role: Mapped[str] = mapped_column(String(4), default="lead")
+
+    department: Mapped[Department] = relationship()
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'planner', 'reporter', 'viewer')", name="role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(10))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+
+
+class Observation(Base):
+    """One reported value: indicator × region × year → a number or a qualitative judgement."""
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "region_code", "year"),
+        CheckConstraint("status IN ('draft', 'submitted', 'approved', 'returned')", name="status"),
+        Index("ix_observations_region_year", "region_code", "year"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    judgement: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    source_note: Mapped[str | None] = mapped_column(Text)  # where the figure comes from (publication, URL, quote)
+    evidence_file: Mapped[str | None] = mapped_column(String(500))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reporter_name: Mapped[str | None] = mapped_column(String(100))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    series_break: Mapped[bool] = mapped_column(Boolean, default=False)  # 口径调整
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # ORM updates of a stale row raise StaleDataError; bulk updates check the version themselves.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ReferenceFact(Base):
+    """A published figure with its source, whether or not a plan indicator measures it.
+
+    The demo keeps every row of the reference observations here; the ones that
+    match an indicator are also registered as observations.
+    """
+
+    __tablename__ = "reference_facts"
+    __table_args__ = (UniqueConstraint("region_code", "name", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id", ondelete="SET NULL"))
+
+
+class History(Base):
+    """Append-only log of changes (who, when, old, new, why). Never updated or deleted."""
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(20))  # observation | indicator | plan
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # create | update | retire | restore | revise
+    changed_by: Mapped[str | None] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    old: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    new: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
