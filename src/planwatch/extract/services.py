@@ -20,10 +20,10 @@ from typing import Any
 
 from planwatch.extract.outline import Outline
 
-CAPTION = re.compile(r"清单|基本公共服务(?:项目|标准|事项|目录)|公共服务项目(?:表|目录)")
+CAPTION = re.compile(r"清单|基本公共服务.{0,6}(?:项目|标准|事项|目录)|公共服务项目(?:表|目录)")
 # Header cells: the item column and the domain column of a list.
 ITEM_HEADER = re.compile(r"^(?:基本)?(?:公共)?服务(?:项目|事项)(?:名称)?$|^项目(?:名称)?$|^服务清单$")
-DOMAIN_HEADER = re.compile(r"领域|类别|类型|分类|^服务对象$")
+DOMAIN_HEADER = re.compile(r"领域|类别|类型|分类")
 HEADER_WORDS = re.compile(r"领域|内容|项目|事项|标准|对象|序号|类别|责任|单位|目标|名称|依据|备注|部门")
 COUNT = re.compile(r"[(（]?\s*(?:共计|共|合计)\s*(\d+)\s*项\s*[)）]?\s*[。.]?\s*$")
 PRIMARY_SEP = re.compile(r"\s*[,，;；]\s*")
@@ -107,6 +107,8 @@ def _parse_flat(lines: list[str], cap: int) -> tuple[list[dict[str, Any]], int]:
     item_col = next((c for c, h in enumerate(header) if ITEM_HEADER.search(h)), None)
     if item_col is None:
         return [], cap
+    if header[0] == "序号" and not any(DOMAIN_HEADER.search(h) for h in header):
+        return _parse_flat_numbered(lines, idx[k:], item_col, len(header), cap)
     dom_col = next((c for c, h in enumerate(header) if DOMAIN_HEADER.search(h)), 0)
     if dom_col >= item_col:
         dom_col = 0
@@ -138,6 +140,39 @@ def _parse_flat(lines: list[str], cap: int) -> tuple[list[dict[str, Any]], int]:
             last = j
         pos += 1
         k += 1
+    return items, last
+
+
+def _parse_flat_numbered(
+    lines: list[str], idx: list[int], item_col: int, ncols: int, cap: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One item per row, rows opened by their 序号 (1, 2, 3 ...), domains in
+    spanning rows ("一、幼有所育"). Empty cells vanish when flattened, so a row
+    is read from its number, not by counting cells from the header."""
+    items: list[dict[str, Any]] = []
+    last = cap
+    domain: str | None = None
+    expected = 1
+    since_number = ncols  # cells read since the last row number
+    for j in idx:
+        s = lines[j].strip()
+        if s == str(expected) or (expected > 1 and s == str(expected) + "."):
+            expected += 1
+            since_number = 0
+            continue
+        if since_number >= item_col and DOMAIN_NUMBER.match(s) and _is_short_cell(_domain_name(s), 12):
+            domain = _domain_name(s)
+            since_number = ncols
+            continue
+        if since_number >= ncols - 1:
+            if expected > 1 and _is_short_cell(s, 12) and since_number >= ncols:
+                domain = _domain_name(s)  # an unnumbered spanning domain row
+                continue
+            break  # neither a new row nor a domain row: the table has ended
+        since_number += 1
+        if since_number == item_col:
+            items.append({"line": j + 1, "domain": domain, "item": ITEM_NUMBER.sub("", s).strip()})
+            last = j
     return items, last
 
 

@@ -1,0 +1,114 @@
+"""Plan metadata from the ways government pages and notices present it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planwatch.extract.metadata import extract_metadata, parse_date, region_level, split_regions
+
+SEEDS = Path("/work/shared/seeds")
+
+
+def meta(text: str) -> dict:
+    return extract_metadata(text.split("\n"))
+
+
+def test_portal_header_fields_give_title_number_issuer_and_date() -> None:
+    m = meta(
+        "索  引  号 000/2022-01\n"
+        "发文字号 甲政办发〔2022〕12号 发布日期 2022年06月01日\n"
+        "发文机关 甲市人民政府办公室 关  键  字\n"
+        "标  题 甲市“十四五”公共服务规划\n"
+        "成文日期 2022年05月28日\n"
+        "\n第一章 发展基础\n"
+    )
+    assert m["title"] == "甲市“十四五”公共服务规划"
+    assert m["doc_number"] == "甲政办发〔2022〕12号"
+    assert m["issuer"] == "甲市人民政府办公室"
+    assert m["issued"] == "2022-06-01"  # the publication date, not the signing date
+    assert (m["region"], m["region_level"]) == ("甲市", "city")
+    assert m["period"] == [2021, 2025]
+
+
+def test_notice_with_one_plan_and_garbled_signature_date() -> None:
+    m = meta(
+        "乙县人民政府关于印发《乙县基本公共服务规划(2021—2025年)》的通知\n"
+        "各乡镇人民政府,县直各部门:\n"
+        "现将《乙县基本公共服务规划(2021—2025年)》印发给你们,请认真贯彻执行。\n"
+        "乙县人民政府\n"
+        "2022年330日\n"
+        "乙县基本公共服务规划(2021—2025年)\n"
+    )
+    assert m["title"] == "乙县基本公共服务规划(2021—2025年)"
+    assert m["issuer"] == "乙县人民政府"
+    assert m["issued"] == "2022-03-30"
+    assert (m["region"], m["region_level"]) == ("乙县", "county")
+    assert m["doc_number"] is None
+
+
+def test_notice_broken_over_lines_without_issuer_prefix_uses_signature() -> None:
+    m = meta(
+        "关于印发丙市“十四五”公共服务和\n社会保障规划的通知\n各县(市)、区人民政府:\n"
+        "《丙市“十四五”公共服务和社会保障规划》已经市政府常务会议审议通过,现印发给你们。\n"
+        "丙市人民政府\n2023年2月21日\n"
+        "丙市“十四五”公共服务和社会保障规划\n第一章 规划背景\n"
+    )
+    assert m["title"] == "丙市“十四五”公共服务和社会保障规划"
+    assert m["issuer"] == "丙市人民政府"
+    assert m["issued"] == "2023-02-21"
+
+
+def test_notice_of_many_plans_does_not_give_the_title() -> None:
+    m = meta(
+        "丁市人民政府办公室\n关于印发丁市“十四五”新基建规划等22个市级专项规划的通知\n"
+        "现将《丁市“十四五”新基建规划》《丁市“十四五”物流规划》等印发给你们。\n"
+        "丁市人民政府办公室\n2021年11月20日\n"
+        "丁市“十四五”公共服务\n\n和社会保障事业规划\n"
+        "编制我市“十四五”公共服务规划,在发展中保障和改善民生。\n"
+    )
+    assert m["title"] == "丁市“十四五”公共服务和社会保障事业规划"
+    assert m["issuer"] == "丁市人民政府办公室"
+
+
+def test_page_without_title_takes_region_from_source_field() -> None:
+    m = meta("当前位置:首页 > 专题专栏 > “十四五”规划\n时间:2021-09-24 14:50\n来源: 长治武乡县\n"
+             "“十三五”时期,我县坚持普惠发展,“健康武乡”建设取得成效。\n")
+    assert m["title"] is None and m["issuer"] is None
+    assert m["issued"] == "2021-09-24"
+    assert (m["region"], m["region_level"]) == ("武乡县", "county")
+
+
+def test_fifteenth_plan_period() -> None:
+    assert meta("戊区“十五五”公共服务规划\n到2030年,基本公共服务均等化。")["period"] == [2026, 2030]
+    assert meta("戊区“十五五”公共服务规划\n")["region_level"] == "district"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("2021-09-24 14:50", "2021-09-24"), ("2021年11月20日", "2021-11-20"), ("2022年330日", "2022-03-30"),
+     ("二〇二二年三月三十日", "2022-03-30"), ("2022年1215日", "2022-12-15"), ("无日期", None)],
+)
+def test_parse_date(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+def test_regions_and_levels() -> None:
+    assert split_regions("广元市苍溪县“十四五”规划") == ["广元市", "苍溪县"]
+    assert split_regions("苍溪县城区学校布局规划") == ["苍溪县"]
+    assert split_regions("宁夏回族自治区公共服务规划") == ["宁夏回族自治区"]
+    assert region_level("孝义市", "孝义市(县级市)位于") == "county"
+    assert region_level("孝义市", "我市公共服务") == "city"
+    assert region_level("宁夏回族自治区", "") == "province"
+    assert region_level("某旗", "") == "county"
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="shared seeds not present")
+def test_seed_metadata_without_gold() -> None:
+    m1 = extract_metadata((SEEDS / "001_7a093e98f0871c03.txt").read_text(encoding="utf-8").split("\n"))
+    assert m1["title"] == "吕梁市“十四五”公共服务和社会保障事业规划"
+    assert (m1["issuer"], m1["doc_number"], m1["issued"]) == ("吕梁市人民政府办公室", "吕政办发〔2021〕65号", "2021-11-20")
+    m3 = extract_metadata((SEEDS / "003_8e1e9b3597bfbd58.txt").read_text(encoding="utf-8").split("\n"))
+    assert m3["title"] == "新乡市“十四五”公共服务和社会保障规划"
+    assert (m3["issuer"], m3["issued"], m3["region_level"]) == ("新乡市人民政府", "2023-02-21", "city")
