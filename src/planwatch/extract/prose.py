@@ -1,17 +1,36 @@
-"""Quantified targets and baselines stated in running text and 专栏 boxes."""
+"""Quantified targets and baselines stated in running text and 专栏 boxes.
+
+The document is cut at the turn from the base period to the plan (see zones):
+numbers before it are baseline candidates, numbers after it target candidates.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from planwatch.extract.baselines import baseline_record, is_baseline
 from planwatch.extract.outline import Outline
+from planwatch.extract.prose_targets import is_target, target_record
+from planwatch.extract.quantity_context import mentions
+from planwatch.extract.zones import plan_start_line
+
+
+def _heading_lines(outline: Outline) -> set[int]:
+    # 专栏 titles are headings too, but their bodies hold targets: only the title line is skipped.
+    return {s.line for s in outline.sections}
 
 
 def extract_prose_targets(lines: list[str], outline: Outline, skip: list[tuple[int, int]],
                           period: tuple[int, int]) -> list[dict[str, Any]]:
-    return []
+    start = plan_start_line(lines, outline)
+    heads = _heading_lines(outline)
+    return [target_record(m, outline.domain_at(m.line), period)
+            for m in mentions(lines, start, len(lines), skip, heads) if is_target(m, period)]
 
 
 def extract_baselines(lines: list[str], outline: Outline, skip: list[tuple[int, int]],
                       period: tuple[int, int]) -> list[dict[str, Any]]:
-    return []
+    start = plan_start_line(lines, outline)
+    heads = _heading_lines(outline)
+    return [baseline_record(m, period)
+            for m in mentions(lines, 1, start - 1, skip, heads) if is_baseline(m, period)]

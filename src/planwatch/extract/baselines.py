@@ -1,0 +1,61 @@
+"""Quantified base-period facts in the opening (background / achievements) part.
+
+"2020年九年义务教育巩固率达到100%", "累计城镇新增就业3.2万人". The year is the
+one the number is attached to ("由2015年的83.2%…提高到2020年的90.3%"), the
+year the sentence is set in, or the base year (the year before the plan period).
+Comparisons ("比2015年增加39%") keep the base year; the starting value of
+"由X增至Y" written without a year has no year.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from planwatch.extract.quantity_context import Mention, has_value_verb, metric_name, quote, unit_of
+
+_YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
+_FORWARD = re.compile(r"十四五|预计|预测|将达|力争|目标|规划|到(?:20[2-9]\d)年")
+_CLAUSE_END_NEXT = re.compile(r"^(?:$|[、。;；,，:：)）])")
+
+
+def _year(m: Mention, period: tuple[int, int]) -> int | None:
+    base = period[0] - 1
+    scope = m.text[m.clause.start : m.q.start]
+    years = [(mm.group(1), int(mm.group(2))) for mm in _YEAR_REF.finditer(scope)]
+    own = [y for cmp, y in years if not cmp]
+    if own:
+        return own[-1]
+    if m.text[max(0, m.q.start - 1) : m.q.start] in ("由", "从"):
+        return None
+    sent = m.text[m.sentence.start : m.clause.start]
+    own = [int(mm.group(2)) for mm in _YEAR_REF.finditer(sent) if not mm.group(1)]
+    return own[-1] if own and own[-1] <= base else base
+
+
+def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
+    q = m.q
+    if q.ratio or q.is_range:
+        return False
+    before = m.text[m.sentence.start : m.q.start]
+    if _FORWARD.search(before):
+        return False
+    if any(int(y.group(2)) >= period[0] for y in _YEAR_REF.finditer(m.prefix) if not y.group(1)):
+        return False
+    if q.unit is None:
+        if unit_of(m) is None and not has_value_verb(m):
+            return False
+        if not _CLAUSE_END_NEXT.match(m.text[q.end : q.end + 1]) and not has_value_verb(m):
+            return False
+    return True
+
+
+def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:
+    return {
+        "line": m.line,
+        "quote": quote(m),
+        "metric": metric_name(m),
+        "value": m.q.value,
+        "unit": unit_of(m),
+        "year": _year(m, period),
+    }

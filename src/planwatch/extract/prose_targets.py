@@ -1,0 +1,107 @@
+"""Quantified targets stated in running text and 专栏 boxes of the forward-looking part.
+
+One target per number. The kind follows the verb: 年均/每年 → annual,
+撤并/减少 → reduction, 新增/新建/建成/培育/累计… N 个 → cumulative, rates and
+everything else → level. The operator follows 以上/以内/不低于/至少/不超过….
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from planwatch.extract.quantity_context import (
+    Mention,
+    has_value_verb,
+    metric_name,
+    operator,
+    quote,
+    unit_of,
+    years_before,
+)
+
+ANNUAL = re.compile(
+    r"年均|每年|每月|逐年|"
+    r"(?<![\d〇零一二三四五六七八九十百千青少老成中晚学当往今明去近多周历上下次同新跨末])年"
+    r"(?!底|末|前|内|以来|级|龄|度|代|份|轻|限|初|中|起|后|的|左右|[\d〇零一二三四五六七八九十])[\u4e00-\u9fff]"
+)
+REDUCTION = re.compile(r"(?:撤并|减少|下降|降低|压减|削减|缩减|撤销|压缩|裁撤)(?!至|到|为)")
+LEVEL_SCOPE = re.compile(r"每个|每所|每[村乡镇县户人]|每一|所有|各[村乡镇县]")
+CUMULATIVE = re.compile(
+    r"新增|新建|累计|培育|建成|建设|创建|打造|改扩建|改建|扩建|增建|迁建|评选|实施|完成|争创|引进|开工|增设|"
+    r"设立|支持|规划|形成|开展|培训|孵化|组建|建立|举办|撤并|创作|带动|招聘|招录|培养|认定|申报|改造|修建|"
+    r"新开|增加|新改扩建|创成|推出|评定|命名|认证|安置|转移"
+)
+RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米", "㎡", "m2", "m²", "平米", "册", "小时",
+              "岁", "周岁", "年", "1/10万", "元"}
+# Clauses that report the present rather than promise the future.
+PAST = re.compile(r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|十三五|“十三五”|以来|过去")
+_LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
+
+
+def _kind(m: Mention, unit: str | None) -> str:
+    prefix = m.prefix
+    if ANNUAL.search(prefix):
+        return "annual"
+    if REDUCTION.search(prefix):
+        return "reduction"
+    if unit in RATE_UNITS or m.q.ratio:
+        return "level"
+    if LEVEL_SCOPE.search(prefix):
+        return "level"
+    if CUMULATIVE.search(prefix):
+        return "cumulative"
+    return "level"
+
+
+def _year(m: Mention, period: tuple[int, int]) -> int:
+    years = [y for y, _ in years_before(m, m.sentence) if period[0] <= y <= period[1] + 15]
+    return years[-1] if years else period[1]
+
+
+def is_target(m: Mention, period: tuple[int, int]) -> bool:
+    q = m.q
+    if PAST.search(m.prefix):
+        return False
+    # The starting value of "由X提高到Y" / "从X延长至Y".
+    if m.text[max(0, q.start - 1) : q.start] in ("由", "从"):
+        return False
+    if any(y < period[0] for y, _ in years_before(m, m.clause)):
+        return False
+    if (q.unit is None or q.ratio) and not has_value_verb(m):
+        return False
+    if q.unit is None and unit_of(m) is None and not q.ratio and q.value is not None and q.value >= 1000:
+        return False  # a bare large number is a code or a name, not a level
+    # "31个乡镇卫生院100%达到…": the count is the base of the rate that follows.
+    nxt = m.next_q
+    if nxt is not None and q.unit not in RATE_UNITS and nxt.unit in ("%", "％"):
+        between = m.text[q.end : nxt.start]
+        if not _LINKED.search(between):
+            return False
+    return True
+
+
+def target_record(m: Mention, domain: str | None, period: tuple[int, int]) -> dict[str, Any]:
+    q = m.q
+    unit = unit_of(m)
+    op = operator(m)
+    return {
+        "source": "prose",
+        "line": m.line,
+        "table": None,
+        "domain": domain,
+        "name": metric_name(m),
+        "unit": unit,
+        "attribute": None,
+        "baseline": None,
+        "target": {
+            "raw": q.raw,
+            "value": q.value,
+            "value_low": q.value_low,
+            "value_high": q.value_high,
+            "op": op,
+            "kind": _kind(m, unit),
+            "year": _year(m, period),
+        },
+        "quote": quote(m),
+    }

@@ -1,0 +1,137 @@
+"""A quantity together with the clause and sentence around it.
+
+Both prose targets and baselines need the same view of a number: the clause
+that holds it (its subject and verb), the text since the previous number (its
+comparison words), the sentence (its time frame), a metric name and a verbatim
+quote. Plain data in, plain data out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from planwatch.extract.quantities import VALUE_VERB_END, Quantity, find_quantities
+from planwatch.extract.sentences import Span, clauses, enclosing, sentences
+
+YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)年(?:底|末|前|初)?")
+# A unit written as a parenthetical of the metric: "产妇死亡率(1/10万)下降至16.0".
+_PAREN_UNIT = re.compile(r"[(（]\s*(%|％|‰|\d+/\d+万|[万亿]?(?:人|个|元|张|所|名|岁|年|天|次|人次))\s*[)）]")
+_OP_AT_LEAST = re.compile(r"不低于|不少于|不小于|至少|最少|不下于|不得低于|不得少于")
+_OP_AT_MOST = re.compile(r"不超过|不高于|不多于|最多|不得超过|不得高于")
+_OP_GT = re.compile(r"(?:超过|高于|多于|大于)$")
+_OP_LT = re.compile(r"(?:低于|少于|小于)$")
+_LEAD = re.compile(
+    r"^(?:[(（][一二三四五六七八九十\d]+[)）])?(?:其中|同时|并|和|及|且|以及|还要?|要)?"
+    r"(?:到|至|在)?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十四五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
+    r"(?:(?:力争|确保|争取|努力|基本|全面|逐步|进一步|持续|保障|实现|全县|全市|全区|全州|全省|全镇|我县|我市|我区)+)?"
+)
+_TRAIL = re.compile(
+    r"(?:达到|到达|达|为|到|至|稳定在|保持在|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
+    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|共|约|总计|合计|累计|全部|有)+$"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    line: int  # 1-based
+    text: str  # the whole line
+    q: Quantity
+    clause: Span
+    sentence: Span
+    window: str  # text between the previous quantity (or clause start) and this one
+    prefix: str  # clause text before the number
+    next_q: Quantity | None  # the following quantity in the same clause
+
+    @property
+    def after(self) -> str:
+        """Clause text after the quantity."""
+        return self.text[self.q.end : self.clause.end]
+
+
+def in_skip(line: int, skip: list[tuple[int, int]]) -> bool:
+    return any(a <= line <= b for a, b in skip)
+
+
+def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]],
+             heading_lines: set[int]) -> Iterator[Mention]:
+    """Every quantity on lines first..last (1-based, inclusive) outside skipped spans and headings."""
+    for ln in range(max(first, 1), min(last, len(lines)) + 1):
+        if ln in heading_lines or in_skip(ln, skip):
+            continue
+        text = lines[ln - 1]
+        qs = find_quantities(text)
+        if not qs:
+            continue
+        cls = clauses(text)
+        sts = sentences(text)
+        for i, q in enumerate(qs):
+            clause = enclosing(cls, q.start) or Span(0, len(text), text)
+            sentence = enclosing(sts, q.start) or Span(0, len(text), text)
+            prev_end = clause.start
+            if i and qs[i - 1].end > clause.start:
+                prev_end = qs[i - 1].end
+            nxt = qs[i + 1] if i + 1 < len(qs) and qs[i + 1].start < clause.end else None
+            yield Mention(line=ln, text=text, q=q, clause=clause, sentence=sentence,
+                          window=text[prev_end : q.start], prefix=text[clause.start : q.start], next_q=nxt)
+
+
+def has_value_verb(m: Mention) -> bool:
+    return bool(VALUE_VERB_END.search(m.text[max(0, m.q.start - 4) : m.q.start]))
+
+
+def unit_of(m: Mention) -> str | None:
+    """The quantity's unit, or a unit written as a parenthetical of the metric."""
+    if m.q.unit:
+        return m.q.unit
+    found = _PAREN_UNIT.findall(m.prefix)
+    return found[-1] if found else None
+
+
+def operator(m: Mention) -> str:
+    q = m.q
+    if q.is_range:
+        return "range"
+    if q.suffix_op:
+        return q.suffix_op
+    w = m.window
+    if _OP_AT_LEAST.search(w):
+        return ">="
+    if _OP_AT_MOST.search(w):
+        return "<="
+    if _OP_GT.search(w):
+        return ">"
+    if _OP_LT.search(w):
+        return "<"
+    return "="
+
+
+def metric_name(m: Mention) -> str:
+    """The measured thing: the clause subject, or the noun after a counted quantity."""
+    prefix = _LEAD.sub("", m.window.strip(" 、,，")) if m.window.strip() else ""
+    prefix = _TRAIL.sub("", prefix).strip(" 、")
+    if len(prefix) < 2 and m.window is not m.prefix:
+        prefix = _TRAIL.sub("", _LEAD.sub("", m.prefix.strip())).strip(" 、")
+    tail = ""
+    after = m.after
+    if m.q.unit and after and "\u4e00" <= after[0] <= "\u9fff":
+        stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
+        tail = re.split(r"[、和及与]", after[:stop], maxsplit=1)[0]
+    name = (prefix + tail) if tail else prefix
+    return name or m.q.raw
+
+
+def quote(m: Mention) -> str:
+    """A verbatim piece of the line: clause start to the end of the quantity (or of its noun)."""
+    end = m.q.end
+    after = m.after
+    if after and "\u4e00" <= after[0] <= "\u9fff":
+        end = m.clause.end if m.next_q is None else m.next_q.start
+    return m.text[m.clause.start : end].strip(" 、")
+
+
+def years_before(m: Mention, scope: Span) -> list[tuple[int, int]]:
+    """(year, offset) of years written in scope before the quantity."""
+    text = m.text[scope.start : m.q.start]
+    return [(int(y.group(1)), scope.start + y.start()) for y in YEAR.finditer(text)]

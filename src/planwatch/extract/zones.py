@@ -1,0 +1,57 @@
+"""Where a plan looks back and where it looks ahead.
+
+Chinese plans open with the base period (规划背景 / 发展基础 / “十三五”成就 /
+面临形势) and then turn to 指导思想 / 总体要求 / 主要目标 and the tasks. Facts
+in the opening part are baselines; numbers after the turn are targets. A table
+of contents (a run of consecutive headings) must not move the turn, and some
+plans start their body without repeating the first heading, so the opening
+part is "everything before the first real goal heading".
+"""
+
+from __future__ import annotations
+
+import re
+
+from planwatch.extract.outline import Outline
+
+GOAL_HEADING = re.compile(r"指导思想|总体要求|总体思路|总体目标|主要目标|发展目标|目标任务|基本原则|总体框架|发展思路")
+BACKGROUND_HEADING = re.compile(
+    r"背景|发展基础|现状|回顾|成就|成效|十三五|基础和|面临|形势|机遇|挑战|小康"
+)
+_MIN_TOC_RUN = 4
+
+
+def _toc_lines(lines: list[str], heading_lines: set[int]) -> set[int]:
+    """Heading lines that belong to a table of contents (runs of bare headings)."""
+    toc: set[int] = set()
+    run: list[int] = []
+    for i, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if i in heading_lines:
+            run.append(i)
+            continue
+        if len(run) >= _MIN_TOC_RUN:
+            toc.update(run)
+        run = []
+    if len(run) >= _MIN_TOC_RUN:
+        toc.update(run)
+    return toc
+
+
+def plan_start_line(lines: list[str], outline: Outline) -> int:
+    """First line of the forward-looking part; lines before it are the base period.
+
+    Returns 1 when the document has no recognisable background part.
+    """
+    heads = [s for s in outline.sections if s.kind != "box"]
+    toc = _toc_lines(lines, {s.line for s in heads})
+    body = [s for s in heads if s.line not in toc]
+    for s in body:
+        if GOAL_HEADING.search(s.title):
+            return s.line
+    # No goal heading: the part after the first background heading's section.
+    for s in body:
+        if BACKGROUND_HEADING.search(s.title):
+            return (s.end_line or s.line) + 1
+    return 1
