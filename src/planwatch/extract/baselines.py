@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from planwatch.extract.quantity_context import Mention, has_value_verb, metric_name, quote, unit_of
+from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
 
 _YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
-_FORWARD = re.compile(r"十四五|预计|预测|将达|力争|目标|规划|到(?:20[2-9]\d)年")
-_CLAUSE_END_NEXT = re.compile(r"^(?:$|[、。;；,，:：)）])")
+_FORWARD = re.compile(r"十四五|预计|预测|将达|力争|目标|规划")
 
 
 def _year(m: Mention, period: tuple[int, int]) -> int | None:
@@ -40,14 +39,7 @@ def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
     before = m.text[m.sentence.start : m.q.start]
     if _FORWARD.search(before):
         return False
-    if any(int(y.group(2)) >= period[0] for y in _YEAR_REF.finditer(m.prefix) if not y.group(1)):
-        return False
-    if q.unit is None:
-        if unit_of(m) is None and not has_value_verb(m):
-            return False
-        if not _CLAUSE_END_NEXT.match(m.text[q.end : q.end + 1]) and not has_value_verb(m):
-            return False
-    return True
+    return not any(int(y.group(2)) >= period[0] for y in _YEAR_REF.finditer(before) if not y.group(1))
 
 
 def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from planwatch.extract.baselines import baseline_record, is_baseline
 from planwatch.extract.outline import Outline
-from planwatch.extract.prose_targets import is_target, target_record
+from planwatch.extract.prose_targets import targets
 from planwatch.extract.quantity_context import mentions
 from planwatch.extract.zones import plan_start_line
 
@@ -24,8 +24,7 @@ def extract_prose_targets(lines: list[str], outline: Outline, skip: list[tuple[i
                           period: tuple[int, int]) -> list[dict[str, Any]]:
     start = plan_start_line(lines, outline)
     heads = _heading_lines(outline)
-    return [target_record(m, outline.domain_at(m.line), period)
-            for m in mentions(lines, start, len(lines), skip, heads) if is_target(m, period)]
+    return targets(mentions(lines, start, len(lines), skip, heads), outline.domain_at, period)
 
 
 def extract_baselines(lines: list[str], outline: Outline, skip: list[tuple[int, int]],

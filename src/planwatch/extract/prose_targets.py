@@ -8,10 +8,13 @@ everything else → level. The operator follows 以上/以内/不低于/至少/�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from planwatch.extract.quantities import VALUE_VERB_END
 from planwatch.extract.quantity_context import (
     Mention,
+    coordinated_metrics,
     has_value_verb,
     metric_name,
     operator,
@@ -37,6 +40,16 @@ RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米"
 # Clauses that report the present rather than promise the future.
 PAST = re.compile(r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|十三五|“十三五”|以来|过去")
 _LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
+
+
+_ANY_VALUE_VERB = re.compile(VALUE_VERB_END.pattern.rstrip("$"))
+
+
+def _elliptic(m: Mention) -> bool:
+    """A clause that only names a thing and a number ("市级重点专科3个"), borrowing the verb before it."""
+    p = m.prefix
+    return not (ANNUAL.search(p) or REDUCTION.search(p) or LEVEL_SCOPE.search(p) or CUMULATIVE.search(p)
+                or _ANY_VALUE_VERB.search(p))
 
 
 def _kind(m: Mention, unit: str | None) -> str:
@@ -68,10 +81,8 @@ def is_target(m: Mention, period: tuple[int, int]) -> bool:
         return False
     if any(y < period[0] for y, _ in years_before(m, m.clause)):
         return False
-    if (q.unit is None or q.ratio) and not has_value_verb(m):
+    if q.ratio and not has_value_verb(m):
         return False
-    if q.unit is None and unit_of(m) is None and not q.ratio and q.value is not None and q.value >= 1000:
-        return False  # a bare large number is a code or a name, not a level
     # "31个乡镇卫生院100%达到…": the count is the base of the rate that follows.
     nxt = m.next_q
     if nxt is not None and q.unit not in RATE_UNITS and nxt.unit in ("%", "％"):
@@ -81,7 +92,8 @@ def is_target(m: Mention, period: tuple[int, int]) -> bool:
     return True
 
 
-def target_record(m: Mention, domain: str | None, period: tuple[int, int]) -> dict[str, Any]:
+def target_record(m: Mention, domain: str | None, period: tuple[int, int],
+                  kind: str | None = None, name: str | None = None) -> dict[str, Any]:
     q = m.q
     unit = unit_of(m)
     op = operator(m)
@@ -90,7 +102,7 @@ def target_record(m: Mention, domain: str | None, period: tuple[int, int]) -> di
         "line": m.line,
         "table": None,
         "domain": domain,
-        "name": metric_name(m),
+        "name": name or metric_name(m),
         "unit": unit,
         "attribute": None,
         "baseline": None,
@@ -100,8 +112,27 @@ def target_record(m: Mention, domain: str | None, period: tuple[int, int]) -> di
             "value_low": q.value_low,
             "value_high": q.value_high,
             "op": op,
-            "kind": _kind(m, unit),
+            "kind": kind or _kind(m, unit),
             "year": _year(m, period),
         },
         "quote": quote(m),
     }
+
+
+def targets(found: Iterable[Mention], domain_at: Callable[[int], str | None],
+            period: tuple[int, int]) -> list[dict[str, Any]]:
+    """Target records for the mentions of the forward-looking part, in order."""
+    out: list[dict[str, Any]] = []
+    prev: tuple[Mention, str] | None = None
+    for m in found:
+        if not is_target(m, period):
+            continue
+        kind = _kind(m, unit_of(m))
+        if (kind == "level" and prev and prev[0].line == m.line and prev[0].sentence == m.sentence
+                and prev[0].clause != m.clause and unit_of(m) not in RATE_UNITS and _elliptic(m)):
+            kind = prev[1]
+        names = coordinated_metrics(m) or [None]
+        for name in names:
+            out.append(target_record(m, domain_at(m.line), period, kind=kind, name=name))
+        prev = (m, kind)
+    return out

@@ -46,12 +46,12 @@ _CHINESE = re.compile(
     rf"(?<![第统唯同单每之万逐划合专星周初{_CN_DIGITS}])(?P<num>[{_CN_DIGITS}]+)"
     r"(?P<unit>所|个|座|次|家|名|项|处|人|部|条|台)(?P<suffix>以上)?"
 )
-_CN_BAD_FOLLOW = re.compile(r"^(?:性|年级|月|方面|环节|层次|阶段|一|二|三|两|体系|确保|重点|中心、|全覆盖)")
+_CN_BAD_FOLLOW = re.compile(r"^(?:性|年级|月|一)")
 _RATIO = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?)+")
 
 VALUE_VERB_END = re.compile(
     r"(?:达到|达|为|至|到|增至|增加|增长|提高|提升|下降|降低|减少|延长至|延长到|连续|保持|稳定在|保持在|控制在|"
-    r"不低于|不少于|不超过|不高于|超过|高于|低于|约)$"
+    r"不低于|不少于|不超过|不高于|超过|高于|低于|约|年的)$"
 )
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "‘": "’", "〈": "〉"}
 _LATIN = re.compile(r"[A-Za-z]")
@@ -121,6 +121,8 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None
     if _is_list_marker(text, start, m.end("num")):
         return None
+    if len(num.split(".")[0]) >= 9:
+        return None  # digits of neighbouring numbers run together by a PDF/HTML conversion
     value = float(num)
     # Years: "2025年", "2021—2025", a bare 4-digit year.
     if len(num) == 4 and 1900 <= value <= 2100 and "." not in num and (unit in (None, "年") or num2):

@@ -32,6 +32,40 @@ _TRAIL = re.compile(
     r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|共|约|总计|合计|累计|全部|有)+$"
 )
 
+# Chinese numerals count only after a verb of making/having ("新建一所", "至少一人")
+# or at the end of a clause ("培训班两次"); otherwise they are words ("两项改革", "三个子女").
+_CN_VERB_END = re.compile(
+    r"(?:建|建设|新建|建成|打造|创建|有|配备|培育|设立|建立|开展|举办|实施|争创|引进|至少|不少于|培养|组建|"
+    r"招聘|增加|增设|提供|开设|设置|选派|派驻|组织|开放|检测|安排)$"
+)
+# "4个名单", "六条措施", "5项核心制度": counts of documents and policies name a list, they are not targets.
+_ABSTRACT_NOUN = re.compile(
+    r"(?:名单|目录|计划|制度|政策|机制|体系|战略|原则|要求|方面|领域|环节|维度|意见|文件|措施|办法|条例|规定|清单|"
+    r"理念|任务|布局|重点|目标|原则|标准|工作法)$"
+)
+# Where the noun phrase after a counted quantity ends: a conjunction or a predicate.
+_NOUN_END = re.compile(r"[、和及与]|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能|要|将|并")
+_COUNT_UNITS = {"个", "项", "条", "类", "种", "大"}
+_NOTE_START = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d]")
+_FOOTNOTE_LINE = re.compile(r"^\s*\d{1,2}[\u4e00-\u9fff《]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _note_lines(lines: list[str]) -> set[int]:
+    """Table notes ("注:1依据…", then "2依据…"): they explain indicators, they set no targets."""
+    notes: set[int] = set()
+    in_note = False
+    for i, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if _NOTE_START.match(raw):
+            in_note = True
+        elif not (in_note and _FOOTNOTE_LINE.match(raw)):
+            in_note = False
+        if in_note:
+            notes.add(i)
+    return notes
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -56,11 +90,18 @@ def in_skip(line: int, skip: list[tuple[int, int]]) -> bool:
 
 def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]],
              heading_lines: set[int]) -> Iterator[Mention]:
-    """Every quantity on lines first..last (1-based, inclusive) outside skipped spans and headings."""
+    """Every plausible quantity on lines first..last (1-based, inclusive).
+
+    Skipped: spans of tables and lists, headings, table notes, and lines too
+    short to be prose (stray table cells).
+    """
+    notes = _note_lines(lines)
     for ln in range(max(first, 1), min(last, len(lines)) + 1):
-        if ln in heading_lines or in_skip(ln, skip):
+        if ln in heading_lines or ln in notes or in_skip(ln, skip):
             continue
         text = lines[ln - 1]
+        if len(_CJK.findall(text)) < 4:
+            continue
         qs = find_quantities(text)
         if not qs:
             continue
@@ -73,8 +114,37 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
             if i and qs[i - 1].end > clause.start:
                 prev_end = qs[i - 1].end
             nxt = qs[i + 1] if i + 1 < len(qs) and qs[i + 1].start < clause.end else None
-            yield Mention(line=ln, text=text, q=q, clause=clause, sentence=sentence,
-                          window=text[prev_end : q.start], prefix=text[clause.start : q.start], next_q=nxt)
+            m = Mention(line=ln, text=text, q=q, clause=clause, sentence=sentence,
+                        window=text[prev_end : q.start], prefix=text[clause.start : q.start], next_q=nxt)
+            if plausible(m):
+                yield m
+
+
+def noun_after(m: Mention) -> str:
+    """The noun a counted quantity modifies ("建设1个|省级儿童早期发展优质服务基地")."""
+    after = m.after
+    if not after or not ("\u4e00" <= after[0] <= "\u9fff"):
+        return ""
+    stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
+    return _NOUN_END.split(after[:stop], maxsplit=1)[0]
+
+
+def plausible(m: Mention) -> bool:
+    q = m.q
+    if q.chinese:
+        ends_clause = not m.after.strip(" 以上")
+        if not (ends_clause or _CN_VERB_END.search(m.prefix[-4:])):
+            return False
+    if q.unit in _COUNT_UNITS and _ABSTRACT_NOUN.search(noun_after(m)):
+        return False
+    if q.unit is None and not q.ratio:
+        # A bare number is a value only after a verb and, unless the metric
+        # names its unit, not glued to the next word ("至109国道").
+        if not has_value_verb(m):
+            return False
+        if _CJK.match(m.text[q.end : q.end + 1]) and not _PAREN_UNIT.search(m.prefix):
+            return False
+    return True
 
 
 def has_value_verb(m: Mention) -> bool:
@@ -113,11 +183,7 @@ def metric_name(m: Mention) -> str:
     prefix = _TRAIL.sub("", prefix).strip(" 、")
     if len(prefix) < 2 and m.window is not m.prefix:
         prefix = _TRAIL.sub("", _LEAD.sub("", m.prefix.strip())).strip(" 、")
-    tail = ""
-    after = m.after
-    if m.q.unit and after and "\u4e00" <= after[0] <= "\u9fff":
-        stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
-        tail = re.split(r"[、和及与]", after[:stop], maxsplit=1)[0]
+    tail = noun_after(m) if m.q.unit else ""
     name = (prefix + tail) if tail else prefix
     return name or m.q.raw
 
@@ -135,3 +201,21 @@ def years_before(m: Mention, scope: Span) -> list[tuple[int, int]]:
     """(year, offset) of years written in scope before the quantity."""
     text = m.text[scope.start : m.q.start]
     return [(int(y.group(1)), scope.start + y.start()) for y in YEAR.finditer(text)]
+
+
+# "受众率和参与率达到80%": two metrics share one value.
+_COORDINATED = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,}?(?:率|比例|比重|占比))(?:和|与|及|、)([\u4e00-\u9fff]{1,8}?(?:率|比例|比重|占比))"
+    r"(?:均|都)?(?:达到|达|为|保持在|稳定在|不低于|不少于|提高到)?$"
+)
+
+
+def coordinated_metrics(m: Mention) -> list[str]:
+    """Both names when the value is shared by two coordinated rate metrics, else []."""
+    hit = _COORDINATED.search(m.window)
+    if not hit:
+        return []
+    first, second = hit.group(1), hit.group(2)
+    # "举办重大文化活动的群众受众率和参与率": the second shares the first's qualifier.
+    stem = first[: -len(re.search(r"[\u4e00-\u9fff]{1,2}(?:率|比例|比重|占比)$", first).group(0))]
+    return [first, stem + second]
