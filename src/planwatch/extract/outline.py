@@ -25,22 +25,38 @@ HEADING_PATTERNS: list[tuple[str, int, re.Pattern[str]]] = [
 ]
 BOX_PATTERN = re.compile(r"^\s*专栏\s*[\d一二三四五六七八九十]*[:：\s]*(.*)$")
 
-# The service domains of 国家基本公共服务标准 ("七有两保障") and common local ones,
-# with words that identify a heading as belonging to them.
+# The service domains of 国家基本公共服务标准 ("七有两保障") and common local ones.
+# Plans vary the slogans (幼有善育, 病有良医, 老有颐养), so each 七有 domain is
+# also recognised by its pattern 幼有X育. Strong words decide first; weak words
+# (健康, 儿童 ...) only when no strong word names another domain.
+DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (d, re.compile(p))
+    for d, p in [
+        ("幼有所育", r"幼有.?育"), ("学有所教", r"学有.?教"), ("劳有所得", r"劳有.?得"),
+        ("病有所医", r"病有.?医"), ("老有所养", r"老有.?养"), ("住有所居", r"住有.?居"),
+        ("弱有所扶", r"弱有.?扶"),
+    ]
+]
 DOMAIN_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("幼有所育", ("幼有所育", "托育", "婴幼儿", "育幼", "儿童")),
-    ("学有所教", ("学有所教", "教育", "学校")),
-    ("劳有所得", ("劳有所得", "就业", "创业", "劳动")),
-    ("病有所医", ("病有所医", "医疗", "卫生", "健康", "医保")),
-    ("老有所养", ("老有所养", "养老", "老年", "老龄")),
-    ("住有所居", ("住有所居", "住房", "安居", "保障房", "棚户", "老旧小区")),
-    ("弱有所扶", ("弱有所扶", "社会救助", "残疾", "救助", "兜底", "困难群众", "慈善")),
-    ("优军服务保障", ("优军", "退役军人", "双拥", "优抚")),
-    ("文体服务保障", ("文体", "文化", "体育", "全民健身")),
-    ("社会保障", ("社会保障", "社会保险", "社保")),
-    ("法律服务", ("法律服务", "公共法律", "法治")),
+    ("幼有所育", ("托育", "婴幼儿", "育幼", "优生优育", "妇幼", "生育", "儿童关爱", "照护服务")),
+    ("学有所教", ("教育", "学校", "教学", "办学", "学前", "义务教", "高中", "职教")),
+    ("劳有所得", ("就业", "创业", "劳动", "收入", "增收", "工资")),
+    ("老有所养", ("养老", "老年", "老龄", "敬老")),
+    ("病有所医", ("医疗", "卫生", "医保", "医药", "中医", "疾控", "公共卫生", "医院")),
+    ("住有所居", ("住房", "安居", "保障房", "棚户", "老旧小区", "危房", "租赁住房")),
+    ("弱有所扶", ("社会救助", "残疾", "救助", "兜底", "困难群众", "慈善", "社会福利", "低保", "特困")),
+    ("优军服务保障", ("优军", "退役军人", "双拥", "优抚", "拥军")),
+    ("文体服务保障", ("文体", "文化", "体育", "全民健身", "文物", "广播电视", "图书馆")),
+    ("社会保障", ("社会保障", "社会保险", "社保", "参保")),
+    ("法律服务", ("法律服务", "公共法律", "法治", "法律援助")),
     ("人才", ("人才",)),
 ]
+WEAK_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("病有所医", ("健康",)),
+    ("幼有所育", ("儿童",)),
+]
+# "公共服务和就业促进体系": a domain word joined to the plan's own theme is not a domain.
+GENERIC_THEME = re.compile(r"(?:公共服务|社会事业|民生)(?:体系|事业|工作)?(?:和|与|及)")
 
 
 @dataclass(frozen=True)
@@ -51,13 +67,26 @@ class Section:
     heading: str  # the heading line as written, stripped
     title: str  # the heading without its numbering
     end_line: int = 0  # last line belonging to the section (inclusive)
+    domain: str | None = None  # the service domain its title names, if any
 
 
 def domain_of_title(title: str) -> str | None:
     """The service domain a heading names, or None."""
-    for domain, words in DOMAIN_KEYWORDS:
-        if any(w in title for w in words):
+    for domain, pattern in DOMAIN_PATTERNS:
+        if pattern.search(title):
             return domain
+    theme = GENERIC_THEME.search(title)
+    # Words after "公共服务和" belong to the plan's theme, not to one domain.
+    text = title[: theme.start()] if theme else title
+    for table in (DOMAIN_KEYWORDS, WEAK_KEYWORDS):
+        best: tuple[int, str] | None = None
+        for domain, words in table:
+            for w in words:
+                at = text.find(w)
+                if at >= 0 and (best is None or at < best[0]):
+                    best = (at, domain)
+        if best:
+            return best[1]
     return None
 
 
@@ -104,25 +133,108 @@ class Outline:
     def domain_at(self, line: int) -> str | None:
         """The service domain of the innermost heading that names one."""
         for s in reversed(self.path_at(line)):
-            d = domain_of_title(s.title)
-            if d:
-                return d
+            if s.domain:
+                return s.domain
         return None
 
 
+TOC_LABEL = re.compile(r"^\s*目\s*录\s*$")
+# Dot leaders and page numbers of a table of contents entry: "第一章 规划背景……3".
+TOC_TAIL = re.compile(r"[\s.·…．\-—_]*\d*\s*$")
+# A flattened table or an unlabelled contents list is a long run of short lines.
+CELL_MAX = 20
+CELL_RUN = 8
+STRUCTURAL = ("part", "chapter", "section", "box")
+
+
+def _toc_key(text: str) -> str:
+    return re.sub(r"\s+", "", TOC_TAIL.sub("", text))
+
+
+def _toc_lines(lines: list[str]) -> set[int]:
+    """0-based indexes of a 目录 block: from the label until the body repeats the
+    first entry or running text starts."""
+    out: set[int] = set()
+    for i, raw in enumerate(lines):
+        if not TOC_LABEL.match(raw):
+            continue
+        first: str | None = None
+        block = {i}
+        for j in range(i + 1, len(lines)):
+            text = lines[j].strip()
+            if not text:
+                continue
+            key = _toc_key(text)
+            if first is None:
+                if not classify_heading(text):
+                    break
+                first = key
+            elif key == first:
+                break  # the body starts with the first chapter again
+            if len(text) > 60 or text.endswith(("。", ";", "；")):
+                break
+            block.add(j)
+        if first is not None:
+            out |= block
+    return out
+
+
+def _cell_runs(lines: list[str]) -> set[int]:
+    """0-based indexes of lines inside long runs of short, sentence-less lines:
+    flattened table cells (and unlabelled contents lists)."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, raw in enumerate([*lines, ""]):
+        text = raw.strip()
+        if not text and i < len(lines):
+            continue
+        if text and len(text) <= CELL_MAX and not re.search(r"[。；;]", text):
+            run.append(i)
+            continue
+        # Headings closing a run lead into the running text that follows it.
+        while run and text and classify_heading(lines[run[-1]]):
+            run.pop()
+        if len(run) >= CELL_RUN:
+            out.update(run)
+        run = []
+    return out
+
+
 def build_outline(lines: list[str]) -> Outline:
+    toc = _toc_lines(lines)
+    cells = _cell_runs(lines)
     found: list[tuple[str, int, int, str, str]] = []
-    for i, raw in enumerate(lines, start=1):
+    for i, raw in enumerate(lines):
+        if i in toc or "\t" in raw:
+            continue
         c = classify_heading(raw)
-        if c:
-            kind, level, title = c
-            found.append((kind, level, i, raw.strip(), title))
+        if not c:
+            continue
+        kind, level, title = c
+        if kind not in STRUCTURAL and (i in cells or not title):
+            continue  # a numbered table cell or a bare "1." is not a heading
+        if not title and kind != "box":
+            # "第一章" on its own line, its title on the next one.
+            nxt = next((t.strip() for t in lines[i + 1 : i + 3] if t.strip()), "")
+            if nxt and len(nxt) <= 30 and not classify_heading(nxt) and not re.search(r"[。,，；;]", nxt):
+                title = nxt
+        found.append((kind, level, i + 1, raw.strip(), title))
+    # A 专栏 box sits one level below the heading it appears under, so numbered
+    # items inside it nest in the box and the next peer heading closes it.
+    leveled: list[tuple[str, int, int, str, str]] = []
+    parent_level = 0
+    for kind, level, line, heading, title in found:
+        if kind == "box":
+            level = parent_level + 1
+        else:
+            parent_level = level
+        leveled.append((kind, level, line, heading, title))
     sections: list[Section] = []
-    for j, (kind, level, line, heading, title) in enumerate(found):
+    for j, (kind, level, line, heading, title) in enumerate(leveled):
         end = len(lines)
-        for _kind2, level2, line2, _h, _t in found[j + 1 :]:
-            if level2 <= level:
+        for kind2, level2, line2, _h, _t in leveled[j + 1 :]:
+            if level2 <= level or (kind == "box" and kind2 == "box"):
                 end = line2 - 1
                 break
-        sections.append(Section(kind, level, line, heading, title, end))
+        sections.append(Section(kind, level, line, heading, title, end, domain_of_title(title)))
     return Outline(sections, len(lines))
