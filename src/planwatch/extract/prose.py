@@ -12,7 +12,7 @@ from planwatch.extract.baselines import baseline_record, is_baseline
 from planwatch.extract.outline import Outline
 from planwatch.extract.prose_targets import targets
 from planwatch.extract.quantity_context import mentions
-from planwatch.extract.zones import plan_start_line
+from planwatch.extract.zones import plan_start_line, zones
 
 
 def _heading_lines(outline: Outline) -> set[int]:
@@ -29,7 +29,7 @@ def extract_prose_targets(lines: list[str], outline: Outline, skip: list[tuple[i
 
 def extract_baselines(lines: list[str], outline: Outline, skip: list[tuple[int, int]],
                       period: tuple[int, int]) -> list[dict[str, Any]]:
-    start = plan_start_line(lines, outline)
+    first, plan = zones(lines, outline)
     heads = _heading_lines(outline)
     return [baseline_record(m, period)
-            for m in mentions(lines, 1, start - 1, skip, heads) if is_baseline(m, period)]
+            for m in mentions(lines, first, plan - 1, skip, heads) if is_baseline(m, period)]

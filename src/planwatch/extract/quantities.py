@@ -130,9 +130,8 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
     if unit == "个" and nxt == "月":
         unit, end = "个月", end + 1
         nxt = text[end : end + 1]
-    if unit in _AGE_UNITS:
-        if num2 or not VALUE_VERB_END.search(text[max(0, start - 4) : start]):
-            return None
+    if unit in _AGE_UNITS and (num2 or not VALUE_VERB_END.search(text[max(0, start - 4) : start])):
+        return None
     if unit in _WEAK_UNITS and not VALUE_VERB_END.search(text[max(0, start - 4) : start]):
         return None
     # "50人以下的乡村学校", "500户以上或…": the number describes a set, not a target.

@@ -41,10 +41,10 @@ _CN_VERB_END = re.compile(
 # "4个名单", "六条措施", "5项核心制度": counts of documents and policies name a list, they are not targets.
 _ABSTRACT_NOUN = re.compile(
     r"(?:名单|目录|计划|制度|政策|机制|体系|战略|原则|要求|方面|领域|环节|维度|意见|文件|措施|办法|条例|规定|清单|"
-    r"理念|任务|布局|重点|目标|原则|标准|工作法)$"
+    r"理念|任务|布局|重点|目标|原则|标准|工作法|规划|通知|报告)$"
 )
 # Where the noun phrase after a counted quantity ends: a conjunction or a predicate.
-_NOUN_END = re.compile(r"[、和及与]|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能|要|将|并")
+_NOUN_END = re.compile(r"[、和及与]|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能够|能提供|要|将|并")
 _COUNT_UNITS = {"个", "项", "条", "类", "种", "大"}
 _NOTE_START = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d]")
 _FOOTNOTE_LINE = re.compile(r"^\s*\d{1,2}[\u4e00-\u9fff《]")
@@ -123,6 +123,10 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
 def noun_after(m: Mention) -> str:
     """The noun a counted quantity modifies ("建设1个|省级儿童早期发展优质服务基地")."""
     after = m.after
+    if after.startswith("以上的"):
+        after = after[3:]
+    elif after.startswith("的"):
+        after = after[1:]  # "60%以上的城市社区": the share is of the noun after 的
     if not after or not ("\u4e00" <= after[0] <= "\u9fff"):
         return ""
     stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
@@ -184,6 +188,8 @@ def metric_name(m: Mention) -> str:
     if len(prefix) < 2 and m.window is not m.prefix:
         prefix = _TRAIL.sub("", _LEAD.sub("", m.prefix.strip())).strip(" 、")
     tail = noun_after(m) if m.q.unit else ""
+    if tail and m.after.startswith(("的", "以上的")):
+        return tail
     name = (prefix + tail) if tail else prefix
     return name or m.q.raw
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from planwatch.extract.outline import Outline
+from planwatch.extract.outline import Outline, Section
 
 GOAL_HEADING = re.compile(r"指导思想|总体要求|总体思路|总体目标|主要目标|发展目标|目标任务|基本原则|总体框架|发展思路")
 BACKGROUND_HEADING = re.compile(
-    r"背景|发展基础|现状|回顾|成就|成效|十三五|基础和|面临|形势|机遇|挑战|小康"
+    r"背景|发展基础|现状|回顾|成就|成效|十三五|基础和|面临|形势|机遇|挑战|小康|发展环境"
 )
 _MIN_TOC_RUN = 4
 
@@ -39,14 +39,34 @@ def _toc_lines(lines: list[str], heading_lines: set[int]) -> set[int]:
     return toc
 
 
+def _body_headings(lines: list[str], outline: Outline) -> tuple[list[Section], set[int]]:
+    heads = [s for s in outline.sections if s.kind != "box"]
+    toc = _toc_lines(lines, {s.line for s in heads})
+    return [s for s in heads if s.line not in toc], toc
+
+
+def zones(lines: list[str], outline: Outline) -> tuple[int, int]:
+    """(first line of the base-period part, first line of the plan part).
+
+    The base-period part starts at its own heading (规划背景, 发展基础, …); without
+    one, after the table of contents; without that, at the top. Front matter
+    before it (portal header, issuing notice) is neither part.
+    """
+    plan = plan_start_line(lines, outline)
+    body, toc = _body_headings(lines, outline)
+    for s in body:
+        if s.line < plan and BACKGROUND_HEADING.search(s.title):
+            return s.line, plan
+    toc_before = [n for n in toc if n < plan]
+    return (max(toc_before) + 1 if toc_before else 1), plan
+
+
 def plan_start_line(lines: list[str], outline: Outline) -> int:
     """First line of the forward-looking part; lines before it are the base period.
 
     Returns 1 when the document has no recognisable background part.
     """
-    heads = [s for s in outline.sections if s.kind != "box"]
-    toc = _toc_lines(lines, {s.line for s in heads})
-    body = [s for s in heads if s.line not in toc]
+    body, _toc = _body_headings(lines, outline)
     for s in body:
         if GOAL_HEADING.search(s.title):
             return s.line
