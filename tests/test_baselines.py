@@ -1,0 +1,58 @@
+"""Baselines: quantified base-period facts in the background part of a plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planwatch.extract.outline import build_outline
+from planwatch.extract.prose import extract_baselines
+
+PERIOD = (2021, 2025)
+
+
+def baselines(*background: str, front: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    lines = [*front, "一、发展基础", *background, "二、主要目标", "到2025年,参保率达到98%以上。"]
+    return extract_baselines(lines, build_outline(lines), [], PERIOD)
+
+
+def facts(*background: str) -> list[tuple[Any, ...]]:
+    return [(b["value"], b["unit"], b["year"]) for b in baselines(*background)]
+
+
+def test_each_number_of_an_achievement_paragraph_is_a_baseline_of_2020() -> None:
+    got = facts("2020年,全县累计城镇新增就业人员10414人,农村劳动力转移1.44万人,签约率达53.6%。")
+    assert got == [(10414.0, "人", 2020), (1.44, "万人", 2020), (53.6, "%", 2020)]
+
+
+def test_year_attached_to_the_value_wins() -> None:
+    got = facts("学前教育毛入园率、义务教育巩固率分别由2015年的83.2%、94%提高到2020年的90.3%、96%。")
+    assert got == [(83.2, "%", 2015), (94.0, "%", 2015), (90.3, "%", 2020), (96.0, "%", 2020)]
+
+
+def test_comparison_year_is_not_the_year_of_the_fact() -> None:
+    assert facts("机构养老床位4956张,比2015年增加39%。") == [(4956.0, "张", 2020), (39.0, "%", 2020)]
+
+
+def test_starting_value_without_a_year_has_no_year() -> None:
+    assert facts("服务项目由933项增至1252项。") == [(933.0, "项", None), (1252.0, "项", 2020)]
+
+
+def test_ages_are_values_only_in_value_position() -> None:
+    assert facts("65岁以上老年人健康管理率达到70%,人均预期寿命达到77.4岁。") == [(70.0, "%", 2020),
+                                                                        (77.4, "岁", 2020)]
+
+
+def test_forecasts_in_the_background_are_not_baselines() -> None:
+    assert facts("预计到2025年,全县老年人口将达到12万人。") == []
+
+
+def test_plan_part_and_front_matter_give_no_baselines() -> None:
+    got = baselines("全县各类人才达到3900人。", front=("关于印发22个市级专项规划的通知",))
+    assert [b["value"] for b in got] == [3900.0]
+
+
+def test_record_quotes_the_line() -> None:
+    (b,) = baselines("2020年九年义务教育巩固率达到100%。")
+    assert b["quote"] == "2020年九年义务教育巩固率达到100%"
+    assert b["metric"] == "九年义务教育巩固率"
+    assert b["line"] == 2

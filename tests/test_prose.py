@@ -1,0 +1,130 @@
+"""Prose targets: one entry per number in the forward-looking part of a plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planwatch.extract.outline import build_outline
+from planwatch.extract.prose import extract_prose_targets
+from planwatch.extract.quantities import find_quantities
+
+PERIOD = (2021, 2025)
+
+
+def doc(*body: str, background: tuple[str, ...] = ("“十三五”时期,全县新增就业1万人。",)) -> list[str]:
+    return ["一、发展基础", *background, "二、主要目标", *body]
+
+
+def targets(lines: list[str], skip: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    return extract_prose_targets(lines, build_outline(lines), skip or [], PERIOD)
+
+
+def one(text: str) -> list[tuple[Any, ...]]:
+    """(value or (low, high), unit, op, kind, year) of every target in one paragraph."""
+    out = []
+    for t in targets(doc(text)):
+        tg = t["target"]
+        value = tg["value"] if tg["op"] != "range" else (tg["value_low"], tg["value_high"])
+        out.append((value, t["unit"], tg["op"], tg["kind"], tg["year"]))
+    return out
+
+
+def test_two_numbers_in_one_sentence_are_two_targets_with_units_as_written() -> None:
+    got = one("城镇职工基本养老保险参保人数达到2.3万人以上,失业保险参保人数达到1.6万人以上。")
+    assert got == [(2.3, "万人", ">=", "level", 2025), (1.6, "万人", ">=", "level", 2025)]
+
+
+def test_operators_from_suffixes_and_prefixes() -> None:
+    got = one("登记失业率控制在4%以内,年开放天数不少于300天,至少配备1名专职协管员,县域就诊率达到90%左右。")
+    assert [(v, op) for v, _u, op, _k, _y in got] == [(4.0, "<="), (300.0, ">="), (1.0, ">="), (90.0, "=")]
+
+
+def test_kind_follows_the_verb() -> None:
+    got = one("城镇新增就业人数年均增长5%,每年开展至少2次集中培训,撤并乡村学校和教学点55所,新建公办幼儿园3所,"
+              "人均体育场地面积达到2.2㎡以上。")
+    assert [k for _v, _u, _o, k, _y in got] == ["annual", "annual", "reduction", "cumulative", "level"]
+
+
+def test_decline_to_a_level_is_not_a_reduction() -> None:
+    assert one("产妇死亡率下降至16.0‰。") == [(16.0, "‰", "=", "level", 2025)]
+
+
+def test_ranges_and_chinese_numerals() -> None:
+    got = one("培育2—3家教育集团,新建一所寄宿制初级中学,每年举办社会体育指导员培训班两次。")
+    assert got == [((2.0, 3.0), "家", "range", "cumulative", 2025), (1.0, "所", "=", "cumulative", 2025),
+                   (2.0, "次", "=", "annual", 2025)]
+
+
+def test_numbers_inside_names_are_not_targets() -> None:
+    text = ("创建三级甲等医院,开通12349热线,为2至3岁幼儿和65岁以上老年人提供服务,落实“十四五”规划,"
+            "2022年前完成整合,支持5G网络建设,分批撤并50人以下的乡村学校。")
+    assert one(text) == []
+
+
+def test_words_built_from_numerals_are_not_counts() -> None:
+    assert one("做好两项改革后半篇文章,落实一对夫妻可以生育三个子女政策,推进最多跑一次改革。") == []
+
+
+def test_lists_of_policies_are_not_targets() -> None:
+    assert one("完善行业领军人才、青年后备人才4个名单,出台稳企六条措施。") == []
+
+
+def test_year_of_a_target_is_the_year_it_is_due() -> None:
+    got = one("到2023年,争创1所国家级优质校,到2025年,建成2个示范县。")
+    assert [y for *_rest, y in got] == [2023, 2025]
+
+
+def test_elliptic_clause_borrows_the_verb_before_it() -> None:
+    got = one("力争建成省级重点专科1个,市级重点专科3个。")
+    assert [k for _v, _u, _o, k, _y in got] == ["cumulative", "cumulative"]
+
+
+def test_a_shared_value_of_two_rates_counts_for_each() -> None:
+    got = targets(doc("举办重大文化活动的群众受众率和参与率达到80%。"))
+    assert [t["name"] for t in got] == ["举办重大文化活动的群众受众率", "举办重大文化活动的群众参与率"]
+
+
+def test_count_before_a_share_is_its_base_not_a_target() -> None:
+    assert one("31个建制乡镇卫生院100%达到基本标准。") == [(100.0, "%", "=", "level", 2025)]
+
+
+def test_starting_value_and_present_state_are_not_targets() -> None:
+    assert one("特困供养未成年人年龄从16周岁延长至18周岁。") == [(18.0, "周岁", "=", "level", 2025)]
+    assert one("目前全县现有养老机构12家。") == []
+
+
+def test_base_period_part_gives_no_targets() -> None:
+    lines = doc("新增托位1250个。", background=("2020年,全县累计新增就业3.2万人。",))
+    assert [t["line"] for t in targets(lines)] == [4]
+
+
+def test_skipped_spans_and_table_notes_are_ignored() -> None:
+    lines = doc("新增托位1250个。", "新建公办幼儿园3所。", "注:1依据国家标准,2025年目标值为78.2岁。",
+                "2依据国家规划,故2025预期目标为16.0。")
+    got = targets(lines, skip=[(5, 5)])
+    assert [t["line"] for t in got] == [4]
+
+
+def test_record_follows_the_contract_and_quotes_the_line() -> None:
+    lines = doc("“十四五”时期,力争新增就业1万人以上,就业创业培训0.06万人。")
+    got = targets(lines)
+    assert len(got) == 2
+    for t in got:
+        assert t["source"] == "prose" and t["table"] is None and t["attribute"] is None
+        assert t["quote"] and t["quote"] in lines[t["line"] - 1]
+        assert set(t["target"]) == {"raw", "value", "value_low", "value_high", "op", "kind", "year"}
+    assert got[0]["name"] == "新增就业"
+
+
+def test_table_of_contents_does_not_move_the_turn_to_the_plan() -> None:
+    toc = ["目录", "一、发展基础", "二、主要目标", "三、重点任务", "四、保障措施"]
+    lines = [*toc, "2020年全县参保率达到95%。", "二、主要目标", "到2025年,参保率达到98%以上。"]
+    got = targets(lines)
+    assert [(t["line"], t["target"]["value"]) for t in got] == [(8, 98.0)]
+
+
+def test_quantity_spotting_keeps_ratios_and_scaled_units() -> None:
+    qs = find_quantities("比例达到1:3:6,培训8600余人次,累计90万余人次,增长5个百分点")
+    assert [(q.raw, q.value, q.unit) for q in qs] == [
+        ("1:3:6", None, None), ("8600余人次", 8600.0, "人次"), ("90万余人次", 90.0, "万人次"),
+        ("5个百分点", 5.0, "个百分点")]
