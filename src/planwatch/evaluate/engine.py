@@ -1,0 +1,127 @@
+"""evaluate_plan: one plan, one data year → PlanEvaluation (plain data in, plain data out).
+
+The scalar path here judges each indicator with every rule; `evaluate_bulk`
+(re-exported from vectorised.py) does the numeric kinds for millions of series."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import replace
+from typing import Any
+
+from planwatch.evaluate.completion import Completion, complete
+from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
+from planwatch.evaluate.equalisation import equalisation
+from planwatch.evaluate.projection import project
+from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
+from planwatch.evaluate.rollup import population, rollup_observations, summarise
+from planwatch.evaluate.series import Series, build_series
+from planwatch.evaluate.status import classify
+from planwatch.evaluate.vectorised import BulkInput, BulkResult, evaluate_bulk
+from planwatch.evaluate.warnings import early_warnings, indicator_warnings
+from planwatch.model import EvaluationInput, Indicator, Observation, Region
+
+__all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan"]
+
+
+def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | None]:
+    """Moving away from the target: below the baseline, or worse than the previous year."""
+    if c.achieved or c.value is None or c.method in ("qualitative", "cumulative", "range"):
+        return False, None
+    if c.method == "annual" and c.detail.get("observed_as") == "rate":
+        return (c.goal.target or 0) > 0 and c.value < 0, None
+    if c.P is not None and c.P < 0:
+        return True, None
+    pts = [p for p in series.segment() if p.value is not None and p.year < (c.year or 0)]
+    if not pts:
+        return False, None
+    prev = pts[-1]
+    assert prev.value is not None
+    return (c.value - prev.value) * c.goal.direction < 0, {"year": prev.year, "value": prev.value}
+
+
+def evaluate_indicator(ind: Indicator, observations: list[Observation], region_code: str, year: int,
+                       base_year: int = 2020, config: EvaluationConfig = DEFAULT_CONFIG,
+                       regions: list[Region] | None = None) -> IndicatorEvaluation:
+    """Judge one indicator in one region from its observations (any order)."""
+    own = [o for o in observations if o.indicator_id == ind.id and o.region_code == region_code]
+    flags: tuple[str, ...] = ()
+    if not any(o.status in config.accepted_statuses for o in own) and ind.aggregation != "none" and regions:
+        own = rollup_observations(ind.id, ind.aggregation, region_code, observations, regions,
+                                  config.accepted_statuses)
+        flags = ("rolled_up",) if own else ()
+    series = build_series(own, year, config.accepted_statuses)
+    c = complete(ind, series, base_year, config.maintain_tolerance)
+    st = classify(c, config.bands, config.reduction_schedule)
+    proj = project(c, series, config.clear_fit_ratio, config.maintain_tolerance)
+    back, prev = _backwards(c, series)
+    detail = dict(c.detail)
+    if prev:
+        detail["previous"] = prev
+    if series.latest() and series.latest().provisional:  # type: ignore[union-attr]
+        flags = (*flags, "provisional")
+    overdue = c.year is None or (series.latest() is not None and series.latest().year  # type: ignore[union-attr]
+                                 < year - config.overdue_grace_years)
+    ev = IndicatorEvaluation(
+        id=ind.id, name=ind.name, domain=ind.domain, unit=ind.unit, binding=ind.binding,
+        target_raw=ind.target.raw, target_year=ind.target.year, method=c.method, direction=c.goal.direction,
+        region_code=region_code, status=st.code, label=st.label, S=st.S, P=c.P, Q=st.Q,
+        baseline=c.baseline, base_year=c.base_year, value=c.value, year=c.year, projection=proj,
+        overdue=overdue, backwards=back, judgement=c.judgement, flags=(*c.flags, *flags), detail=detail)
+    return replace(ev, warnings=indicator_warnings(ev, year))
+
+
+def _subregions(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year: int,
+                config: EvaluationConfig, obs: list[Observation]) -> IndicatorEvaluation:
+    children = [r for r in inp.regions if r.parent_code == inp.plan.region_code]
+    reported = {o.region_code for o in obs}
+    subs = []
+    for ch in children:
+        if ch.code not in reported and not any(r.parent_code == ch.code for r in inp.regions):
+            continue
+        se = evaluate_indicator(ind, obs, ch.code, year, inp.plan.base_year, config, inp.regions)
+        if se.value is None and se.judgement is None:
+            continue
+        subs.append((ch, se))
+    if not subs:
+        return ev
+    rows = tuple({"code": ch.code, "name": ch.name, "status": se.label, "status_code": se.status,
+                  "value": se.value, "year": se.year, "P": se.P} for ch, se in subs)
+    # Equalisation on the year most sub-regions last reported.
+    numeric = [(ch, se) for ch, se in subs if se.value is not None and se.year is not None]
+    eq = None
+    if len(numeric) >= 2:
+        common_year = Counter(se.year for _, se in numeric).most_common(1)[0][0]
+        vals = {ch.code: se.value for ch, se in numeric if se.year == common_year}
+        weights = {ch.code: population(ch, common_year) or 0.0 for ch, _ in numeric} \
+            if ind.aggregation == "mean_pop" else None
+        goal = _goal_for(ind, ev)
+        # Counts (sum) are decomposed targets: the plan total is not each county's target.
+        meets = goal if ind.aggregation != "sum" else None
+        eq = equalisation(vals, meets, ev.direction, weights)  # type: ignore[arg-type]
+    return replace(ev, subregions=rows, equalisation=eq)
+
+
+def _goal_for(ind: Indicator, ev: IndicatorEvaluation):  # type: ignore[no-untyped-def]
+    from planwatch.evaluate.goal import resolve_goal
+
+    g = resolve_goal(ind, ev.baseline)
+    if g.method in ("level", "maintain", "range"):
+        return lambda x: g.satisfied_by(x)
+    return None
+
+
+def evaluate_plan(inp: EvaluationInput, year: int, config: EvaluationConfig = DEFAULT_CONFIG) -> PlanEvaluation:
+    """Evaluate every indicator of a plan on data up to `year` (a data year, not the report date)."""
+    by_ind: dict[str, list[Observation]] = defaultdict(list)
+    for o in inp.observations:
+        by_ind[o.indicator_id].append(o)
+    evals = []
+    for ind in inp.indicators:
+        obs = by_ind.get(ind.id, [])
+        ev = evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config, inp.regions)
+        if obs and inp.regions:
+            ev = _subregions(ind, ev, inp, year, config, obs)
+        evals.append(ev)
+    return PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
+                          summarise(evals), early_warnings(evals))

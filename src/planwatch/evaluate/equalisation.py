@@ -1,0 +1,57 @@
+"""均等化: how evenly an indicator is spread across sub-regions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Equalisation:
+    n: int
+    mean: float | None  # weighted when populations are given
+    cv: float | None  # coefficient of variation (population form, weighted)
+    theil: float | None  # Theil T index; 0 = perfectly equal, ln(n) = one region has everything
+    max_min_ratio: float | None  # None when the minimum is ≤ 0
+    share_meeting_target: float | None
+    laggards: list[str]  # region codes not meeting the target, worst first
+
+    def to_dict(self) -> dict[str, object]:
+        return self.__dict__.copy()
+
+
+def equalisation(values: Mapping[str, float], meets: Callable[[float], bool] | None = None,
+                 direction: int = 1, weights: Mapping[str, float] | None = None,
+                 laggard_count: int | None = None) -> Equalisation:
+    """values: region code → value for one indicator and year.
+
+    meets: the target test for one value; laggards are the regions failing it, worst
+    first (by value in the indicator's direction). Without a target test the laggards
+    are the bottom `laggard_count` regions (default: the bottom fifth)."""
+    items = sorted((k, v) for k, v in values.items() if v is not None and math.isfinite(v))
+    n = len(items)
+    if n == 0:
+        return Equalisation(0, None, None, None, None, None, [])
+    w = [float(weights.get(k, 0.0)) if weights else 1.0 for k, _ in items]
+    if sum(w) <= 0:
+        w = [1.0] * n
+    W = sum(w)
+    xs = [v for _, v in items]
+    mean = sum(wi * x for wi, x in zip(w, xs, strict=True)) / W
+    var = sum(wi * (x - mean) ** 2 for wi, x in zip(w, xs, strict=True)) / W
+    cv = math.sqrt(var) / mean if mean > 0 else None
+    theil = None
+    if mean > 0 and all(x >= 0 for x in xs):
+        # T = Σ w_i/W · (x_i/μ) · ln(x_i/μ); a zero contributes 0 (limit of x ln x).
+        theil = sum(wi / W * (x / mean) * math.log(x / mean) for wi, x in zip(w, xs, strict=True) if x > 0)
+    lo, hi = min(xs), max(xs)
+    ratio = hi / lo if lo > 0 else None
+    worst_first = sorted(items, key=lambda kv: (kv[1] * direction, kv[0]))
+    if meets is not None:
+        failing = [k for k, v in worst_first if not meets(v)]
+        share = (n - len(failing)) / n
+    else:
+        share = None
+        failing = [k for k, _ in worst_first[: laggard_count if laggard_count is not None else max(1, n // 5)]]
+    return Equalisation(n, mean, cv, theil, ratio, share, failing)

@@ -1,0 +1,169 @@
+"""Projection to the target year, the year the target is reached, and 需年均增长.
+
+Rule that picks the model (documented in docs/methodology.md):
+1. annual-rate and reduction targets are rates → constant growth;
+2. cumulative targets → the running sum plus the mean yearly addition;
+3. level and maintain targets: with ≥ 3 points, a model whose RMSE is below
+   `clear_fit_ratio` × the other's is taken (the data clearly show the shape);
+   otherwise the one less favourable to the target, because an early warning
+   that errs should err towards warning;
+4. constant growth needs all values > 0; with fewer than 2 points there is no projection.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planwatch.evaluate.completion import Completion
+from planwatch.evaluate.series import Series
+
+_LAST_YEAR = 2100  # beyond this a "year reached" is meaningless
+
+
+@dataclass(frozen=True)
+class Projection:
+    method: str | None  # linear | growth | mean_flow | realised_rate | None
+    value_at_target: float | None  # the value (sum, rate %) expected at the target year
+    meets_target: bool | None
+    year_reached: int | None  # observed first year met, or the trend's; None if never
+    required_rate: float | None  # 需年均增长, % a year, from the latest value to the target
+    required_change: float | None  # the same as an absolute yearly change (or addition)
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"method": self.method, "value_at_target": self.value_at_target, "meets_target": self.meets_target,
+                "year_reached": self.year_reached, "required_rate": self.required_rate,
+                "required_change": self.required_change, "reason": self.reason}
+
+
+def fit_linear(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """Least squares y = a + b·x → (a, b)."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else 0.0
+    return my - b * mx, b
+
+
+def fit_growth(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """Least squares on ln y: y = exp(a)·exp(b·x) → (a, b); needs y > 0."""
+    return fit_linear(xs, [math.log(y) for y in ys])
+
+
+def _rmse(pred: list[float], ys: list[float]) -> float:
+    return math.sqrt(sum((p - y) ** 2 for p, y in zip(pred, ys, strict=True)) / len(ys))
+
+
+def _crossing(a: float, b: float, target: float, log: bool) -> float | None:
+    if b == 0:
+        return None
+    if log:
+        if target <= 0:
+            return None
+        target = math.log(target)
+    return (target - a) / b
+
+
+def _none(reason: str, required_rate: float | None = None, required_change: float | None = None) -> Projection:
+    return Projection(None, None, None, None, required_rate, required_change, reason)
+
+
+def _required(c: Completion) -> tuple[float | None, float | None]:
+    """Rate and absolute change a year still needed from the judged value to the target."""
+    g, T = c.goal, c.target_year
+    if c.year is None or c.year >= T or c.value is None or c.achieved:
+        return None, None
+    years = T - c.year
+    if c.method == "cumulative" and g.target is not None:
+        return None, max(0.0, g.target - c.value) / years
+    if c.method == "annual":
+        return c.detail.get("required_rate"), None
+    target = g.target if c.method == "level" else c.detail.get("target_level") if c.method == "reduction" else None
+    if target is None:
+        return None, None
+    rate = ((target / c.value) ** (1 / years) - 1) * 100 if target > 0 and c.value > 0 else None
+    return rate, (target - c.value) / years
+
+
+def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, tolerance: float = 0.0) -> Projection:
+    g, T = c.goal, c.target_year
+    req_rate, req_change = _required(c)
+    if c.method in ("qualitative",) or c.year is None or c.value is None:
+        return _none("无数值", req_rate, req_change)
+
+    if c.method == "annual":
+        realised = c.detail.get("realised_rate")
+        if c.P is None or realised is None:
+            return _none("无法计算增速", req_rate, None)
+        B = c.base_year
+        p_at_t = c.P * (T - B) / (c.year - B) if c.year > B else None
+        reached = None
+        if c.achieved:
+            reached = c.year
+        elif c.P > 0 and c.year > B:
+            # P grows linearly in time at the realised rate: P(y) = P_t·(y − B)/(t − B).
+            y = math.ceil(B + (c.year - B) / c.P - 1e-9)
+            reached = y if y <= _LAST_YEAR else None
+        meets = None if p_at_t is None else p_at_t >= 1 - 1e-12
+        return Projection("realised_rate", realised, meets, reached, req_rate, None)
+
+    if c.method == "cumulative":
+        flows = [p.value for p in series.points if p.value is not None and c.base_year < p.year <= c.year]
+        if not flows or g.target is None:
+            return _none("无新增数据", req_rate, req_change)
+        mean = sum(flows) / len(flows)
+        at_t = c.value + mean * max(0, T - c.year)
+        reached = c.year if c.achieved else (
+            c.year + math.ceil((g.target - c.value) / mean - 1e-9) if mean > 0 else None)
+        if reached is not None and reached > _LAST_YEAR:
+            reached = None
+        return Projection("mean_flow", at_t, at_t >= g.target, reached, req_rate, req_change)
+
+    # level / reduction / maintain / range: fit the comparable segment, baseline included.
+    pts = [(p.year, p.value) for p in series.segment() if p.value is not None and p.year >= c.base_year]
+    if c.baseline is not None and c.method != "maintain" and all(y != c.base_year for y, _ in pts) \
+            and "series_break" not in c.flags:
+        pts.insert(0, (c.base_year, c.baseline))
+    if len(pts) < 2:
+        return _none("数据点不足(少于2个)", req_rate, req_change)
+    xs = [float(y) for y, _ in pts]
+    ys = [float(v) for _, v in pts]
+    d = g.direction
+    line_target = g.target if c.method != "reduction" else c.detail.get("target_level")
+    if c.method == "range" and g.low is not None and g.high is not None:
+        line_target = g.low if d > 0 else g.high
+
+    models: dict[str, tuple[float, float, float, float]] = {}  # name → (a, b, value at T, rmse)
+    a, b = fit_linear(xs, ys)
+    models["linear"] = (a, b, a + b * T, _rmse([a + b * x for x in xs], ys))
+    if all(y > 0 for y in ys):
+        ga, gb = fit_growth(xs, ys)
+        models["growth"] = (ga, gb, math.exp(ga + gb * T), _rmse([math.exp(ga + gb * x) for x in xs], ys))
+    if c.method == "reduction" and "growth" in models:
+        name = "growth"
+    elif len(models) == 1:
+        name = "linear"
+    else:
+        lin, gro = models["linear"], models["growth"]
+        if len(pts) >= 3 and lin[3] < clear_fit_ratio * gro[3]:
+            name = "linear"
+        elif len(pts) >= 3 and gro[3] < clear_fit_ratio * lin[3]:
+            name = "growth"
+        else:  # the less favourable in the target's direction
+            name = "linear" if (lin[2] - gro[2]) * d <= 0 else "growth"
+    a, b, at_t, _ = models[name]
+    tol = tolerance if c.method in ("maintain", "range") else 0.0
+    meets = g.satisfied_by(at_t, tol) if (g.target is not None or g.low is not None) else None
+    if c.method == "reduction" and line_target is not None:
+        meets = at_t <= line_target
+    reached: int | None = None
+    if c.achieved:
+        reached = next((int(x) for x, y in zip(xs, ys, strict=True) if x > c.base_year and (
+            g.satisfied_by(y, tol) if c.method != "reduction" else y <= (line_target or 0))), c.year)
+    elif line_target is not None and b * d > 0:
+        x = _crossing(a, b, line_target, name == "growth")
+        if x is not None:
+            reached = max(math.ceil(x - 1e-9), c.year + 1)
+            reached = reached if reached <= _LAST_YEAR else None
+    return Projection(name, at_t, meets, reached, req_rate, req_change)
