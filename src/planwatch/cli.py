@@ -10,6 +10,7 @@ import click
 # name → "module:attribute" of a click command; each package owns its commands.
 SUBCOMMANDS: dict[str, str] = {
     "extract": "planwatch.extract.cli:extract_command",
+    "evaluate": "planwatch.evaluate.cli:evaluate_command",
 }
 
 

@@ -1,0 +1,93 @@
+"""`planwatch evaluate PLAN --year Y [--json]`: a readable table, or the evaluation as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from planwatch.evaluate.results import PlanEvaluation
+from planwatch.evaluate.warnings import fmt, pct
+from planwatch.model import EvaluationInput
+
+_SEVERITY = {"red": "红", "orange": "橙", "yellow": "黄"}
+
+
+def _from_register(plan_ref: str, db_url: str | None) -> EvaluationInput:
+    from planwatch.register.db import make_engine, session_factory
+    from planwatch.register.errors import RegisterError
+    from planwatch.register.queries import evaluation_input
+
+    engine = make_engine(db_url)
+    try:
+        with session_factory(engine)() as session:
+            return evaluation_input(session, plan_ref)
+    except RegisterError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def table_text(ev: PlanEvaluation) -> str:
+    from planwatch.textwidth import pad
+
+    out = [f"== {ev.title}  ({ev.region_code})  数据年份 data year {ev.year}", ""]
+    cols = [("领域", 12), ("指标 indicator", 36), ("属性", 6), ("基期", 9), ("目标", 12), ("最新值(年)", 16),
+            ("完成度P", 8), ("时序S", 7), ("状态 status", 12), ("预计期末 projected", 20)]
+    out.append(" ".join(pad(c, w) for c, w in cols))
+    for i in ev.indicators:
+        latest = "—" if i.year is None else f"{fmt(i.value) if i.value is not None else i.judgement}({i.year})"
+        base = "—" if i.baseline is None else f"{fmt(i.baseline)}"
+        p = i.projection
+        proj = "—"
+        if p.value_at_target is not None:
+            proj = f"{fmt(p.value_at_target)}{'%' if i.method == 'annual' else ''}"
+            proj += " ✓" if p.meets_target else " ✗" if p.meets_target is False else ""
+            if p.required_rate is not None and not p.meets_target:
+                proj += f" 需年均{fmt(p.required_rate, 1)}%"
+        mark = "!" if i.warnings else " "
+        cells = [i.domain or "—", i.name, "约束性" if i.binding else "预期性", base, i.target_raw or "—", latest,
+                 pct(i.P) if i.P is not None else "—", pct(i.S) if i.S is not None else "—",
+                 mark + i.label, proj]
+        out.append(" ".join(pad(str(c), w) for c, (_, w) in zip(cells, cols, strict=True)))
+    out += ["", ev.summary["headline"]]
+    if ev.summary.get("completion_rate") is not None:
+        out.append(f"指标完成率 (已完成/达标 ÷ 可评估): {ev.summary['achieved_or_met']}/{ev.summary['assessed']} = "
+                   f"{pct(ev.summary['completion_rate'])}")
+    if ev.early_warnings:
+        out += ["", f"预警 early warnings ({len(ev.early_warnings)}):"]
+        out += [f"  [{_SEVERITY[w.severity]}] {w.reason}" for w in ev.early_warnings]
+    return "\n".join(out)
+
+
+@click.command("evaluate")
+@click.argument("plan", required=False)
+@click.option("--year", "year", type=int, required=True, help="数据年份 / data year to evaluate (e.g. 2025).")
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
+@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False),
+              help="Evaluate an EvaluationInput JSON file instead of the register.")
+@click.option("--db", "db_url", help="Register database URL (default: PLANWATCH_DATABASE_URL or the local SQLite).")
+@click.option("--tolerance", type=float, default=None, help="Maintain/floor tolerance in the indicator's unit.")
+def evaluate_command(plan: str | None, year: int, as_json: bool, input_path: str | None, db_url: str | None,
+                     tolerance: float | None) -> None:
+    """评估规划实施进度 / Evaluate a plan: 时序进度, 完成度, status, projection, early warnings."""
+    from dataclasses import replace
+
+    from planwatch.evaluate.config import DEFAULT_CONFIG
+    from planwatch.evaluate.engine import evaluate_plan
+    from planwatch.evaluate.io import load_input
+
+    if input_path:
+        inp = load_input(input_path)
+    elif plan:
+        inp = _from_register(plan, db_url)
+    else:
+        raise click.UsageError("需要规划 PLAN 或 --input FILE / give a PLAN or --input FILE")
+    config = DEFAULT_CONFIG if tolerance is None else replace(DEFAULT_CONFIG, maintain_tolerance=tolerance)
+    ev = evaluate_plan(inp, year, config)
+    if as_json:
+        json.dump(ev.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        click.echo(table_text(ev))
