@@ -21,6 +21,7 @@ _HEADING_START = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节篇部]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
     r"|专栏\s*[\d一二三四五六七八九十]|表\s*\d|附件|附表|注[:：])"
 )
+_LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-/:()&“”‘’\"'（）《》]")
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -33,7 +34,8 @@ class _Line:
     rows: list[str] = field(default_factory=list)  # set for a table: its rendered rows
     page_left: float = 0.0  # body-text margins, see _set_margins
     page_right: float = 0.0
-    char_width: float = 0.0
+    em: float = 0.0  # font size: the width of one Chinese character
+    lead: float = 0.0  # width of the Latin/number run the line starts with
 
 
 def _char_in(char: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
@@ -79,8 +81,20 @@ def _page_items(page: Any) -> list[_Line]:
     tables = [t for t in page.find_tables() if len(t.rows[0].cells) >= 2 and len(t.rows) >= 1]
     boxes = [t.bbox for t in tables]
     items = [_Line(top=t.bbox[1], rows=_table_rows(t)) for t in tables]
-    outside = page.filter(lambda o: o.get("object_type") != "char" or not any(_char_in(o, b) for b in boxes))
-    lines = outside.extract_text_lines(return_chars=False)
+    seen: set[tuple[str, float, float]] = set()
+
+    def keep(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        # Fake bold is the same glyph printed twice a hair apart; keep the first copy.
+        key = (obj["text"], round(obj["x0"]), round(obj["top"]))
+        if key in seen:
+            return False
+        seen.add(key)
+        return not any(_char_in(obj, b) for b in boxes)
+
+    outside = page.filter(keep)
+    lines = outside.extract_text_lines(return_chars=True)
     height = float(page.height)
     texts = []
     for ln in lines:
@@ -90,8 +104,14 @@ def _page_items(page: Any) -> list[_Line]:
         # Page numbers in the top or bottom margin are furniture, not content.
         if _PAGE_NUMBER.match(text) and (ln["top"] > height * 0.88 or ln["bottom"] < height * 0.12):
             continue
-        width = (ln["x1"] - ln["x0"]) / max(len(text), 1)
-        texts.append(_Line(top=ln["top"], x0=ln["x0"], x1=ln["x1"], text=text, char_width=width))
+        chars = ln["chars"]
+        em = max((c.get("size") or 0 for c in chars), default=0) or (ln["bottom"] - ln["top"])
+        lead = 0.0  # width of a Latin/number run opening the line: wrapping keeps it whole
+        for c in chars:
+            if not _LATIN.match(c["text"]):
+                break
+            lead = c["x1"] - chars[0]["x0"]
+        texts.append(_Line(top=ln["top"], x0=ln["x0"], x1=ln["x1"], text=text, em=float(em), lead=lead))
     return sorted(items + texts, key=lambda it: it.top)
 
 
@@ -113,9 +133,10 @@ def _continues(prev: _Line, nxt: _Line) -> bool:
     """Is `nxt` the wrapped continuation of the paragraph that `prev` ends?"""
     if prev.rows or nxt.rows:
         return False
-    tol = max(prev.char_width, nxt.char_width, 2.0) * 1.2
-    reaches_right = prev.x1 >= prev.page_right - tol
-    at_left = nxt.x0 <= nxt.page_left + tol * 0.6
+    em = max(prev.em, nxt.em, 2.0)
+    # Line breaking that keeps punctuation off a line start can leave up to two em free.
+    reaches_right = prev.x1 >= prev.page_right - max(2.2 * em, nxt.lead + em)
+    at_left = nxt.x0 <= nxt.page_left + 0.8 * em  # paragraphs open with a two-em indent
     return reaches_right and at_left and not _HEADING_START.match(nxt.text)
 
 
@@ -150,7 +171,6 @@ def read_pdf(path: str) -> str:
     try:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
-                page = page.dedupe_chars()
                 n_chars += len(page.chars)
                 n_images += len(page.images)
                 if page.chars:
