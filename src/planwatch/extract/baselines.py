@@ -15,7 +15,7 @@ from typing import Any
 from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
 
 _YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
-_FORWARD = re.compile(r"十四五|预计|预测|将达|力争|目标|规划")
+_FORWARD = re.compile(r"十四五|预计|预测|将达|将超过|力争|争取|确保")
 
 
 def _year(m: Mention, period: tuple[int, int]) -> int | None:

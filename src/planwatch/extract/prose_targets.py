@@ -39,6 +39,7 @@ RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米"
               "岁", "周岁", "年", "1/10万", "元"}
 # Clauses that report the present rather than promise the future.
 PAST = re.compile(r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|十三五|“十三五”|以来|过去")
+_COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
 _LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
 
 
@@ -79,8 +80,13 @@ def is_target(m: Mention, period: tuple[int, int]) -> bool:
     # The starting value of "由X提高到Y" / "从X延长至Y".
     if m.text[max(0, q.start - 1) : q.start] in ("由", "从"):
         return False
-    if any(y < period[0] for y, _ in years_before(m, m.clause)):
-        return False
+    # A value dated before the plan ("由2020年的85%…") is a base, not a target;
+    # "比2020年提高5个百分点" only compares with it.
+    years = years_before(m, m.clause)
+    if years:
+        year, at = years[-1]
+        if year < period[0] and not _COMPARE_END.search(m.text[max(0, at - 4) : at]):
+            return False
     if q.ratio and not has_value_verb(m):
         return False
     # "31个乡镇卫生院100%达到…": the count is the base of the rate that follows.

@@ -35,7 +35,7 @@ _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
 _ARABIC = re.compile(
     r"(?<![\d.０-９])(?P<num>\d+(?:\.\d+)?)"
-    r"(?:\s*(?:[-—–~～]{1,2}|至)\s*(?P<num2>\d+(?:\.\d+)?))?"
+    r"(?:(?P<unit1>%|％|‰|个|所|家|人|名|万人)?\s*(?:[-—–~～]{1,2}|至)\s*(?P<num2>\d+(?:\.\d+)?))?"
     r"(?P<scale>万|亿)?(?P<approx>余|多)?"
     rf"(?P<unit>{_UNIT_RE})?"
     r"(?P<suffix>及以上|以上|以下|以内|左右)?"
@@ -111,11 +111,15 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
     start, end = m.start(), m.end()
     num, num2 = m.group("num"), m.group("num2")
     scale, unit, suffix = m.group("scale"), m.group("unit"), m.group("suffix")
+    unit1 = m.group("unit1")
+    if unit1 and unit1 != (m.group("scale") or "") + (unit or ""):
+        return None  # "5个至10%": two different things, not a range
     prev = text[start - 1 : start]
     nxt = text[end : end + 1]
     if prev == "第" or _LATIN.match(prev) or prev in ("/", "+", "-", ":", "："):
         return None
-    if _inside(start, quotes):
+    # Quoted names hold no targets, but a quoted slogan may state a share ("“医疗机构100%全覆盖”").
+    if _inside(start, quotes) and unit not in ("%", "％"):
         return None
     if unit is None and scale is None and (_LATIN.match(nxt) or nxt in ("+", "/", ":", "：", "∶", "号")):
         return None

@@ -36,8 +36,10 @@ _TRAIL = re.compile(
 # or at the end of a clause ("培训班两次"); otherwise they are words ("两项改革", "三个子女").
 _CN_VERB_END = re.compile(
     r"(?:建|建设|新建|建成|打造|创建|有|配备|培育|设立|建立|开展|举办|实施|争创|引进|至少|不少于|培养|组建|"
-    r"招聘|增加|增设|提供|开设|设置|选派|派驻|组织|开放|检测|安排)$"
+    r"招聘|增加|增设|提供|开设|设置|选派|派驻|组织|开放|检测|安排|办好|建有)$"
 )
+# ... or a little further after 至少 ("至少办好一所寄宿制学校").
+_CN_VERB_NEAR = re.compile(_CN_VERB_END.pattern.rstrip("$") + r"[\u4e00-\u9fff]{0,2}$|至少|不少于")
 # "4个名单", "六条措施", "5项核心制度": counts of documents and policies name a list, they are not targets.
 _ABSTRACT_NOUN = re.compile(
     r"(?:名单|目录|计划|制度|政策|机制|体系|战略|原则|要求|方面|领域|环节|维度|意见|文件|措施|办法|条例|规定|清单|"
@@ -137,8 +139,10 @@ def plausible(m: Mention) -> bool:
     q = m.q
     if q.chinese:
         ends_clause = not m.after.strip(" 以上")
-        if not (ends_clause or _CN_VERB_END.search(m.prefix[-4:])):
+        if not (ends_clause or _CN_VERB_NEAR.search(m.prefix[-6:])):
             return False
+        if m.prefix.endswith(("成为", "作为", "为")):
+            return False  # "打造成为一所…学院": a kind of thing, not a count
     if q.unit in _COUNT_UNITS and _ABSTRACT_NOUN.search(noun_after(m)):
         return False
     if q.unit is None and not q.ratio:
