@@ -1,12 +1,167 @@
-"""Qualitative commitments (全覆盖, 应保尽保 ...) and named projects (工程, 行动 ...)."""
+"""Qualitative commitments (全覆盖, 应保尽保 ...) and named projects (工程, 行动 ...).
+
+Commitments are the clauses of the forward-looking part that promise a state
+without a number ("基本实现法定人员全覆盖", "低保对象应保尽保"); a clause with a
+number is a prose target and belongs to the prose extractor. Projects are the
+entries of 专栏 boxes ("托育服务扩容工程:加强…") and the programmes and
+facilities running text commits to ("实施健康儿童行动", "新建一所寄宿制初级中学").
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from planwatch.extract.outline import Outline
+from planwatch.extract.outline import Outline, Section
+
+# Promises of a state, not of a quantity. 应X尽X covers 应保尽保, 应救尽救, 应养尽养 ...
+COMMITMENT = re.compile(
+    r"(?<!健)全覆盖|动态清零|应(.)尽\1|基本实现|全面实现|全面建成|基本建成|基本形成|全面形成|"
+    r"全面普及|基本普及|全部达标|全面达标|全面消除|基本消除|有效遏制"
+)
+# Clause boundaries inside a line.
+CLAUSE_SPLIT = re.compile(r"[^,，;；。！!？?]+")
+# Looking back, not ahead: achievements of the base period are not commitments.
+PAST = re.compile(r"已经|已|累计|十三五|以来|取得|实现了|建成了|完成了|先后|期间")
+# A year or the plan's name is not a number a target hangs on.
+YEAR_WORDS = re.compile(r"(?:到|至|于)?\s*20\d{2}\s*年(?:底|末|前)?|十[三四五六]五|“十[三四五六]五”")
+DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两]+(?:个|所|家|项|次|万|人|张|户|座|处|批)")
+LEAD = re.compile(r"^(?:并|并且|同时|进一步|努力|力争|确保|争取|推动|推进|到|全市|全县|全区)+")
+
+# Programme names in running text: 实施XX工程 / 开展XX行动 / 启动XX计划.
+PROGRAMME = re.compile(
+    r"(?:深入实施|组织实施|全面实施|大力实施|继续实施|实施|开展|启动|推进|推动|落实|打造|创建)"
+    r"(?:好|了)?(?:一批|一系列)?"
+    r"(?P<name>“?[\u4e00-\u9fff“”A-Za-z0-9.+]{2,24}?(?:行动计划|专项行动|三年行动|工程|行动|计划))"
+    r"(?!生育|内|单列|经济|外|性|态)"
+)
+# Facilities to build: 新建/改扩建 + (quantifier) + … 中心/医院/学校.
+FACILITY = re.compile(
+    r"(?P<verb>(?:新建|改扩建|改建|扩建|迁建|建成|建设)(?:[、和及/]?(?:新建|改扩建|改建|扩建|迁建))*)"
+    r"(?:[0-9一二两三四五六七八九十]+(?:所|个|家|座|处|栋))?"
+    r"(?P<name>[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?"
+    r"(?:服务中心|中心|医院|卫生院|学校|中学|小学|幼儿园|养老院|敬老院|福利院|体育馆|体育场|图书馆|文化馆|"
+    r"博物馆|纪念馆|服务站|服务驿站|基地|公园|大楼|综合体))"
+    r"(?![\u4e00-\u9fff]{0,2}(?:建设|体系|能力|网络))"
+)
+# Box entries: "1.托育服务扩容工程:加强…" or "出生缺陷防治工程。进一步…".
+ENTRY_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[(（]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）])\s*")
+ENTRY_LEAD = re.compile(r"^(?P<name>[^:：。;；,，]{2,40}?)\s*[:：。]")
+BOX_LABEL = re.compile(r"专栏\s*([0-9]+|[一二三四五六七八九十]+)")
+# Leading words that are not part of a name ("一批", "我市") and starts that show
+# the match began mid-phrase ("覆盖…学校", "的专项行动").
+NAME_LEAD = re.compile(
+    r"^(?:实施|推进|开展|落实|一批|一系列|[0-9一二两三四五六七八九十]+(?:所|个|家|座|处)|我市|我县|我区|全市|全县|全区|本市|本县)+"
+)
+BAD_NAME = re.compile(r"^(?:的|和|及|与|等|或|行动|工程|计划|覆盖|完善|提升|加强|以|对|在|为)|的|方案|工作计划$")
+TOO_GENERIC = re.compile(r"^(?:“)?(?:这项|该|此|各项|重点|重大|有关|相关|上述|以下|专项|民生)(?:工程|行动|计划)$")
+
+
+def _balance_quotes(name: str) -> str:
+    """Drop a quotation mark left without its partner by the match boundary."""
+    if name.count("“") != name.count("”"):
+        name = name.strip("“”")
+        if name.count("“") != name.count("”"):
+            name = name.replace("“", "").replace("”", "")
+    return name
+
+
+def _in_spans(line: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= line <= b for a, b in spans)
+
+
+def _plan_start(lines: list[str], outline: Outline) -> int:
+    try:  # the turn from the base period to the plan, found by the prose extractor
+        from planwatch.extract.zones import plan_start_line
+    except ImportError:  # pragma: no cover - zones ships with the package
+        return 1
+    return plan_start_line(lines, outline)
+
+
+def _box_label(box: Section) -> str:
+    m = BOX_LABEL.search(box.heading)
+    return f"专栏{m.group(1)}" if m else "专栏"
+
+
+def _commitments(lines: list[str], outline: Outline, skip: list[tuple[int, int]], heads: set[int],
+                 start: int) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = []
+    for ln in range(max(start, 1), len(lines) + 1):
+        if ln in heads or _in_spans(ln, skip):
+            continue
+        text = lines[ln - 1]
+        if not COMMITMENT.search(text):
+            continue
+        for m in CLAUSE_SPLIT.finditer(text):
+            clause = m.group(0).strip()
+            if len(clause) < 4 or not COMMITMENT.search(clause) or PAST.search(clause) or "原则" in clause:
+                continue
+            if DIGIT.search(YEAR_WORDS.sub("", clause)):
+                continue  # a quantified target, not a qualitative commitment
+            tasks.append({
+                "line": ln, "quote": clause, "kind": "commitment",
+                "domain": outline.domain_at(ln), "text": LEAD.sub("", clause) or clause,
+            })
+    return tasks
+
+
+def _box_projects(lines: list[str], outline: Outline, skip: list[tuple[int, int]]) -> tuple[
+        list[dict[str, Any]], set[int]]:
+    projects: list[dict[str, Any]] = []
+    covered: set[int] = set()
+    for box in outline.sections:
+        if box.kind != "box" or _in_spans(box.line, skip):
+            continue
+        label = _box_label(box)
+        for ln in range(box.line + 1, (box.end_line or box.line) + 1):
+            covered.add(ln)
+            if _in_spans(ln, skip):
+                continue
+            raw = lines[ln - 1]
+            text = ENTRY_NUMBER.sub("", raw.strip())
+            if not text:
+                continue
+            m = ENTRY_LEAD.match(text)
+            if m:
+                name = m.group("name").strip()
+            elif len(text) <= 30 and not re.search(r"[,，;；。]", text):
+                name = text  # an entry that is a bare name
+            else:
+                continue
+            if not re.search(r"[\u4e00-\u9fff]{2}", name) or len(name) < 3:
+                continue
+            start = raw.find(name)
+            quote = raw[start:start + len(name)] if start >= 0 else raw.strip()
+            projects.append({"line": ln, "quote": quote, "name": name, "domain": outline.domain_at(ln),
+                             "box": label})
+    return projects, covered
+
+
+def _prose_projects(lines: list[str], outline: Outline, skip: list[tuple[int, int]], covered: set[int],
+                    start: int) -> list[dict[str, Any]]:
+    projects: list[dict[str, Any]] = []
+    for ln in range(max(start, 1), len(lines) + 1):
+        if ln in covered or _in_spans(ln, skip):
+            continue
+        text = lines[ln - 1]
+        seen: set[str] = set()
+        for rx in (PROGRAMME, FACILITY):
+            for m in rx.finditer(text):
+                name = NAME_LEAD.sub("", _balance_quotes(m.group("name")))
+                if TOO_GENERIC.match(name) or BAD_NAME.search(name) or name in seen or len(name) < 4:
+                    continue
+                if PAST.search(text[max(0, m.start() - 6) : m.start()]):
+                    continue
+                seen.add(name)
+                projects.append({"line": ln, "quote": m.group(0), "name": name,
+                                 "domain": outline.domain_at(ln), "box": None})
+    return projects
 
 
 def extract_tasks(lines: list[str], outline: Outline, skip: list[tuple[int, int]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(tasks, projects)."""
-    return [], []
+    heads = {s.line for s in outline.sections}
+    start = _plan_start(lines, outline)
+    tasks = _commitments(lines, outline, skip, heads, start)
+    box_projects, covered = _box_projects(lines, outline, skip)
+    return tasks, box_projects + _prose_projects(lines, outline, skip, covered, start)
