@@ -1,0 +1,207 @@
+"""Writing reported values: bulk upsert with version checks, single edits, status changes.
+
+Every write leaves a history row. A writer states the version it last saw
+(`expected_version`); if the stored row has moved on since, the write is a
+conflict and nothing is written — two people can't silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from planwatch.register import history
+from planwatch.register.errors import ConflictError, NotFound, RegisterError
+from planwatch.register.schema import OBSERVATION_STATUSES, Observation, utcnow
+
+# Fields a report sets; comparing them decides whether a re-submitted row changes anything.
+PAYLOAD = ("value", "judgement", "status", "source_note", "evidence_file", "simulated", "series_break")
+_T = Observation.__table__
+
+
+@dataclass
+class ObservationInput:
+    indicator_id: int
+    region_code: str
+    year: int
+    value: float | None = None
+    judgement: str | None = None
+    status: str = "submitted"
+    source_note: str | None = None
+    evidence_file: str | None = None
+    reporter_id: int | None = None
+    reporter_name: str | None = None
+    simulated: bool = False
+    series_break: bool = False
+    # The version the writer last saw; None means "I believe there is no value yet".
+    expected_version: int | None = None
+
+    @property
+    def key(self) -> tuple[int, str, int]:
+        return (self.indicator_id, self.region_code, self.year)
+
+
+@dataclass
+class WriteResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+def existing_for(session: Session, keys: Iterable[tuple[int, str, int]]) -> dict[tuple[int, str, int], dict[str, Any]]:
+    """Stored rows for the given natural keys (fetched per indicator, which is what the keys group by)."""
+    keys = set(keys)
+    indicators = sorted({k[0] for k in keys})
+    out: dict[tuple[int, str, int], dict[str, Any]] = {}
+    cols = [_T.c.id, _T.c.indicator_id, _T.c.region_code, _T.c.year, _T.c.version, *(_T.c[f] for f in PAYLOAD)]
+    for i in range(0, len(indicators), 500):
+        for row in session.execute(select(*cols).where(_T.c.indicator_id.in_(indicators[i:i + 500]))).mappings():
+            k = (row["indicator_id"], row["region_code"], row["year"])
+            if k in keys:
+                out[k] = dict(row)
+    return out
+
+
+def write_observations(
+    session: Session,
+    rows: Sequence[ObservationInput],
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+    overwrite: bool = False,
+) -> WriteResult:
+    """Insert new values and update changed ones in the caller's transaction.
+
+    With `overwrite=False` (the default) a row whose stored version differs from
+    its `expected_version` raises `ConflictError` before anything is written.
+    """
+    for r in rows:
+        if r.status not in OBSERVATION_STATUSES:
+            raise RegisterError(f"未知状态 / unknown status: {r.status}")
+    stored = existing_for(session, (r.key for r in rows))
+    result = WriteResult()
+    inserts: list[ObservationInput] = []
+    updates: list[tuple[ObservationInput, dict[str, Any]]] = []
+    for r in rows:
+        old = stored.get(r.key)
+        if old is None:
+            inserts.append(r)
+            continue
+        if all(old[f] == getattr(r, f) for f in PAYLOAD):
+            result.unchanged += 1
+            continue
+        if not overwrite and r.expected_version != old["version"]:
+            result.conflicts.append(
+                f"指标 {r.indicator_id} 地区 {r.region_code} {r.year}年: 已被他人修改(当前版本 {old['version']},"
+                f"你的版本 {r.expected_version}) / changed by someone else (stored version {old['version']}, "
+                f"yours {r.expected_version})"
+            )
+            continue
+        updates.append((r, old))
+    if result.conflicts:
+        raise ConflictError("\n".join(result.conflicts))
+
+    now = utcnow()
+    if inserts:
+        session.execute(insert(_T), [_row(r, now) | {"version": 1} for r in inserts])
+        ids = _ids_for(session, [r.key for r in inserts])
+        history.record_many(session, [
+            {"entity": "observation", "entity_id": ids[r.key], "action": "create", "changed_by": by,
+             "reason": reason, "new": {f: getattr(r, f) for f in ("value", "judgement", "status", "source_note")}}
+            for r in inserts
+        ])
+        result.inserted = len(inserts)
+    if updates:
+        params = [{**_row(r, now), "b_id": old["id"], "b_version": old["version"]} for r, old in updates]
+        stmt = (
+            update(_T)
+            .where(and_(_T.c.id == bindparam("b_id"), _T.c.version == bindparam("b_version")))
+            .values(**{c: bindparam(c) for c in params[0] if not c.startswith("b_")}, version=_T.c.version + 1)
+        )
+        done = session.connection().execute(stmt, params).rowcount
+        if done != len(updates):
+            # Someone committed between our read and our write.
+            raise ConflictError("数据已被他人同时修改,请重试 / the values were changed concurrently, try again")
+        history.record_many(session, [
+            {"entity": "observation", "entity_id": old["id"], "action": "update", "changed_by": by, "reason": reason,
+             "old": {f: old[f] for f in PAYLOAD if old[f] != getattr(r, f)} | {"version": old["version"]},
+             "new": {f: getattr(r, f) for f in PAYLOAD if old[f] != getattr(r, f)} | {"version": old["version"] + 1}}
+            for r, old in updates
+        ])
+        result.updated = len(updates)
+    return result
+
+
+def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
+    return {
+        "indicator_id": r.indicator_id, "region_code": r.region_code, "year": r.year, "value": r.value,
+        "judgement": r.judgement, "status": r.status, "source_note": r.source_note,
+        "evidence_file": r.evidence_file, "reporter_id": r.reporter_id, "reporter_name": r.reporter_name,
+        "reported_at": now, "series_break": r.series_break, "simulated": r.simulated,
+    }
+
+
+def _ids_for(session: Session, keys: list[tuple[int, str, int]]) -> dict[tuple[int, str, int], int]:
+    wanted = set(keys)
+    out: dict[tuple[int, str, int], int] = {}
+    indicators = sorted({k[0] for k in keys})
+    for i in range(0, len(indicators), 500):
+        q = select(_T.c.id, _T.c.indicator_id, _T.c.region_code, _T.c.year).where(
+            _T.c.indicator_id.in_(indicators[i:i + 500]))
+        for oid, ind, reg, year in session.execute(q):
+            if (ind, reg, year) in wanted:
+                out[(ind, reg, year)] = oid
+    return out
+
+
+def update_observation(
+    session: Session,
+    observation_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Observation:
+    """Edit one value. Raises `ConflictError` if it changed since the editor read `expected_version`."""
+    bad = set(changes) - set(PAYLOAD) - {"reporter_id", "reporter_name"}
+    if bad:
+        raise RegisterError(f"不能修改这些字段 / fields not editable: {', '.join(sorted(bad))}")
+    if "status" in changes and changes["status"] not in OBSERVATION_STATUSES:
+        raise RegisterError(f"未知状态 / unknown status: {changes['status']}")
+    obs = session.get(Observation, observation_id)
+    if obs is None:
+        raise NotFound(f"数据不存在 / no observation {observation_id}")
+    if obs.version != expected_version:
+        raise ConflictError(
+            f"该数据已被他人修改(当前版本 {obs.version},你的版本 {expected_version}),请刷新后再改 / "
+            f"observation {observation_id} was changed by someone else (version {obs.version}, "
+            f"you edited version {expected_version}); reload and retry"
+        )
+    old = {k: getattr(obs, k) for k in changes if getattr(obs, k) != changes[k]}
+    if not old:
+        return obs
+    old_version = obs.version
+    stmt = (
+        update(_T)
+        .where(_T.c.id == observation_id, _T.c.version == expected_version)
+        .values(**{k: changes[k] for k in old}, reported_at=utcnow(), version=_T.c.version + 1)
+    )
+    if session.connection().execute(stmt).rowcount != 1:
+        raise ConflictError(f"该数据刚被他人修改 / observation {observation_id} was changed concurrently")
+    history.record(session, "observation", observation_id, "update", old=old | {"version": old_version},
+                   new={k: changes[k] for k in old} | {"version": old_version + 1}, by=by, reason=reason)
+    session.expire(obs)
+    return obs
+
+
+def set_status(session: Session, observation_id: int, expected_version: int, status: str, *,
+               by: str | None = None, reason: str | None = None) -> Observation:
+    """Move a value through the workflow (draft → submitted → approved, or returned with a reason)."""
+    return update_observation(session, observation_id, expected_version, {"status": status}, by=by, reason=reason)
+

@@ -1,0 +1,212 @@
+"""Read side of the register: what other layers (evaluate, report, web) ask for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from planwatch import model
+from planwatch.register.errors import Ambiguous, NotFound
+from planwatch.register.regions import descendants
+from planwatch.register.schema import (
+    Department,
+    Indicator,
+    Milestone,
+    Observation,
+    Plan,
+    Region,
+    RegionPopulation,
+    Responsibility,
+)
+
+_LEVELS = {"prefecture": "city", "county_functional_zone": "county", "township_other": "township"}
+
+
+def resolve_plan(session: Session, plan_ref: str | int) -> Plan:
+    """A plan by id, or by a substring of its title or region name that matches exactly one plan."""
+    if isinstance(plan_ref, int) or str(plan_ref).strip().isdigit():
+        plan = session.get(Plan, int(plan_ref))
+        if plan is None:
+            raise NotFound(f"规划不存在 / no plan with id {plan_ref}")
+        return plan
+    ref = str(plan_ref).strip()
+    plans = list(
+        session.scalars(
+            select(Plan).join(Region, Plan.region_code == Region.code)
+            .where(or_(Plan.title.contains(ref), Region.name.contains(ref), Plan.region_code == ref))
+            .order_by(Plan.id)
+        )
+    )
+    if not plans:
+        raise NotFound(f"找不到规划 / no plan matches {ref!r}")
+    if len(plans) > 1:
+        raise Ambiguous(f"多个规划匹配 {ref!r} / several plans match: " + "; ".join(f"{p.id} {p.title}" for p in plans))
+    return plans[0]
+
+
+def indicator_by_ref(session: Session, ref: str | int) -> Indicator:
+    """An indicator by its database id or its stable string id ("p3-i12")."""
+    s = str(ref).strip()
+    if s.startswith("p") and "-i" in s:
+        plan_part, ind_part = s[1:].split("-i", 1)
+        ind = session.get(Indicator, int(ind_part)) if ind_part.isdigit() else None
+        if ind is None or str(ind.plan_id) != plan_part:
+            raise NotFound(f"未知指标 / unknown indicator {s}")
+        return ind
+    if s.isdigit() and (ind := session.get(Indicator, int(s))) is not None:
+        return ind
+    raise NotFound(f"未知指标 / unknown indicator {s}")
+
+
+def list_plans(session: Session) -> list[dict[str, Any]]:
+    """Every plan with id, title, region, period and the number of active indicators."""
+    counts = dict(
+        session.execute(
+            select(Indicator.plan_id, func.count()).where(Indicator.active).group_by(Indicator.plan_id)
+        ).all()
+    )
+    out = []
+    for plan, region_name in session.execute(
+        select(Plan, Region.name).join(Region, Plan.region_code == Region.code).order_by(Plan.id)
+    ):
+        out.append({
+            "id": plan.id,
+            "title": plan.title,
+            "region": region_name,
+            "region_code": plan.region_code,
+            "period": [plan.period_start, plan.period_end],
+            "issuer": plan.issuer,
+            "issued": plan.issued,
+            "indicator_count": counts.get(plan.id, 0),
+        })
+    return out
+
+
+def to_model_indicator(ind: Indicator, lead: str | None = None) -> model.Indicator:
+    return model.Indicator(
+        id=ind.ref,
+        plan_id=str(ind.plan_id),
+        name=ind.name,
+        target=model.Target(
+            raw=ind.target_raw or "",
+            value=ind.target_value,
+            op=ind.target_op,  # type: ignore[arg-type]
+            kind=ind.target_kind,  # type: ignore[arg-type]
+            year=ind.target_year,
+            value_low=ind.target_low,
+            value_high=ind.target_high,
+        ),
+        unit=ind.unit,
+        domain=ind.domain,
+        binding=ind.attribute == "约束性",
+        direction=ind.direction,  # type: ignore[arg-type]
+        baseline=ind.baseline_value,
+        baseline_year=ind.baseline_year,
+        aggregation=ind.aggregation,  # type: ignore[arg-type]
+        lead_department=lead or ind.lead_department_text,
+        source=ind.source,
+    )
+
+
+def lead_departments(session: Session, indicator_ids: list[int], region_code: str) -> dict[int, str]:
+    rows = session.execute(
+        select(Responsibility.indicator_id, Department.name)
+        .join(Department, Responsibility.department_id == Department.id)
+        .where(Responsibility.indicator_id.in_(indicator_ids), Responsibility.role == "lead",
+               Responsibility.region_code == region_code)
+        .order_by(Responsibility.id)
+    )
+    out: dict[int, str] = {}
+    for ind_id, name in rows:
+        out.setdefault(ind_id, name)
+    return out
+
+
+def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationInput:
+    """Everything evaluate needs for one plan: its active indicators, every value reported for them
+    (all statuses, simulated ones flagged), and its region with the regions below it."""
+    plan = resolve_plan(session, plan_ref)
+    indicators = list(
+        session.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active)
+                        .order_by(Indicator.position, Indicator.id))
+    )
+    leads = lead_departments(session, [i.id for i in indicators], plan.region_code)
+    refs = {i.id: i.ref for i in indicators}
+    observations = [
+        model.Observation(
+            indicator_id=refs[o.indicator_id],
+            region_code=o.region_code,
+            year=o.year,
+            value=o.value,
+            judgement=o.judgement,
+            status=o.status,  # type: ignore[arg-type]
+            series_break=o.series_break,
+            simulated=o.simulated,
+            source=o.source_note,
+        )
+        for o in session.scalars(
+            select(Observation).where(Observation.indicator_id.in_(list(refs)))
+            .order_by(Observation.indicator_id, Observation.region_code, Observation.year)
+        )
+    ]
+    regions = descendants(session, plan.region_code)
+    pops: dict[str, dict[int, float]] = {}
+    for p in session.scalars(select(RegionPopulation).where(
+            RegionPopulation.region_code.in_([r.code for r in regions]))):
+        pops.setdefault(p.region_code, {})[p.year] = p.population
+    return model.EvaluationInput(
+        plan=model.Plan(
+            id=str(plan.id),
+            title=plan.title,
+            region_code=plan.region_code,
+            period=(plan.period_start, plan.period_end),
+            base_year=plan.base_year,
+        ),
+        indicators=[to_model_indicator(i, leads.get(i.id)) for i in indicators],
+        observations=observations,
+        regions=[
+            model.Region(code=r.code, name=r.name, level=_LEVELS.get(r.level, r.level),
+                         parent_code=r.parent_code, population=pops.get(r.code, {}))
+            for r in regions
+        ],
+    )
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    lead: str | None
+    milestones: list[Milestone] = field(default_factory=list)
+    latest: Observation | None = None
+
+
+def plan_view(session: Session, plan_ref: str | int, region_code: str | None = None) -> tuple[Plan, list[IndicatorView]]:
+    """One plan as a page shows it: every active indicator with its milestones and latest value
+    in the plan's region (or `region_code`). Four queries, whatever the plan's size."""
+    plan = resolve_plan(session, plan_ref)
+    region = region_code or plan.region_code
+    indicators = list(session.scalars(
+        select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active).order_by(Indicator.position)))
+    ids = [i.id for i in indicators]
+    views = {i.id: IndicatorView(i, None) for i in indicators}
+    for ind_id, name in lead_departments(session, ids, plan.region_code).items():
+        views[ind_id].lead = name
+    for m in session.scalars(select(Milestone).where(Milestone.indicator_id.in_(ids),
+                                                     Milestone.region_code == region).order_by(Milestone.year)):
+        views[m.indicator_id].milestones.append(m)
+    latest_year = (
+        select(Observation.indicator_id, func.max(Observation.year).label("year"))
+        .where(Observation.indicator_id.in_(ids), Observation.region_code == region)
+        .group_by(Observation.indicator_id)
+        .subquery()
+    )
+    for o in session.scalars(
+        select(Observation).join(latest_year, (Observation.indicator_id == latest_year.c.indicator_id)
+                                 & (Observation.year == latest_year.c.year))
+        .where(Observation.region_code == region)
+    ):
+        views[o.indicator_id].latest = o
+    return plan, list(views.values())
