@@ -17,7 +17,7 @@ from planwatch.extract.numbers import parse_number
 
 # Units after an Arabic number, longest first so "个百分点" wins over "个".
 _UNITS = [
-    "人(次)", "人（次）", "家(次)", "家（次）", "户(次)", "个百分点", "百分点", "1/10万",
+    "人(次)", "人（次）", "家(次)", "家（次）", "户(次)", "个百分点", "百分点", "1/10万", "/10万",
     "平方米", "立方米", "平米", "人次", "场次", "户次", "架次", "周岁", "小时", "公里", "公顷",
     "%", "％", "‰", "㎡", "m2", "m²",
     "个", "所", "家", "座", "项", "处", "条", "部", "套", "户", "台", "张", "名", "人", "次", "轮",
@@ -141,6 +141,10 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
     # "50人以下的乡村学校", "500户以上或…": the number describes a set, not a target.
     if suffix in ("以上", "以下") and unit not in ("%", "％", "‰") and text[end : end + 1] in ("的", "或"):
         return None
+    if prev in ("(", "（") and text[end : end + 1] in (")", "）"):
+        return None  # "(1/10万)", "(%)": a unit label of the metric, not a value
+    if unit == "/10万":
+        unit = "1/10万"  # "12/10万" is per 100,000, as in the usual "(1/10万)"
     full_unit = (scale or "") + (unit or "") if (scale or unit) else None
     low = high = None
     val: float | None = value

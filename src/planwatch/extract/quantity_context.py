@@ -109,16 +109,16 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
             continue
         cls = clauses(text)
         sts = sentences(text)
+        last_end = 0  # end of the last kept quantity: the window of the next starts there
         for i, q in enumerate(qs):
             clause = enclosing(cls, q.start) or Span(0, len(text), text)
             sentence = enclosing(sts, q.start) or Span(0, len(text), text)
-            prev_end = clause.start
-            if i and qs[i - 1].end > clause.start:
-                prev_end = qs[i - 1].end
+            prev_end = max(clause.start, last_end)
             nxt = qs[i + 1] if i + 1 < len(qs) and qs[i + 1].start < clause.end else None
             m = Mention(line=ln, text=text, q=q, clause=clause, sentence=sentence,
                         window=text[prev_end : q.start], prefix=text[clause.start : q.start], next_q=nxt)
             if plausible(m):
+                last_end = q.end
                 yield m
 
 
