@@ -74,7 +74,7 @@ def complete(ind: Indicator, series: Series, plan_base_year: int = 2020, toleran
             flags.append("baseline_provisional")
     baseline_broken = brk is not None and brk > base_year and ind.baseline is not None
 
-    goal = resolve_goal(ind, x0)
+    goal = resolve_goal(ind, x0, "baseline_provisional" in flags)
     flags.extend(goal.flags)
     common = dict(goal=goal, baseline=x0, base_year=base_year, target_year=T)
 

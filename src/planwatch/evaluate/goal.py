@@ -59,11 +59,16 @@ def infer_direction(ind: Indicator, x0: float | None) -> tuple[int, bool]:
     return 1, True
 
 
-def resolve_goal(ind: Indicator, x0: float | None) -> Goal:
-    """x0: the baseline value in use (plan baseline, or provisional first observation)."""
+def resolve_goal(ind: Indicator, x0: float | None, provisional: bool = False) -> Goal:
+    """x0: the baseline value in use (plan baseline, or provisional first observation).
+
+    A direction read off a provisional baseline is flagged as assumed: one observed
+    value says little about which way the plan wants the indicator to move."""
     t = ind.target
     raw = t.raw or ""
     direction, assumed = infer_direction(ind, x0)
+    if provisional and ind.direction is None and t.op == "=" and t.kind == "level":
+        assumed = True
     flags = ("direction_assumed",) if assumed else ()
     strict = t.op in (">", "<")
     if t.op == "range" and t.value_low is not None and t.value_high is not None:
