@@ -56,3 +56,10 @@ def test_record_quotes_the_line() -> None:
     assert b["quote"] == "2020年九年义务教育巩固率达到100%"
     assert b["metric"] == "九年义务教育巩固率"
     assert b["line"] == 2
+
+
+def test_review_of_the_old_goals_stays_in_the_background() -> None:
+    lines = ["第一章 规划背景", "第一节 “十三五”主要目标完成情况", "2020年全县参保率达到95%。",
+             "第二章 总体要求", "第一节 主要目标", "到2025年,参保率达到98%以上。"]
+    got = extract_baselines(lines, build_outline(lines), [], PERIOD)
+    assert [(b["line"], b["value"]) for b in got] == [(3, 95.0)]

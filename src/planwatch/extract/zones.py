@@ -18,6 +18,8 @@ GOAL_HEADING = re.compile(r"指导思想|总体要求|总体思路|总体目标|
 BACKGROUND_HEADING = re.compile(
     r"背景|发展基础|现状|回顾|成就|成效|十三五|基础和|面临|形势|机遇|挑战|小康|发展环境"
 )
+# "“十三五”主要目标完成情况" reviews old goals: it belongs to the background.
+LOOKING_BACK = re.compile(r"十三五|完成情况|回顾|成就|成效|进展")
 _MIN_TOC_RUN = 4
 
 
@@ -68,7 +70,7 @@ def plan_start_line(lines: list[str], outline: Outline) -> int:
     """
     body, _toc = _body_headings(lines, outline)
     for s in body:
-        if GOAL_HEADING.search(s.title):
+        if GOAL_HEADING.search(s.title) and not LOOKING_BACK.search(s.title):
             return s.line
     # No goal heading: the part after the first background heading's section.
     for s in body:
