@@ -23,14 +23,21 @@ LOOKING_BACK = re.compile(r"十三五|完成情况|回顾|成就|成效|进展")
 _MIN_TOC_RUN = 4
 
 
+# A line that looks like a numbered heading, whether or not the outline kept it.
+_HEADING_LIKE = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百\d]+[章节部分篇]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、])"
+    r"[^。；;]{0,40}$"
+)
+
+
 def _toc_lines(lines: list[str], heading_lines: set[int]) -> set[int]:
-    """Heading lines that belong to a table of contents (runs of bare headings)."""
+    """Lines of a table of contents: runs of bare headings with no text between."""
     toc: set[int] = set()
     run: list[int] = []
     for i, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        if i in heading_lines:
+        if i in heading_lines or _HEADING_LIKE.match(raw):
             run.append(i)
             continue
         if len(run) >= _MIN_TOC_RUN:
