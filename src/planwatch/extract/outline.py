@@ -70,24 +70,26 @@ class Section:
     domain: str | None = None  # the service domain its title names, if any
 
 
+_WORD_DOMAIN = {w: d for d, words in DOMAIN_KEYWORDS for w in words}
+_WEAK_DOMAIN = {w: d for d, words in WEAK_KEYWORDS for w in words}
+_STRONG_RE = re.compile("|".join(sorted(map(re.escape, _WORD_DOMAIN), key=len, reverse=True)))
+_WEAK_RE = re.compile("|".join(sorted(map(re.escape, _WEAK_DOMAIN), key=len, reverse=True)))
+
+
 def domain_of_title(title: str) -> str | None:
-    """The service domain a heading names, or None."""
+    """The service domain a heading names, or None. The earliest domain word
+    wins ("医疗卫生人才" is about health care, not talent)."""
     for domain, pattern in DOMAIN_PATTERNS:
         if pattern.search(title):
             return domain
     theme = GENERIC_THEME.search(title)
     # Words after "公共服务和" belong to the plan's theme, not to one domain.
     text = title[: theme.start()] if theme else title
-    for table in (DOMAIN_KEYWORDS, WEAK_KEYWORDS):
-        best: tuple[int, str] | None = None
-        for domain, words in table:
-            for w in words:
-                at = text.find(w)
-                if at >= 0 and (best is None or at < best[0]):
-                    best = (at, domain)
-        if best:
-            return best[1]
-    return None
+    m = _STRONG_RE.search(text)
+    if m:
+        return _WORD_DOMAIN[m.group(0)]
+    m = _WEAK_RE.search(text)
+    return _WEAK_DOMAIN[m.group(0)] if m else None
 
 
 def classify_heading(line: str) -> tuple[str, int, str] | None:
@@ -114,18 +116,22 @@ class Outline:
         self.sections = sections
         self.n_lines = n_lines
         self._starts = [s.line for s in sections]
+        # The heading stack as each section opens; a line's path is the stack
+        # of the last section started at or before it, less sections closed by then.
+        self._stacks: list[tuple[Section, ...]] = []
+        stack: list[Section] = []
+        for sec in sections:
+            while stack and stack[-1].level >= sec.level:
+                stack.pop()
+            stack.append(sec)
+            self._stacks.append(tuple(stack))
 
     def path_at(self, line: int) -> list[Section]:
         """The open headings at a line, outermost first."""
         idx = bisect_right(self._starts, line)
-        stack: list[Section] = []
-        for s in self.sections[:idx]:
-            if s.end_line and s.end_line < line:
-                continue
-            while stack and stack[-1].level >= s.level:
-                stack.pop()
-            stack.append(s)
-        return stack
+        if not idx:
+            return []
+        return [s for s in self._stacks[idx - 1] if not s.end_line or s.end_line >= line]
 
     def path_titles(self, line: int) -> list[str]:
         return [s.heading for s in self.path_at(line)]

@@ -16,8 +16,8 @@ from planwatch.extract.outline import Outline, Section
 
 # Promises of a state, not of a quantity. 应X尽X covers 应保尽保, 应救尽救, 应养尽养 ...
 COMMITMENT = re.compile(
-    r"(?<!健)全覆盖|动态清零|应(.)尽\1|基本实现|全面实现|全面建成|基本建成|基本形成|全面形成|"
-    r"全面普及|基本普及|全部达标|全面达标|全面消除|基本消除|有效遏制"
+    r"全覆盖|动态清零|应(.)尽\1|基本(?:实现|建成|形成|普及|消除)|全面(?:实现|建成|形成|普及|达标|消除)|"
+    r"全部达标|有效遏制"
 )
 # Clause boundaries inside a line.
 CLAUSE_SPLIT = re.compile(r"[^,，;；。！!？?]+")
@@ -54,6 +54,11 @@ NAME_LEAD = re.compile(
     r"^(?:实施|推进|开展|落实|一批|一系列|[0-9一二两三四五六七八九十]+(?:所|个|家|座|处)|我市|我县|我区|全市|全县|全区|本市|本县)+"
 )
 BAD_NAME = re.compile(r"^(?:的|和|及|与|等|或|行动|工程|计划|覆盖|完善|提升|加强|以|对|在|为)|的|方案|工作计划$")
+# A bare box entry is a project only when it is named like one (not a table cell).
+PROJECT_END = re.compile(r"(?:工程|行动|计划|项目|建设|中心|医院|学校|基地|平台|园区|馆|站|院)$")
+SENTENCE_MARK = re.compile(r"[,，;；。]")
+TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
+PROGRAMME_HINT = ("工程", "行动", "计划")
 TOO_GENERIC = re.compile(r"^(?:“)?(?:这项|该|此|各项|重点|重大|有关|相关|上述|以下|专项|民生)(?:工程|行动|计划)$")
 
 
@@ -66,8 +71,14 @@ def _balance_quotes(name: str) -> str:
     return name
 
 
-def _in_spans(line: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= line <= b for a, b in spans)
+def _promises(text: str) -> bool:
+    """Whether text holds a commitment phrase ("健全覆盖…" is 健全 + 覆盖, not 全覆盖)."""
+    return any(not (m.group(0) == "全覆盖" and text[m.start() - 1 : m.start()] == "健")
+               for m in COMMITMENT.finditer(text))
+
+
+def _skipped(spans: list[tuple[int, int]]) -> set[int]:
+    return {ln for a, b in spans for ln in range(a, b + 1)}
 
 
 def _plan_start(lines: list[str], outline: Outline) -> int:
@@ -83,18 +94,18 @@ def _box_label(box: Section) -> str:
     return f"专栏{m.group(1)}" if m else "专栏"
 
 
-def _commitments(lines: list[str], outline: Outline, skip: list[tuple[int, int]], heads: set[int],
+def _commitments(lines: list[str], outline: Outline, skip: set[int], heads: set[int],
                  start: int) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
     for ln in range(max(start, 1), len(lines) + 1):
-        if ln in heads or _in_spans(ln, skip):
+        if ln in heads or ln in skip:
             continue
         text = lines[ln - 1]
-        if not COMMITMENT.search(text):
+        if not _promises(text):
             continue
         for m in CLAUSE_SPLIT.finditer(text):
             clause = m.group(0).strip()
-            if len(clause) < 4 or not COMMITMENT.search(clause) or PAST.search(clause) or "原则" in clause:
+            if len(clause) < 4 or not _promises(clause) or PAST.search(clause) or "原则" in clause:
                 continue
             if DIGIT.search(YEAR_WORDS.sub("", clause)):
                 continue  # a quantified target, not a qualitative commitment
@@ -105,17 +116,16 @@ def _commitments(lines: list[str], outline: Outline, skip: list[tuple[int, int]]
     return tasks
 
 
-def _box_projects(lines: list[str], outline: Outline, skip: list[tuple[int, int]]) -> tuple[
-        list[dict[str, Any]], set[int]]:
+def _box_projects(lines: list[str], outline: Outline, skip: set[int]) -> tuple[list[dict[str, Any]], set[int]]:
     projects: list[dict[str, Any]] = []
     covered: set[int] = set()
     for box in outline.sections:
-        if box.kind != "box" or _in_spans(box.line, skip):
+        if box.kind != "box" or box.line in skip:
             continue
         label = _box_label(box)
         for ln in range(box.line + 1, (box.end_line or box.line) + 1):
             covered.add(ln)
-            if _in_spans(ln, skip):
+            if ln in skip:
                 continue
             raw = lines[ln - 1]
             text = ENTRY_NUMBER.sub("", raw.strip())
@@ -124,11 +134,11 @@ def _box_projects(lines: list[str], outline: Outline, skip: list[tuple[int, int]
             m = ENTRY_LEAD.match(text)
             if m:
                 name = m.group("name").strip()
-            elif len(text) <= 30 and not re.search(r"[,，;；。]", text):
+            elif len(text) <= 30 and not SENTENCE_MARK.search(text) and PROJECT_END.search(text):
                 name = text  # an entry that is a bare name
             else:
                 continue
-            if not re.search(r"[\u4e00-\u9fff]{2}", name) or len(name) < 3:
+            if len(name) < 3 or not TWO_HAN.search(name):
                 continue
             start = raw.find(name)
             quote = raw[start:start + len(name)] if start >= 0 else raw.strip()
@@ -137,15 +147,17 @@ def _box_projects(lines: list[str], outline: Outline, skip: list[tuple[int, int]
     return projects, covered
 
 
-def _prose_projects(lines: list[str], outline: Outline, skip: list[tuple[int, int]], covered: set[int],
-                    start: int) -> list[dict[str, Any]]:
+def _prose_projects(lines: list[str], outline: Outline, skip: set[int], covered: set[int], start: int) -> list[dict[str, Any]]:
     projects: list[dict[str, Any]] = []
     for ln in range(max(start, 1), len(lines) + 1):
-        if ln in covered or _in_spans(ln, skip):
+        if ln in covered or ln in skip:
             continue
         text = lines[ln - 1]
         seen: set[str] = set()
-        for rx in (PROGRAMME, FACILITY):
+        # Cheap substring tests first: most lines name no programme or building.
+        regexes = [rx for rx, hit in ((PROGRAMME, any(h in text for h in PROGRAMME_HINT)), (FACILITY, "建" in text))
+                   if hit]
+        for rx in regexes:
             for m in rx.finditer(text):
                 name = NAME_LEAD.sub("", _balance_quotes(m.group("name")))
                 if TOO_GENERIC.match(name) or BAD_NAME.search(name) or name in seen or len(name) < 4:
@@ -161,7 +173,8 @@ def _prose_projects(lines: list[str], outline: Outline, skip: list[tuple[int, in
 def extract_tasks(lines: list[str], outline: Outline, skip: list[tuple[int, int]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(tasks, projects)."""
     heads = {s.line for s in outline.sections}
+    skipped = _skipped(skip)
     start = _plan_start(lines, outline)
-    tasks = _commitments(lines, outline, skip, heads, start)
-    box_projects, covered = _box_projects(lines, outline, skip)
-    return tasks, box_projects + _prose_projects(lines, outline, skip, covered, start)
+    tasks = _commitments(lines, outline, skipped, heads, start)
+    box_projects, covered = _box_projects(lines, outline, skipped)
+    return tasks, box_projects + _prose_projects(lines, outline, skipped, covered, start)
