@@ -1,0 +1,257 @@
+"""`planwatch data import`: check every row of a reporting file, then write all of it or none.
+
+With `accept_valid=True` the valid rows are written and the invalid ones
+reported; by default a single problem refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.exchange.columns import BY_KEY
+from planwatch.exchange.problems import ImportRejected, Problem
+from planwatch.exchange.reader import FORMULA, Table, read_table
+from planwatch.exchange.safety import MAX_ROWS
+from planwatch.register.errors import ConflictError, RegisterError
+from planwatch.register.observations import ObservationInput, existing_for, write_observations
+from planwatch.register.queries import indicator_by_ref
+from planwatch.register.rules import normalize_name, value_problem
+from planwatch.register.schema import Indicator, Plan, Region
+
+MAX_TEXT = 500
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    empty: int = 0  # rows with neither a value nor a judgement: not reported yet
+    rejected_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Bad(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh, self.en = zh, en
+
+
+def _number(v: Any, *, integer: bool = False) -> float | None:
+    if v is None or v == "":
+        return None
+    if v is FORMULA:
+        raise _Bad("不允许使用公式,请填写数值", "formulas are not allowed; enter the value")
+    if isinstance(v, bool | datetime | date):
+        raise _Bad(f"应为数字,实为{type(v).__name__}", f"a number is expected, got {type(v).__name__}")
+    if isinstance(v, int | float):
+        x = float(v)
+    elif isinstance(v, str):
+        s = v.strip().replace(",", "").replace(",", "").replace("\u2009", "").replace(" ", "")
+        s = s[:-1] if s.endswith("%") else s
+        try:
+            x = float(s)
+        except ValueError:
+            raise _Bad(f"数字单元格中有文字:{v!r}", f"text in a number cell: {v!r}") from None
+    else:
+        raise _Bad(f"应为数字:{v!r}", f"a number is expected: {v!r}")
+    if not math.isfinite(x):
+        raise _Bad("数值不是有限数", "the value is not a finite number")
+    if integer and x != int(x):
+        raise _Bad(f"应为整数:{v!r}", f"a whole number is expected: {v!r}")
+    return x
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if v is FORMULA:
+        raise _Bad("不允许使用公式", "formulas are not allowed")
+    s = str(v).strip()
+    if len(s) > MAX_TEXT:
+        raise _Bad(f"文字过长(超过{MAX_TEXT}字)", f"text too long (over {MAX_TEXT} characters)")
+    return s or None
+
+
+class _Lookup:
+    """Register look-ups for one import, cached."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.indicators: dict[str, Indicator | None] = {}
+        self.plans: dict[int, Plan] = {}
+        self.regions: dict[str, Region | None] = {}
+        self.by_name: dict[str, list[Indicator]] | None = None
+
+    def indicator(self, ref: Any, name: Any) -> Indicator:
+        key = str(ref).strip() if ref not in (None, "") else ""
+        if key.endswith(".0"):
+            key = key[:-2]
+        if key:
+            if key not in self.indicators:
+                try:
+                    self.indicators[key] = indicator_by_ref(self.s, key)
+                except RegisterError:
+                    self.indicators[key] = None
+            ind = self.indicators[key]
+            if ind is None:
+                raise _Bad(f"未知指标编号 {key}", f"unknown indicator {key}")
+        elif name not in (None, ""):
+            if self.by_name is None:
+                self.by_name = {}
+                for i in self.s.scalars(select(Indicator).where(Indicator.active)):
+                    self.by_name.setdefault(normalize_name(i.name), []).append(i)
+            found = self.by_name.get(normalize_name(str(name)), [])
+            if not found:
+                raise _Bad(f"未知指标 {name}", f"unknown indicator {name}")
+            if len(found) > 1:
+                raise _Bad(f"指标名称“{name}”对应多个规划,请填写指标编号",
+                           f"indicator name {name!r} is in several plans; give indicator_id")
+            ind = found[0]
+        else:
+            raise _Bad("缺少指标编号", "indicator_id is missing")
+        if not ind.active:
+            raise _Bad(f"指标 {ind.ref} 已被规划修订删除", f"indicator {ind.ref} was removed by a plan revision")
+        return ind
+
+    def plan(self, ind: Indicator) -> Plan:
+        if ind.plan_id not in self.plans:
+            plan = self.s.get(Plan, ind.plan_id)
+            assert plan is not None
+            self.plans[ind.plan_id] = plan
+        return self.plans[ind.plan_id]
+
+    def region(self, code: Any, name: Any) -> Region:
+        key = str(code).strip() if code not in (None, "") else ""
+        if key.endswith(".0"):
+            key = key[:-2]
+        if not key and name not in (None, ""):
+            found = list(self.s.scalars(select(Region).where(Region.name == str(name).strip())))
+            if len(found) == 1:
+                return found[0]
+            raise _Bad(f"未知或不唯一的地区 {name},请填写地区代码", f"unknown or ambiguous region {name}; give its code")
+        if not re.fullmatch(r"\d{6}(\d{3})?", key):
+            raise _Bad(f"地区代码应为6位或9位数字:{code!r}", f"region code must have 6 or 9 digits: {code!r}")
+        if key not in self.regions:
+            self.regions[key] = self.s.get(Region, key)
+        region = self.regions[key]
+        if region is None:
+            raise _Bad(f"未知地区代码 {key}", f"unknown region code {key}")
+        return region
+
+
+def _cell(table: Table, cells: list[Any], key: str) -> Any:
+    idx = table.columns.get(key)
+    if idx is None or idx >= len(cells):
+        return None
+    v = cells[idx]
+    return v.strip() if isinstance(v, str) else v
+
+
+def check_rows(session: Session, table: Table, status: str, reporter: str | None, reporter_id: int | None
+               ) -> tuple[list[ObservationInput], list[Problem], int]:
+    """Every row checked against the register: (valid rows, problems, empty rows)."""
+    look = _Lookup(session)
+    good: list[tuple[int, ObservationInput]] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[int, str, int], int] = {}
+    empty = 0
+
+    def bad(row: int, key: str | None, zh: str, en: str) -> None:
+        col = table.where(key) if key and key in table.columns else (BY_KEY[key].zh if key else None)
+        problems.append(Problem(table.file, zh, en, sheet=table.sheet, row=row, column=col))
+
+    for number, cells in table.rows:
+        key = "indicator_id"
+        try:
+            ind = look.indicator(_cell(table, cells, "indicator_id"), _cell(table, cells, "indicator"))
+            key = "region_code"
+            region = look.region(_cell(table, cells, "region_code"), _cell(table, cells, "region"))
+            key = "year"
+            year_f = _number(_cell(table, cells, "year"), integer=True)
+            if year_f is None:
+                raise _Bad("缺少年份", "year is missing")
+            year = int(year_f)
+            plan = look.plan(ind)
+            if not plan.base_year <= year <= plan.period_end:
+                raise _Bad(f"年份 {year} 不在规划期内({plan.base_year}–{plan.period_end})",
+                           f"year {year} is outside the plan ({plan.base_year}-{plan.period_end})")
+            key = "unit"
+            unit = _text(_cell(table, cells, "unit"))
+            if unit and ind.unit and normalize_name(unit) != normalize_name(ind.unit):
+                raise _Bad(f"计量单位应为“{ind.unit}”,不是“{unit}”", f"the unit is {ind.unit!r}, not {unit!r}")
+            key = "value"
+            value = _number(_cell(table, cells, "value"))
+            if value is not None and (why := value_problem(ind.name, ind.unit, value)):
+                raise _Bad(f"不可能的数值 {value:g}:{why[0]}", f"impossible value {value:g}: {why[1]}")
+            key = "judgement"
+            judgement = _text(_cell(table, cells, "judgement"))
+            if value is None and judgement is None:
+                empty += 1
+                continue
+            key = "source"
+            source = _text(_cell(table, cells, "source"))
+            key = "evidence"
+            evidence = _text(_cell(table, cells, "evidence"))
+            key = "version"
+            version_f = _number(_cell(table, cells, "version"), integer=True)
+        except _Bad as b:
+            bad(number, key, b.zh, b.en)
+            continue
+        natural = (ind.id, region.code, year)
+        if natural in seen:
+            bad(number, "indicator_id", f"与第{seen[natural]}行重复(同一指标、地区、年份)",
+                f"duplicate of row {seen[natural]} (same indicator, region and year)")
+            continue
+        seen[natural] = number
+        good.append((number, ObservationInput(
+            ind.id, region.code, year, value=value, judgement=judgement, status=status, source_note=source,
+            evidence_file=evidence, reporter_id=reporter_id, reporter_name=reporter,
+            expected_version=int(version_f) if version_f is not None else None,
+        )))
+
+    # Version check: a value someone changed since this form was made is a conflict, not an overwrite.
+    stored = existing_for(session, (o.key for _, o in good))
+    valid: list[ObservationInput] = []
+    for number, o in good:
+        old = stored.get(o.key)
+        if old is not None and o.expected_version != old["version"] and (old["value"], old["judgement"]) != (
+                o.value, o.judgement):
+            bad(number, "version",
+                f"该数值已被他人修改(系统版本 {old['version']},表格版本 {o.expected_version}),请重新下载模板",
+                f"changed by someone else since this form was made (stored version {old['version']}, "
+                f"form version {o.expected_version}); download a fresh template")
+            continue
+        if old is not None:
+            o.expected_version = old["version"]  # same version, or a no-op resubmission
+        valid.append(o)
+    return valid, problems, empty
+
+
+def import_file(session: Session, path: Path, *, accept_valid: bool = False, status: str = "submitted",
+                reporter: str | None = None, reporter_id: int | None = None, max_rows: int = MAX_ROWS,
+                reason: str | None = None) -> ImportReport:
+    """Check and import one file in the caller's transaction. Raises `ImportRejected` when refused."""
+    table, problems = read_table(path, max_rows)
+    if table is None:
+        raise ImportRejected(problems)
+    rows, problems, empty = check_rows(session, table, status, reporter, reporter_id)
+    report = ImportReport(str(path), rows=len(table.rows), empty=empty, problems=problems,
+                          rejected_rows=len({p.row for p in problems}))
+    if problems and not accept_valid:
+        raise ImportRejected(problems)
+    try:
+        written = write_observations(session, rows, by=reporter, reason=reason or f"import {path.name}")
+    except ConflictError as exc:  # a concurrent writer got in between check and write
+        raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
+    report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
+    return report

@@ -1,0 +1,137 @@
+"""Read a reporting file (.xlsx or .csv) into located raw rows, refusing hostile input early."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planwatch.exchange.columns import BY_KEY, DATA_SHEET, REQUIRED, letter, match_header
+from planwatch.exchange.problems import Problem
+from planwatch.exchange.safety import MAX_ROWS, check_file
+
+MAX_COLUMNS = 40
+FORMULA = object()  # marker for a cell that held a formula
+
+
+@dataclass
+class Table:
+    file: str
+    sheet: str | None
+    columns: dict[str, int]  # key → 0-based index
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (1-based row number, cells)
+
+    def where(self, key: str) -> str:
+        idx = self.columns[key]
+        return f"{letter(idx)}({BY_KEY[key].zh})"
+
+
+def read_table(path: Path, max_rows: int = MAX_ROWS) -> tuple[Table | None, list[Problem]]:
+    problems = check_file(path)
+    if problems:
+        return None, problems
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, max_rows)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path, max_rows)
+    return None, [Problem(str(path), f"不支持的文件类型 {suffix},请使用 .xlsx 或 .csv",
+                          f"unsupported file type {suffix}; use .xlsx or .csv")]
+
+
+def _too_many(name: str, sheet: str | None, n: int, max_rows: int) -> Problem:
+    return Problem(name, f"数据行过多(超过 {max_rows} 行,实有约 {n} 行),请分文件提交",
+                   f"too many rows (more than {max_rows}, about {n}); split the file", sheet=sheet)
+
+
+def _locate_header(name: str, sheet: str | None, first_rows: list[tuple[int, list[Any]]]
+                   ) -> tuple[int, dict[str, int]] | Problem:
+    for number, cells in first_rows:
+        cols: dict[str, int] = {}
+        for i, cell in enumerate(cells):
+            key = match_header(cell)
+            if key and key not in cols:
+                cols[key] = i
+        if all(k in cols for k in REQUIRED) and ("indicator_id" in cols or "indicator" in cols):
+            return number, cols
+    return Problem(name, "找不到表头行(需要列:指标编号、地区代码、年份)",
+                   "no header row found (needs columns indicator_id, region_code, year)", sheet=sheet)
+
+
+def _read_xlsx(path: Path, max_rows: int) -> tuple[Table | None, list[Problem]]:
+    import openpyxl  # imported here: `planwatch` starts fast without it
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    name = str(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        return None, [Problem(name, f"无法读取 xlsx 文件:{exc}", f"cannot read the .xlsx file: {exc}")]
+    try:
+        if DATA_SHEET not in wb.sheetnames:
+            found = "、".join(wb.sheetnames)
+            return None, [Problem(name, f"找不到工作表“{DATA_SHEET}”(现有:{found}),请勿重命名工作表",
+                                  f"sheet '{DATA_SHEET}' not found (sheets: {found}); do not rename the sheet")]
+        ws = wb[DATA_SHEET]
+        declared = ws.max_row or 0
+        if declared > max_rows + 10:
+            return None, [_too_many(name, DATA_SHEET, declared, max_rows)]
+        raw: list[tuple[int, list[Any]]] = []
+        for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
+            cells: list[Any] = []
+            for cell in row:
+                v = cell.value
+                if isinstance(v, ArrayFormula | DataTableFormula) or (
+                    getattr(cell, "data_type", None) == "f" and isinstance(v, str)
+                ):
+                    v = FORMULA
+                cells.append(v)
+            if any(c is not None and c != "" for c in cells):
+                raw.append((number, cells))
+            if len(raw) > max_rows + 10:  # the sheet's declared size can lie
+                return None, [_too_many(name, DATA_SHEET, number, max_rows)]
+    finally:
+        wb.close()
+    return _table(name, DATA_SHEET, raw, max_rows)
+
+
+def _read_csv(path: Path, max_rows: int) -> tuple[Table | None, list[Problem]]:
+    name = str(path)
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None, [Problem(name, "无法识别文件编码(请用 UTF-8)", "unknown text encoding (use UTF-8)")]
+    if "\x00" in text:
+        return None, [Problem(name, "文件含有二进制内容,不是 CSV", "binary content; not a CSV file")]
+    raw: list[tuple[int, list[Any]]] = []
+    csv.field_size_limit(100_000)
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+            cells = [FORMULA if c.startswith("=") else (c[1:] if c[:2] in ("'=", "'+", "'-", "'@") else c)
+                     for c in cells[:MAX_COLUMNS]]
+            if any(c not in (None, "") for c in cells):
+                raw.append((number, cells))
+            if len(raw) > max_rows + 10:
+                return None, [_too_many(name, None, number, max_rows)]
+    except csv.Error as exc:
+        return None, [Problem(name, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")]
+    return _table(name, None, raw, max_rows)
+
+
+def _table(name: str, sheet: str | None, raw: list[tuple[int, list[Any]]], max_rows: int
+           ) -> tuple[Table | None, list[Problem]]:
+    found = _locate_header(name, sheet, raw[:10])
+    if isinstance(found, Problem):
+        return None, [found]
+    header_row, cols = found
+    rows = [(n, cells) for n, cells in raw if n > header_row]
+    if len(rows) > max_rows:
+        return None, [_too_many(name, sheet, len(rows), max_rows)]
+    return Table(name, sheet, cols, rows), []
