@@ -128,3 +128,8 @@ def test_quantity_spotting_keeps_ratios_and_scaled_units() -> None:
     assert [(q.raw, q.value, q.unit) for q in qs] == [
         ("1:3:6", None, None), ("8600余人次", 8600.0, "人次"), ("90万余人次", 90.0, "万人次"),
         ("5个百分点", 5.0, "个百分点")]
+
+
+def test_comparison_with_the_base_period_is_still_a_target() -> None:
+    got = one("基本养老保险参保率比“十三五”末提高5个百分点,城镇登记失业率比2020年下降0.5个百分点。")
+    assert [(v, u, k) for v, u, _o, k, _y in got] == [(5.0, "个百分点", "level"), (0.5, "个百分点", "reduction")]

@@ -39,6 +39,8 @@ RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米"
               "岁", "周岁", "年", "1/10万", "元"}
 # Clauses that report the present rather than promise the future.
 PAST = re.compile(r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|十三五|“十三五”|以来|过去")
+# "比“十三五”末提高5个百分点" compares with the past but promises the future.
+_COMPARISON = re.compile(r"(?:比|较|与|相比)“?十[二三]五”?(?:末|期末|时期)?")
 _COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
 _LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
 
@@ -75,7 +77,7 @@ def _year(m: Mention, period: tuple[int, int]) -> int:
 
 def is_target(m: Mention, period: tuple[int, int]) -> bool:
     q = m.q
-    if PAST.search(m.prefix):
+    if PAST.search(_COMPARISON.sub("", m.prefix)):
         return False
     # The starting value of "由X提高到Y" / "从X延长至Y".
     if m.text[max(0, q.start - 1) : q.start] in ("由", "从"):
