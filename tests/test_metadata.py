@@ -112,3 +112,14 @@ def test_seed_metadata_without_gold() -> None:
     m3 = extract_metadata((SEEDS / "003_8e1e9b3597bfbd58.txt").read_text(encoding="utf-8").split("\n"))
     assert m3["title"] == "新乡市“十四五”公共服务和社会保障规划"
     assert (m3["issuer"], m3["issued"], m3["region_level"]) == ("新乡市人民政府", "2023-02-21", "city")
+
+
+def test_header_title_naming_the_notice_gives_the_plan() -> None:
+    m = meta("标  题:己市人民政府关于印发己市“十四五”公共服务规划的通知\n发布日期:2022-01-05\n")
+    assert m["title"] == "己市“十四五”公共服务规划"
+    assert m["issued"] == "2022-01-05"
+
+
+def test_period_written_without_parentheses_and_stated_period() -> None:
+    assert meta("庚县2021-2025年基本公共服务规划\n")["period"] == [2021, 2025]
+    assert meta("辛县公共服务规划\n本规划规划期为2026—2030年。\n")["period"] == [2026, 2030]

@@ -109,7 +109,7 @@ ORG_SUFFIX = (
 ORG_LINE = re.compile(rf"^[{HAN}()（）]{{2,40}}?(?:{ORG_SUFFIX})$")
 NOTICE = re.compile(rf"(?P<org>[{HAN}()（）、]{{2,60}}?)?关于印发(?P<what>.+?)的?通知")
 PLAN_WORD = r"(?:规划|计划|纲要|方案)"
-PERIOD_PAREN = re.compile(r"[(（]?\s*(20\d{2})\s*[—\-–~～至到]+\s*(20\d{2})\s*年?\s*[)）]")
+PERIOD_PAREN = re.compile(r"[(（]?\s*(20\d{2})\s*[—\-–~～至到]+\s*(20\d{2})\s*年?\s*[)）]?")
 TITLE_LINE = re.compile(
     rf"^[{HAN}“”\"'‘’《》()（）、·\d—\-–]{{4,60}}?{PLAN_WORD}"
     rf"(?:\s*[(（]?\s*20\d{{2}}\s*[—\-–~～至到]+\s*20\d{{2}}\s*年?\s*[)）])?$"
@@ -323,6 +323,11 @@ def extract_metadata(lines: list[str]) -> dict[str, Any]:
     title_lines = _title_candidates(front)
 
     title = fields.get("title")
+    if title and "关于印发" in title:
+        # The header names the notice: the plan is what it issues.
+        m = NOTICE.search(_clean(title))
+        books = re.findall(r"《([^》]+)》", m.group("what")) if m else []
+        title = books[0] if len(books) == 1 else (m.group("what") if m and not books else None)
     if title and not re.search(PLAN_WORD, title):
         title = None
     if not title and n_title and not many:
