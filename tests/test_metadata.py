@@ -123,3 +123,7 @@ def test_header_title_naming_the_notice_gives_the_plan() -> None:
 def test_period_written_without_parentheses_and_stated_period() -> None:
     assert meta("庚县2021-2025年基本公共服务规划\n")["period"] == [2021, 2025]
     assert meta("辛县公共服务规划\n本规划规划期为2026—2030年。\n")["period"] == [2026, 2030]
+
+
+def test_title_with_lost_opening_bracket_is_repaired() -> None:
+    assert meta("壬市公共服务专项规划2021—2025年)\n")["title"] == "壬市公共服务专项规划(2021—2025年)"

@@ -296,6 +296,17 @@ def _period(title: str | None, text: str) -> list[int] | None:
     return None
 
 
+def _repair_period(title: str) -> str:
+    """"…规划2021—2025年)" lost its opening bracket in publishing: put it back."""
+    m = PERIOD_PAREN.search(title)
+    if m and m.end() == len(title):
+        close = m.group(0)[-1]
+        if close in ")）" and not re.match(r"[(（]", m.group(0)):
+            opener = "(" if close == ")" else "（"
+            return title[: m.start()] + opener + m.group(0).lstrip()
+    return title
+
+
 def _region_from_source(source: str, text: str) -> str | None:
     """"长治武乡县" → 武乡县: portals prefix the parent's short name; keep the
     longest tail whose stem the document itself uses."""
@@ -335,7 +346,7 @@ def extract_metadata(lines: list[str]) -> dict[str, Any]:
     if not title and title_lines:
         title = title_lines[0][1]
     if title:
-        title = _clean(title)
+        title = _repair_period(_clean(title))
 
     issuer = n_org or s_org or fields.get("issuer")
     if issuer:
