@@ -258,3 +258,27 @@ def write_pdf(blocks: list[Block], path: Path) -> Path:
     SimpleDocTemplate(str(path), pagesize=A4, leftMargin=72, rightMargin=72, topMargin=72,
                       bottomMargin=72).build(story)
     return path
+
+
+def write_image_only_pdf(path: Path) -> Path:
+    """A "scanned" PDF: one page holding an image and no text layer."""
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    png = path.with_suffix(".png")
+    Image.new("RGB", (200, 100), "white").save(png)
+    c = canvas.Canvas(str(path))
+    c.drawImage(str(png), 50, 600, 200, 100)
+    c.showPage()
+    c.save()
+    return path
+
+
+def write_encrypted_pdf(path: Path) -> Path:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), encrypt=StandardEncryption("secret", canPrint=0))
+    c.drawString(72, 720, "plan")
+    c.save()
+    return path

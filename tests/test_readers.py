@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import cjk_font_path
+from builders import cjk_font_path, write_encrypted_pdf, write_image_only_pdf
 from planwatch.extract.document import ExtractError
 from planwatch.extract.formats.txt import decode_text
 from planwatch.extract.readers import read_document
@@ -190,35 +190,15 @@ def test_pdf_wrapped_paragraphs_rejoin_and_ruled_table_is_tab_rows(tmp_path: Pat
     assert doc.format == "pdf"
 
 
-def _image_only_pdf(path: Path) -> Path:
-    from PIL import Image
-    from reportlab.pdfgen import canvas
-
-    png = path.with_suffix(".png")
-    Image.new("RGB", (200, 100), "white").save(png)
-    c = canvas.Canvas(str(path))
-    c.drawImage(str(png), 50, 600, 200, 100)
-    c.showPage()
-    c.save()
-    return path
-
-
 def test_image_only_pdf_is_refused_as_scanned(tmp_path: Path) -> None:
     with pytest.raises(ExtractError) as err:
-        read_document(_image_only_pdf(tmp_path / "scan.pdf"))
+        read_document(write_image_only_pdf(tmp_path / "scan.pdf"))
     assert "PDF has no text layer" in err.value.reason and "OCR" in err.value.reason
 
 
 def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
-    from reportlab.lib.pdfencrypt import StandardEncryption
-    from reportlab.pdfgen import canvas
-
-    path = tmp_path / "locked.pdf"
-    c = canvas.Canvas(str(path), encrypt=StandardEncryption("secret", canPrint=0))
-    c.drawString(72, 720, "plan")
-    c.save()
     with pytest.raises(ExtractError) as err:
-        read_document(path)
+        read_document(write_encrypted_pdf(tmp_path / "locked.pdf"))
     assert "encrypted" in err.value.reason
 
 
@@ -233,7 +213,7 @@ def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
 
 
 def test_content_decides_over_a_wrong_extension(tmp_path: Path) -> None:
-    pdf = _image_only_pdf(tmp_path / "a.pdf")
+    pdf = write_image_only_pdf(tmp_path / "a.pdf")
     renamed = write(tmp_path, "really_a_pdf.txt", pdf.read_bytes())
     with pytest.raises(ExtractError, match="no text layer"):
         read_document(renamed)
