@@ -11,6 +11,7 @@ import click
 SUBCOMMANDS: dict[str, str] = {
     "extract": "planwatch.extract.cli:extract_command",
     "evaluate": "planwatch.evaluate.cli:evaluate_command",
+    "serve": "planwatch.web.cli:serve_command",
 }
 
 
