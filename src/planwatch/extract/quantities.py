@@ -54,6 +54,8 @@ VALUE_VERB_END = re.compile(
     r"不低于|不少于|不超过|不高于|超过|高于|低于|约|年的)$"
 )
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "‘": "’", "〈": "〉"}
+_QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
+_ANY_NUMBER = re.compile(rf"[\d{_CN_DIGITS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -78,12 +80,11 @@ class Quantity:
 def quoted_spans(text: str, max_len: int = 24) -> list[tuple[int, int]]:
     """Spans of short quoted names and book titles: numbers inside are names."""
     spans: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
-        close = _QUOTE_PAIRS.get(ch)
-        if close:
-            j = text.find(close, i + 1, i + 2 + max_len)
-            if j > 0:
-                spans.append((i, j + 1))
+    for m in _QUOTE_OPEN.finditer(text):
+        i = m.start()
+        j = text.find(_QUOTE_PAIRS[m.group(0)], i + 1, i + 2 + max_len)
+        if j > 0:
+            spans.append((i, j + 1))
     return spans
 
 
@@ -167,6 +168,8 @@ def _chinese(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quan
 
 def find_quantities(text: str) -> list[Quantity]:
     """Quantities in one line, in order, name-numbers removed."""
+    if not _ANY_NUMBER.search(text):
+        return []
     quotes = quoted_spans(text)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []

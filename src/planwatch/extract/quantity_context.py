@@ -51,6 +51,7 @@ _COUNT_UNITS = {"个", "项", "条", "类", "种", "大"}
 _NOTE_START = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d]")
 _FOOTNOTE_LINE = re.compile(r"^\s*\d{1,2}[\u4e00-\u9fff《]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_FOUR_CJK = re.compile(r"[\u4e00-\u9fff](?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){3}")
 
 
 def _note_lines(lines: list[str]) -> set[int]:
@@ -102,7 +103,7 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
         if ln in heading_lines or ln in notes or in_skip(ln, skip):
             continue
         text = lines[ln - 1]
-        if len(_CJK.findall(text)) < 4:
+        if not _FOUR_CJK.search(text):
             continue
         qs = find_quantities(text)
         if not qs:
