@@ -113,3 +113,16 @@ def test_flattened_list_one_item_per_numbered_row() -> None:
     assert [(i["line"], i["domain"], i["item"]) for i in items] == [
         (8, "幼有所育", "农村免费孕前优生健康检查"), (12, "幼有所育", "预防接种"), (17, "学有所教", "学前教育幼儿资助")]
     assert spans == [(1, 17)]
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="shared gold not present")
+def test_seed_list_rendered_as_tab_rows_gives_the_same_items() -> None:
+    # What the .docx/.html readers produce for the same table: one line per row.
+    stem = "002_9f04399c66dd38d8"
+    lines = (SEEDS / f"{stem}.txt").read_text(encoding="utf-8").split("\n")
+    cells = [s.strip() for s in lines[485:551] if s.strip()]
+    rows = ["\t".join(cells[k : k + 3]) for k in range(0, len(cells), 3)]
+    items, spans = run("\n".join([lines[483], *rows, "制定落实基本公共服务实施标准。依据国家标准制定本县标准。"]))
+    gold = json.loads((GOLD / f"{stem}.gold.json").read_text(encoding="utf-8"))["service_items"]
+    assert [(i["domain"], i["item"]) for i in items] == [(g["domain"], g["item"]) for g in gold]
+    assert spans == [(1, len(rows) + 1)]
