@@ -10,6 +10,14 @@ import click
 # name → "module:attribute" of a click command; each package owns its commands.
 SUBCOMMANDS: dict[str, str] = {
     "extract": "planwatch.extract.cli:extract_command",
+    "init": "planwatch.register.cli:init_command",
+    "plan": "planwatch.register.cli:plan_group",
+    "plans": "planwatch.register.cli:plans_command",
+    "regions": "planwatch.register.cli:regions_group",
+    "dept": "planwatch.register.cli:dept_group",
+    "user": "planwatch.register.cli:user_group",
+    "demo": "planwatch.register.cli:demo_command",
+    "data": "planwatch.exchange.cli:data_group",
     "evaluate": "planwatch.evaluate.cli:evaluate_command",
     "serve": "planwatch.web.cli:serve_command",
 }

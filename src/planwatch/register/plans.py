@@ -163,8 +163,8 @@ def import_plan(
     meta = data.get("plan") or {}
     text = content.decode("utf-8", "replace") if content else ""
     title = (meta.get("title") or guess_title(text) or "").strip()
-    if not title:
-        raise InputError(f"{filename or '?'}: 无法确定规划标题 / cannot tell the plan's title")
+    if not title and not (region or meta.get("region")):
+        raise InputError(f"{filename or '?'}: 无法确定规划标题和地区 / cannot tell the plan's title or region")
     if region:
         reg = resolve_region(session, region)
     elif meta.get("region"):
@@ -180,6 +180,9 @@ def import_plan(
                 f"cannot tell the plan's region, give --region (title: {title})"
             )
         reg = found
+    if not title:
+        # Some published pages carry no title at all; say so rather than invent one.
+        title = f"{reg.name}“十四五”规划(文档未载明标题 / untitled document)"
     period = tuple(meta.get("period") or (2021, 2025))
     period_t: tuple[int, int] = (int(period[0]), int(period[1]))
 

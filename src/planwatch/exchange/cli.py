@@ -1,0 +1,82 @@
+"""`planwatch data`: reporting templates, import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planwatch.register.cli import friendly, open_register
+
+
+@click.group("data")
+def data_group() -> None:
+    """数据填报、导入与导出 / reporting forms, data import and export."""
+
+
+@data_group.command("template")
+@click.option("--plan", "plan_ref", required=True, help="规划编号或名称 / plan id or name")
+@click.option("--year", type=int, help="填报年度(默认上一年)/ reporting year (default: last year)")
+@click.option("--dept", help="只生成该部门的表 / only this department's form")
+@click.option("--subregions", is_flag=True, help="同时列出下级地区 / also rows for the sub-regions")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out/templates"),
+              show_default=True)
+@friendly
+def data_template(plan_ref: str, year: int | None, dept: str | None, subregions: bool, out_dir: Path) -> None:
+    """生成各部门的 .xlsx 填报表 / write an .xlsx reporting form per department."""
+    from planwatch.exchange.template import write_templates
+    from planwatch.register.db import transaction
+
+    with transaction(open_register()) as s:
+        paths = write_templates(s, plan_ref, out_dir, year=year, department=dept, subregions=subregions)
+    for p in paths:
+        click.echo(str(p))
+
+
+@data_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--accept-valid", is_flag=True,
+              help="只导入合格的行,其余报告 / write the valid rows, report the others (default: all or nothing)")
+@click.option("--status", type=click.Choice(["draft", "submitted", "approved"]), default="submitted",
+              show_default=True)
+@click.option("--user", "username", help="填报人用户名 / reporting user")
+@friendly
+def data_import(path: Path, accept_valid: bool, status: str, username: str | None) -> None:
+    """导入填报数据(.xlsx 或 .csv),先整体检查 / import values after checking the whole file."""
+    from sqlalchemy import select
+
+    from planwatch.exchange.importer import import_file
+    from planwatch.register.db import transaction
+    from planwatch.register.errors import NotFound
+    from planwatch.register.schema import User
+
+    with transaction(open_register()) as s:
+        reporter_id = None
+        if username:
+            user = s.scalars(select(User).where(User.username == username)).first()
+            if user is None:
+                raise NotFound(f"未知用户 / unknown user {username}")
+            reporter_id = user.id
+        report = import_file(s, path, accept_valid=accept_valid, status=status, reporter=username,
+                             reporter_id=reporter_id)
+    for p in report.problems:
+        click.echo(f"跳过 skipped: {p}", err=True)
+    click.echo(f"{path}: 新增 inserted {report.inserted}, 更新 updated {report.updated}, 未变 unchanged "
+               f"{report.unchanged}, 空行 empty {report.empty}, 拒绝 rejected rows {report.rejected_rows}")
+
+
+@data_group.command("export")
+@click.option("--plan", "plan_ref", help="规划编号或名称(默认全部)/ plan id or name (default: all)")
+@click.option("--year", type=int)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="输出文件 .csv 或 .xlsx / output file")
+@friendly
+def data_export(plan_ref: str | None, year: int | None, out_path: Path) -> None:
+    """导出数据 / export values (with status and the simulated flag)."""
+    from planwatch.exchange.export import export_rows, write_export
+    from planwatch.register.db import transaction
+
+    with transaction(open_register()) as s:
+        rows = export_rows(s, plan_ref, year)
+    write_export(rows, out_path)
+    click.echo(f"{out_path}: {len(rows)} 行 rows")
