@@ -38,7 +38,7 @@ def _sniff(head: bytes, path: Path) -> str | None:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
         except (zipfile.BadZipFile, OSError):
-            return "zip"
+            return "badzip"
         return "docx" if "word/document.xml" in names else "zip"
     if head.startswith(_OLE_MAGIC):
         return "ole"
@@ -78,6 +78,8 @@ def read_document(path: str | Path) -> Document:
                            "legacy Office or encrypted document is not supported; save as .docx or PDF")
     if fmt == "image":
         raise ExtractError(name, "这是图片，不是文本；请先 OCR / this is an image, not text; run OCR first")
+    if fmt == "badzip":
+        raise ExtractError(name, "文件已损坏（zip/.docx 包不完整）/ damaged file (incomplete zip/.docx package)")
     if fmt == "zip":
         raise ExtractError(name, UNSUPPORTED.get(ext) or "压缩包不是 .docx 文档 / a zip archive that is not a .docx document")
     if fmt is None:
