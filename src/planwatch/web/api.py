@@ -1,0 +1,292 @@
+"""The JSON API: the same read models and workflow as the pages, same rules.
+
+Authentication is the session cookie from `POST /api/session`; every unsafe
+call must also send the `X-CSRF-Token` header that call returned.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from planwatch.web import review
+from planwatch.web.access import can_see
+from planwatch.web.i18n import translate
+from planwatch.web.routes_pages import restrict
+from planwatch.web.routes_review import publish_draft, store
+from planwatch.web.security import (
+    AuthError,
+    Planners,
+    Reporters,
+    Staff,
+    WebUser,
+    check_csrf,
+    csrf_token,
+    sign_in,
+    sign_out,
+)
+from planwatch.web.templating import request_lang
+from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
+from planwatch.web.workflow import Entry, FieldErrors, approval_queue, decide, report_value, visible_reporting
+
+router = APIRouter(prefix="/api")
+csrf = [Depends(check_csrf)]
+
+
+class Credentials(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class ValueIn(BaseModel):
+    indicator_id: int
+    year: int | str
+    value: float | str | None = None
+    judgement: str | None = None
+    source_note: str | None = None
+    action: str = Field("submit", description="draft | submit")
+    expected_version: int | None = Field(None, description="version last seen; omit only for a new value")
+
+
+class DecisionIn(BaseModel):
+    expected_version: int
+    comment: str = ""
+
+
+class ReviewDecisionIn(BaseModel):
+    key: str = Field(description="section/index, e.g. indicators/3")
+    decision: str = Field(description="accept | reject | pending")
+    edits: dict[str, str] = Field(default_factory=dict)
+
+
+class PublishIn(BaseModel):
+    region: str = ""
+
+
+def _user_dict(u: WebUser) -> dict[str, Any]:
+    return {"id": u.id, "username": u.username, "role": u.role, "department_id": u.department_id,
+            "department": u.department_name, "display_name": u.display_name}
+
+
+def fields_error(exc: FieldErrors) -> JSONResponse:
+    return JSONResponse({"error": "validation", "fields": exc.errors}, status_code=422)
+
+
+# -- session ---------------------------------------------------------------
+@router.post("/session", tags=["session"])
+def api_login(request: Request, body: Credentials) -> JSONResponse:
+    """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls."""
+    user = request.app.state.services.authenticate(body.username, body.password)
+    if user is None:
+        return JSONResponse({"error": "login.failed", "message": translate("login.failed", request_lang(request))},
+                            status_code=401)
+    sign_in(request, user)
+    return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request)})
+
+
+@router.delete("/session", tags=["session"], dependencies=csrf)
+def api_logout(request: Request) -> dict[str, bool]:
+    sign_out(request)
+    return {"ok": True}
+
+
+@router.get("/me", tags=["session"])
+def api_me(request: Request, user: Staff) -> dict[str, Any]:
+    return {"user": _user_dict(user), "csrf_token": csrf_token(request)}
+
+
+# -- staff reads -----------------------------------------------------------
+@router.get("/overview", tags=["staff"])
+def api_overview(request: Request, user: Staff) -> dict[str, Any]:
+    data = request.app.state.services.view(overview, False)
+    if user.role == "reporter":  # warnings name indicators; keep only the department's
+        from planwatch.web.access import visible_ids
+
+        ids = visible_ids(request.app.state.services, user) or frozenset()
+        data = {**data, "early_warnings": [w for w in data["early_warnings"] if w.get("indicator") in ids]}
+    return data
+
+
+@router.get("/plans", tags=["staff"])
+def api_plans(request: Request, user: Staff) -> list[dict[str, Any]]:
+    return request.app.state.services.view(overview, False)["plans"]
+
+
+@router.get("/plans/{plan_id}", tags=["staff"])
+def api_plan(request: Request, plan_id: int, user: Staff, domain: str = "", status: str = "", binding: str = "",
+             department: str = "") -> dict[str, Any]:
+    view = request.app.state.services.view(plan_view, plan_id, False, None)
+    if view is None:
+        raise HTTPException(404)
+    view = restrict(view, request, user)
+    return {**view, "indicators": filter_rows(view["indicators"], domain, status, binding, department)}
+
+
+@router.get("/indicators/{indicator_id}", tags=["staff"])
+def api_indicator(request: Request, indicator_id: int, user: Staff) -> dict[str, Any]:
+    svc = request.app.state.services
+    if not can_see(svc, user, indicator_id):
+        raise AuthError(403, "error.forbidden")
+    view = svc.view(indicator_view, indicator_id, False)
+    if view is None:
+        raise HTTPException(404)
+    return view
+
+
+@router.get("/plans/{plan_id}/document", tags=["staff"])
+def api_document(request: Request, plan_id: int, user: Staff) -> dict[str, Any]:
+    view = request.app.state.services.view(document_view, plan_id)
+    if view is None:
+        raise HTTPException(404)
+    from planwatch.web.access import visible_ids
+
+    ids = visible_ids(request.app.state.services, user)
+    if ids is not None:
+        view = {**view, "items": [it for it in view["items"] if it["kind"] != "indicator" or it["id"] in ids]}
+    return view
+
+
+# -- reporting -------------------------------------------------------------
+@router.get("/reporting", tags=["reporting"])
+def api_reporting(request: Request, user: Reporters, year: int | None = None) -> list[dict[str, Any]]:
+    """The indicators this user reports on, each with its value for the year."""
+    return visible_reporting(request.app.state.services, user, year)
+
+
+@router.post("/observations", tags=["reporting"], dependencies=csrf)
+def api_report(request: Request, body: ValueIn, user: Reporters) -> Any:
+    """Save a draft or submit a value for the plan's region (version-checked)."""
+    entry = Entry(indicator_id=body.indicator_id, year=str(body.year),
+                  value="" if body.value is None else str(body.value), judgement=body.judgement or "",
+                  source_note=body.source_note or "", action=body.action,
+                  expected_version="" if body.expected_version is None else str(body.expected_version))
+    try:
+        return report_value(request.app.state.services, user, entry, request_lang(request),
+                            request.app.state.files_root)
+    except FieldErrors as exc:
+        return fields_error(exc)
+
+
+@router.post("/observations/{indicator_id}/evidence", tags=["reporting"], dependencies=csrf)
+async def api_report_with_evidence(request: Request, indicator_id: int, year: Annotated[str, Form()],
+                                   evidence: Annotated[UploadFile, File()], user: Reporters,
+                                   value: Annotated[str, Form()] = "", judgement: Annotated[str, Form()] = "",
+                                   source_note: Annotated[str, Form()] = "",
+                                   action: Annotated[str, Form()] = "submit",
+                                   expected_version: Annotated[str, Form()] = "") -> Any:
+    """The same as POST /api/observations, as multipart with an evidence file."""
+    content = await evidence.read(11 * 1024 * 1024)
+    entry = Entry(indicator_id=indicator_id, year=year, value=value, judgement=judgement, source_note=source_note,
+                  action=action, expected_version=expected_version, evidence=(evidence.filename or "file", content))
+    try:
+        return report_value(request.app.state.services, user, entry, request_lang(request),
+                            request.app.state.files_root)
+    except FieldErrors as exc:
+        return fields_error(exc)
+
+
+@router.get("/approvals", tags=["reporting"])
+def api_approvals(request: Request, user: Planners) -> list[dict[str, Any]]:
+    with request.app.state.services.read() as s:
+        return approval_queue(s)
+
+
+@router.post("/observations/{observation_id}/approve", tags=["reporting"], dependencies=csrf)
+def api_approve(request: Request, observation_id: int, body: DecisionIn, user: Planners) -> Any:
+    try:
+        return decide(request.app.state.services, user, observation_id, "approve", str(body.expected_version),
+                      body.comment, request_lang(request))
+    except FieldErrors as exc:
+        return fields_error(exc)
+
+
+@router.post("/observations/{observation_id}/return", tags=["reporting"], dependencies=csrf)
+def api_return(request: Request, observation_id: int, body: DecisionIn, user: Planners) -> Any:
+    try:
+        return decide(request.app.state.services, user, observation_id, "return", str(body.expected_version),
+                      body.comment, request_lang(request))
+    except FieldErrors as exc:
+        return fields_error(exc)
+
+
+# -- review ----------------------------------------------------------------
+def _draft_json(d: review.Draft) -> dict[str, Any]:
+    return {"id": d.id, "filename": d.data["filename"], "uploaded_at": d.data["uploaded_at"], "by": d.data["by"],
+            "plan": d.extraction.get("plan"), "published": d.data["published"], "counts": review.counts(d),
+            "items": [{k: it[k] for k in ("key", "section", "line", "label", "decision", "edits", "item")}
+                      for it in review.items(d)]}
+
+
+@router.post("/review", tags=["review"], dependencies=csrf)
+async def api_review_upload(request: Request, file: Annotated[UploadFile, File()], user: Planners) -> Any:
+    """Upload a plan document; returns the draft with every extracted item pending."""
+    content = await file.read(review.UPLOAD_MAX + 1)
+    try:
+        d = store(request).create(file.filename or "upload.txt", content, user.username)
+    except review.ReviewError as exc:
+        return JSONResponse({"error": "validation", "fields": {exc.field: exc.message}}, status_code=422)
+    return _draft_json(d)
+
+
+@router.get("/review", tags=["review"])
+def api_review_list(request: Request, user: Planners) -> list[dict[str, Any]]:
+    return [{k: v for k, v in _draft_json(d).items() if k != "items"} for d in store(request).list()]
+
+
+@router.get("/review/{draft_id}", tags=["review"])
+def api_review_get(request: Request, draft_id: str, user: Planners) -> dict[str, Any]:
+    d = store(request).get(draft_id)
+    if d is None:
+        raise HTTPException(404)
+    return _draft_json(d)
+
+
+@router.post("/review/{draft_id}/items", tags=["review"], dependencies=csrf)
+def api_review_decide(request: Request, draft_id: str, body: ReviewDecisionIn,
+                      user: Planners) -> Any:
+    d = store(request).get(draft_id)
+    if d is None:
+        raise HTTPException(404)
+    try:
+        review.decide(d, body.key, body.decision, body.edits)
+    except review.ReviewError as exc:
+        return JSONResponse({"error": "validation", "fields": {exc.field: exc.message}}, status_code=422)
+    store(request).save(d)
+    return {"key": body.key, "decision": body.decision, "counts": review.counts(d)}
+
+
+@router.post("/review/{draft_id}/publish", tags=["review"], dependencies=csrf)
+def api_review_publish(request: Request, draft_id: str, body: PublishIn, user: Planners) -> Any:
+    d = store(request).get(draft_id)
+    if d is None:
+        raise HTTPException(404)
+    try:
+        return publish_draft(request, d, user, body.region, request_lang(request))
+    except review.ReviewError as exc:
+        return JSONResponse({"error": "validation", "fields": {exc.field: exc.message}}, status_code=422)
+
+
+# -- public ----------------------------------------------------------------
+@router.get("/public/plans", tags=["public"])
+def api_public_plans(request: Request) -> list[dict[str, Any]]:
+    """Every plan with status counts from approved values only."""
+    return request.app.state.services.view(overview, True)["plans"]
+
+
+@router.get("/public/plans/{plan_id}", tags=["public"])
+def api_public_plan(request: Request, plan_id: int) -> dict[str, Any]:
+    view = request.app.state.services.view(plan_view, plan_id, True, None)
+    if view is None:
+        raise HTTPException(404)
+    return {k: v for k, v in view.items() if k != "early_warnings"}
+
+
+@router.get("/public/indicators/{indicator_id}", tags=["public"])
+def api_public_indicator(request: Request, indicator_id: int) -> dict[str, Any]:
+    view = request.app.state.services.view(indicator_view, indicator_id, True)
+    if view is None:
+        raise HTTPException(404)
+    return view

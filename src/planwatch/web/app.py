@@ -1,0 +1,92 @@
+"""The application factory: one FastAPI app serving the staff console, the
+public portal and the JSON API over the same services, so the pages obey
+exactly the rules the API enforces."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from planwatch.web.i18n import translate
+from planwatch.web.security import AuthError
+from planwatch.web.templating import build_env, render, request_lang
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(database_url: str | None = None, secret_key: str | None = None,
+               services: object | None = None, files_dir: str | Path | None = None) -> FastAPI:
+    """Build the app. `secret_key` signs session cookies; without it (and
+    without PLANWATCH_SECRET_KEY) a random key is used, so sessions end when
+    the process restarts. Uploads (plans under review, evidence) go to
+    `files_dir`, PLANWATCH_FILES, or var/files beside the default database."""
+    from planwatch.register.db import default_sqlite_path
+    from planwatch.web import api, routes_auth, routes_pages, routes_public, routes_reporting, routes_review
+    from planwatch.web.data import Services
+
+    app = FastAPI(title="planwatch", version="0.1.0",
+                  description="Public-service plan register, monitor and evaluator: JSON API. "
+                              "Unsafe calls need the session cookie and the X-CSRF-Token header "
+                              "(POST /api/session returns it).",
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json")
+    key = secret_key or os.environ.get("PLANWATCH_SECRET_KEY") or secrets.token_urlsafe(32)
+    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="planwatch_session",
+                       same_site="lax", https_only=False, max_age=12 * 3600)
+    app.state.services = services or Services(database_url)
+    app.state.jinja = build_env()
+    root = Path(files_dir or os.environ.get("PLANWATCH_FILES") or default_sqlite_path().parent / "files")
+    root.mkdir(parents=True, exist_ok=True)
+    app.state.files_root = root
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    for module in (routes_auth, routes_pages, routes_review, routes_reporting, routes_public, api):
+        app.include_router(module.router)
+
+    @app.exception_handler(AuthError)
+    async def auth_error(request: Request, exc: AuthError) -> Response:
+        lang = request_lang(request)
+        if _is_api(request):
+            return JSONResponse({"error": exc.key, "message": translate(exc.key, lang)}, status_code=exc.status)
+        if exc.status == 401:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return render(request, "error.html", status_code=exc.status, message=translate(exc.key, lang))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        lang = request_lang(request)
+        key = "error.not_found" if exc.status_code == 404 else "error.title"
+        if _is_api(request):
+            detail = exc.detail if isinstance(exc.detail, str | dict | list) else str(exc.detail)
+            return JSONResponse({"error": key, "detail": detail}, status_code=exc.status_code)
+        return render(request, "error.html", status_code=exc.status_code,
+                      message=translate(key, lang) if exc.status_code == 404 else str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
+                  for e in exc.errors()]
+        if _is_api(request):
+            return JSONResponse({"error": "validation", "fields": errors}, status_code=422)
+        return render(request, "error.html", status_code=422,
+                      message="; ".join(f"{e['field']}: {e['message']}" for e in errors))
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers: everything from the environment."""
+    return create_app()

@@ -1,0 +1,164 @@
+"""Charts as inline SVG strings, drawn on the server.
+
+Inline SVG needs no script, no network and no font download, prints well and
+stays crisp on phones. Every function takes plain numbers and returns markup
+that is safe to embed (all text is escaped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+FONT = "'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif"
+
+
+def _fmt(v: float) -> str:
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 100 or float(v).is_integer():
+        return f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}"
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def sparkline(points: Sequence[tuple[int, float]], width: int = 96, height: int = 24,
+              target: float | None = None, label: str = "") -> str:
+    """A tiny line of the observed series; a dashed line marks the target."""
+    if not points:
+        return ""
+    pts = sorted(points)
+    ys = [y for _, y in pts] + ([target] if target is not None else [])
+    lo, hi = min(ys), max(ys)
+    span = (hi - lo) or 1.0
+    x0, x1 = pts[0][0], pts[-1][0]
+    xspan = (x1 - x0) or 1
+
+    def sx(x: float) -> float:
+        return 2 + (x - x0) / xspan * (width - 4) if x1 != x0 else width / 2
+
+    def sy(y: float) -> float:
+        return height - 3 - (y - lo) / span * (height - 6)
+
+    path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
+    parts = [f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+             f'role="img" aria-label="{escape(label)}">']
+    if target is not None:
+        ty = sy(target)
+        parts.append(f'<line x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" class="spark-target"/>')
+    if len(pts) > 1:
+        parts.append(f'<polyline points="{path}" class="spark-line"/>')
+    lx, ly = sx(pts[-1][0]), sy(pts[-1][1])
+    parts.append(f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.2" class="spark-dot"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class TrajectoryLabels:
+    observed: str
+    target: str
+    schedule: str
+    projection: str
+
+
+def trajectory(*, base_year: int, target_year: int, baseline: float | None, target: float | None,
+               observed: Sequence[tuple[int, float]], projection: Sequence[tuple[int, float]] = (),
+               labels: TrajectoryLabels, unit: str = "", width: int = 640, height: int = 280,
+               simulated_years: frozenset[int] = frozenset()) -> str:
+    """Baseline → observed values → target, with the straight schedule line
+    (where the value should be if progress were linear in time) and the
+    projection. Simulated points are drawn hollow and say so in their title."""
+    ml, mr, mt, mb = 56, 16, 16, 52
+    w, h = width - ml - mr, height - mt - mb
+    values = [v for _, v in observed] + [v for _, v in projection]
+    values += [v for v in (baseline, target) if v is not None]
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
+    lo, hi = lo - pad, hi + pad
+    years = [y for y, _ in observed] + [y for y, _ in projection] + [base_year, target_year]
+    y0, y1 = min(years), max(years)
+    yspan = (y1 - y0) or 1
+
+    def sx(x: float) -> float:
+        return ml + (x - y0) / yspan * w
+
+    def sy(v: float) -> float:
+        return mt + h - (v - lo) / (hi - lo) * h
+
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+           f'font-family="{FONT}" font-size="12" aria-label="{escape(labels.observed)}">']
+    # horizontal grid with 4 ticks
+    for i in range(5):
+        v = lo + (hi - lo) * i / 4
+        yy = sy(v)
+        out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{yy:.1f}" y2="{yy:.1f}" class="grid"/>')
+        out.append(f'<text x="{ml - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(_fmt(v))}</text>')
+    for yr in range(y0, y1 + 1):
+        out.append(f'<text x="{sx(yr):.1f}" y="{mt + h + 16}" text-anchor="middle" class="tick">{yr}</text>')
+    if unit:
+        out.append(f'<text x="{ml - 6}" y="{mt - 4}" text-anchor="end" class="tick">{escape(unit)}</text>')
+    if baseline is not None and target is not None:
+        out.append(f'<line x1="{sx(base_year):.1f}" y1="{sy(baseline):.1f}" x2="{sx(target_year):.1f}" '
+                   f'y2="{sy(target):.1f}" class="schedule"><title>{escape(labels.schedule)}</title></line>')
+    if target is not None:
+        ty = sy(target)
+        out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ty:.1f}" y2="{ty:.1f}" class="target-line"/>')
+        out.append(f'<text x="{ml + w}" y="{ty - 5:.1f}" text-anchor="end" class="target-label">'
+                   f'{escape(labels.target)} {escape(_fmt(target))}</text>')
+    series = sorted(observed)
+    if baseline is not None and (not series or series[0][0] > base_year):
+        series = [(base_year, baseline), *series]
+    if projection and series:
+        proj = [series[-1], *sorted(projection)]
+        pts = " ".join(f"{sx(x):.1f},{sy(v):.1f}" for x, v in proj)
+        out.append(f'<polyline points="{pts}" class="projection"><title>{escape(labels.projection)}</title></polyline>')
+    if len(series) > 1:
+        pts = " ".join(f"{sx(x):.1f},{sy(v):.1f}" for x, v in series)
+        out.append(f'<polyline points="{pts}" class="observed"/>')
+    for x, v in series:
+        cls = "pt pt-sim" if x in simulated_years else "pt"
+        out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(v):.1f}" r="4" class="{cls}"><title>{x}: {escape(_fmt(v))}'
+                   f'{" " + escape(unit) if unit else ""}</title></circle>')
+        out.append(f'<text x="{sx(x):.1f}" y="{sy(v) - 8:.1f}" text-anchor="middle" class="pt-label">{escape(_fmt(v))}</text>')
+    # legend
+    ly = height - 12
+    items = [("observed", labels.observed), ("target-line", labels.target),
+             ("schedule", labels.schedule), ("projection", labels.projection)]
+    x = ml
+    for cls, text in items:
+        out.append(f'<line x1="{x}" x2="{x + 22}" y1="{ly - 4}" y2="{ly - 4}" class="{cls}"/>')
+        out.append(f'<text x="{x + 27}" y="{ly}" class="legend">{escape(text)}</text>')
+        x += 40 + 13 * len(text) if any(ord(c) > 0x2E80 for c in text) else 40 + 7 * len(text)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def ranked_bars(rows: Sequence[tuple[str, float, bool]], *, unit: str = "", target: float | None = None,
+                width: int = 560, bar_h: int = 20, target_label: str = "") -> str:
+    """Horizontal bars, largest first; rows are (name, value, meets_target)."""
+    if not rows:
+        return ""
+    rows = sorted(rows, key=lambda r: r[1], reverse=True)
+    label_w, value_w = 120, 70
+    w = width - label_w - value_w
+    hi = max([r[1] for r in rows] + ([target] if target is not None else []))
+    lo = min(0.0, *[r[1] for r in rows])
+    span = (hi - lo) or 1.0
+    height = len(rows) * (bar_h + 6) + 10
+    out = [f'<svg class="bars" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="12" role="img">']
+    for i, (name, value, ok) in enumerate(rows):
+        y = 4 + i * (bar_h + 6)
+        bw = max(1.0, (value - lo) / span * w)
+        cls = "bar bar-ok" if ok else "bar bar-miss"
+        out.append(f'<text x="{label_w - 6}" y="{y + bar_h - 6}" text-anchor="end">{escape(name)}</text>')
+        out.append(f'<rect x="{label_w}" y="{y}" width="{bw:.1f}" height="{bar_h}" class="{cls}"/>')
+        out.append(f'<text x="{label_w + bw + 4:.1f}" y="{y + bar_h - 6}">{escape(_fmt(value))}</text>')
+    if target is not None:
+        tx = label_w + (target - lo) / span * w
+        out.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="0" y2="{height}" class="target-line">'
+                   f'<title>{escape(target_label)} {escape(_fmt(target))}{escape(unit)}</title></line>')
+    out.append("</svg>")
+    return "".join(out)

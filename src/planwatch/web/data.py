@@ -1,0 +1,127 @@
+"""The web's door to the register: one `Services` object per app.
+
+It owns the engine, loads users, and caches read models keyed by a cheap
+"data stamp" of the database, so a burst of readers on one plan costs one
+evaluation, and any write — from this process, another worker or the CLI —
+is seen on the next request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planwatch.register import schema as db
+from planwatch.register.db import make_engine, session_factory
+from planwatch.register.users import verify_password
+from planwatch.web.security import WebUser
+
+T = TypeVar("T")
+
+# How long a data stamp is trusted before the database is asked again. Short
+# enough that another process's write shows within a blink, long enough that
+# a load burst does not query the stamp on every request.
+STAMP_TTL = 0.5
+
+
+class Services:
+    def __init__(self, database_url: str | None = None) -> None:
+        self.engine = make_engine(database_url)
+        self._sessions = session_factory(self.engine)
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._stamp: tuple[Any, ...] | None = None
+        self._stamp_at = 0.0
+        self._local_writes = 0
+
+    # -- sessions -------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction; the caches are invalidated when it commits."""
+        with self._sessions() as session, session.begin():
+            yield session
+        with self._lock:
+            self._local_writes += 1
+            self._stamp = None
+
+    # -- caching --------------------------------------------------------
+    def data_stamp(self) -> tuple[Any, ...]:
+        now = time.monotonic()
+        with self._lock:
+            if self._stamp is not None and now - self._stamp_at < STAMP_TTL:
+                return self._stamp
+        with self.read() as s:
+            row = s.execute(select(
+                select(func.max(db.History.id)).scalar_subquery(),
+                select(func.count(db.Observation.id)).scalar_subquery(),
+                select(func.max(db.Observation.version)).scalar_subquery(),
+                select(func.max(db.Plan.updated_at)).scalar_subquery(),
+                select(func.count(db.Indicator.id)).scalar_subquery(),
+                select(func.count(db.Responsibility.id)).scalar_subquery(),
+                select(func.count(db.User.id)).scalar_subquery(),
+            )).one()
+        stamp = (*tuple(row), self._local_writes)
+        with self._lock:
+            self._stamp, self._stamp_at = stamp, now
+        return stamp
+
+    def cached(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        stamp = self.data_stamp()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == stamp:
+                return hit[1]
+        value = build()
+        with self._lock:
+            if len(self._cache) > 2000:  # bounded: drop everything rather than track LRU
+                self._cache.clear()
+            self._cache[key] = (stamp, value)
+        return value
+
+    def view(self, fn: Callable[..., T], *args: Any) -> T:
+        """A read model `fn(session, *args)`, cached until the data changes."""
+        def build() -> T:
+            with self.read() as session:
+                return fn(session, *args)
+        return self.cached((fn.__name__, *args), build)
+
+    # -- users ----------------------------------------------------------
+    def load_user(self, user_id: int) -> WebUser | None:
+        return self.cached(("user", user_id), lambda: self._load_user(user_id))
+
+    def _load_user(self, user_id: int) -> WebUser | None:
+        with self.read() as s:
+            u = s.get(db.User, user_id)
+            if u is None or not u.active:
+                return None
+            return _web_user(u)
+
+    def authenticate(self, username: str, password: str) -> WebUser | None:
+        with self.read() as s:
+            u = s.scalars(select(db.User).where(db.User.username == username)).first()
+            if u is None or not u.active:
+                verify_password(password, _DUMMY_HASH)  # same cost whether or not the user exists
+                return None
+            if not verify_password(password, u.password_hash):
+                return None
+            return _web_user(u)
+
+
+def _web_user(u: db.User) -> WebUser:
+    return WebUser(id=u.id, username=u.username, role=u.role, department_id=u.department_id,
+                   department_name=u.department.name if u.department else None,
+                   display_name=u.display_name)
+
+
+_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="

@@ -1,0 +1,75 @@
+"""Bridge from the register to `planwatch.evaluate` and back to what pages show.
+
+The formulas live in `planwatch.evaluate`; this module picks the data year,
+chooses which workflow states count (staff: approved and submitted, the
+evaluate default; public: approved only) and flattens the answer into small
+records that templates and the API read. Nothing evaluate leaves unanswered
+is turned into a zero: it stays None and shows as "—".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from planwatch import model
+from planwatch.evaluate import EvaluationConfig, evaluate_plan
+from planwatch.register.queries import evaluation_input as register_input
+
+STAFF_STATUSES = ("approved", "submitted")
+PUBLIC_STATUSES = ("approved",)
+
+
+@dataclass
+class IndicatorEval:
+    status: str = "not_reported"
+    label: str | None = None
+    S: float | None = None
+    P: float | None = None
+    Q: float | None = None
+    year: int | None = None
+    value: float | None = None
+    projection: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    subregions: list[dict[str, Any]] = field(default_factory=list)
+    equalisation: dict[str, Any] | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanEval:
+    year: int | None
+    indicators: dict[str, IndicatorEval]
+    early_warnings: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+def statuses_for(public: bool) -> tuple[str, ...]:
+    return PUBLIC_STATUSES if public else STAFF_STATUSES
+
+
+def data_year(inp: model.EvaluationInput, statuses: tuple[str, ...]) -> int:
+    """The latest year with a counted value (capped at the plan's end); the base year when none."""
+    years = [o.year for o in inp.observations if o.status in statuses]
+    if not years:
+        return inp.plan.base_year
+    return min(max(years), inp.plan.period[1])
+
+
+def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: int | None = None) -> PlanEval:
+    statuses = statuses_for(public)
+    inp = register_input(session, plan_id)
+    # Public evaluation never even receives the unapproved values.
+    inp = replace(inp, observations=[o for o in inp.observations if o.status in statuses])
+    year = year or data_year(inp, statuses)
+    result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
+    per: dict[str, IndicatorEval] = {}
+    for e in result.indicators:
+        per[e.id] = IndicatorEval(
+            status=e.status, label=e.label, S=e.S, P=e.P, Q=e.Q, year=e.year, value=e.value,
+            projection=e.projection.to_dict(), warnings=[w.reason for w in e.warnings],
+            subregions=list(e.subregions), equalisation=e.equalisation.to_dict() if e.equalisation else None,
+            flags=list(e.flags))
+    return PlanEval(year, per, [w.to_dict() for w in result.early_warnings], dict(result.summary))

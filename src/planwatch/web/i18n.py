@@ -1,0 +1,219 @@
+"""Interface strings, Chinese first with an English switch.
+
+One table keeps both languages side by side so a missing translation is
+visible in review; a key with no entry renders as itself.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key → (zh, en)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "app.name": ("规划监测评估", "planwatch"),
+    "app.tagline": ("公共服务规划监测评估系统", "Public-service plan monitoring and evaluation"),
+    "nav.overview": ("总览", "Overview"),
+    "nav.review": ("规划导入审核", "Review"),
+    "nav.reporting": ("数据填报", "Reporting"),
+    "nav.approvals": ("审核报送", "Approvals"),
+    "nav.portal": ("公众门户", "Public portal"),
+    "nav.api": ("接口文档", "API"),
+    "nav.login": ("登录", "Sign in"),
+    "nav.logout": ("退出", "Sign out"),
+    "lang.switch": ("English", "中文"),
+    "role.admin": ("管理员", "Administrator"),
+    "role.planner": ("规划管理", "Planner"),
+    "role.reporter": ("部门填报", "Department reporter"),
+    "role.viewer": ("查看", "Viewer"),
+    # login
+    "login.title": ("登录", "Sign in"),
+    "login.username": ("用户名", "Username"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.failed": ("用户名或密码不正确", "Wrong username or password"),
+    "login.required": ("请先登录", "Please sign in"),
+    # errors
+    "error.title": ("出错了", "Something went wrong"),
+    "error.forbidden": ("您没有权限访问此页面或执行此操作", "You are not allowed to see this page or do this"),
+    "error.not_found": ("未找到", "Not found"),
+    "error.csrf": ("表单已过期或来源无效,请刷新页面后重试", "The form expired or came from elsewhere; reload the page and try again"),
+    "error.back": ("返回", "Back"),
+    # common words
+    "word.plan": ("规划", "Plan"),
+    "word.plans": ("规划", "Plans"),
+    "word.region": ("地区", "Region"),
+    "word.period": ("规划期", "Period"),
+    "word.indicator": ("指标", "Indicator"),
+    "word.indicators": ("指标", "Indicators"),
+    "word.domain": ("领域", "Domain"),
+    "word.status": ("状态", "Status"),
+    "word.unit": ("单位", "Unit"),
+    "word.baseline": ("基期值", "Baseline"),
+    "word.target": ("目标值", "Target"),
+    "word.latest": ("最新值", "Latest"),
+    "word.year": ("年份", "Year"),
+    "word.value": ("数值", "Value"),
+    "word.binding": ("约束性", "Binding"),
+    "word.expected": ("预期性", "Expected"),
+    "word.attribute": ("属性", "Attribute"),
+    "word.department": ("牵头部门", "Lead department"),
+    "word.all": ("全部", "All"),
+    "word.filter": ("筛选", "Filter"),
+    "word.reset": ("清除", "Clear"),
+    "word.completion": ("完成度", "Completion"),
+    "word.schedule": ("时序进度", "Time schedule"),
+    "word.trend": ("趋势", "Trend"),
+    "word.projection": ("预测", "Projection"),
+    "word.download": ("下载", "Download"),
+    "word.total": ("合计", "Total"),
+    "word.none": ("无", "None"),
+    "word.save": ("保存", "Save"),
+    "word.submit": ("提交", "Submit"),
+    "word.source": ("来源", "Source"),
+    "word.note": ("说明", "Note"),
+    "word.evidence": ("佐证材料", "Evidence"),
+    "word.comment": ("意见", "Comment"),
+    "word.when": ("时间", "When"),
+    "word.who": ("操作人", "Who"),
+    "word.old": ("原值", "Old"),
+    "word.new": ("新值", "New"),
+    "word.why": ("原因", "Why"),
+    "word.simulated": ("模拟数据", "Simulated"),
+    "word.subregion": ("下辖地区", "Sub-region"),
+    "word.rank": ("排名", "Rank"),
+    "word.tasks": ("重点任务", "Tasks"),
+    "word.projects": ("重大项目", "Projects"),
+    "word.services": ("基本公共服务清单", "Basic public-service list"),
+    "word.item": ("服务项目", "Service item"),
+    "word.document": ("规划文本", "Plan document"),
+    "word.line": ("行", "Line"),
+    "word.quote": ("原文", "Source text"),
+    "word.warnings": ("预警", "Warnings"),
+    "word.data_year": ("数据年份", "Data year"),
+    "word.count": ("数量", "Count"),
+    # overview
+    "overview.title": ("规划总览", "All plans"),
+    "overview.status_by_domain": ("各领域指标状态", "Status by domain"),
+    "overview.early_warnings": ("预警清单", "Early warnings"),
+    "overview.no_plans": ("暂无规划。请在“规划导入审核”中上传规划文本,或运行 planwatch demo。",
+                          "No plans yet. Upload a plan under Review, or run planwatch demo."),
+    "overview.no_warnings": ("暂无预警", "No early warnings"),
+    # plan page
+    "plan.indicators_by_domain": ("主要指标", "Indicators by domain"),
+    "plan.no_match": ("没有符合条件的指标", "No indicator matches these filters"),
+    "plan.open_document": ("查看规划文本", "Read the plan text"),
+    # indicator page
+    "ind.chart": ("进展轨迹", "Trajectory"),
+    "ind.values_by_year": ("逐年数值", "Values by year"),
+    "ind.by_subregion": ("分地区数值", "Values by sub-region"),
+    "ind.equalisation": ("均等化", "Equalisation"),
+    "ind.cv": ("变异系数", "Coefficient of variation"),
+    "ind.theil": ("泰尔指数", "Theil index"),
+    "ind.maxmin": ("最大/最小比", "Max/min ratio"),
+    "ind.share_meeting": ("达标地区占比", "Share meeting target"),
+    "ind.laggards": ("落后地区", "Laggards"),
+    "ind.source_quote": ("规划原文", "Source in the plan"),
+    "ind.history": ("变更记录", "Change history"),
+    "ind.no_history": ("暂无变更记录", "No changes recorded"),
+    "ind.no_values": ("暂无已审核数据", "No approved values yet"),
+    "ind.required_rate": ("需年均增长", "Growth still required per year"),
+    "ind.reach_year": ("预计达标年份", "Year the target is reached"),
+    "ind.projected": ("预计目标年数值", "Projected value in target year"),
+    "legend.observed": ("实际值", "Observed"),
+    "legend.target": ("目标", "Target"),
+    "legend.schedule": ("时序进度线", "Schedule line"),
+    "legend.projection": ("预测", "Projection"),
+    # review
+    "review.title": ("规划导入审核", "Import and review a plan"),
+    "review.upload": ("上传规划文本", "Upload a plan document"),
+    "review.file": ("文件(.txt/.docx/.html/.pdf)", "File (.txt/.docx/.html/.pdf)"),
+    "review.upload_button": ("上传并识别", "Upload and extract"),
+    "review.drafts": ("待审核规划", "Plans under review"),
+    "review.accept": ("采纳", "Accept"),
+    "review.reject": ("不采纳", "Reject"),
+    "review.edit": ("修改", "Edit"),
+    "review.pending": ("待定", "Pending"),
+    "review.publish": ("发布到规划库", "Publish to the register"),
+    "review.published": ("已发布到规划库", "Published to the register"),
+    "review.decision": ("审核意见", "Decision"),
+    "review.no_file": ("请选择文件", "Choose a file"),
+    "review.bad_file": ("无法识别该文件", "This file could not be read"),
+    "review.nothing_accepted": ("至少采纳一项指标后才能发布", "Accept at least one indicator before publishing"),
+    "review.saved": ("已保存", "Saved"),
+    # reporting
+    "rep.title": ("数据填报", "Report values"),
+    "rep.mine": ("本部门负责的指标", "Indicators assigned to your department"),
+    "rep.none": ("本部门暂无负责的指标", "No indicator is assigned to your department"),
+    "rep.enter": ("填报", "Enter"),
+    "rep.state": ("填报状态", "Report state"),
+    "rep.submitted_ok": ("已提交,等待审核", "Submitted for approval"),
+    "rep.saved_ok": ("已保存草稿", "Draft saved"),
+    "rep.upload": ("上传部门报表", "Upload the department spreadsheet"),
+    "rep.upload_button": ("上传报表", "Upload spreadsheet"),
+    "rep.approve": ("通过", "Approve"),
+    "rep.return": ("退回", "Return"),
+    "rep.queue": ("待审核数据", "Values waiting for approval"),
+    "rep.queue_empty": ("没有待审核的数据", "Nothing waiting for approval"),
+    "rep.returned_comment": ("退回意见", "Returned with comment"),
+    "rep.comment_required": ("退回时请填写意见", "Write a comment when returning a value"),
+    "rep.save_draft": ("保存草稿", "Save draft"),
+    "rep.conflict": ("该数值已被他人修改,请刷新后重试", "Someone else changed this value; reload and try again"),
+    "obs.draft": ("草稿", "Draft"),
+    "obs.submitted": ("待审核", "Submitted"),
+    "obs.approved": ("已审核", "Approved"),
+    "obs.returned": ("已退回", "Returned"),
+    # validation
+    "val.required": ("必填", "Required"),
+    "val.number": ("请输入数字", "Enter a number"),
+    "val.negative": ("不能为负数", "Cannot be negative"),
+    "val.percent": ("百分比不能超过100", "A percentage cannot exceed 100"),
+    "val.year": ("年份须在规划期内", "The year must fall within the plan period"),
+    "val.too_large": ("数值过大", "The value is too large"),
+    "val.file_type": ("文件类型不支持", "Unsupported file type"),
+    "val.file_size": ("文件过大", "The file is too large"),
+    # public portal
+    "pub.title": ("规划实施进展公开", "Plan progress, published"),
+    "pub.intro": ("以下仅展示经审核的数据。", "Only approved values are shown."),
+    "pub.by_domain": ("分领域进展", "Progress by domain"),
+    "pub.staff": ("工作人员登录", "Staff sign-in"),
+}
+
+# Evaluation statuses → (zh label, en label, css class). Codes are the
+# evaluate module's; unknown codes fall back to the code itself.
+STATUS_LABELS: dict[str, tuple[str, str, str]] = {
+    "achieved": ("已完成", "Achieved", "st-achieved"),
+    "met": ("达标", "Met", "st-achieved"),
+    "ahead": ("进度超前", "Ahead", "st-ahead"),
+    "on_track": ("进度正常", "On track", "st-ontrack"),
+    "in_progress": ("推进中", "In progress", "st-ontrack"),
+    "lagging": ("滞后", "Lagging", "st-lagging"),
+    "seriously_lagging": ("严重滞后", "Seriously lagging", "st-serious"),
+    "not_started": ("未启动", "Not started", "st-serious"),
+    "not_met": ("未完成", "Not met", "st-serious"),
+    "below_floor": ("未达标", "Below the floor", "st-serious"),
+    "not_reported": ("未报送", "Not reported", "st-nodata"),
+    "unassessable": ("无法评估", "Not assessable", "st-nodata"),
+}
+# Display order of statuses, best first (counts, filters, legends).
+STATUS_ORDER = tuple(STATUS_LABELS)
+
+
+def normalise_lang(value: str | None) -> str:
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def translate(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**kwargs) if kwargs else text
+
+
+def status_label(code: str | None, lang: str = DEFAULT_LANG) -> tuple[str, str]:
+    """(label, css class) for an evaluation status code."""
+    entry = STATUS_LABELS.get(code or "not_reported")
+    if entry is None:
+        return (code or "", "st-nodata")
+    return (entry[0] if lang == "zh" else entry[1], entry[2])

@@ -1,0 +1,99 @@
+"""Reporting pages: a department enters its values; planners approve or return them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from planwatch.web.i18n import translate
+from planwatch.web.security import Planners, Reporters, WebUser, check_csrf
+from planwatch.web.templating import render, request_lang
+from planwatch.web.workflow import Entry, FieldErrors, approval_queue, decide, report_value, visible_reporting
+
+router = APIRouter(include_in_schema=False)
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def files_root(request: Request) -> Path:
+    return request.app.state.files_root
+
+
+def _year(request: Request) -> int | None:
+    y = request.query_params.get("year", "")
+    return int(y) if y.isdigit() else None
+
+
+def render_reporting(request: Request, user: WebUser, year: int | None, errors: dict[int, dict[str, str]] | None = None,
+                     typed: dict[int, dict[str, str]] | None = None, status_code: int = 200,
+                     flash: str | None = None, flash_kind: str = "ok") -> Response:
+    rows = visible_reporting(request.app.state.services, user, year)
+    return render(request, "reporting.html", status_code=status_code, rows=rows, errors=errors or {},
+                  typed=typed or {}, year=year, flash=flash or request.query_params.get("msg_text"),
+                  flash_kind=flash_kind)
+
+
+@router.get("/reporting")
+def reporting_page(request: Request, user: Reporters) -> Response:
+    flash = None
+    msg = request.query_params.get("msg")
+    if msg in ("submitted", "draft"):
+        flash = translate("rep.submitted_ok" if msg == "submitted" else "rep.saved_ok", request_lang(request))
+    return render_reporting(request, user, _year(request), flash=flash)
+
+
+async def _evidence(form: Any) -> tuple[str, bytes] | None:
+    upload = form.get("evidence")
+    if isinstance(upload, str) or upload is None or not getattr(upload, "filename", ""):
+        return None
+    content = await upload.read(MAX_UPLOAD + 1)
+    return (upload.filename, content)
+
+
+@router.post("/reporting/{indicator_id}", dependencies=[Depends(check_csrf)])
+async def reporting_submit(request: Request, indicator_id: int, user: Reporters) -> Response:
+    form = await request.form()
+
+    def text(name: str) -> str:
+        v = form.get(name)
+        return v if isinstance(v, str) else ""
+
+    entry = Entry(indicator_id=indicator_id, year=text("year"), value=text("value"), judgement=text("judgement"),
+                  source_note=text("source_note"), action=text("action") or "submit",
+                  expected_version=text("expected_version"), evidence=await _evidence(form))
+    lang = request_lang(request)
+    year = int(entry.year) if entry.year.isdigit() else None
+    try:
+        report_value(request.app.state.services, user, entry, lang, files_root(request))
+    except FieldErrors as exc:
+        typed = {indicator_id: {k: text(k) for k in ("value", "judgement", "source_note")}}
+        return render_reporting(request, user, year, errors={indicator_id: exc.errors}, typed=typed,
+                                status_code=400, flash=translate("error.title", lang), flash_kind="err")
+    msg = "draft" if entry.action == "draft" else "submitted"
+    suffix = f"&year={year}" if year else ""
+    return RedirectResponse(f"/reporting?msg={msg}{suffix}#ind-{indicator_id}", status_code=303)
+
+
+@router.get("/approvals")
+def approvals_page(request: Request, user: Planners) -> Response:
+    with request.app.state.services.read() as s:
+        queue = approval_queue(s)
+    return render(request, "approvals.html", queue=queue, errors={}, typed={})
+
+
+@router.post("/approvals/{observation_id}", dependencies=[Depends(check_csrf)])
+async def approvals_decide(request: Request, observation_id: int, user: Planners) -> Response:
+    form = await request.form()
+    action, version, comment = (str(form.get(k) or "") for k in ("action", "expected_version", "comment"))
+    lang = request_lang(request)
+    try:
+        decide(request.app.state.services, user, observation_id, action, version, comment, lang)
+    except FieldErrors as exc:
+        with request.app.state.services.read() as s:
+            queue = approval_queue(s)
+        return render(request, "approvals.html", status_code=400, queue=queue,
+                      errors={observation_id: exc.errors}, typed={observation_id: {"comment": comment}},
+                      flash=translate("error.title", lang), flash_kind="err")
+    return RedirectResponse("/approvals", status_code=303)

@@ -1,0 +1,119 @@
+"""Review pages: upload a plan, check each extracted item beside its source, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from planwatch.register.errors import RegisterError
+from planwatch.register.plans import import_plan
+from planwatch.web import review
+from planwatch.web.i18n import translate
+from planwatch.web.security import Planners, WebUser, check_csrf
+from planwatch.web.templating import render, request_lang
+
+router = APIRouter(include_in_schema=False)
+
+
+def store(request: Request) -> review.ReviewStore:
+    return review.ReviewStore(request.app.state.files_root)
+
+
+def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: str, lang: str) -> dict[str, Any]:
+    """Hand the accepted items to the register. Raises ReviewError with the field to blame."""
+    c = review.counts(draft)
+    if c["pending"]:
+        raise review.ReviewError("publish", (f"还有 {c['pending']} 项未审核" if lang == "zh"
+                                             else f"{c['pending']} items are still pending"))
+    data = review.publishable(draft)
+    if not data["indicators"]:
+        raise review.ReviewError("publish", translate("review.nothing_accepted", lang))
+    try:
+        with request.app.state.services.write() as s:
+            result = import_plan(s, data, content=store(request).content(draft), filename=draft.data["filename"],
+                                 region=region.strip() or None, by=user.username, reason="web review")
+    except RegisterError as exc:
+        raise review.ReviewError("region", str(exc)) from exc
+    draft.data["published"] = {"plan_id": result.plan_id, "by": user.username}
+    draft.data["region"] = region.strip() or None
+    store(request).save(draft)
+    return {"plan_id": result.plan_id, "title": result.title, "created": result.created}
+
+
+def _page(request: Request, draft: review.Draft, errors: dict[str, str] | None = None, status_code: int = 200,
+          flash: str | None = None, flash_kind: str = "ok") -> Response:
+    return render(request, "review_draft.html", status_code=status_code, draft=draft, items=review.items(draft),
+                  counts=review.counts(draft), errors=errors or {}, flash=flash, flash_kind=flash_kind,
+                  editable=review.EDITABLE)
+
+
+@router.get("/review")
+def review_home(request: Request, user: Planners) -> Response:
+    return render(request, "review.html", drafts=store(request).list(), errors={})
+
+
+@router.post("/review", dependencies=[Depends(check_csrf)])
+async def review_upload(request: Request, user: Planners) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    lang = request_lang(request)
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return render(request, "review.html", status_code=400, drafts=store(request).list(),
+                      errors={"file": translate("review.no_file", lang)})
+    content = await upload.read(review.UPLOAD_MAX + 1)
+    try:
+        draft = store(request).create(upload.filename, content, user.username)
+    except review.ReviewError as exc:
+        return render(request, "review.html", status_code=400, drafts=store(request).list(),
+                      errors={exc.field: exc.message})
+    return RedirectResponse(f"/review/{draft.id}", status_code=303)
+
+
+def _draft(request: Request, draft_id: str) -> review.Draft:
+    draft = store(request).get(draft_id)
+    if draft is None:
+        raise HTTPException(404)
+    return draft
+
+
+@router.get("/review/{draft_id}")
+def review_draft(request: Request, draft_id: str, user: Planners) -> Response:
+    return _page(request, _draft(request, draft_id))
+
+
+@router.post("/review/{draft_id}/items", dependencies=[Depends(check_csrf)])
+async def review_decide(request: Request, draft_id: str, user: Planners) -> Response:
+    draft = _draft(request, draft_id)
+    form = await request.form()
+    key = str(form.get("key") or "")
+    edits = {k: str(form.get(k)) for k in review.EDITABLE if form.get(k) is not None}
+    try:
+        review.decide(draft, key, str(form.get("decision") or ""), edits)
+    except review.ReviewError as exc:
+        return _page(request, draft, errors={f"{key}:{exc.field}": exc.message}, status_code=400,
+                     flash=translate("error.title", request_lang(request)), flash_kind="err")
+    store(request).save(draft)
+    return RedirectResponse(f"/review/{draft_id}#item-{key.replace('/', '-')}", status_code=303)
+
+
+@router.post("/review/{draft_id}/accept-all", dependencies=[Depends(check_csrf)])
+def review_accept_all(request: Request, draft_id: str, user: Planners) -> Response:
+    draft = _draft(request, draft_id)
+    review.accept_all_pending(draft)
+    store(request).save(draft)
+    return RedirectResponse(f"/review/{draft_id}", status_code=303)
+
+
+@router.post("/review/{draft_id}/publish", dependencies=[Depends(check_csrf)])
+async def review_publish(request: Request, draft_id: str, user: Planners) -> Response:
+    draft = _draft(request, draft_id)
+    form = await request.form()
+    lang = request_lang(request)
+    try:
+        result = publish_draft(request, draft, user, str(form.get("region") or ""), lang)
+    except review.ReviewError as exc:
+        return _page(request, draft, errors={exc.field: exc.message}, status_code=400,
+                     flash=exc.message, flash_kind="err")
+    return RedirectResponse(f"/plans/{result['plan_id']}?published=1", status_code=303)

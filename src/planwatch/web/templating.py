@@ -1,0 +1,68 @@
+"""Jinja2 environment and the per-request context every page gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from planwatch.web.i18n import normalise_lang, status_label, translate
+from planwatch.web.security import csrf_token, current_user
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+        text = f"{value:,.{digits}f}" if abs(value) >= 10000 else f"{value:.{digits}f}"
+        return text.rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def build_env() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.filters["num"] = _num
+    env.filters["pct"] = _pct
+    env.globals["svg"] = Markup  # charts are built (and escaped) by planwatch.web.charts
+    return env
+
+
+def request_lang(request: Request) -> str:
+    return normalise_lang(request.session.get("lang") or request.cookies.get("lang"))
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    env: Environment = request.app.state.jinja
+    lang = request_lang(request)
+    user = current_user(request)
+
+    def t(key: str, **kw: Any) -> str:
+        return translate(key, lang, **kw)
+
+    def status(code: str | None, count: int | None = None) -> Markup:
+        label, cls = status_label(code, lang)
+        if count is not None:
+            return Markup('<span class="status {}" data-status="{}">{} <b>{}</b></span>').format(cls, code, label, count)
+        return Markup('<span class="status {}" data-status="{}">{}</span>').format(cls, code, label)
+
+    def switch_lang_url() -> str:
+        other = "en" if lang == "zh" else "zh"
+        return f"/lang/{other}?next={request.url.path}" + (f"%3F{request.url.query}" if request.url.query else "")
+
+    html = env.get_template(template).render(
+        request=request, lang=lang, t=t, status=status, user=user, csrf=lambda: csrf_token(request),
+        switch_lang_url=switch_lang_url(), path=request.url.path, **ctx)
+    return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,277 @@
+"""Read models: what each page and its API twin show, as plain dicts.
+
+Staff views evaluate approved and submitted values (the evaluate module's
+default); public views are built from approved values only, so nothing
+unapproved can leak through a page, a download or the API.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from planwatch.register import schema as db
+from planwatch.web.evaluation import IndicatorEval, PlanEval, evaluate_register_plan, statuses_for
+from planwatch.web.i18n import STATUS_ORDER
+
+NO_DOMAIN = "其他"
+
+
+def _lead_departments(session: Session, indicator_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if not indicator_ids:
+        return out
+    rows = session.execute(
+        select(db.Responsibility.indicator_id, db.Responsibility.role, db.Department.id, db.Department.name)
+        .join(db.Department, db.Department.id == db.Responsibility.department_id)
+        .where(db.Responsibility.indicator_id.in_(indicator_ids))).all()
+    seen: set[tuple[int, int]] = set()
+    for ind_id, role, dep_id, name in rows:
+        if (ind_id, dep_id) in seen:
+            continue
+        seen.add((ind_id, dep_id))
+        out[ind_id].append({"id": dep_id, "name": name, "role": role})
+    for deps in out.values():
+        deps.sort(key=lambda d: (d["role"] != "lead", d["name"]))
+    return out
+
+
+def _series(session: Session, ids: list[int], region: str, statuses: tuple[str, ...]) -> dict[int, list[db.Observation]]:
+    out: dict[int, list[db.Observation]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = session.scalars(select(db.Observation).where(
+        db.Observation.indicator_id.in_(ids), db.Observation.region_code == region,
+        db.Observation.status.in_(statuses)).order_by(db.Observation.year)).all()
+    for o in rows:
+        out[o.indicator_id].append(o)
+    return out
+
+
+def _load_plan(session: Session, plan_id: int) -> db.Plan | None:
+    return session.scalars(select(db.Plan).where(db.Plan.id == plan_id)
+                           .options(selectinload(db.Plan.indicators), selectinload(db.Plan.region))).first()
+
+
+def evaluate_plan_rows(session: Session, plan: db.Plan, public: bool, year: int | None) -> PlanEval:
+    return evaluate_register_plan(session, plan.id, public, year)
+
+
+def plan_summary(plan: db.Plan, ev: PlanEval) -> dict[str, Any]:
+    counts = Counter(ev.indicators[i.ref].status for i in plan.indicators if i.active and i.ref in ev.indicators)
+    return {"id": plan.id, "title": plan.title, "region_code": plan.region_code,
+            "region": plan.region.name if plan.region else plan.region_code,
+            "period": [plan.period_start, plan.period_end], "base_year": plan.base_year,
+            "issuer": plan.issuer, "doc_number": plan.doc_number, "issued": plan.issued,
+            "indicator_count": sum(1 for i in plan.indicators if i.active), "data_year": ev.year,
+            "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)}}
+
+
+def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any]],
+                  series: list[db.Observation]) -> dict[str, Any]:
+    lead = next((d["name"] for d in deps if d["role"] == "lead"), None) or ind.lead_department_text
+    return {
+        "id": ind.id, "ref": ind.ref, "name": ind.name, "domain": ind.domain or NO_DOMAIN, "unit": ind.unit,
+        "attribute": ind.attribute, "binding": ind.attribute == "约束性",
+        "baseline": ind.baseline_value, "baseline_raw": ind.baseline_raw, "baseline_year": ind.baseline_year,
+        "target": ind.target_value, "target_raw": ind.target_raw, "target_year": ind.target_year,
+        "target_kind": ind.target_kind, "target_op": ind.target_op, "direction": ind.direction,
+        "lead_department": lead, "departments": deps,
+        "status": ev.status, "S": ev.S, "P": ev.P, "Q": ev.Q,
+        "latest": ({"year": series[-1].year, "value": series[-1].value, "judgement": series[-1].judgement,
+                    "simulated": series[-1].simulated} if series else None),
+        "series": [(o.year, o.value) for o in series if o.value is not None],
+        "simulated": any(o.simulated for o in series),
+        "warnings": ev.warnings, "line": ind.line, "source": ind.source,
+    }
+
+
+def plan_view(session: Session, plan_id: int, public: bool, year: int | None = None) -> dict[str, Any] | None:
+    plan = _load_plan(session, plan_id)
+    if plan is None:
+        return None
+    ev = evaluate_plan_rows(session, plan, public, year)
+    inds = [i for i in plan.indicators if i.active]
+    ids = [i.id for i in inds]
+    deps = _lead_departments(session, ids)
+    series = _series(session, ids, plan.region_code, statuses_for(public))
+    rows = [indicator_row(i, ev.indicators.get(i.ref, IndicatorEval()), deps.get(i.id, []), series.get(i.id, []))
+            for i in inds]
+    by_domain: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        by_domain[r["domain"]][r["status"]] += 1
+    tasks = session.scalars(select(db.Task).where(db.Task.plan_id == plan_id).order_by(db.Task.position)).all()
+    projects = session.scalars(select(db.Project).where(db.Project.plan_id == plan_id)
+                               .order_by(db.Project.position)).all()
+    services = session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)
+                               .order_by(db.ServiceItem.position)).all()
+    names = {r["ref"]: r["name"] for r in rows}
+    return {
+        "plan": plan_summary(plan, ev),
+        "indicators": rows,
+        "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in by_domain.items()},
+        "early_warnings": [{**w, "indicator_name": names.get(w.get("indicator_id") or "")}
+                           for w in ev.early_warnings],
+        "tasks": [{"id": t.id, "line": t.line, "domain": t.domain, "text": t.text, "departments": t.departments,
+                   "state": (t.payload or {}).get("state")} for t in tasks],
+        "projects": [{"id": p.id, "line": p.line, "domain": p.domain, "name": p.name,
+                      "state": (p.payload or {}).get("state")} for p in projects],
+        "services": [{"id": s.id, "line": s.line, "domain": s.domain, "item": s.item} for s in services],
+        "has_document": session.scalar(select(db.PlanDocument.id).where(db.PlanDocument.plan_id == plan_id)
+                                       .limit(1)) is not None,
+    }
+
+
+def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", binding: str = "",
+                department: str = "") -> list[dict[str, Any]]:
+    out = rows
+    if domain:
+        out = [r for r in out if r["domain"] == domain]
+    if status:
+        out = [r for r in out if r["status"] == status]
+    if binding in ("1", "0"):
+        out = [r for r in out if r["binding"] == (binding == "1")]
+    if department:
+        out = [r for r in out if r["lead_department"] == department
+               or any(d["name"] == department for d in r["departments"])]
+    return out
+
+
+def overview(session: Session, public: bool = False) -> dict[str, Any]:
+    plans = session.scalars(select(db.Plan).order_by(db.Plan.id)
+                            .options(selectinload(db.Plan.indicators), selectinload(db.Plan.region))).all()
+    summaries, domains, warnings = [], defaultdict(Counter), []
+    for plan in plans:
+        ev = evaluate_plan_rows(session, plan, public, None)
+        summaries.append(plan_summary(plan, ev))
+        names = {}
+        for ind in plan.indicators:
+            if ind.active:
+                names[ind.ref] = (ind.id, ind.name)
+                domains[ind.domain or NO_DOMAIN][ev.indicators.get(ind.ref, IndicatorEval()).status] += 1
+        for w in ev.early_warnings:
+            ind_id, name = names.get(w.get("indicator_id") or "", (None, w.get("name")))
+            warnings.append({**w, "plan_id": plan.id, "plan_title": plan.title, "indicator": ind_id,
+                             "indicator_name": name})
+    return {"plans": summaries,
+            "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in sorted(domains.items())},
+            "early_warnings": warnings}
+
+
+def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[str, Any] | None:
+    ind = session.get(db.Indicator, indicator_id)
+    if ind is None or not ind.active:
+        return None
+    plan = _load_plan(session, ind.plan_id)
+    assert plan is not None
+    statuses = statuses_for(public)
+    ev = evaluate_plan_rows(session, plan, public, None)
+    deps = _lead_departments(session, [ind.id]).get(ind.id, [])
+    shown = statuses if public else ("approved", "submitted", "draft", "returned")
+    obs = session.scalars(select(db.Observation).where(
+        db.Observation.indicator_id == ind.id, db.Observation.status.in_(shown))
+        .order_by(db.Observation.year, db.Observation.region_code)).all()
+    own = [o for o in obs if o.region_code == plan.region_code]
+    counted = [o for o in own if o.status in statuses]
+    row = indicator_row(ind, ev.indicators.get(ind.ref, IndicatorEval()), deps, counted)
+    ev_ind = ev.indicators.get(ind.ref, IndicatorEval())
+    subs = {r.code: r.name for r in session.scalars(select(db.Region).where(
+        db.Region.parent_code == plan.region_code)).all()}
+    eq = ev_ind.equalisation
+    laggards = set(eq["laggards"]) if eq else set()
+    sub_rows = [{"code": r["code"], "name": r["name"], "value": r["value"], "year": r["year"],
+                 "status": r["status_code"], "P": r["P"], "laggard": r["code"] in laggards}
+                for r in ev_ind.subregions if r.get("value") is not None]
+    sub_rows.sort(key=lambda r: r["value"], reverse=ind.direction != "down")
+    history = []
+    if not public:
+        obs_ids = [o.id for o in obs]
+        entries = session.scalars(select(db.History).where(
+            ((db.History.entity == "indicator") & (db.History.entity_id == ind.id))
+            | ((db.History.entity == "observation") & db.History.entity_id.in_(obs_ids or [-1])))
+            .order_by(db.History.id.desc()).limit(200)).all()
+        history = [{"id": h.id, "entity": h.entity, "action": h.action, "by": h.changed_by,
+                    "at": h.changed_at.isoformat(timespec="minutes") if h.changed_at else None,
+                    "old": h.old, "new": h.new, "reason": h.reason} for h in entries]
+    return {
+        "plan": {"id": plan.id, "title": plan.title, "region": plan.region.name if plan.region else plan.region_code,
+                 "period": [plan.period_start, plan.period_end], "base_year": plan.base_year},
+        "indicator": row,
+        "quote": ind.quote, "line": ind.line, "table": ind.table_label,
+        "evaluation": {"status": ev_ind.status, "label": ev_ind.label, "S": ev_ind.S, "P": ev_ind.P,
+                       "Q": ev_ind.Q, "year": ev_ind.year, "value": ev_ind.value, "projection": ev_ind.projection,
+                       "warnings": ev_ind.warnings, "flags": ev_ind.flags},
+        "values": [{"id": o.id, "year": o.year, "value": o.value, "judgement": o.judgement, "status": o.status,
+                    "source": o.source_note, "evidence": bool(o.evidence_file), "simulated": o.simulated,
+                    "series_break": o.series_break, "reporter": o.reporter_name,
+                    "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None}
+                   for o in own],
+        "subregions": sub_rows,
+        "equalisation": ({**eq, "laggard_names": [subs.get(c, c) for c in eq["laggards"]]} if eq else None),
+        "history": history,
+    }
+
+
+def document_view(session: Session, plan_id: int) -> dict[str, Any] | None:
+    """The plan's latest document as lines, with every register item that points at a line."""
+    plan = session.get(db.Plan, plan_id)
+    if plan is None:
+        return None
+    doc = session.scalars(select(db.PlanDocument).where(db.PlanDocument.plan_id == plan_id)
+                          .order_by(db.PlanDocument.id.desc()).limit(1)).first()
+    lines = document_lines(doc) if doc is not None else []
+    items: list[dict[str, Any]] = []
+    for i in plan.indicators:
+        if i.active and i.line:
+            items.append({"kind": "indicator", "id": i.id, "line": i.line, "label": i.name,
+                          "href": f"/indicators/{i.id}"})
+    for t in session.scalars(select(db.Task).where(db.Task.plan_id == plan_id)).all():
+        if t.line:
+            items.append({"kind": "task", "id": t.id, "line": t.line, "label": t.text[:60], "href": None})
+    for p in session.scalars(select(db.Project).where(db.Project.plan_id == plan_id)).all():
+        if p.line:
+            items.append({"kind": "project", "id": p.id, "line": p.line, "label": p.name[:60], "href": None})
+    for s in session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)).all():
+        if s.line:
+            items.append({"kind": "service", "id": s.id, "line": s.line, "label": s.item, "href": None})
+    items.sort(key=lambda it: (it["line"], it["kind"]))
+    return {"plan": {"id": plan.id, "title": plan.title}, "lines": lines, "items": items,
+            "filename": doc.filename if doc else None}
+
+
+def document_lines(doc: db.PlanDocument) -> list[str]:
+    """The plain-text rendering the extractor's line numbers refer to."""
+    extraction = doc.extraction or {}
+    text = extraction.get("text") if isinstance(extraction, dict) else None
+    if isinstance(text, str):
+        return text.split("\n")
+    if doc.content is None:
+        return []
+    return render_document_text(doc.content, doc.filename or "", doc.format or "")
+
+
+def render_document_text(content: bytes, filename: str, fmt: str) -> list[str]:
+    """Re-read stored bytes with the extractor's own readers, so line numbers agree."""
+    import tempfile
+    from pathlib import Path
+
+    try:
+        from planwatch.extract.readers import read_document  # type: ignore[attr-defined]
+    except ImportError:
+        read_document = None
+    suffix = Path(filename).suffix or (f".{fmt}" if fmt else ".txt")
+    if read_document is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"doc{suffix}"
+            path.write_bytes(content)
+            try:
+                return list(read_document(path).lines)
+            except Exception:
+                pass
+    try:
+        return content.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return content.decode("gb18030", errors="replace").split("\n")
