@@ -244,3 +244,39 @@ def test_missing_and_directory(tmp_path: Path) -> None:
         read_document(tmp_path / "nope.txt")
     with pytest.raises(ExtractError, match="is a directory"):
         read_document(tmp_path)
+
+
+def test_one_column_box_keeps_its_paragraphs_as_lines(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    box = d.add_table(rows=2, cols=1)
+    box.cell(0, 0).text = "专栏1 重点工程"
+    box.cell(1, 0).text = "1.托育服务能力建设工程"
+    box.cell(1, 0).add_paragraph("新增托位1000个。")
+    d.save(str(tmp_path / "box.docx"))
+    expected = ["专栏1 重点工程", "1.托育服务能力建设工程", "新增托位1000个。"]
+    assert read_document(tmp_path / "box.docx").lines == expected
+    page = "<table><tr><td>专栏1 重点工程</td></tr><tr><td><p>1.托育服务能力建设工程</p><p>新增托位1000个。</p></td></tr></table>"
+    assert read_document(write(tmp_path, "box.html", page)).lines == expected
+
+
+@needs_cjk_font
+def test_pdf_one_column_box_is_text(tmp_path: Path) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Table as RLTable
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", str(cjk_font_path()), subfontIndex=0))
+    style = ParagraphStyle("b", fontName="WQY", fontSize=10.5, leading=16)
+    box = RLTable([[Paragraph("专栏1 重点工程", style)], [Paragraph("1.托育服务能力建设工程", style)]],
+                  colWidths=[400], style=[("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                                          ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)])
+    path = tmp_path / "box.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph("第一章 总体要求", style), box])
+    assert read_document(path).lines == ["第一章 总体要求", "专栏1 重点工程", "1.托育服务能力建设工程"]

@@ -34,9 +34,13 @@ def _cell_text(cell: Any) -> str:
 def _table_lines(table: Any) -> list[str]:
     """One line per row. python-docx returns the same cell object for every grid position a
     merged cell covers (gridSpan across, vMerge down), so merged text repeats in each."""
+    rows = [row.cells for row in table.rows]
+    if all(len({c._tc for c in cells}) <= 1 for cells in rows):
+        # A one-column table is a box (专栏) around running text: keep its paragraphs as lines.
+        return [ln for cells in rows if cells for ln in _block_lines(cells[0]._tc, cells[0])]
     lines = []
-    for row in table.rows:
-        cells = [_cell_text(c) for c in row.cells]
+    for row_cells in rows:
+        cells = [_cell_text(c) for c in row_cells]
         if any(cells):
             lines.append(row_line(cells))
     return lines

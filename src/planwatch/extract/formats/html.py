@@ -82,8 +82,13 @@ class _Renderer:
 
 
 def _is_layout_table(table: Any) -> bool:
-    """Old government sites lay out the whole page in tables; those hold blocks, not data."""
-    return bool(table.xpath(".//table"))
+    """Old government sites lay out the whole page in tables, and a one-column table is a
+    box (专栏) around running text: both hold blocks, not data."""
+    if table.xpath(".//table"):
+        return True
+    widths = [sum(_span(c, "colspan") for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th"))
+              for tr in table.xpath(".//tr")]
+    return max(widths, default=0) <= 1
 
 
 def _cell_text(cell: Any) -> str:
