@@ -12,10 +12,10 @@ NURSERY = make_indicator("2.5", 2.5, baseline=0.27, name="每千人口3岁以下
 def test_level_increasing() -> None:
     c = completion_of(NURSERY, {2023: 1.2}, 2023)
     assert c.method == "level"
-    assert c.P == pytest.approx((1.2 - 0.27) / (2.5 - 0.27))  # 0.41704
+    assert pytest.approx((1.2 - 0.27) / (2.5 - 0.27)) == c.P  # 0.41704
     ev = evaluate(NURSERY, {2023: 1.2}, 2023)
-    assert ev.S == pytest.approx(0.6)
-    assert ev.Q == pytest.approx(0.41704 / 0.6, abs=1e-4)  # 0.695
+    assert pytest.approx(0.6) == ev.S
+    assert pytest.approx(0.41704 / 0.6, abs=1e-4) == ev.Q  # 0.695
     assert ev.label == "滞后"
 
 
@@ -24,8 +24,8 @@ def test_level_decreasing() -> None:
     ind = make_indicator("5.5", 5.5, baseline=6.1, name="城镇调查失业率", unit="%", binding=True)
     ev = evaluate(ind, {2022: 5.8}, 2022)
     assert ev.direction == -1
-    assert ev.P == pytest.approx(0.5)
-    assert ev.Q == pytest.approx(1.25)
+    assert pytest.approx(0.5) == ev.P
+    assert pytest.approx(1.25) == ev.Q
     assert ev.label == "进度超前"
 
 
@@ -34,11 +34,11 @@ def test_level_achieved_early_and_final() -> None:
     assert evaluate(NURSERY, {2025: 2.5}, 2025).label == "已完成"
     final = evaluate(NURSERY, {2025: 2.0}, 2025)
     assert final.status == "not_met" and final.label == "未完成"
-    assert final.Q == pytest.approx((2.0 - 0.27) / 2.23)
+    assert pytest.approx((2.0 - 0.27) / 2.23) == final.Q
 
 
 def test_over_achievement_is_not_capped() -> None:
-    assert completion_of(NURSERY, {2023: 4.73}, 2023).P == pytest.approx(2.0)
+    assert pytest.approx(2.0) == completion_of(NURSERY, {2023: 4.73}, 2023).P
 
 
 def test_strict_operator() -> None:
@@ -94,8 +94,8 @@ def test_cumulative_bracket_target() -> None:
     ind = make_indicator("【0.5】", 0.5, kind="cumulative", name="开展补贴性职业技能培训人数", unit="万人次")
     ev = evaluate(ind, {2021: 0.08, 2022: 0.12, 2023: 0.10}, 2023)
     assert ev.method == "cumulative"
-    assert ev.P == pytest.approx(0.6)
-    assert ev.S == pytest.approx(0.6)
+    assert pytest.approx(0.6) == ev.P
+    assert pytest.approx(0.6) == ev.S
     assert ev.label == "进度正常"
     assert ev.projection.value_at_target == pytest.approx(0.5)  # 0.3 + 0.1 × 2
     assert ev.projection.required_change == pytest.approx(0.1)  # (0.5 − 0.3)/2
@@ -105,7 +105,7 @@ def test_cumulative_bracket_target() -> None:
 def test_cumulative_ignores_pre_plan_years_and_flags_gaps() -> None:
     ind = make_indicator("【0.5】", 0.5, kind="cumulative")
     c = completion_of(ind, {2020: 0.9, 2021: 0.1, 2023: 0.1}, 2023)
-    assert c.P == pytest.approx(0.4)
+    assert pytest.approx(0.4) == c.P
     assert c.detail["missing_years"] == [2022] and "gaps" in c.flags
 
 
@@ -114,7 +114,7 @@ def test_annual_rate_from_yearly_rates() -> None:
     ind = make_indicator("4*", 4, kind="annual", unit="%", name="城镇全部单位就业人员平均工资增长")
     c = completion_of(ind, {2021: 5, 2022: 3}, 2022)
     # P = ln(1.05·1.03) / (5·ln 1.04) = 0.078349 / 0.196104 = 0.39953
-    assert c.P == pytest.approx(0.39953, abs=1e-5)
+    assert pytest.approx(0.39953, abs=1e-5) == c.P
     assert c.detail["realised_rate"] == pytest.approx(3.9952, abs=1e-3)  # √1.0815 − 1
     # still needed: (1.04^5 / 1.0815)^(1/3) − 1 = 4.0031 %
     assert c.detail["required_rate"] == pytest.approx(4.0031, abs=1e-3)
@@ -124,7 +124,7 @@ def test_annual_rate_from_yearly_rates() -> None:
 def test_annual_rate_bands_precisely() -> None:
     ind = make_indicator("4*", 4, kind="annual", unit="%")
     ev = evaluate(ind, {2021: 2, 2022: 2}, 2022)
-    assert ev.Q == pytest.approx(0.50490, abs=1e-4)
+    assert pytest.approx(0.50490, abs=1e-4) == ev.Q
     assert ev.label == "严重滞后"
     down = evaluate(ind, {2021: 2, 2022: -1}, 2022)
     assert down.backwards
@@ -133,24 +133,24 @@ def test_annual_rate_bands_precisely() -> None:
 def test_annual_rate_from_levels() -> None:
     ind = make_indicator("4*", 4, kind="annual", baseline=80000, unit="元", annual_observed="level")
     c = completion_of(ind, {2023: 90000}, 2023)
-    assert c.P == pytest.approx(0.117783 / 0.196104, abs=1e-5)  # ln 1.125 / (5 ln 1.04)
+    assert pytest.approx(0.117783 / 0.196104, abs=1e-5) == c.P  # ln 1.125 / (5 ln 1.04)
     assert evaluate(ind, {2023: 90000}, 2023).label == "进度正常"
 
 
 def test_reduction() -> None:
     ind = make_indicator("降低13.5%", 13.5, kind="reduction", baseline=100)
     c = completion_of(ind, {2023: 92}, 2023)
-    assert c.P == pytest.approx(0.08 / 0.135)
+    assert pytest.approx(0.08 / 0.135) == c.P
     assert evaluate(ind, {2023: 92}, 2023).label == "进度正常"  # Q = 0.9877
     geo = evaluate(ind, {2023: 92}, 2023, EvaluationConfig(reduction_schedule="geometric"))
-    assert geo.S == pytest.approx(0.61731, abs=1e-5)
+    assert pytest.approx(0.61731, abs=1e-5) == geo.S
     assert evaluate(ind, {2023: 86}, 2023).label == "提前实现"
 
 
 def test_range_approached_from_below_then_inside_then_overshot() -> None:
     ind = make_indicator("1-2", None, "range", baseline=0.5, low=1, high=2)
     up = evaluate(ind, {2022: 0.8}, 2022)
-    assert up.method == "level" and up.P == pytest.approx(0.6) and up.label == "进度超前"
+    assert up.method == "level" and pytest.approx(0.6) == up.P and up.label == "进度超前"
     assert evaluate(ind, {2022: 1.5}, 2022).label == "提前实现"
     assert evaluate(ind, {2022: 2.5}, 2022).label == "未达标(超出区间)"
 
@@ -179,8 +179,8 @@ def test_missing_baseline_uses_first_observation_flagged() -> None:
     ev = evaluate(ind, {2021: 50, 2023: 62}, 2023)
     assert "baseline_provisional" in ev.flags
     assert (ev.baseline, ev.base_year) == (50, 2021)
-    assert ev.P == pytest.approx(0.6)  # (62 − 50)/(70 − 50)
-    assert ev.S == pytest.approx(0.5)  # (2023 − 2021)/(2025 − 2021)
+    assert pytest.approx(0.6) == ev.P  # (62 − 50)/(70 − 50)
+    assert pytest.approx(0.5) == ev.S  # (2023 − 2021)/(2025 − 2021)
     assert ev.label == "进度超前"  # Q = 1.2
 
 
@@ -224,7 +224,7 @@ def test_no_data_is_not_reported_and_overdue() -> None:
 
 def test_stale_data_is_judged_but_overdue() -> None:
     ev = evaluate(NURSERY, {2022: 1.2}, 2023)
-    assert ev.year == 2022 and ev.S == pytest.approx(0.4)  # the data year, not the report year
+    assert ev.year == 2022 and pytest.approx(0.4) == ev.S  # the data year, not the report year
     assert ev.overdue
     assert any("2023年数据未报送,最近数据为2022年" in w.reason for w in ev.warnings)
 
@@ -251,6 +251,6 @@ def test_direction_inferred_from_baseline_and_target() -> None:
     # 石嘴山 孕产妇死亡率 19.38 → ≤16: lower is better
     ind = make_indicator("≤16", 16, "<=", baseline=19.38)
     ev = evaluate(ind, {2022: 18.0}, 2022)
-    assert ev.direction == -1 and ev.P == pytest.approx((18 - 19.38) / (16 - 19.38))
+    assert ev.direction == -1 and pytest.approx((18 - 19.38) / (16 - 19.38)) == ev.P
     eq = make_indicator("4", 4, baseline=4)
     assert "direction_assumed" in completion_of(eq, {2022: 4}, 2022).flags

@@ -103,8 +103,8 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
             reached = c.year
         elif c.P > 0 and c.year > B:
             # P grows linearly in time at the realised rate: P(y) = P_t·(y − B)/(t − B).
-            y = math.ceil(B + (c.year - B) / c.P - 1e-9)
-            reached = y if y <= _LAST_YEAR else None
+            y = B + (c.year - B) / c.P
+            reached = math.ceil(y - 1e-9) if y <= _LAST_YEAR else None
         meets = None if p_at_t is None else p_at_t >= 1 - 1e-12
         return Projection("realised_rate", realised, meets, reached, req_rate, None)
 
@@ -114,10 +114,10 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
             return _none("无新增数据", req_rate, req_change)
         mean = sum(flows) / len(flows)
         at_t = c.value + mean * max(0, T - c.year)
-        reached = c.year if c.achieved else (
-            c.year + math.ceil((g.target - c.value) / mean - 1e-9) if mean > 0 else None)
-        if reached is not None and reached > _LAST_YEAR:
-            reached = None
+        reached: int | None = c.year
+        if not c.achieved:
+            years_needed = (g.target - c.value) / mean if mean > 0 else math.inf
+            reached = c.year + math.ceil(years_needed - 1e-9) if years_needed < _LAST_YEAR - c.year else None
         return Projection("mean_flow", at_t, at_t >= g.target, reached, req_rate, req_change)
 
     # level / reduction / maintain / range: fit the comparable segment, baseline included.
@@ -163,7 +163,6 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
             g.satisfied_by(y, tol) if c.method != "reduction" else y <= (line_target or 0))), c.year)
     elif line_target is not None and b * d > 0:
         x = _crossing(a, b, line_target, name == "growth")
-        if x is not None:
+        if x is not None and x <= _LAST_YEAR:
             reached = max(math.ceil(x - 1e-9), c.year + 1)
-            reached = reached if reached <= _LAST_YEAR else None
     return Projection(name, at_t, meets, reached, req_rate, req_change)

@@ -1,0 +1,128 @@
+"""Properties: a better value never gives a worse status; arrival order never matters;
+the vectorised path agrees with the scalar one."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from evalkit import REGION, evaluate, make_indicator
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planwatch.evaluate.engine import evaluate_indicator
+from planwatch.evaluate.status import RANK
+from planwatch.evaluate.vectorised import ANNUAL_RATE, CUMULATIVE, LEVEL, REDUCTION, BulkInput, evaluate_bulk
+from planwatch.model import Observation
+
+values = st.floats(min_value=0.1, max_value=200, allow_nan=False).map(lambda x: round(x, 2))
+years = st.integers(min_value=2021, max_value=2025)
+
+
+@given(base=values, target=values, v=values, delta=st.floats(min_value=0.01, max_value=50), year=years,
+       up=st.booleans(), prev=st.one_of(st.none(), values))
+@settings(max_examples=300, deadline=None)
+def test_better_level_value_never_worse_status(base: float, target: float, v: float, delta: float, year: int,
+                                               up: bool, prev: float | None) -> None:
+    ind = make_indicator(str(target), target, ">=" if up else "<=", baseline=base, direction="up" if up else "down")
+    better = v + delta if up else max(0.0, v - delta)
+    history = {} if prev is None or year == 2021 else {year - 1: prev}
+    a = evaluate(ind, {**history, year: v}, year)
+    b = evaluate(ind, {**history, year: better}, year)
+    if a.status in RANK and b.status in RANK:
+        assert RANK[b.status] <= RANK[a.status], (a.label, b.label)
+
+
+@given(flows=st.lists(st.floats(min_value=0, max_value=10), min_size=1, max_size=5), extra=st.floats(0.01, 5),
+       target=st.floats(min_value=1, max_value=30))
+@settings(max_examples=200, deadline=None)
+def test_more_added_never_worse_status(flows: list[float], extra: float, target: float) -> None:
+    ind = make_indicator("【N】", target, kind="cumulative")
+    series = {2021 + i: f for i, f in enumerate(flows)}
+    year = 2020 + len(flows)
+    a = evaluate(ind, series, year)
+    b = evaluate(ind, {**series, year: series[year] + extra}, year)
+    assert RANK[b.status] <= RANK[a.status]
+
+
+@given(rates=st.lists(st.floats(min_value=-5, max_value=15), min_size=1, max_size=5), extra=st.floats(0.01, 5))
+@settings(max_examples=200, deadline=None)
+def test_faster_growth_never_worse_status(rates: list[float], extra: float) -> None:
+    ind = make_indicator("4*", 4, kind="annual", unit="%")
+    series = {2021 + i: r for i, r in enumerate(rates)}
+    year = 2020 + len(rates)
+    a = evaluate(ind, series, year)
+    b = evaluate(ind, {**series, year: series[year] + extra}, year)
+    assert RANK[b.status] <= RANK[a.status]
+
+
+def test_qualitative_judgements_are_ordered() -> None:
+    ind = make_indicator("全覆盖", None, "qualitative")
+    ranks = [RANK[evaluate(ind, {2023: j}, 2023).status] for j in ("未启动", "推进中", "已实现")]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+observation = st.builds(
+    Observation, indicator_id=st.just("i1"), region_code=st.just(REGION), year=st.integers(2019, 2025),
+    value=st.one_of(st.none(), values), status=st.sampled_from(["approved", "submitted", "draft"]),
+    series_break=st.booleans(),
+)
+
+
+@given(obs=st.lists(observation, max_size=8), data=st.data(),
+       kind=st.sampled_from(["level", "cumulative", "annual"]), baseline=st.one_of(st.none(), values))
+@settings(max_examples=300, deadline=None)
+def test_status_does_not_depend_on_arrival_order(obs: list[Observation], data: st.DataObject, kind: str,
+                                                 baseline: float | None) -> None:
+    ind = make_indicator("50", 50.0, kind=kind, baseline=baseline, unit="%" if kind == "annual" else "个")
+    shuffled = data.draw(st.permutations(obs))
+    a = evaluate_indicator(ind, obs, REGION, 2024)
+    b = evaluate_indicator(ind, list(shuffled), REGION, 2024)
+    assert a.to_dict() == b.to_dict()
+
+
+# ---- vectorised path agrees with the scalar path --------------------------------------------
+
+KIND_OF = {LEVEL: "level", CUMULATIVE: "cumulative", ANNUAL_RATE: "annual", REDUCTION: "reduction"}
+cell = st.one_of(st.none(), values)
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from(list(KIND_OF)), st.one_of(st.none(), values), values,
+                               st.sampled_from([1, -1]), st.lists(cell, min_size=5, max_size=5)),
+                     min_size=1, max_size=12),
+       year=st.integers(2021, 2025))
+@settings(max_examples=150, deadline=None)
+def test_vectorised_agrees_with_scalar(rows: list, year: int) -> None:
+    yrs = np.arange(2021, 2026)
+    method, baseline, target, direction, vals = [], [], [], [], []
+    scalar = []
+    for k, base, tgt, d, cells in rows:
+        if k in (CUMULATIVE, ANNUAL_RATE):
+            base = None
+        if k == REDUCTION:
+            d, tgt = -1, min(tgt, 90.0)
+            base = base if base is not None else 50.0
+        method.append(k)
+        baseline.append(np.nan if base is None else base)
+        target.append(tgt)
+        direction.append(d)
+        vals.append([np.nan if c is None else c for c in cells])
+        ind = make_indicator(str(tgt), tgt, kind=KIND_OF[k], baseline=base, direction="up" if d > 0 else "down",
+                             unit="%" if k == ANNUAL_RATE else "个")
+        obs = [Observation("i1", REGION, int(y), c) for y, c in zip(yrs, cells, strict=True) if c is not None]
+        scalar.append(evaluate_indicator(ind, obs, REGION, year))
+    res = evaluate_bulk(BulkInput(np.array(vals, dtype=float), yrs, np.array(baseline, dtype=float),
+                                  np.array(target, dtype=float), np.array(method, dtype=np.int8),
+                                  np.array(direction, dtype=np.int8), np.zeros(len(rows), dtype=bool)), year)
+    codes = res.codes()
+    for i, ev in enumerate(scalar):
+        assert codes[i] == ev.status, (rows[i], ev.status, codes[i], ev.P, res.P[i])
+        if ev.P is None:
+            assert math.isnan(res.P[i])
+        else:
+            assert res.P[i] == np.float64(ev.P) or math.isclose(res.P[i], ev.P, rel_tol=1e-9, abs_tol=1e-12)
+        assert bool(res.overdue[i]) == ev.overdue
+        assert bool(res.backwards[i]) == ev.backwards, (rows[i], ev.backwards)
+        if ev.projection.value_at_target is not None and ev.method not in ("annual",):
+            assert math.isclose(res.projected[i], ev.projection.value_at_target, rel_tol=1e-6, abs_tol=1e-9), \
+                (rows[i], ev.projection, res.projected[i])
