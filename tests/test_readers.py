@@ -280,3 +280,43 @@ def test_pdf_one_column_box_is_text(tmp_path: Path) -> None:
     path = tmp_path / "box.pdf"
     SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph("第一章 总体要求", style), box])
     assert read_document(path).lines == ["第一章 总体要求", "专栏1 重点工程", "1.托育服务能力建设工程"]
+
+
+def test_docx_automatic_numbering_is_rendered(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    from planwatch.extract.formats.numbering import chinese_number
+
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 105, 110)] == ["一", "十", "十二", "二十", "一百零五", "一百一十"]
+    d = docx.Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="space"/>'
+        '<w:lvlText w:val="第%1章"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/>'
+        '<w:lvlText w:val="%2、"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+        "</w:abstractNum>"))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    numbered("总体要求", 0)
+    numbered("发展基础", 1)
+    numbered("托育", 2)
+    numbered("养老", 2)
+    numbered("主要目标", 1)
+    numbered("托育", 2)
+    numbered("重点任务", 0)
+    d.add_paragraph("正文不编号")
+    d.add_paragraph("列表样式", style="List Number")
+    d.save(str(tmp_path / "n.docx"))
+    assert read_document(tmp_path / "n.docx").lines == [
+        "第一章 总体要求", "一、发展基础", "1. 托育", "2. 养老", "二、主要目标", "1. 托育", "第二章 重点任务",
+        "正文不编号", "1. 列表样式"]
