@@ -1,0 +1,39 @@
+"""Early warnings: the four kinds, one Chinese sentence each, most severe first."""
+
+from evalkit import evaluate, make_indicator
+
+from planwatch.evaluate.warnings import early_warnings
+
+NURSERY = make_indicator("2.5", 2.5, baseline=0.27, name="每千人口3岁以下婴幼儿托位数", unit="个")
+
+
+def test_seriously_lagging_sentence() -> None:
+    ev = evaluate(NURSERY, {2023: 0.5}, 2023)  # P = 0.103, S = 0.6, Q = 0.17
+    (w,) = [w for w in ev.warnings if w.kind == "seriously_lagging"]
+    assert w.severity == "orange"
+    assert w.reason.startswith("「每千人口3岁以下婴幼儿托位数」完成度10.3%,时序进度60.0%")
+    assert "严重滞后" in w.reason and w.reason.endswith("。")
+
+
+def test_backwards_against_previous_year_and_baseline() -> None:
+    prev = evaluate(NURSERY, {2022: 1.0, 2023: 0.9}, 2023)
+    (w,) = [w for w in prev.warnings if w.kind == "backwards"]
+    assert w.reason == "「每千人口3岁以下婴幼儿托位数」2023年为0.9个,较2022年的1个倒退。"
+    below = evaluate(NURSERY, {2023: 0.2}, 2023)
+    assert any("低于2020年基期值0.27个" in w.reason for w in below.warnings)
+
+
+def test_binding_lagging_is_red_with_required_rate() -> None:
+    ind = make_indicator("2.5", 2.5, baseline=0.27, binding=True, name="托位数", unit="个")
+    ev = evaluate(ind, {2023: 1.2}, 2023)
+    (w,) = [w for w in ev.warnings if w.kind == "binding_at_risk"]
+    assert w.severity == "red"
+    assert "约束性指标「托位数」完成度41.7%,时序进度60.0%,今后需年均增长44.34%,滞后" in w.reason
+
+
+def test_plan_list_is_ordered_by_severity() -> None:
+    a = evaluate(make_indicator("2.5", 2.5, baseline=0.27, id="a", name="甲"), {2022: 1.0}, 2023)  # overdue
+    b = evaluate(make_indicator("≥98", 98, ">=", baseline=98, id="b", name="乙", binding=True), {2023: 97.0}, 2023)
+    ws = early_warnings([a, b])
+    assert [w.severity for w in ws] == sorted((w.severity for w in ws), key=["red", "orange", "yellow"].index)
+    assert ws[0].indicator_id == "b"
