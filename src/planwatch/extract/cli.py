@@ -101,7 +101,7 @@ def summary_text(result: dict[str, Any]) -> str:
 
 
 @click.command("extract")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the extraction-contract JSON.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one <stem>.json per input into this folder.")
