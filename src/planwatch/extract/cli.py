@@ -31,7 +31,7 @@ def _run_all(paths: list[str], progress: bool) -> list[tuple[str, dict[str, Any]
     from tqdm import tqdm
 
     bar = tqdm(total=len(paths), desc="extract", unit="doc", file=sys.stderr,
-               disable=not progress or len(paths) < 2, leave=False)
+               disable=not progress or len(paths) < 2 or not sys.stderr.isatty(), leave=False)
     results: dict[str, tuple[str, dict[str, Any] | None, str | None]] = {}
     workers = min(len(paths), os.cpu_count() or 1)
     if workers <= 1:
