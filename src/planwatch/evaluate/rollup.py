@@ -100,6 +100,8 @@ def summarise_group(evals: Sequence[IndicatorEvaluation]) -> dict[str, Any]:
         "binding_total": len(binding),
         "binding_at_risk": [{"id": e.id, "name": e.name, "status": e.label} for e in at_risk],
         "worst_binding_status": worst.label if worst else None,
+        "binding_unknown": [{"id": e.id, "name": e.name, "status": e.label} for e in binding
+                            if e.status not in RANK and e not in at_risk],
         "not_reported": sum(e.status == "not_reported" for e in evals),
     }
 
@@ -109,12 +111,16 @@ def headline(s: dict[str, Any]) -> str:
     parts = "、".join(f"{k}{v}项" for k, v in s["counts"].items())
     text = f"共{s['total']}项指标:{parts}。"
     if s["binding_total"]:
-        risk = s["binding_at_risk"]
+        risk, unknown = s["binding_at_risk"], s["binding_unknown"]
+        text += f"约束性指标{s['binding_total']}项"
         if risk:
             names = "、".join(f"{r['name']}({r['status']})" for r in risk)
-            text += f"约束性指标{s['binding_total']}项,其中{len(risk)}项存在风险:{names}。"
-        else:
-            text += f"约束性指标{s['binding_total']}项,均未发现风险。"
+            text += f",其中{len(risk)}项存在风险:{names}"
+        if unknown:
+            text += f",{len(unknown)}项未报送或无法评估、尚不能判断"
+        if not risk and not unknown:
+            text += ",均未发现风险"
+        text += "。"
     return text
 
 
