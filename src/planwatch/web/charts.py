@@ -69,7 +69,7 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
     """Baseline → observed values → target, with the straight schedule line
     (where the value should be if progress were linear in time) and the
     projection. Simulated points are drawn hollow and say so in their title."""
-    ml, mr, mt, mb = 56, 16, 16, 52
+    ml, mr, mt, mb = 56, 16, 28, 52
     w, h = width - ml - mr, height - mt - mb
     values = [v for _, v in observed] + [v for _, v in projection]
     values += [v for v in (baseline, target) if v is not None]
@@ -99,7 +99,7 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
     for yr in range(y0, y1 + 1):
         out.append(f'<text x="{sx(yr):.1f}" y="{mt + h + 16}" text-anchor="middle" class="tick">{yr}</text>')
     if unit:
-        out.append(f'<text x="{ml - 6}" y="{mt - 4}" text-anchor="end" class="tick">{escape(unit)}</text>')
+        out.append(f'<text x="{ml - 6}" y="{mt - 14}" text-anchor="end" class="tick">{escape(unit)}</text>')
     if baseline is not None and target is not None:
         out.append(f'<line x1="{sx(base_year):.1f}" y1="{sy(baseline):.1f}" x2="{sx(target_year):.1f}" '
                    f'y2="{sy(target):.1f}" class="schedule"><title>{escape(labels.schedule)}</title></line>')

@@ -58,11 +58,14 @@ def render(request: Request, template: str, status_code: int = 200, **ctx: Any) 
             return Markup('<span class="status {}" data-status="{}">{} <b>{}</b></span>').format(cls, code, label, count)
         return Markup('<span class="status {}" data-status="{}">{}</span>').format(cls, code, label)
 
+    def status_class(code: str | None) -> str:
+        return status_label(code, lang)[1]
+
     def switch_lang_url() -> str:
         other = "en" if lang == "zh" else "zh"
         return f"/lang/{other}?next={request.url.path}" + (f"%3F{request.url.query}" if request.url.query else "")
 
     html = env.get_template(template).render(
-        request=request, lang=lang, t=t, status=status, user=user, csrf=lambda: csrf_token(request),
+        request=request, lang=lang, t=t, status=status, user=user, csrf=lambda: csrf_token(request), status_class=status_class,
         switch_lang_url=switch_lang_url(), path=request.url.path, **ctx)
     return HTMLResponse(html, status_code=status_code)

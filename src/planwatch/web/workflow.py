@@ -246,7 +246,9 @@ def reporting_rows(session: Session, user: WebUser, ids: frozenset[int] | None, 
         out.append({"id": ind.id, "ref": ind.ref, "plan_id": plan.id, "plan_title": plan.title, "name": ind.name,
                     "unit": ind.unit, "domain": ind.domain, "target_raw": ind.target_raw,
                     "baseline_raw": ind.baseline_raw, "qualitative": ind.target_op == "qualitative",
-                    "percent": (ind.unit or "").strip() == "%", "year": y,
+                    # The browser checks what the server checks: a share over 100 only where the rule forbids it.
+                    "percent": (ind.unit or "").strip() == "%" and value_problem(ind.name, ind.unit, 101.0) is not None,
+                    "allow_negative": value_problem(ind.name, ind.unit, -1.0) is None, "year": y,
                     "period": [plan.period_start, plan.period_end],
                     "observation": observation_dict(obs) if obs else None,
                     "comment": last_comment(session, obs.id) if obs and obs.status == "returned" else None})
