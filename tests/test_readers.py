@@ -320,3 +320,22 @@ def test_docx_automatic_numbering_is_rendered(tmp_path: Path) -> None:
     assert read_document(tmp_path / "n.docx").lines == [
         "第一章 总体要求", "一、发展基础", "1. 托育", "2. 养老", "二、主要目标", "1. 托育", "第二章 重点任务",
         "正文不编号", "1. 列表样式"]
+
+
+@needs_cjk_font
+def test_pdf_fake_bold_heading_is_read_once(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", str(cjk_font_path()), subfontIndex=0))
+    path = tmp_path / "bold.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("WQY", 16)
+    for dx in (0, 0.3, 0.6):  # "bold" by overprinting, as some PDF producers do
+        c.drawString(72 + dx, 720, "第一章 总体要求")
+    c.setFont("WQY", 10.5)
+    c.drawString(72, 690, "到2025年，托位数达到4.5个。")
+    c.save()
+    assert read_document(path).lines == ["第一章 总体要求", "到2025年，托位数达到4.5个。"]

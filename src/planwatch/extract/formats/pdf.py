@@ -81,16 +81,17 @@ def _page_items(page: Any) -> list[_Line]:
     tables = [t for t in page.find_tables() if len(t.rows[0].cells) >= 2 and len(t.rows) >= 1]
     boxes = [t.bbox for t in tables]
     items = [_Line(top=t.bbox[1], rows=_table_rows(t)) for t in tables]
-    seen: set[tuple[str, float, float]] = set()
+    seen: dict[tuple[str, int], list[float]] = {}
 
     def keep(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return True
         # Fake bold is the same glyph printed twice a hair apart; keep the first copy.
-        key = (obj["text"], round(obj["x0"]), round(obj["top"]))
-        if key in seen:
+        text, x0, top = obj["text"], obj["x0"], round(obj["top"])
+        near = max(1.0, 0.3 * (obj.get("size") or 0))
+        if any(abs(x0 - x) < near for dy in (-1, 0, 1) for x in seen.get((text, top + dy), ())):
             return False
-        seen.add(key)
+        seen.setdefault((text, top), []).append(x0)
         return not any(_char_in(obj, b) for b in boxes)
 
     outside = page.filter(keep)
@@ -132,6 +133,8 @@ def _set_margins(items: list[_Line]) -> None:
 def _continues(prev: _Line, nxt: _Line) -> bool:
     """Is `nxt` the wrapped continuation of the paragraph that `prev` ends?"""
     if prev.rows or nxt.rows:
+        return False
+    if abs(prev.em - nxt.em) > 0.5:  # a heading in a larger size is its own line
         return False
     em = max(prev.em, nxt.em, 2.0)
     # Line breaking that keeps punctuation off a line start can leave up to two em free.
