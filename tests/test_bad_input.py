@@ -91,8 +91,6 @@ def test_batch_with_bad_files_still_writes_the_good_ones(tmp_path: Path) -> None
     assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["source"]["format"] == "txt"
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py declares PATHS with click.Path(dir_okay=False): click rejects "
-                   "a directory before any file is read, so the whole batch stops (exit 2)")
 def test_batch_with_a_directory_still_writes_the_good_ones(tmp_path: Path) -> None:
     folder = tmp_path / "plans"
     folder.mkdir()
