@@ -63,3 +63,8 @@ def test_review_of_the_old_goals_stays_in_the_background() -> None:
              "第二章 总体要求", "第一节 主要目标", "到2025年,参保率达到98%以上。"]
     got = extract_baselines(lines, build_outline(lines), [], PERIOD)
     assert [(b["line"], b["value"]) for b in got] == [(3, 95.0)]
+
+
+def test_per_head_and_per_period_amounts_keep_their_unit() -> None:
+    got = facts("城市特困人员供养标准由2015年的520元/人/月提高到2020年的780元/人/月。")
+    assert got == [(520.0, "元/人/月", 2015), (780.0, "元/人/月", 2020)]

@@ -133,3 +133,13 @@ def test_quantity_spotting_keeps_ratios_and_scaled_units() -> None:
 def test_comparison_with_the_base_period_is_still_a_target() -> None:
     got = one("基本养老保险参保率比“十三五”末提高5个百分点,城镇登记失业率比2020年下降0.5个百分点。")
     assert [(v, u, k) for v, u, _o, k, _y in got] == [(5.0, "个百分点", "level"), (0.5, "个百分点", "reduction")]
+
+
+def test_per_unit_standards_keep_their_whole_unit() -> None:
+    got = one("对新认定的省级示范性养老机构给予10万元/家一次性补助,社区教育经费按每年3元/人标准落实。")
+    assert got == [(10.0, "万元/家", "=", "level", 2025), (3.0, "元/人", "=", "annual", 2025)]
+
+
+def test_growth_on_the_present_base_is_a_target() -> None:
+    got = one("力争市级以上非遗代表性项目在现有基础上增加20%,示范社区数量比现有水平翻一番。")
+    assert got == [(20.0, "%", "=", "level", 2025)]

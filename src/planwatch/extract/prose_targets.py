@@ -39,8 +39,10 @@ RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米"
               "岁", "周岁", "年", "1/10万", "元"}
 # Clauses that report the present rather than promise the future.
 PAST = re.compile(r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|十三五|“十三五”|以来|过去")
-# "比“十三五”末提高5个百分点" compares with the past but promises the future.
-_COMPARISON = re.compile(r"(?:比|较|与|相比)“?十[二三]五”?(?:末|期末|时期)?")
+# "比“十三五”末提高5个百分点", "在现有基础上增加30%" compare with the past but promise the future.
+_COMPARISON = re.compile(
+    r"(?:比|较|与|相比)“?十[二三]五”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
+)
 _COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
 _LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
 
@@ -61,7 +63,8 @@ def _kind(m: Mention, unit: str | None) -> str:
         return "annual"
     if REDUCTION.search(prefix):
         return "reduction"
-    if unit in RATE_UNITS or m.q.ratio:
+    # A per-unit rate ("元/人", "万元/家") is a standard, never a count of new things.
+    if unit in RATE_UNITS or m.q.ratio or (unit and "/" in unit):
         return "level"
     if LEVEL_SCOPE.search(prefix):
         return "level"

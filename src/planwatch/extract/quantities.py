@@ -33,11 +33,14 @@ _WEAK_UNITS = {"期", "批", "届", "类"}
 _AGE_UNITS = {"岁", "周岁", "年", "个月"}
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 
+# What a per-unit rate is counted against ("元/人", "元/人/年", "万元/家").
+_PER_UNITS = "人户家年月日天次床所个套间位名座"
 _ARABIC = re.compile(
     r"(?<![\d.０-９])(?P<num>\d+(?:\.\d+)?)"
     r"(?:(?P<unit1>%|％|‰|个|所|家|人|名|万人)?\s*(?:[-—–~～]{1,2}|至)\s*(?P<num2>\d+(?:\.\d+)?))?"
     r"(?P<scale>万|亿)?(?P<approx>余|多)?"
-    rf"(?P<unit>{_UNIT_RE})?"
+    # A rate written per head or per period ("576元/人/月", "5万元/家") keeps its whole unit.
+    rf"(?:(?P<unit>{_UNIT_RE})(?P<per>(?:/[{_PER_UNITS}])+)?)?"
     r"(?P<suffix>及以上|以上|以下|以内|左右)?"
 )
 _CN_DIGITS = "一二两三四五六七八九十百千"
@@ -146,7 +149,7 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None  # "(1/10万)", "(%)": a unit label of the metric, not a value
     if unit == "/10万":
         unit = "1/10万"  # "12/10万" is per 100,000, as in the usual "(1/10万)"
-    full_unit = (scale or "") + (unit or "") if (scale or unit) else None
+    full_unit = (scale or "") + (unit or "") + (m.group("per") or "") if (scale or unit) else None
     low = high = None
     val: float | None = value
     if num2:
