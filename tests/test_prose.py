@@ -143,3 +143,17 @@ def test_per_unit_standards_keep_their_whole_unit() -> None:
 def test_growth_on_the_present_base_is_a_target() -> None:
     got = one("力争市级以上非遗代表性项目在现有基础上增加20%,示范社区数量比现有水平翻一番。")
     assert got == [(20.0, "%", "=", "level", 2025)]
+
+
+def test_a_value_after_a_verb_of_change_is_not_dated_by_the_base_year() -> None:
+    got = one("每千常住人口医疗卫生机构床位数由2020年的5.8张提高到7.2张,2020年全市有养老机构40家、床位6000张。")
+    assert got == [(7.2, "张", "=", "level", 2025)]
+
+
+def test_a_bound_written_once_covers_a_list_of_values() -> None:
+    got = one("小学、初中巩固率分别保持在99%和97%以上,新生儿和孕产妇死亡率分别不高于4‰、8‰。")
+    assert [(v, op) for v, _u, op, _k, _y in got] == [(99.0, ">="), (97.0, ">="), (4.0, "<="), (8.0, "<=")]
+
+
+def test_an_age_bound_before_a_noun_names_a_group() -> None:
+    assert one("为70周岁以上老人发放高龄津贴,覆盖率达到95%。") == [(95.0, "%", "=", "level", 2025)]

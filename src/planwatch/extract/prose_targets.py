@@ -44,6 +44,7 @@ _COMPARISON = re.compile(
     r"(?:比|较|与|相比)“?十[二三]五”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
 )
 _COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
+_CHANGE_VERB = re.compile(r"提高|提升|增加|增长|增至|扩大|下降|降低|降至|减少|压减|达到|延长|到|至")
 _LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
 
 
@@ -90,7 +91,10 @@ def is_target(m: Mention, period: tuple[int, int]) -> bool:
     years = years_before(m, m.clause)
     if years:
         year, at = years[-1]
-        if year < period[0] and not _COMPARE_END.search(m.text[max(0, at - 4) : at]):
+        # "由2020年的6.2张提高到7.5张": the year dates the value before the verb of change, not this one.
+        window_start = m.q.start - len(m.window)
+        moved_on = at < window_start and _CHANGE_VERB.search(m.window)
+        if year < period[0] and not moved_on and not _COMPARE_END.search(m.text[max(0, at - 4) : at]):
             return False
     if q.ratio and not has_value_verb(m):
         return False

@@ -60,6 +60,7 @@ _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "‘": "’", "〈": "
 _QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _ANY_NUMBER = re.compile(rf"[\d{_CN_DIGITS}]")
 _LATIN = re.compile(r"[A-Za-z]")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None
     # "50人以下的乡村学校", "500户以上或…": the number describes a set, not a target.
     if suffix in ("以上", "以下") and unit not in ("%", "％", "‰") and text[end : end + 1] in ("的", "或"):
+        return None
+    # "为60岁以上老年人接种", "80周岁及以上老人": an age bound glued to a noun names a group.
+    if unit in _AGE_UNITS and suffix and _CJK_CHAR.match(text[end : end + 1]):
         return None
     if prev in ("(", "（") and text[end : end + 1] in (")", "）"):
         return None  # "(1/10万)", "(%)": a unit label of the metric, not a value

@@ -20,6 +20,12 @@ YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)年(?:底|末|前|初)?")
 _PAREN_UNIT = re.compile(r"[(（]\s*(%|％|‰|\d+/\d+万|[万亿]?(?:人|个|元|张|所|名|岁|年|天|次|人次))\s*[)）]")
 _OP_AT_LEAST = re.compile(r"不低于|不少于|不小于|至少|最少|不下于|不得低于|不得少于")
 _OP_AT_MOST = re.compile(r"不超过|不高于|不多于|最多|不得超过|不得高于")
+_LIST_VALUE = r"\d+(?:\.\d+)?[万亿]?(?:%|％|‰|[\u4e00-\u9fff]{1,3}?)"
+_SHARED_SUFFIX = re.compile(rf"(?:[、和及与]\s*{_LIST_VALUE})+?(及以上|以上|以下|以内)")
+_LIST_SO_FAR = re.compile(r"\s*[、和及与]\s*")
+_LISTED_AFTER_OP = re.compile(
+    rf"(不低于|不少于|至少|不超过|不高于|超过|高于|低于)\s*{_LIST_VALUE}(?:[、和及与]\s*{_LIST_VALUE})*[、和及与]\s*$"
+)
 _OP_GT = re.compile(r"(?:超过|高于|多于|大于)$")
 _OP_LT = re.compile(r"(?:低于|少于|小于)$")
 _LEAD = re.compile(
@@ -174,7 +180,16 @@ def operator(m: Mention) -> str:
         return "range"
     if q.suffix_op:
         return q.suffix_op
+    # "分别控制在6‰和5‰以下": a bound written after the last of a list of bare values covers them all.
+    shared = _SHARED_SUFFIX.match(m.text, q.end, m.clause.end)
+    if shared:
+        return ">=" if "上" in shared.group(1) else "<="
     w = m.window
+    # "分别不低于90%和95%": ... and one written before the first.
+    if _LIST_SO_FAR.fullmatch(w):
+        listed = _LISTED_AFTER_OP.search(m.prefix)
+        if listed:
+            w = listed.group(1)
     if _OP_AT_LEAST.search(w):
         return ">="
     if _OP_AT_MOST.search(w):
