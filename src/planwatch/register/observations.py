@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from planwatch.register import history
@@ -23,7 +23,7 @@ PAYLOAD = ("value", "judgement", "status", "source_note", "evidence_file", "simu
 _T = Observation.__table__
 
 
-@dataclass
+@dataclass(slots=True)
 class ObservationInput:
     indicator_id: int
     region_code: str
@@ -108,7 +108,8 @@ def write_observations(
 
     now = utcnow()
     if inserts:
-        session.execute(insert(_T), [_row(r, now) | {"version": 1} for r in inserts])
+        stamp = history.stored_time(session, now)
+        history.bulk_insert(session, _T, [_row(r, stamp) | {"version": 1} for r in inserts])
         ids = _ids_for(session, [r.key for r in inserts])
         history.record_many(session, [
             {"entity": "observation", "entity_id": ids[r.key], "action": "create", "changed_by": by,
