@@ -30,6 +30,8 @@ def _extract_one(path: str) -> tuple[str, dict[str, Any] | None, str | None]:
 def _run_all(paths: list[str], progress: bool) -> list[tuple[str, dict[str, Any] | None, str | None]]:
     from tqdm import tqdm
 
+    import planwatch.extract.pipeline  # noqa: F401  # imported once here, inherited by forked workers
+
     bar = tqdm(total=len(paths), desc="extract", unit="doc", file=sys.stderr,
                disable=not progress or len(paths) < 2 or not sys.stderr.isatty(), leave=False)
     results: dict[str, tuple[str, dict[str, Any] | None, str | None]] = {}

@@ -30,8 +30,6 @@ import re
 from functools import lru_cache
 from typing import TypedDict
 
-import cn2an
-
 
 class Value(TypedDict):
     raw: str
@@ -140,10 +138,38 @@ def parse_number(text: str) -> float | None:
     return None
 
 
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def _small_cn_number(s: str) -> float | None:
+    """Numerals below 10,000 ("十二", "两百零五"), the ones plans count things with.
+
+    cn2an loads a YAML config at import (about 0.3 s), a large share of the
+    whole-batch start-up budget, so it is only imported for the rare rest.
+    """
+    total, digit = 0, None
+    for ch in s:
+        if ch in _CN_DIGIT:
+            if digit is not None and (digit != 0 or _CN_DIGIT[ch] == 0) and not (digit == 0 and total):
+                return None  # "一二", "二〇二五": a digit string, leave it to cn2an
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_SMALL_UNIT:
+            total += (1 if digit is None else digit) * _CN_SMALL_UNIT[ch]
+            digit = None
+        else:
+            return None
+    return float(total + (digit or 0))
+
+
 @lru_cache(maxsize=512)
 def _cn_number(s: str) -> float | None:
-    if s in ("两", "俩"):
-        return 2.0
+    small = _small_cn_number(s)
+    if small is not None:
+        return small
+    import cn2an  # slow import, see _small_cn_number
+
     try:
         return float(cn2an.cn2an(s.replace("两", "二"), "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
