@@ -8,7 +8,7 @@ from typing import Any
 
 from planwatch.extract.document import Document, ExtractError
 from planwatch.extract.metadata import extract_metadata
-from planwatch.extract.outline import build_outline
+from planwatch.extract.outline import Outline, build_outline
 from planwatch.extract.prose import extract_baselines, extract_prose_targets
 from planwatch.extract.readers import read_document
 from planwatch.extract.services import extract_service_items
@@ -18,7 +18,7 @@ from planwatch.extract.tasks import extract_tasks
 DEFAULT_PERIOD = (2021, 2025)
 
 
-def _with_section(items: list[dict[str, Any]], outline: Any) -> None:
+def _with_section(items: list[dict[str, Any]], outline: Outline) -> None:
     for item in items:
         if "section" not in item and item.get("line"):
             item["section"] = outline.path_titles(item["line"])
@@ -31,12 +31,13 @@ def extract_document(doc: Document) -> dict[str, Any]:
         raise ExtractError(doc.path, "empty document / 文档为空")
     outline = build_outline(lines)
     plan = extract_metadata(lines)
-    period = tuple(plan.get("period") or DEFAULT_PERIOD)
+    start, end = plan.get("period") or DEFAULT_PERIOD
+    period = (int(start), int(end))
     table_rows, table_spans = extract_tables(lines, outline)
     services, service_spans = extract_service_items(lines, outline)
     skip = sorted(table_spans + service_spans)
-    prose = extract_prose_targets(lines, outline, skip, period)  # type: ignore[arg-type]
-    baselines = extract_baselines(lines, outline, skip, period)  # type: ignore[arg-type]
+    prose = extract_prose_targets(lines, outline, skip, period)
+    baselines = extract_baselines(lines, outline, skip, period)
     tasks, projects = extract_tasks(lines, outline, skip)
     if not (table_rows or prose or baselines or services or outline.sections):
         raise ExtractError(doc.path, "no plan structure found (no headings, indicators or targets) / 未识别到规划内容")
@@ -55,7 +56,8 @@ def extract_document(doc: Document) -> dict[str, Any]:
         "tasks": tasks,
         "projects": projects,
         "outline": [
-            {"line": s.line, "end_line": s.end_line, "kind": s.kind, "level": s.level, "heading": s.heading}
+            {"line": s.line, "end_line": s.end_line, "kind": s.kind, "level": s.level, "heading": s.heading,
+             "domain": s.domain}
             for s in outline.sections
         ],
         "warnings": warnings,
