@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import schema as db
 from planwatch.register.db import make_engine, session_factory
@@ -23,6 +24,7 @@ from planwatch.register.users import verify_password
 from planwatch.web.security import WebUser
 
 T = TypeVar("T")
+MISS = object()
 
 # How long a data stamp is trusted before the database is asked again. Short
 # enough that another process's write shows within a blink, long enough that
@@ -88,6 +90,27 @@ class Services:
                 self._cache.clear()
             self._cache[key] = (stamp, value)
         return value
+
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The cached value for `key` if it is still fresh, else MISS (never builds)."""
+        stamp = self.data_stamp()
+        with self._lock:
+            hit = self._cache.get(key)
+        return hit[1] if hit is not None and hit[0] == stamp else MISS
+
+    async def acached(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """`cached` for async routes: a hit costs a dict lookup on the event loop;
+        a miss (database and evaluation) runs in the thread pool."""
+        hit = self.peek(key)
+        if hit is not MISS:
+            return hit
+        return await run_in_threadpool(self.cached, key, build)
+
+    async def aview(self, fn: Callable[..., T], *args: Any) -> T:
+        hit = self.peek((fn.__name__, *args))
+        if hit is not MISS:
+            return hit
+        return await run_in_threadpool(self.view, fn, *args)
 
     def view(self, fn: Callable[..., T], *args: Any) -> T:
         """A read model `fn(session, *args)`, cached until the data changes."""

@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, translate
 from planwatch.web.security import AuthError, Staff, WebUser
-from planwatch.web.templating import render, request_lang
+from planwatch.web.templating import render, render_cached, request_lang
 from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
 
 router = APIRouter(include_in_schema=False)
@@ -52,33 +53,54 @@ def plan_filters(request: Request) -> dict[str, str]:
     return {k: q.get(k, "") for k in ("domain", "status", "binding", "department")}
 
 
-def render_plan(request: Request, view: dict[str, Any], public: bool) -> Response:
-    lang = request_lang(request)
-    filters = plan_filters(request)
-    rows = filter_rows(view["indicators"], **filters)
-    domains: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        domains.setdefault(r["domain"], []).append(r)
-    all_domains = list(dict.fromkeys(r["domain"] for r in view["indicators"]))
-    departments = sorted({r["lead_department"] for r in view["indicators"] if r["lead_department"]})
-    sparks = {r["id"]: spark(r, lang) for r in rows}
-    return render(request, "public_plan.html" if public else "plan.html", view=view, grouped=domains,
-                  filters=filters, all_domains=all_domains, departments=departments,
-                  statuses=[s for s in STATUS_ORDER], sparks=sparks, shown=len(rows), public=public)
+def visibility_key(user: WebUser | None) -> tuple[Any, ...]:
+    """What, besides the data, decides which rows a user's copy of a page holds."""
+    if user is None or user.role != "reporter":
+        return ("all",)
+    return ("dept", user.department_id)
+
+
+async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
+    def make() -> dict[str, Any]:
+        lang = request_lang(request)
+        v = restrict(view, request, user) if user is not None else view
+        filters = plan_filters(request)
+        rows = filter_rows(v["indicators"], **filters)
+        domains: dict[str, list[dict[str, Any]]] = {}
+        for r in rows:
+            domains.setdefault(r["domain"], []).append(r)
+        return {"view": v, "grouped": domains, "filters": filters,
+                "all_domains": list(dict.fromkeys(r["domain"] for r in v["indicators"])),
+                "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
+                "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
+                "shown": len(rows)}
+
+    key = ("plan", view["plan"]["id"], request.url.query, *visibility_key(user))
+    return await render_cached(request, "public_plan.html" if public else "plan.html", key, view["plan"]["title"],
+                         make, public=public)
 
 
 @router.get("/")
-def overview_page(request: Request, user: Staff) -> Response:
-    data = request.app.state.services.view(overview, False)
-    return render(request, "overview.html", data=data)
+async def overview_page(request: Request, user: Staff) -> Response:
+    svc = request.app.state.services
+
+    def make() -> dict[str, Any]:
+        data = svc.view(overview, False)
+        ids = visible_ids(svc, user)
+        if ids is not None:  # a reporter's warning list names only its own indicators
+            data = {**data, "early_warnings": [w for w in data["early_warnings"] if w.get("indicator") in ids]}
+        return {"data": data}
+
+    return await render_cached(request, "overview.html", ("overview", *visibility_key(user)),
+                         translate("overview.title", request_lang(request)), make)
 
 
 @router.get("/plans/{plan_id}")
-def plan_page(request: Request, plan_id: int, user: Staff) -> Response:
-    view = request.app.state.services.view(plan_view, plan_id, False, None)
+async def plan_page(request: Request, plan_id: int, user: Staff) -> Response:
+    view = await request.app.state.services.aview(plan_view, plan_id, False, None)
     if view is None:
         raise HTTPException(404)
-    return render_plan(request, restrict(view, request, user), public=False)
+    return await render_plan(request, view, public=False, user=user)
 
 
 @router.get("/plans/{plan_id}/download.{fmt}")
@@ -102,23 +124,26 @@ def download_response(request: Request, view: dict[str, Any] | None, fmt: str,
 
 
 @router.get("/indicators/{indicator_id}")
-def indicator_page(request: Request, indicator_id: int, user: Staff) -> Response:
+async def indicator_page(request: Request, indicator_id: int, user: Staff) -> Response:
     svc = request.app.state.services
-    if not can_see(svc, user, indicator_id):
+    if not await run_in_threadpool(can_see, svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
-    view = svc.view(indicator_view, indicator_id, False)
+    view = await svc.aview(indicator_view, indicator_id, False)
     if view is None:
         raise HTTPException(404)
-    return render_indicator(request, view, public=False)
+    return await render_indicator(request, view, public=False)
 
 
-def render_indicator(request: Request, view: dict[str, Any], public: bool) -> Response:
-    lang = request_lang(request)
-    bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in view["subregions"]],
-                              unit=view["indicator"]["unit"] or "", target=view["indicator"]["target"],
-                              target_label=translate("legend.target", lang))
-    return render(request, "indicator.html", view=view, chart=trajectory_svg(view, lang), bars=bars,
-                  public=public)
+async def render_indicator(request: Request, view: dict[str, Any], public: bool) -> Response:
+    def make() -> dict[str, Any]:
+        lang = request_lang(request)
+        bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in view["subregions"]],
+                                  unit=view["indicator"]["unit"] or "", target=view["indicator"]["target"],
+                                  target_label=translate("legend.target", lang))
+        return {"view": view, "chart": trajectory_svg(view, lang), "bars": bars}
+
+    return await render_cached(request, "indicator.html", ("indicator", view["indicator"]["id"]),
+                         view["indicator"]["name"], make, public=public)
 
 
 @router.get("/plans/{plan_id}/document")

@@ -5,25 +5,27 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from planwatch.web.i18n import translate
 from planwatch.web.routes_pages import download_response, render_indicator, render_plan
-from planwatch.web.templating import render
+from planwatch.web.templating import render_cached, request_lang
 from planwatch.web.views import indicator_view, overview, plan_view
 
 router = APIRouter(prefix="/public", include_in_schema=False)
 
 
 @router.get("")
-def portal_home(request: Request) -> Response:
-    data = request.app.state.services.view(overview, True)
-    return render(request, "public_home.html", data=data, public=True)
+async def portal_home(request: Request) -> Response:
+    svc = request.app.state.services
+    return await render_cached(request, "public_home.html", ("portal",), translate("pub.title", request_lang(request)),
+                         lambda: {"data": svc.view(overview, True)}, public=True)
 
 
 @router.get("/plans/{plan_id}")
-def portal_plan(request: Request, plan_id: int) -> Response:
-    view = request.app.state.services.view(plan_view, plan_id, True, None)
+async def portal_plan(request: Request, plan_id: int) -> Response:
+    view = await request.app.state.services.aview(plan_view, plan_id, True, None)
     if view is None:
         raise HTTPException(404)
-    return render_plan(request, view, public=True)
+    return await render_plan(request, view, public=True)
 
 
 @router.get("/plans/{plan_id}/download.{fmt}")
@@ -32,8 +34,8 @@ def portal_download(request: Request, plan_id: int, fmt: str) -> Response:
 
 
 @router.get("/indicators/{indicator_id}")
-def portal_indicator(request: Request, indicator_id: int) -> Response:
-    view = request.app.state.services.view(indicator_view, indicator_id, True)
+async def portal_indicator(request: Request, indicator_id: int) -> Response:
+    view = await request.app.state.services.aview(indicator_view, indicator_id, True)
     if view is None:
         raise HTTPException(404)
-    return render_indicator(request, view, public=True)
+    return await render_indicator(request, view, public=True)

@@ -87,7 +87,8 @@ def require_roles(*roles: str):
     """Dependency factory: the request must come from a user with one of `roles`."""
     allowed = frozenset(roles) if roles else STAFF_ROLES
 
-    def dependency(request: Request) -> WebUser:
+    async def dependency(request: Request) -> WebUser:
+        # async: a signed-in user is a cache hit, not worth a thread-pool hop
         user = current_user(request)
         if user is None:
             raise AuthError(401, "login.required")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,7 @@ def request_lang(request: Request) -> str:
     return normalise_lang(request.session.get("lang") or request.cookies.get("lang"))
 
 
-def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-    env: Environment = request.app.state.jinja
-    lang = request_lang(request)
-    user = current_user(request)
-
+def _context(request: Request, lang: str) -> dict[str, Any]:
     def t(key: str, **kw: Any) -> str:
         return translate(key, lang, **kw)
 
@@ -61,11 +58,37 @@ def render(request: Request, template: str, status_code: int = 200, **ctx: Any) 
     def status_class(code: str | None) -> str:
         return status_label(code, lang)[1]
 
-    def switch_lang_url() -> str:
-        other = "en" if lang == "zh" else "zh"
-        return f"/lang/{other}?next={request.url.path}" + (f"%3F{request.url.query}" if request.url.query else "")
+    return {"request": request, "lang": lang, "t": t, "status": status, "status_class": status_class,
+            "path": request.url.path}
 
+
+def _switch_lang_url(request: Request, lang: str) -> str:
+    other = "en" if lang == "zh" else "zh"
+    return f"/lang/{other}?next={request.url.path}" + (f"%3F{request.url.query}" if request.url.query else "")
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    env: Environment = request.app.state.jinja
+    lang = request_lang(request)
     html = env.get_template(template).render(
-        request=request, lang=lang, t=t, status=status, user=user, csrf=lambda: csrf_token(request), status_class=status_class,
-        switch_lang_url=switch_lang_url(), path=request.url.path, **ctx)
+        **_context(request, lang), user=current_user(request), csrf=lambda: csrf_token(request),
+        switch_lang_url=_switch_lang_url(request, lang), **ctx)
     return HTMLResponse(html, status_code=status_code)
+
+
+async def render_cached(request: Request, template: str, key: tuple[Any, ...], title: str,
+                  make_ctx: Callable[[], dict[str, Any]], public: bool = False) -> HTMLResponse:
+    """A page whose content block depends only on `key`, the language and the data:
+    the block is rendered once per data change and reused; only the header
+    (user, language switch) is rendered per request. The content block must
+    hold nothing user-specific (no CSRF token)."""
+    env: Environment = request.app.state.jinja
+    lang = request_lang(request)
+
+    def build() -> str:
+        tpl = env.get_template(template)
+        context = tpl.new_context({**_context(request, lang), "public": public, **make_ctx()})
+        return "".join(tpl.blocks["content"](context))
+
+    body = await request.app.state.services.acached(("html", template, lang, public, *key), build)
+    return render(request, "shell.html", body=Markup(body), title=title, public=public)
