@@ -64,7 +64,7 @@ def largest_plan(base: str) -> tuple[int, str, int]:
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 async def httpx_load(url: str, cookie: str, clients: int, seconds: float, max_requests: int) -> dict[str, float]:
