@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "data": "planwatch.exchange.cli:data_group",
     "evaluate": "planwatch.evaluate.cli:evaluate_command",
     "serve": "planwatch.web.cli:serve_command",
+    "report": "planwatch.report.cli:report_command",
 }
 
 

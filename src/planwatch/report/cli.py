@@ -1,0 +1,131 @@
+"""`planwatch report PLAN --kind annual|midterm|final --year Y --format docx|pdf|html --out FILE`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planwatch.report.config import KINDS, Kind
+
+FORMATS = ("docx", "pdf", "html")
+
+
+def default_year(kind: Kind, period: tuple[int, int]) -> int:
+    """Final: the last plan year; mid-term: the middle one (2023 for 2021–2025); annual: last year."""
+    if kind == "final":
+        return period[1]
+    if kind == "midterm":
+        return (period[0] + period[1]) // 2
+    return min(time.localtime().tm_year - 1, period[1])
+
+
+def tasks_of(session: Any, plan_id: int) -> list[Any]:
+    """Tasks and projects of a plan with the state reported in their record, if any.
+
+    The register keeps each task/project's extracted record in `payload`; a
+    reported state lives under "status"/"state" and "progress" there. Nothing
+    reported stays None and is printed 未报送."""
+    from sqlalchemy import select
+
+    from planwatch.register.schema import Project, Task
+    from planwatch.report.data import TaskRow
+
+    def state(payload: dict[str, Any] | None) -> tuple[str | None, float | None, str | None, bool, int | None]:
+        p = payload or {}
+        progress = p.get("progress")
+        if isinstance(progress, int | float) and progress > 1:
+            progress = progress / 100  # recorded as a percentage
+        return (p.get("status") or p.get("state") or None, progress if isinstance(progress, int | float) else None,
+                p.get("source"), bool(p.get("simulated")), p.get("year"))
+
+    rows: list[TaskRow] = []
+    for t in session.scalars(select(Task).where(Task.plan_id == plan_id).order_by(Task.position, Task.id)):
+        st, pr, src, sim, yr = state(t.payload)
+        rows.append(TaskRow(t.text, "task", t.domain, st, pr, t.departments, yr, src, sim))
+    for p in session.scalars(select(Project).where(Project.plan_id == plan_id).order_by(Project.position, Project.id)):
+        st, pr, src, sim, yr = state(p.payload)
+        dept = (p.payload or {}).get("departments") or (p.payload or {}).get("lead_department")
+        rows.append(TaskRow(p.name, "project", p.domain, st, pr, dept if isinstance(dept, str) else None, yr, src,
+                            sim))
+    return rows
+
+
+def load_from_register(plan_ref: str) -> tuple[Any, list[Any]]:
+    """EvaluationInput and tasks of one plan, read from the configured register."""
+    from planwatch.register.cli import open_register
+    from planwatch.register.db import session_factory
+    from planwatch.register.queries import evaluation_input
+
+    engine = open_register()
+    try:
+        with session_factory(engine)() as session:
+            inp = evaluation_input(session, plan_ref)
+            return inp, tasks_of(session, int(inp.plan.id))
+    finally:
+        engine.dispose()
+
+
+def render(doc: Any, form: str) -> bytes:
+    from planwatch.report.render_html import chart_images
+
+    if form == "docx":
+        from planwatch.report.render_docx import render_docx
+
+        return render_docx(doc, chart_images(doc, "png"))
+    if form == "pdf":
+        from planwatch.report.render_pdf import render_pdf
+
+        return render_pdf(doc, chart_images(doc, "png"))
+    from planwatch.report.render_html import render_html
+
+    return render_html(doc, chart_images(doc, "png")).encode("utf-8")
+
+
+@click.command("report")
+@click.argument("plan")
+@click.option("--kind", type=click.Choice(KINDS), default="final", show_default=True,
+              help="annual 年度监测 / midterm 中期评估 / final 总结评估")
+@click.option("--year", type=int, default=None,
+              help="Data year evaluated (default: final → last plan year, midterm → middle year).")
+@click.option("--format", "form", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: from the --out suffix).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help='JSON: {"titles": {"overview": "…"}, "sections": [...], "issuer": "…"}')
+@click.option("--issuer", default=None, help="编制单位 printed on the cover.")
+def report_command(plan: str, kind: Kind, year: int | None, form: str | None, out: Path,
+                   config_path: Path | None, issuer: str | None) -> None:
+    """Draft the annual, mid-term or final evaluation report of PLAN (id or title) from the register."""
+    from planwatch.register.errors import RegisterError
+    from planwatch.report.adapter import evaluate_for_report
+    from planwatch.report.config import load_config
+    from planwatch.report.sections import build_document
+
+    form = form or out.suffix.lstrip(".").lower()
+    if form not in FORMATS:
+        raise click.UsageError(f"cannot tell the format from {out.name!r}; pass --format docx|pdf|html")
+    try:
+        cfg = load_config(kind, config_path, issuer=issuer)
+    except (ValueError, OSError) as exc:
+        raise click.UsageError(f"--config: {exc}") from exc
+    try:
+        inp, tasks = load_from_register(plan)
+    except RegisterError as exc:
+        click.echo(f"错误 error: {exc}", err=True)
+        sys.exit(1)
+    y = year if year is not None else default_year(kind, inp.plan.period)
+    started = time.perf_counter()
+    data = evaluate_for_report(inp, y, tasks=tasks)
+    doc = build_document(data, cfg)
+    payload = render(doc, form)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(payload)
+    click.echo(
+        f"{out}  ({form}, {len(payload) // 1024} KiB, {len(data.indicators)} indicators, data year {y}, "
+        f"{time.perf_counter() - started:.1f} s)",
+        err=True,
+    )

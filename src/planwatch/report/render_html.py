@@ -1,0 +1,129 @@
+"""Document → a self-contained HTML page (charts inlined), for the web and as
+the input WeasyPrint turns into the PDF."""
+
+from __future__ import annotations
+
+import base64
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from importlib import resources
+
+import jinja2
+
+from planwatch.report.charts import Format, render_chart
+from planwatch.report.content import (
+    Block,
+    Cell,
+    Chart,
+    Document,
+    Figure,
+    GroupRow,
+    Heading,
+    Paragraph,
+    Section,
+    Table,
+)
+
+Images = dict[str, bytes]
+KEEP_ROWS = 12  # tables this short move whole to the next page rather than split
+
+
+# Below this many charts a worker pool costs more than it saves.
+PARALLEL_MIN = 6
+
+
+def _render_one(args: tuple[Chart, Format, int]) -> bytes:
+    return render_chart(*args)
+
+
+def chart_images(doc: Document, form: Format = "png", dpi: int = 200, workers: int | None = None) -> Images:
+    """Every figure of the document drawn once, keyed by figure key.
+
+    Charts are independent, so with several cores they are drawn by forked
+    workers (matplotlib is already imported in the parent, so a fork starts
+    at once). Without fork, or with one core, they are drawn in order."""
+    figs = doc.figures()
+    jobs = [(f.chart, form, dpi) for f in figs]
+    n = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n > 1 and len(jobs) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods():
+        with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
+            out = list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (n * 2))))
+    else:
+        out = [_render_one(j) for j in jobs]
+    return {f.key: b for f, b in zip(figs, out, strict=True)}
+
+
+@cache
+def _template() -> jinja2.Template:
+    text = resources.files("planwatch.report").joinpath("templates/report.html").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, trim_blocks=False, undefined=jinja2.StrictUndefined)
+    return env.from_string(text)
+
+
+@cache
+def stylesheet() -> str:
+    return resources.files("planwatch.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+
+
+def _cell_class(c: Cell, default_align: str) -> str:
+    cls = [{"left": "l", "right": "r"}.get(c.align or default_align, "c")]
+    if c.bold:
+        cls.append("b")
+    if c.tone:
+        cls.append(f"t-{c.tone}")
+    return " ".join(cls)
+
+
+def _block(b: Block, images: Images, form: Format) -> dict[str, object]:
+    if isinstance(b, Paragraph):
+        cls = b.style + (" draft" if b.draft else "")
+        return {"type": "paragraph", "text": b.text, "lead": b.lead, "cls": cls}
+    if isinstance(b, Heading):
+        return {"type": "heading", "text": b.text}
+    if isinstance(b, Figure):
+        mime = "image/svg+xml" if form == "svg" else "image/png"
+        src = f"data:{mime};base64," + base64.b64encode(images[b.key]).decode("ascii")
+        return {"type": "figure", "key": b.key, "caption": b.caption, "src": src}
+    if isinstance(b, Table):
+        total = sum(c.width for c in b.columns)
+        rows: list[dict[str, object]] = []
+        for r in b.rows:
+            if isinstance(r, GroupRow):
+                rows.append({"group": r.text})
+            else:
+                rows.append({"cells": [
+                    {"text": c.text, "cls": _cell_class(c, col.align)} for c, col in zip(r, b.columns, strict=True)
+                ]})
+        return {
+            "type": "table",
+            "caption": b.caption,
+            "columns": b.columns,
+            "widths": [round(100 * c.width / total, 2) for c in b.columns],
+            "rows": rows,
+            "notes": b.notes,
+            "font_size": b.font_size,
+            "keep": len(b.rows) <= KEEP_ROWS,
+        }
+    raise TypeError(type(b).__name__)
+
+
+def _section(s: Section, images: Images, form: Format) -> dict[str, object]:
+    return {
+        "key": s.key,
+        "title": s.title,
+        "draft": s.draft,
+        "wide": any(isinstance(b, Table) and b.landscape for b in s.blocks),
+        "blocks": [_block(b, images, form) for b in s.blocks],
+    }
+
+
+def render_html(doc: Document, images: Images | None = None, form: Format = "png") -> str:
+    images = images if images is not None else chart_images(doc, form)
+    return _template().render(
+        doc=doc,
+        css=stylesheet(),
+        sections=[_section(s, images, form) for s in doc.sections],
+        appendix=[_section(s, images, form) for s in doc.appendix],
+    )
