@@ -68,3 +68,9 @@ def test_review_of_the_old_goals_stays_in_the_background() -> None:
 def test_per_head_and_per_period_amounts_keep_their_unit() -> None:
     got = facts("城市特困人员供养标准由2015年的520元/人/月提高到2020年的780元/人/月。")
     assert got == [(520.0, "元/人/月", 2015), (780.0, "元/人/月", 2020)]
+
+
+def test_background_under_a_heading_the_outline_does_not_number() -> None:
+    lines = ["现实基础", "2020年,全区养老床位达到5200张。", "主要目标", "到2025年,养老床位达到6000张。"]
+    got = extract_baselines(lines, build_outline(lines), [], PERIOD)
+    assert [(b["line"], b["value"]) for b in got] == [(2, 5200.0)]

@@ -157,3 +157,28 @@ def test_a_bound_written_once_covers_a_list_of_values() -> None:
 
 def test_an_age_bound_before_a_noun_names_a_group() -> None:
     assert one("为70周岁以上老人发放高龄津贴,覆盖率达到95%。") == [(95.0, "%", "=", "level", 2025)]
+
+
+def test_a_sentence_set_in_the_past_states_the_base() -> None:
+    got = one("截至2020年底,全区共有普惠性幼儿园64所,到2025年,普惠性幼儿园达到80所。"
+              "目前,全区共有社区食堂12个,新增社区食堂20个。")
+    assert [(v, u) for v, u, _o, _k, _y in got] == [(80.0, "所"), (20.0, "个")]
+
+
+def test_a_year_that_dates_a_noun_does_not_date_the_sentence() -> None:
+    got = one("到2025年,将2005年以前建成的老旧小区纳入改造计划,新开工改造老旧小区120个。")
+    assert got == [(120.0, "个", "=", "cumulative", 2025)]
+
+
+def test_goal_and_background_headings_in_other_words() -> None:
+    for bg, goal in (("一、现实基础", "二、目标要求"), ("一、基本情况", "二、规划目标"),
+                     ("第一章 工作基础", "第二章 发展目标与主要指标")):
+        lines = [bg, "2020年,全区普惠性幼儿园覆盖率达到82%。", goal, "到2025年,普惠性幼儿园覆盖率达到90%。"]
+        got = targets(lines)
+        assert [(t["line"], t["target"]["value"]) for t in got] == [(4, 90.0)], (bg, goal)
+
+
+def test_headings_the_outline_does_not_number_still_turn_to_the_plan() -> None:
+    for bg, goal in (("发展基础", "主要目标"), ("一、发展基础。", "二、主要目标。"), ("1 发展基础", "2 发展目标")):
+        lines = [bg, "2020年,全区普惠性幼儿园覆盖率达到82%。", goal, "到2025年,普惠性幼儿园覆盖率达到90%。"]
+        assert [t["line"] for t in targets(lines)] == [4], (bg, goal)

@@ -13,6 +13,7 @@ from typing import Any
 
 from planwatch.extract.quantities import VALUE_VERB_END
 from planwatch.extract.quantity_context import (
+    YEAR,
     Mention,
     coordinated_metrics,
     has_value_verb,
@@ -44,6 +45,15 @@ _COMPARISON = re.compile(
     r"(?:比|较|与|相比)“?十[二三]五”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
 )
 _COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
+# Words that turn a sentence to the plan period.
+_FORWARD = re.compile(
+    r"十四五|力争|确保|争取|努力|将|要|新增|新建|到20|至20|以后|今后|期间|起|"
+    r"(?:提高|提升|增加|增长|下降|降低|减少|扩大|延长)(?:到|至)|增至|降至"
+)
+# "2000年前建成的老旧小区": a year that dates a noun, not the sentence.
+_DATED_NOUN = re.compile(
+    r"\d{4}年(?:(?:以|之)?前(?:建成|建设|建造|竣工|修建|出生|登记)?|(?:建成|建设|建造|竣工|修建|出生|登记))的"
+)
 _CHANGE_VERB = re.compile(r"提高|提升|增加|增长|增至|扩大|下降|降低|降至|减少|压减|达到|延长|到|至")
 _LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
 
@@ -79,6 +89,24 @@ def _year(m: Mention, period: tuple[int, int]) -> int:
     return years[-1] if years else period[1]
 
 
+def _set_in_the_past(m: Mention, period: tuple[int, int]) -> bool:
+    """The sentence opens in the past ("截至2020年底,…", "目前,…") and nothing since looks ahead."""
+    scope = m.text[m.sentence.start : m.q.start]
+    last_past = last_future = -1
+    for y in YEAR.finditer(scope):
+        if _COMPARE_END.search(scope[max(0, y.start() - 4) : y.start()]) or _DATED_NOUN.match(scope, y.start()):
+            continue
+        if int(y.group(1)) < period[0]:
+            last_past = y.end()
+        else:
+            last_future = y.end()
+    for w in PAST.finditer(_COMPARISON.sub(lambda c: "#" * len(c.group(0)), scope)):
+        last_past = max(last_past, w.end())
+    for w in _FORWARD.finditer(scope):
+        last_future = max(last_future, w.end())
+    return last_past > last_future
+
+
 def is_target(m: Mention, period: tuple[int, int]) -> bool:
     q = m.q
     if PAST.search(_COMPARISON.sub("", m.prefix)):
@@ -96,6 +124,8 @@ def is_target(m: Mention, period: tuple[int, int]) -> bool:
         moved_on = at < window_start and _CHANGE_VERB.search(m.window)
         if year < period[0] and not moved_on and not _COMPARE_END.search(m.text[max(0, at - 4) : at]):
             return False
+    if _set_in_the_past(m, period):
+        return False
     if q.ratio and not has_value_verb(m):
         return False
     # "31个乡镇卫生院100%达到…": the count is the base of the rate that follows.

@@ -14,9 +14,10 @@ import re
 
 from planwatch.extract.outline import Outline, Section
 
-GOAL_HEADING = re.compile(r"指导思想|总体要求|总体思路|总体目标|主要目标|发展目标|目标任务|基本原则|总体框架|发展思路")
+# Any heading naming goals (主要目标, 目标要求, 规划目标, 发展目标与主要指标 …) turns to the plan.
+GOAL_HEADING = re.compile(r"指导思想|总体要求|总体思路|目标|基本原则|总体框架|发展思路|战略定位")
 BACKGROUND_HEADING = re.compile(
-    r"背景|发展基础|现状|回顾|成就|成效|十三五|基础和|面临|形势|机遇|挑战|小康|发展环境"
+    r"背景|基础|基本情况|现状|回顾|成就|成效|十三五|面临|形势|机遇|挑战|小康|发展环境"
 )
 # "“十三五”主要目标完成情况" reviews old goals: it belongs to the background.
 LOOKING_BACK = re.compile(r"十三五|完成情况|回顾|成就|成效|进展")
@@ -66,8 +67,32 @@ def zones(lines: list[str], outline: Outline) -> tuple[int, int]:
     for s in body:
         if s.line < plan and BACKGROUND_HEADING.search(s.title):
             return s.line, plan
+    for n in _bare_headings(lines, BACKGROUND_HEADING, toc):
+        if n < plan:
+            return n, plan
     toc_before = [n for n in toc if n < plan]
     return (max(toc_before) + 1 if toc_before else 1), plan
+
+
+# A heading line the outline may not have taken: short, no sentence inside
+# ("主要目标", "二、主要目标。", "2 发展目标").
+_BARE_HEADING = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十\d]+[章节部分篇]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
+    r"|\d{1,2}(?:[.．、]|\s))?\s*(?P<title>[^。，,；;：:！？!?\d]{2,20})[。.]?\s*$"
+)
+
+
+# "目标值", "目标属性": a table's column heading, not a chapter.
+_COLUMN_HEAD = re.compile(r"目标(?:值|属性|年)")
+
+
+def _bare_headings(lines: list[str], pattern: re.Pattern[str], toc: set[int]) -> list[int]:
+    found = []
+    for i, raw in enumerate(lines, start=1):
+        hit = _BARE_HEADING.match(raw)
+        if hit and i not in toc and pattern.search(hit.group("title")):
+            found.append(i)
+    return found
 
 
 def plan_start_line(lines: list[str], outline: Outline) -> int:
@@ -75,10 +100,16 @@ def plan_start_line(lines: list[str], outline: Outline) -> int:
 
     Returns 1 when the document has no recognisable background part.
     """
-    body, _toc = _body_headings(lines, outline)
+    body, toc = _body_headings(lines, outline)
     for s in body:
         if GOAL_HEADING.search(s.title) and not LOOKING_BACK.search(s.title):
             return s.line
+    # Headings the outline did not take (unnumbered, "1 发展目标", a trailing 。) still mark the
+    # turn, if they come after the background heading (not in a contents list or a cover).
+    first_bg = next((s.line for s in body if BACKGROUND_HEADING.search(s.title)), 0)
+    for n in _bare_headings(lines, GOAL_HEADING, toc):
+        if n > first_bg and not LOOKING_BACK.search(lines[n - 1]) and not _COLUMN_HEAD.search(lines[n - 1]):
+            return n
     # No goal heading: the part after the first background heading's section.
     for s in body:
         if BACKGROUND_HEADING.search(s.title):
