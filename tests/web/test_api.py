@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from webtools import login
-
-from planwatch.register import schema as db
-from planwatch.register.db import make_engine
-
-
-def stored(url: str, indicator_id: int, year: int) -> tuple[float | None, str, int] | None:
-    engine = make_engine(url)
-    with engine.connect() as c:
-        row = c.execute(select(db.Observation.value, db.Observation.status, db.Observation.version).where(
-            db.Observation.indicator_id == indicator_id, db.Observation.region_code == "990101",
-            db.Observation.year == year)).first()
-    engine.dispose()
-    return tuple(row) if row else None  # type: ignore[return-value]
+from webtools import login, stored
 
 
 def test_openapi_lists_the_api(client):

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import web_seed
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from planwatch.register import schema as db
+from planwatch.register.db import make_engine
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
 
@@ -22,3 +26,13 @@ def shot(page, name: str, full_page: bool = True) -> Path:  # type: ignore[no-un
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def stored(url: str, indicator_id: int, year: int) -> tuple[float | None, str, int] | None:
+    engine = make_engine(url)
+    with engine.connect() as c:
+        row = c.execute(select(db.Observation.value, db.Observation.status, db.Observation.version).where(
+            db.Observation.indicator_id == indicator_id, db.Observation.region_code == "990101",
+            db.Observation.year == year)).first()
+    engine.dispose()
+    return tuple(row) if row else None  # type: ignore[return-value]

@@ -7,11 +7,20 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.web.i18n import translate
 from planwatch.web.security import Planners, Reporters, WebUser, check_csrf
 from planwatch.web.templating import render, request_lang
-from planwatch.web.workflow import Entry, FieldErrors, approval_queue, decide, report_value, visible_reporting
+from planwatch.web.workflow import (
+    Entry,
+    FieldErrors,
+    approval_queue,
+    decide,
+    import_spreadsheet,
+    report_value,
+    visible_reporting,
+)
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -28,9 +37,10 @@ def _year(request: Request) -> int | None:
 
 def render_reporting(request: Request, user: WebUser, year: int | None, errors: dict[int, dict[str, str]] | None = None,
                      typed: dict[int, dict[str, str]] | None = None, status_code: int = 200,
-                     flash: str | None = None, flash_kind: str = "ok") -> Response:
+                     flash: str | None = None, flash_kind: str = "ok", upload_error: str | None = None) -> Response:
     rows = visible_reporting(request.app.state.services, user, year)
     return render(request, "reporting.html", status_code=status_code, rows=rows, errors=errors or {},
+                  upload_error=upload_error,
                   typed=typed or {}, year=year, flash=flash or request.query_params.get("msg_text"),
                   flash_kind=flash_kind)
 
@@ -74,6 +84,25 @@ async def reporting_submit(request: Request, indicator_id: int, user: Reporters)
     msg = "draft" if entry.action == "draft" else "submitted"
     suffix = f"&year={year}" if year else ""
     return RedirectResponse(f"/reporting?msg={msg}{suffix}#ind-{indicator_id}", status_code=303)
+
+
+@router.post("/reporting-upload", dependencies=[Depends(check_csrf)])
+async def reporting_upload(request: Request, user: Reporters) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    lang = request_lang(request)
+    try:
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise FieldErrors({"file": translate("review.no_file", lang)})
+        content = await upload.read(MAX_UPLOAD + 1)
+        result = await run_in_threadpool(import_spreadsheet, request.app.state.services, user, upload.filename,
+                                         content, files_root(request), lang)
+    except FieldErrors as exc:
+        return render_reporting(request, user, None, upload_error=exc.errors.get("file"), status_code=400,
+                                flash=translate("error.title", lang), flash_kind="err")
+    text = (f"已导入 {result['inserted'] + result['updated']} 条,未变 {result['unchanged']} 条" if lang == "zh"
+            else f"Imported {result['inserted'] + result['updated']} values, {result['unchanged']} unchanged")
+    return render_reporting(request, user, None, flash=text)
 
 
 @router.get("/approvals")

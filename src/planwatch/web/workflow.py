@@ -269,3 +269,75 @@ def visible_reporting(services: Any, user: WebUser, year: int | None) -> list[di
     ids = visible_ids(services, user)
     with services.read() as s:
         return reporting_rows(s, user, ids, year)
+
+
+def import_spreadsheet(services: Any, user: WebUser, filename: str, content: bytes, files_root: Path,
+                       lang: str) -> dict[str, Any]:
+    """A department's filled-in reporting form (.xlsx/.csv from `planwatch data template`).
+
+    The register's importer checks every cell; on top of it a reporter may only
+    touch its own department's indicators and never an approved value. Any
+    problem refuses the whole file: nothing is written."""
+    from planwatch.exchange.importer import check_rows
+    from planwatch.exchange.reader import read_table
+    from planwatch.exchange.safety import check_file
+    from planwatch.register.observations import existing_for
+
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise FieldErrors({"file": translate("val.file_type", lang) + " (.xlsx, .csv)"})
+    if not content or len(content) > EVIDENCE_MAX:
+        raise FieldErrors({"file": translate("val.file_size", lang) + " (≤ 10 MB)"})
+    tmp_dir = files_root / "uploads"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    path = tmp_dir / f"{uuid.uuid4().hex}{suffix}"
+    path.write_bytes(content)
+    try:
+        problems = check_file(path)
+        table, read_problems = (None, problems) if problems else read_table(path)
+        msgs: list[str] = []
+        if table is None:
+            msgs = [_problem_text(p, lang, filename) for p in read_problems]
+            raise FieldErrors({"file": "\n".join(msgs[:50])})
+        allowed = visible_ids(services, user)
+        with services.write() as s:
+            rows, problems, empty = check_rows(s, table, "submitted", user.username, user.id)
+            msgs = [_problem_text(p, lang, filename) for p in problems]
+            if allowed is not None:
+                for r in rows:
+                    if r.indicator_id not in allowed:
+                        msgs.append(f"指标 {r.indicator_id} 不属于本部门 / indicator {r.indicator_id} is not "
+                                    "assigned to your department")
+                stored = existing_for(s, (r.key for r in rows))
+                for r in rows:
+                    old = stored.get(r.key)
+                    if old is not None and old["status"] == "approved":
+                        msgs.append(f"指标 {r.indicator_id} {r.year}年已审核,不能修改 / the {r.year} value of "
+                                    f"indicator {r.indicator_id} is approved and cannot be changed")
+            if msgs:
+                raise FieldErrors({"file": "\n".join(msgs[:50])})
+            for r in rows:
+                r.expected_version = None
+            stored = existing_for(s, (r.key for r in rows))
+            for r in rows:  # the form carries no versions; the import is checked as one unit
+                if r.key in stored:
+                    r.expected_version = stored[r.key]["version"]
+            result = write_observations(s, rows, by=user.username, reason=f"报表导入 / spreadsheet {filename}")
+    except ConflictError as exc:
+        raise FieldErrors({"file": translate("rep.conflict", lang)}) from exc
+    finally:
+        path.unlink(missing_ok=True)
+    return {"rows": len(rows), "inserted": result.inserted, "updated": result.updated,
+            "unchanged": result.unchanged, "empty": empty}
+
+
+def _problem_text(p: Any, lang: str, filename: str) -> str:
+    where = []
+    if p.sheet:
+        where.append(str(p.sheet))
+    if p.row:
+        where.append(f"第{p.row}行" if lang == "zh" else f"row {p.row}")
+    if p.column:
+        where.append(f"{p.column}")
+    text = p.zh if lang == "zh" else p.en
+    return f"{filename} {' '.join(where)}: {text}"
