@@ -74,3 +74,7 @@ def test_background_under_a_heading_the_outline_does_not_number() -> None:
     lines = ["现实基础", "2020年,全区养老床位达到5200张。", "主要目标", "到2025年,养老床位达到6000张。"]
     got = extract_baselines(lines, build_outline(lines), [], PERIOD)
     assert [(b["line"], b["value"]) for b in got] == [(2, 5200.0)]
+
+
+def test_a_year_that_opens_a_period_does_not_date_the_total() -> None:
+    assert facts("2017年以来,全区累计发放临时救助资金8600万元。") == [(8600.0, "万元", 2020)]

@@ -182,3 +182,13 @@ def test_headings_the_outline_does_not_number_still_turn_to_the_plan() -> None:
     for bg, goal in (("发展基础", "主要目标"), ("一、发展基础。", "二、主要目标。"), ("1 发展基础", "2 发展目标")):
         lines = [bg, "2020年,全区普惠性幼儿园覆盖率达到82%。", goal, "到2025年,普惠性幼儿园覆盖率达到90%。"]
         assert [t["line"] for t in targets(lines)] == [4], (bg, goal)
+
+
+def test_a_bound_after_a_list_covers_rates_per_100000_too() -> None:
+    got = one("新生儿死亡率、孕产妇死亡率分别控制在3‰、12/10万以下。")
+    assert [(v, u, op) for v, u, op, _k, _y in got] == [(3.0, "‰", "<="), (12.0, "1/10万", "<=")]
+
+
+def test_a_head_count_that_sizes_a_thing_is_not_a_target() -> None:
+    got = one("全面消除56人以上大班额,培训200名以上养老护理员。")
+    assert got == [(200.0, "名", ">=", "cumulative", 2025)]

@@ -15,20 +15,22 @@ from typing import Any
 from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
 
 _YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
+_SINCE = re.compile(r"以来|来|起")
 _FORWARD = re.compile(r"十四五|预计|预测|将达|将超过|力争|争取|确保")
 
 
 def _year(m: Mention, period: tuple[int, int]) -> int | None:
     base = period[0] - 1
     scope = m.text[m.clause.start : m.q.start]
-    years = [(mm.group(1), int(mm.group(2))) for mm in _YEAR_REF.finditer(scope)]
+    # "2018年以来累计…": the year opens a period that runs to the base year; it does not date the value.
+    years = [(mm.group(1), int(mm.group(2))) for mm in _YEAR_REF.finditer(scope) if not _SINCE.match(scope, mm.end())]
     own = [y for cmp, y in years if not cmp]
     if own:
         return own[-1]
     if m.text[max(0, m.q.start - 1) : m.q.start] in ("由", "从"):
         return None
     sent = m.text[m.sentence.start : m.clause.start]
-    own = [int(mm.group(2)) for mm in _YEAR_REF.finditer(sent) if not mm.group(1)]
+    own = [int(mm.group(2)) for mm in _YEAR_REF.finditer(sent) if not mm.group(1) and not _SINCE.match(sent, mm.end())]
     return own[-1] if own and own[-1] <= base else base
 
 

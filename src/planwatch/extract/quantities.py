@@ -61,6 +61,8 @@ _QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _ANY_NUMBER = re.compile(rf"[\d{_CN_DIGITS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# Nouns that a head count counts ("1000人以上技能人才", "200名以上志愿者").
+_PERSON_NOUN = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:人|者|员|生|童|工|民|师|老|妇|家庭|青年|群众|职工|干部)")
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,10 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None
     # "50人以下的乡村学校", "500户以上或…": the number describes a set, not a target.
     if suffix in ("以上", "以下") and unit not in ("%", "％", "‰") and text[end : end + 1] in ("的", "或"):
+        return None
+    # "消除66人以上超大班额", "500户以上村": a head count glued to a noun that is not people sizes it.
+    if unit in ("人", "户", "名") and suffix and _CJK_CHAR.match(text[end : end + 1]) \
+            and not _PERSON_NOUN.match(text, end):
         return None
     # "为60岁以上老年人接种", "80周岁及以上老人": an age bound glued to a noun names a group.
     if unit in _AGE_UNITS and suffix and _CJK_CHAR.match(text[end : end + 1]):
