@@ -78,3 +78,8 @@ def test_background_under_a_heading_the_outline_does_not_number() -> None:
 
 def test_a_year_that_opens_a_period_does_not_date_the_total() -> None:
     assert facts("2017年以来,全区累计发放临时救助资金8600万元。") == [(8600.0, "万元", 2020)]
+
+
+def test_a_count_opening_its_clause_counts_the_winners() -> None:
+    got = facts("全区教育质量稳步提升,五所学校被评为省级文明校园,两个街道获评全国综合减灾示范社区。")
+    assert got == [(5.0, "所", 2020), (2.0, "个", 2020)]

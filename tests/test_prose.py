@@ -192,3 +192,8 @@ def test_a_bound_after_a_list_covers_rates_per_100000_too() -> None:
 def test_a_head_count_that_sizes_a_thing_is_not_a_target() -> None:
     got = one("全面消除56人以上大班额,培训200名以上养老护理员。")
     assert got == [(200.0, "名", ">=", "cumulative", 2025)]
+
+
+def test_making_new_things_per_unit_is_cumulative_keeping_them_is_a_level() -> None:
+    got = one("每个乡镇至少新建1所公办托育机构,每个社区配备1名专职社工。")
+    assert [k for _v, _u, _o, k, _y in got] == ["cumulative", "level"]

@@ -38,6 +38,7 @@ CUMULATIVE = re.compile(
 )
 RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米", "㎡", "m2", "m²", "平米", "册", "小时",
               "岁", "周岁", "年", "1/10万", "元"}
+_MAKING_NEW = re.compile(r"(?:培育|孵化|新建|新增|建成|创建|打造|争创)[\u4e00-\u9fff]{0,3}$")
 # Clauses that report the present rather than promise the future.
 PAST = re.compile(r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|十三五|“十三五”|以来|过去")
 # "比“十三五”末提高5个百分点", "在现有基础上增加30%" compare with the past but promise the future.
@@ -77,7 +78,8 @@ def _kind(m: Mention, unit: str | None) -> str:
     # A per-unit rate ("元/人", "万元/家") is a standard, never a count of new things.
     if unit in RATE_UNITS or m.q.ratio or (unit and "/" in unit):
         return "level"
-    if LEVEL_SCOPE.search(prefix):
+    # "每个县至少培育1家…": making new things is cumulative even per unit; "每个村配备1名…" is a level.
+    if LEVEL_SCOPE.search(prefix) and not _MAKING_NEW.search(m.window):
         return "level"
     if CUMULATIVE.search(prefix):
         return "cumulative"

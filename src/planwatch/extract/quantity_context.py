@@ -53,6 +53,10 @@ _ABSTRACT_NOUN = re.compile(
 )
 # Where the noun phrase after a counted quantity ends: a conjunction or a predicate.
 _NOUN_END = re.compile(r"[、和及与]|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能够|能提供|要|将|并")
+_SUBJECT_LEAD = re.compile(r"\s*(?:其中|共有|共|有|全市|全县|全区|全州|我市|我县|我区)?\s*")
+_HONOUR_VERB = re.compile(
+    r"[\u4e00-\u9fff()（）、]{1,16}?(?:被评为|被命名为|被确定为|被列为|获评|荣获|获得|入选|成功创建|创成|通过)"
+)
 _COUNT_UNITS = {"个", "项", "条", "类", "种", "大"}
 _NOTE_START = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d]")
 _FOOTNOTE_LINE = re.compile(r"^\s*\d{1,2}[\u4e00-\u9fff《]")
@@ -146,7 +150,7 @@ def plausible(m: Mention) -> bool:
     q = m.q
     if q.chinese:
         ends_clause = not m.after.strip(" 以上")
-        if not (ends_clause or _CN_VERB_NEAR.search(m.prefix[-6:])):
+        if not (ends_clause or _CN_VERB_NEAR.search(m.prefix[-6:]) or _counted_subject(m)):
             return False
         if m.prefix.endswith(("成为", "作为", "为")):
             return False  # "打造成为一所…学院": a kind of thing, not a count
@@ -160,6 +164,11 @@ def plausible(m: Mention) -> bool:
         if _CJK.match(m.text[q.end : q.end + 1]) and not _PAREN_UNIT.search(m.prefix):
             return False
     return True
+
+
+def _counted_subject(m: Mention) -> bool:
+    """"三个乡镇被评为…", "全市五所学校入选…": a count opening its clause is the number of winners."""
+    return bool(_SUBJECT_LEAD.fullmatch(m.prefix) and _HONOUR_VERB.match(m.after))
 
 
 def has_value_verb(m: Mention) -> bool:
