@@ -197,3 +197,8 @@ def test_a_head_count_that_sizes_a_thing_is_not_a_target() -> None:
 def test_making_new_things_per_unit_is_cumulative_keeping_them_is_a_level() -> None:
     got = one("每个乡镇至少新建1所公办托育机构,每个社区配备1名专职社工。")
     assert [k for _v, _u, _o, k, _y in got] == ["cumulative", "level"]
+
+
+def test_thousands_separators_and_a_space_before_the_unit() -> None:
+    got = one("新增普惠性托位12,500个,城镇新增就业累计达到 6 万人。")
+    assert [(v, u) for v, u, _o, _k, _y in got] == [(12500.0, "个"), (6.0, "万人")]

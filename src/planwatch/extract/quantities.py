@@ -36,8 +36,11 @@ _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
 # What a per-unit rate is counted against ("元/人", "元/人/年", "万元/家").
 _PER_UNITS = "人户家年月日天次床所个套间位名座"
 _ARABIC = re.compile(
-    r"(?<![\d.０-９])(?P<num>\d+(?:\.\d+)?)"
+    # Thousands separators ("12,500个") are part of the number.
+    r"(?<![\d.０-９])(?P<num>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:(?P<unit1>%|％|‰|个|所|家|人|名|万人)?\s*(?:[-—–~～]{1,2}|至)\s*(?P<num2>\d+(?:\.\d+)?))?"
+    # A converted PDF may leave a space between a number and its unit ("达到 5 万人").
+    rf"(?:[ \u3000](?=[万亿]|{_UNIT_RE}))?"
     r"(?P<scale>万|亿)?(?P<approx>余|多)?"
     # A rate written per head or per period ("576元/人/月", "5万元/家") keeps its whole unit.
     rf"(?:(?P<unit>{_UNIT_RE})(?P<per>(?:/[{_PER_UNITS}])+)?)?"
@@ -134,6 +137,7 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None
     if len(num.split(".")[0]) >= 9:
         return None  # digits of neighbouring numbers run together by a PDF/HTML conversion
+    num = num.replace(",", "")
     value = float(num)
     # Years: "2025年", "2021—2025", a bare 4-digit year.
     if len(num) == 4 and 1900 <= value <= 2100 and "." not in num and (unit in (None, "年") or num2):

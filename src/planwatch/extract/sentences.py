@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[。;；!！?？]")
-_CLAUSE_END = re.compile(r"[。;；!！?？,，:：]")
+# A comma between digits grouping thousands ("12,500个") ends nothing.
+_CLAUSE_END = re.compile(r"[。;；!！?？，:：]|,(?!(?<=\d,)\d{3}(?!\d))")
 
 
 @dataclass(frozen=True)
