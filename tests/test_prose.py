@@ -202,3 +202,8 @@ def test_making_new_things_per_unit_is_cumulative_keeping_them_is_a_level() -> N
 def test_thousands_separators_and_a_space_before_the_unit() -> None:
     got = one("新增普惠性托位12,500个,城镇新增就业累计达到 6 万人。")
     assert [(v, u) for v, u, _o, _k, _y in got] == [(12500.0, "个"), (6.0, "万人")]
+
+
+def test_naming_the_past_without_being_set_in_it_keeps_the_target() -> None:
+    got = one("巩固拓展“十三五”成果,基本养老保险参保率稳定在96%以上。“十三五”时期全区建成养老机构30家。")
+    assert got == [(96.0, "%", ">=", "level", 2025)]

@@ -46,6 +46,10 @@ _COMPARISON = re.compile(
     r"(?:比|较|与|相比)“?十[二三]五”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
 )
 _COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
+# Time frames of the base period; "巩固“十三五”成果" names the past without being set in it.
+_PAST_FRAME = re.compile(
+    r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|过去|“?十三五”?(?:时期|期间|以来|末|期末)"
+)
 # Words that turn a sentence to the plan period.
 _FORWARD = re.compile(
     r"十四五|力争|确保|争取|努力|将|要|新增|新建|到20|至20|以后|今后|期间|起|"
@@ -102,7 +106,7 @@ def _set_in_the_past(m: Mention, period: tuple[int, int]) -> bool:
             last_past = y.end()
         else:
             last_future = y.end()
-    for w in PAST.finditer(_COMPARISON.sub(lambda c: "#" * len(c.group(0)), scope)):
+    for w in _PAST_FRAME.finditer(_COMPARISON.sub(lambda c: "#" * len(c.group(0)), scope)):
         last_past = max(last_past, w.end())
     for w in _FORWARD.finditer(scope):
         last_future = max(last_future, w.end())
