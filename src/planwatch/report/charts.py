@@ -194,6 +194,9 @@ def _draw_regions(ax: Axes, c: RegionChart, rotate: bool, legend: bool = True) -
         if legend:
             ax.legend(frameon=False, fontsize=8, loc="upper right")
     ax.set_xticks(xs, list(c.names), rotation=35 if rotate else 0, ha="right" if rotate else "center")
+    known = [v for v in c.values if v is not None] + ([c.target] if c.target is not None else [])
+    top = max(known, default=1.0)
+    ax.set_ylim(min(0.0, *known) if known else 0.0, top * 1.18 if top > 0 else 1.0)  # room for value labels
     _unit(ax, c.unit)
     if any(sims):
         ax.set_xlabel(f"*为{fmt.SIMULATED}（空心柱）", fontsize=7)

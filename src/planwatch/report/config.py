@@ -42,7 +42,7 @@ _KIND_TITLES: dict[Kind, dict[str, str]] = {
 }
 
 KIND_NAMES: dict[Kind, str] = {
-    "annual": "年度实施情况监测报告",
+    "annual": "实施情况监测报告",
     "midterm": "中期评估报告",
     "final": "总结评估报告",
 }

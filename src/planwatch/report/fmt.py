@@ -111,14 +111,15 @@ def rate(fraction: float | None) -> str:
 
 
 def point(p: Point | None, unit: str | None = None, *, with_year: bool = True) -> str:
-    """The latest value as printed: '78.6（2023年）', a judgement, or 未报送."""
+    """The latest value as printed: '78.6岁（2023年）', a judgement, or 未报送;
+    a simulated value says so right after the figure."""
     if p is None or (p.value is None and not p.judgement):
         return MISSING
-    text = number(p.value) if p.value is not None else str(p.judgement)
-    if with_year:
-        text += f"（{p.year}年）"
+    text = number(p.value) + (unit or "") if p.value is not None else str(p.judgement)
     if p.simulated:
         text += f"[{SIMULATED}]"
+    if with_year:
+        text += f"（{p.year}年）"
     return text
 
 

@@ -353,9 +353,8 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     parts.append(f"规划目标为{tgt}{'' if (not u or u in tgt) else u}")
     if r.latest is not None and r.reported:
         label = r.value_label or ""
-        val = fmt.point(r.latest, with_year=False)
-        unit = u if r.latest.value is not None else ""
-        parts.append(f"{'截至' if label else ''}{r.latest.year}年{label}为{val}{unit}")
+        val = fmt.point(r.latest, u, with_year=False)
+        parts.append(f"{'截至' if label else ''}{r.latest.year}年{label}为{val}")
     text = "，".join(parts)
     if r.completion is not None and r.schedule is not None:
         text += f"，完成度{fmt.percent(r.completion)}，时序进度{fmt.percent(r.schedule)}"
@@ -370,11 +369,13 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
         else:
             text += "，难以如期实现目标。"
     start = (r.latest.year if r.latest else data.year) + 1
+    span = f"{start}年" if start == r.target_year else f"{start}—{r.target_year}年"
+    each = "" if start == r.target_year else "年均"
     if r.required_rate is not None and start <= r.target_year:
-        text += f"如期实现目标，{start}—{r.target_year}年需{_signed_rate(r.required_rate)}。"
+        text += f"如期实现目标，{span}需{_signed_rate(r.required_rate).replace('年均', each)}。"
     elif r.required_change is not None and start <= r.target_year:
         verb = "新增" if r.method == "cumulative" else ("增加" if r.required_change >= 0 else "减少")
-        text += f"如期实现目标，{start}—{r.target_year}年需年均{verb}{fmt.number(abs(r.required_change))}{u}。"
+        text += f"如期实现目标，{span}需{each}{verb}{fmt.number(abs(r.required_change))}{u}。"
     text += f"牵头责任单位：{r.lead_department or '未明确'}。"
     return text
 
