@@ -127,7 +127,15 @@ def test_binding_indicators_in_a_final_report_are_met_or_not() -> None:
     sec = doc_of("final").sections[2]
     table = next(b for b in sec.blocks if isinstance(b, Table))
     verdicts = {r[1].text: r[5].text for r in table.rows if isinstance(r, tuple)}
-    assert verdicts == {"九年义务教育巩固率": "未完成"}
+    # Judged on 2024 data, so the 2025 figure decides; a target-year miss is 未完成.
+    assert verdicts == {"九年义务教育巩固率": "待2025年数据判定"}
+    missed = sample_data()
+    rows = (replace(missed.indicators[0], status="未完成", status_code="not_met",
+                    latest=Point(2025, 95.6)), *missed.indicators[1:])
+    doc = build_document(replace(missed, indicators=rows), ReportConfig(kind="final"))
+    table = next(b for b in doc.sections[2].blocks if isinstance(b, Table))
+    assert [r[5].text for r in table.rows if isinstance(r, tuple)] == ["未完成"]
+    assert "部分约束性指标未完成" in text_of(doc)
     mid = next(b for b in doc_of("midterm").sections[2].blocks if isinstance(b, Table))
     assert [r[5].text for r in mid.rows if isinstance(r, tuple)] == ["预警"]
 

@@ -159,7 +159,7 @@ def indicator_row(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput,
         required_rate=None if p.required_rate is None else p.required_rate / 100,
         required_change=p.required_change,
         overdue=ev.overdue,
-        warnings=tuple(cjk_punctuation(w.reason) for w in ev.warnings),
+        warnings=tuple(cjk_punctuation(w.reason) for w in ev.warnings if w.kind != "overdue"),
         series=series,
         subregions=tuple(subs),
         equalisation=eq,
@@ -202,7 +202,8 @@ def report_data(inp: EvaluationInput, ev: PlanEvaluation, cfg: EvaluationConfig 
         indicators=rows,
         tasks=tuple(tasks),
         warnings=tuple(
-            WarningItem(w.indicator_id, w.name, SEVERITY.get(w.severity, w.severity), cjk_punctuation(w.reason))
+            WarningItem(w.indicator_id, w.name, SEVERITY.get(w.severity, w.severity), cjk_punctuation(w.reason),
+                        w.kind)
             for w in ev.early_warnings
         ),
         subregion_names=tuple(children),

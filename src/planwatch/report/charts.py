@@ -11,12 +11,12 @@ from functools import cache
 from typing import Literal
 
 import matplotlib
-
-matplotlib.use("Agg")  # must precede pyplot: headless servers and CI
-
 from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot: no GUI backend, no global state
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from planwatch.report import fmt
 from planwatch.report.content import (
@@ -83,13 +83,30 @@ def _figure(width_cm: float, height_cm: float) -> MplFigure:
 
 def _finish(fig: MplFigure, form: Format, dpi: int) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format=form, dpi=dpi, facecolor="white", metadata={"Date": None} if form == "svg" else None)
+    if form == "svg":
+        fig.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
+        return buf.getvalue()
+    # Opaque RGB, not matplotlib's RGBA: PDF writers split an alpha channel into a
+    # second image, which costs time and size for nothing on a white page.
+    fig.set_dpi(dpi)
+    fig.set_facecolor("white")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    rgba.convert("RGB").save(buf, format="PNG", compress_level=3, dpi=(dpi, dpi))
     return buf.getvalue()
 
 
-def _unit(ax: object, unit: str | None) -> None:
+def _corner(ax: Axes, text: str, right: bool = False) -> None:
+    # Plain text in axes coordinates, not set_title: matplotlib re-places titles
+    # against the tick labels on every draw, a fifth of a chart's drawing time.
+    ax.text(1.0 if right else 0.0, 1.03, text, transform=ax.transAxes, fontsize=8, color="#444444",
+            ha="right" if right else "left", va="bottom")
+
+
+def _unit(ax: Axes, unit: str | None) -> None:
     if unit:
-        ax.set_title(f"单位：{unit}", loc="left", fontsize=8, color="#444444", pad=3)  # type: ignore[attr-defined]
+        _corner(ax, f"单位：{unit}")
 
 
 def _trajectory(c: TrajectoryChart) -> MplFigure:
@@ -137,6 +154,7 @@ def _draw_trajectory(ax: Axes, c: TrajectoryChart) -> None:
     ax.set_xlim(lo - 0.4, hi + 0.4)
     ax.set_xticks(range(lo, hi + 1), [f"{y}" for y in range(lo, hi + 1)])
     _unit(ax, c.unit)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.grid(axis="y", color=GRID, lw=0.5)
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -198,6 +216,7 @@ def _draw_regions(ax: Axes, c: RegionChart, rotate: bool, legend: bool = True) -
     top = max(known, default=1.0)
     ax.set_ylim(min(0.0, *known) if known else 0.0, top * 1.18 if top > 0 else 1.0)  # room for value labels
     _unit(ax, c.unit)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     if any(sims):
         ax.set_xlabel(f"*为{fmt.SIMULATED}（空心柱）", fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
@@ -214,7 +233,7 @@ def _indicator(c: IndicatorChart) -> MplFigure:
     right = fig.add_axes((0.66, 0.27, 0.32, 0.63))
     _draw_trajectory(left, c.trajectory)
     _draw_regions(right, c.regions, rotate=len(c.regions.names) > 3, legend=False)
-    right.set_title("各地区最新值", loc="right", fontsize=8, color="#444444", pad=3)
+    _corner(right, "各地区最新值", right=True)
     fig.legend(*left.get_legend_handles_labels(), loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=3,
                frameon=False, fontsize=7.5)
     return fig

@@ -70,19 +70,18 @@ def load_from_register(plan_ref: str) -> tuple[Any, list[Any]]:
 
 
 def render(doc: Any, form: str) -> bytes:
-    from planwatch.report.render_html import chart_images
-
+    """Each renderer draws the charts it needs (at its own resolution) when not given them."""
     if form == "docx":
         from planwatch.report.render_docx import render_docx
 
-        return render_docx(doc, chart_images(doc, "png"))
+        return render_docx(doc)
     if form == "pdf":
         from planwatch.report.render_pdf import render_pdf
 
-        return render_pdf(doc, chart_images(doc, "png"))
+        return render_pdf(doc)
     from planwatch.report.render_html import render_html
 
-    return render_html(doc, chart_images(doc, "png")).encode("utf-8")
+    return render_html(doc).encode("utf-8")
 
 
 @click.command("report")

@@ -72,7 +72,7 @@ class IndicatorRow:
     reach_year: int | None = None
     required_rate: float | None = None  # 需年均增长, a fraction per year
     overdue: bool = False
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # risks only (overdue data is `overdue`)
     series: tuple[Point, ...] = ()  # the plan region's own values, oldest first
     subregions: tuple[RegionValue, ...] = ()
     equalisation: Equalisation | None = None
@@ -116,6 +116,7 @@ class WarningItem:
     indicator_name: str
     level: str  # e.g. 红色 / 黄色, or evaluate's own label
     reason: str  # one Chinese sentence
+    kind: str = ""  # evaluate's kind: binding_at_risk | seriously_lagging | backwards | overdue …
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from planwatch.report import fmt
 from planwatch.report.config import ReportConfig
 from planwatch.report.content import Block, Paragraph
 from planwatch.report.data import IndicatorRow, ReportData
-from planwatch.report.sections import domain_of, domains, join_names, lagging
+from planwatch.report.sections import FAILED, domain_of, domains, join_names, lagging
 
 DRAFT_MARK = "【初稿，请修改】"
 _ORDINALS = "一二三四五六七八九十"
@@ -59,11 +59,16 @@ def findings(data: ReportData, cfg: ReportConfig) -> list[Finding]:
 
     binding_risk = [r for r in data.indicators if r.binding and (r.warnings or r.tone in fmt.LAGGING_TONES)]
     if binding_risk:
-        word = "未完成" if final else "存在不能如期完成的风险"
+        failed = [r for r in binding_risk if r.status_code in FAILED]
+        head = "部分约束性指标未完成" if failed else "约束性指标存在不能如期完成的风险"
+        detail = (f"{join_names(r.name for r in failed)}未达到目标要求" if failed else "")
+        rest = [r for r in binding_risk if r not in failed]
+        if rest:
+            detail += ("；" if detail else "") + f"{join_names(r.name for r in rest)}进展滞后或有落空风险"
         out.append(
             Finding(
                 "binding",
-                f"约束性指标{word}。{join_names(r.name for r in binding_risk)}为约束性指标，{word}。",
+                f"{head}。{detail}。",
                 f"将上述约束性指标纳入政府督查和绩效考核，{_departments(binding_risk)}每季度报告推进情况"
                 + ("，说明未完成原因并向本级人大常委会报告。" if final else "，确保约束性指标全面完成。"),
             )

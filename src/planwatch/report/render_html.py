@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import multiprocessing as mp
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from importlib import resources
@@ -38,21 +39,34 @@ def _render_one(args: tuple[Chart, Format, int]) -> bytes:
     return render_chart(*args)
 
 
-def chart_images(doc: Document, form: Format = "png", dpi: int = 200, workers: int | None = None) -> Images:
-    """Every figure of the document drawn once, keyed by figure key.
+def start_charts(doc: Document, form: Format = "png", dpi: int = 200,
+                 workers: int | None = None) -> Callable[[], Images]:
+    """Begin drawing every figure of the document; call the result to wait for them.
 
     Charts are independent, so with several cores they are drawn by forked
-    workers (matplotlib is already imported in the parent, so a fork starts
-    at once). Without fork, or with one core, they are drawn in order."""
+    workers (matplotlib is already imported here, so a fork starts at once)
+    while the caller gets on with other work, e.g. loading WeasyPrint. Without
+    fork, or with one core, they are drawn in order when waited for."""
     figs = doc.figures()
     jobs = [(f.chart, form, dpi) for f in figs]
     n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n > 1 and len(jobs) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods():
-        with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
-            out = list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (n * 2))))
-    else:
-        out = [_render_one(j) for j in jobs]
-    return {f.key: b for f, b in zip(figs, out, strict=True)}
+        pool = ProcessPoolExecutor(n, mp_context=mp.get_context("fork"))
+        futures = [pool.submit(_render_one, j) for j in jobs]
+
+        def wait() -> Images:
+            try:
+                return {f.key: fut.result() for f, fut in zip(figs, futures, strict=True)}
+            finally:
+                pool.shutdown()
+
+        return wait
+    return lambda: {f.key: _render_one(j) for f, j in zip(figs, jobs, strict=True)}
+
+
+def chart_images(doc: Document, form: Format = "png", dpi: int = 200, workers: int | None = None) -> Images:
+    """Every figure of the document drawn once, keyed by figure key."""
+    return start_charts(doc, form, dpi, workers)()
 
 
 @cache
@@ -76,7 +90,7 @@ def _cell_class(c: Cell, default_align: str) -> str:
     return " ".join(cls)
 
 
-def _block(b: Block, images: Images, form: Format) -> dict[str, object]:
+def _block(b: Block, images: Images, form: Format, inline: bool = True) -> dict[str, object]:
     if isinstance(b, Paragraph):
         cls = b.style + (" draft" if b.draft else "")
         return {"type": "paragraph", "text": b.text, "lead": b.lead, "cls": cls}
@@ -84,7 +98,10 @@ def _block(b: Block, images: Images, form: Format) -> dict[str, object]:
         return {"type": "heading", "text": b.text}
     if isinstance(b, Figure):
         mime = "image/svg+xml" if form == "svg" else "image/png"
-        src = f"data:{mime};base64," + base64.b64encode(images[b.key]).decode("ascii")
+        if inline:
+            src = f"data:{mime};base64," + base64.b64encode(images[b.key]).decode("ascii")
+        else:
+            src = f"{b.key}.png"  # a file the PDF renderer writes beside the page
         return {"type": "figure", "key": b.key, "caption": b.caption, "src": src}
     if isinstance(b, Table):
         total = sum(c.width for c in b.columns)
@@ -109,21 +126,24 @@ def _block(b: Block, images: Images, form: Format) -> dict[str, object]:
     raise TypeError(type(b).__name__)
 
 
-def _section(s: Section, images: Images, form: Format) -> dict[str, object]:
+def _section(s: Section, images: Images, form: Format, inline: bool = True) -> dict[str, object]:
     return {
         "key": s.key,
         "title": s.title,
         "draft": s.draft,
         "wide": any(isinstance(b, Table) and b.landscape for b in s.blocks),
-        "blocks": [_block(b, images, form) for b in s.blocks],
+        "blocks": [_block(b, images, form, inline) for b in s.blocks],
     }
 
 
-def render_html(doc: Document, images: Images | None = None, form: Format = "png") -> str:
-    images = images if images is not None else chart_images(doc, form)
+def render_html(doc: Document, images: Images | None = None, form: Format = "png", inline: bool = True) -> str:
+    """The report as one HTML page; with `inline`, charts are embedded as data: URIs
+    so the page is self-contained (nothing fetched when it is viewed)."""
+    if images is None:
+        images = chart_images(doc, form, dpi=150) if inline else {}
     return _template().render(
         doc=doc,
         css=stylesheet(),
-        sections=[_section(s, images, form) for s in doc.sections],
-        appendix=[_section(s, images, form) for s in doc.appendix],
+        sections=[_section(s, images, form, inline) for s in doc.sections],
+        appendix=[_section(s, images, form, inline) for s in doc.appendix],
     )

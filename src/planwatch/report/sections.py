@@ -33,6 +33,7 @@ from planwatch.report.content import (
 from planwatch.report.data import IndicatorRow, ReportData
 
 OTHER_DOMAIN = "其他"
+FAILED = frozenset({"not_met", "below_floor"})  # evaluate codes for a target missed or a floor broken
 
 
 # --- shared helpers --------------------------------------------------------------
@@ -265,7 +266,12 @@ def binding_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
         if r.status == fmt.MISSING:
             return Cell("无法判定（未报送）", tone="missing")
         if final:
-            return Cell("完成", tone="done") if t == "done" else Cell("未完成", tone="severe", bold=True)
+            if t == "done":
+                return Cell("完成", tone="done")
+            if r.status_code in FAILED or (r.latest is not None and r.latest.year >= r.target_year):
+                return Cell("未完成", tone="severe", bold=True)
+            # Judged on earlier data: the target year's figure decides.
+            return Cell(f"待{r.target_year}年数据判定", tone="lag" if r.warnings or t in fmt.LAGGING_TONES else None)
         if r.warnings or t in fmt.LAGGING_TONES:
             return Cell("预警", tone="severe", bold=True)
         return Cell("符合要求", tone="normal")
@@ -276,7 +282,7 @@ def binding_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
         Column("目标值", 2.2),
         Column("最新值", 2.4),
         Column("状态", 1.5),
-        Column("完成判定" if final else "预警", 1.8),
+        Column("完成判定" if final else "预警", 2.6),
         Column("责任单位", 2.6, "left"),
     )
     table_rows: list[Row] = [
@@ -293,11 +299,12 @@ def binding_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
     ]
     blocks.append(Table("表3 约束性指标完成情况", cols, tuple(table_rows)))
     at_risk = [r for r in rows if r.warnings or r.tone in fmt.LAGGING_TONES]
-    if at_risk:
-        word = "未完成目标" if final else "存在不能如期完成的风险"
-        blocks.append(
-            Paragraph(f"其中，{join_names(r.name for r in at_risk)}{word}，原因分析见第四部分，预警原因见表4。")
-        )
+    failed = [r for r in at_risk if r.status_code in FAILED]
+    risky = [r for r in at_risk if r.status_code not in FAILED]
+    if failed:
+        blocks.append(Paragraph(f"其中，{join_names(r.name for r in failed)}未达到目标要求，原因分析见第四部分。"))
+    if risky:
+        blocks.append(Paragraph(f"{join_names(r.name for r in risky)}存在不能如期完成的风险，预警原因见第四部分。"))
     missing = [r for r in rows if r.status == fmt.MISSING]
     if missing:
         blocks.append(
@@ -412,13 +419,36 @@ def region_chart(r: IndicatorRow) -> RegionChart | None:
     )
 
 
+def warnings_blocks(data: ReportData, number: int) -> list[Block]:
+    """预警事项: each risk by name; overdue reporting counted in one sentence (it is listed in 六)."""
+    risks = [w for w in data.warnings if w.kind != "overdue"]
+    overdue = [w for w in data.warnings if w.kind == "overdue"]
+    if not risks and not overdue:
+        return []
+    blocks: list[Block] = [Heading(f"（{fmt.cn_number(number)}）预警事项", level=2)]
+    text = f"根据评估结果，共有预警事项{len(risks)}项" + ("，见表4" if risks else "")
+    if overdue:
+        text += f"；另有{len(overdue)}项指标截至{data.year}年的数据逾期未报送（黄色预警），见第六部分"
+    blocks.append(Paragraph(text + "。"))
+    if risks:
+        cols = (Column("序号", 0.8), Column("指标名称", 4.0, "left"), Column("预警", 1.2),
+                Column("原因", 8.0, "left"))
+        trows: list[Row] = [
+            (Cell(str(i)), Cell(w.indicator_name, align="left"), Cell(w.level, tone="severe"),
+             Cell(w.reason, align="left"))
+            for i, w in enumerate(risks, 1)
+        ]
+        blocks.append(Table("表4 预警事项清单", cols, tuple(trows)))
+    return blocks
+
+
 def lagging_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
     rows = lagging(data)
     if not rows:
-        return [Paragraph(f"按截至{data.year}年已报送的数据，暂无进展滞后的指标。")]
+        return [Paragraph(f"按截至{data.year}年已报送的数据，暂无进展滞后的指标。"), *warnings_blocks(data, 1)]
     blocks: list[Block] = [
         Paragraph(
-            f"截至{data.year}年，{len(rows)}项指标进展滞后，其中严重滞后"
+            f"截至{data.year}年，{len(rows)}项指标进展滞后，其中严重滞后或未达标"
             f"{sum(r.tone == 'severe' for r in rows)}项，逐项分析如下。"
         )
     ]
@@ -436,17 +466,7 @@ def lagging_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
                 caption = f"图{fig_no} {r.name}变化趋势" + ("及分地区情况" if rc else "")
                 blocks.append(Figure(IndicatorChart(chart, rc), caption, key=f"fig-{fig_no}"))
                 fig_no += 1
-    if data.warnings:
-        blocks.append(Heading(f"（{fmt.cn_number(len(rows) + 1)}）预警事项", level=2))
-        blocks.append(Paragraph(f"根据评估结果，共有{len(data.warnings)}项预警事项，见表4。"))
-        cols = (Column("序号", 0.8), Column("指标名称", 4.0, "left"), Column("预警", 1.2),
-                Column("原因", 8.0, "left"))
-        trows: list[Row] = [
-            (Cell(str(i)), Cell(w.indicator_name, align="left"), Cell(w.level, tone="severe"),
-             Cell(w.reason, align="left"))
-            for i, w in enumerate(data.warnings, 1)
-        ]
-        blocks.append(Table("表4 预警事项清单", cols, tuple(trows)))
+    blocks += warnings_blocks(data, len(rows) + 1)
     return blocks
 
 
