@@ -97,3 +97,60 @@ def test_final_report_of_each_demo_plan_renders_as_docx_and_pdf(register: dict[s
     target.mkdir(parents=True)
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(target / "page")], check=True)
     assert any(target.glob("page-*.png"))
+
+
+def report(*args: str) -> tuple[int, str]:
+    res = CliRunner().invoke(main, ["report", *args], catch_exceptions=False)
+    return res.exit_code, res.output
+
+
+def test_format_from_suffix_and_midterm_defaults_to_the_middle_year(register: dict[str, str], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    for k, v in register.items():
+        monkeypatch.setenv(k, v)
+    out = tmp_path / "mid.html"
+    code, text = report("全国", "--kind", "midterm", "--out", str(out))
+    assert code == 0, text
+    assert "data year 2023" in text
+    html = out.read_text(encoding="utf-8")
+    assert "实施中期评估报告" in html and "<table" in html and "data:image/png;base64," in html
+
+
+def test_section_titles_and_issuer_come_from_a_config_file(register: dict[str, str], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    for k, v in register.items():
+        monkeypatch.setenv(k, v)
+    cfg = tmp_path / "titles.json"
+    cfg.write_text('{"titles": {"overview": "规划实施总体进展"}, "issuer": "示例发展改革委"}', encoding="utf-8")
+    out = tmp_path / "annual.html"
+    code, text = report("6", "--kind", "annual", "--year", "2024", "--config", str(cfg), "--out", str(out))
+    assert code == 0, text
+    html = out.read_text(encoding="utf-8")
+    assert "一、规划实施总体进展" in html and "示例发展改革委" in html and "2024年度实施情况监测报告" in html
+
+
+def test_bad_requests_fail_with_a_message_not_a_traceback(register: dict[str, str], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    for k, v in register.items():
+        monkeypatch.setenv(k, v)
+    code, text = report("没有这个规划", "--out", str(tmp_path / "x.pdf"))
+    assert code == 1 and "找不到规划" in text
+    code, text = report("6", "--out", str(tmp_path / "x.txt"))
+    assert code == 2 and "--format" in text
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"sections": ["overview", "nope"]}', encoding="utf-8")
+    code, text = report("6", "--config", str(bad), "--out", str(tmp_path / "x.pdf"))
+    assert code == 2 and "nope" in text
+
+
+def test_simulated_values_appear_only_labelled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLANWATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'sim.sqlite3'}")
+    monkeypatch.setenv("PLANWATCH_HOME", str(tmp_path))
+    res = CliRunner().invoke(main, ["demo", "--simulate"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "sim.html"
+    code, text = report("苍溪", "--kind", "annual", "--year", "2024", "--out", str(out))
+    assert code == 0, text
+    html = out.read_text(encoding="utf-8")
+    assert "报告中均标注“模拟数据”" in html  # the overview says so up front
+    assert html.count("[模拟数据]") >= 5  # and each simulated figure says so where it is printed

@@ -150,6 +150,10 @@ def _setup(doc: object) -> None:
         ppr = st.element.get_or_add_pPr()
         for b in ppr.findall(qn("w:pBdr")):
             ppr.remove(b)
+    # Word refreshes fields (the contents, page numbers) when the file is opened.
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)  # type: ignore[attr-defined]
     section = doc.sections[0]  # type: ignore[attr-defined]
     _page(section, landscape=False)
     section.different_first_page_header_footer = True  # no page number on the cover
