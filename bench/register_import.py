@@ -19,15 +19,18 @@ from planwatch.register import migrate
 from planwatch.register.db import make_engine, transaction
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.schema import History, Indicator, Observation, Plan, Region
+from planwatch.register.testing import TempPostgres
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--postgres", action="store_true", help="run against a throwaway local PostgreSQL server")
     ap.add_argument("--url", help="database URL (default: a temporary SQLite file)")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
-    url = args.url or f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
+    pg = TempPostgres().start() if args.postgres else None
+    url = pg.create_database() if pg else args.url or f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
 
@@ -73,6 +76,8 @@ def main() -> None:
     print(f"observations inserted: {result.inserted:,} (stored {stored:,}, history rows {logged:,})")
     print(f"elapsed: {elapsed:.1f} s  →  {result.inserted / elapsed:,.0f} rows/s  (bar: 1,000,000 rows < 60 s)")
     engine.dispose()
+    if pg:
+        pg.stop()
 
 
 if __name__ == "__main__":

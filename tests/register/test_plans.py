@@ -120,3 +120,24 @@ def test_evaluation_input_hands_over_plain_types(engine: Engine) -> None:
     codes = {r.code for r in ev.regions}
     assert "510824" in codes and "510824100" in codes  # the county and its townships
     assert next(r for r in ev.regions if r.code == "510824").level == "county"
+
+
+def test_plan_view_gives_each_indicator_its_milestones_and_latest_value(engine: Engine) -> None:
+    from planwatch.register.editing import set_milestone
+    from planwatch.register.queries import plan_view
+
+    result = load(engine)
+    with transaction(engine) as s:
+        ind = s.scalars(select(Indicator).where(Indicator.name == "学前教育毛入园率")).one()
+        for year, value in ((2022, 93.0), (2023, 94.5)):
+            set_milestone(s, ind, "510824", year, value, by="planner")
+        write_observations(s, [ObservationInput(ind.id, "510824", 2021, value=91.0),
+                               ObservationInput(ind.id, "510824", 2022, value=92.5, judgement=None),
+                               ObservationInput(ind.id, "510824100", 2023, value=99.0)])
+    with transaction(engine) as s:
+        plan, views = plan_view(s, result.plan_id)
+    assert plan.id == result.plan_id and len(views) == 12
+    view = next(v for v in views if v.indicator.name == "学前教育毛入园率")
+    assert [(m.year, m.value) for m in view.milestones] == [(2022, 93.0), (2023, 94.5)]
+    assert (view.latest.year, view.latest.value) == (2022, 92.5)  # the plan's own region, not a township
+    assert sum(v.latest is not None for v in views) == 1

@@ -38,6 +38,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cur.execute("PRAGMA journal_mode=WAL")  # readers (web) do not block the importer
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports keep their index pages in memory
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 

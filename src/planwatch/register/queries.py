@@ -111,7 +111,8 @@ def to_model_indicator(ind: Indicator, lead: str | None = None) -> model.Indicat
     )
 
 
-def lead_departments(session: Session, indicator_ids: list[int], region_code: str) -> dict[int, str]:
+def lead_departments(session: Session, indicator_ids: Any, region_code: str) -> dict[int, str]:
+    """Indicator id → its lead department's name in a region (`indicator_ids`: a list or a sub-select)."""
     rows = session.execute(
         select(Responsibility.indicator_id, Department.name)
         .join(Department, Responsibility.department_id == Department.id)
@@ -147,8 +148,11 @@ def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationI
             simulated=o.simulated,
             source=o.source_note,
         )
-        for o in session.scalars(
-            select(Observation).where(Observation.indicator_id.in_(list(refs)))
+        for o in session.execute(
+            select(Observation.indicator_id, Observation.region_code, Observation.year, Observation.value,
+                   Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
+                   Observation.source_note)
+            .where(Observation.indicator_id.in_(list(refs)))
             .order_by(Observation.indicator_id, Observation.region_code, Observation.year)
         )
     ]
@@ -177,10 +181,21 @@ def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationI
 
 @dataclass
 class IndicatorView:
-    indicator: Indicator
+    """One indicator row of a plan page. Fields are plain rows (attribute access), not ORM objects:
+    a page of 150 indicators reads in a few milliseconds."""
+
+    indicator: Any
     lead: str | None
-    milestones: list[Milestone] = field(default_factory=list)
-    latest: Observation | None = None
+    milestones: list[Any] = field(default_factory=list)
+    latest: Any | None = None
+
+
+_VIEW_COLS = (
+    Indicator.id, Indicator.plan_id, Indicator.position, Indicator.name, Indicator.domain, Indicator.unit,
+    Indicator.attribute, Indicator.baseline_raw, Indicator.baseline_value, Indicator.baseline_year,
+    Indicator.target_raw, Indicator.target_value, Indicator.target_op, Indicator.target_kind, Indicator.target_year,
+    Indicator.direction, Indicator.aggregation, Indicator.source, Indicator.version,
+)
 
 
 def plan_view(session: Session, plan_ref: str | int, region_code: str | None = None) -> tuple[Plan, list[IndicatorView]]:
@@ -188,14 +203,17 @@ def plan_view(session: Session, plan_ref: str | int, region_code: str | None = N
     in the plan's region (or `region_code`). Four queries, whatever the plan's size."""
     plan = resolve_plan(session, plan_ref)
     region = region_code or plan.region_code
-    indicators = list(session.scalars(
-        select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active).order_by(Indicator.position)))
-    ids = [i.id for i in indicators]
-    views = {i.id: IndicatorView(i, None) for i in indicators}
+    rows = session.execute(select(*_VIEW_COLS).where(Indicator.plan_id == plan.id, Indicator.active)
+                           .order_by(Indicator.position)).all()
+    views = {r.id: IndicatorView(r, None) for r in rows}
+    # A sub-select rather than a list of ids: one short statement the planner can join.
+    ids = select(Indicator.id).where(Indicator.plan_id == plan.id, Indicator.active).scalar_subquery()
     for ind_id, name in lead_departments(session, ids, plan.region_code).items():
-        views[ind_id].lead = name
-    for m in session.scalars(select(Milestone).where(Milestone.indicator_id.in_(ids),
-                                                     Milestone.region_code == region).order_by(Milestone.year)):
+        if ind_id in views:
+            views[ind_id].lead = name
+    for m in session.execute(select(Milestone.indicator_id, Milestone.year, Milestone.value, Milestone.raw)
+                             .where(Milestone.indicator_id.in_(ids), Milestone.region_code == region)
+                             .order_by(Milestone.year)):
         views[m.indicator_id].milestones.append(m)
     latest_year = (
         select(Observation.indicator_id, func.max(Observation.year).label("year"))
@@ -203,9 +221,11 @@ def plan_view(session: Session, plan_ref: str | int, region_code: str | None = N
         .group_by(Observation.indicator_id)
         .subquery()
     )
-    for o in session.scalars(
-        select(Observation).join(latest_year, (Observation.indicator_id == latest_year.c.indicator_id)
-                                 & (Observation.year == latest_year.c.year))
+    for o in session.execute(
+        select(Observation.id, Observation.indicator_id, Observation.year, Observation.value, Observation.judgement,
+               Observation.status, Observation.simulated, Observation.source_note, Observation.version)
+        .join(latest_year, (Observation.indicator_id == latest_year.c.indicator_id)
+              & (Observation.year == latest_year.c.year))
         .where(Observation.region_code == region)
     ):
         views[o.indicator_id].latest = o
