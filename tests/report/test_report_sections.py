@@ -214,3 +214,16 @@ def test_number_formatting() -> None:
     assert fmt.number(None) == "未报送"
     assert fmt.number(3.0) == "3" and fmt.number(77.93) == "77.93" and fmt.number(0.12345) == "0.12"
     assert fmt.percent(None) == "—" and fmt.percent(0.8) == "80.0%"
+
+
+def test_a_plan_without_indicators_still_gives_a_whole_report() -> None:
+    empty = ReportData(plan_id="x", plan_title="空规划", region_name="某地", period=(2021, 2025), base_year=2020,
+                       year=2023, indicators=())
+    doc = build_document(empty, ReportConfig(kind="midterm"))
+    assert len(doc.sections) == 7 and "设置主要指标0项" in text_of(doc)
+    assert doc.figures() == []
+
+
+def test_midterm_overview_measures_against_half_time_half_task() -> None:
+    text = text_of(doc_of("midterm"))
+    assert "对照“时间过半、任务过半”的要求，在已报送数据的3项指标中，1项已完成或达到、快于时序进度" in text

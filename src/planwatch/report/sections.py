@@ -142,8 +142,8 @@ def overview(data: ReportData, cfg: ReportConfig) -> list[Block]:
         )
     elif cfg.kind == "midterm" and reported:
         summary += (
-            f"在已报送数据的{len(reported)}项指标中，{len(on_track)}项达到或快于时序进度要求，"
-            f"占{fmt.percent(len(on_track) / len(reported))}。"
+            f"对照“时间过半、任务过半”的要求，在已报送数据的{len(reported)}项指标中，"
+            f"{len(on_track)}项已完成或达到、快于时序进度，占{fmt.percent(len(on_track) / len(reported))}。"
         )
     elif reported:
         summary += f"已报送数据的{len(reported)}项指标中，{len(on_track)}项进展符合或快于时序进度。"
@@ -491,7 +491,7 @@ def tasks_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
         blocks.append(
             Paragraph(f"《规划》登记{label}{len(items)}项，" + "、".join(f"{k}{v}项" for k, v in states.items()) + "。")
         )
-        cols = (Column("序号", 0.8), Column("名称", 7.0, "left"), Column("领域", 2.0), Column("进展", 1.6),
+        cols = (Column("序号", 0.8), Column("名称", 6.4, "left"), Column("领域", 2.6), Column("进展", 1.6),
                 Column("完成进度", 1.6), Column("责任单位", 2.8, "left"))
         trows: list[Row] = [
             (
