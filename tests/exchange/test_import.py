@@ -204,3 +204,24 @@ def test_export_csv_imports_back_unchanged_and_neutralises_formula_text(engine: 
     assert cells[1][12] == "'-来自年报"  # a spreadsheet will not run it
     r = do_import(engine, out)
     assert (r.inserted, r.updated, r.unchanged) == (0, 0, 1)
+
+
+def test_xml_entity_bomb_inside_the_sheet_is_refused(engine: Engine, ids: dict[str, str], tmp_path: Path) -> None:
+    small = sheet(tmp_path / "small.xlsx", [row(ids["学前教育毛入园率"], 90.0)])
+    bomb = tmp_path / "laughs.xlsx"
+    entities = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)) + "]>"
+    with zipfile.ZipFile(small) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                decl_end = text.index("?>") + 2 if "?>" in text else 0
+                text = text[:decl_end] + entities + text[decl_end:].replace("<v>90</v>", "<v>&i;</v>", 1)
+                data = text.encode()
+            dst.writestr(info, data)
+    before = snapshot(engine)
+    with pytest.raises(ImportRejected) as err:
+        do_import(engine, bomb)
+    assert "cannot" in str(err.value)
+    assert snapshot(engine) == before

@@ -78,23 +78,38 @@ def _read_xlsx(path: Path, max_rows: int) -> tuple[Table | None, list[Problem]]:
         declared = ws.max_row or 0
         if declared > max_rows + 10:
             return None, [_too_many(name, DATA_SHEET, declared, max_rows)]
-        raw: list[tuple[int, list[Any]]] = []
-        for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
-            cells: list[Any] = []
-            for cell in row:
-                v = cell.value
-                if isinstance(v, ArrayFormula | DataTableFormula) or (
-                    getattr(cell, "data_type", None) == "f" and isinstance(v, str)
-                ):
-                    v = FORMULA
-                cells.append(v)
-            if any(c is not None and c != "" for c in cells):
-                raw.append((number, cells))
-            if len(raw) > max_rows + 10:  # the sheet's declared size can lie
-                return None, [_too_many(name, DATA_SHEET, number, max_rows)]
+        try:
+            raw: list[tuple[int, list[Any]]] = list(_iter_xlsx(ws, max_rows, ArrayFormula, DataTableFormula))
+        except _TooMany as exc:
+            return None, [_too_many(name, DATA_SHEET, exc.number, max_rows)]
+        except Exception as exc:  # malformed or hostile XML (entity bombs are refused by defusedxml)
+            return None, [Problem(name, f"工作表内容无法解析:{type(exc).__name__}",
+                                  f"the sheet cannot be parsed: {type(exc).__name__}: {exc}", sheet=DATA_SHEET)]
     finally:
         wb.close()
     return _table(name, DATA_SHEET, raw, max_rows)
+
+
+class _TooMany(Exception):
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+
+def _iter_xlsx(ws: Any, max_rows: int, *formula_types: type) -> Any:
+    """Non-empty rows as (row number, cells), formulas replaced by the FORMULA marker."""
+    count = 0
+    for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
+        cells: list[Any] = []
+        for cell in row:
+            v = cell.value
+            if isinstance(v, formula_types) or (getattr(cell, "data_type", None) == "f" and isinstance(v, str)):
+                v = FORMULA
+            cells.append(v)
+        if any(c is not None and c != "" for c in cells):
+            count += 1
+            yield number, cells
+        if count > max_rows + 10:  # the sheet's declared size can lie
+            raise _TooMany(number)
 
 
 def _read_csv(path: Path, max_rows: int) -> tuple[Table | None, list[Problem]]:
