@@ -171,7 +171,7 @@ def test_problems_and_suggestions_are_drafted_from_the_data_and_marked() -> None
     text = "".join(b.text for b in body)
     assert "学有所教领域1项" in text and "劳有所得领域1项" in text
     assert "“学前教育毛入园率”" in text  # overdue reporting named
-    assert "南山县相对落后" in text  # sub-region gap
+    assert "南山县1项指标相对落后" in text  # sub-region gap
     assert "未报送进展" in text  # the project with no reported state
     assert [b.lead for b in body] == ["一是", "二是", "三是", "四是", "五是"]
     sugg = "".join(b.text for b in suggestions.blocks if isinstance(b, Paragraph))

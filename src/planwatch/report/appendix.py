@@ -114,11 +114,8 @@ def appendix_sections(data: ReportData, cfg: ReportConfig) -> list[Section]:
         out.append(Section("appendix-regions", "附件3：分地区数据", tuple(_regional_tables(regional, sources))))
 
     src_rows: list[Row] = [(Cell(str(i)), Cell(s, align="left")) for i, s in sources.items()]
-    blocks: list[Block] = [
-        Table("附表2 数据来源", (Column("编号", 0.8), Column("来源", 12.0, "left")), tuple(src_rows)),
-    ]
-    if data.evaluation_note:
-        blocks.append(Paragraph(data.evaluation_note, style="note"))
+    blocks: list[Block] = [Paragraph(data.evaluation_note, style="note")] if data.evaluation_note else []
+    blocks.append(Table("附表2 数据来源", (Column("编号", 0.8), Column("来源", 12.0, "left")), tuple(src_rows)))
     # Sources are numbered while the tables above are built, so this comes second
     # in code but is listed as 附件2.
     out.insert(1, Section("appendix-sources", "附件2：数据来源及评估方法", tuple(blocks)))

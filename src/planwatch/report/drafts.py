@@ -8,6 +8,7 @@ a draft.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from planwatch.report import fmt
@@ -88,23 +89,22 @@ def findings(data: ReportData, cfg: ReportConfig) -> list[Finding]:
 
     gaps = [r for r in data.indicators if r.equalisation and (r.equalisation.laggards or _wide(r))]
     if gaps:
-        lines = []
-        for r in gaps[:5]:
-            e = r.equalisation
-            assert e is not None
-            bits = []
-            if e.max_min_ratio is not None:
-                bits.append(f"最高与最低地区之比为{fmt.number(e.max_min_ratio)}")
-            if e.laggards:
-                bits.append(f"{'、'.join(e.laggards)}相对落后")
-            lines.append(f"“{r.name}”{'，'.join(bits)}")
-        regions = sorted({name for r in gaps if r.equalisation for name in r.equalisation.laggards})
+        # One sentence for the spread, one for who lags and in how many indicators,
+        # rather than the same county names once per indicator.
+        widest = max((r for r in gaps if r.equalisation and r.equalisation.max_min_ratio is not None),
+                     key=lambda r: r.equalisation.max_min_ratio or 0.0, default=None)  # type: ignore[union-attr]
+        text = f"区域之间发展不够均衡。{len(gaps)}项指标存在地区差距"
+        if widest is not None and widest.equalisation is not None:
+            text += f"，差距最大的是“{widest.name}”，最高与最低地区之比为{fmt.number(widest.equalisation.max_min_ratio)}"
+        counts = Counter(n for r in gaps if r.equalisation for n in r.equalisation.laggards)
+        if counts:
+            text += "；按指标数计，" + "、".join(f"{n}{k}项" for n, k in counts.most_common(8)) + "指标相对落后"
         out.append(
             Finding(
                 "gaps",
-                "区域之间发展不够均衡。" + "；".join(lines) + "。",
+                text + "。",
                 "加大对"
-                + ("、".join(regions[:8]) if regions else "相对落后地区")
+                + ("、".join(n for n, _ in counts.most_common(8)) if counts else "相对落后地区")
                 + "的财政转移支付和资源配置倾斜，推动基本公共服务均等化。",
             )
         )
