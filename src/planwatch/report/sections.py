@@ -466,6 +466,8 @@ def lagging_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
                 caption = f"图{fig_no} {r.name}变化趋势" + ("及分地区情况" if rc else "")
                 blocks.append(Figure(IndicatorChart(chart, rc), caption, key=f"fig-{fig_no}"))
                 fig_no += 1
+    if cfg.charts and len(rows) > cfg.max_lagging_charts:
+        blocks.append(Paragraph(f"第{cfg.max_lagging_charts + 1}项以后的滞后指标图表从略，数据见附件1。", style="note"))
     blocks += warnings_blocks(data, len(rows) + 1)
     return blocks
 
