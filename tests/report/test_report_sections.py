@@ -222,6 +222,9 @@ def test_a_plan_without_indicators_still_gives_a_whole_report() -> None:
     doc = build_document(empty, ReportConfig(kind="midterm"))
     assert len(doc.sections) == 7 and "设置主要指标0项" in text_of(doc)
     assert doc.figures() == []
+    final = build_document(replace(empty, indicators=(row("b", "学前教育毛入园率", "未报送", "not_reported"),)),
+                           ReportConfig(kind="final"))
+    assert "1项指标均因未报送数据或无法评估，尚不能计算指标完成率" in text_of(final)
 
 
 def test_midterm_overview_measures_against_half_time_half_task() -> None:

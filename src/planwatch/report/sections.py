@@ -135,11 +135,14 @@ def overview(data: ReportData, cfg: ReportConfig) -> list[Block]:
         done_n = sm.get("achieved_or_met", sum(r.tone == "done" for r in rows))
         assessed = sm.get("assessed", len(reported))
         rate_ = sm.get("completion_rate", done_n / assessed if assessed else None)
-        summary += (
-            f"已实现目标（含保持类指标达标）的指标{done_n}项，占可评估指标{assessed}项的"
-            f"{fmt.percent(rate_)}（指标完成率）"
-            + (f"；另有{n - assessed}项指标因未报送数据或无法评估未计入。" if n > assessed else "。")
-        )
+        if not assessed:
+            summary += f"{n}项指标均因未报送数据或无法评估，尚不能计算指标完成率。"
+        else:
+            summary += (
+                f"已实现目标（含保持类指标达标）的指标{done_n}项，占可评估指标{assessed}项的"
+                f"{fmt.percent(rate_)}（指标完成率）"
+                + (f"；另有{n - assessed}项指标因未报送数据或无法评估未计入。" if n > assessed else "。")
+            )
     elif cfg.kind == "midterm" and reported:
         summary += (
             f"对照“时间过半、任务过半”的要求，在已报送数据的{len(reported)}项指标中，"
