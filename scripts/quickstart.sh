@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Quick start: install, then run the main job on the embedded default.
+# Quick start: install into .venv, build the demo register on the embedded
+# default (SQLite under var/, the five seed plans and the national plan with
+# their real published figures), add demo accounts and start the web console.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-mkdir -p out/extract
-.venv/bin/planwatch extract data/seeds/*.txt --out out/extract
-.venv/bin/planwatch extract data/seeds/*.txt
+PW=.venv/bin/planwatch
+"$PW" demo
+# Demo accounts; pick your own passwords for anything beyond a demo.
+DEMO_PASSWORD=${PLANWATCH_DEMO_PASSWORD:-planwatch-demo}
+"$PW" user add admin --role admin --name 管理员 --password "$DEMO_PASSWORD" --exist-ok
+"$PW" user add planner --role planner --name 规划科 --password "$DEMO_PASSWORD" --exist-ok
+"$PW" plans
+echo
+echo "登录 sign in: admin / planner, password: $DEMO_PASSWORD   (公众门户 public portal: /public)"
+exec "$PW" serve --host "${PLANWATCH_HOST:-127.0.0.1}" --port "${PLANWATCH_PORT:-8000}"

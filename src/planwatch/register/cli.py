@@ -215,16 +215,24 @@ def user_group() -> None:
 @click.option("--name", "display_name", help="显示名称 / display name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="密码(省略则交互输入)/ password (prompted when omitted)")
+@click.option("--exist-ok", is_flag=True,
+              help="用户已存在时保持不变 / leave an existing user unchanged (for setup scripts)")
 @friendly
 def user_add(username: str, role: str, dept: str | None, region: str | None, display_name: str | None,
-             password: str) -> None:
+             password: str, exist_ok: bool) -> None:
     """添加用户(密码以 scrypt 散列保存)/ add a user; the password is stored as a scrypt hash."""
+    from sqlalchemy import select
+
     from planwatch.register.db import transaction
     from planwatch.register.plans import ensure_department
     from planwatch.register.regions import resolve_region
+    from planwatch.register.schema import User
     from planwatch.register.users import add_user
 
     with transaction(open_register()) as s:
+        if exist_ok and s.scalars(select(User).where(User.username == username)).first() is not None:
+            click.echo(f"用户已存在,未修改 / user exists, left unchanged: {username}")
+            return
         department = None
         if dept:
             department = ensure_department(s, dept, resolve_region(s, region).code if region else None)
