@@ -104,7 +104,8 @@ def _ms(text: str) -> float:
 
 
 def wrk_load(url: str, cookie: str, clients: int, seconds: float) -> dict[str, float]:
-    # wrk's --latency prints 50/75/90/99 %; a tiny Lua hook adds p95 from its histogram.
+    # wrk's --latency prints 50/75/90/99 % (anchored: the Stdev column also ends in %);
+    # a tiny Lua hook adds p95 from its histogram.
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text('done = function(summary, latency, requests)\n'
                       '  io.write(string.format("P95 %d\\n", latency:percentile(95)))\n'
@@ -114,8 +115,8 @@ def wrk_load(url: str, cookie: str, clients: int, seconds: float) -> dict[str, f
     script.unlink()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p95 = int(re.search(r"P95 (\d+)", out).group(1)) / 1000  # type: ignore[union-attr]
     errors = int(re.search(r"NON2XX (\d+)", out).group(1))  # type: ignore[union-attr]
     sock = re.search(r"Socket errors:.*", out)
