@@ -16,7 +16,7 @@ from planwatch.evaluate.projection import project
 from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
 from planwatch.evaluate.rollup import population, rollup_observations, summarise
 from planwatch.evaluate.series import Series, build_series
-from planwatch.evaluate.status import classify
+from planwatch.evaluate.status import AT_RISK, classify
 from planwatch.evaluate.vectorised import BulkInput, BulkResult, evaluate_bulk
 from planwatch.evaluate.warnings import early_warnings, indicator_warnings
 from planwatch.model import EvaluationInput, Indicator, Observation, Region
@@ -98,7 +98,11 @@ def _subregions(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, y
         goal = _goal_for(ind, ev)
         # Counts (sum) are decomposed targets: the plan total is not each county's target.
         meets = goal if ind.aggregation != "sum" else None
-        eq = equalisation(vals, meets, ev.direction, weights)  # type: ignore[arg-type]
+        # Laggards by each sub-region's own status: mid-plan nobody has met the end
+        # target yet, and a sub-region ahead of schedule is not lagging.
+        behind_codes = {ch.code for ch, se in numeric if se.status in AT_RISK}
+        eq = equalisation(vals, meets, ev.direction, weights,  # type: ignore[arg-type]
+                          behind=behind_codes.__contains__)
     return replace(ev, subregions=rows, equalisation=eq)
 
 

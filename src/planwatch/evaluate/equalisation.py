@@ -23,12 +23,17 @@ class Equalisation:
 
 def equalisation(values: Mapping[str, float], meets: Callable[[float], bool] | None = None,
                  direction: int = 1, weights: Mapping[str, float] | None = None,
-                 laggard_count: int | None = None) -> Equalisation:
+                 laggard_count: int | None = None,
+                 behind: Callable[[str], bool] | None = None) -> Equalisation:
     """values: region code → value for one indicator and year.
 
-    meets: the target test for one value; laggards are the regions failing it, worst
-    first (by value in the indicator's direction). Without a target test the laggards
-    are the bottom `laggard_count` regions (default: the bottom fifth)."""
+    meets: the target test for one value (gives the share meeting the target).
+    behind: whether a region is behind its own schedule; when given, the laggards
+    are those regions — before the target year a region on schedule has not met
+    the end target yet and is no laggard. Otherwise the laggards are the regions
+    failing `meets`, or without a target test the bottom `laggard_count` regions
+    (default: the bottom fifth). Always worst first, by value in the indicator's
+    direction."""
     items = sorted((k, v) for k, v in values.items() if v is not None and math.isfinite(v))
     n = len(items)
     if n == 0:
@@ -48,10 +53,11 @@ def equalisation(values: Mapping[str, float], meets: Callable[[float], bool] | N
     lo, hi = min(xs), max(xs)
     ratio = hi / lo if lo > 0 else None
     worst_first = sorted(items, key=lambda kv: (kv[1] * direction, kv[0]))
-    if meets is not None:
-        failing = [k for k, v in worst_first if not meets(v)]
-        share = (n - len(failing)) / n
+    share = None if meets is None else sum(1 for _, v in items if meets(v)) / n
+    if behind is not None:
+        laggards = [k for k, _ in worst_first if behind(k)]
+    elif meets is not None:
+        laggards = [k for k, v in worst_first if not meets(v)]
     else:
-        share = None
-        failing = [k for k, _ in worst_first[: laggard_count if laggard_count is not None else max(1, n // 5)]]
-    return Equalisation(n, mean, cv, theil, ratio, share, failing)
+        laggards = [k for k, _ in worst_first[: laggard_count if laggard_count is not None else max(1, n // 5)]]
+    return Equalisation(n, mean, cv, theil, ratio, share, laggards)
