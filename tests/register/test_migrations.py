@@ -23,12 +23,21 @@ def blank(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-un
     eng.dispose()
 
 
-def test_upgrade_from_empty_creates_every_table_then_downgrade_one_step_removes_them(blank: sa.Engine) -> None:
+PROGRESS_TABLES = {"progress_reports", "item_responsibilities"}
+
+
+def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_removes_them(blank: sa.Engine) -> None:
     assert migrate.current_revision(blank) is None
     migrate.upgrade(blank)
     assert migrate.is_current(blank)
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+    migrate.downgrade(blank, "-1")  # 0002 → 0001: the progress tables and tasks.active go
+    assert migrate.current_revision(blank) == "0001"
+    tables = set(sa.inspect(blank).get_table_names())
+    assert not PROGRESS_TABLES & tables and "tasks" in tables
+    assert "active" not in {c["name"] for c in sa.inspect(blank).get_columns("tasks")}
 
     migrate.downgrade(blank, "-1")
     assert migrate.current_revision(blank) is None
@@ -58,3 +67,22 @@ def test_history_is_append_only_in_the_database_itself(blank: sa.Engine) -> None
             c.execute(sa.text(sql))
     with blank.connect() as c:
         assert c.execute(sa.text("SELECT count(*), max(reason) FROM history")).one() == (1, None)
+
+
+def test_0002_keeps_existing_tasks_and_marks_them_active(blank: sa.Engine) -> None:
+    """A register created at 0001 with tasks in it upgrades without losing them."""
+    migrate.upgrade(blank, "0001")
+    with blank.begin() as c:
+        c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990101', '测试县', 'county')"))
+        c.execute(sa.text("INSERT INTO plans (id, title, region_code, period_start, period_end, base_year, "
+                          "created_at, updated_at) VALUES (1, '规划', '990101', 2021, 2025, 2020, "
+                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        c.execute(sa.text("INSERT INTO tasks (plan_id, position, text) VALUES (1, 0, '实现全覆盖')"))
+        c.execute(sa.text("INSERT INTO projects (plan_id, position, name) VALUES (1, 0, '县医院改扩建工程')"))
+    migrate.upgrade(blank)
+    with blank.connect() as c:
+        assert c.execute(sa.text("SELECT text, active FROM tasks")).one() == ("实现全覆盖", True)
+        assert c.execute(sa.text("SELECT name, active FROM projects")).one() == ("县医院改扩建工程", True)
+    migrate.downgrade(blank, "0001")
+    with blank.connect() as c:
+        assert c.execute(sa.text("SELECT text FROM tasks")).scalar_one() == "实现全覆盖"

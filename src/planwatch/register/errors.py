@@ -21,3 +21,13 @@ class ConflictError(RegisterError):
 
 class InputError(RegisterError):
     """Bad input file: the message names file, row and column."""
+
+
+class FieldError(RegisterError):
+    """One bad input field; `field` names it so a form can show the message beside it."""
+
+    def __init__(self, field: str, zh: str, en: str) -> None:
+        super().__init__(f"{field}: {zh} / {en}")
+        self.field = field
+        self.zh = zh
+        self.en = en

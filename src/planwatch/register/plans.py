@@ -317,7 +317,8 @@ def ensure_department(session: Session, name: str, region_code: str | None) -> D
 
 
 def _sync_children(session: Session, plan: Plan, data: dict[str, Any]) -> None:
-    """Tasks, projects and service items mirror the newest document (nothing reports against them yet)."""
+    """Tasks, projects and service items follow the newest document. Tasks and projects keep their
+    rows (and so their responsibilities and reported progress) when a revision still names them."""
     def text_of(item: dict[str, Any], *names: str) -> str:
         for n in names:
             v = item.get(n)
@@ -345,21 +346,48 @@ def _sync_children(session: Session, plan: Plan, data: dict[str, Any]) -> None:
         {"position": n, "line": s.get("line"), "domain": s.get("domain"), "item": text_of(s, "item", "name")}
         for n, s in enumerate(data.get("service_items") or [])
     ]
-    for model, rows, fields in (
-        (Task, tasks, ("line", "domain", "text", "departments", "payload")),
-        (Project, projects, ("line", "domain", "name", "payload")),
-        (ServiceItem, items, ("line", "domain", "item")),
-    ):
-        current = [
-            tuple(getattr(r, f) for f in fields)
-            for r in session.scalars(select(model).where(model.plan_id == plan.id).order_by(model.position))
-        ]
-        if current == [tuple(r[f] for f in fields) for r in rows]:
-            continue
-        session.execute(delete(model).where(model.plan_id == plan.id))
-        for r in rows:
-            session.add(model(plan_id=plan.id, **r))
+    _sync_reportable(session, plan, Task, "text", tasks, lambda r: r["departments"])
+    _sync_reportable(session, plan, Project, "name", projects, lambda r: depts(r["payload"]))
+    fields = ("line", "domain", "item")
+    current = [tuple(getattr(r, f) for f in fields) for r in
+               session.scalars(select(ServiceItem).where(ServiceItem.plan_id == plan.id).order_by(ServiceItem.position))]
+    if current != [tuple(r[f] for f in fields) for r in items]:
+        session.execute(delete(ServiceItem).where(ServiceItem.plan_id == plan.id))
+        for r in items:
+            session.add(ServiceItem(plan_id=plan.id, **r))
     session.flush()
+
+
+def _sync_reportable(session: Session, plan: Plan, model: type[Task] | type[Project], key: str,
+                     rows: list[dict[str, Any]], dept_text: Any) -> None:
+    """Match the document's tasks (or projects) to the stored ones by their text: matched rows are
+    updated in place, new ones added (with the document's departments as responsibility), and dropped
+    ones deleted — or retired (active=False) when progress was reported against them, which is kept."""
+    from planwatch.register.progress import assign_from_document
+    from planwatch.register.schema import ProgressReport
+
+    stored: dict[str, list[Any]] = {}
+    for obj in session.scalars(select(model).where(model.plan_id == plan.id).order_by(model.position, model.id)):
+        stored.setdefault(getattr(obj, key), []).append(obj)
+    for r in rows:
+        same = stored.get(r[key])
+        if same:
+            obj = same.pop(0)
+            for f, v in r.items():
+                if getattr(obj, f) != v:
+                    setattr(obj, f, v)
+            obj.active = True
+            continue
+        obj = model(plan_id=plan.id, **r)
+        session.add(obj)
+        session.flush()
+        assign_from_document(session, obj, dept_text(r))
+    col = ProgressReport.task_id if model is Task else ProgressReport.project_id
+    for obj in (o for left in stored.values() for o in left):
+        if session.scalar(select(ProgressReport.id).where(col == obj.id).limit(1)) is not None:
+            obj.active = False
+        else:
+            session.delete(obj)
 
 
 def indicator_count(session: Session, plan_id: int) -> int:

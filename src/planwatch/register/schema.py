@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -43,6 +44,10 @@ ROLES = ("admin", "planner", "reporter", "viewer")
 DIRECTIONS = ("up", "down")
 AGGREGATIONS = ("sum", "mean_pop", "none")
 RESPONSIBILITY_ROLES = ("lead", "co")
+ITEM_KINDS = ("task", "project")
+# 滞后 only for projects: a task is qualitative (no schedule to be behind), a project has one.
+TASK_STATES = ("未启动", "推进中", "已完成")
+PROJECT_STATES = ("未启动", "推进中", "已完成", "滞后")
 
 
 def utcnow() -> datetime:
@@ -182,6 +187,8 @@ class Task(Base):
     text: Mapped[str] = mapped_column(Text)
     departments: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # False: a later revision dropped it, but progress was reported against it, which is kept.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Project(Base):
@@ -193,6 +200,7 @@ class Project(Base):
     domain: Mapped[str | None] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class ServiceItem(Base):
@@ -228,6 +236,68 @@ class Responsibility(Base):
     role: Mapped[str] = mapped_column(String(4), default="lead")
 
     department: Mapped[Department] = relationship()
+
+
+# Tasks and projects live in two tables; a row below points at exactly one of them.
+# UNIQUE (task_id, …) and UNIQUE (project_id, …) hold because NULLs never collide.
+_ONE_ITEM = "(task_id IS NULL) <> (project_id IS NULL)"
+
+
+class ItemResponsibility(Base):
+    """Who answers for a task or project of a plan: one lead (牵头) and any co-responsible (配合)."""
+
+    __tablename__ = "item_responsibilities"
+    __table_args__ = (
+        UniqueConstraint("task_id", "department_id"),
+        UniqueConstraint("project_id", "department_id"),
+        CheckConstraint(_ONE_ITEM, name="one_item"),
+        CheckConstraint("role IN ('lead', 'co')", name="role"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(4), default="lead")
+
+    department: Mapped[Department] = relationship()
+
+
+class ProgressReport(Base):
+    """One year's progress of a task or project: state, percent complete, note, evidence."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        UniqueConstraint("task_id", "year"),
+        UniqueConstraint("project_id", "year"),
+        CheckConstraint(_ONE_ITEM, name="one_item"),
+        CheckConstraint("status IN ('draft', 'submitted', 'approved', 'returned')", name="status"),
+        CheckConstraint("state IN ('未启动', '推进中', '已完成', '滞后')", name="state"),
+        CheckConstraint("percent IS NULL OR (percent >= 0 AND percent <= 100)", name="percent"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))
+    percent: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)  # what was done, and the source it is taken from
+    evidence_file: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reporter_name: Mapped[str | None] = mapped_column(String(100))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def kind(self) -> str:
+        return "task" if self.task_id is not None else "project"
+
+    @property
+    def item_id(self) -> int:
+        return self.task_id if self.task_id is not None else self.project_id  # type: ignore[return-value]
 
 
 class User(Base):
@@ -300,7 +370,7 @@ class History(Base):
     __tablename__ = "history"
     __table_args__ = (Index("ix_history_entity", "entity", "entity_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    entity: Mapped[str] = mapped_column(String(20))  # observation | indicator | plan
+    entity: Mapped[str] = mapped_column(String(20))  # observation | indicator | plan | progress | task | project
     entity_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))  # create | update | retire | restore | revise
     changed_by: Mapped[str | None] = mapped_column(String(100))
