@@ -83,3 +83,18 @@ def test_a_year_that_opens_a_period_does_not_date_the_total() -> None:
 def test_a_count_opening_its_clause_counts_the_winners() -> None:
     got = facts("全区教育质量稳步提升,五所学校被评为省级文明校园,两个街道获评全国综合减灾示范社区。")
     assert got == [(5.0, "所", 2020), (2.0, "个", 2020)]
+
+
+def test_a_fifteenth_plan_reviews_the_fourteenth_period() -> None:
+    # In a 十五五 plan "“十四五”时期" is the base period, not the plan looking ahead.
+    lines = ["一、发展基础", "“十四五”时期，全省累计新增城镇就业85万人，2025年参保率达到95%。",
+             "二、主要目标", "到2030年，参保率达到98%以上。"]
+    got = [(b["value"], b["unit"], b["year"]) for b in extract_baselines(lines, build_outline(lines), [],
+                                                                         (2026, 2030))]
+    assert got == [(85.0, "万人", 2025), (95.0, "%", 2025)]
+
+
+def test_full_width_digits_are_read_and_quoted_as_written() -> None:
+    got = baselines("２０２０年，全区城镇新增就业１．２万人，参保率达到９５．５％。")
+    assert [(b["value"], b["unit"], b["year"]) for b in got] == [(1.2, "万人", 2020), (95.5, "%", 2020)]
+    assert got[0]["quote"].endswith("１．２万人")

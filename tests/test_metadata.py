@@ -127,3 +127,25 @@ def test_period_written_without_parentheses_and_stated_period() -> None:
 
 def test_title_with_lost_opening_bracket_is_repaired() -> None:
     assert meta("壬市公共服务专项规划2021—2025年)\n")["title"] == "壬市公共服务专项规划(2021—2025年)"
+
+
+def test_full_width_digits_in_dates_and_periods() -> None:
+    assert parse_date("２０２２年３月１５日") == "2022-03-15"
+    m = meta("某县“十四五”公共服务规划（２０２１—２０２５年）\n到２０２５年,参保率达到９５％。\n")
+    assert m["period"] == [2021, 2025]
+
+
+def test_period_from_the_plan_name_for_any_five_year_plan() -> None:
+    # Without a title, the plan is the latest one the text names about as often as any.
+    assert meta("第一章 发展基础\n“十四五”时期成效明显。\n第二章 “十五五”发展目标\n“十五五”时期要…\n")["period"] \
+        == [2026, 2030]
+    assert meta("回顾“十三五”,“十三五”,“十三五”…展望“十四五”,“十四五”,并为“十五五”打基础。\n")["period"] \
+        == [2021, 2025]
+
+
+def test_province_and_district_plans() -> None:
+    province = meta("河东省人民政府关于印发河东省“十五五”公共服务规划的通知\n各市人民政府:\n河东省人民政府\n2026年3月15日\n")
+    assert (province["region"], province["region_level"], province["period"]) == ("河东省", "province", [2026, 2030])
+    assert province["issuer"] == "河东省人民政府" and province["issued"] == "2026-03-15"
+    district = meta("南湖市东山区“十四五”公共服务规划(2021-2025年)\n")
+    assert (district["region"], district["region_level"]) == ("东山区", "district")

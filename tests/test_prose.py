@@ -207,3 +207,20 @@ def test_thousands_separators_and_a_space_before_the_unit() -> None:
 def test_naming_the_past_without_being_set_in_it_keeps_the_target() -> None:
     got = one("巩固拓展“十三五”成果,基本养老保险参保率稳定在96%以上。“十三五”时期全区建成养老机构30家。")
     assert got == [(96.0, "%", ">=", "level", 2025)]
+
+
+def test_a_fifteenth_plan_compares_with_the_fourteenth_and_aims_at_2030() -> None:
+    lines = ["第一章 发展基础", "“十四五”时期，全市新建幼儿园12所。", "第二章 主要目标",
+             "到2030年，普惠托位数比“十四五”末增加2000个，“十四五”期间已建成的3所学校全部投入使用。",
+             "“十五五”时期，累计新增城镇就业5万人以上。"]
+    got = extract_prose_targets(lines, build_outline(lines), [], (2026, 2030))
+    assert [(t["target"]["value"], t["unit"], t["target"]["year"]) for t in got] == [
+        (2000.0, "个", 2030), (5.0, "万人", 2030)]
+
+
+def test_full_width_digits_give_values_years_and_verbatim_raw() -> None:
+    lines = doc("到２０２５年，全区城镇新增就业累计达到６万人以上，参保率达到９５％。")
+    got = targets(lines)
+    assert [(t["target"]["raw"], t["target"]["value"], t["unit"], t["target"]["op"], t["target"]["year"])
+            for t in got] == [("６万人以上", 6.0, "万人", ">=", 2025), ("９５％", 95.0, "%", "=", 2025)]
+    assert all(t["quote"] in lines[t["line"] - 1] for t in got)

@@ -488,3 +488,26 @@ def test_single_footnote_explained_by_the_notes() -> None:
              "注:2单位为1/10万。"]
     rows, spans = run(lines)
     assert [r["name"] for r in rows] == ["人均预期寿命", "孕产妇死亡率"] and spans == [(1, 14)]
+
+
+# ------------------------------------------------------------------ other periods and header wordings
+
+FIFTEENTH_SPEC = [("幼有所育", "每千人口拥有3岁以下婴幼儿托位数", "个", "3.2", "4.5", "预期性"),
+                  ("学有所教", "劳动年龄人口平均受教育年限", "年", "11.2", "11.8", "约束性")]
+
+
+@pytest.mark.parametrize("header", [
+    ["领域", "指标", "单位", "2025年", "2030年", "属性"],
+    ["领域", "指标", "单位", "“十四五”末", "“十五五”目标", "属性"],
+    ["领域", "指标", "单位", "基期值", "目标值", "属性"],
+    ["领域", "指标", "单位", "２０２５年", "２０３０年", "属性"],
+])
+def test_a_fifteenth_plan_table_dates_its_columns(header: list[str]) -> None:
+    lines = flattened(FIFTEENTH_SPEC, header, unit_col=True, caption="表1 某省“十五五”公共服务主要指标")
+    lines = [ln.replace("十四五", "十五五").replace("到2025年", "到2030年") if ln in PROSE_AFTER else ln for ln in lines]
+    lines[0] = "某省“十五五”公共服务规划(2026—2030年)"
+    rows, _ = run(lines)
+    assert [(r["name"], r["unit"], r["baseline"]["raw"], r["baseline"]["year"], r["target"]["raw"],
+             r["target"]["year"], r["attribute"]) for r in rows] == [
+        ("每千人口拥有3岁以下婴幼儿托位数", "个", "3.2", 2025, "4.5", 2030, "预期性"),
+        ("劳动年龄人口平均受教育年限", "年", "11.2", 2025, "11.8", 2030, "约束性")]

@@ -10,13 +10,22 @@ Comparisons ("比2015年增加39%") keep the base year; the starting value of
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from planwatch.extract.periods import current_names
 from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
 
 _YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
 _SINCE = re.compile(r"以来|来|起")
-_FORWARD = re.compile(r"十四五|预计|预测|将达|将超过|力争|争取|确保")
+_FORWARD_WORDS = r"预计|预测|将达|将超过|力争|争取|确保"
+
+
+@lru_cache(maxsize=16)
+def _forward(period: tuple[int, int]) -> re.Pattern[str]:
+    # The plan's own name ("十四五" in a 十四五 plan) looks ahead; the name of the
+    # period before it ("“十四五”时期" in a 十五五 plan) is the base period itself.
+    return re.compile(f"{current_names(period)}|{_FORWARD_WORDS}")
 
 
 def _year(m: Mention, period: tuple[int, int]) -> int | None:
@@ -39,7 +48,7 @@ def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
     if q.ratio or q.is_range:
         return False
     before = m.text[m.sentence.start : m.q.start]
-    if _FORWARD.search(before):
+    if _forward(period).search(before):
         return False
     return not any(int(y.group(2)) >= period[0] for y in _YEAR_REF.finditer(before) if not y.group(1))
 

@@ -14,6 +14,9 @@ import re
 from datetime import date
 from typing import Any
 
+from planwatch.extract.numbers import normalize_digits
+from planwatch.extract.periods import most_named, span_of
+
 # How far into the document the header, notice and title line may appear.
 FRONT_LINES = 80
 HAN = r"\u4e00-\u9fff"
@@ -78,7 +81,8 @@ def _cn_small(s: str) -> int:
 
 def parse_date(text: str) -> str | None:
     """The first date in text as ISO, tolerating 2021-09-24, 2021年9月24日,
-    二〇二一年九月二十四日 and a lost 月 (2022年330日 → 2022-03-30)."""
+    二〇二一年九月二十四日, full-width digits and a lost 月 (2022年330日 → 2022-03-30)."""
+    text = normalize_digits(text)
     for rx in (DATE_ISO, DATE_CN):
         m = rx.search(text)
         if m:
@@ -120,8 +124,6 @@ REGION_HEAD = re.compile(rf"^(?:[{HAN}]{{1,10}}?(?:{ADMIN_SUFFIX}))")
 # Words that end in 市/县/区 but are not a place of their own.
 NOT_PLACE_START = tuple("城乡社园景片市县区都地全本我各")
 
-FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030), "十六五": (2031, 2035)}
-FIVE_YEAR_RE = re.compile(r"十[三四五六]五")
 PERIOD_STATED = re.compile(r"规划期(?:限)?(?:为|是|：|:)?\s*(20\d{2})\s*[—\-–~～至到]+\s*(20\d{2})")
 TARGET_YEAR = re.compile(r"到\s*(20\d{2})\s*年")
 
@@ -272,6 +274,8 @@ def _signature(front: list[tuple[int, str]]) -> tuple[str | None, str | None]:
 
 
 def _period(title: str | None, text: str) -> list[int] | None:
+    # "（２０２１—２０２５年）", "到２０２５年": years in full-width digits count the same.
+    title, text = (normalize_digits(title) if title else None), normalize_digits(text)
     if title:
         m = PERIOD_PAREN.search(title)
         if m:
@@ -280,20 +284,17 @@ def _period(title: str | None, text: str) -> list[int] | None:
     if m:
         return [int(m.group(1)), int(m.group(2))]
     if title:
-        m = FIVE_YEAR_RE.search(title)
-        if m:
-            return list(FIVE_YEAR[m.group(0)])
-    # The plan's horizon is the year most of its targets aim at (到2025年).
-    years = [int(y) for y in TARGET_YEAR.findall(text) if int(y) % 5 == 0]
-    horizon = [y for y in years if any(y == end for _s, end in FIVE_YEAR.values())]
+        named = span_of(title)
+        if named:
+            return list(named)
+    # The plan's horizon is the year most of its targets aim at (到2025年); five-year plans end in 0 or 5.
+    horizon = [int(y) for y in TARGET_YEAR.findall(text) if int(y) % 5 == 0]
     if horizon:
         end = max(set(horizon), key=lambda y: (horizon.count(y), -y))
         return [end - 4, end]
-    counts = {k: text.count(k) for k in ("十四五", "十五五")}
-    best = max(counts, key=lambda k: counts[k])
-    if counts[best]:
-        return list(FIVE_YEAR[best])
-    return None
+    named_in_text = most_named(text)
+    span = span_of(named_in_text) if named_in_text else None
+    return list(span) if span else None
 
 
 def _repair_period(title: str) -> str:

@@ -58,6 +58,19 @@ def normalize(text: str) -> str:
     return text.translate(_NORM)
 
 
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
+_FULL_POINT = re.compile(r"(?<=[0-9０-９])．(?=[0-9０-９])")
+
+
+def normalize_digits(text: str) -> str:
+    """Full-width digits, a full-width decimal point between them and ％ → ASCII (same length).
+
+    Narrower than `normalize`: prose keeps its full-width commas and brackets,
+    which separate clauses ("达到85，100所…" is two numbers, not 85,100).
+    """
+    return _FULL_POINT.sub(".", text).translate(_FULL_DIGITS)
+
+
 # Unit words a value or a unit cell may carry. Longer words first.
 UNIT_WORDS = sorted(
     {

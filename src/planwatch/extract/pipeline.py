@@ -38,7 +38,7 @@ def extract_document(doc: Document) -> dict[str, Any]:
     skip = sorted(table_spans + service_spans)
     prose = extract_prose_targets(lines, outline, skip, period)
     baselines = extract_baselines(lines, outline, skip, period)
-    tasks, projects = extract_tasks(lines, outline, skip)
+    tasks, projects = extract_tasks(lines, outline, skip, period)
     if not (table_rows or prose or baselines or services or outline.sections):
         raise ExtractError(doc.path, "no plan structure found (no headings, indicators or targets) / 未识别到规划内容")
     for group in (table_rows, prose, baselines, services, tasks, projects):

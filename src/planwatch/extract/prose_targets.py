@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
+from planwatch.extract.periods import current_names, earlier_names
 from planwatch.extract.quantities import VALUE_VERB_END
 from planwatch.extract.quantity_context import (
     YEAR,
@@ -39,22 +41,44 @@ CUMULATIVE = re.compile(
 RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米", "㎡", "m2", "m²", "平米", "册", "小时",
               "岁", "周岁", "年", "1/10万", "元"}
 _MAKING_NEW = re.compile(r"(?:培育|孵化|新建|新增|建成|创建|打造|争创)[\u4e00-\u9fff]{0,3}$")
-# Clauses that report the present rather than promise the future.
-PAST = re.compile(r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|十三五|“十三五”|以来|过去")
+# Clauses that report the present rather than promise the future. The name of
+# the previous plan ("十三五" in a 十四五 plan, "十四五" in a 十五五 plan) is filled
+# in per period: see periods.
+_PAST_WORDS = r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|以来|过去"
 # "比“十三五”末提高5个百分点", "在现有基础上增加30%" compare with the past but promise the future.
-_COMPARISON = re.compile(
-    r"(?:比|较|与|相比)“?十[二三]五”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
+_COMPARISON_TEMPLATE = (
+    r"(?:比|较|与|相比)“?(?:{earlier})”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
 )
 _COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
 # Time frames of the base period; "巩固“十三五”成果" names the past without being set in it.
-_PAST_FRAME = re.compile(
-    r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|过去|“?十三五”?(?:时期|期间|以来|末|期末)"
+_PAST_FRAME_TEMPLATE = (
+    r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|过去|“?(?:{earlier})”?(?:时期|期间|以来|末|期末)"
 )
 # Words that turn a sentence to the plan period.
-_FORWARD = re.compile(
-    r"十四五|力争|确保|争取|努力|将|要|新增|新建|到20|至20|以后|今后|期间|起|"
+_FORWARD_TEMPLATE = (
+    r"{current}|力争|确保|争取|努力|将|要|新增|新建|到20|至20|以后|今后|期间|起|"
     r"(?:提高|提升|增加|增长|下降|降低|减少|扩大|延长)(?:到|至)|增至|降至"
 )
+
+
+class _TimeWords(NamedTuple):
+    past: re.Pattern[str]
+    comparison: re.Pattern[str]
+    past_frame: re.Pattern[str]
+    forward: re.Pattern[str]
+
+
+@lru_cache(maxsize=16)
+def _time_words(period: tuple[int, int]) -> _TimeWords:
+    earlier, current = earlier_names(period), current_names(period)
+    return _TimeWords(
+        past=re.compile(f"{_PAST_WORDS}|{earlier}"),
+        comparison=re.compile(_COMPARISON_TEMPLATE.format(earlier=earlier)),
+        past_frame=re.compile(_PAST_FRAME_TEMPLATE.format(earlier=earlier)),
+        forward=re.compile(_FORWARD_TEMPLATE.format(current=current)),
+    )
+
+
 # "2000年前建成的老旧小区": a year that dates a noun, not the sentence.
 _DATED_NOUN = re.compile(
     r"\d{4}年(?:(?:以|之)?前(?:建成|建设|建造|竣工|修建|出生|登记)?|(?:建成|建设|建造|竣工|修建|出生|登记))的"
@@ -106,16 +130,18 @@ def _set_in_the_past(m: Mention, period: tuple[int, int]) -> bool:
             last_past = y.end()
         else:
             last_future = y.end()
-    for w in _PAST_FRAME.finditer(_COMPARISON.sub(lambda c: "#" * len(c.group(0)), scope)):
+    words = _time_words(period)
+    for w in words.past_frame.finditer(words.comparison.sub(lambda c: "#" * len(c.group(0)), scope)):
         last_past = max(last_past, w.end())
-    for w in _FORWARD.finditer(scope):
+    for w in words.forward.finditer(scope):
         last_future = max(last_future, w.end())
     return last_past > last_future
 
 
 def is_target(m: Mention, period: tuple[int, int]) -> bool:
     q = m.q
-    if PAST.search(_COMPARISON.sub("", m.prefix)):
+    words = _time_words(period)
+    if words.past.search(words.comparison.sub("", m.prefix)):
         return False
     # The starting value of "由X提高到Y" / "从X延长至Y".
     if m.text[max(0, q.start - 1) : q.start] in ("由", "从"):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from planwatch.extract.numbers import normalize_digits
 from planwatch.extract.quantities import VALUE_VERB_END, Quantity, find_quantities
 from planwatch.extract.sentences import Span, clauses, enclosing, sentences
 
@@ -30,7 +31,7 @@ _OP_GT = re.compile(r"(?:超过|高于|多于|大于)$")
 _OP_LT = re.compile(r"(?:低于|少于|小于)$")
 _LEAD = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]+[)）])?(?:其中|同时|并|和|及|且|以及|还要?|要)?"
-    r"(?:到|至|在)?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十四五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
+    r"(?:到|至|在)?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
     r"(?:(?:力争|确保|争取|努力|基本|全面|逐步|进一步|持续|保障|实现|全县|全市|全区|全州|全省|全镇|我县|我市|我区)+)?"
 )
 _TRAIL = re.compile(
@@ -83,7 +84,8 @@ def _note_lines(lines: list[str]) -> set[int]:
 @dataclass(frozen=True)
 class Mention:
     line: int  # 1-based
-    text: str  # the whole line
+    text: str  # the whole line, digits made ASCII (same offsets as `written`)
+    written: str  # the whole line as written, for quotes
     q: Quantity
     clause: Span
     sentence: Span
@@ -112,10 +114,12 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
     for ln in range(max(first, 1), min(last, len(lines)) + 1):
         if ln in heading_lines or ln in notes or in_skip(ln, skip):
             continue
-        text = lines[ln - 1]
-        if not _FOUR_CJK.search(text):
+        written = lines[ln - 1]
+        if not _FOUR_CJK.search(written):
             continue
-        qs = find_quantities(text)
+        # Rules read ASCII digits ("２０２５年" is 2025年); raw values and quotes stay as written.
+        text = normalize_digits(written)
+        qs = [replace(q, raw=written[q.start : q.end]) for q in find_quantities(text)]
         if not qs:
             continue
         cls = clauses(text)
@@ -126,7 +130,7 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
             sentence = enclosing(sts, q.start) or Span(0, len(text), text)
             prev_end = max(clause.start, last_end)
             nxt = qs[i + 1] if i + 1 < len(qs) and qs[i + 1].start < clause.end else None
-            m = Mention(line=ln, text=text, q=q, clause=clause, sentence=sentence,
+            m = Mention(line=ln, text=text, written=written, q=q, clause=clause, sentence=sentence,
                         window=text[prev_end : q.start], prefix=text[clause.start : q.start], next_q=nxt)
             if plausible(m):
                 last_end = q.end
@@ -229,7 +233,7 @@ def quote(m: Mention) -> str:
     after = m.after
     if after and "\u4e00" <= after[0] <= "\u9fff":
         end = m.clause.end if m.next_q is None else m.next_q.start
-    return m.text[m.clause.start : end].strip(" 、")
+    return m.written[m.clause.start : end].strip(" 、")
 
 
 def years_before(m: Mention, scope: Span) -> list[tuple[int, int]]:

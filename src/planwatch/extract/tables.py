@@ -25,6 +25,7 @@ from typing import Any
 
 from planwatch.extract.numbers import is_placeholder, is_unit_text, is_value_text, normalize, parse_value
 from planwatch.extract.outline import Outline, classify_heading
+from planwatch.extract.periods import FIVE_YEAR_NAME, plan_period, span_of
 
 _CN = "0-9一二三四五六七八九十"
 CAPTION_RE = re.compile(rf"^\s*((?:附\s*)?表\s*[{_CN}]+(?:\s*[-－—.．]\s*\d+)?|专栏\s*[{_CN}]+)(?![{_CN}])\s*[:：.．、]?\s*(.*)$")
@@ -34,9 +35,9 @@ _STRONG_HEADING_RE = re.compile(rf"^\s*第[{_CN}〇零两百]+(?:章|节|篇|部
 _NOTE_RE = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d]|^\s*注\s*[：:]?\s*[【\[*]")
 _FOOTNOTE_LINE_RE = re.compile(r"^\s*(?:注\s*[:：]?\s*)?[(（\[]?(\d{1,2})[)）\]]?[.、．:：]?\s*(?=\D)")
 _TABLE_TITLE_WORDS = ("指标", "目标")
-_PERIOD_RANGE_RE = re.compile(r"(20\d\d)\s*[-—–~～至到]+\s*(20\d\d)\s*年")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)")
 _WS_RE = re.compile(r"\s+")
+_PLAN_NAME_START = re.compile(rf"“?{FIVE_YEAR_NAME.pattern}")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _SUPERSCRIPT_RE = re.compile(f"[{_SUPERSCRIPTS}]+")
 # a footnote number glued to the end of a name: after a CJK character or a closing bracket
@@ -123,7 +124,8 @@ def _header_role(label: str) -> str | None:
         return "other"
     if _YEAR_RE.search(label) and len(label) <= 12:
         return "value"
-    if label.startswith(("“十三五”", "十三五", "“十四五”", "十四五", "“十五五”", "十五五")) and len(label) <= 10:
+    # "“十三五”末", "十四五目标": a column named after a five-year plan holds values.
+    if _PLAN_NAME_START.match(label) and len(label) <= 10:
         return "value"
     if any(w in label for w in _VALUE_WORDS) and len(label) <= 6 and "指标" not in label:
         return "value"
@@ -134,30 +136,16 @@ def _header_role(label: str) -> str | None:
     return None
 
 
-def plan_period(lines: list[str]) -> tuple[int, int]:
-    """The plan period from a "(2021—2025年)" in the first lines or the 十四五/十五五 the text names."""
-    head = "\n".join(lines[:80])
-    for m in _PERIOD_RANGE_RE.finditer(head):
-        a, b = int(m.group(1)), int(m.group(2))
-        if 3 <= b - a <= 5:
-            return a, b
-    text = "\n".join(lines)
-    n14, n15 = text.count("十四五"), text.count("十五五")
-    if n15 > n14:
-        return 2026, 2030
-    return 2021, 2025
-
-
 def _value_year(label: str, period: tuple[int, int]) -> int | None:
     m = _YEAR_RE.search(label)
     if m:
         return int(m.group(1))
-    if "十三五" in label or any(w in label for w in ("基期", "现状", "基数", "基准")):
+    if any(w in label for w in ("基期", "现状", "基数", "基准")):
         return period[0] - 1
-    if "十四五" in label:
-        return 2025
-    if "十五五" in label:
-        return 2030
+    # "“十三五”末" is 2020, "十四五目标" 2025: a plan name dates a column by the plan's last year.
+    named = span_of(label)
+    if named:
+        return named[1]
     if "目标" in label or "规划" in label or "预期" in label:
         return period[1]
     return None

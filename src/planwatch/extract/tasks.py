@@ -10,9 +10,11 @@ facilities running text commits to ("实施健康儿童行动", "新建一所寄
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from planwatch.extract.outline import Outline, Section
+from planwatch.extract.periods import earlier_names
 
 # Promises of a state, not of a quantity. 应X尽X covers 应保尽保, 应救尽救, 应养尽养 ...
 COMMITMENT = re.compile(
@@ -22,9 +24,15 @@ COMMITMENT = re.compile(
 # Clause boundaries inside a line.
 CLAUSE_SPLIT = re.compile(r"[^,，;；。！!？?]+")
 # Looking back, not ahead: achievements of the base period are not commitments.
-PAST = re.compile(r"已经|已|累计|十三五|以来|取得|实现了|建成了|完成了|先后|期间")
+_PAST_WORDS = r"已经|已|累计|以来|取得|实现了|建成了|完成了|先后|期间"
+
+
+@lru_cache(maxsize=16)
+def _past(period: tuple[int, int]) -> re.Pattern[str]:
+    # The previous plan's name ("十三五" in a 十四五 plan, "十四五" in a 十五五 plan) looks back too.
+    return re.compile(f"{_PAST_WORDS}|{earlier_names(period)}")
 # A year or the plan's name is not a number a target hangs on.
-YEAR_WORDS = re.compile(r"(?:到|至|于)?\s*20\d{2}\s*年(?:底|末|前)?|十[三四五六]五|“十[三四五六]五”")
+YEAR_WORDS = re.compile(r"(?:到|至|于)?\s*20\d{2}\s*年(?:底|末|前)?|“?十[一二三四五六七八九]五”?")
 DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两]+(?:个|所|家|项|次|万|人|张|户|座|处|批)")
 LEAD = re.compile(r"^(?:并|并且|同时|进一步|努力|力争|确保|争取|推动|推进|到|全市|全县|全区)+")
 
@@ -95,7 +103,7 @@ def _box_label(box: Section) -> str:
 
 
 def _commitments(lines: list[str], outline: Outline, skip: set[int], heads: set[int],
-                 start: int) -> list[dict[str, Any]]:
+                 start: int, past: re.Pattern[str]) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
     for ln in range(max(start, 1), len(lines) + 1):
         if ln in heads or ln in skip:
@@ -105,7 +113,7 @@ def _commitments(lines: list[str], outline: Outline, skip: set[int], heads: set[
             continue
         for m in CLAUSE_SPLIT.finditer(text):
             clause = m.group(0).strip()
-            if len(clause) < 4 or not _promises(clause) or PAST.search(clause) or "原则" in clause:
+            if len(clause) < 4 or not _promises(clause) or past.search(clause) or "原则" in clause:
                 continue
             if DIGIT.search(YEAR_WORDS.sub("", clause)):
                 continue  # a quantified target, not a qualitative commitment
@@ -147,7 +155,8 @@ def _box_projects(lines: list[str], outline: Outline, skip: set[int]) -> tuple[l
     return projects, covered
 
 
-def _prose_projects(lines: list[str], outline: Outline, skip: set[int], covered: set[int], start: int) -> list[dict[str, Any]]:
+def _prose_projects(lines: list[str], outline: Outline, skip: set[int], covered: set[int], start: int,
+                    past: re.Pattern[str]) -> list[dict[str, Any]]:
     projects: list[dict[str, Any]] = []
     for ln in range(max(start, 1), len(lines) + 1):
         if ln in covered or ln in skip:
@@ -162,7 +171,7 @@ def _prose_projects(lines: list[str], outline: Outline, skip: set[int], covered:
                 name = NAME_LEAD.sub("", _balance_quotes(m.group("name")))
                 if TOO_GENERIC.match(name) or BAD_NAME.search(name) or name in seen or len(name) < 4:
                     continue
-                if PAST.search(text[max(0, m.start() - 6) : m.start()]):
+                if past.search(text[max(0, m.start() - 6) : m.start()]):
                     continue
                 seen.add(name)
                 projects.append({"line": ln, "quote": m.group(0), "name": name,
@@ -170,11 +179,13 @@ def _prose_projects(lines: list[str], outline: Outline, skip: set[int], covered:
     return projects
 
 
-def extract_tasks(lines: list[str], outline: Outline, skip: list[tuple[int, int]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def extract_tasks(lines: list[str], outline: Outline, skip: list[tuple[int, int]],
+                  period: tuple[int, int] = (2021, 2025)) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(tasks, projects)."""
     heads = {s.line for s in outline.sections}
     skipped = _skipped(skip)
     start = _plan_start(lines, outline)
-    tasks = _commitments(lines, outline, skipped, heads, start)
+    past = _past(period)
+    tasks = _commitments(lines, outline, skipped, heads, start, past)
     box_projects, covered = _box_projects(lines, outline, skipped)
-    return tasks, box_projects + _prose_projects(lines, outline, skipped, covered, start)
+    return tasks, box_projects + _prose_projects(lines, outline, skipped, covered, start, past)

@@ -11,16 +11,35 @@ part is "everything before the first real goal heading".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from planwatch.extract.outline import Outline, Section
+from planwatch.extract.periods import FIVE_YEAR_NAME, plan_period, span_of
 
 # Any heading naming goals (主要目标, 目标要求, 规划目标, 发展目标与主要指标 …) turns to the plan.
 GOAL_HEADING = re.compile(r"指导思想|总体要求|总体思路|目标|基本原则|总体框架|发展思路|战略定位")
 BACKGROUND_HEADING = re.compile(
-    r"背景|基础|基本情况|现状|回顾|成就|成效|十三五|面临|形势|机遇|挑战|小康|发展环境"
+    r"背景|基础|基本情况|现状|回顾|成就|成效|面临|形势|机遇|挑战|小康|发展环境"
 )
 # "“十三五”主要目标完成情况" reviews old goals: it belongs to the background.
-LOOKING_BACK = re.compile(r"十三五|完成情况|回顾|成就|成效|进展")
+LOOKING_BACK = re.compile(r"完成情况|回顾|成就|成效|进展")
+
+
+class _Heads:
+    """Heading tests for one plan: the previous plan's name ("十三五" in a 十四五
+    plan, "十四五" in a 十五五 plan) marks the base period as the words above do."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.start = plan_period(lines)[0]
+
+    def _earlier(self, text: str) -> bool:
+        return any((span := span_of(m.group(0))) and span[1] < self.start for m in FIVE_YEAR_NAME.finditer(text))
+
+    def background(self, text: str) -> bool:
+        return bool(BACKGROUND_HEADING.search(text)) or self._earlier(text)
+
+    def looking_back(self, text: str) -> bool:
+        return bool(LOOKING_BACK.search(text)) or self._earlier(text)
 _MIN_TOC_RUN = 4
 
 
@@ -64,10 +83,11 @@ def zones(lines: list[str], outline: Outline) -> tuple[int, int]:
     """
     plan = plan_start_line(lines, outline)
     body, toc = _body_headings(lines, outline)
+    heads = _Heads(lines)
     for s in body:
-        if s.line < plan and BACKGROUND_HEADING.search(s.title):
+        if s.line < plan and heads.background(s.title):
             return s.line, plan
-    for n in _bare_headings(lines, BACKGROUND_HEADING, toc):
+    for n in _bare_headings(lines, heads.background, toc):
         if n < plan:
             return n, plan
     toc_before = [n for n in toc if n < plan]
@@ -86,11 +106,11 @@ _BARE_HEADING = re.compile(
 _COLUMN_HEAD = re.compile(r"目标(?:值|属性|年)")
 
 
-def _bare_headings(lines: list[str], pattern: re.Pattern[str], toc: set[int]) -> list[int]:
+def _bare_headings(lines: list[str], is_kind: Callable[[str], bool], toc: set[int]) -> list[int]:
     found = []
     for i, raw in enumerate(lines, start=1):
         hit = _BARE_HEADING.match(raw)
-        if hit and i not in toc and pattern.search(hit.group("title")):
+        if hit and i not in toc and is_kind(hit.group("title")):
             found.append(i)
     return found
 
@@ -101,17 +121,18 @@ def plan_start_line(lines: list[str], outline: Outline) -> int:
     Returns 1 when the document has no recognisable background part.
     """
     body, toc = _body_headings(lines, outline)
+    heads = _Heads(lines)
     for s in body:
-        if GOAL_HEADING.search(s.title) and not LOOKING_BACK.search(s.title):
+        if GOAL_HEADING.search(s.title) and not heads.looking_back(s.title):
             return s.line
     # Headings the outline did not take (unnumbered, "1 发展目标", a trailing 。) still mark the
     # turn, if they come after the background heading (not in a contents list or a cover).
-    first_bg = next((s.line for s in body if BACKGROUND_HEADING.search(s.title)), 0)
-    for n in _bare_headings(lines, GOAL_HEADING, toc):
-        if n > first_bg and not LOOKING_BACK.search(lines[n - 1]) and not _COLUMN_HEAD.search(lines[n - 1]):
+    first_bg = next((s.line for s in body if heads.background(s.title)), 0)
+    for n in _bare_headings(lines, lambda t: bool(GOAL_HEADING.search(t)), toc):
+        if n > first_bg and not heads.looking_back(lines[n - 1]) and not _COLUMN_HEAD.search(lines[n - 1]):
             return n
     # No goal heading: the part after the first background heading's section.
     for s in body:
-        if BACKGROUND_HEADING.search(s.title):
+        if heads.background(s.title):
             return (s.end_line or s.line) + 1
     return 1
