@@ -15,6 +15,8 @@ SUBCOMMANDS: dict[str, str] = {
     "plans": "planwatch.register.cli:plans_command",
     "regions": "planwatch.register.cli:regions_group",
     "dept": "planwatch.register.cli:dept_group",
+    "task": "planwatch.register.cli_progress:task_group",
+    "tasks": "planwatch.register.cli_progress:tasks_command",
     "user": "planwatch.register.cli:user_group",
     "demo": "planwatch.register.cli:demo_command",
     "data": "planwatch.exchange.cli:data_group",

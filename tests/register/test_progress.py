@@ -140,3 +140,30 @@ def test_a_revision_keeps_reported_items_and_retires_dropped_ones(engine: Engine
         import_plan(s, PLAN)
         assert s.get(Task, other).active is True
         assert plan_items(s, plan_id)[1]["latest"]["state"] == "已完成"
+
+
+def test_cli_assign_report_approve_and_list(engine: Engine, plan_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from planwatch.cli import main
+
+    task, _, project = ids(engine)
+    monkeypatch.setenv("PLANWATCH_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    run = CliRunner().invoke
+    r = run(main, ["dept", "assign", "县民政局", "--plan", str(plan_id), "--task", "应保尽保"])
+    assert r.exit_code == 0, r.output
+    r = run(main, ["task", "report", str(plan_id), f"pr{project}", "--year", "2023", "--state", "推进中",
+                   "--percent", "60%", "--note", "县卫健委年报"])
+    assert r.exit_code == 0, r.output
+    r = run(main, ["task", "report", str(plan_id), f"t{task}", "--year", "2023", "--state", "滞后"])
+    assert r.exit_code == 1 and "state" in r.output and "Traceback" not in r.output
+    listed = json.loads(run(main, ["tasks", str(plan_id), "--json"]).output)["items"]
+    by_ref = {i["ref"]: i for i in listed}
+    assert by_ref[f"pr{project}"]["latest"]["status"] == "submitted"
+    assert by_ref[f"pr{project}"]["approved"] is None
+    assert {i["lead_department"] for i in listed if i["name"] == "困难群众应保尽保"} == {"县民政局"}
+    assert run(main, ["task", "approve", str(plan_id), f"pr{project}", "--year", "2023"]).exit_code == 0
+    r = run(main, ["tasks", str(plan_id), "--approved"])
+    assert "推进中 60% (2023, approved)" in r.output

@@ -163,16 +163,19 @@ def dept_group() -> None:
 @dept_group.command("assign")
 @click.argument("department")
 @click.option("--plan", "plan_ref", required=True, help="规划编号或名称 / plan id or name")
-@click.option("--indicator", "indicators", multiple=True, required=True,
+@click.option("--indicator", "indicators", multiple=True,
               help="指标编号(p1-i2)或名称,可重复 / indicator id or name, repeatable")
+@click.option("--task", "items", multiple=True,
+              help="任务或项目编号(t3、pr2)或名称,可重复 / task or project id (t3, pr2) or text, repeatable")
+@click.option("--project", "projects", multiple=True, help="同 --task / same as --task")
 @click.option("--role", type=click.Choice(["lead", "co"]), default="lead", show_default=True,
               help="牵头(lead)或配合(co)/ lead or co-responsible")
 @click.option("--region", help="地区(默认规划所在地区)/ region (default: the plan's)")
 @click.option("--user", "by", default=None)
 @friendly
-def dept_assign(department: str, plan_ref: str, indicators: tuple[str, ...], role: str, region: str | None,
-                by: str | None) -> None:
-    """指定部门负责指标 / make DEPARTMENT responsible for indicators of a plan."""
+def dept_assign(department: str, plan_ref: str, indicators: tuple[str, ...], items: tuple[str, ...],
+                projects: tuple[str, ...], role: str, region: str | None, by: str | None) -> None:
+    """指定部门负责指标、任务或项目 / make DEPARTMENT responsible for indicators, tasks or projects of a plan."""
     from planwatch.register.db import transaction
     from planwatch.register.editing import assign
     from planwatch.register.errors import Ambiguous, NotFound
@@ -181,9 +184,12 @@ def dept_assign(department: str, plan_ref: str, indicators: tuple[str, ...], rol
     from planwatch.register.rules import normalize_name
     from planwatch.register.schema import Indicator
 
+    if not (indicators or items or projects):
+        raise click.UsageError("请给出 --indicator、--task 或 --project / give --indicator, --task or --project")
     with transaction(open_register()) as s:
         plan = resolve_plan(s, plan_ref)
         code = resolve_region(s, region).code if region else plan.region_code
+        _assign_items(s, plan, department, (*items, *projects), role, by)
         for ref in indicators:
             try:
                 ind = indicator_by_ref(s, ref)
@@ -200,6 +206,18 @@ def dept_assign(department: str, plan_ref: str, indicators: tuple[str, ...], rol
                 raise RegisterError(f"指标 {ind.ref} 不属于规划 {plan.id} / not in plan {plan.id}")
             assign(s, ind, department, code, role, by=by)
             click.echo(f"{department} → {ind.ref} {ind.name} ({'牵头 lead' if role == 'lead' else '配合 co'}, {code})")
+
+
+def _assign_items(session: Any, plan: Any, department: str, refs: tuple[str, ...], role: str,
+                  by: str | None) -> None:
+    """Tasks and projects are answered for in the plan's own region (their progress is the plan's)."""
+    from planwatch.register.progress import assign_item, item_name, item_ref, kind_of, resolve_item
+
+    for ref in refs:
+        item = resolve_item(session, plan, ref)
+        assign_item(session, item, department, role, by=by)
+        click.echo(f"{department} → {item_ref(kind_of(item), item.id)} {item_name(item)[:40]} "
+                   f"({'牵头 lead' if role == 'lead' else '配合 co'})")
 
 
 @click.group("user")
