@@ -224,3 +224,13 @@ def test_full_width_digits_give_values_years_and_verbatim_raw() -> None:
     assert [(t["target"]["raw"], t["target"]["value"], t["unit"], t["target"]["op"], t["target"]["year"])
             for t in got] == [("６万人以上", 6.0, "万人", ">=", 2025), ("９５％", 95.0, "%", "=", 2025)]
     assert all(t["quote"] in lines[t["line"] - 1] for t in got)
+
+
+def test_coordinated_rates_share_a_qualifier_only_when_the_second_is_a_bare_rate_word() -> None:
+    def names(sentence: str) -> list[tuple[str, float]]:
+        return [(t["name"], t["target"]["value"]) for t in targets(doc(sentence))]
+
+    assert names("到2025年,全县中小学生体质健康达标率和优良率均达到90%以上。") == [
+        ("全县中小学生体质健康达标率", 90.0), ("全县中小学生体质健康优良率", 90.0)]
+    assert names("到2025年,城乡居民基本医疗保险参保率和基本养老保险参保率保持在95%以上。") == [
+        ("城乡居民基本医疗保险参保率", 95.0), ("基本养老保险参保率", 95.0)]

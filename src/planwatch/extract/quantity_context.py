@@ -249,12 +249,18 @@ _COORDINATED = re.compile(
 )
 
 
+_BARE_RATE = re.compile(r"[\u4e00-\u9fff]{1,2}(?:率|比例|比重|占比)$")
+
+
 def coordinated_metrics(m: Mention) -> list[str]:
     """Both names when the value is shared by two coordinated rate metrics, else []."""
     hit = _COORDINATED.search(m.window)
     if not hit:
         return []
     first, second = hit.group(1), hit.group(2)
-    # "举办重大文化活动的群众受众率和参与率": the second shares the first's qualifier.
-    stem = first[: -len(re.search(r"[\u4e00-\u9fff]{1,2}(?:率|比例|比重|占比)$", first).group(0))]
+    # A bare rate word ("…达标率和优良率", "…受众率和参与率") shares the first's qualifier;
+    # a full name ("医疗保险参保率和基本养老保险参保率") stands on its own.
+    if not _BARE_RATE.fullmatch(second):
+        return [first, second]
+    stem = first[: -len(_BARE_RATE.search(first).group(0))]
     return [first, stem + second]
