@@ -23,39 +23,36 @@ def default_year(kind: Kind, period: tuple[int, int]) -> int:
     return min(time.localtime().tm_year - 1, period[1])
 
 
-def tasks_of(session: Any, plan_id: int) -> list[Any]:
-    """Tasks and projects of a plan with the state reported in their record, if any.
+def tasks_of(session: Any, plan_id: int, year: int | None = None) -> list[Any]:
+    """Tasks and projects of a plan, each with its latest approved progress up to `year`.
 
-    The register keeps each task/project's extracted record in `payload`; a
-    reported state lives under "status"/"state" and "progress" there. Nothing
-    reported stays None and is printed 未报送."""
+    Only approved reports count (as for indicators in the public view); an item with
+    none stays state None and is printed 未报送. A simulated report is kept and flagged."""
     from sqlalchemy import select
 
+    from planwatch.register.progress import leads, reports_of
     from planwatch.register.schema import Project, Task
     from planwatch.report.data import TaskRow
 
-    def state(payload: dict[str, Any] | None) -> tuple[str | None, float | None, str | None, bool, int | None]:
-        p = payload or {}
-        progress = p.get("progress")
-        if isinstance(progress, int | float) and progress > 1:
-            progress = progress / 100  # recorded as a percentage
-        return (p.get("status") or p.get("state") or None, progress if isinstance(progress, int | float) else None,
-                p.get("source"), bool(p.get("simulated")), p.get("year"))
-
+    lead = leads(session, plan_id)
+    reports = reports_of(session, plan_id, ("approved",), up_to_year=year)
     rows: list[TaskRow] = []
-    for t in session.scalars(select(Task).where(Task.plan_id == plan_id).order_by(Task.position, Task.id)):
-        st, pr, src, sim, yr = state(t.payload)
-        rows.append(TaskRow(t.text, "task", t.domain, st, pr, t.departments, yr, src, sim))
-    for p in session.scalars(select(Project).where(Project.plan_id == plan_id).order_by(Project.position, Project.id)):
-        st, pr, src, sim, yr = state(p.payload)
-        dept = (p.payload or {}).get("departments") or (p.payload or {}).get("lead_department")
-        rows.append(TaskRow(p.name, "project", p.domain, st, pr, dept if isinstance(dept, str) else None, yr, src,
-                            sim))
+    for kind, model, label in (("task", Task, Task.text), ("project", Project, Project.name)):
+        for item_id, name, domain, *rest in session.execute(
+                select(model.id, label, model.domain, *([Task.departments] if kind == "task" else []))
+                .where(model.plan_id == plan_id, model.active).order_by(model.position, model.id)):
+            dept = lead.get((kind, item_id))
+            r = (reports.get((kind, item_id)) or [None])[-1]
+            rows.append(TaskRow(
+                name, kind, domain, r.state if r else None,
+                r.percent / 100 if r is not None and r.percent is not None else None,
+                dept[1] if dept else (rest[0] if rest else None),
+                r.year if r else None, r.note if r else None, bool(r and r.simulated)))
     return rows
 
 
-def load_from_register(plan_ref: str) -> tuple[Any, list[Any]]:
-    """EvaluationInput and tasks of one plan, read from the configured register."""
+def load_from_register(plan_ref: str, kind: Kind, year: int | None) -> tuple[Any, list[Any], int]:
+    """EvaluationInput, tasks and the data year of one plan, read from the configured register."""
     from planwatch.register.cli import open_register
     from planwatch.register.db import session_factory
     from planwatch.register.queries import evaluation_input
@@ -64,7 +61,8 @@ def load_from_register(plan_ref: str) -> tuple[Any, list[Any]]:
     try:
         with session_factory(engine)() as session:
             inp = evaluation_input(session, plan_ref)
-            return inp, tasks_of(session, int(inp.plan.id))
+            y = year if year is not None else default_year(kind, inp.plan.period)
+            return inp, tasks_of(session, int(inp.plan.id), y), y
     finally:
         engine.dispose()
 
@@ -112,11 +110,10 @@ def report_command(plan: str, kind: Kind, year: int | None, form: str | None, ou
     except (ValueError, OSError) as exc:
         raise click.UsageError(f"--config: {exc}") from exc
     try:
-        inp, tasks = load_from_register(plan)
+        inp, tasks, y = load_from_register(plan, kind, year)
     except RegisterError as exc:
         click.echo(f"错误 error: {exc}", err=True)
         sys.exit(1)
-    y = year if year is not None else default_year(kind, inp.plan.period)
     started = time.perf_counter()
     data = evaluate_for_report(inp, y, tasks=tasks)
     doc = build_document(data, cfg)

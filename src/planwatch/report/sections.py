@@ -496,8 +496,10 @@ def tasks_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
         blocks.append(
             Paragraph(f"《规划》登记{label}{len(items)}项，" + "、".join(f"{k}{v}项" for k, v in states.items()) + "。")
         )
-        cols = (Column("序号", 0.8), Column("名称", 6.4, "left"), Column("领域", 2.6), Column("进展", 1.6),
-                Column("完成进度", 1.6), Column("责任单位", 2.8, "left"))
+        # 年度 and 说明 say which approved report a state comes from; an item without one is 未报送.
+        cols = (Column("序号", 0.7), Column("名称", 4.2, "left"), Column("领域", 1.6), Column("进展", 1.3),
+                Column("完成进度", 1.3), Column("年度", 1.1), Column("进展说明及来源", 3.5, "left"),
+                Column("责任单位", 2.1, "left"))
         trows: list[Row] = [
             (
                 Cell(str(i)),
@@ -505,6 +507,8 @@ def tasks_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
                 Cell(t.domain or ""),
                 status_cell(t.state or fmt.MISSING),
                 Cell(fmt.percent(t.progress, 0)),
+                Cell(f"{t.year}年" if t.year else ""),
+                Cell(t.source or "", align="left"),
                 Cell(t.lead_department or "", align="left"),
             )
             for i, t in enumerate(items, 1)
