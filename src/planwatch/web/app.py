@@ -34,7 +34,16 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     the process restarts. Uploads (plans under review, evidence) go to
     `files_dir`, PLANWATCH_FILES, or var/files beside the default database."""
     from planwatch.register.db import default_sqlite_path
-    from planwatch.web import api, routes_auth, routes_pages, routes_public, routes_reporting, routes_review
+    from planwatch.web import (
+        api,
+        api_tasks,
+        routes_auth,
+        routes_pages,
+        routes_public,
+        routes_reporting,
+        routes_review,
+        routes_tasks,
+    )
     from planwatch.web.data import Services
 
     app = FastAPI(title="planwatch", version="0.1.0",
@@ -52,7 +61,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     app.state.files_root = root
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    for module in (routes_auth, routes_pages, routes_review, routes_reporting, routes_public, api):
+    for module in (routes_auth, routes_pages, routes_review, routes_reporting, routes_tasks, routes_public, api,
+                   api_tasks):
         app.include_router(module.router)
 
     @app.exception_handler(AuthError)

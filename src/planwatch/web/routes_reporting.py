@@ -105,11 +105,19 @@ async def reporting_upload(request: Request, user: Reporters) -> Response:
     return render_reporting(request, user, None, flash=text)
 
 
+def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Response:
+    """Values and task/project progress waiting for approval, on one page."""
+    from planwatch.web.tasks_flow import progress_queue
+
+    with request.app.state.services.read() as s:
+        queue, progress = approval_queue(s), progress_queue(s)
+    ctx = {"errors": {}, "typed": {}, "progress_errors": {}, **ctx}
+    return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress, **ctx)
+
+
 @router.get("/approvals")
 def approvals_page(request: Request, user: Planners) -> Response:
-    with request.app.state.services.read() as s:
-        queue = approval_queue(s)
-    return render(request, "approvals.html", queue=queue, errors={}, typed={})
+    return render_approvals(request)
 
 
 @router.post("/approvals/{observation_id}", dependencies=[Depends(check_csrf)])
@@ -120,9 +128,7 @@ async def approvals_decide(request: Request, observation_id: int, user: Planners
     try:
         decide(request.app.state.services, user, observation_id, action, version, comment, lang)
     except FieldErrors as exc:
-        with request.app.state.services.read() as s:
-            queue = approval_queue(s)
-        return render(request, "approvals.html", status_code=400, queue=queue,
-                      errors={observation_id: exc.errors}, typed={observation_id: {"comment": comment}},
-                      flash=translate("error.title", lang), flash_kind="err")
+        return render_approvals(request, status_code=400, errors={observation_id: exc.errors},
+                                typed={observation_id: {"comment": comment}}, flash=translate("error.title", lang),
+                                flash_kind="err")
     return RedirectResponse("/approvals", status_code=303)

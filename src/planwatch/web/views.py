@@ -103,9 +103,9 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     by_domain: dict[str, Counter[str]] = defaultdict(Counter)
     for r in rows:
         by_domain[r["domain"]][r["status"]] += 1
-    tasks = session.scalars(select(db.Task).where(db.Task.plan_id == plan_id).order_by(db.Task.position)).all()
-    projects = session.scalars(select(db.Project).where(db.Project.plan_id == plan_id)
-                               .order_by(db.Project.position)).all()
+    from planwatch.web.tasks_flow import plan_items_view
+
+    items = plan_items_view(session, plan_id, public)
     services = session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)
                                .order_by(db.ServiceItem.position)).all()
     names = {r["ref"]: r["name"] for r in rows}
@@ -115,10 +115,10 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
         "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in by_domain.items()},
         "early_warnings": [{**w, "indicator_name": names.get(w.get("indicator_id") or "")}
                            for w in ev.early_warnings],
-        "tasks": [{"id": t.id, "line": t.line, "domain": t.domain, "text": t.text, "departments": t.departments,
-                   "state": (t.payload or {}).get("state")} for t in tasks],
-        "projects": [{"id": p.id, "line": p.line, "domain": p.domain, "name": p.name,
-                      "state": (p.payload or {}).get("state")} for p in projects],
+        # Each with its latest approved progress ("approved", "code" for label and colour); staff copies
+        # also carry the latest report of any status ("latest").
+        "tasks": [it for it in items if it["kind"] == "task"],
+        "projects": [it for it in items if it["kind"] == "project"],
         "services": [{"id": s.id, "line": s.line, "domain": s.domain, "item": s.item} for s in services],
         "has_document": session.scalar(select(db.PlanDocument.id).where(db.PlanDocument.plan_id == plan_id)
                                        .limit(1)) is not None,
@@ -228,10 +228,10 @@ def document_view(session: Session, plan_id: int) -> dict[str, Any] | None:
         if i.active and i.line:
             items.append({"kind": "indicator", "id": i.id, "line": i.line, "label": i.name,
                           "href": f"/indicators/{i.id}"})
-    for t in session.scalars(select(db.Task).where(db.Task.plan_id == plan_id)).all():
+    for t in session.scalars(select(db.Task).where(db.Task.plan_id == plan_id, db.Task.active)).all():
         if t.line:
             items.append({"kind": "task", "id": t.id, "line": t.line, "label": t.text[:60], "href": None})
-    for p in session.scalars(select(db.Project).where(db.Project.plan_id == plan_id)).all():
+    for p in session.scalars(select(db.Project).where(db.Project.plan_id == plan_id, db.Project.active)).all():
         if p.line:
             items.append({"kind": "project", "id": p.id, "line": p.line, "label": p.name[:60], "href": None})
     for s in session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)).all():
