@@ -144,3 +144,24 @@ def test_reporter_cannot_see_or_change_other_departments(server, page, seed):  #
     assert status == 403
     status = page.evaluate("(id) => fetch('/api/indicators/' + id).then(r => r.status)", seed.preschool)
     assert status == 403
+
+
+def test_department_reports_project_progress_in_the_browser(server, page, seed):  # type: ignore[no-untyped-def]
+    sign_in(page, server, "health")
+    page.goto(f"{server}/plans/{seed.plan_id}")
+    page.click("[data-testid=report-progress]")
+    page.wait_for_url("**/tasks")
+    card = page.locator("[data-testid^=item-pr]")
+    assert card.count() == 1  # the project; the task (no lead) has no form
+    card.locator("[data-testid^=submit-]").click()  # no state chosen: refused beside the field
+    page.wait_for_load_state()
+    card = page.locator("[data-testid^=item-pr]")
+    assert card.locator("[data-testid=state-error]").inner_text() == "必填"
+    card.locator("select[name=state]").select_option("推进中")
+    card.locator("input[name=percent]").fill("60")
+    card.locator("input[name=note]").fill("县卫健局2023年工作总结")
+    card.locator("[data-testid^=submit-]").click()
+    page.wait_for_load_state()
+    card = page.locator("[data-testid^=item-pr]")
+    assert card.locator("[data-testid=progress-status]").inner_text() == "待审核"
+    shot(page, "task-progress-submitted")

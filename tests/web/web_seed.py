@@ -13,6 +13,7 @@ from planwatch.register.db import transaction
 from planwatch.register.editing import assign
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
+from planwatch.register.progress import assign_item
 from planwatch.register.users import add_user
 
 PASSWORD = "secret-pass-1"
@@ -83,6 +84,8 @@ def build(engine: Engine) -> Seed:
         assign(s, childcare, "县卫生健康局", "990101")
         assign(s, doctors, "县卫生健康局", "990101")
         assign(s, preschool, "县教育局", "990101")
+        # The hospital project is the health department's to report on; the task has no lead yet.
+        assign_item(s, s.query(db.Project).filter_by(plan_id=plan.id).one(), "县卫生健康局", "lead", by="seed")
         health = s.query(db.Department).filter_by(name="县卫生健康局").one()
         edu = s.query(db.Department).filter_by(name="县教育局").one()
         add_user(s, "admin", PASSWORD, "admin", display_name="管理员")
