@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from planwatch.register import schema as db
+from planwatch.web.api import fields_error
 from planwatch.web.security import Planners, Reporters, Staff, check_csrf
 from planwatch.web.tasks_flow import (
     ProgressEntry,
@@ -45,10 +45,6 @@ class ProgressDecisionIn(BaseModel):
     comment: str = ""
 
 
-def _errors(exc: FieldErrors) -> JSONResponse:
-    return JSONResponse({"error": "validation", "fields": exc.errors}, status_code=422)
-
-
 def _items(request: Request, plan_id: int, public: bool) -> list[dict[str, Any]]:
     svc = request.app.state.services
     with svc.read() as s:
@@ -77,7 +73,7 @@ def api_report_progress(request: Request, body: ProgressIn, user: Reporters) -> 
         return report_item(request.app.state.services, user, entry, request_lang(request),
                            request.app.state.files_root)
     except FieldErrors as exc:
-        return _errors(exc)
+        return fields_error(exc)
 
 
 @router.post("/progress/{kind}/{item_id}/evidence", tags=["tasks"], dependencies=csrf)
@@ -95,7 +91,7 @@ async def api_report_progress_with_evidence(
         return report_item(request.app.state.services, user, entry, request_lang(request),
                            request.app.state.files_root)
     except FieldErrors as exc:
-        return _errors(exc)
+        return fields_error(exc)
 
 
 @router.get("/progress/approvals", tags=["tasks"])
@@ -110,7 +106,7 @@ def api_progress_approve(request: Request, report_id: int, body: ProgressDecisio
         return decide_item(request.app.state.services, user, report_id, "approve", str(body.expected_version),
                            body.comment, request_lang(request))
     except FieldErrors as exc:
-        return _errors(exc)
+        return fields_error(exc)
 
 
 @router.post("/progress/{report_id}/return", tags=["tasks"], dependencies=csrf)
@@ -119,7 +115,7 @@ def api_progress_return(request: Request, report_id: int, body: ProgressDecision
         return decide_item(request.app.state.services, user, report_id, "return", str(body.expected_version),
                            body.comment, request_lang(request))
     except FieldErrors as exc:
-        return _errors(exc)
+        return fields_error(exc)
 
 
 @router.get("/public/plans/{plan_id}/tasks", tags=["public"])

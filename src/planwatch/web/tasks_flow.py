@@ -19,7 +19,7 @@ from planwatch.register import schema as db
 from planwatch.register.errors import ConflictError, FieldError, NotFound
 from planwatch.web.i18n import translate
 from planwatch.web.security import AuthError, WebUser
-from planwatch.web.workflow import EVIDENCE_MAX, EVIDENCE_TYPES, FieldErrors, save_evidence
+from planwatch.web.workflow import EVIDENCE_MAX, EVIDENCE_TYPES, FieldErrors, check_decision, save_evidence
 
 # A reported state → the evaluation status code whose label and colour the pages use.
 STATE_CODES = {"已完成": "achieved", "推进中": "in_progress", "滞后": "lagging", "未启动": "not_started"}
@@ -128,17 +128,7 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
 def decide_item(services: Any, user: WebUser, report_id: int, action: str, expected_version: str, comment: str,
                 lang: str) -> dict[str, Any]:
     """A planner approves a submitted progress report or returns it with a comment."""
-    if not user.is_planner:
-        raise AuthError(403, "error.forbidden")
-    errors: dict[str, str] = {}
-    if action not in ("approve", "return"):
-        errors["action"] = "approve | return"
-    if action == "return" and not comment.strip():
-        errors["comment"] = translate("rep.comment_required", lang)
-    if not expected_version.strip().isdigit():
-        errors["expected_version"] = translate("val.number", lang)
-    if errors:
-        raise FieldErrors(errors)
+    version = check_decision(user, action, expected_version, comment, lang)
     try:
         with services.write() as s:
             row = s.get(db.ProgressReport, report_id)
@@ -147,7 +137,7 @@ def decide_item(services: Any, user: WebUser, report_id: int, action: str, expec
             if row.status != "submitted":
                 raise FieldErrors({"action": "只能审核待审核的进展" if lang == "zh"
                                    else "Only submitted progress can be approved or returned"})
-            pg.set_progress_status(s, report_id, int(expected_version),
+            pg.set_progress_status(s, report_id, version,
                                    "approved" if action == "approve" else "returned", by=user.username,
                                    reason=comment.strip() or "审核通过 / approved")
     except ConflictError as exc:

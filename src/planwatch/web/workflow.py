@@ -176,9 +176,8 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
         return observation_dict(obs)
 
 
-def decide(services: Any, user: WebUser, observation_id: int, action: str, expected_version: str,
-           comment: str, lang: str) -> dict[str, Any]:
-    """A planner approves a submitted value or returns it with a comment."""
+def check_decision(user: WebUser, action: str, expected_version: str, comment: str, lang: str) -> int:
+    """Who may decide and what a decision needs (values and task progress alike): the expected version."""
     if not user.is_planner:
         raise AuthError(403, "error.forbidden")
     errors: dict[str, str] = {}
@@ -186,12 +185,17 @@ def decide(services: Any, user: WebUser, observation_id: int, action: str, expec
         errors["action"] = "approve | return"
     if action == "return" and not comment.strip():
         errors["comment"] = translate("rep.comment_required", lang)
-    try:
-        version = int(expected_version)
-    except ValueError:
+    if not expected_version.strip().isdigit():
         errors["expected_version"] = translate("val.number", lang)
     if errors:
         raise FieldErrors(errors)
+    return int(expected_version)
+
+
+def decide(services: Any, user: WebUser, observation_id: int, action: str, expected_version: str,
+           comment: str, lang: str) -> dict[str, Any]:
+    """A planner approves a submitted value or returns it with a comment."""
+    version = check_decision(user, action, expected_version, comment, lang)
     try:
         with services.write() as s:
             obs = s.get(db.Observation, observation_id)
