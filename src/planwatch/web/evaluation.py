@@ -10,6 +10,7 @@ is turned into a zero: it stays None and shows as "—".
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -51,10 +52,13 @@ def statuses_for(public: bool) -> tuple[str, ...]:
 
 
 def data_year(inp: model.EvaluationInput, statuses: tuple[str, ...]) -> int:
-    """The latest year with a counted value (capped at the plan's end); the base year when none."""
+    """The latest year with a counted value (capped at the plan's end). With none, the
+    last year that should have been reported by now, so missing data shows as
+    overdue rather than as a plan evaluated at its base year."""
     years = [o.year for o in inp.observations if o.status in statuses]
     if not years:
-        return inp.plan.base_year
+        due = date.today().year - 1
+        return max(inp.plan.period[0], min(due, inp.plan.period[1]))
     return min(max(years), inp.plan.period[1])
 
 
