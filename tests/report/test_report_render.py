@@ -132,6 +132,10 @@ def test_docx_tables_repeat_headers_and_keep_rows_whole(rendered) -> None:  # ty
         assert trs[0].trPr.find(qn("w:tblHeader")) is not None
         assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in trs)
     assert any(s.orientation == WD_ORIENT.LANDSCAPE for s in d.sections)
+    # The grid carries the column widths (LibreOffice and WPS lay out by it):
+    # the indicator name column is wider than the sequence number column.
+    grid = [c.width for c in main.columns]
+    assert grid[1] > 3 * grid[0]
     assert len(d.inline_shapes) == len([b for b in rendered[1].figures()])
 
 

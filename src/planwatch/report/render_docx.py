@@ -240,6 +240,8 @@ def _table(doc: object, t: Table, text_width: float) -> None:
     table.autofit = False  # fixed layout: the widths below hold in Word and WPS
     total = sum(c.width for c in t.columns)
     widths = [Cm(text_width * c.width / total) for c in t.columns]
+    for col_obj, w in zip(table.columns, widths, strict=True):
+        col_obj.width = w  # the table grid: LibreOffice/WPS lay out by it, not by the cell widths
     size = max(t.font_size + 1.5, 9.0)  # Word prints smaller than the screen; 五号 ≈ 10.5pt
     head = table.rows[0]
     _row_props(head, header=True)
