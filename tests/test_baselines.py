@@ -98,3 +98,21 @@ def test_full_width_digits_are_read_and_quoted_as_written() -> None:
     got = baselines("２０２０年，全区城镇新增就业１．２万人，参保率达到９５．５％。")
     assert [(b["value"], b["unit"], b["year"]) for b in got] == [(1.2, "万人", 2020), (95.5, "%", 2020)]
     assert got[0]["quote"].endswith("１．２万人")
+
+
+def metrics(*background: str) -> list[str]:
+    return [b["metric"] for b in baselines(*background)]
+
+
+def test_a_change_from_a_base_is_named_by_the_subject_before_it() -> None:
+    assert metrics("城乡居民人均可支配收入由2015年的18000元增至2020年的25000元。") == [
+        "城乡居民人均可支配收入", "城乡居民人均可支配收入"]
+    assert metrics("家庭医生签约项目由12项增至20项。") == ["家庭医生签约项目", "家庭医生签约项目"]
+
+
+def test_a_value_without_its_own_subject_takes_the_subject_of_the_clause_before() -> None:
+    assert metrics("全县社会保障支出持续增长,2019年为8.6亿元。") == ["社会保障支出"]
+
+
+def test_a_bracketed_list_stays_whole_in_a_name() -> None:
+    assert metrics("全市9个县(市、区)全部建成公共体育场。") == ["县(市、区)"]

@@ -234,3 +234,47 @@ def test_coordinated_rates_share_a_qualifier_only_when_the_second_is_a_bare_rate
         ("全县中小学生体质健康达标率", 90.0), ("全县中小学生体质健康优良率", 90.0)]
     assert names("到2025年,城乡居民基本医疗保险参保率和基本养老保险参保率保持在95%以上。") == [
         ("城乡居民基本医疗保险参保率", 95.0), ("基本养老保险参保率", 95.0)]
+
+
+def names(sentence: str) -> list[str]:
+    return [t["name"] for t in targets(doc(sentence))]
+
+
+def test_a_generic_subject_takes_the_metric_of_the_clause_before() -> None:
+    assert names("到2025年,普惠性托位占比可逐年提高,目标暂定45%。") == ["普惠性托位占比"]
+    assert names("到2025年,每千人口医疗卫生机构床位数达到6.5张,力争达到7张。") == [
+        "每千人口医疗卫生机构床位数", "每千人口医疗卫生机构床位数"]
+
+
+def test_a_name_never_holds_half_a_quote_or_bracket() -> None:
+    assert names("到2025年,实现“学校食堂100%明厨亮灶”和“校园周边100%安全巡查”。") == [
+        "学校食堂明厨亮灶", "校园周边安全巡查"]
+    assert names("到2025年,形成“8:1:1”(80%就近入学、10%集团化办学、10%委托管理)格局。") == [
+        "就近入学", "集团化办学", "委托管理"]
+
+
+def test_a_counted_thing_is_the_head_after_its_modifier() -> None:
+    assert names("到2025年,建立1个集“托育、早教、保健”于一体的县级婴幼儿照护服务中心。") == ["县级婴幼儿照护服务中心"]
+    assert names("到2025年,建设1所为孤残儿童提供养育、康复服务的区级儿童福利院。") == ["区级儿童福利院"]
+    assert names("到2025年,培育3家具有示范作用的社区养老服务企业。") == ["社区养老服务企业"]
+    assert names("到2025年,规划建设2个达到三级医院标准的区域医疗中心。") == ["区域医疗中心"]
+
+
+def test_a_name_drops_the_verb_of_doing_before_a_noun_phrase() -> None:
+    assert names("到2025年,力争打造4个示范型社区服务中心(站),至少建成1所特殊教育学校。") == [
+        "示范型社区服务中心(站)", "特殊教育学校"]
+    assert names("到2025年,开展家政服务技能培训2000人次。") == ["家政服务技能培训"]
+
+
+def test_each_item_of_a_counted_list_is_named_by_its_own_noun() -> None:
+    assert names("到2025年,创建2个省级示范社区、5个县(区)级示范村和3个市级示范点。") == [
+        "省级示范社区", "县(区)级示范村", "市级示范点"]
+
+
+def test_a_frame_of_time_after_a_leading_verb_is_not_part_of_the_name() -> None:
+    assert names("力争在“十四五”末实现网上办理率达到90%以上,文化产业增加值年均增长8%。") == [
+        "网上办理率", "文化产业增加值年均增长"]
+
+
+def test_new_building_stays_in_a_name_because_it_says_what_is_counted() -> None:
+    assert names("到2025年,新建公办幼儿园6所。") == ["新建公办幼儿园"]
