@@ -98,8 +98,12 @@ def test_regions_and_levels() -> None:
     assert split_regions("广元市苍溪县“十四五”规划") == ["广元市", "苍溪县"]
     assert split_regions("苍溪县城区学校布局规划") == ["苍溪县"]
     assert split_regions("宁夏回族自治区公共服务规划") == ["宁夏回族自治区"]
-    assert region_level("孝义市", "孝义市(县级市)位于") == "county"
-    assert region_level("孝义市", "我市公共服务") == "city"
+    # The division table decides: 孝义市 is a county-level city however the text speaks of itself.
+    assert region_level("孝义市", "我市公共服务") == "county_city"
+    assert region_level("禄丰市", "") == "county_city"
+    # A place the table does not know is read by its suffix and the text.
+    assert region_level("甲市", "甲市(县级市)位于") == "county_city"
+    assert region_level("甲市", "我市公共服务") == "city"
     assert region_level("宁夏回族自治区", "") == "province"
     assert region_level("某旗", "") == "county"
 
@@ -149,3 +153,74 @@ def test_province_and_district_plans() -> None:
     assert province["issuer"] == "河东省人民政府" and province["issued"] == "2026-03-15"
     district = meta("南湖市东山区“十四五”公共服务规划(2021-2025年)\n")
     assert (district["region"], district["region_level"]) == ("东山区", "district")
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [("某县“十五五”养老服务规划", [2026, 2030]),
+     ("某市国民经济和社会发展第十五个五年规划纲要", [2026, 2030]),
+     ("某市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", [2021, 2025]),
+     ("某省公共服务规划（2026—2030年）", [2026, 2030]),
+     ("某省公共服务规划(2026-2030年)", [2026, 2030]),
+     ("某省公共服务规划（2026～2030年）", [2026, 2030]),
+     ("某省2026年至2030年公共服务规划", [2026, 2030]),
+     ("某省基本公共服务体系规划（2022–2035年）", [2022, 2035])],
+)
+def test_period_from_every_title_form(title: str, period: list[int]) -> None:
+    assert meta(f"{title}\n展望2035年，到2035年基本实现现代化。到2035年建成强省。\n")["period"] == period
+
+
+def test_vision_year_is_never_the_end_and_no_silent_default() -> None:
+    # A 十五五 text whose targets mostly aim at the 2035 vision is still a 2026–2030 plan.
+    body = "“十五五”时期，坚持稳中求进。“十四五”时期成就显著。展望2035年，到2035年基本实现。到2035年建成。到2030年达到。\n"
+    assert meta(body)["period"] == [2026, 2030]
+    # Nothing names a period: null, not 2021–2025.
+    assert meta("某市养老服务设施布局规划\n第一章 总则\n为统筹设施建设，编制本规划。\n")["period"] is None
+
+
+def test_national_issuers_make_a_national_plan() -> None:
+    m = meta("教育部等九部门关于印发《“十五五”学前教育发展规划》的通知\n教发〔2026〕2号\n"
+             "教育部　国家发展改革委　财政部\n2026年1月8日\n")
+    assert (m["region"], m["region_level"], m["region_code"]) == ("全国", "national", "100000")
+    assert m["issuer"] == "教育部、国家发展改革委、财政部"
+    assert m["title"] == "“十五五”学前教育发展规划"
+    local = meta("某省民政厅关于印发某省“十五五”民政事业发展规划的通知\n某省民政厅\n2026年2月1日\n")
+    assert local["region_level"] == "province"
+
+
+def test_region_codes_from_the_division_table() -> None:
+    assert (meta("郑州“十五五”托育服务规划\n")["region"], meta("郑州“十五五”托育服务规划\n")["region_code"]) \
+        == ("郑州市", "410100")
+    gulou = meta("福州市鼓楼区“十五五”教育发展规划\n")
+    assert (gulou["region"], gulou["region_code"], gulou["region_level"]) == ("鼓楼区", "350102", "district")
+    assert meta("禄丰市“十五五”教育事业发展规划\n")["region_level"] == "county_city"
+    zone = meta("兰州新区“十五五”社会事业发展规划\n")
+    assert (zone["region"], zone["region_level"], zone["region_code"]) == ("兰州新区", "zone", None)
+
+
+def test_portal_chrome_is_not_title_or_date() -> None:
+    m = meta("首页 > 政务公开 > 规划计划\n字号：大 中 小　打印本页　分享到：\n浏览次数：1024\n更新时间：2024-05-06\n"
+             "某县“十五五”文化事业发展规划\n一、发展基础\n")
+    assert m["title"] == "某县“十五五”文化事业发展规划"
+    assert m["issued"] is None
+
+
+def test_first_page_alone_gives_metadata_with_a_warning() -> None:
+    from planwatch.extract.document import ExtractError
+    from planwatch.extract.pipeline import extract_text
+
+    out = extract_text("某县人民政府关于印发某县“十五五”就业促进规划的通知\n各乡镇人民政府：\n"
+                       "现将《某县“十五五”就业促进规划》印发给你们。\n某县人民政府\n2026年3月1日\n")
+    assert out["plan"]["title"] == "某县“十五五”就业促进规划"
+    assert any("未见规划正文" in w for w in out["warnings"])
+    with pytest.raises(ExtractError):
+        extract_text("今天天气很好。\n我们去公园散步。\n")
+
+
+def test_unknown_period_is_warned_and_target_years_left_open() -> None:
+    from planwatch.extract.pipeline import extract_text
+
+    out = extract_text("某市养老服务规划\n第一章 主要目标\n养老机构护理型床位占比达到60%以上。\n")
+    assert out["plan"]["period"] is None
+    assert any("规划期" in w for w in out["warnings"])
+    assert all(i["target"]["year"] is None for i in out["indicators"] if i["source"] == "prose")
