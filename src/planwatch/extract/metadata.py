@@ -399,7 +399,23 @@ def _region_from_source(source: str, context: str) -> tuple[str, str | None, str
     return _place(source, context)
 
 
+# The extractors of one document all ask for its period (tables, zones, pipeline): the last answer is
+# kept with the very list it was computed from (held, so its identity cannot be reused).
+_last: tuple[list[str], dict[str, Any]] | None = None
+
+
 def extract_metadata(lines: list[str]) -> dict[str, Any]:
+    global _last
+    memo = _last
+    if memo is not None and memo[0] is lines:
+        meta = memo[1]
+    else:
+        meta = _extract(lines)
+        _last = (lines, meta)
+    return {**meta, "period": list(meta["period"]) if meta["period"] else None}
+
+
+def _extract(lines: list[str]) -> dict[str, Any]:
     front = _front(lines)
     fields = _header_fields(front)
     n_orgs, n_title, many = _notice(front)
