@@ -20,7 +20,7 @@ from typing import Any
 
 from planwatch.extract import divisions
 from planwatch.extract.numbers import normalize_digits
-from planwatch.extract.periods import find_period
+from planwatch.extract.periods import find_period, hanzi_years
 
 # How far into the document the header, notice and title line may appear.
 FRONT_LINES = 80
@@ -219,6 +219,12 @@ def _front(lines: list[str]) -> list[tuple[int, str]]:
 
 
 _LABEL_START = re.compile(rf"^(?:{_ANY_LABEL})")
+# A line that opens with a date and goes on with a clock time or another label is page furniture
+# dating the page; a date alone on its line is a signature's.
+_DATED_LINE = re.compile(
+    rf"^((?:20\d\d\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{1,2}})|(?:20\d\d年\d{{1,2}}月\d{{1,2}}日))"
+    rf"\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?|(?:{_ANY_LABEL})\s*[:：])"
+)
 _LABEL_ONLY = re.compile(rf"^(?:{_ANY_LABEL})\s*[:：]?$")
 _BODY_START = re.compile(r"^(?:第[一1]章|第一篇|第一部分|一、|1\s|目\s*录$)")
 
@@ -230,6 +236,8 @@ def _header_fields(front: list[tuple[int, str]]) -> dict[str, str]:
             break
         if _LABEL_ONLY.match(s) and k + 1 < len(front) and not _LABEL_START.match(front[k + 1][1]):
             s = f"{s} {front[k + 1][1]}"  # an infobox: the label on one line, its value on the next
+        if "published" not in fields and (m := _DATED_LINE.match(s)):
+            fields["published"] = m.group(1)  # "2022-03-15 16:08:32  来源：…": a list page's date line
         for key, rx in _FIELD_RES.items():
             if key in fields:
                 continue
@@ -262,14 +270,15 @@ def _title_candidates(front: list[tuple[int, str]]) -> list[tuple[int, str]]:
         nxt = _clean(front[k + 1][1]) if k + 1 < len(front) else ""
         last = i
         if TITLE_LINE.match(cand):
-            if PERIOD_PAREN.fullmatch(nxt):  # "(2021—2025年)" on a line of its own
+            if PERIOD_PAREN.fullmatch(hanzi_years(nxt)):  # "(2021—2025年)" on a line of its own
                 cand, last = cand + nxt, front[k + 1][0]
         elif nxt and not split_regions(nxt) and not _BODY_START.match(nxt):
             # A title broken over two lines: the second part never starts a new name.
             joined = cand + nxt
             if len(cand) >= 4 and TITLE_LINE.match(joined) and "通知" not in joined:
                 cand, last = joined, front[k + 1][0]
-        if TITLE_LINE.match(cand) and len(cand) >= 8 and not cand.startswith(("《", "“十", "十", "和", "与", "及", "暨")):
+        if (TITLE_LINE.match(hanzi_years(cand)) and len(cand) >= 8
+                and not cand.startswith(("《", "“十", "十", "和", "与", "及", "暨"))):
             out.append((last, cand))
     return out
 

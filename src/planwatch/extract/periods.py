@@ -84,6 +84,15 @@ _BARE_RANGE = re.compile(r"^[(（]?\s*20\d\d\s*年?\s*(?:[-—–~～―－]+|�
 FRONT_LINES = 80
 
 
+_HANZI_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
+_HANZI_YEAR = re.compile(r"二[〇○零O][一二三四五六七八九〇○零O]{2}")
+
+
+def hanzi_years(text: str) -> str:
+    """"二〇二一—二〇二五年" → "2021—2025年": years written in hanzi digits, same length."""
+    return _HANZI_YEAR.sub(lambda m: "".join(_HANZI_DIGIT[c] for c in m.group(0)), text)
+
+
 def long_names(text: str) -> str:
     """"第十五个五年规划" → "十五五规划": one spelling for the plan names, same positions not kept."""
     return _LONG_NAME.sub(lambda m: f"十{m.group(1)}五", text)
@@ -91,7 +100,7 @@ def long_names(text: str) -> str:
 
 def range_in(text: str, longest: int = 15) -> tuple[int, int] | None:
     """The first "2026—2030年" span in a text (full-width digits allowed), at most `longest` years long."""
-    for m in PERIOD_RANGE.finditer(normalize_digits(text)):
+    for m in PERIOD_RANGE.finditer(normalize_digits(hanzi_years(text))):
         a, b = int(m.group(1)), int(m.group(2))
         if 0 < b - a <= longest:
             return a, b
