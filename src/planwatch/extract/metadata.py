@@ -136,10 +136,13 @@ ISSUED_BOOK = re.compile(rf"^(?P<org>[{HAN}()（）、\s]{{2,80}}?)印发了?《
 BOOK_ISSUED = re.compile(r"《(?P<what>[^》]+)》(?:已经?[^。]{0,30}?(?:同意|通过|审议)[^。]{0,12})?[，,]?\s*(?:现)?印发")
 PLAN_WORD = r"(?:规划|计划|纲要|方案)"
 PERIOD_PAREN = re.compile(r"[(（]?\s*(20\d{2})\s*年?\s*[—\-–~～至到]+\s*(20\d{2})\s*年?\s*[)）]?")
+# Stages a published title may carry after its name: (征求意见稿), (草案), (试行); "(全文)" is the page's.
+DRAFT_MARK = r"[(（](?:公开)?(?:征求意见稿|草案|送审稿|修订稿|报批稿|试行|修订版|全文)[)）]"
 TITLE_LINE = re.compile(
     rf"^[{HAN}〇“”\"'‘’《》()（）、·\d—\-–]{{4,70}}?{PLAN_WORD}"
-    rf"(?:\s*[(（]?\s*20\d{{2}}\s*年?\s*[—\-–~～至到]+\s*20\d{{2}}\s*年?\s*[)）])?$"
+    rf"(?:\s*[(（]?\s*20\d{{2}}\s*年?\s*[—\-–~～至到]+\s*20\d{{2}}\s*年?\s*[)）])?(?:{DRAFT_MARK})?$"
 )
+_PAGE_MARK = re.compile(r"[(（]全文[)）]$")
 # Administrative units a plan is written for, longest suffixes first (names not in the division table).
 ADMIN_SUFFIX = "特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|县|区|旗|州|盟"
 # Functional zones (国家级新区, 开发区, 高新区, 工业园区 …) plan for themselves but are no division.
@@ -448,7 +451,7 @@ def _extract(lines: list[str]) -> dict[str, Any]:
     if not title and title_lines:
         title = title_lines[0][1]
     if title:
-        title = _repair_period(_clean(title))
+        title = _repair_period(_PAGE_MARK.sub("", _clean(title)))
 
     # A notice signed "市人民政府办公室" names its place in the signature: take the fuller one.
     if n_orgs and s_orgs and len(n_orgs) == len(s_orgs) and all(
