@@ -36,7 +36,9 @@ _ETHNIC = [
 _ETHNIC_WORDS = sorted([e + "族" for e in _ETHNIC] + [e for e in _ETHNIC if len(e) >= 2], key=len, reverse=True)
 _ETHNIC_TAIL = re.compile("(?:" + "|".join(_ETHNIC_WORDS) + ")+$")
 _MAX_NAME = 20
-_SUFFIX_CHARS = set("省市县区旗盟州")
+# After a short name, a division suffix makes another place's full name (河东 in 河东省) and a body's
+# suffix a ministry (公安 in 公安部): local bodies write their place in full (XX县公安局).
+_SUFFIX_CHARS = set("省市县区旗盟州部局厅委院署")
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,8 @@ def ancestors(d: Division) -> list[Division]:
 def prefix_chain(text: str) -> list[tuple[str, tuple[Division, ...]]]:
     """The run of place names a text starts with, each as written and with its candidate units:
     "广元市苍溪县“十四五”…" → [("广元市", (…,)), ("苍溪县", (…,))]. Longest names first at each step.
-    A short name followed by a division suffix is another place's full name (河东 in 河东省), and
-    a later name counts only when it lies inside the one before (苍溪县城区 is not 城区 of 长治)."""
+    A short name followed by a division or body suffix is no place (河东省, 公安部), and a later
+    name counts only when it lies inside the one before (苍溪县城区 is not 城区 of 长治)."""
     table = _table().by_name
     out: list[tuple[str, tuple[Division, ...]]] = []
     pos = 0

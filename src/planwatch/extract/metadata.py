@@ -55,7 +55,9 @@ _ALL_LABELS = sorted(
 _ANY_LABEL = "|".join(_label(w) for w in _ALL_LABELS)
 _FIELD_RES: dict[str, re.Pattern[str]] = {
     key: re.compile(
-        rf"(?:^|[\s|])(?:{'|'.join(_label(w) for w in words)})\s*[:：]?\s*(.*?)\s*(?=(?:\s|[|])(?:{_ANY_LABEL})\s*[:：]?|$)"
+        # A field may sit in brackets ("【发布时间：2022-01-05】【来源：…】"): they end its value too.
+        rf"(?:^|[\s|【\[])(?:{'|'.join(_label(w) for w in words)})\s*[:：]?\s*([^】\]]*?)\s*"
+        rf"(?=(?:\s|[|【\[])(?:{_ANY_LABEL})\s*[:：]?|[】\]]|$)"
     )
     for key, words in _FIELD_LABELS.items()
 }
@@ -117,19 +119,23 @@ DOC_NUMBER = re.compile(rf"[{HAN}]{{1,12}}[〔\[【(（]\s*(?:19|20)\d{{2}}\s*[�
 # How issuing bodies end: governments and their offices, party committees, ministries (部), commissions
 # (委, 委员会), bureaus, the State Council (院), development-zone committees (管委会).
 ORG_SUFFIX = (
-    "人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|管委会|委员会|局|厅|委|部|院|署|政府|中心|"
+    "人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|管委会|委员会|局|厅|委|部|院|署|办|政府|中心|"
     "工作领导小组|领导小组|联合会|委员会办公室|中共中央|党委|人大常委会"
 )
 ORG_NAME = re.compile(rf"^[{HAN}()（）]{{2,40}}?(?:{ORG_SUFFIX})$")
 # Bodies that act for the whole country. A body with no place in its name that ends like a ministry
 # (教育部, 国家卫生健康委, 国家医保局) is national too: local bodies always carry their place.
 NATIONAL_ORGANS = ("中共中央", "国务院", "全国人大常委会", "全国人民代表大会常务委员会", "全国人民代表大会",
-                   "全国人大", "中央军委", "全国政协", "中央办公厅", "国务院办公厅")
-NATIONAL_PREFIX = ("国家", "国务院", "中共中央", "中央", "全国", "中华人民共和国", "最高人民")
+                   "全国人大", "中央军委", "全国政协", "中央办公厅", "国务院办公厅", "共青团中央")
+NATIONAL_PREFIX = ("国家", "国务院", "中共中央", "中央", "全国", "中华人民共和国", "最高人民", "中国")
+# The party's name before a local committee (中共武乡县委, 中国共产党吕梁市委员会) is no national prefix.
+PARTY = ("中国共产党", "中共")
 MINISTRY_SUFFIX = re.compile(r"(?:部|总局|总署|委|委员会|局|署|银行|院)$")
 # Titles of plans for the whole country start with the country or a national prefix.
 NATIONAL_TITLE = re.compile(r"^[“\"《]*(?:中华人民共和国|全国|国家)")
-NOTICE = re.compile(rf"(?P<org>[{HAN}()（）、]{{2,80}}?)?关于印发(?P<what>.+?)的?通知")
+NOTICE = re.compile(rf"(?P<org>[{HAN}()（）、\d]{{2,80}}?)?关于印发(?P<what>.+?)的?通知")
+# "国家发展改革委等21部门": a lead body standing for a joint issue, kept as written.
+JOINT_LEAD = re.compile(r"^(?P<lead>.+?)等(?:[\d一二三四五六七八九十]+个?)?(?:部门|单位|部委)$")
 # A headline or a report of issuing: "中共中央 国务院印发《…》", "近日，国务院印发了《…》".
 ISSUED_BOOK = re.compile(rf"^(?P<org>[{HAN}()（）、\s]{{2,80}}?)印发了?《(?P<what>[^》]+)》")
 # A notice's body names the plan it issues: "现将《…》印发给你们", "《…》已经市政府同意，现印发给你们".
@@ -228,6 +234,9 @@ _DATED_LINE = re.compile(
     rf"^((?:20\d\d\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*\d{{1,2}})|(?:20\d\d年\d{{1,2}}月\d{{1,2}}日))"
     rf"\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?|(?:{_ANY_LABEL})\s*[:：])"
 )
+_TRAILING_DATE = re.compile(
+    r"\s+((?:20\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})|(?:20\d\d年\d{1,2}月\d{1,2}日))(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
 _LABEL_ONLY = re.compile(rf"^(?:{_ANY_LABEL})\s*[:：]?$")
 _BODY_START = re.compile(r"^(?:第[一1]章|第一篇|第一部分|一、|1\s|目\s*录$)")
 
@@ -241,6 +250,8 @@ def _header_fields(front: list[tuple[int, str]]) -> dict[str, str]:
             s = f"{s} {front[k + 1][1]}"  # an infobox: the label on one line, its value on the next
         if "published" not in fields and (m := _DATED_LINE.match(s)):
             fields["published"] = m.group(1)  # "2022-03-15 16:08:32  来源：…": a list page's date line
+        if "published" not in fields and (m := _TRAILING_DATE.search(s)) and TITLE_LINE.match(_clean(s[: m.start()])):
+            fields["published"] = m.group(1)  # "XX规划 2026-04-01": a list entry dates its title
         for key, rx in _FIELD_RES.items():
             if key in fields:
                 continue
@@ -269,7 +280,7 @@ def _title_candidates(front: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if (any(c in s for c in ">:：|，,。;；！!") or "关于印发" in s or "通知" in s or _LABEL_START.match(s)
                 or CHROME.search(s)):
             continue
-        cand = _clean(s)
+        cand = _clean(_TRAILING_DATE.sub("", s))
         nxt = _clean(front[k + 1][1]) if k + 1 < len(front) else ""
         last = i
         if TITLE_LINE.match(cand):
@@ -289,7 +300,12 @@ def _title_candidates(front: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def _organs(text: str) -> list[str]:
     """"民政部　国家发展改革委" / "中共中央、国务院" → each issuing body; [] when a part is no body."""
     parts = [p for p in re.split(r"[\s、，,]+", text.strip()) if p]
-    if parts and all(ORG_NAME.match(p) or p in NATIONAL_ORGANS for p in parts):
+
+    def body(p: str) -> bool:
+        lead = JOINT_LEAD.match(p)
+        return bool(ORG_NAME.match(lead.group("lead") if lead else p) or p in NATIONAL_ORGANS)
+
+    if parts and all(body(p) for p in parts):
         return parts
     return []
 
@@ -343,7 +359,7 @@ def _signature(front: list[tuple[int, str]]) -> tuple[list[str], str | None]:
         if len(_clean(s)) > 16 or not (when := parse_date(s)) or _organs(s):
             continue
         orgs: list[str] = []
-        for _j, prev in reversed(front[max(0, k - 4) : k]):
+        for _j, prev in reversed(front[:k]):  # up to the first line that is no body
             found = _organs(prev)
             if not found:
                 break
@@ -373,15 +389,27 @@ def _repair_period(title: str) -> str:
     return title
 
 
+def _unparty(name: str) -> str:
+    for p in PARTY:
+        if name.startswith(p) and not name.startswith("中共中央"):
+            return name[len(p):]
+    return name
+
+
 def _is_national(org: str) -> bool:
-    if org in NATIONAL_ORGANS or org.startswith(NATIONAL_PREFIX):
-        return not split_regions(org.removeprefix("中共"))
+    if lead := JOINT_LEAD.match(org):
+        org = lead.group("lead")
+    if org in NATIONAL_ORGANS:
+        return True
+    org = _unparty(org)
+    if org.startswith(NATIONAL_PREFIX):
+        return not split_regions(org)
     return bool(MINISTRY_SUFFIX.search(org)) and not split_regions(org) and not ZONE_NAME.match(org)
 
 
 def _place(name: str, context: str) -> tuple[str, str | None, str | None] | None:
     """(region, level, code) that a title or a body's name starts with, else None."""
-    name = _clean(name).lstrip("“\"《").removeprefix("中共")
+    name = _unparty(_clean(name).lstrip("“\"《"))
     chain = divisions.prefix_chain(name)
     rest = name[sum(len(w) for w, _ in chain):]
     if chain:
@@ -457,6 +485,10 @@ def _extract(lines: list[str]) -> dict[str, Any]:
     if n_orgs and s_orgs and len(n_orgs) == len(s_orgs) and all(
         b.endswith(a) for a, b in zip(n_orgs, s_orgs, strict=True)
     ):
+        n_orgs = s_orgs
+    # "教育部等九部门" in the notice, the bodies themselves in the signature: the signature names them.
+    if len(n_orgs) == 1 and (lead := JOINT_LEAD.match(n_orgs[0])) and len(s_orgs) > 1 \
+            and s_orgs[0] == lead.group("lead"):
         n_orgs = s_orgs
     orgs = n_orgs or s_orgs
     issuer = "、".join(orgs) if orgs else None
