@@ -57,3 +57,17 @@ def test_import_without_period_asks_for_it_then_takes_the_option(cli: CliRunner,
 
     r = cli.invoke(main, ["plan", "import", str(path), "--period", "2030"])
     assert r.exit_code == 1 and "2026-2030" in r.output
+
+
+def test_region_code_settles_a_shared_name(cli: CliRunner, tmp_path: Path) -> None:
+    regions = tmp_path / "gulou.csv"
+    regions.write_text("code,name,level,parent_code\n320100,南京市,city,\n320106,鼓楼区,district,320100\n"
+                       "350100,福州市,city,\n350102,鼓楼区,district,350100\n", encoding="utf-8")
+    assert cli.invoke(main, ["regions", "import", str(regions)]).exit_code == 0
+    doc = json.loads(V1.read_text(encoding="utf-8"))
+    doc["plan"].update(title="福州市鼓楼区“十五五”公共服务规划", region="鼓楼区", region_code="350102",
+                       period=[2026, 2030])
+    path = tmp_path / "gulou.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = cli.invoke(main, ["plan", "import", str(path)])
+    assert r.exit_code == 0 and "[350102]" in r.output, r.output

@@ -69,8 +69,9 @@ def most_named(text: str) -> str | None:
     return max((n for n in counts if counts[n] * 2 >= top), key=lambda n: span_of(n) or (0, 0))
 
 
-# "2021—2025年", "2026-2030年", "2021年至2025年", "2026～2030年": any dash or 至/到 between the years.
-PERIOD_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)\s*年")
+# "2021—2025年", "2026-2030年", "2021年至2025年", "2026～2030年", "(2021-2035)": any dash or 至/到
+# between the years, then 年 or the closing bracket.
+PERIOD_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)\s*(?:年|(?=[)）]))")
 # "第十五个五年规划" is the long form of 十五五.
 _LONG_NAME = re.compile(rf"第十([{_CN}])个五年")
 # "规划期为2026—2030年", "规划期限:2021年至2035年", "规划期至2025年": the plan stating its own span.

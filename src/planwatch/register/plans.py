@@ -30,6 +30,7 @@ from planwatch.register.schema import (
     Plan,
     PlanDocument,
     Project,
+    Region,
     Responsibility,
     ServiceItem,
     Task,
@@ -193,7 +194,10 @@ def import_plan(
         reg = resolve_region(session, region)
     elif meta.get("region"):
         try:
-            reg = resolve_region(session, meta["region"])
+            # The extractor's GB/T 2260 code settles names many units share (鼓楼区); the name otherwise.
+            code = meta.get("region_code")
+            found = session.get(Region, code) if code else None
+            reg = found or resolve_region(session, meta["region"])
         except NotFound:
             reg = find_region_in_text(session, title) or resolve_region(session, meta["region"])
     else:
