@@ -224,3 +224,23 @@ def test_unknown_period_is_warned_and_target_years_left_open() -> None:
     assert out["plan"]["period"] is None
     assert any("规划期" in w for w in out["warnings"])
     assert all(i["target"]["year"] is None for i in out["indicators"] if i["source"] == "prose")
+
+
+def test_portal_category_is_not_the_title() -> None:
+    m = meta("首页\n政务公开\n国民经济和社会发展规划\n吕梁市“十五五”公共服务规划\n吕梁市发展和改革委员会\n第一章 发展基础\n")
+    assert m["title"] == "吕梁市“十五五”公共服务规划"
+    assert m["issuer"] == "吕梁市发展和改革委员会"
+
+
+def test_ministry_names_are_not_places_and_party_committees_are_local() -> None:
+    m = meta("国家发展改革委等3部门关于印发《“十五五”社会服务设施建设规划》的通知\n"
+             "国家发展改革委\n公安部\n民政部\n2026年1月5日\n")
+    assert (m["region"], m["issuer"]) == ("全国", "国家发展改革委、公安部、民政部")
+    local = meta("中国共产党武乡县委员会 武乡县人民政府关于印发《武乡县“十五五”乡村振兴规划》的通知\n")
+    assert (local["region"], local["region_code"]) == ("武乡县", "140429")
+
+
+def test_list_page_dates_and_bracketed_fields() -> None:
+    assert meta("吕梁市“十五五”体育发展规划 2026-04-01\n第一章\n")["issued"] == "2026-04-01"
+    m = meta("苍溪县“十五五”托育服务发展规划\n【发布时间：2026-02-03 09:00】【来源：苍溪县卫生健康局】【字号：大 中 小】\n")
+    assert (m["title"], m["issued"]) == ("苍溪县“十五五”托育服务发展规划", "2026-02-03")

@@ -475,9 +475,13 @@ def _extract(lines: list[str]) -> dict[str, Any]:
         title = n_title
     if not title and not many:
         title = _issued_book(front)
-    title_at = title_lines[0][0] if title_lines else None
-    if not title and title_lines:
-        title = title_lines[0][1]
+    # A portal's category names (国民经济和社会发展规划, 专项规划) look like titles too: a plan's own title
+    # names its place or its period.
+    named = [t for t in title_lines if find_period(t[1], []) or split_regions(t[1]) or NATIONAL_TITLE.match(t[1])]
+    first = (named or title_lines or [(None, None)])[0]
+    title_at = first[0]
+    if not title and first[1]:
+        title = first[1]
     if title:
         title = _repair_period(_PAGE_MARK.sub("", _clean(title)))
 
