@@ -11,7 +11,6 @@ mentions.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,30 +67,29 @@ def short_name(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> _Table:
-    by_code: dict[str, Division] = {}
     text = resources.files("planwatch.extract").joinpath("data/regions.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
-    codes = {r["code"] for r in rows}
-    for r in rows:
-        code = r["code"]
+    rows = [line.split(",") for line in text.splitlines()[1:] if line]
+    codes = {r[0] for r in rows}
+    by_code: dict[str, Division] = {}
+    for code, name, level in rows:
         if code.endswith("0000"):
             parent = None
         elif code.endswith("00") or code[:4] + "00" not in codes:
             parent = code[:2] + "0000"
         else:
             parent = code[:4] + "00"
-        by_code[code] = Division(code, r["name"], r["level"], parent)
+        by_code[code] = Division(code, name, level, parent)
     names: dict[str, list[Division]] = {}
     for d in by_code.values():
         names.setdefault(d.name, []).append(d)
+    full = set(names)
     for d in by_code.values():
         stem = short_name(d.name)
-        if stem != d.name and d not in names.get(stem, []):
-            # A short name never hides a full name ("城区" is a district, not 城X区).
-            if stem not in names or all(x.name != stem for x in names[stem]):
-                names.setdefault(stem, []).append(d)
-            if d.name.endswith("自治州"):
-                names.setdefault(stem + "州", []).append(d)  # 黔南州, 恩施州
+        # A short name never hides a full name ("城区" is a district, not 城X区).
+        if stem != d.name and stem not in full:
+            names.setdefault(stem, []).append(d)
+        if d.name.endswith("自治州") and stem != d.name:
+            names.setdefault(stem + "州", []).append(d)  # 黔南州, 恩施州
     return _Table(by_code, {k: tuple(v) for k, v in names.items()})
 
 
