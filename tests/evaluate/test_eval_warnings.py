@@ -37,3 +37,20 @@ def test_plan_list_is_ordered_by_severity() -> None:
     ws = early_warnings([a, b])
     assert [w.severity for w in ws] == sorted((w.severity for w in ws), key=["red", "orange", "yellow"].index)
     assert ws[0].indicator_id == "b"
+
+
+def test_a_falling_target_reads_as_decline_never_negative_growth() -> None:
+    # Lower is better: 孕产妇死亡率 from 20 to 14 per 100,000; 2023 still at 19.
+    ind = make_indicator("≤14", 14, "<=", baseline=20, binding=True, name="孕产妇死亡率", unit="/10万",
+                         direction="down")
+    ev = evaluate(ind, {2023: 19.0}, 2023)
+    text = " ".join(w.reason for w in ev.warnings)
+    assert "年均下降" in text
+    assert "增长-" not in text
+
+
+def test_backwards_for_lower_is_better_is_above_the_baseline() -> None:
+    ind = make_indicator("≤14", 14, "<=", baseline=20, name="孕产妇死亡率", unit="/10万", direction="down")
+    ev = evaluate(ind, {2023: 23.0}, 2023)
+    (w,) = [w for w in ev.warnings if w.kind == "backwards"]
+    assert "高于2020年基期值20/10万" in w.reason

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from planwatch.evaluate.results import IndicatorEvaluation, Warning
 from planwatch.evaluate.status import AT_RISK
+from planwatch.evaluate.wording import rate_words, worse_than
 
 _SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
 _KIND_ORDER = {"binding_at_risk": 0, "floor_not_met": 1, "seriously_lagging": 2, "backwards": 3, "overdue": 4}
@@ -31,9 +32,11 @@ def _progress_clause(e: IndicatorEvaluation) -> str:
     text = f"完成度{pct(e.P)},时序进度{pct(e.S)}"
     rate = e.projection.required_rate
     if rate is not None and e.method != "annual":
-        text += f",今后需年均增长{fmt(rate)}%"
+        word, size = rate_words(rate)
+        text += f",今后需年均{word}{fmt(size)}%"
     elif e.method == "annual" and e.detail.get("required_rate") is not None:
-        text += f",今后需年均增长{fmt(e.detail['required_rate'])}%(目标{fmt(e.detail['target_rate'])}%)"
+        word, size = rate_words(e.detail["required_rate"])
+        text += f",今后需年均{word}{fmt(size)}%(目标{fmt(e.detail['target_rate'])}%)"
     return text
 
 
@@ -76,7 +79,7 @@ def indicator_warnings(e: IndicatorEvaluation, evaluation_year: int) -> tuple[Wa
     if e.backwards:
         prev = e.detail.get("previous")
         if e.P is not None and e.P < 0 and e.baseline is not None:
-            why = f"低于{e.base_year}年基期值{fmt(e.baseline)}{e.unit or ''}"
+            why = f"{worse_than(e.direction)}{e.base_year}年基期值{fmt(e.baseline)}{e.unit or ''}"
         elif prev:
             why = f"较{prev['year']}年的{fmt(prev['value'])}{e.unit or ''}倒退"
         else:
