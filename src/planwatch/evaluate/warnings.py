@@ -24,6 +24,16 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%"
 
 
+def _distinct(x: float | None, target_raw: str) -> str:
+    """x printed with enough digits not to read as the target it misses (2.596 is not 「2.6」)."""
+    text = fmt(x)
+    digits = 2
+    while digits < 6 and x is not None and text in target_raw:
+        digits += 1
+        text = fmt(x, digits)
+    return text
+
+
 def _value(e: IndicatorEvaluation) -> str:
     return f"{fmt(e.value)}{e.unit or ''}" if e.value is not None else (e.judgement or "—")
 
@@ -53,7 +63,7 @@ def _binding_reason(e: IndicatorEvaluation) -> str | None:
     p = e.projection
     if p.meets_target is False:
         return (f"{head}按{_MODEL.get(p.method or '', '')}趋势预计{e.target_year}年为"
-                f"{fmt(p.value_at_target)}{'%' if e.method == 'annual' else (e.unit or '')},"
+                f"{_distinct(p.value_at_target, e.target_raw)}{'%' if e.method == 'annual' else (e.unit or '')},"
                 f"达不到目标「{e.target_raw}」,预计难以完成。")
     years = e.detail.get("years_not_met")
     if years:
