@@ -83,6 +83,9 @@ def classify(c: Completion, bands: Bands | None = None, reduction_schedule: str 
         if c.achieved:
             return st("met")
         return st("below_floor", label="未达标(超出区间)" if c.method == "range" else None)
+    if c.missing == "series_break":
+        # 口径调整: values before and after the break are not comparable, whatever the year.
+        return st("unassessable")
     if c.achieved:
         return st("achieved", label="已完成" if final else "提前实现")
     if "outside_range" in c.flags:
