@@ -13,12 +13,16 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from planwatch.extract.periods import current_names
+from planwatch.extract.lexicon import expand, rx
+from planwatch.extract.numbers import change_direction, kind_of
+from planwatch.extract.periods import current_names, span_of
 from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
 
-_YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
-_SINCE = re.compile(r"以来|来|起")
-_FORWARD_WORDS = r"预计|预测|将达|将超过|力争|争取|确保"
+_YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d)年(?:底|末|初)?")
+_SINCE = rx("{time.since}")
+_FORWARD_WORDS = expand("{time.forecast}")
+# What a change is measured against: "比2015年", "较“十二五”末".
+_COMPARED = rx(r"{time.compare}(?:((?:19|20)\d\d)年|“?(十[一二三四五六七八九]五)”?{time.plan_frame}?)")
 
 
 @lru_cache(maxsize=16)
@@ -43,6 +47,18 @@ def _year(m: Mention, period: tuple[int, int]) -> int | None:
     return own[-1] if own and own[-1] <= base else base
 
 
+def compared_year(text: str) -> int | None:
+    """The year the last comparison in text is made against ("比2015年…" → 2015, "较十二五末" → 2015)."""
+    found = None
+    for m in _COMPARED.finditer(text):
+        if m.group(1):
+            found = int(m.group(1))
+        else:
+            span = span_of(m.group(2))
+            found = span[1] if span else found
+    return found
+
+
 def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
     q = m.q
     if q.ratio or q.is_range:
@@ -54,11 +70,18 @@ def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
 
 
 def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:
-    return {
+    unit = unit_of(m)
+    record: dict[str, Any] = {
         "line": m.line,
         "quote": quote(m),
         "metric": metric_name(m),
         "value": m.q.value,
-        "unit": unit_of(m),
+        "unit": unit,
         "year": _year(m, period),
     }
+    if kind_of(m.prefix, unit, m.q.raw, scope=m.window) == "change":
+        # "比2015年增加39%": a change over the base period, not a level of the base year.
+        record["kind"] = "change"
+        record["direction"] = change_direction(m.prefix, m.q.raw)
+        record["base_year"] = compared_year(m.text[m.clause.start : m.q.start])
+    return record

@@ -113,7 +113,7 @@ WORDS: dict[str, tuple[str, ...]] = {
                    "吨", "亩", "篇", "门", "首", "块", "片", "栋", "幢", "宗", "笔", "枚", "盏", "株", "棵", "只",
                    "头", "份", "口", "期", "批", "届", "类", "斤", "公斤", "千克", "立方米", "平方米", "平米",
                    "平方公里", "公里", "千米", "公顷", "米", "人次", "场次", "户次", "架次", "周岁", "小时", "分钟",
-                   "个月", "人(次)", "家(次)", "户(次)", "人年", "件次", "门次", "册次", "台次", "车次", "床位",
+                   "个月", "人(次)", "家(次)", "户(次)", "人（次）", "家（次）", "户（次）", "人年", "件次", "门次", "册次", "台次", "车次", "床位",
                    "张床"),
     # Shares and concentrations.
     "unit.rate": ("%", "‰", "‱", "个百分点", "百分点", "㎡", "m2", "m²", "微克/立方米", "毫克/升",
@@ -137,9 +137,19 @@ WORDS: dict[str, tuple[str, ...]] = {
     # People a head count may count ("1000人以上技能人才").
     "unit.person_noun": ("人", "者", "员", "生", "童", "工", "民", "师", "老", "妇", "家庭", "青年", "群众", "职工",
                          "干部"),
+    # Measures that, bounded and glued to a noun, define a class ("年产10万吨以下矿山", "200平方米以上场馆").
+    "unit.measure": ("吨", "斤", "公斤", "千克", "亩", "平方米", "平米", "立方米", "平方公里", "公里", "千米", "米",
+                     "公顷", "元", "万元", "亿元", "千瓦"),
+    # --- numerals ---------------------------------------------------------------------------------------
+    # Characters before a Chinese numeral that make it part of a word ("第一", "统一", "唯一", "每一").
+    "cn.not_after": tuple("第统唯同单每之万逐划合专星周初"),
+    # Words after a counted Chinese numeral that make it a name ("一个性", "三年级", "十一月", "一一").
+    "cn.not_before": ("性", "年级", "月", "一"),
     # --- durations and class definitions: neither targets nor baselines -------------------------------
     # "连续5年", "连续三届": how long something has held, not a value.
     "class.duration_lead": ("连续",),
+    # A doubling is a change of +100 % ("比2020年翻一番").
+    "kind.doubling": ("翻一番", "翻两番", "翻番"),
 }
 
 # Canonical forms of units written in several ways (the output keeps the unit as written).

@@ -12,23 +12,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from planwatch.extract.numbers import normalize_digits
+from planwatch.extract.lexicon import expand
+from planwatch.extract.numbers import DURATION_UNITS, lead_op, normalize_digits, suffix_op
 from planwatch.extract.quantities import VALUE_VERB_END, Quantity, find_quantities
 from planwatch.extract.sentences import Span, clauses, enclosing, sentences
 
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)年(?:底|末|前|初)?")
 # A unit written as a parenthetical of the metric: "产妇死亡率(1/10万)下降至16.0".
 _PAREN_UNIT = re.compile(r"[(（]\s*(%|％|‰|\d+/\d+万|[万亿]?(?:人|个|元|张|所|名|岁|年|天|次|人次))\s*[)）]")
-_OP_AT_LEAST = re.compile(r"不低于|不少于|不小于|至少|最少|不下于|不得低于|不得少于")
-_OP_AT_MOST = re.compile(r"不超过|不高于|不多于|最多|不得超过|不得高于")
 _LIST_VALUE = r"\d+(?:\.\d+)?(?:/\d+万|[万亿]?(?:%|％|‰|[\u4e00-\u9fff]{1,3}?))"
-_SHARED_SUFFIX = re.compile(rf"(?:[、和及与]\s*{_LIST_VALUE})+?(及以上|以上|以下|以内)")
+_SHARED_SUFFIX = re.compile(rf"(?:[、和及与]\s*{_LIST_VALUE})+?" + expand("({op.suffix_at_least}|{op.suffix_at_most})"))
 _LIST_SO_FAR = re.compile(r"\s*[、和及与]\s*")
 _LISTED_AFTER_OP = re.compile(
-    rf"(不低于|不少于|至少|不超过|不高于|超过|高于|低于)\s*{_LIST_VALUE}(?:[、和及与]\s*{_LIST_VALUE})*[、和及与]\s*$"
+    expand("({op.at_least}|{op.at_most}|{op.above}|{op.below})")
+    + rf"\s*{_LIST_VALUE}(?:[、和及与]\s*{_LIST_VALUE})*[、和及与]\s*$"
 )
-_OP_GT = re.compile(r"(?:超过|高于|多于|大于)$")
-_OP_LT = re.compile(r"(?:低于|少于|小于)$")
 _LEAD = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]+[)）])?(?:其中|同时|并|和|及|且|以及|还要?|要)?"
     r"(?:到|至(?!少)|在)?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
@@ -239,22 +237,15 @@ def operator(m: Mention) -> str:
     # "分别控制在6‰和5‰以下": a bound written after the last of a list of bare values covers them all.
     shared = _SHARED_SUFFIX.match(m.text, q.end, m.clause.end)
     if shared:
-        return ">=" if "上" in shared.group(1) else "<="
+        return suffix_op(shared.group(1)) or "="
     w = m.window
     # "分别不低于90%和95%": ... and one written before the first.
     if _LIST_SO_FAR.fullmatch(w):
         listed = _LISTED_AFTER_OP.search(m.prefix)
         if listed:
             w = listed.group(1)
-    if _OP_AT_LEAST.search(w):
-        return ">="
-    if _OP_AT_MOST.search(w):
-        return "<="
-    if _OP_GT.search(w):
-        return ">"
-    if _OP_LT.search(w):
-        return "<"
-    return "="
+    # The same words as in a table cell ("不得低于", "控制在"), by the same rule.
+    return lead_op(w) or ("<=" if q.unit in DURATION_UNITS else "=")
 
 
 def _subject(text: str) -> str:
