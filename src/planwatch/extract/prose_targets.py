@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from planwatch.extract.baselines import compared_year
+from planwatch.extract.baselines import compared_year, respective_name
 from planwatch.extract.lexicon import expand, rx
 from planwatch.extract.numbers import (
     ANNUAL,
@@ -186,19 +186,53 @@ def target_record(m: Mention, domain: str | None, period: tuple[int, int],
     }
 
 
+# A fact dated in the plan's first year or before ("2021年全县人均预期寿命为78岁") is a base, not a target.
+_FORWARD_BEFORE_YEAR = rx("(?:{time.future}|到|至)$")
+
+
+def dated_fact_year(m: Mention, period: tuple[int, int]) -> int | None:
+    """The year of a base-period fact written in the plan part, else None.
+
+    A clause dated no later than the plan's first year, with no word turning it to the
+    future before or after the year, reports where the plan starts from.
+    """
+    if m.q.ratio or m.q.is_range or m.q.streak:
+        return None
+    scope = m.text[m.sentence.start : m.q.start]
+    last = None
+    for y in YEAR.finditer(scope):
+        if _COMPARE_END.search(scope[max(0, y.start() - 4) : y.start()]) or _DATED_NOUN.match(scope, y.start()):
+            continue
+        last = y
+    if last is None or int(last.group(1)) > period[0]:
+        return None
+    if _FORWARD_BEFORE_YEAR.search(scope[: last.start()]) or _time_words(period).forward.search(scope[last.end():]):
+        return None
+    if m.text[max(0, m.q.start - 1) : m.q.start] in ("由", "从"):
+        return None
+    return int(last.group(1))
+
+
 def targets(found: Iterable[Mention], domain_at: Callable[[int], str | None],
-            period: tuple[int, int]) -> list[dict[str, Any]]:
-    """Target records for the mentions of the forward-looking part, in order."""
+            period: tuple[int, int], facts: list[Mention] | None = None) -> list[dict[str, Any]]:
+    """Target records for the mentions of the forward-looking part, in order.
+
+    Base-period facts met on the way (see dated_fact_year) are appended to `facts`.
+    """
     out: list[dict[str, Any]] = []
     prev: tuple[Mention, str] | None = None
     for m in found:
+        if dated_fact_year(m, period) is not None:
+            if facts is not None:
+                facts.append(m)
+            continue
         if not is_target(m, period):
             continue
         kind = _kind(m, unit_of(m))
         if (kind == "level" and prev and prev[0].line == m.line and prev[0].sentence == m.sentence
                 and prev[0].clause != m.clause and unit_of(m) not in RATE_UNITS and _elliptic(m)):
             kind = prev[1]
-        names = coordinated_metrics(m) or [None]
+        names = [respective_name(m)] if respective_name(m) else coordinated_metrics(m) or [None]
         for name in names:
             out.append(target_record(m, domain_at(m.line), period, kind=kind, name=name))
         prev = (m, kind)

@@ -41,7 +41,8 @@ _ARABIC = re.compile(
 _CN_DIGITS = "一二两三四五六七八九十百千"
 # Chinese numerals only count with a classifier; "一批", "三级", "两类" are words.
 _CHINESE = rx(
-    rf"(?<![{{cn.not_after:chars}}{_CN_DIGITS}])(?P<num>[{_CN_DIGITS}]+)"
+    # "/千人" is the base of a rate, not a count.
+    rf"(?<![{{cn.not_after:chars}}{_CN_DIGITS}/])(?P<num>[{_CN_DIGITS}]+)"
     r"(?P<unit>{unit.cn_count})(?P<suffix>{op.suffix_at_least})?"
 )
 _CN_BAD_FOLLOW = rx("^{cn.not_before}")
