@@ -19,7 +19,7 @@ from planwatch.extract.periods import current_names, span_of
 from planwatch.extract.quantities import find_quantities
 from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
 
-_YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d)年(?:底|末|初)?")
+_YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d)年{time.year_suffix}?")
 _SINCE = rx("{time.since}")
 _FORWARD_WORDS = expand("{time.forecast}")
 # What a change is measured against: "比2015年", "较“十二五”末".
@@ -41,7 +41,7 @@ def _year(m: Mention, period: tuple[int, int]) -> int | None:
     own = [y for cmp, y in years if not cmp]
     if own:
         return own[-1]
-    if m.text[max(0, m.q.start - 1) : m.q.start] in ("由", "从"):
+    if m.text[max(0, m.q.start - 1) : m.q.start] in WORDS["value.from"]:
         return None
     sent = m.text[m.sentence.start : m.clause.start]
     own = [int(mm.group(2)) for mm in _YEAR_REF.finditer(sent) if not mm.group(1) and not _SINCE.match(sent, mm.end())]
@@ -62,8 +62,8 @@ def compared_year(text: str) -> int | None:
 
 # "A、B分别达到x、y": the values are listed in the order of the names.
 _RESPECTIVELY = rx("{value.respectively}")
-_NAME_SEP = re.compile(r"[、和及与]")
-_FRAME = rx(r"^(?:(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?[,，]?)?(?:{time.future})*")
+_NAME_SEP = rx("{list.sep}")
+_FRAME = rx(r"^(?:(?:到|至|在)?(?:19|20)\d\d年{time.year_suffix}?[,，]?)?(?:{time.future})*")
 _NAME_END_CHARS = frozenset(WORDS["name.end_char"])
 
 

@@ -77,7 +77,48 @@ WORDS: dict[str, tuple[str, ...]] = {
     "value.respectively": ("分别",),
     # A change verb followed by its end point ("提高到…"): the value is a level, not a change.
     "value.to": ("到", "至", "为"),
+    # The start of a change "由X提高到Y", "从X延长至Y": X is the base, not a target.
+    "value.from": ("由", "从"),
+    # Verbs of making or having a Chinese numeral counts after ("新建一所", "配备两名").
+    "value.cn_count_verb": ("建", "建设", "新建", "建成", "打造", "创建", "有", "配备", "培育", "设立", "建立", "开展",
+                            "举办", "实施", "争创", "引进", "至少", "不少于", "培养", "组建", "招聘", "增加", "增设",
+                            "提供", "开设", "设置", "选派", "派驻", "组织", "开放", "检测", "安排", "办好", "建有"),
+    # Verbs that make a count of winners ("三个乡镇被评为…").
+    "value.honour_verb": ("被评为", "被命名为", "被确定为", "被列为", "获评", "荣获", "获得", "入选", "成功创建", "创成",
+                          "通过"),
+    # Words that may open a clause before a count of winners.
+    "value.subject_lead": ("其中", "共有", "共", "有", "全市", "全县", "全区", "全州", "我市", "我县", "我区"),
+    # "打造成为一所…学院": a kind of thing, not a count.
+    "value.becoming": ("成为", "作为", "为"),
+    # Counted documents and policies name a list, not a target ("4个名单", "六条措施").
+    "name.abstract": ("名单", "目录", "计划", "制度", "政策", "机制", "体系", "战略", "原则", "要求", "方面", "领域",
+                      "环节", "维度", "意见", "文件", "措施", "办法", "条例", "规定", "清单", "理念", "任务", "布局",
+                      "重点", "目标", "标准", "工作法", "规划", "通知", "报告"),
+    # Units of counted abstract things.
+    "unit.abstract_count": ("个", "项", "条", "类", "种", "大"),
+    # Units a metric name may carry in brackets ("产妇死亡率(1/10万)", "(万人)").
+    "unit.paren": ("人", "个", "元", "张", "所", "名", "岁", "年", "天", "次", "人次"),
+    # Lines that open a table note ("注:", "资料来源:").
+    "doc.note_start": ("注", "备注", "说明", "资料来源", "数据来源"),
+    # Separators of a list of names or values.
+    "list.sep": ("、", "和", "及", "与"),
+    # --- the parts of a plan ----------------------------------------------------------------------------
+    # Headings that turn to the plan (主要目标, 目标要求, 发展目标与主要指标 …).
+    "heading.goal": ("指导思想", "总体要求", "总体思路", "目标", "基本原则", "总体框架", "发展思路", "战略定位"),
+    # Headings of the base period (规划背景, 发展基础, “十三五”成就 …).
+    "heading.background": ("背景", "基础", "基本情况", "现状", "回顾", "成就", "成效", "面临", "形势", "机遇", "挑战",
+                           "小康", "发展环境"),
+    # "“十三五”主要目标完成情况" reviews old goals: it belongs to the background.
+    "heading.looking_back": ("完成情况", "回顾", "成就", "成效", "进展"),
+    # "目标值", "目标属性": a table's column heading, not a chapter.
+    "heading.column": ("目标值", "目标属性", "目标年"),
     # --- time -------------------------------------------------------------------------------------------
+    # What may follow a year ("2020年底", "2025年前").
+    "time.year_suffix": ("底", "末", "前", "初"),
+    # "2000年前建成的老旧小区": a year that dates a noun, not the sentence.
+    "time.dated_noun_verb": ("建成", "建设", "建造", "竣工", "修建", "出生", "登记"),
+    # "在现有基础上增加30%": compared with the present.
+    "time.present_base": ("基础", "水平", "规模"),
     # Clauses reporting the present, not promising the future.
     "time.past": ("现有", "已有", "已建", "已经", "已达", "已完成", "目前", "截至", "截止", "现状", "以来", "过去"),
     "time.past_frame": ("现有", "已有", "已建", "已经", "已达", "已完成", "目前", "截至", "截止", "现状", "过去"),
@@ -106,6 +147,10 @@ WORDS: dict[str, tuple[str, ...]] = {
     # --- magnitudes -------------------------------------------------------------------------------------
     # Scales written after a number; compounds first ("3万亿元", "1.2千万").
     "scale.word": ("万亿", "千亿", "百亿", "千万", "百万", "十万", "亿", "万", "千"),
+    # Scales right after an Arabic number ("3.5万亿", "1.2千万"): never 十/百 alone ("5十" is not written).
+    "scale.number": ("万亿", "千亿", "百亿", "千万", "百万", "亿", "万", "千"),
+    # ... and in prose, where "3千米" is a unit, without 千 alone.
+    "scale.prose": ("万亿", "千亿", "百亿", "千万", "百万", "亿", "万"),
     # Scale characters a unit cell may combine ("张/千人", "1/10万", "万人次").
     "scale.digit": ("万", "亿", "千", "百", "十"),
     # --- units ------------------------------------------------------------------------------------------

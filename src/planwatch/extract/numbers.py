@@ -115,7 +115,7 @@ _NUMBER_RE = re.compile(rf"-?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{NUM}|[〇零�
 _RATIO_RE = re.compile(rf"^{NUM}(?::{NUM})+$")
 _ARABIC_SCALED_RE = re.compile(rf"^({NUM})({_SCALE_ALT}?)$")
 _RANGE_SEP_RE = re.compile(r"(?:——|-|—|–|~|至|到)")
-_YEAR_PREFIX_RE = re.compile(r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末|前)?[,，、]?")
+_YEAR_PREFIX_RE = rx(r"(?:到|至|在)?(?:19|20)\d\d年{time.year_suffix}?[,，、]?")
 # "/10万", "/千人", "/人/年": what a rate is counted against.
 _PER = rf"/(?:{NUM}[{_SCALE}]*(?:{_UNIT_ALT})?|[{_SCALE}]*(?:{_UNIT_ALT}))"
 _UNIT_AT_RE = re.compile(rf"(?:{_UNIT_ALT})(?:{_PER})*|{_PER}")
@@ -123,7 +123,7 @@ _WITHIN_RE = rx("{op.within}")
 DURATION_UNITS = frozenset(WORDS["unit.duration"])
 _SPACES_RE = re.compile(r"\s+")
 # A scale after an Arabic number ("3.5万亿", "1.2千万"); not the 十/百 of "5十" (never written).
-_SCALE_AT_RE = rx("(?:万亿|千亿|百亿|千万|百万|亿|万|千)")
+_SCALE_AT_RE = rx("{scale.number}")
 _DOUBLING_RE = rx("^(?:比(?:19|20)\\d\\d年)?(" + "|".join(DOUBLING) + ")$")
 
 # Qualitative targets: no number, a commitment word.

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from planwatch.extract.baselines import compared_year, respective_name
-from planwatch.extract.lexicon import expand, rx
+from planwatch.extract.lexicon import WORDS, expand, rx
 from planwatch.extract.numbers import (
     ANNUAL,
     CUMULATIVE,
@@ -44,7 +44,7 @@ RATE_UNITS = LEVEL_UNITS
 _PAST_WORDS = expand("{time.past}")
 # "比“十三五”末提高5个百分点", "在现有基础上增加30%" compare with the past but promise the future.
 _COMPARISON_TEMPLATE = expand(
-    r"(?:比|较|与|相比)“?(?:{earlier})”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
+    r"{time.compare}“?(?:{earlier})”?{time.plan_frame}?|(?:在|{time.compare})现有(?:的)?{time.present_base}?上?"
 )
 _COMPARE_END = rx("{time.compare}$|在$")
 # Time frames of the base period; "巩固“十三五”成果" names the past without being set in it.
@@ -72,11 +72,12 @@ def _time_words(period: tuple[int, int]) -> _TimeWords:
 
 
 # "2000年前建成的老旧小区": a year that dates a noun, not the sentence.
-_DATED_NOUN = re.compile(
-    r"\d{4}年(?:(?:以|之)?前(?:建成|建设|建造|竣工|修建|出生|登记)?|(?:建成|建设|建造|竣工|修建|出生|登记))的"
+_DATED_NOUN = rx(
+    r"\d{4}年(?:(?:以|之)?前{time.dated_noun_verb}?|{time.dated_noun_verb})的"
 )
 _CHANGE_VERB = rx("{kind.change_up}|{kind.change_down}|增至|降至|压减|达到|延长|到|至")
-_LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
+_LINKED = rx("{list.sep}|达|为|率|比|占")
+_FROM = frozenset(WORDS["value.from"])
 
 
 _ANY_VALUE_VERB = re.compile(VALUE_VERB_END.pattern.rstrip("$"))
@@ -126,7 +127,7 @@ def is_target(m: Mention, period: tuple[int, int]) -> bool:
     if words.past.search(words.comparison.sub("", m.prefix)):
         return False
     # The starting value of "由X提高到Y" / "从X延长至Y".
-    if m.text[max(0, q.start - 1) : q.start] in ("由", "从"):
+    if m.text[max(0, q.start - 1) : q.start] in _FROM:
         return False
     # A value dated before the plan ("由2020年的85%…") is a base, not a target;
     # "比2020年提高5个百分点" only compares with it.
@@ -208,7 +209,7 @@ def dated_fact_year(m: Mention, period: tuple[int, int]) -> int | None:
         return None
     if _FORWARD_BEFORE_YEAR.search(scope[: last.start()]) or _time_words(period).forward.search(scope[last.end():]):
         return None
-    if m.text[max(0, m.q.start - 1) : m.q.start] in ("由", "从"):
+    if m.text[max(0, m.q.start - 1) : m.q.start] in _FROM:
         return None
     return int(last.group(1))
 

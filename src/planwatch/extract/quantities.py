@@ -33,7 +33,7 @@ _ARABIC = re.compile(
     # A converted PDF may leave a space between a number and its unit ("达到 5 万人").
     rf"(?:[ \u3000](?=[万亿]|{_UNIT_RE}))?"
     # Scales, compounds first ("3.5万亿元", "1.2千万", "5亿斤").
-    r"(?P<scale>万亿|千亿|百亿|千万|百万|亿|万)?(?P<approx>余|多)?"
+    + expand(r"(?P<scale>{scale.prose})?(?P<approx>余|多)?")
     # A rate written per head or per period ("576元/人/月", "5万元/家", "6张/千人", "12人/10万") keeps its whole unit.
     + expand(rf"(?:(?P<unit>{_UNIT_RE})(?P<per>(?:/{{unit.per}})+)?)?")
     + expand(r"(?P<suffix>{op.suffix_at_least}|{op.suffix_at_most}|{op.suffix_about})?")
