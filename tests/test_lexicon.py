@@ -116,6 +116,13 @@ def test_compound_magnitudes_with_a_unit_keep_the_scale_in_the_unit(raw: str, va
     assert said(f"到2025年,全县总量达到{raw}。")[0][:2] == (value, unit)
 
 
+def test_a_change_cell_names_its_base_year() -> None:
+    v = parse_value("比2015年提高3个百分点")
+    assert (v["value"], v["kind"], v.get("direction"), v.get("base_year")) == (3.0, "change", "up", 2015)
+    assert parse_value("比2020年翻一番").get("base_year") == 2020
+    assert "base_year" not in parse_value("提高3个百分点")
+
+
 def test_compound_magnitudes_alone_scale_the_number_in_a_cell() -> None:
     assert cell("1.2千万")[0] == 12_000_000
     assert cell("2万亿")[0] == 2e12

@@ -42,6 +42,7 @@ class Value(TypedDict):
     kind: str  # level | cumulative | annual | reduction | change
     unit: str | None  # a unit written inside the value ("98%" → "%"), else None
     direction: NotRequired[str]  # kind "change": "up" | "down"
+    base_year: NotRequired[int]  # kind "change": the year written as its base ("比2020年…")
 
 
 NUM = r"\d+(?:\.\d+)?"
@@ -115,7 +116,7 @@ _NUMBER_RE = re.compile(rf"-?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{NUM}|[〇零�
 _RATIO_RE = re.compile(rf"^{NUM}(?::{NUM})+$")
 _ARABIC_SCALED_RE = re.compile(rf"^({NUM})({_SCALE_ALT}?)$")
 _RANGE_SEP_RE = re.compile(r"(?:——|-|—|–|~|至|到)")
-_YEAR_PREFIX_RE = rx(r"(?:到|至|在)?(?:19|20)\d\d年{time.year_suffix}?[,，、]?")
+_YEAR_PREFIX_RE = rx(r"(?:到|至|在|{time.compare})?(?:19|20)\d\d年{time.year_suffix}?[,，、]?")
 # "/10万", "/千人", "/人/年": what a rate is counted against.
 _PER = rf"/(?:{NUM}[{_SCALE}]*(?:{_UNIT_ALT})?|[{_SCALE}]*(?:{_UNIT_ALT}))"
 _UNIT_AT_RE = re.compile(rf"(?:{_UNIT_ALT})(?:{_PER})*|{_PER}")
@@ -124,6 +125,7 @@ DURATION_UNITS = frozenset(WORDS["unit.duration"])
 _SPACES_RE = re.compile(r"\s+")
 # A scale after an Arabic number ("3.5万亿", "1.2千万"); not the 十/百 of "5十" (never written).
 _SCALE_AT_RE = rx("{scale.number}")
+_COMPARED_YEAR_RE = rx(r"{time.compare}((?:19|20)\d\d)年")
 _DOUBLING_RE = rx("^(?:比(?:19|20)\\d\\d年)?(" + "|".join(DOUBLING) + ")$")
 
 # Qualitative targets: no number, a commitment word.
@@ -260,7 +262,7 @@ def _value(raw: str, value: float | None = None, low: float | None = None, high:
 
 
 class _Parsed:
-    __slots__ = ("complete", "direction", "high", "kind", "low", "op", "unit", "value")
+    __slots__ = ("base_year", "complete", "direction", "high", "kind", "low", "op", "unit", "value")
 
     def __init__(self) -> None:
         self.value: float | None = None
@@ -270,6 +272,7 @@ class _Parsed:
         self.kind = "level"
         self.unit: str | None = None
         self.direction: str | None = None
+        self.base_year: int | None = None
         self.complete = False  # the whole text is a value (nothing but the grammar)
 
 
@@ -367,6 +370,8 @@ def _parse(raw: str) -> _Parsed:
     doubling = _DOUBLING_RE.match(body)
     if doubling:  # "翻一番", "比2020年翻一番": a change of +100 %
         p.value, p.unit, p.op, p.kind, p.direction = DOUBLING[doubling.group(1)], "%", ">=", "change", "up"
+        compared = _COMPARED_YEAR_RE.search(body)
+        p.base_year = int(compared.group(1)) if compared else None
         p.complete = True
         return p
     start = _lead_end(body)
@@ -438,6 +443,8 @@ def _read_lead(p: _Parsed, lead: str, raw: str, op_written: bool) -> None:
         p.kind = kind_of(lead, p.unit, raw)
     if p.kind == "change":
         p.direction = change_direction(lead, raw)
+        compared = _COMPARED_YEAR_RE.search(lead)
+        p.base_year = int(compared.group(1)) if compared else None
         if not op_written and p.op == "=":
             p.op = ">="  # "提高3个百分点": at least that much
 
@@ -448,6 +455,8 @@ def parse_value(raw: str) -> Value:
     v = _value(raw, p.value, p.low, p.high, p.op, p.kind, p.unit)
     if p.direction:
         v["direction"] = p.direction
+    if p.base_year:
+        v["base_year"] = p.base_year
     return v
 
 

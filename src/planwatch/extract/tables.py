@@ -369,7 +369,8 @@ def _finish_rows(rows: list[_Row], header: Header, label: str | None, notes: set
             if pt["kind"] == "change":
                 # "提高3个百分点": against the row's base value (its year), else the year before the plan.
                 base_year = vcols[header.baseline].year if header.baseline is not None else None
-                target.update(direction=pt.get("direction", "up"), base_year=base_year or period[0] - 1)
+                target.update(direction=pt.get("direction", "up"),
+                              base_year=pt.get("base_year") or base_year or period[0] - 1)
         else:
             target = {"raw": None, "value": None, "value_low": None, "value_high": None, "op": "qualitative",
                       "kind": "level", "year": tyear}
