@@ -17,7 +17,7 @@ from planwatch.extract.numbers import DURATION_UNITS, lead_op, normalize_digits,
 from planwatch.extract.quantities import VALUE_VERB_END, Quantity, find_quantities
 from planwatch.extract.sentences import Span, clauses, enclosing, sentences
 
-YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)年(?:底|末|前|初)?")
+YEAR = rx(r"(?<![\d.])((?:19|20)\d\d)年{time.year_suffix}?")
 # A unit written as a parenthetical of the metric: "产妇死亡率(1/10万)下降至16.0".
 _PAREN_UNIT = rx(r"[(（]\s*(%|％|‰|\d+/\d+万|[万亿]?{unit.paren})\s*[)）]")
 _LIST_VALUE = r"\d+(?:\.\d+)?(?:/\d+万|[万亿]?(?:%|％|‰|[\u4e00-\u9fff]{1,3}?))"
