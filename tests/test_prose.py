@@ -272,6 +272,11 @@ def test_a_name_never_holds_half_a_quote_or_bracket() -> None:
         "就近入学", "集团化办学", "委托管理"]
 
 
+def test_shares_explaining_a_standard_referred_to_are_not_targets() -> None:
+    assert one("立足“9073”(90%居家养老、7%社区养老、3%机构养老)养老服务格局,到2025年养老机构护理型床位占比达到55%。") \
+        == [(55.0, "%", "=", "level", 2025)]
+
+
 def test_a_counted_thing_is_the_head_after_its_modifier() -> None:
     assert names("到2025年,建立1个集“托育、早教、保健”于一体的县级婴幼儿照护服务中心。") == ["县级婴幼儿照护服务中心"]
     assert names("到2025年,建设1所为孤残儿童提供养育、康复服务的区级儿童福利院。") == ["区级儿童福利院"]

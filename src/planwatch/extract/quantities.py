@@ -54,6 +54,8 @@ _WITHIN = rx("{op.within}")
 
 VALUE_VERB_END = rx("{value.verb}$")
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "‘": "’", "〈": "〉"}
+_PAREN_CLOSE = re.compile(r"[)）]")
+_REFERENCE_END = rx("{value.reference_verb}$")
 _QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _ANY_NUMBER = re.compile(rf"[\d{_CN_DIGITS}]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -91,6 +93,21 @@ def quoted_spans(text: str, max_len: int = 24) -> list[tuple[int, int]]:
         j = text.find(_QUOTE_PAIRS[m.group(0)], i + 1, i + 2 + max_len)
         if j > 0:
             spans.append((i, j + 1))
+    return spans
+
+
+def explained_spans(text: str, quotes: list[tuple[int, int]], max_len: int = 48) -> list[tuple[int, int]]:
+    """Brackets explaining a quoted standard the text refers to: 立足“9073”(90%居家养老、7%社区养老…).
+
+    Only after a verb of reference (立足, 按照 …): "形成“8:1:1”(80%就近入学…)格局" commits to the shares.
+    """
+    spans: list[tuple[int, int]] = []
+    for a, b in quotes:
+        if text[b : b + 1] not in ("(", "（") or not _REFERENCE_END.search(text, 0, a):
+            continue
+        k = _PAREN_CLOSE.search(text, b + 1, b + 1 + max_len)
+        if k:
+            spans.append((b, k.end()))
     return spans
 
 
@@ -188,6 +205,7 @@ def find_quantities(text: str) -> list[Quantity]:
     if not _ANY_NUMBER.search(text) and not _DOUBLING.search(text):
         return []
     quotes = quoted_spans(text)
+    explained = explained_spans(text, quotes)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for m in _RATIO.finditer(text):
@@ -196,7 +214,7 @@ def find_quantities(text: str) -> list[Quantity]:
             found.append(Quantity(start=m.start(), end=m.end(), raw=m.group(0), value=None, value_low=None,
                                   value_high=None, unit=None, suffix_op=None, ratio=True))
     for m in _ARABIC.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if any(a <= m.start() < b for a, b in taken) or _inside(m.start(), explained):
             continue
         q = _arabic(text, m, quotes)
         if q:
