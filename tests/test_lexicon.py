@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +45,15 @@ def test_every_group_is_a_nonempty_tuple_of_words() -> None:
     for name, ws in WORDS.items():
         assert re.fullmatch(r"[a-z_]+\.[a-z_]+", name), name
         assert isinstance(ws, tuple) and ws and all(isinstance(w, str) and w for w in ws), name
+
+
+def test_every_group_is_used_by_a_rule() -> None:
+    """No dead words: each group is named by some rule of the extractor (or by the lexicon's own tables)."""
+    folder = Path(lexicon.__file__).parent
+    code = "\n".join(f.read_text(encoding="utf-8") for f in folder.glob("*.py") if f.name != "lexicon.py")
+    code += Path(lexicon.__file__).read_text(encoding="utf-8").split("\n}\n", 1)[1]  # after WORDS
+    unused = [g for g in WORDS if f'"{g}"' not in code and "{" + g not in code]
+    assert unused == []
 
 
 def test_alternation_is_longest_first_and_escaped() -> None:

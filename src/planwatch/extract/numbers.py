@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 from typing import NotRequired, TypedDict
 
-from planwatch.extract.lexicon import DOUBLING, SCALE_FACTOR, WORDS, alt, chars, rx, words
+from planwatch.extract.lexicon import DOUBLING, SCALE_FACTOR, WORDS, alt, canonical_unit, chars, rx, words
 
 
 class Value(TypedDict):
@@ -146,7 +146,6 @@ _CHANGE_UP_END = rx("{kind.change_up}了?$")
 _CHANGE_DOWN = frozenset(WORDS["kind.change_down"])
 _CHANGE_UNITS = frozenset(WORDS["kind.change_unit"])
 LEVEL_UNITS = frozenset(WORDS["unit.level"])
-_SHARE_UNITS = frozenset(("%", "％"))
 
 
 def lead_op(lead: str) -> str | None:
@@ -178,7 +177,7 @@ def kind_of(lead: str, unit: str | None, raw: str = "", scope: str | None = None
     if REDUCTION.search(lead):
         return "reduction"
     # A per-unit rate ("元/人", "万元/家") is a standard, never a count of new things.
-    if unit in LEVEL_UNITS or ratio or (unit and "/" in unit):
+    if canonical_unit(unit) in LEVEL_UNITS or ratio or (unit and "/" in unit):
         return "level"
     # "每个县至少培育1家…": making new things is cumulative even per unit; "每个村配备1名…" is a level.
     if PER_SCOPE.search(lead) and not _MAKING_NEW.search(lead if scope is None else scope):
@@ -190,9 +189,10 @@ def kind_of(lead: str, unit: str | None, raw: str = "", scope: str | None = None
 
 def is_change(lead: str, unit: str | None) -> bool:
     """"提高3个百分点", "降低2个百分点", "增长10%": a change against the base, not a level."""
+    unit = canonical_unit(unit)
     if unit in _CHANGE_UNITS:
         return bool(_CHANGE_END.search(lead))
-    return unit in _SHARE_UNITS and bool(_CHANGE_UP_END.search(lead))
+    return unit == "%" and bool(_CHANGE_UP_END.search(lead))
 
 
 def change_direction(lead: str, raw: str = "") -> str:
