@@ -210,3 +210,10 @@ def test_changes_over_the_previous_plan_carry_their_comparison() -> None:
     assert [(b["value"], b.get("kind"), b.get("direction"), b.get("base_year"), b["year"]) for b in got] == [
         (4956.0, None, None, None, 2020), (39.0, "change", "up", 2015, 2020), (1.3, "change", "down", 2015, 2020),
         (12.0, "change", "down", 2015, 2020)]
+
+
+def test_a_deadline_in_the_first_year_is_a_target_not_a_fact() -> None:
+    got = prose("2026年底前,全市养老机构护理型床位占比达到55%。", period=(2026, 2030))
+    assert [(t["target"]["value"], t["target"]["year"]) for t in got] == [(55.0, 2026)]
+    got = prose("2026年起,每年新增普惠托位500个。", period=(2026, 2030))
+    assert [t["target"]["value"] for t in got] == [500.0]

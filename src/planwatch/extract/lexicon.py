@@ -117,6 +117,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     # --- time -------------------------------------------------------------------------------------------
     # What may follow a year ("2020年底", "2025年前").
     "time.year_suffix": ("底", "末", "前", "初"),
+    # After a year, a deadline or a start ("2026年底前", "2026年起"): the year looks ahead.
+    "time.deadline": ("前", "以前", "之前", "起", "内", "以内"),
     # "2000年前建成的老旧小区": a year that dates a noun, not the sentence.
     "time.dated_noun_verb": ("建成", "建设", "建造", "竣工", "修建", "出生", "登记"),
     # "在现有基础上增加30%": compared with the present.

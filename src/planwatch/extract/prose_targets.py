@@ -189,6 +189,7 @@ def target_record(m: Mention, domain: str | None, period: tuple[int, int],
 
 # A fact dated in the plan's first year or before ("2021年全县人均预期寿命为78岁") is a base, not a target.
 _FORWARD_BEFORE_YEAR = rx("(?:{time.future}|到|至)$")
+_DEADLINE = rx("{time.deadline}")
 
 
 def dated_fact_year(m: Mention, period: tuple[int, int]) -> int | None:
@@ -207,6 +208,8 @@ def dated_fact_year(m: Mention, period: tuple[int, int]) -> int | None:
         last = y
     if last is None or int(last.group(1)) > period[0]:
         return None
+    if _DEADLINE.match(scope, last.end() - 1) or _DEADLINE.match(scope, last.end()):
+        return None  # "2026年底前完成…": a deadline, not a date of a fact
     if _FORWARD_BEFORE_YEAR.search(scope[: last.start()]) or _time_words(period).forward.search(scope[last.end():]):
         return None
     if m.text[max(0, m.q.start - 1) : m.q.start] in _FROM:
