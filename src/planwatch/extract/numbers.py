@@ -7,17 +7,22 @@ Grammar of a value cell or phrase (every part optional except the number)::
     [【 or [] [kind word] [operator word] NUMBER [SCALE] [UNIT]
         [(- — ~ 至 到) NUMBER [SCALE] [UNIT]] [以上|以下|以内|左右 ...] [】 or ]] [*]
 
-* operators: ≥ ≤ > < = (ASCII and full-width), 不低于/不少于/不小于/至少 (>=),
-  不超过/不高于/不多于/至多/最多 (<=), 超过/高于/大于/多于 (>), 低于/小于/少于 (<),
-  and the suffixes 以上/及以上 (>=), 以下/及以下/以内/之内 (<=); 左右/约 keep "=".
+The words are in the lexicon (extract/lexicon.py, groups op.*, kind.*, unit.*,
+scale.*, qual.*); the same `lead_op`, `suffix_op` and `kind_of` decide a table
+cell and a sentence of prose (see docs/extraction.md).
+
+* operators: ≥ ≤ > < = and the op.* words before the number (不低于/不得低于 >=,
+  不超过 <=, 超过 >, 低于 <, 控制在 <=) or after it (以上 >=, 以下/以内 <=, 左右 =);
+  a duration (30分钟, 2小时内) is an upper bound.
 * kinds: 【…】 or […] is a cumulative (five-year) figure, a trailing * an annual
-  growth rate; 累计 → cumulative, 年均/每年 → annual, 下降/降低/减少 → reduction.
+  growth rate; otherwise `kind_of` (累计 → cumulative, 年均/每年 → annual,
+  下降/降低/减少 → reduction, 提高3个百分点/增长10%/翻一番 → change with a direction).
 * ranges "1-2", "2至3", "2—3", "2~3", "2%-3%": value None, value_low/value_high set.
 * numbers: Arabic (with thousands separators and full-width digits) or Chinese
-  numerals ("一所", "两个", "十二轨"). A 万/亿 written right after the number and
-  not followed by a unit word scales it ("1.2万" → 12000); when a unit follows,
-  the scale belongs to the unit ("2.3万人" → 2.3, unit "万人"), which is how
-  plans state their units.
+  numerals ("一所", "两个", "十二轨"). A scale (万, 亿, 千万, 万亿 …) written right
+  after the number and not followed by a unit word scales it ("1.2万" → 12000);
+  when a unit follows, the scale belongs to the unit ("2.3万人" → 2.3, unit "万人";
+  "1.2万亿元" → 1.2, unit "万亿元"), which is how plans state their units.
 * qualitative values ("应保尽保", "保持稳定", "全覆盖", "动态清零") → op
   "qualitative"; a qualitative phrase with a number ("稳定在98以上") is numeric.
 
