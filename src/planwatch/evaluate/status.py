@@ -78,7 +78,7 @@ def classify(c: Completion, bands: Bands | None = None, reduction_schedule: str 
             return st("achieved", label="已实现")
         if final:
             return st("not_met")
-        return st("in_progress" if c.judgement == "推进中" else "not_started")
+        return st("in_progress" if c.judgement in ("推进中", "未实现") else "not_started")
     if c.method in ("maintain", "range"):
         if c.achieved:
             return st("met")
