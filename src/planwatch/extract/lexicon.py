@@ -135,6 +135,14 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Comparison words before a year or a plan name ("比2020年", "较“十三五”末").
     "time.compare": ("比", "较", "与", "同", "相比", "对比"),
     "time.since": ("以来", "来", "起"),
+    # --- judgements reported for qualitative targets (定性判断) -------------------------------------
+    # Read with negation: "未完成", "没有实现", "尚未达到" are not achievements.
+    "judgement.achieved": ("已实现", "已完成", "已达到", "已达标", "实现", "完成", "达到", "达标", "全覆盖", "已建成",
+                           "建成"),
+    "judgement.partly": ("推进中", "进行中", "正在推进", "正在实施", "实施中", "建设中", "部分实现", "部分完成",
+                         "基本实现", "基本完成", "有序推进", "稳步推进", "持续推进"),
+    "judgement.not_started": ("未启动", "未开始", "尚未启动", "尚未开始", "未开展", "尚未开展"),
+    "judgement.negation": ("尚未", "未能", "没有", "未", "没", "不", "无法"),
     # --- qualitative targets ----------------------------------------------------------------------------
     "qual.word": ("尽保", "尽收", "尽助", "尽纳", "尽养", "稳定", "保持", "持续", "逐步", "稳步", "不断",
                   "进一步", "提高", "提升", "增长", "增加", "扩大", "下降", "降低", "减少", "覆盖", "清零", "实现",
@@ -273,6 +281,30 @@ def canonical_unit(unit: str | None) -> str | None:
     if unit is None:
         return None
     return UNIT_CANONICAL.get(unit, unit)
+
+
+JUDGEMENTS = ("已实现", "推进中", "未启动", "未实现")  # the canonical judgements stored and shown
+
+
+def judgement(text: str | None) -> str | None:
+    """The canonical judgement a report's words mean, None when they mean none of them.
+
+    Negation is read first: "未完成" / "没有实现" / "尚未达到" is 未实现, never 已实现; partial
+    progress ("部分完成", "基本实现") is 推进中."""
+    s = re.sub(r"\s+", "", text or "")
+    if not s:
+        return None
+    if s in JUDGEMENTS:
+        return s
+    if rx("{judgement.not_started}").search(s):
+        return "未启动"
+    if rx("{judgement.partly}").search(s):
+        return "推进中"
+    if rx("{judgement.negation}.{0,2}?{judgement.achieved}").search(s):
+        return "未实现"
+    if rx("{judgement.achieved}").search(s):
+        return "已实现"
+    return None
 
 
 def attribute(text: str) -> str | None:
