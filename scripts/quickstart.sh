@@ -2,9 +2,12 @@
 # Quick start: install into .venv, build the demo register on the embedded
 # default (SQLite under var/, the five seed plans and the national plan with
 # their real published figures), add demo accounts and start the web console.
+# Re-running it starts the server on the existing register: plans users have
+# revised are never re-imported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/system-deps.sh   # python3-venv, CJK fonts and pango (reports); installs them as root on Debian
+bash scripts/install.sh       # runtime dependencies only
 PW=.venv/bin/planwatch
 "$PW" demo
 # Demo accounts; pick your own passwords for anything beyond a demo.
@@ -14,4 +17,5 @@ DEMO_PASSWORD=${PLANWATCH_DEMO_PASSWORD:-planwatch-demo}
 "$PW" plans
 echo
 echo "登录 sign in: admin / planner, password: $DEMO_PASSWORD   (公众门户 public portal: /public)"
+echo "其他机器访问 serve other machines: PLANWATCH_HOST=0.0.0.0 bash scripts/quickstart.sh"
 exec "$PW" serve --host "${PLANWATCH_HOST:-127.0.0.1}" --port "${PLANWATCH_PORT:-8000}"

@@ -132,7 +132,26 @@ def test_quantity_spotting_keeps_ratios_and_scaled_units() -> None:
 
 def test_comparison_with_the_base_period_is_still_a_target() -> None:
     got = one("基本养老保险参保率比“十三五”末提高5个百分点,城镇登记失业率比2020年下降0.5个百分点。")
-    assert [(v, u, k) for v, u, _o, k, _y in got] == [(5.0, "个百分点", "level"), (0.5, "个百分点", "reduction")]
+    assert [(v, u, k) for v, u, _o, k, _y in got] == [(5.0, "个百分点", "change"), (0.5, "个百分点", "change")]
+
+
+def change(text: str) -> list[tuple[Any, ...]]:
+    """(value, unit, op, direction, base_year, year) of every target of kind change in one paragraph."""
+    return [(t["target"]["value"], t["unit"], t["target"]["op"], t["target"]["direction"],
+             t["target"]["base_year"], t["target"]["year"])
+            for t in targets(doc(text)) if t["target"]["kind"] == "change"]
+
+
+def test_points_of_change_are_a_change_against_the_base_not_a_level() -> None:
+    got = change("基本养老保险参保率比“十三五”末提高5个百分点,城镇登记失业率比2020年下降0.5个百分点,"
+                 "到2025年,养老机构护理型床位占比提高3个百分点以上。")
+    assert got == [(5.0, "个百分点", ">=", "up", 2020, 2025), (0.5, "个百分点", ">=", "down", 2020, 2025),
+                   (3.0, "个百分点", ">=", "up", 2020, 2025)]
+
+
+def test_doubling_and_growth_in_percent_are_changes() -> None:
+    got = change("到2025年,全县托位数比2020年翻一番,体育产业总规模增长20%左右。")
+    assert got == [(100.0, "%", ">=", "up", 2020, 2025), (20.0, "%", "=", "up", 2020, 2025)]
 
 
 def test_per_unit_standards_keep_their_whole_unit() -> None:
@@ -142,7 +161,7 @@ def test_per_unit_standards_keep_their_whole_unit() -> None:
 
 def test_growth_on_the_present_base_is_a_target() -> None:
     got = one("力争市级以上非遗代表性项目在现有基础上增加20%,示范社区数量比现有水平翻一番。")
-    assert got == [(20.0, "%", "=", "level", 2025)]
+    assert got == [(20.0, "%", ">=", "change", 2025), (100.0, "%", ">=", "change", 2025)]
 
 
 def test_a_value_after_a_verb_of_change_is_not_dated_by_the_base_year() -> None:
@@ -251,6 +270,11 @@ def test_a_name_never_holds_half_a_quote_or_bracket() -> None:
         "学校食堂明厨亮灶", "校园周边安全巡查"]
     assert names("到2025年,形成“8:1:1”(80%就近入学、10%集团化办学、10%委托管理)格局。") == [
         "就近入学", "集团化办学", "委托管理"]
+
+
+def test_shares_explaining_a_standard_referred_to_are_not_targets() -> None:
+    assert one("立足“9073”(90%居家养老、7%社区养老、3%机构养老)养老服务格局,到2025年养老机构护理型床位占比达到55%。") \
+        == [(55.0, "%", "=", "level", 2025)]
 
 
 def test_a_counted_thing_is_the_head_after_its_modifier() -> None:

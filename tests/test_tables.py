@@ -511,3 +511,18 @@ def test_a_fifteenth_plan_table_dates_its_columns(header: list[str]) -> None:
              r["target"]["year"], r["attribute"]) for r in rows] == [
         ("每千人口拥有3岁以下婴幼儿托位数", "个", "3.2", 2025, "4.5", 2030, "预期性"),
         ("劳动年龄人口平均受教育年限", "年", "11.2", 2025, "11.8", 2030, "约束性")]
+
+
+def test_value_cells_read_like_prose() -> None:
+    """A cell's words mean what they mean in prose: 不得低于 is >=, 提高N个百分点 is a change, not a level."""
+    spec = [("社会保障", "基本养老保险参保率", "%", "90", "不得低于95", "约束性"),
+            ("社会保障", "护理型床位占比", "%", "50", "提高3个百分点", "预期性"),
+            ("环境", "细颗粒物浓度", "微克/立方米", "40", "35微克/立方米", "约束性")]
+    rows, _ = run(tsv(spec, [["领域", "指标", "单位", "2020年", "2025年", "属性"]], unit_col=True))
+    got = {r["name"]: r["target"] for r in rows}
+    assert (got["基本养老保险参保率"]["value"], got["基本养老保险参保率"]["op"]) == (95.0, ">=")
+    change = got["护理型床位占比"]
+    assert (change["value"], change["op"], change["kind"], change["direction"], change["base_year"]) == \
+        (3.0, ">=", "change", "up", 2020)
+    assert (got["细颗粒物浓度"]["value"], got["细颗粒物浓度"]["kind"]) == (35.0, "level")
+    assert [r["attribute"] for r in rows] == ["约束性", "预期性", "约束性"]

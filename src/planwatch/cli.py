@@ -23,6 +23,8 @@ SUBCOMMANDS: dict[str, str] = {
     "evaluate": "planwatch.evaluate.cli:evaluate_command",
     "serve": "planwatch.web.cli:serve_command",
     "report": "planwatch.report.cli:report_command",
+    "backup": "planwatch.register.cli_backup:backup_command",
+    "restore": "planwatch.register.cli_backup:restore_command",
 }
 
 

@@ -254,3 +254,11 @@ def test_direction_inferred_from_baseline_and_target() -> None:
     assert ev.direction == -1 and pytest.approx((18 - 19.38) / (16 - 19.38)) == ev.P
     eq = make_indicator("4", 4, baseline=4)
     assert "direction_assumed" in completion_of(eq, {2022: 4}, 2022).flags
+
+
+def test_a_series_break_in_the_final_year_is_unassessable_not_failed() -> None:
+    ind = make_indicator("2.5", 2.5, baseline=0.27, binding=True, name="托位数", unit="个")
+    obs = make_obs({2021: 0.5, 2023: 1.8}) + make_obs({2025: 2.6}, series_break=True)
+    ev = evaluate(ind, obs, 2025)
+    assert ev.label == "无法评估" and ev.status == "unassessable"
+    assert not any(w.severity == "red" for w in ev.warnings)

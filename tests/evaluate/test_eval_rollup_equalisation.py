@@ -103,3 +103,13 @@ def test_mid_plan_laggards_are_the_sub_regions_behind_schedule_not_all_short_of_
 def test_equalisation_behind_overrides_the_target_test() -> None:
     eq = equalisation({"a": 1.0, "b": 2.0, "c": 3.0}, meets=lambda x: x >= 5, behind=lambda k: k != "c")
     assert eq.share_meeting_target == 0 and eq.laggards == ["a", "b"]
+
+
+def test_a_sub_region_without_population_is_not_weighted_out_of_the_spread() -> None:
+    from planwatch.evaluate.equalisation import equalisation as eq
+
+    partial = eq({"a": 60.0, "b": 99.0}, weights={"a": 0.0, "b": 1000.0})
+    assert partial.cv is not None and partial.cv > 0.2
+    assert partial.weighted is False
+    full = eq({"a": 60.0, "b": 99.0}, weights={"a": 1000.0, "b": 1000.0})
+    assert full.weighted is True and abs(full.cv - partial.cv) < 1e-12

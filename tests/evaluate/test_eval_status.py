@@ -38,3 +38,15 @@ def test_classify_uses_the_configured_bands() -> None:
     assert classify(c).code == "lagging"
     assert classify(c, Bands(ahead=1.05, on_track=0.85, lagging=0.6)).code == "on_track"
     assert pytest.approx(0.875) == classify(c).Q
+
+
+def test_negated_judgements_are_not_achieved() -> None:
+    from evalkit import evaluate, make_indicator
+
+    ind = make_indicator("全覆盖", None, "qualitative", "level", name="养老服务全覆盖")
+    for words in ("未完成", "未实现", "没有完成", "部分完成"):
+        mid = evaluate(ind, {2023: words}, 2023)
+        assert mid.status == "in_progress", words
+        final = evaluate(ind, {2025: words}, 2025)
+        assert final.status == "not_met", words
+    assert evaluate(ind, {2025: "已完成"}, 2025).status == "achieved"

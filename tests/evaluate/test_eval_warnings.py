@@ -37,3 +37,31 @@ def test_plan_list_is_ordered_by_severity() -> None:
     ws = early_warnings([a, b])
     assert [w.severity for w in ws] == sorted((w.severity for w in ws), key=["red", "orange", "yellow"].index)
     assert ws[0].indicator_id == "b"
+
+
+def test_a_falling_target_reads_as_decline_never_negative_growth() -> None:
+    # Lower is better: 孕产妇死亡率 from 20 to 14 per 100,000; 2023 still at 19.
+    ind = make_indicator("≤14", 14, "<=", baseline=20, binding=True, name="孕产妇死亡率", unit="/10万",
+                         direction="down")
+    ev = evaluate(ind, {2023: 19.0}, 2023)
+    text = " ".join(w.reason for w in ev.warnings)
+    assert "年均下降" in text
+    assert "增长-" not in text
+
+
+def test_backwards_for_lower_is_better_is_above_the_baseline() -> None:
+    ind = make_indicator("≤14", 14, "<=", baseline=20, name="孕产妇死亡率", unit="/10万", direction="down")
+    ev = evaluate(ind, {2023: 23.0}, 2023)
+    (w,) = [w for w in ev.warnings if w.kind == "backwards"]
+    assert "高于2020年基期值20/10万" in w.reason
+
+
+def test_an_exact_path_meets_its_target_and_a_near_miss_is_not_printed_as_the_target() -> None:
+    exact = make_indicator("2.5", 2.5, baseline=1.0, binding=True, name="托位数", unit="个")
+    ev = evaluate(exact, {2021: 1.3, 2022: 1.6, 2023: 1.9}, 2023)  # straight to 2.5 in 2025
+    assert ev.projection.meets_target is True
+    assert not any("达不到" in w.reason for w in ev.warnings)
+    near = make_indicator("2.6", 2.6, baseline=2.0, binding=True, name="医师数", unit="人")
+    ev = evaluate(near, {2021: 2.119, 2022: 2.238, 2023: 2.357}, 2023)  # 2.595 in 2025
+    for w in ev.warnings:
+        assert "为2.6人" not in w.reason

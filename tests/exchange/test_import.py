@@ -225,3 +225,21 @@ def test_xml_entity_bomb_inside_the_sheet_is_refused(engine: Engine, ids: dict[s
         do_import(engine, bomb)
     assert "cannot" in str(err.value)
     assert snapshot(engine) == before
+
+
+def test_negated_judgements_from_a_sheet_are_stored_as_not_achieved(engine: Engine, ids: dict[str, str],
+                                                                    tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from planwatch.register.schema import Observation
+
+    ind = ids["孤儿和事实无人抚养儿童保障覆盖率"]
+    f = sheet(tmp_path / "neg.xlsx", [row(ind, judgement="未完成")])
+    r = do_import(engine, f)
+    assert r.problems == [] and r.inserted == 1
+    with transaction(engine) as s:
+        (stored,) = s.scalars(select(Observation.judgement)).all()
+    assert stored == "未实现"
+    bad = sheet(tmp_path / "bad.xlsx", [row(ind, judgement="还行", year=2023)])
+    r = do_import(engine, bad, accept_valid=True)
+    assert r.problems and "还行" in r.problems[0].zh

@@ -12,11 +12,9 @@ from typing import Any
 
 from planwatch.evaluate.goal import Goal, Method, resolve_goal
 from planwatch.evaluate.series import Point, Series
+from planwatch.extract import lexicon
 from planwatch.model import Indicator
 
-_ACHIEVED_WORDS = ("已实现", "已完成", "实现", "完成", "达到")
-_PROGRESS_WORDS = ("推进中", "进行中", "部分实现", "基本实现")
-_NOT_STARTED_WORDS = ("未启动", "未开始", "尚未")
 _COVERAGE_WORDS = ("应保尽保", "全覆盖", "全面覆盖", "应助尽助", "应扶尽扶", "100%")
 
 
@@ -124,15 +122,8 @@ def _qualitative(ind: Indicator, seg: tuple[Point, ...], tolerance: float, done:
     cur = seg[-1]
     judgement = None
     if cur.judgement:
-        j = cur.judgement
-        if any(w in j for w in _NOT_STARTED_WORDS):
-            judgement = "未启动"
-        elif any(w in j for w in _PROGRESS_WORDS):
-            judgement = "推进中"
-        elif any(w in j for w in _ACHIEVED_WORDS):
-            judgement = "已实现"
-        else:
-            judgement = "推进中"
+        # Words outside the lexicon's judgements (free text) count as progress, never as achieved.
+        judgement = lexicon.judgement(cur.judgement) or "推进中"
     elif cur.value is not None and (ind.unit or "").strip() in ("%", "％") and any(
             w in (ind.target.raw or "") for w in _COVERAGE_WORDS):
         judgement = "已实现" if cur.value >= 100 - tolerance else "推进中"

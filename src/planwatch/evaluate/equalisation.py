@@ -16,6 +16,7 @@ class Equalisation:
     max_min_ratio: float | None  # None when the minimum is ≤ 0
     share_meeting_target: float | None
     laggards: list[str]  # region codes not meeting the target, worst first
+    weighted: bool = False  # population-weighted; False when any sub-region lacks a population
 
     def to_dict(self) -> dict[str, object]:
         return self.__dict__.copy()
@@ -38,8 +39,11 @@ def equalisation(values: Mapping[str, float], meets: Callable[[float], bool] | N
     n = len(items)
     if n == 0:
         return Equalisation(0, None, None, None, None, None, [])
-    w = [float(weights.get(k, 0.0)) if weights else 1.0 for k, _ in items]
-    if sum(w) <= 0:
+    w = [float(weights.get(k) or 0.0) if weights else 1.0 for k, _ in items]
+    # A sub-region without a population would weigh 0 and vanish from the spread (60 and 99
+    # would come out "perfectly equal"): weight only when every sub-region has one.
+    weighted = bool(weights) and all(wi > 0 for wi in w)
+    if not weighted:
         w = [1.0] * n
     W = sum(w)
     xs = [v for _, v in items]
@@ -60,4 +64,4 @@ def equalisation(values: Mapping[str, float], meets: Callable[[float], bool] | N
         laggards = [k for k, v in worst_first if not meets(v)]
     else:
         laggards = [k for k, _ in worst_first[: laggard_count if laggard_count is not None else max(1, n // 5)]]
-    return Equalisation(n, mean, cv, theil, ratio, share, laggards)
+    return Equalisation(n, mean, cv, theil, ratio, share, laggards, weighted)

@@ -154,9 +154,12 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
             name = "linear" if (lin[2] - gro[2]) * d <= 0 else "growth"
     a, b, at_t, _ = models[name]
     tol = tolerance if c.method in ("maintain", "range") else 0.0
-    meets = g.satisfied_by(at_t, tol) if (g.target is not None or g.low is not None) else None
+    # Compared at 9 significant digits: a path that lands exactly on the target must not miss it
+    # by floating-point noise (2.4999999999998863 against 2.5).
+    at_cmp = float(f"{at_t:.9g}")
+    meets = g.satisfied_by(at_cmp, tol) if (g.target is not None or g.low is not None) else None
     if c.method == "reduction" and line_target is not None:
-        meets = at_t <= line_target
+        meets = at_cmp <= float(f"{line_target:.9g}")
     reached: int | None = None
     if c.achieved:
         reached = next((int(x) for x, y in zip(xs, ys, strict=True) if x > c.base_year and (

@@ -78,11 +78,14 @@ def classify(c: Completion, bands: Bands | None = None, reduction_schedule: str 
             return st("achieved", label="已实现")
         if final:
             return st("not_met")
-        return st("in_progress" if c.judgement == "推进中" else "not_started")
+        return st("in_progress" if c.judgement in ("推进中", "未实现") else "not_started")
     if c.method in ("maintain", "range"):
         if c.achieved:
             return st("met")
         return st("below_floor", label="未达标(超出区间)" if c.method == "range" else None)
+    if c.missing == "series_break":
+        # 口径调整: values before and after the break are not comparable, whatever the year.
+        return st("unassessable")
     if c.achieved:
         return st("achieved", label="已完成" if final else "提前实现")
     if "outside_range" in c.flags:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from planwatch.evaluate.results import IndicatorEvaluation, Warning
 from planwatch.evaluate.status import AT_RISK
+from planwatch.evaluate.wording import rate_words, worse_than
 
 _SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
 _KIND_ORDER = {"binding_at_risk": 0, "floor_not_met": 1, "seriously_lagging": 2, "backwards": 3, "overdue": 4}
@@ -23,6 +24,16 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%"
 
 
+def _distinct(x: float | None, target_raw: str) -> str:
+    """x printed with enough digits not to read as the target it misses (2.596 is not 「2.6」)."""
+    text = fmt(x)
+    digits = 2
+    while digits < 6 and x is not None and text in target_raw:
+        digits += 1
+        text = fmt(x, digits)
+    return text
+
+
 def _value(e: IndicatorEvaluation) -> str:
     return f"{fmt(e.value)}{e.unit or ''}" if e.value is not None else (e.judgement or "—")
 
@@ -31,9 +42,11 @@ def _progress_clause(e: IndicatorEvaluation) -> str:
     text = f"完成度{pct(e.P)},时序进度{pct(e.S)}"
     rate = e.projection.required_rate
     if rate is not None and e.method != "annual":
-        text += f",今后需年均增长{fmt(rate)}%"
+        word, size = rate_words(rate)
+        text += f",今后需年均{word}{fmt(size)}%"
     elif e.method == "annual" and e.detail.get("required_rate") is not None:
-        text += f",今后需年均增长{fmt(e.detail['required_rate'])}%(目标{fmt(e.detail['target_rate'])}%)"
+        word, size = rate_words(e.detail["required_rate"])
+        text += f",今后需年均{word}{fmt(size)}%(目标{fmt(e.detail['target_rate'])}%)"
     return text
 
 
@@ -50,7 +63,7 @@ def _binding_reason(e: IndicatorEvaluation) -> str | None:
     p = e.projection
     if p.meets_target is False:
         return (f"{head}按{_MODEL.get(p.method or '', '')}趋势预计{e.target_year}年为"
-                f"{fmt(p.value_at_target)}{'%' if e.method == 'annual' else (e.unit or '')},"
+                f"{_distinct(p.value_at_target, e.target_raw)}{'%' if e.method == 'annual' else (e.unit or '')},"
                 f"达不到目标「{e.target_raw}」,预计难以完成。")
     years = e.detail.get("years_not_met")
     if years:
@@ -76,7 +89,7 @@ def indicator_warnings(e: IndicatorEvaluation, evaluation_year: int) -> tuple[Wa
     if e.backwards:
         prev = e.detail.get("previous")
         if e.P is not None and e.P < 0 and e.baseline is not None:
-            why = f"低于{e.base_year}年基期值{fmt(e.baseline)}{e.unit or ''}"
+            why = f"{worse_than(e.direction)}{e.base_year}年基期值{fmt(e.baseline)}{e.unit or ''}"
         elif prev:
             why = f"较{prev['year']}年的{fmt(prev['value'])}{e.unit or ''}倒退"
         else:

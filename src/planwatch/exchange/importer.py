@@ -20,6 +20,7 @@ from planwatch.exchange.columns import BY_KEY
 from planwatch.exchange.problems import ImportRejected, Problem
 from planwatch.exchange.reader import FORMULA, Table, read_table
 from planwatch.exchange.safety import MAX_ROWS
+from planwatch.extract import lexicon
 from planwatch.register.errors import ConflictError, RegisterError
 from planwatch.register.observations import ObservationInput, existing_for, write_observations
 from planwatch.register.queries import indicator_by_ref
@@ -195,6 +196,12 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
                 raise _Bad(f"不可能的数值 {value:g}:{why[0]}", f"impossible value {value:g}: {why[1]}")
             key = "judgement"
             judgement = _text(_cell(table, cells, "judgement"))
+            if judgement is not None:
+                canonical = lexicon.judgement(judgement)
+                if canonical is None:
+                    raise _Bad(f"无法识别的定性判断“{judgement}”,应为:{'、'.join(lexicon.JUDGEMENTS)}",
+                               f"unknown judgement {judgement!r}; one of {', '.join(lexicon.JUDGEMENTS)}")
+                judgement = canonical
             if value is None and judgement is None:
                 empty += 1
                 continue

@@ -13,12 +13,17 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from planwatch.extract.periods import current_names
+from planwatch.extract.lexicon import WORDS, expand, rx
+from planwatch.extract.numbers import change_direction, kind_of
+from planwatch.extract.periods import current_names, span_of
+from planwatch.extract.quantities import find_quantities
 from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
 
-_YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
-_SINCE = re.compile(r"以来|来|起")
-_FORWARD_WORDS = r"预计|预测|将达|将超过|力争|争取|确保"
+_YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d)年{time.year_suffix}?")
+_SINCE = rx("{time.since}")
+_FORWARD_WORDS = expand("{time.forecast}")
+# What a change is measured against: "比2015年", "较“十二五”末".
+_COMPARED = rx(r"{time.compare}(?:((?:19|20)\d\d)年|“?(十[一二三四五六七八九]五)”?{time.plan_frame}?)")
 
 
 @lru_cache(maxsize=16)
@@ -36,11 +41,61 @@ def _year(m: Mention, period: tuple[int, int]) -> int | None:
     own = [y for cmp, y in years if not cmp]
     if own:
         return own[-1]
-    if m.text[max(0, m.q.start - 1) : m.q.start] in ("由", "从"):
+    if m.text[max(0, m.q.start - 1) : m.q.start] in WORDS["value.from"]:
         return None
     sent = m.text[m.sentence.start : m.clause.start]
     own = [int(mm.group(2)) for mm in _YEAR_REF.finditer(sent) if not mm.group(1) and not _SINCE.match(sent, mm.end())]
     return own[-1] if own and own[-1] <= base else base
+
+
+def compared_year(text: str) -> int | None:
+    """The year the last comparison in text is made against ("比2015年…" → 2015, "较十二五末" → 2015)."""
+    found = None
+    for m in _COMPARED.finditer(text):
+        if m.group(1):
+            found = int(m.group(1))
+        else:
+            span = span_of(m.group(2))
+            found = span[1] if span else found
+    return found
+
+
+# "A、B分别达到x、y": the values are listed in the order of the names.
+_RESPECTIVELY = rx("{value.respectively}")
+_NAME_SEP = rx("{list.sep}")
+_FRAME = rx(r"^(?:(?:到|至|在)?(?:19|20)\d\d年{time.year_suffix}?[,，]?)?(?:{time.future})*")
+_NAME_END_CHARS = frozenset(WORDS["name.end_char"])
+
+
+def _shared_head(first: str, last: str) -> str:
+    """The head the last name shares with the first: "养老保险", "医疗保险参保率" → "参保率"."""
+    if not first or first[-1] in _NAME_END_CHARS:
+        return ""
+    for n in range(len(first), 0, -1):
+        at = last.rfind(first[-n:])
+        if at >= 0 and at + n < len(last):
+            return last[at + n :]
+    return ""
+
+
+def respective_name(m: Mention) -> str | None:
+    """The i-th name of "A、B分别达到x、y" for the i-th value, None when the clause lists no such pairs.
+
+    The pairing is positional and crude on purpose; naming rules refine the names.
+    """
+    before = m.text[m.clause.start : m.q.start]
+    hits = list(_RESPECTIVELY.finditer(before))
+    if not hits:
+        return None
+    hit = hits[-1]
+    parts = [x for x in _NAME_SEP.split(_FRAME.sub("", before[: hit.start()]).strip(" ,，")) if x]
+    index = sum(1 for q in find_quantities(before[hit.end():]) if not q.ratio)
+    if len(parts) < 2 or index >= len(parts):
+        return None
+    name = parts[index]
+    if index < len(parts) - 1:
+        name += _shared_head(name, parts[-1])
+    return name
 
 
 def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
@@ -54,11 +109,20 @@ def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
 
 
 def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:
-    return {
+    unit = unit_of(m)
+    record: dict[str, Any] = {
         "line": m.line,
         "quote": quote(m),
-        "metric": metric_name(m),
+        "metric": respective_name(m) or metric_name(m),
         "value": m.q.value,
-        "unit": unit_of(m),
+        "unit": unit,
         "year": _year(m, period),
     }
+    kind = kind_of(m.prefix, unit, m.q.raw, scope=m.window)
+    compared = compared_year(m.text[m.clause.start : m.q.start])
+    if kind == "change" or (kind == "reduction" and compared is not None):
+        # "比2015年增加39%": a change over the base period, not a level of the base year.
+        record["kind"] = "change"
+        record["direction"] = change_direction(m.prefix, m.q.raw)
+        record["base_year"] = compared
+    return record

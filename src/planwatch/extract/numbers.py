@@ -7,17 +7,22 @@ Grammar of a value cell or phrase (every part optional except the number)::
     [【 or [] [kind word] [operator word] NUMBER [SCALE] [UNIT]
         [(- — ~ 至 到) NUMBER [SCALE] [UNIT]] [以上|以下|以内|左右 ...] [】 or ]] [*]
 
-* operators: ≥ ≤ > < = (ASCII and full-width), 不低于/不少于/不小于/至少 (>=),
-  不超过/不高于/不多于/至多/最多 (<=), 超过/高于/大于/多于 (>), 低于/小于/少于 (<),
-  and the suffixes 以上/及以上 (>=), 以下/及以下/以内/之内 (<=); 左右/约 keep "=".
+The words are in the lexicon (extract/lexicon.py, groups op.*, kind.*, unit.*,
+scale.*, qual.*); the same `lead_op`, `suffix_op` and `kind_of` decide a table
+cell and a sentence of prose (see docs/extraction.md).
+
+* operators: ≥ ≤ > < = and the op.* words before the number (不低于/不得低于 >=,
+  不超过 <=, 超过 >, 低于 <, 控制在 <=) or after it (以上 >=, 以下/以内 <=, 左右 =);
+  a duration (30分钟, 2小时内) is an upper bound.
 * kinds: 【…】 or […] is a cumulative (five-year) figure, a trailing * an annual
-  growth rate; 累计 → cumulative, 年均/每年 → annual, 下降/降低/减少 → reduction.
+  growth rate; otherwise `kind_of` (累计 → cumulative, 年均/每年 → annual,
+  下降/降低/减少 → reduction, 提高3个百分点/增长10%/翻一番 → change with a direction).
 * ranges "1-2", "2至3", "2—3", "2~3", "2%-3%": value None, value_low/value_high set.
 * numbers: Arabic (with thousands separators and full-width digits) or Chinese
-  numerals ("一所", "两个", "十二轨"). A 万/亿 written right after the number and
-  not followed by a unit word scales it ("1.2万" → 12000); when a unit follows,
-  the scale belongs to the unit ("2.3万人" → 2.3, unit "万人"), which is how
-  plans state their units.
+  numerals ("一所", "两个", "十二轨"). A scale (万, 亿, 千万, 万亿 …) written right
+  after the number and not followed by a unit word scales it ("1.2万" → 12000);
+  when a unit follows, the scale belongs to the unit ("2.3万人" → 2.3, unit "万人";
+  "1.2万亿元" → 1.2, unit "万亿元"), which is how plans state their units.
 * qualitative values ("应保尽保", "保持稳定", "全覆盖", "动态清零") → op
   "qualitative"; a qualitative phrase with a number ("稳定在98以上") is numeric.
 
@@ -28,7 +33,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TypedDict
+from typing import NotRequired, TypedDict
+
+from planwatch.extract.lexicon import DOUBLING, SCALE_FACTOR, WORDS, alt, canonical_unit, chars, rx, words
 
 
 class Value(TypedDict):
@@ -37,8 +44,10 @@ class Value(TypedDict):
     value_low: float | None
     value_high: float | None
     op: str  # ">=" | ">" | "<=" | "<" | "=" | "range" | "qualitative"
-    kind: str  # level | cumulative | annual | reduction
+    kind: str  # level | cumulative | annual | reduction | change
     unit: str | None  # a unit written inside the value ("98%" → "%"), else None
+    direction: NotRequired[str]  # kind "change": "up" | "down"
+    base_year: NotRequired[int]  # kind "change": the year written as its base ("比2020年…")
 
 
 NUM = r"\d+(?:\.\d+)?"
@@ -71,66 +80,130 @@ def normalize_digits(text: str) -> str:
     return _FULL_POINT.sub(".", text).translate(_FULL_DIGITS)
 
 
-# Unit words a value or a unit cell may carry. Longer words first.
-UNIT_WORDS = sorted(
-    {
-        "个百分点", "百分点", "平方米", "平方公里", "平米", "公里", "千米", "公顷", "小时", "分钟", "人次", "人年",
-        "床位", "张床", "户次", "件次", "门次", "场次", "册次", "万元", "亿元",
-        "人", "个", "所", "家", "张", "床", "册", "件", "次", "岁", "年", "月", "天", "日", "户", "套", "间",
-        "座", "处", "项", "名", "元", "米", "亩", "吨", "辆", "台", "部", "支", "场", "篇", "本", "门", "条",
-        "校", "园", "位", "例", "分", "级", "轨", "班", "批", "种", "类", "首", "点", "栋", "株", "只",
-        "m2", "m²", "㎡", "km", "kg", "%", "‰", "‱", "倍", "期", "届", "片", "网", "台次", "车次",
-    },
-    key=len,
-    reverse=True,
-)
-_UNIT_ALT = "|".join(re.escape(u) for u in UNIT_WORDS)
-_SCALE = "万亿千百十"
+# Unit words a value or a unit cell may carry (the lexicon's units, plus words that only
+# a cell can hold: in prose "三级", "两轨" are names). Longer words first.
+UNIT_WORDS = words("unit.count", "unit.rate", "unit.cell")
+_UNIT_ALT = alt("unit.count", "unit.rate", "unit.cell")
+_SCALE = chars("scale.digit")
+_SCALE_ALT = alt("scale.word")
 # A unit cell or a unit parenthetical: "%", "万人", "万人次", "元/人", "张/千人", "1/10万", "/10".
 UNIT_RE = re.compile(
-    rf"^(?:(?:{NUM})?[{_SCALE}]?(?:{_UNIT_ALT})(?:/(?:{NUM})?[{_SCALE}]?(?:{_UNIT_ALT})?)*"
-    rf"|(?:{NUM})?/(?:{NUM}[{_SCALE}]?(?:{_UNIT_ALT})?|[{_SCALE}]?(?:{_UNIT_ALT})))$"
+    rf"^(?:(?:{NUM})?[{_SCALE}]*(?:{_UNIT_ALT})(?:/(?:{NUM})?[{_SCALE}]*(?:{_UNIT_ALT})?)*"
+    rf"|(?:{NUM})?/(?:{NUM}[{_SCALE}]*(?:{_UNIT_ALT})?|[{_SCALE}]*(?:{_UNIT_ALT})))$"
 )
 
-_OPS_PREFIX: list[tuple[str, str]] = [
-    (">=", ">="), ("<=", "<="), ("≥", ">="), ("≤", "<="), ("⩾", ">="), ("⩽", "<="), (">", ">"), ("<", "<"),
-    ("=", "="),
-    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("至少", ">="), ("最少", ">="),
-    ("不超过", "<="), ("不高于", "<="), ("不多于", "<="), ("不大于", "<="), ("至多", "<="), ("最多", "<="),
-    ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"), ("低于", "<"), ("小于", "<"), ("少于", "<"),
-]
-_FILLER_PREFIX = (
-    "稳定在", "保持在", "控制在", "维持在", "提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到",
-    "下降到", "下降至", "降低到", "降低至", "达到", "达", "约", "为", "在", "力争", "确保", "实现", "新增", "新建",
-    "建成", "完成", "增加", "增长", "提高", "提升",
+# Operators stated before a value, in the order they are tried: "不低于" holds "低于",
+# "不超过" holds "超过". The strict ones and the capping verbs must end the text before
+# the number ("超过95%"), the bounds may stand anywhere before it ("至少配备1名").
+_LEAD_OPS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (rx("{op.at_least}"), ">="),
+    (rx("{op.at_most}"), "<="),
+    (rx("{op.above}$"), ">"),
+    (rx("{op.below}$"), "<"),
+    (rx("{op.cap_verb}$"), "<="),
+    (rx("^{op.equal}$"), "="),
 )
-_KIND_PREFIX: list[tuple[str, str]] = [
-    ("累计", "cumulative"), ("五年累计", "cumulative"), ("年均增长", "annual"), ("年均", "annual"),
-    ("每年", "annual"), ("下降", "reduction"), ("降低", "reduction"), ("减少", "reduction"),
-]
-_OPS_SUFFIX: list[tuple[str, str]] = [
-    ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
-    ("左右", "="), ("上下", "="),
-]
+# Operators written after the number.
+_SUFFIX_OPS: dict[str, str] = {
+    **{w: ">=" for w in WORDS["op.suffix_at_least"]},
+    **{w: "<=" for w in WORDS["op.suffix_at_most"]},
+    **{w: "=" for w in WORDS["op.suffix_about"]},
+}
+_SUFFIX_WORDS = words("op.suffix_at_least", "op.suffix_at_most", "op.suffix_about")
 _PLACEHOLDERS = frozenset({"", "-", "—", "——", "–", "/", "\\", "--", "---", "─", "…", "……"})
+
+# What may open a cell before its number: kind words, operators, fillers, a year.
+_LEAD_WORDS_RE = rx("{kind.cumulative_cell}|{kind.annual_cell}|{kind.change_down}|{op.at_least}|{op.at_most}"
+                    "|{op.above}|{op.below}|{op.equal}")
+_FILLER_RE = rx("{value.lead}")
 
 _NUMBER_RE = re.compile(rf"-?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{NUM}|[〇零一二两三四五六七八九十][{CN_NUM_CHARS}]*)")
 _RATIO_RE = re.compile(rf"^{NUM}(?::{NUM})+$")
-_ARABIC_SCALED_RE = re.compile(rf"^({NUM})([万亿千]?)$")
+_ARABIC_SCALED_RE = re.compile(rf"^({NUM})({_SCALE_ALT}?)$")
 _RANGE_SEP_RE = re.compile(r"(?:——|-|—|–|~|至|到)")
-_YEAR_PREFIX_RE = re.compile(r"(?:到|至|在)?(?:19|20)\d\d年(?:底|末|前)?[,，、]?")
-_UNIT_AT_RE = re.compile(rf"(?:{_UNIT_ALT})(?:/[{_SCALE}]?(?:{_UNIT_ALT}))?")
+_YEAR_PREFIX_RE = rx(r"(?:到|至|在|{time.compare})?(?:19|20)\d\d年{time.year_suffix}?[,，、]?")
+# "/10万", "/千人", "/人/年": what a rate is counted against.
+_PER = rf"/(?:{NUM}[{_SCALE}]*(?:{_UNIT_ALT})?|[{_SCALE}]*(?:{_UNIT_ALT}))"
+_UNIT_AT_RE = re.compile(rf"(?:{_UNIT_ALT})(?:{_PER})*|{_PER}")
+_WITHIN_RE = rx("{op.within}")
+DURATION_UNITS = frozenset(WORDS["unit.duration"])
 _SPACES_RE = re.compile(r"\s+")
+# A scale after an Arabic number ("3.5万亿", "1.2千万"); not the 十/百 of "5十" (never written).
+_SCALE_AT_RE = rx("{scale.number}")
+_COMPARED_YEAR_RE = rx(r"{time.compare}((?:19|20)\d\d)年")
+_DOUBLING_RE = rx("^(?:比(?:19|20)\\d\\d年)?(" + "|".join(DOUBLING) + ")$")
 
 # Qualitative targets: no number, a commitment word.
-QUALITATIVE_RE = re.compile(
-    r"(?:应[保收助纳养救扶享治检种]尽[保收助纳养救扶享治检种]|尽[保收助纳养]|稳定|保持|持续|逐步|稳步|不断|"
-    r"进一步|提高|提升|增长|增加|扩大|下降|降低|减少|覆盖|清零|实现|达标|完成|改善|巩固|健全|建成|全面|"
-    r"基本实现|基本完成|基本建成|明显|显著|有所[提增改上下降]|国家标准|省定标准|标准|零增长|为零|零发生|消除|控制|动态|全部|到位|落实|达到)"
-)
+QUALITATIVE_RE = rx("应([{qual.yingjin:chars}])尽\\1|{qual.word}")
 _NOT_QUALITATIVE_RE = re.compile(r"[\d()（）:：、,，]")
 # Last characters of indicator names ("…率", "…数", "…比重"), never of a qualitative value.
-_NAME_END = frozenset("率数量比例重积度额值岁寿限间入位源费额次龄口园所院校站馆床面")
+_NAME_END = frozenset(WORDS["name.end_char"])
+
+# Kinds, read off the words before a value (see kind_of).
+ANNUAL = rx(r"{kind.annual}|(?<![\d{kind.annual_year_not_after:chars}])年(?!{kind.annual_year_not_before}|\d)"
+            r"[\u4e00-\u9fff]")
+REDUCTION = rx("{kind.reduction}(?!{value.to})")
+PER_SCOPE = rx("{kind.per_scope}")
+CUMULATIVE = rx("{kind.cumulative}")
+_MAKING_NEW = rx("{kind.making_new}[\u4e00-\u9fff]{0,3}$")
+_CHANGE_END = rx("({kind.change_up}|{kind.change_down})了?$")
+_CHANGE_UP_END = rx("{kind.change_up}了?$")
+_CHANGE_DOWN = frozenset(WORDS["kind.change_down"])
+_CHANGE_UNITS = frozenset(WORDS["kind.change_unit"])
+LEVEL_UNITS = frozenset(WORDS["unit.level"])
+
+
+def lead_op(lead: str) -> str | None:
+    """The operator the words before a value state ("不得低于" → ">=", "控制在" → "<="), else None.
+
+    One rule for a table cell's opening words and for the prose before a number.
+    """
+    for pattern, op in _LEAD_OPS:
+        if pattern.search(lead):
+            return op
+    return None
+
+
+def suffix_op(word: str | None) -> str | None:
+    """The operator of a word written after the number ("以上" → ">=", "左右" → "="), else None."""
+    return _SUFFIX_OPS.get(word) if word else None
+
+
+def kind_of(lead: str, unit: str | None, raw: str = "", scope: str | None = None, ratio: bool = False) -> str:
+    """level | cumulative | annual | reduction | change, from the words before a value and its unit.
+
+    `lead` is the text before the number (a cell's opening words, a clause up to the
+    number); `scope` the nearby text a verb of making is looked for in (default: lead).
+    """
+    if ANNUAL.search(lead):
+        return "annual"
+    if raw in DOUBLING or is_change(lead, unit):
+        return "change"
+    if REDUCTION.search(lead):
+        return "reduction"
+    # A per-unit rate ("元/人", "万元/家") is a standard, never a count of new things.
+    if canonical_unit(unit) in LEVEL_UNITS or ratio or (unit and "/" in unit):
+        return "level"
+    # "每个县至少培育1家…": making new things is cumulative even per unit; "每个村配备1名…" is a level.
+    if PER_SCOPE.search(lead) and not _MAKING_NEW.search(lead if scope is None else scope):
+        return "level"
+    if CUMULATIVE.search(lead):
+        return "cumulative"
+    return "level"
+
+
+def is_change(lead: str, unit: str | None) -> bool:
+    """"提高3个百分点", "降低2个百分点", "增长10%": a change against the base, not a level."""
+    unit = canonical_unit(unit)
+    if unit in _CHANGE_UNITS:
+        return bool(_CHANGE_END.search(lead))
+    return unit == "%" and bool(_CHANGE_UP_END.search(lead))
+
+
+def change_direction(lead: str, raw: str = "") -> str:
+    """"up" or "down": the way a change goes ("降低3个百分点" → "down", "翻一番" → "up")."""
+    m = _CHANGE_END.search(lead)
+    return "down" if m and m.group(1) in _CHANGE_DOWN else "up"
 
 
 def parse_number(text: str) -> float | None:
@@ -144,8 +217,7 @@ def parse_number(text: str) -> float | None:
         pass
     m = _ARABIC_SCALED_RE.match(s)
     if m:
-        scale = {"": 1, "千": 1e3, "万": 1e4, "亿": 1e8}[m.group(2)]
-        return float(m.group(1)) * scale
+        return float(m.group(1)) * SCALE_FACTOR.get(m.group(2), 1.0)
     if all(ch in CN_NUM_CHARS for ch in s):
         return _cn_number(s)
     return None
@@ -195,7 +267,7 @@ def _value(raw: str, value: float | None = None, low: float | None = None, high:
 
 
 class _Parsed:
-    __slots__ = ("complete", "high", "kind", "low", "op", "unit", "value")
+    __slots__ = ("base_year", "complete", "direction", "high", "kind", "low", "op", "unit", "value")
 
     def __init__(self) -> None:
         self.value: float | None = None
@@ -204,6 +276,8 @@ class _Parsed:
         self.op = "="
         self.kind = "level"
         self.unit: str | None = None
+        self.direction: str | None = None
+        self.base_year: int | None = None
         self.complete = False  # the whole text is a value (nothing but the grammar)
 
 
@@ -226,9 +300,9 @@ def _read_number(body: str, pos: int) -> tuple[float | None, str, int]:
         return num, scale, end
     num = float(text.replace(",", ""))
     scale = ""
-    if end < len(body) and body[end] in "万亿千":
-        scale = body[end]
-        end += 1
+    m = _SCALE_AT_RE.match(body, end)
+    if m:
+        scale, end = m.group(0), m.end()
     return num, scale, end
 
 
@@ -245,7 +319,39 @@ def _apply_scale(num: float, scale: str, unit: str | None) -> tuple[float, str |
         return num, unit
     if unit:
         return num, scale + unit
-    return num * {"千": 1e3, "万": 1e4, "亿": 1e8}[scale], None
+    return num * SCALE_FACTOR[scale], None
+
+
+def _lead_end(body: str) -> int:
+    """End of the words a cell opens with before its number: kind words, operators, a year, fillers."""
+    pos = 0
+    while pos < len(body):
+        m = _LEAD_WORDS_RE.match(body, pos)
+        if m:
+            pos = m.end()
+            continue
+        m = _YEAR_PREFIX_RE.match(body, pos)
+        if m and m.end() < len(body):
+            pos = m.end()
+            continue
+        m = _FILLER_RE.match(body, pos)
+        if m and m.end() < len(body) and _NUMBER_RE.match(body, m.end()):
+            pos = m.end()
+            continue
+        break
+    return pos
+
+
+def _number_after(body: str, pos: int) -> re.Match[str] | None:
+    """The first Arabic number at or after pos that is not a year ("比2020年提高3个百分点" → 3)."""
+    for m in _NUMBER_RE.finditer(body, pos):
+        text = m.group(0).lstrip("-")
+        if not text or not text[0].isdigit():
+            continue
+        if len(text) == 4 and text.startswith(("19", "20")) and body.startswith("年", m.end()):
+            continue
+        return m
+    return None
 
 
 def _parse(raw: str) -> _Parsed:
@@ -258,44 +364,33 @@ def _parse(raw: str) -> _Parsed:
         p.complete = True
         return p
     # kind markers around the whole value
+    marked = ""
     changed = True
     while changed and body:
         changed = False
         if body.endswith("*"):
-            p.kind, body, changed = "annual", body[:-1], True
+            marked, body, changed = "annual", body[:-1], True
         if len(body) >= 2 and body[0] in "【[" and body[-1] in "】]":
-            p.kind, body, changed = "cumulative", body[1:-1], True
-    # prefixes: kind words, operators, filler verbs (in any order)
-    changed = True
-    while changed and body:
-        changed = False
-        for word, kind in _KIND_PREFIX:
-            if body.startswith(word):
-                p.kind, body, changed = kind, body[len(word):], True
-                break
-        for word, op in _OPS_PREFIX:
-            if body.startswith(word):
-                p.op, body, changed = op, body[len(word):], True
-                break
-        m = _YEAR_PREFIX_RE.match(body)
-        if m and m.end() < len(body):
-            body, changed = body[m.end():], True
-        for word in _FILLER_PREFIX:
-            if body.startswith(word) and len(body) > len(word) and _NUMBER_RE.match(body, len(word)):
-                body, changed = body[len(word):], True
-                break
-    num, scale, pos = _read_number(body, 0)
+            marked, body, changed = "cumulative", body[1:-1], True
+    doubling = _DOUBLING_RE.match(body)
+    if doubling:  # "翻一番", "比2020年翻一番": a change of +100 %
+        p.value, p.unit, p.op, p.kind, p.direction = DOUBLING[doubling.group(1)], "%", ">=", "change", "up"
+        compared = _COMPARED_YEAR_RE.search(body)
+        p.base_year = int(compared.group(1)) if compared else None
+        p.complete = True
+        return p
+    start = _lead_end(body)
+    num, scale, pos = _read_number(body, start)
     if num is None:
-        # qualitative, possibly with a number later ("保持在98%以上" handled above; "全覆盖")
-        m = _NUMBER_RE.search(body)
-        if m and m.group(0).strip("-") and any(ch.isdigit() for ch in m.group(0)):
-            sub = _parse(body[m.start():])
+        # A number later in the text ("全市不得低于95%"), or a qualitative value ("全覆盖").
+        later = _number_after(body, start)
+        if later is not None:
+            sub = _parse(body[later.start():])
             if sub.value is not None or sub.low is not None:
+                _read_lead(sub, body[: later.start()], body[later.start():], sub.op != "=")
                 sub.complete = False
-                if p.kind != "level" and sub.kind == "level":
-                    sub.kind = p.kind
-                if p.op != "=" and sub.op == "=":
-                    sub.op = p.op
+                if marked and sub.kind == "level":
+                    sub.kind = marked
                 return sub
         p.op = "qualitative"
         p.complete = (0 < len(body) <= 12 and body[-1] not in _NAME_END and not _NOT_QUALITATIVE_RE.search(body)
@@ -317,26 +412,57 @@ def _parse(raw: str) -> _Parsed:
             num = None  # type: ignore[assignment]
     if p.op != "range":
         p.value = num
-    for word, op in _OPS_SUFFIX:
+    suffixed = False
+    for word in _SUFFIX_WORDS:
         if body.startswith(word, pos):
-            if op != "=" and p.op != "range":
-                p.op = op
+            if p.op != "range":
+                p.op, suffixed = _SUFFIX_OPS[word], True
             pos += len(word)
             break
     if unit is None:
         unit, pos = _read_unit(body, pos)
+    if unit in DURATION_UNITS and not suffixed:
+        within = _WITHIN_RE.match(body, pos)
+        if within:  # "2小时内"
+            p.op, suffixed, pos = "<=", True, within.end()
     if body.startswith("*", pos):
-        p.kind = "annual"
+        marked = "annual"
         pos += 1
     p.unit = unit
+    _read_lead(p, body[:start], body[start:pos], suffixed)
+    if marked:
+        p.kind = marked
     p.complete = pos == len(body)
     return p
+
+
+def _read_lead(p: _Parsed, lead: str, raw: str, op_written: bool) -> None:
+    """Operator and kind from the words before the number (the same rule as in prose).
+
+    op_written: an operator already came with the number (a suffix such as 以上 or 左右).
+    """
+    if not op_written and p.op == "=":
+        # A duration is a time limit ("30分钟", "2小时"): at most that long, unless the words say otherwise.
+        p.op = lead_op(lead) or ("<=" if p.unit in DURATION_UNITS else "=")
+    if p.kind == "level":
+        p.kind = kind_of(lead, p.unit, raw)
+    if p.kind == "change":
+        p.direction = change_direction(lead, raw)
+        compared = _COMPARED_YEAR_RE.search(lead)
+        p.base_year = int(compared.group(1)) if compared else None
+        if not op_written and p.op == "=":
+            p.op = ">="  # "提高3个百分点": at least that much
 
 
 def parse_value(raw: str) -> Value:
     """Parse a target or baseline cell (or phrase) as written; raw is returned unchanged."""
     p = _parse(raw)
-    return _value(raw, p.value, p.low, p.high, p.op, p.kind, p.unit)
+    v = _value(raw, p.value, p.low, p.high, p.op, p.kind, p.unit)
+    if p.direction:
+        v["direction"] = p.direction
+    if p.base_year:
+        v["base_year"] = p.base_year
+    return v
 
 
 def is_value_text(text: str) -> bool:

@@ -12,6 +12,17 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from planwatch.extract.baselines import compared_year, respective_name
+from planwatch.extract.lexicon import WORDS, expand, rx
+from planwatch.extract.numbers import (
+    ANNUAL,
+    CUMULATIVE,
+    LEVEL_UNITS,
+    PER_SCOPE,
+    REDUCTION,
+    change_direction,
+    kind_of,
+)
 from planwatch.extract.periods import current_names, earlier_names
 from planwatch.extract.quantities import VALUE_VERB_END
 from planwatch.extract.quantity_context import (
@@ -26,39 +37,20 @@ from planwatch.extract.quantity_context import (
     years_before,
 )
 
-ANNUAL = re.compile(
-    r"年均|每年|每月|逐年|"
-    r"(?<![\d〇零一二三四五六七八九十百千青少老成中晚学当往今明去近多周历上下次同新跨末])年"
-    r"(?!底|末|前|内|以来|级|龄|度|代|份|轻|限|初|中|起|后|的|左右|[\d〇零一二三四五六七八九十])[\u4e00-\u9fff]"
-)
-REDUCTION = re.compile(r"(?:撤并|减少|下降|降低|压减|削减|缩减|撤销|压缩|裁撤)(?!至|到|为)")
-LEVEL_SCOPE = re.compile(r"每个|每所|每[村乡镇县户人]|每一|所有|各[村乡镇县]")
-CUMULATIVE = re.compile(
-    r"新增|新建|累计|培育|建成|建设|创建|打造|改扩建|改建|扩建|增建|迁建|评选|实施|完成|争创|引进|开工|增设|"
-    r"设立|支持|规划|形成|开展|培训|孵化|组建|建立|举办|撤并|创作|带动|招聘|招录|培养|认定|申报|改造|修建|"
-    r"新开|增加|新改扩建|创成|推出|评定|命名|认证|安置|转移|引入|引育"
-)
-RATE_UNITS = {"%", "％", "‰", "个百分点", "百分点", "倍", "平方米", "㎡", "m2", "m²", "平米", "册", "小时",
-              "岁", "周岁", "年", "1/10万", "元"}
-_MAKING_NEW = re.compile(r"(?:培育|孵化|新建|新增|建成|创建|打造|争创)[\u4e00-\u9fff]{0,3}$")
+RATE_UNITS = LEVEL_UNITS
 # Clauses that report the present rather than promise the future. The name of
 # the previous plan ("十三五" in a 十四五 plan, "十四五" in a 十五五 plan) is filled
 # in per period: see periods.
-_PAST_WORDS = r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|以来|过去"
+_PAST_WORDS = expand("{time.past}")
 # "比“十三五”末提高5个百分点", "在现有基础上增加30%" compare with the past but promise the future.
-_COMPARISON_TEMPLATE = (
-    r"(?:比|较|与|相比)“?(?:{earlier})”?(?:末|期末|时期)?|(?:在|比|较)现有(?:的)?(?:基础|水平|规模)?上?"
+_COMPARISON_TEMPLATE = expand(
+    r"{time.compare}“?(?:{earlier})”?{time.plan_frame}?|(?:在|{time.compare})现有(?:的)?{time.present_base}?上?"
 )
-_COMPARE_END = re.compile(r"(?:比|较|与|同|相比|对比|在)$")
+_COMPARE_END = rx("{time.compare}$|在$")
 # Time frames of the base period; "巩固“十三五”成果" names the past without being set in it.
-_PAST_FRAME_TEMPLATE = (
-    r"现有|已有|已建|已经|已达|已完成|目前|截至|截止|现状|过去|“?(?:{earlier})”?(?:时期|期间|以来|末|期末)"
-)
+_PAST_FRAME_TEMPLATE = expand(r"{time.past_frame}|“?(?:{earlier})”?{time.plan_frame}")
 # Words that turn a sentence to the plan period.
-_FORWARD_TEMPLATE = (
-    r"{current}|力争|确保|争取|努力|将|要|新增|新建|到20|至20|以后|今后|期间|起|"
-    r"(?:提高|提升|增加|增长|下降|降低|减少|扩大|延长)(?:到|至)|增至|降至"
-)
+_FORWARD_TEMPLATE = expand(r"{current}|{time.future}|(?:{kind.change_up}|{kind.change_down}|延长)(?:到|至)")
 
 
 class _TimeWords(NamedTuple):
@@ -80,11 +72,12 @@ def _time_words(period: tuple[int, int]) -> _TimeWords:
 
 
 # "2000年前建成的老旧小区": a year that dates a noun, not the sentence.
-_DATED_NOUN = re.compile(
-    r"\d{4}年(?:(?:以|之)?前(?:建成|建设|建造|竣工|修建|出生|登记)?|(?:建成|建设|建造|竣工|修建|出生|登记))的"
+_DATED_NOUN = rx(
+    r"\d{4}年(?:(?:以|之)?前{time.dated_noun_verb}?|{time.dated_noun_verb})的"
 )
-_CHANGE_VERB = re.compile(r"提高|提升|增加|增长|增至|扩大|下降|降低|降至|减少|压减|达到|延长|到|至")
-_LINKED = re.compile(r"[、和及与]|达|为|率|比|占")
+_CHANGE_VERB = rx("{kind.change_up}|{kind.change_down}|增至|降至|压减|达到|延长|到|至")
+_LINKED = rx("{list.sep}|达|为|率|比|占")
+_FROM = frozenset(WORDS["value.from"])
 
 
 _ANY_VALUE_VERB = re.compile(VALUE_VERB_END.pattern.rstrip("$"))
@@ -93,25 +86,13 @@ _ANY_VALUE_VERB = re.compile(VALUE_VERB_END.pattern.rstrip("$"))
 def _elliptic(m: Mention) -> bool:
     """A clause that only names a thing and a number ("市级重点专科3个"), borrowing the verb before it."""
     p = m.prefix
-    return not (ANNUAL.search(p) or REDUCTION.search(p) or LEVEL_SCOPE.search(p) or CUMULATIVE.search(p)
+    return not (ANNUAL.search(p) or REDUCTION.search(p) or PER_SCOPE.search(p) or CUMULATIVE.search(p)
                 or _ANY_VALUE_VERB.search(p))
 
 
 def _kind(m: Mention, unit: str | None) -> str:
-    prefix = m.prefix
-    if ANNUAL.search(prefix):
-        return "annual"
-    if REDUCTION.search(prefix):
-        return "reduction"
-    # A per-unit rate ("元/人", "万元/家") is a standard, never a count of new things.
-    if unit in RATE_UNITS or m.q.ratio or (unit and "/" in unit):
-        return "level"
-    # "每个县至少培育1家…": making new things is cumulative even per unit; "每个村配备1名…" is a level.
-    if LEVEL_SCOPE.search(prefix) and not _MAKING_NEW.search(m.window):
-        return "level"
-    if CUMULATIVE.search(prefix):
-        return "cumulative"
-    return "level"
+    """The kind by the one rule table cells use too (numbers.kind_of), read off the clause."""
+    return kind_of(m.prefix, unit, m.q.raw, scope=m.window, ratio=m.q.ratio)
 
 
 def _year(m: Mention, period: tuple[int, int]) -> int:
@@ -140,11 +121,13 @@ def _set_in_the_past(m: Mention, period: tuple[int, int]) -> bool:
 
 def is_target(m: Mention, period: tuple[int, int]) -> bool:
     q = m.q
+    if q.streak:
+        return False  # "连续3年": a duration, not a target
     words = _time_words(period)
     if words.past.search(words.comparison.sub("", m.prefix)):
         return False
     # The starting value of "由X提高到Y" / "从X延长至Y".
-    if m.text[max(0, q.start - 1) : q.start] in ("由", "从"):
+    if m.text[max(0, q.start - 1) : q.start] in _FROM:
         return False
     # A value dated before the plan ("由2020年的85%…") is a base, not a target;
     # "比2020年提高5个百分点" only compares with it.
@@ -173,7 +156,23 @@ def target_record(m: Mention, domain: str | None, period: tuple[int, int],
                   kind: str | None = None, name: str | None = None) -> dict[str, Any]:
     q = m.q
     unit = unit_of(m)
+    kind = kind or _kind(m, unit)
     op = operator(m)
+    target: dict[str, Any] = {
+        "raw": q.raw,
+        "value": q.value,
+        "value_low": q.value_low,
+        "value_high": q.value_high,
+        "op": op,
+        "kind": kind,
+        "year": _year(m, period),
+    }
+    if kind == "change":
+        # A change against the base: "提高3个百分点" means at least 3 points more than the base year.
+        target["direction"] = change_direction(m.prefix, q.raw)
+        target["base_year"] = compared_year(m.text[m.clause.start : m.q.start]) or period[0] - 1
+        if op == "=" and not q.suffix_op:
+            target["op"] = ">="
     return {
         "source": "prose",
         "line": m.line,
@@ -183,32 +182,61 @@ def target_record(m: Mention, domain: str | None, period: tuple[int, int],
         "unit": unit,
         "attribute": None,
         "baseline": None,
-        "target": {
-            "raw": q.raw,
-            "value": q.value,
-            "value_low": q.value_low,
-            "value_high": q.value_high,
-            "op": op,
-            "kind": kind or _kind(m, unit),
-            "year": _year(m, period),
-        },
+        "target": target,
         "quote": quote(m),
     }
 
 
+# A fact dated in the plan's first year or before ("2021年全县人均预期寿命为78岁") is a base, not a target.
+_FORWARD_BEFORE_YEAR = rx("(?:{time.future}|到|至)$")
+_DEADLINE = rx("{time.deadline}")
+
+
+def dated_fact_year(m: Mention, period: tuple[int, int]) -> int | None:
+    """The year of a base-period fact written in the plan part, else None.
+
+    A clause dated no later than the plan's first year, with no word turning it to the
+    future before or after the year, reports where the plan starts from.
+    """
+    if m.q.ratio or m.q.is_range or m.q.streak:
+        return None
+    scope = m.text[m.sentence.start : m.q.start]
+    last = None
+    for y in YEAR.finditer(scope):
+        if _COMPARE_END.search(scope[max(0, y.start() - 4) : y.start()]) or _DATED_NOUN.match(scope, y.start()):
+            continue
+        last = y
+    if last is None or int(last.group(1)) > period[0]:
+        return None
+    if _DEADLINE.match(scope, last.end() - 1) or _DEADLINE.match(scope, last.end()):
+        return None  # "2026年底前完成…": a deadline, not a date of a fact
+    if _FORWARD_BEFORE_YEAR.search(scope[: last.start()]) or _time_words(period).forward.search(scope[last.end():]):
+        return None
+    if m.text[max(0, m.q.start - 1) : m.q.start] in _FROM:
+        return None
+    return int(last.group(1))
+
+
 def targets(found: Iterable[Mention], domain_at: Callable[[int], str | None],
-            period: tuple[int, int]) -> list[dict[str, Any]]:
-    """Target records for the mentions of the forward-looking part, in order."""
+            period: tuple[int, int], facts: list[Mention] | None = None) -> list[dict[str, Any]]:
+    """Target records for the mentions of the forward-looking part, in order.
+
+    Base-period facts met on the way (see dated_fact_year) are appended to `facts`.
+    """
     out: list[dict[str, Any]] = []
     prev: tuple[Mention, str] | None = None
     for m in found:
+        if dated_fact_year(m, period) is not None:
+            if facts is not None:
+                facts.append(m)
+            continue
         if not is_target(m, period):
             continue
         kind = _kind(m, unit_of(m))
         if (kind == "level" and prev and prev[0].line == m.line and prev[0].sentence == m.sentence
                 and prev[0].clause != m.clause and unit_of(m) not in RATE_UNITS and _elliptic(m)):
             kind = prev[1]
-        names = coordinated_metrics(m) or [None]
+        names = [respective_name(m)] if respective_name(m) else coordinated_metrics(m) or [None]
         for name in names:
             out.append(target_record(m, domain_at(m.line), period, kind=kind, name=name))
         prev = (m, kind)

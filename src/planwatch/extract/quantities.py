@@ -13,59 +13,55 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from planwatch.extract.numbers import parse_number
+from planwatch.extract.lexicon import DOUBLING, WORDS, expand, rx, words
+from planwatch.extract.numbers import parse_number, suffix_op
 
-# Units after an Arabic number, longest first so "个百分点" wins over "个".
-_UNITS = [
-    "人(次)", "人（次）", "家(次)", "家（次）", "户(次)", "个百分点", "百分点", "1/10万", "/10万",
-    "平方米", "立方米", "平米", "人次", "场次", "户次", "架次", "周岁", "小时", "公里", "公顷",
-    "%", "％", "‰", "㎡", "m2", "m²",
-    "个", "所", "家", "座", "项", "处", "条", "部", "套", "户", "台", "张", "名", "人", "次", "轮",
-    "例", "册", "天", "元", "倍", "年", "岁", "本", "间", "支", "种", "场", "件", "位", "辆", "床",
-    "吨", "亩", "篇", "门", "首", "块", "片", "栋", "幢", "宗", "笔", "枚", "盏", "株", "棵", "只",
-    "头", "份", "口", "期", "批", "届", "类",
-]
-# Units that count things but, after a bare number, usually belong to a name
-# ("第一期", "三类", "一批") unless the clause is clearly about a quantity.
-_WEAK_UNITS = {"期", "批", "届", "类"}
-# Ages and durations name a group ("65岁以上老年人", "5年一周期") unless a verb
-# puts the number in value position ("延长至18周岁", "预期寿命达到77.4岁").
-_AGE_UNITS = {"岁", "周岁", "年", "个月"}
-_UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
+# Units after an Arabic number (the lexicon's counting words, shares and concentrations), longest
+# first so "个百分点" wins over "个"; "/10万" alone is per 100,000 ("12/10万").
+_UNITS = (*words("unit.count", "unit.rate"), "1/10万", "/10万")
+_WEAK_UNITS = frozenset(WORDS["unit.weak"])
+_AGE_UNITS = frozenset(WORDS["unit.age"])
+_DURATION_UNITS = frozenset(WORDS["unit.duration"])
+_MEASURE_UNITS = frozenset(WORDS["unit.measure"])
+_SHARE_UNITS = frozenset(("%", "％", "‰"))
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 
-# What a per-unit rate is counted against ("元/人", "元/人/年", "万元/家").
-_PER_UNITS = "人户家年月日天次床所个套间位名座"
 _ARABIC = re.compile(
     # Thousands separators ("12,500个") are part of the number.
     r"(?<![\d.０-９])(?P<num>\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:(?P<unit1>%|％|‰|个|所|家|人|名|万人)?\s*(?:[-—–~～]{1,2}|至)\s*(?P<num2>\d+(?:\.\d+)?))?"
     # A converted PDF may leave a space between a number and its unit ("达到 5 万人").
     rf"(?:[ \u3000](?=[万亿]|{_UNIT_RE}))?"
-    r"(?P<scale>万|亿)?(?P<approx>余|多)?"
-    # A rate written per head or per period ("576元/人/月", "5万元/家") keeps its whole unit.
-    rf"(?:(?P<unit>{_UNIT_RE})(?P<per>(?:/[{_PER_UNITS}])+)?)?"
-    r"(?P<suffix>及以上|以上|以下|以内|左右)?"
+    # Scales, compounds first ("3.5万亿元", "1.2千万", "5亿斤").
+    + expand(r"(?P<scale>{scale.prose})?(?P<approx>余|多)?")
+    # A rate written per head or per period ("576元/人/月", "5万元/家", "6张/千人", "12人/10万") keeps its whole unit.
+    + expand(rf"(?:(?P<unit>{_UNIT_RE})(?P<per>(?:/{{unit.per}})+)?)?")
+    + expand(r"(?P<suffix>{op.suffix_at_least}|{op.suffix_at_most}|{op.suffix_about})?")
 )
 _CN_DIGITS = "一二两三四五六七八九十百千"
 # Chinese numerals only count with a classifier; "一批", "三级", "两类" are words.
-_CHINESE = re.compile(
-    rf"(?<![第统唯同单每之万逐划合专星周初{_CN_DIGITS}])(?P<num>[{_CN_DIGITS}]+)"
-    r"(?P<unit>所|个|座|次|家|名|项|处|人|部|条|台)(?P<suffix>以上)?"
+_CHINESE = rx(
+    # "/千人" is the base of a rate, not a count.
+    rf"(?<![{{cn.not_after:chars}}{_CN_DIGITS}/])(?P<num>[{_CN_DIGITS}]+)"
+    r"(?P<unit>{unit.cn_count})(?P<suffix>{op.suffix_at_least})?"
 )
-_CN_BAD_FOLLOW = re.compile(r"^(?:性|年级|月|一)")
+_CN_BAD_FOLLOW = rx("^{cn.not_before}")
 _RATIO = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?)+")
+_DOUBLING = rx("{kind.doubling}")
+# "连续5年", "连续三届": how long something has held.
+_DURATION_LEAD = rx("{class.duration_lead}$")
+_WITHIN = rx("{op.within}")
 
-VALUE_VERB_END = re.compile(
-    r"(?:达到|达|为|至|到|增至|增加|增长|提高|提升|下降|降低|减少|延长至|延长到|连续|保持|稳定在|保持在|控制在|"
-    r"不低于|不少于|不超过|不高于|超过|高于|低于|约|年的)$"
-)
+VALUE_VERB_END = rx("{value.verb}$")
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "‘": "’", "〈": "〉"}
+_PAREN_CLOSE = re.compile(r"[)）]")
+_REFERENCE_END = rx("{value.reference_verb}$")
 _QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _ANY_NUMBER = re.compile(rf"[\d{_CN_DIGITS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # Nouns that a head count counts ("1000人以上技能人才", "200名以上志愿者").
-_PERSON_NOUN = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:人|者|员|生|童|工|民|师|老|妇|家庭|青年|群众|职工|干部)")
+_PERSON_NOUN = rx(r"[\u4e00-\u9fff]{0,4}?{unit.person_noun}")
 
 
 @dataclass(frozen=True)
@@ -80,6 +76,9 @@ class Quantity:
     suffix_op: str | None  # from 以上 / 以下 / 以内
     chinese: bool = False
     ratio: bool = False
+    # "连续5年", "连续三届": how long something has held. Never a target; a base-period
+    # fact may report such a streak ("待遇连续9年没有增长").
+    streak: bool = False
 
     @property
     def is_range(self) -> bool:
@@ -97,16 +96,23 @@ def quoted_spans(text: str, max_len: int = 24) -> list[tuple[int, int]]:
     return spans
 
 
+def explained_spans(text: str, quotes: list[tuple[int, int]], max_len: int = 48) -> list[tuple[int, int]]:
+    """Brackets explaining a quoted standard the text refers to: 立足“9073”(90%居家养老、7%社区养老…).
+
+    Only after a verb of reference (立足, 按照 …): "形成“8:1:1”(80%就近入学…)格局" commits to the shares.
+    """
+    spans: list[tuple[int, int]] = []
+    for a, b in quotes:
+        if text[b : b + 1] not in ("(", "（") or not _REFERENCE_END.search(text, 0, a):
+            continue
+        k = _PAREN_CLOSE.search(text, b + 1, b + 1 + max_len)
+        if k:
+            spans.append((b, k.end()))
+    return spans
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
-
-
-def _suffix_op(suffix: str | None) -> str | None:
-    if suffix in ("以上", "及以上"):
-        return ">="
-    if suffix in ("以下", "以内"):
-        return "<="
-    return None
 
 
 def _is_list_marker(text: str, start: int, end: int) -> bool:
@@ -145,6 +151,13 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
     if unit == "个" and nxt == "月":
         unit, end = "个月", end + 1
         nxt = text[end : end + 1]
+    suffix_op_ = suffix_op(suffix)
+    if unit in _DURATION_UNITS and suffix is None:
+        within = _WITHIN.match(text, end)
+        if within:  # "2小时内到达", "30分钟内": a time limit
+            end, suffix_op_ = within.end(), "<="
+        elif _CJK_CHAR.match(text, end):
+            return None  # "15分钟健身圈", "1小时经济圈": a duration naming a thing
     if unit in _AGE_UNITS and (num2 or not VALUE_VERB_END.search(text[max(0, start - 4) : start])):
         return None
     if unit in _WEAK_UNITS and not VALUE_VERB_END.search(text[max(0, start - 4) : start]):
@@ -155,6 +168,9 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
     # "消除66人以上超大班额", "500户以上村": a head count glued to a noun that is not people sizes it.
     if unit in ("人", "户", "名") and suffix and _CJK_CHAR.match(text[end : end + 1]) \
             and not _PERSON_NOUN.match(text, end):
+        return None
+    # "年产10万吨以下矿山", "200平方米以上场馆": a bounded measure glued to a noun defines a class.
+    if unit in _MEASURE_UNITS and suffix and _CJK_CHAR.match(text[end : end + 1]):
         return None
     # "为60岁以上老年人接种", "80周岁及以上老人": an age bound glued to a noun names a group.
     if unit in _AGE_UNITS and suffix and _CJK_CHAR.match(text[end : end + 1]):
@@ -169,7 +185,7 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
     if num2:
         low, high, val = value, float(num2), None
     return Quantity(start=start, end=end, raw=text[start:end], value=val, value_low=low, value_high=high,
-                    unit=full_unit, suffix_op=_suffix_op(suffix))
+                    unit=full_unit, suffix_op=suffix_op_, streak=bool(_DURATION_LEAD.search(text, 0, start)))
 
 
 def _chinese(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quantity | None:
@@ -180,14 +196,16 @@ def _chinese(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quan
     if value is None:
         return None
     return Quantity(start=start, end=end, raw=text[start:end], value=value, value_low=None, value_high=None,
-                    unit=m.group("unit"), suffix_op=_suffix_op(m.group("suffix")), chinese=True)
+                    unit=m.group("unit"), suffix_op=suffix_op(m.group("suffix")), chinese=True,
+                    streak=bool(_DURATION_LEAD.search(text, 0, start)))
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Quantities in one line, in order, name-numbers removed."""
-    if not _ANY_NUMBER.search(text):
+    if not _ANY_NUMBER.search(text) and not _DOUBLING.search(text):
         return []
     quotes = quoted_spans(text)
+    explained = explained_spans(text, quotes)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for m in _RATIO.finditer(text):
@@ -196,7 +214,7 @@ def find_quantities(text: str) -> list[Quantity]:
             found.append(Quantity(start=m.start(), end=m.end(), raw=m.group(0), value=None, value_low=None,
                                   value_high=None, unit=None, suffix_op=None, ratio=True))
     for m in _ARABIC.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if any(a <= m.start() < b for a, b in taken) or _inside(m.start(), explained):
             continue
         q = _arabic(text, m, quotes)
         if q:
@@ -205,5 +223,10 @@ def find_quantities(text: str) -> list[Quantity]:
         q = _chinese(text, m, quotes)
         if q:
             found.append(q)
+    for m in _DOUBLING.finditer(text):
+        if not _inside(m.start(), quotes):
+            # "比2020年翻一番": a change of +100 % against the base
+            found.append(Quantity(start=m.start(), end=m.end(), raw=m.group(0), value=DOUBLING[m.group(0)],
+                                  value_low=None, value_high=None, unit="%", suffix_op=None))
     found.sort(key=lambda q: q.start)
     return found

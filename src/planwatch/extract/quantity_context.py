@@ -12,23 +12,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from planwatch.extract.numbers import normalize_digits
+from planwatch.extract.lexicon import WORDS, expand, rx, words
+from planwatch.extract.numbers import DURATION_UNITS, lead_op, normalize_digits, suffix_op
 from planwatch.extract.quantities import VALUE_VERB_END, Quantity, find_quantities
 from planwatch.extract.sentences import Span, clauses, enclosing, sentences
 
-YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)年(?:底|末|前|初)?")
+YEAR = rx(r"(?<![\d.])((?:19|20)\d\d)年{time.year_suffix}?")
 # A unit written as a parenthetical of the metric: "产妇死亡率(1/10万)下降至16.0".
-_PAREN_UNIT = re.compile(r"[(（]\s*(%|％|‰|\d+/\d+万|[万亿]?(?:人|个|元|张|所|名|岁|年|天|次|人次))\s*[)）]")
-_OP_AT_LEAST = re.compile(r"不低于|不少于|不小于|至少|最少|不下于|不得低于|不得少于")
-_OP_AT_MOST = re.compile(r"不超过|不高于|不多于|最多|不得超过|不得高于")
+_PAREN_UNIT = rx(r"[(（]\s*(%|％|‰|\d+/\d+万|[万亿]?{unit.paren})\s*[)）]")
 _LIST_VALUE = r"\d+(?:\.\d+)?(?:/\d+万|[万亿]?(?:%|％|‰|[\u4e00-\u9fff]{1,3}?))"
-_SHARED_SUFFIX = re.compile(rf"(?:[、和及与]\s*{_LIST_VALUE})+?(及以上|以上|以下|以内)")
+_SHARED_SUFFIX = re.compile(rf"(?:[、和及与]\s*{_LIST_VALUE})+?" + expand("({op.suffix_at_least}|{op.suffix_at_most})"))
 _LIST_SO_FAR = re.compile(r"\s*[、和及与]\s*")
 _LISTED_AFTER_OP = re.compile(
-    rf"(不低于|不少于|至少|不超过|不高于|超过|高于|低于)\s*{_LIST_VALUE}(?:[、和及与]\s*{_LIST_VALUE})*[、和及与]\s*$"
+    expand("({op.at_least}|{op.at_most}|{op.above}|{op.below})")
+    + rf"\s*{_LIST_VALUE}(?:[、和及与]\s*{_LIST_VALUE})*[、和及与]\s*$"
 )
-_OP_GT = re.compile(r"(?:超过|高于|多于|大于)$")
-_OP_LT = re.compile(r"(?:低于|少于|小于)$")
 _LEAD = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]+[)）])?(?:其中|同时|并|和|及|且|以及|还要?|要)?"
     r"(?:到|至(?!少)|在)?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
@@ -41,25 +39,18 @@ _TRAIL = re.compile(
 
 # Chinese numerals count only after a verb of making/having ("新建一所", "至少一人")
 # or at the end of a clause ("培训班两次"); otherwise they are words ("两项改革", "三个子女").
-_CN_VERB_END = re.compile(
-    r"(?:建|建设|新建|建成|打造|创建|有|配备|培育|设立|建立|开展|举办|实施|争创|引进|至少|不少于|培养|组建|"
-    r"招聘|增加|增设|提供|开设|设置|选派|派驻|组织|开放|检测|安排|办好|建有)$"
-)
+_CN_VERB_END = rx("{value.cn_count_verb}$")
 # ... or a little further after 至少 ("至少办好一所寄宿制学校").
-_CN_VERB_NEAR = re.compile(_CN_VERB_END.pattern.rstrip("$") + r"[\u4e00-\u9fff]{0,2}$|至少|不少于")
+_CN_VERB_NEAR = rx(r"{value.cn_count_verb}[\u4e00-\u9fff]{0,2}$|至少|不少于")
 # "4个名单", "六条措施", "5项核心制度": counts of documents and policies name a list, they are not targets.
-_ABSTRACT_NOUN = re.compile(
-    r"(?:名单|目录|计划|制度|政策|机制|体系|战略|原则|要求|方面|领域|环节|维度|意见|文件|措施|办法|条例|规定|清单|"
-    r"理念|任务|布局|重点|目标|原则|标准|工作法|规划|通知|报告)$"
-)
+_ABSTRACT_NOUN = rx("{name.abstract}$")
 # Where the noun phrase after a counted quantity ends: a conjunction or a predicate.
 _NOUN_END = re.compile(r"[、和及与]|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能够|能提供|要|将|并")
-_SUBJECT_LEAD = re.compile(r"\s*(?:其中|共有|共|有|全市|全县|全区|全州|我市|我县|我区)?\s*")
-_HONOUR_VERB = re.compile(
-    r"[\u4e00-\u9fff()（）、]{1,16}?(?:被评为|被命名为|被确定为|被列为|获评|荣获|获得|入选|成功创建|创成|通过)"
-)
-_COUNT_UNITS = {"个", "项", "条", "类", "种", "大"}
-_NOTE_START = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d]")
+_SUBJECT_LEAD = rx(r"\s*{value.subject_lead}?\s*")
+_HONOUR_VERB = rx(r"[\u4e00-\u9fff()（）、]{1,16}?{value.honour_verb}")
+_COUNT_UNITS = frozenset(WORDS["unit.abstract_count"])
+_BECOMING = words("value.becoming")
+_NOTE_START = rx(r"^\s*{doc.note_start}\s*[:：\d]")
 _FOOTNOTE_LINE = re.compile(r"^\s*\d{1,2}[\u4e00-\u9fff《]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FOUR_CJK = re.compile(r"[\u4e00-\u9fff](?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){3}")
@@ -199,7 +190,7 @@ def plausible(m: Mention) -> bool:
         ends_clause = not m.after.strip(" 以上")
         if not (ends_clause or _CN_VERB_NEAR.search(m.prefix[-6:]) or _counted_subject(m)):
             return False
-        if m.prefix.endswith(("成为", "作为", "为")):
+        if m.prefix.endswith(_BECOMING):
             return False  # "打造成为一所…学院": a kind of thing, not a count
     if q.unit in _COUNT_UNITS and _ABSTRACT_NOUN.search(noun_after(m)):
         return False
@@ -239,22 +230,15 @@ def operator(m: Mention) -> str:
     # "分别控制在6‰和5‰以下": a bound written after the last of a list of bare values covers them all.
     shared = _SHARED_SUFFIX.match(m.text, q.end, m.clause.end)
     if shared:
-        return ">=" if "上" in shared.group(1) else "<="
+        return suffix_op(shared.group(1)) or "="
     w = m.window
     # "分别不低于90%和95%": ... and one written before the first.
     if _LIST_SO_FAR.fullmatch(w):
         listed = _LISTED_AFTER_OP.search(m.prefix)
         if listed:
             w = listed.group(1)
-    if _OP_AT_LEAST.search(w):
-        return ">="
-    if _OP_AT_MOST.search(w):
-        return "<="
-    if _OP_GT.search(w):
-        return ">"
-    if _OP_LT.search(w):
-        return "<"
-    return "="
+    # The same words as in a table cell ("不得低于", "控制在"), by the same rule.
+    return lead_op(w) or ("<=" if q.unit in DURATION_UNITS else "=")
 
 
 def _subject(text: str) -> str:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from planwatch.extract.lexicon import attribute
 from planwatch.extract.numbers import is_placeholder, is_unit_text, is_value_text, normalize, parse_value
 from planwatch.extract.outline import Outline, classify_heading
 from planwatch.extract.periods import FIVE_YEAR_NAME, plan_period, span_of
@@ -43,10 +44,6 @@ _SUPERSCRIPT_RE = re.compile(f"[{_SUPERSCRIPTS}]+")
 # a footnote number glued to the end of a name: after a CJK character or a closing bracket
 _FOOTNOTE_END_RE = re.compile(r"(?<=[\u4e00-\u9fff)）】”])(\d{1,2})$")
 _UNIT_PAREN_RE = re.compile(r"[(（]([^()（）]{1,14})[)）]$")
-
-ATTRIBUTES = {"约束性": "约束性", "预期性": "预期性", "约束": "约束性", "预期": "预期性", "约束型": "约束性",
-              "预期型": "预期性", "约束性指标": "约束性", "预期性指标": "预期性", "[约束性]": "约束性",
-              "[预期性]": "预期性", "【约束性】": "约束性", "【预期性】": "预期性"}
 
 # Header cells. Continuations are the second half of a header split over two lines.
 _VALUE_WORDS = ("基期", "现状", "目标", "基数", "预期值", "规划值", "完成", "实际", "末", "现值", "目标值", "情况",
@@ -104,7 +101,8 @@ def _squash(text: str) -> str:
 
 
 def attribute_of(text: str) -> str | None:
-    return ATTRIBUTES.get(_squash(text))
+    """约束性 / 预期性 for an attribute cell (the words are in the lexicon)."""
+    return attribute(_squash(text))
 
 
 def _header_role(label: str) -> str | None:
@@ -368,6 +366,11 @@ def _finish_rows(rows: list[_Row], header: Header, label: str | None, notes: set
                 unit = pt["unit"]
             target = {"raw": target_raw, "value": pt["value"], "value_low": pt["value_low"],
                       "value_high": pt["value_high"], "op": pt["op"], "kind": pt["kind"], "year": tyear}
+            if pt["kind"] == "change":
+                # "提高3个百分点": against the row's base value (its year), else the year before the plan.
+                base_year = vcols[header.baseline].year if header.baseline is not None else None
+                target.update(direction=pt.get("direction", "up"),
+                              base_year=pt.get("base_year") or base_year or period[0] - 1)
         else:
             target = {"raw": None, "value": None, "value_low": None, "value_high": None, "op": "qualitative",
                       "kind": "level", "year": tyear}

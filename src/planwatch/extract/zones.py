@@ -13,16 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from planwatch.extract.lexicon import rx
 from planwatch.extract.outline import Outline, Section
 from planwatch.extract.periods import FIVE_YEAR_NAME, plan_period, span_of
 
 # Any heading naming goals (主要目标, 目标要求, 规划目标, 发展目标与主要指标 …) turns to the plan.
-GOAL_HEADING = re.compile(r"指导思想|总体要求|总体思路|目标|基本原则|总体框架|发展思路|战略定位")
-BACKGROUND_HEADING = re.compile(
-    r"背景|基础|基本情况|现状|回顾|成就|成效|面临|形势|机遇|挑战|小康|发展环境"
-)
+GOAL_HEADING = rx("{heading.goal}")
+BACKGROUND_HEADING = rx("{heading.background}")
 # "“十三五”主要目标完成情况" reviews old goals: it belongs to the background.
-LOOKING_BACK = re.compile(r"完成情况|回顾|成就|成效|进展")
+LOOKING_BACK = rx("{heading.looking_back}")
 
 
 class _Heads:
@@ -103,7 +102,7 @@ _BARE_HEADING = re.compile(
 
 
 # "目标值", "目标属性": a table's column heading, not a chapter.
-_COLUMN_HEAD = re.compile(r"目标(?:值|属性|年)")
+_COLUMN_HEAD = rx("{heading.column}")
 
 
 def _bare_headings(lines: list[str], is_kind: Callable[[str], bool], toc: set[int]) -> list[int]:

@@ -22,6 +22,12 @@ def default_sqlite_path() -> Path:
     return home / "var" / "planwatch.sqlite3"
 
 
+def files_root(explicit: str | Path | None = None) -> Path:
+    """Where uploaded files live (evidence, plans under review): `explicit`, PLANWATCH_FILES, or
+    var/files beside the default database. The web and backups both use this one rule."""
+    return Path(explicit or os.environ.get("PLANWATCH_FILES") or default_sqlite_path().parent / "files")
+
+
 def database_url(url: str | None = None) -> str:
     """The URL to use, with the psycopg 3 driver made explicit for PostgreSQL."""
     url = url or os.environ.get("PLANWATCH_DATABASE_URL") or f"sqlite:///{default_sqlite_path()}"

@@ -2,8 +2,9 @@
 
 Loads the regions, the five seed plans (through the extractor), the national
 《“十四五”公共服务规划》 as a plan for 全国, and the real published figures of
-data/reference/observations.csv with their sources. Everything is an upsert on
-natural keys, so running it twice leaves the same register. Invented values
+data/reference/observations.csv with their sources, into an EMPTY register: once a
+register holds plans, the demo imports nothing again (users may have revised them),
+so running it twice leaves the same register. Invented values
 exist only with `simulate=True` and are stored with simulated=True.
 """
 
@@ -97,6 +98,17 @@ def run_demo(engine: Engine, data_dir: Path | None = None, *, simulate: bool = F
     data_dir = data_dir or default_data_dir()
     ref = data_dir / "reference"
     summary = DemoSummary()
+    with transaction(engine) as s:
+        seeded = s.scalar(select(func.count()).select_from(Plan)) or 0
+    if seeded:
+        # The demo only seeds an empty register: re-importing would revert plans the users revised.
+        log(f"登记库已有 {seeded} 个规划,不重新导入示例 / the register already holds {seeded} plans: "
+            "demo plans not re-imported")
+        with transaction(engine) as s:
+            if simulate:
+                _simulate(s)
+            _count(s, summary)
+        return summary
     seeds = sorted((data_dir / "seeds").glob("*.txt"))
     extracted = []
     for seed in seeds:  # extraction is pure and slow-ish: do it before opening the transaction
@@ -124,13 +136,17 @@ def run_demo(engine: Engine, data_dir: Path | None = None, *, simulate: bool = F
         if simulate:
             summary.simulated = _simulate(s)
             log(f"模拟 simulated: {summary.simulated} 个模拟值(已标记 simulated)/ simulated values, flagged")
-        summary.plans = s.scalar(select(func.count()).select_from(Plan)) or 0
-        summary.indicators = s.scalar(select(func.count()).select_from(Indicator).where(Indicator.active)) or 0
-        summary.regions = s.scalar(select(func.count()).select_from(Region)) or 0
-        summary.observations = s.scalar(select(func.count()).select_from(Observation)) or 0
-        summary.simulated = s.scalar(select(func.count()).select_from(Observation).where(Observation.simulated)) or 0
-        summary.reference_facts = s.scalar(select(func.count()).select_from(ReferenceFact)) or 0
+        _count(s, summary)
     return summary
+
+
+def _count(s: Session, summary: DemoSummary) -> None:
+    summary.plans = s.scalar(select(func.count()).select_from(Plan)) or 0
+    summary.indicators = s.scalar(select(func.count()).select_from(Indicator).where(Indicator.active)) or 0
+    summary.regions = s.scalar(select(func.count()).select_from(Region)) or 0
+    summary.observations = s.scalar(select(func.count()).select_from(Observation)) or 0
+    summary.simulated = s.scalar(select(func.count()).select_from(Observation).where(Observation.simulated)) or 0
+    summary.reference_facts = s.scalar(select(func.count()).select_from(ReferenceFact)) or 0
 
 
 def _match(name: str, unit: str | None, candidates: list[Indicator]) -> tuple[Indicator, float] | None:

@@ -10,7 +10,6 @@ server runs as the `postgres` user through `runuser`.
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -22,13 +21,7 @@ from types import TracebackType
 
 import sqlalchemy as sa
 
-
-def find_pg_bin() -> Path | None:
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True):
-        if Path(candidate, "initdb").exists():
-            return Path(candidate)
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
+from planwatch.register.pgtools import find_pg_bin
 
 
 def why_unavailable() -> str | None:

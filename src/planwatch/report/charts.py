@@ -49,15 +49,38 @@ class FontMissing(RuntimeError):
     pass
 
 
+# Where Debian's CJK font packages put their files; searched when matplotlib's font cache
+# was built before the fonts were installed (the cache is not rebuilt by itself).
+CJK_FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/wqy", "/usr/share/fonts")
+_CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "wqy-zenhei", "wqy-microhei")
+
+
+def _register_system_cjk_fonts() -> None:
+    """Add the CJK font files on disk to matplotlib's in-memory font list (a stale cache misses them)."""
+    for path in font_manager.findSystemFonts(fontpaths=list(CJK_FONT_DIRS)):
+        name = path.rsplit("/", 1)[-1].lower()
+        if any(h in name for h in _CJK_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # an unreadable file is skipped, not fatal
+                continue
+
+
+def _known_cjk_family() -> str | None:
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((fam for fam in CJK_FAMILIES if fam in names), None)
+
+
 @cache
 def cjk_family() -> str:
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for fam in CJK_FAMILIES:
-        if fam in names:
-            return fam
-    raise FontMissing(
-        "No CJK font found for charts. Install the Debian packages fonts-noto-cjk or fonts-wqy-zenhei."
-    )
+    family = _known_cjk_family()
+    if family is None:
+        _register_system_cjk_fonts()
+        family = _known_cjk_family()
+    if family is None:
+        raise FontMissing("图表缺少中文字体,请安装 fonts-noto-cjk / no CJK font for charts: "
+                          "apt-get install fonts-noto-cjk (or fonts-wqy-zenhei)")
+    return family
 
 
 def _style() -> dict[str, object]:

@@ -114,10 +114,16 @@ def report_command(plan: str, kind: Kind, year: int | None, form: str | None, ou
     except RegisterError as exc:
         click.echo(f"错误 error: {exc}", err=True)
         sys.exit(1)
+    from planwatch.report.charts import FontMissing
+
     started = time.perf_counter()
     data = evaluate_for_report(inp, y, tasks=tasks)
     doc = build_document(data, cfg)
-    payload = render(doc, form)
+    try:
+        payload = render(doc, form)
+    except FontMissing as exc:  # a missing system package is one line, not a traceback
+        click.echo(f"错误 error: {exc}", err=True)
+        sys.exit(1)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(payload)
     click.echo(

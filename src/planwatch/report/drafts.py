@@ -15,7 +15,7 @@ from planwatch.report import fmt
 from planwatch.report.config import ReportConfig
 from planwatch.report.content import Block, Paragraph
 from planwatch.report.data import IndicatorRow, ReportData
-from planwatch.report.sections import FAILED, domain_of, domains, join_names, lagging
+from planwatch.report.sections import FAILED, domain_of, domains, join_names, lagging, signed_rate
 
 DRAFT_MARK = "【初稿，请修改】"
 _ORDINALS = "一二三四五六七八九十"
@@ -54,7 +54,7 @@ def findings(data: ReportData, cfg: ReportConfig) -> list[Finding]:
             need = [r for r in lag if r.required_rate is not None]
             suggestion = f"由{_departments(lag)}针对滞后指标制定专项推进措施，倒排工期、压实责任"
             if need:
-                suggestion += "，" + "、".join(f"“{r.name}”年均需增长{fmt.rate(r.required_rate)}" for r in need[:4])
+                suggestion += "，" + "、".join(f"“{r.name}”需{signed_rate(r.required_rate)}" for r in need[:4])
             suggestion += "，确保如期实现规划目标。"
         out.append(Finding("lagging", problem, suggestion))
 

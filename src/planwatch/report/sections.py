@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from planwatch.evaluate.wording import rate_words
 from planwatch.report import fmt
 from planwatch.report.config import KIND_NAMES, ReportConfig
 from planwatch.report.content import (
@@ -349,9 +350,9 @@ def trajectory(r: IndicatorRow, base_year: int) -> TrajectoryChart:
     )
 
 
-def _signed_rate(rate: float) -> str:
-    word = "增长" if rate >= 0 else "下降"
-    return f"年均{word}{fmt.rate(abs(rate))}"
+def signed_rate(rate: float) -> str:
+    word, size = rate_words(rate)
+    return f"年均{word}{fmt.rate(size)}"
 
 
 def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
@@ -382,7 +383,7 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     span = f"{start}年" if start == r.target_year else f"{start}—{r.target_year}年"
     each = "" if start == r.target_year else "年均"
     if r.required_rate is not None and start <= r.target_year:
-        text += f"如期实现目标，{span}需{_signed_rate(r.required_rate).replace('年均', each)}。"
+        text += f"如期实现目标，{span}需{signed_rate(r.required_rate).replace('年均', each)}。"
     elif r.required_change is not None and start <= r.target_year:
         verb = "新增" if r.method == "cumulative" else ("增加" if r.required_change >= 0 else "减少")
         text += f"如期实现目标，{span}需{each}{verb}{fmt.number(abs(r.required_change))}{u}。"

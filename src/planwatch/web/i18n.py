@@ -117,7 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ind.history": ("变更记录", "Change history"),
     "ind.no_history": ("暂无变更记录", "No changes recorded"),
     "ind.no_values": ("暂无已审核数据", "No approved values yet"),
-    "ind.required_rate": ("需年均增长", "Growth still required per year"),
+    "ind.required_rate": ("今后需年均", "Change still required per year"),
     "ind.reach_year": ("预计达标年份", "Year the target is reached"),
     "ind.projected": ("预计目标年数值", "Projected value in target year"),
     "legend.observed": ("实际值", "Observed"),

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from planwatch.evaluate.wording import rate_words
 from planwatch.web.i18n import normalise_lang, status_label, translate
 from planwatch.web.security import csrf_token, current_user
 
@@ -32,11 +33,20 @@ def _pct(value: Any) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def _signed_rate(value: Any) -> str:
+    """A yearly rate in % as words: 增长3.5% / 下降4.35% (never 增长-4.35%)."""
+    if value is None:
+        return "—"
+    word, size = rate_words(float(value))
+    return f"{word}{_num(float(size))}%"
+
+
 def build_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["num"] = _num
     env.filters["pct"] = _pct
+    env.filters["signed_rate"] = _signed_rate
     env.globals["svg"] = Markup  # charts are built (and escaped) by planwatch.web.charts
     return env
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.extract import lexicon
 from planwatch.register import schema as db
 from planwatch.register.errors import ConflictError, RegisterError
 from planwatch.register.observations import ObservationInput, set_status, write_observations
@@ -29,7 +30,7 @@ from planwatch.web.security import AuthError, WebUser
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".docx", ".doc", ".csv", ".txt", ".zip"}
 EVIDENCE_MAX = 10 * 1024 * 1024
-QUALITATIVE_JUDGEMENTS = ("已实现", "推进中", "未启动")
+QUALITATIVE_JUDGEMENTS = lexicon.JUDGEMENTS  # one list: the lexicon's canonical judgements
 
 
 class FieldErrors(Exception):
@@ -93,8 +94,10 @@ def validate_entry(ind: db.Indicator, plan: db.Plan, entry: Entry, lang: str) ->
     if qualitative:
         if judgement is None and entry.action == "submit":
             errors["judgement"] = translate("val.required", lang)
-        elif judgement is not None and judgement not in QUALITATIVE_JUDGEMENTS:
+        elif judgement is not None and lexicon.judgement(judgement) is None:
             errors["judgement"] = "、".join(QUALITATIVE_JUDGEMENTS)
+        elif judgement is not None:
+            judgement = lexicon.judgement(judgement)
     try:
         value = parse_number(entry.value)
     except ValueError:

@@ -1,0 +1,313 @@
+"""The words plans use, grouped by meaning, and the one engine that turns them into regexes.
+
+In the manner of dateparser's language data: `WORDS` is plain data (a meaning → the
+words that carry it), and nothing else in this module knows Chinese. The rules of
+the extractor name a meaning (``{op.at_least}``) inside a regex template and `rx`
+builds the pattern once (cached). A new way of writing a value is one edit here
+plus a test.
+
+Template syntax: ``{group.name}`` becomes a non-capturing alternation of the group's
+words, escaped and longest first; everything else is an ordinary regex, so regex
+quantifiers (``{1,3}``) are untouched. ``{group.name:chars}`` gives a character class
+body instead (for groups of single characters).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Every group is a tuple of words as plans write them (after full-width digits and
+# operators are made ASCII). Group names: <meaning>.<sub-meaning>.
+WORDS: dict[str, tuple[str, ...]] = {
+    # --- operators ------------------------------------------------------------------------------------
+    # Written before the number ("不低于95%") or anywhere before it in prose ("…不得低于95%").
+    "op.at_least": ("不低于", "不少于", "不小于", "不下于", "至少", "最少", "不得低于", "不得少于", "不应低于",
+                    "不应少于", "≥", "⩾", ">="),
+    "op.at_most": ("不超过", "不高于", "不多于", "不大于", "至多", "最多", "不得超过", "不得高于", "不应超过",
+                   "不应高于", "≤", "⩽", "<="),
+    "op.above": ("超过", "高于", "大于", "多于", ">"),
+    "op.below": ("低于", "小于", "少于", "<"),
+    "op.equal": ("=",),
+    # Written after the number ("98%以上", "4%以内", "90%左右").
+    "op.suffix_at_least": ("及以上", "以上"),
+    "op.suffix_at_most": ("及以下", "以下", "以内", "之内"),
+    "op.suffix_about": ("左右", "上下"),
+    # A time bound written right after a duration ("2小时内", "30分钟内到达").
+    "op.within": ("以内", "之内", "内"),
+    # Verbs that put a ceiling on a quantity ("控制在…", "缩短至…").
+    "op.cap_verb": ("控制在", "缩短至", "缩短到", "压缩至", "压缩到"),
+    # --- kinds ------------------------------------------------------------------------------------------
+    # A five-year (or to-date) total of new things.
+    "kind.cumulative": ("新增", "新建", "累计", "五年累计", "培育", "建成", "建设", "创建", "打造", "改扩建",
+                        "改建", "扩建", "增建", "迁建", "评选", "实施", "完成", "争创", "引进", "开工", "增设",
+                        "设立", "支持", "规划", "形成", "开展", "培训", "孵化", "组建", "建立", "举办", "撤并",
+                        "创作", "带动", "招聘", "招录", "培养", "认定", "申报", "改造", "修建", "新开", "增加",
+                        "新改扩建", "创成", "推出", "评定", "命名", "认证", "安置", "转移", "引入", "引育"),
+    # The words of a cumulative figure a table cell opens with ("累计5000").
+    "kind.cumulative_cell": ("五年累计", "累计"),
+    "kind.annual": ("年均增长", "年均", "每年", "每月", "逐年"),
+    "kind.annual_cell": ("年均增长", "年均", "每年"),
+    # A bare 年 before a verb is "per year" ("年接待游客…"), except after these characters
+    # ("青年", "今年", "2025年") and before these words ("年底", "年龄", "年度").
+    "kind.annual_year_not_after": tuple("〇零一二三四五六七八九十百千青少老成中晚学当往今明去近多周历上下次同新跨末"),
+    "kind.annual_year_not_before": ("底", "末", "前", "内", "以来", "级", "龄", "度", "代", "份", "轻", "限", "初",
+                                    "中", "起", "后", "的", "左右", "产", "〇", "零", "一", "二", "三", "四", "五", "六",
+                                    "七", "八", "九", "十"),
+    # Making fewer of something ("撤并…55所", "减少…10%").
+    "kind.reduction": ("撤并", "减少", "下降", "降低", "压减", "削减", "缩减", "撤销", "压缩", "裁撤"),
+    # A change against the base: "提高3个百分点", "增长10%", "比2020年翻一番".
+    "kind.change_up": ("提高", "提升", "增加", "增长", "上升", "扩大", "增幅"),
+    "kind.change_down": ("降低", "下降", "减少", "缩小", "降幅"),
+    "kind.change_unit": ("个百分点", "百分点"),
+    "kind.per_scope": ("每个", "每所", "每村", "每乡", "每镇", "每县", "每户", "每人", "每一", "所有", "各村",
+                       "各乡", "各镇", "各县"),
+    # Verbs of making new things that stay cumulative even per unit ("每个县至少培育1家").
+    "kind.making_new": ("培育", "孵化", "新建", "新增", "建成", "创建", "打造", "争创"),
+    # --- verbs and fillers around a value -----------------------------------------------------------
+    # Words a table cell may open with before its number; they carry no operator.
+    "value.lead": ("稳定在", "保持在", "控制在", "维持在", "提高到", "提高至", "提升到", "提升至", "增加到",
+                   "增加至", "增长到", "下降到", "下降至", "降低到", "降低至", "达到", "达", "约", "为", "在",
+                   "力争", "确保", "实现", "新增", "新建", "建成", "完成", "增加", "增长", "提高", "提升"),
+    # Verbs that put a bare number in value position ("达到95", "延长至18周岁").
+    "value.verb": ("达到", "达", "为", "至", "到", "增至", "增加", "增长", "提高", "提升", "下降", "降低", "减少",
+                   "延长至", "延长到", "连续", "保持", "稳定在", "保持在", "控制在", "不低于", "不少于", "不超过",
+                   "不高于", "超过", "高于", "低于", "约", "年的", "缩短至", "缩短到"),
+    # Values listed in the order of the names before them ("A、B分别达到x、y").
+    "value.respectively": ("分别",),
+    # A change verb followed by its end point ("提高到…"): the value is a level, not a change.
+    "value.to": ("到", "至", "为"),
+    # The start of a change "由X提高到Y", "从X延长至Y": X is the base, not a target.
+    "value.from": ("由", "从"),
+    # Verbs of making or having a Chinese numeral counts after ("新建一所", "配备两名").
+    "value.cn_count_verb": ("建", "建设", "新建", "建成", "打造", "创建", "有", "配备", "培育", "设立", "建立", "开展",
+                            "举办", "实施", "争创", "引进", "至少", "不少于", "培养", "组建", "招聘", "增加", "增设",
+                            "提供", "开设", "设置", "选派", "派驻", "组织", "开放", "检测", "安排", "办好", "建有"),
+    # Verbs that refer to a standard rather than commit to it ("立足“9073”(90%居家养老…)格局").
+    "value.reference_verb": ("立足", "按照", "依据", "根据", "参照", "对照", "遵循", "落实"),
+    # Verbs that make a count of winners ("三个乡镇被评为…").
+    "value.honour_verb": ("被评为", "被命名为", "被确定为", "被列为", "获评", "荣获", "获得", "入选", "成功创建", "创成",
+                          "通过"),
+    # Words that may open a clause before a count of winners.
+    "value.subject_lead": ("其中", "共有", "共", "有", "全市", "全县", "全区", "全州", "我市", "我县", "我区"),
+    # "打造成为一所…学院": a kind of thing, not a count.
+    "value.becoming": ("成为", "作为", "为"),
+    # Counted documents and policies name a list, not a target ("4个名单", "六条措施").
+    "name.abstract": ("名单", "目录", "计划", "制度", "政策", "机制", "体系", "战略", "原则", "要求", "方面", "领域",
+                      "环节", "维度", "意见", "文件", "措施", "办法", "条例", "规定", "清单", "理念", "任务", "布局",
+                      "重点", "目标", "标准", "工作法", "规划", "通知", "报告"),
+    # Units of counted abstract things.
+    "unit.abstract_count": ("个", "项", "条", "类", "种", "大"),
+    # Units a metric name may carry in brackets ("产妇死亡率(1/10万)", "(万人)").
+    "unit.paren": ("人", "个", "元", "张", "所", "名", "岁", "年", "天", "次", "人次"),
+    # Lines that open a table note ("注:", "资料来源:").
+    "doc.note_start": ("注", "备注", "说明", "资料来源", "数据来源"),
+    # Separators of a list of names or values.
+    "list.sep": ("、", "和", "及", "与"),
+    # --- the parts of a plan ----------------------------------------------------------------------------
+    # Headings that turn to the plan (主要目标, 目标要求, 发展目标与主要指标 …).
+    "heading.goal": ("指导思想", "总体要求", "总体思路", "目标", "基本原则", "总体框架", "发展思路", "战略定位"),
+    # Headings of the base period (规划背景, 发展基础, “十三五”成就 …).
+    "heading.background": ("背景", "基础", "基本情况", "现状", "回顾", "成就", "成效", "面临", "形势", "机遇", "挑战",
+                           "小康", "发展环境"),
+    # "“十三五”主要目标完成情况" reviews old goals: it belongs to the background.
+    "heading.looking_back": ("完成情况", "回顾", "成就", "成效", "进展"),
+    # "目标值", "目标属性": a table's column heading, not a chapter.
+    "heading.column": ("目标值", "目标属性", "目标年"),
+    # --- time -------------------------------------------------------------------------------------------
+    # What may follow a year ("2020年底", "2025年前").
+    "time.year_suffix": ("底", "末", "前", "初"),
+    # After a year, a deadline or a start ("2026年底前", "2026年起"): the year looks ahead.
+    "time.deadline": ("前", "以前", "之前", "起", "内", "以内"),
+    # "2000年前建成的老旧小区": a year that dates a noun, not the sentence.
+    "time.dated_noun_verb": ("建成", "建设", "建造", "竣工", "修建", "出生", "登记"),
+    # "在现有基础上增加30%": compared with the present.
+    "time.present_base": ("基础", "水平", "规模"),
+    # Clauses reporting the present, not promising the future.
+    "time.past": ("现有", "已有", "已建", "已经", "已达", "已完成", "目前", "截至", "截止", "现状", "以来", "过去"),
+    "time.past_frame": ("现有", "已有", "已建", "已经", "已达", "已完成", "目前", "截至", "截止", "现状", "过去"),
+    # Suffixes that make a plan name a time frame ("“十三五”时期").
+    "time.plan_frame": ("时期", "期间", "以来", "末", "期末"),
+    # Words that turn a sentence to the plan period.
+    "time.future": ("力争", "确保", "争取", "努力", "将", "要", "新增", "新建", "到20", "至20", "以后", "今后",
+                    "期间", "起", "增至", "降至"),
+    "time.forecast": ("预计", "预测", "将达", "将超过", "力争", "争取", "确保"),
+    # Comparison words before a year or a plan name ("比2020年", "较“十三五”末").
+    "time.compare": ("比", "较", "与", "同", "相比", "对比"),
+    "time.since": ("以来", "来", "起"),
+    # --- judgements reported for qualitative targets (定性判断) -------------------------------------
+    # Read with negation: "未完成", "没有实现", "尚未达到" are not achievements.
+    "judgement.achieved": ("已实现", "已完成", "已达到", "已达标", "实现", "完成", "达到", "达标", "全覆盖", "已建成",
+                           "建成"),
+    "judgement.partly": ("推进中", "进行中", "正在推进", "正在实施", "实施中", "建设中", "部分实现", "部分完成",
+                         "基本实现", "基本完成", "有序推进", "稳步推进", "持续推进"),
+    "judgement.not_started": ("未启动", "未开始", "尚未启动", "尚未开始", "未开展", "尚未开展"),
+    "judgement.negation": ("尚未", "未能", "没有", "未", "没", "不", "无法"),
+    # --- qualitative targets ----------------------------------------------------------------------------
+    "qual.word": ("尽保", "尽收", "尽助", "尽纳", "尽养", "稳定", "保持", "持续", "逐步", "稳步", "不断",
+                  "进一步", "提高", "提升", "增长", "增加", "扩大", "下降", "降低", "减少", "覆盖", "清零", "实现",
+                  "达标", "完成", "改善", "巩固", "健全", "建成", "全面", "基本实现", "基本完成", "基本建成", "明显",
+                  "显著", "有所提", "有所增", "有所改", "有所上", "有所下", "有所降", "国家标准", "省定标准", "标准",
+                  "零增长", "为零", "零发生", "消除", "控制", "动态", "全部", "到位", "落实", "达到"),
+    # 应保尽保, 应收尽收 …: 应X尽X with any of these characters.
+    "qual.yingjin": ("保", "收", "助", "纳", "养", "救", "扶", "享", "治", "检", "种"),
+    # Last characters of indicator names ("…率", "…数"), never of a qualitative value.
+    "name.end_char": tuple("率数量比例重积度额值岁寿限间入位源费额次龄口园所院校站馆床面"),
+    # --- attributes -------------------------------------------------------------------------------------
+    "attr.binding": ("约束性", "约束", "约束型", "约束性指标"),
+    "attr.expected": ("预期性", "预期", "预期型", "预期性指标"),
+    # --- magnitudes -------------------------------------------------------------------------------------
+    # Scales written after a number; compounds first ("3万亿元", "1.2千万").
+    "scale.word": ("万亿", "千亿", "百亿", "千万", "百万", "十万", "亿", "万", "千"),
+    # Scales right after an Arabic number ("3.5万亿", "1.2千万"): never 十/百 alone ("5十" is not written).
+    "scale.number": ("万亿", "千亿", "百亿", "千万", "百万", "亿", "万", "千"),
+    # ... and in prose, where "3千米" is a unit, without 千 alone.
+    "scale.prose": ("万亿", "千亿", "百亿", "千万", "百万", "亿", "万"),
+    # Scale characters a unit cell may combine ("张/千人", "1/10万", "万人次").
+    "scale.digit": ("万", "亿", "千", "百", "十"),
+    # --- units ------------------------------------------------------------------------------------------
+    # Counting words (classifiers) and measures after a number, as written.
+    "unit.count": ("个", "所", "家", "座", "项", "处", "条", "部", "套", "户", "台", "张", "名", "人", "次", "轮",
+                   "例", "册", "天", "元", "倍", "年", "岁", "本", "间", "支", "种", "场", "件", "位", "辆", "床",
+                   "吨", "亩", "篇", "门", "首", "块", "片", "栋", "幢", "宗", "笔", "枚", "盏", "株", "棵", "只",
+                   "头", "份", "口", "期", "批", "届", "类", "斤", "公斤", "千克", "立方米", "平方米", "平米",
+                   "平方公里", "公里", "千米", "公顷", "米", "人次", "场次", "户次", "架次", "周岁", "小时", "分钟",
+                   "个月", "人(次)", "家(次)", "户(次)", "人（次）", "家（次）", "户（次）", "人年", "件次", "门次", "册次", "台次", "车次", "床位",
+                   "张床"),
+    # Shares and concentrations.
+    "unit.rate": ("%", "‰", "‱", "个百分点", "百分点", "㎡", "m2", "m²", "微克/立方米", "毫克/升",
+                  "毫克/立方米", "克/立方米", "mg/L", "μg/m3", "μg/m³"),
+    # Units a table cell or a unit column may hold that in prose are parts of names ("三级", "两轨", "5G网").
+    "unit.cell": ("万元", "亿元", "月", "日", "校", "园", "分", "级", "轨", "班", "点", "网", "km", "kg"),
+    # What a rate is counted against: "12/10万", "3.5人/万人", "6张/千人", "元/人/年".
+    "unit.per": ("10万", "十万", "万人", "千人", "百人", "万", "千", "人", "户", "家", "年", "月", "日", "天",
+                 "次", "床", "所", "个", "套", "间", "位", "名", "座", "平方米", "平方公里", "公里", "亩"),
+    # Units that count things but after a bare number usually belong to a name ("第一期", "三类").
+    "unit.weak": ("期", "批", "届", "类"),
+    # Ages and durations name a group ("65岁以上老年人", "5年一周期") unless a verb puts them in value position.
+    "unit.age": ("岁", "周岁", "年", "个月"),
+    # Short durations: a time bound ("30分钟内到达") or, glued to a noun, a name ("15分钟健身圈").
+    "unit.duration": ("分钟", "小时"),
+    # Units of a standard or a rate: never a count of new things.
+    "unit.level": ("%", "％", "‰", "个百分点", "百分点", "倍", "平方米", "㎡", "m2", "m²", "平米", "册", "小时",
+                   "分钟", "岁", "周岁", "年", "1/10万", "元", "微克/立方米", "毫克/升"),
+    # Chinese numerals count only with these classifiers ("一所", "两个").
+    "unit.cn_count": ("所", "个", "座", "次", "家", "名", "项", "处", "人", "部", "条", "台"),
+    # People a head count may count ("1000人以上技能人才").
+    "unit.person_noun": ("人", "者", "员", "生", "童", "工", "民", "师", "老", "妇", "家庭", "青年", "群众", "职工",
+                         "干部"),
+    # Measures that, bounded and glued to a noun, define a class ("年产10万吨以下矿山", "200平方米以上场馆").
+    "unit.measure": ("吨", "斤", "公斤", "千克", "亩", "平方米", "平米", "立方米", "平方公里", "公里", "千米", "米",
+                     "公顷", "元", "万元", "亿元", "千瓦"),
+    # --- numerals ---------------------------------------------------------------------------------------
+    # Characters before a Chinese numeral that make it part of a word ("第一", "统一", "唯一", "每一").
+    "cn.not_after": tuple("第统唯同单每之万逐划合专星周初"),
+    # Words after a counted Chinese numeral that make it a name ("一个性", "三年级", "十一月", "一一").
+    "cn.not_before": ("性", "年级", "月", "一"),
+    # --- durations and class definitions: neither targets nor baselines -------------------------------
+    # "连续5年", "连续三届": how long something has held, not a value.
+    "class.duration_lead": ("连续",),
+    # A doubling is a change of +100 % ("比2020年翻一番").
+    "kind.doubling": ("翻一番", "翻两番", "翻番"),
+}
+
+# Canonical forms of units written in several ways (the output keeps the unit as written).
+UNIT_CANONICAL: dict[str, str] = {
+    "％": "%", "百分点": "个百分点", "m2": "平方米", "㎡": "平方米", "m²": "平方米", "平米": "平方米",
+    "人(次)": "人次", "家(次)": "家次", "户(次)": "户次", "/10万": "1/10万", "十万": "10万",
+    "μg/m3": "微克/立方米", "μg/m³": "微克/立方米", "mg/L": "毫克/升",
+}
+
+# What a scale word multiplies a number by.
+SCALE_FACTOR: dict[str, float] = {
+    "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "千万": 1e7, "百万": 1e6, "十万": 1e5, "亿": 1e8, "万": 1e4,
+    "千": 1e3, "百": 1e2, "十": 10.0,
+}
+
+# 翻一番 = doubled (a change of +100 %), 翻两番 = quadrupled (+300 %).
+DOUBLING: dict[str, float] = {"翻一番": 100.0, "翻两番": 300.0, "翻番": 100.0}
+
+ATTRIBUTES: dict[str, str] = {
+    **{w: "约束性" for w in WORDS["attr.binding"]},
+    **{w: "预期性" for w in WORDS["attr.expected"]},
+}
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)(?::(chars))?\}")
+
+
+def words(*groups: str) -> tuple[str, ...]:
+    """The words of the groups, each once, longest first (so "个百分点" wins over "个")."""
+    seen: dict[str, None] = {}
+    for g in groups:
+        for w in WORDS[g]:
+            seen.setdefault(w, None)
+    return tuple(sorted(seen, key=len, reverse=True))
+
+
+def alt(*groups: str) -> str:
+    """A non-capturing regex alternation of the groups' words, escaped, longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in words(*groups)) + ")"
+
+
+def chars(*groups: str) -> str:
+    """A character-class body of single-character words ("率数量…")."""
+    ws = words(*groups)
+    if any(len(w) != 1 for w in ws):
+        raise ValueError(f"{groups}: not all single characters")
+    return "".join(re.escape(w) for w in ws)
+
+
+@cache
+def expand(template: str) -> str:
+    """The regex source of a template with its ``{group.name}`` placeholders filled in."""
+
+    def fill(m: re.Match[str]) -> str:
+        group = m.group(1)
+        if group not in WORDS:
+            raise KeyError(f"lexicon has no group {group!r} (template {template!r})")
+        return chars(group) if m.group(2) else alt(group)
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+@cache
+def rx(template: str, flags: int = 0) -> re.Pattern[str]:
+    """The compiled regex of a template (built once per template)."""
+    return re.compile(expand(template), flags)
+
+
+def canonical_unit(unit: str | None) -> str | None:
+    """The canonical form of a unit ("％" → "%", "平米" → "平方米"), None stays None."""
+    if unit is None:
+        return None
+    return UNIT_CANONICAL.get(unit, unit)
+
+
+JUDGEMENTS = ("已实现", "推进中", "未启动", "未实现")  # the canonical judgements stored and shown
+
+
+def judgement(text: str | None) -> str | None:
+    """The canonical judgement a report's words mean, None when they mean none of them.
+
+    Negation is read first: "未完成" / "没有实现" / "尚未达到" is 未实现, never 已实现; partial
+    progress ("部分完成", "基本实现") is 推进中."""
+    s = re.sub(r"\s+", "", text or "")
+    if not s:
+        return None
+    if s in JUDGEMENTS:
+        return s
+    if rx("{judgement.not_started}").search(s):
+        return "未启动"
+    if rx("{judgement.partly}").search(s):
+        return "推进中"
+    if rx("{judgement.negation}.{0,2}?{judgement.achieved}").search(s):
+        return "未实现"
+    if rx("{judgement.achieved}").search(s):
+        return "已实现"
+    return None
+
+
+def attribute(text: str) -> str | None:
+    """约束性 / 预期性 for an attribute word ("约束性", "[预期性]", "【约束】"), else None."""
+    s = text.strip().strip("[]【】")
+    return ATTRIBUTES.get(s)
