@@ -16,28 +16,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from planwatch.extract.lexicon import WORDS, words
+
 # planwatch's code for the whole country: GB/T 2260 has none; national statistics use 100000,
 # and so does the register (register.regions.NATION_CODE).
 NATION_CODE = "100000"
 NATION_NAME = "全国"
 
 # Official suffixes of division names, longest first; stripping one gives the short name a text uses.
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区",
-             "省", "市", "县", "区", "旗", "盟", "州")
-# The 55 recognised minority nationalities, as they appear inside autonomous-unit names
-# (广西壮族自治区, 黔南布依族苗族自治州); longer ones may drop 族 (伊犁哈萨克自治州, 新疆维吾尔自治区).
-_ETHNIC = [
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克",
-    "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬",
-    "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
-    "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
-]
+_SUFFIXES = words("division.suffix")
+# Minority nationalities inside autonomous-unit names; the longer ones may drop 族 (伊犁哈萨克自治州).
+_ETHNIC = WORDS["division.ethnic"]
 _ETHNIC_WORDS = sorted([e + "族" for e in _ETHNIC] + [e for e in _ETHNIC if len(e) >= 2], key=len, reverse=True)
 _ETHNIC_TAIL = re.compile("(?:" + "|".join(_ETHNIC_WORDS) + ")+$")
 _MAX_NAME = 20
 # After a short name, a division suffix makes another place's full name (河东 in 河东省) and a body's
 # suffix a ministry (公安 in 公安部): local bodies write their place in full (XX县公安局).
-_SUFFIX_CHARS = set("省市县区旗盟州部局厅委院署")
+_SUFFIX_CHARS = {w for w in (*WORDS["division.suffix"], *WORDS["org.suffix"]) if len(w) == 1}
 
 
 @dataclass(frozen=True)

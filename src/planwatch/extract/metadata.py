@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from planwatch.extract import divisions
+from planwatch.extract.lexicon import WORDS, alt, rx, words
 from planwatch.extract.numbers import normalize_digits
 from planwatch.extract.periods import find_period, hanzi_years
 
@@ -35,23 +36,16 @@ def _label(word: str) -> str:
 
 
 _FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "title": ("标题", "名称", "文件名称", "中文名"),
-    "doc_number": ("发文字号", "文号", "发文号"),
-    "issuer": ("发文机关", "发布机构", "发文单位", "发布单位", "所属机构", "制发机关", "印发机关"),
-    "published": ("发布日期", "发布时间", "公开日期", "生成日期", "时间", "日期"),
-    "written": ("成文日期", "印发日期", "发文日期"),
-    "source": ("来源", "信息来源"),
+    "title": words("label.title"),
+    "doc_number": words("label.doc_number"),
+    "issuer": words("label.issuer"),
+    "published": words("label.published"),
+    "written": words("label.written"),
+    "source": words("label.source"),
 }
 # Any label at all, to know where one field's value stops on a multi-field line.
-_ALL_LABELS = sorted(
-    {w for ws in _FIELD_LABELS.values() for w in ws}
-    | {"索引号", "主题分类", "关键字", "关键词", "公开方式", "责任部门", "体裁分类", "有效性", "字体", "浏览次数", "分类",
-       # page chrome and encyclopedia infobox labels: they end a value, they are never one
-       "字号", "浏览量", "阅读量", "访问量", "点击数", "更新时间", "编辑时间", "最后更新", "编辑次数", "时间范围",
-       "外文名", "实施时间", "发布地区", "所属地区", "分享到", "打印本页", "关闭窗口", "信息公开形式"},
-    key=len,
-    reverse=True,
-)
+_ALL_LABELS = tuple(sorted({w for ws in _FIELD_LABELS.values() for w in ws} | set(words("label.other")),
+                           key=len, reverse=True))
 _ANY_LABEL = "|".join(_label(w) for w in _ALL_LABELS)
 _FIELD_RES: dict[str, re.Pattern[str]] = {
     key: re.compile(
@@ -93,8 +87,8 @@ def parse_date(text: str) -> str | None:
     """The first date in text as ISO, tolerating 2021-09-24, 2021年9月24日,
     二〇二一年九月二十四日, full-width digits and a lost 月 (2022年330日 → 2022-03-30)."""
     text = normalize_digits(text)
-    for rx in (DATE_ISO, DATE_CN):
-        m = rx.search(text)
+    for pattern in (DATE_ISO, DATE_CN):
+        m = pattern.search(text)
         if m:
             return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = DATE_HANZI.search(text)
@@ -118,53 +112,45 @@ def parse_date(text: str) -> str | None:
 DOC_NUMBER = re.compile(rf"[{HAN}]{{1,12}}[〔\[【(（]\s*(?:19|20)\d{{2}}\s*[〕\]】)）]\s*\d{{1,4}}\s*号")
 # How issuing bodies end: governments and their offices, party committees, ministries (部), commissions
 # (委, 委员会), bureaus, the State Council (院), development-zone committees (管委会).
-ORG_SUFFIX = (
-    "人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|管委会|委员会|局|厅|委|部|院|署|办|政府|中心|"
-    "工作领导小组|领导小组|联合会|委员会办公室|中共中央|党委|人大常委会"
-)
-ORG_NAME = re.compile(rf"^[{HAN}()（）]{{2,40}}?(?:{ORG_SUFFIX})$")
+ORG_NAME = rx(rf"^[{HAN}()（）]{{2,40}}?{{org.suffix}}$")
 # Bodies that act for the whole country. A body with no place in its name that ends like a ministry
 # (教育部, 国家卫生健康委, 国家医保局) is national too: local bodies always carry their place.
-NATIONAL_ORGANS = ("中共中央", "国务院", "全国人大常委会", "全国人民代表大会常务委员会", "全国人民代表大会",
-                   "全国人大", "中央军委", "全国政协", "中央办公厅", "国务院办公厅", "共青团中央")
-NATIONAL_PREFIX = ("国家", "国务院", "中共中央", "中央", "全国", "中华人民共和国", "最高人民", "中国")
+NATIONAL_ORGANS = frozenset(WORDS["org.national"])
+NATIONAL_PREFIX = words("org.national_prefix")
 # The party's name before a local committee (中共武乡县委, 中国共产党吕梁市委员会) is no national prefix.
-PARTY = ("中国共产党", "中共")
-MINISTRY_SUFFIX = re.compile(r"(?:部|总局|总署|委|委员会|局|署|银行|院)$")
+PARTY = words("org.party")
+MINISTRY_SUFFIX = rx("{org.ministry_suffix}$")
 # Titles of plans for the whole country start with the country or a national prefix.
-NATIONAL_TITLE = re.compile(r"^[“\"《]*(?:中华人民共和国|全国|国家)")
+NATIONAL_TITLE = rx("^[“\"《]*{nation.title}")
 NOTICE = re.compile(rf"(?P<org>[{HAN}()（）、\d]{{2,80}}?)?关于印发(?P<what>.+?)的?通知")
 # "国家发展改革委等21部门": a lead body standing for a joint issue, kept as written.
-JOINT_LEAD = re.compile(r"^(?P<lead>.+?)等(?:[\d一二三四五六七八九十]+个?)?(?:部门|单位|部委)$")
+JOINT_LEAD = rx(r"^(?P<lead>.+?)等(?:[\d一二三四五六七八九十]+个?)?{org.joint}$")
 # A headline or a report of issuing: "中共中央 国务院印发《…》", "近日，国务院印发了《…》".
 ISSUED_BOOK = re.compile(rf"^(?P<org>[{HAN}()（）、\s]{{2,80}}?)印发了?《(?P<what>[^》]+)》")
 # A notice's body names the plan it issues: "现将《…》印发给你们", "《…》已经市政府同意，现印发给你们".
 BOOK_ISSUED = re.compile(r"《(?P<what>[^》]+)》(?:已经?[^。]{0,30}?(?:同意|通过|审议)[^。]{0,12})?[，,]?\s*(?:现)?印发")
-PLAN_WORD = r"(?:规划|计划|纲要|方案)"
+PLAN_WORD = alt("plan.word")
 PERIOD_PAREN = re.compile(r"[(（]?\s*(20\d{2})\s*年?\s*[—\-–~～至到]+\s*(20\d{2})\s*年?\s*[)）]?")
 # Stages a published title may carry after its name: (征求意见稿), (草案), (试行); "(全文)" is the page's.
-DRAFT_MARK = r"[(（](?:公开)?(?:征求意见稿|草案|送审稿|修订稿|报批稿|试行|修订版|全文)[)）]"
+DRAFT_MARK = rx("[(（](?:{plan.stage}|{plan.page_mark})[)）]").pattern
 TITLE_LINE = re.compile(
     rf"^[{HAN}〇“”\"'‘’《》()（）、·\d—\-–]{{4,70}}?{PLAN_WORD}"
     rf"(?:\s*[(（]?\s*20\d{{2}}\s*年?\s*[—\-–~～至到]+\s*20\d{{2}}\s*年?\s*[)）])?(?:{DRAFT_MARK})?$"
 )
-_PAGE_MARK = re.compile(r"[(（]全文[)）]$")
+_PAGE_MARK = rx("[(（]{plan.page_mark}[)）]$")
 # Administrative units a plan is written for, longest suffixes first (names not in the division table).
-ADMIN_SUFFIX = "特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|县|区|旗|州|盟"
+ADMIN_SUFFIX = alt("division.suffix")
 # Functional zones (国家级新区, 开发区, 高新区, 工业园区 …) plan for themselves but are no division.
-ZONE_NAME = re.compile(
-    rf"^[{HAN}]{{2,20}}?(?:新区|经济技术开发区|高新技术产业开发区|开发区|高新区|工业园区|产业园区|园区|"
-    rf"综合实验区|实验区|试验区|示范区|合作区)"
-)
+ZONE_NAME = rx(rf"^[{HAN}]{{2,20}}?{{zone.suffix}}")
 # A place the table does not know (renamed since, or newly set up) is still read by its suffix.
 REGION_HEAD = re.compile(rf"^(?:[{HAN}]{{1,10}}?(?:{ADMIN_SUFFIX}))")
 # Words that end in 市/县/区 but are not a place of their own (全市, 本县, 城区, 社区 …).
-NOT_PLACE_START = tuple("城乡社园景片市县区都地全本我各")
-COUNTY_CITY_MARK = re.compile(r"[(（]县级市[)）]|(?:我|本)县级市")
+NOT_PLACE_START = WORDS["division.not_place_start"]
+COUNTY_CITY_MARK = rx("[(（]{division.county_city}[)）]|(?:我|本){division.county_city}")
 # "（2021年3月25日吕梁市第四届人民代表大会第七次会议批准）": the date an outline was adopted.
-ADOPTED = re.compile(r"^[(（].{0,12}?20\d\d\s*年.{0,40}?(?:批准|通过|审议通过)[)）]$")
+ADOPTED = rx(r"^[(（].{0,12}?20\d\d\s*年.{0,40}?{plan.adopted}[)）]$")
 # A line that is page furniture: breadcrumbs (首页 > …), font-size switches, print/share buttons.
-CHROME = re.compile(r"^(?:当前位置|您的位置|首页\s*[>＞»/])|[>＞»]\s*首页|打印本页|分享到|字号|【\s*[大中小]|关闭窗口|阅读原文")
+CHROME = rx(r"^{page.home}\s*[>＞»/]|[>＞»]\s*{page.home}|{page.chrome}|【\s*[大中小]")
 # Markdown and WeChat markup around a line: "# …", "> …", "**…**".
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*)+|\*\*|__")
 
@@ -252,10 +238,10 @@ def _header_fields(front: list[tuple[int, str]]) -> dict[str, str]:
             fields["published"] = m.group(1)  # "2022-03-15 16:08:32  来源：…": a list page's date line
         if "published" not in fields and (m := _TRAILING_DATE.search(s)) and TITLE_LINE.match(_clean(s[: m.start()])):
             fields["published"] = m.group(1)  # "XX规划 2026-04-01": a list entry dates its title
-        for key, rx in _FIELD_RES.items():
+        for key, field_re in _FIELD_RES.items():
             if key in fields:
                 continue
-            m = rx.search(s)
+            m = field_re.search(s)
             if not m:
                 continue
             value = m.group(1).strip(" :：|")

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from planwatch.extract.lexicon import rx
 from planwatch.extract.numbers import normalize_digits
 
 _CN = "一二三四五六七八九"
@@ -75,11 +76,11 @@ PERIOD_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s
 # "第十五个五年规划" is the long form of 十五五.
 _LONG_NAME = re.compile(rf"第十([{_CN}])个五年")
 # "规划期为2026—2030年", "规划期限:2021年至2035年", "规划期至2025年": the plan stating its own span.
-_STATED = re.compile(r"规划(?:期限?|时限|年限|范围)\s*(?:为|是|：|:|自)?\s*(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)")
+_STATED = rx(r"{plan.period_stated}\s*(?:为|是|：|:|自)?\s*(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)")
 # "到2025年", "至2030年末": the year a target aims at. "展望2035年" / "远景目标" years are visions.
 _TARGET_YEAR = re.compile(r"(?:到|至)\s*(20\d\d)\s*年")
-_VISION = re.compile(r"远景|展望|长远")
-_PLAN_WORD = re.compile(r"规划|纲要|计划|方案")
+_VISION = rx("{plan.vision}")
+_PLAN_WORD = rx("{plan.word}")
 _BARE_RANGE = re.compile(r"^[(（]?\s*20\d\d\s*年?\s*(?:[-—–~～―－]+|至|到)\s*20\d\d\s*年\s*[)）]?$")
 # How far into a document its title and front matter reach.
 FRONT_LINES = 80
