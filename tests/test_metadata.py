@@ -244,3 +244,16 @@ def test_list_page_dates_and_bracketed_fields() -> None:
     assert meta("吕梁市“十五五”体育发展规划 2026-04-01\n第一章\n")["issued"] == "2026-04-01"
     m = meta("苍溪县“十五五”托育服务发展规划\n【发布时间：2026-02-03 09:00】【来源：苍溪县卫生健康局】【字号：大 中 小】\n")
     assert (m["title"], m["issued"]) == ("苍溪县“十五五”托育服务发展规划", "2026-02-03")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "region"),
+    [("吕梁市\n“十四五”公共服务规划\n第一章 发展基础\n", "吕梁市“十四五”公共服务规划", "吕梁市"),
+     ("吕梁市国民经济和社会发展\n第十四个五年规划和\n二〇三五年远景目标纲要\n目录\n",
+      "吕梁市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", "吕梁市"),
+     ("# “十四五”国家老龄事业发展和养老服务体系规划\n一、规划背景\n", "“十四五”国家老龄事业发展和养老服务体系规划", "全国"),
+     ("“十五五”吕梁市养老服务发展规划\n第一章\n", "“十五五”吕梁市养老服务发展规划", "吕梁市")],
+)
+def test_titles_over_lines_and_with_the_period_first(text: str, title: str, region: str) -> None:
+    m = meta(text)
+    assert (m["title"], m["region"]) == (title, region)

@@ -109,7 +109,7 @@ def parse_date(text: str) -> str | None:
 
 # --- names ---------------------------------------------------------------------
 
-DOC_NUMBER = re.compile(rf"[{HAN}]{{1,12}}[〔\[【(（]\s*(?:19|20)\d{{2}}\s*[〕\]】)）]\s*\d{{1,4}}\s*号")
+DOC_NUMBER = re.compile(rf"[{HAN}]{{1,12}}[〔\[【(（]\s*(?:19|20)\d{{2}}\s*[〕\]】)）]\s*第?\s*\d{{1,4}}\s*号")
 # How issuing bodies end: governments and their offices, party committees, ministries (部), commissions
 # (委, 委员会), bureaus, the State Council (院), development-zone committees (管委会).
 ORG_NAME = rx(rf"^[{HAN}()（）]{{2,40}}?{{org.suffix}}$")
@@ -151,6 +151,7 @@ COUNTY_CITY_MARK = rx("[(（]{division.county_city}[)）]|(?:我|本){division.c
 ADOPTED = rx(r"^[(（].{0,12}?20\d\d\s*年.{0,40}?{plan.adopted}[)）]$")
 # A line that is page furniture: breadcrumbs (首页 > …), font-size switches, print/share buttons.
 CHROME = rx(r"^{page.home}\s*[>＞»/]|[>＞»]\s*{page.home}|{page.chrome}|【\s*[大中小]")
+_LEADING_PERIOD = re.compile(r"^[“\"]?十[一二三四五六七八九]五[”\"]?|^20\d\d\s*年?\s*[—\-–~～至到]+\s*20\d\d\s*年")
 # Markdown and WeChat markup around a line: "# …", "> …", "**…**".
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*)+|\*\*|__")
 
@@ -272,13 +273,22 @@ def _title_candidates(front: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if TITLE_LINE.match(cand):
             if PERIOD_PAREN.fullmatch(hanzi_years(nxt)):  # "(2021—2025年)" on a line of its own
                 cand, last = cand + nxt, front[k + 1][0]
-        elif nxt and not split_regions(nxt) and not _BODY_START.match(nxt):
-            # A title broken over two lines: the second part never starts a new name.
-            joined = cand + nxt
-            if len(cand) >= 4 and TITLE_LINE.match(joined) and "通知" not in joined:
-                cand, last = joined, front[k + 1][0]
-        if (TITLE_LINE.match(hanzi_years(cand)) and len(cand) >= 8
-                and not cand.startswith(("《", "“十", "十", "和", "与", "及", "暨"))):
+        elif len(cand) >= 4 or split_regions(cand):
+            # A title broken over two or three lines ("吕梁市" / "“十四五”公共服务规划"): a later part never
+            # starts a new name or the body.
+            joined = cand
+            for j, more in front[k + 1 : k + 3]:
+                part = _clean(more)
+                if not part or split_regions(part) or _BODY_START.match(part) or CHROME.search(part) \
+                        or any(c in part for c in ">:：|，,。;；！!"):
+                    break
+                joined += part
+                if TITLE_LINE.match(hanzi_years(joined)) and "通知" not in joined:
+                    cand, last = joined, j
+                    break
+        if TITLE_LINE.match(hanzi_years(cand)) and len(cand) >= 8 and not cand.startswith(("《", "和", "与", "及", "暨")) \
+                and (len(cand) >= 10 or not cand.lstrip("“\"").startswith("十")):
+            # A bare "“十四五”规划" is a portal's category; a national title starts so too but says more.
             out.append((last, cand))
     return out
 
@@ -512,9 +522,11 @@ def _extract(lines: list[str]) -> dict[str, Any]:
                 break
 
     place = None
-    if title and NATIONAL_TITLE.match(title):
+    # "“十四五”国家老龄事业…规划", "“十五五”吕梁市…": the plan's name may come before its place.
+    head = _LEADING_PERIOD.sub("", title) if title else None
+    if head and NATIONAL_TITLE.match(head):
         place = (divisions.NATION_NAME, "national", divisions.NATION_CODE)
-    for name in (title, *(orgs or []), fields.get("issuer")):
+    for name in (head, *(orgs or []), fields.get("issuer")):
         if place or not name:
             continue
         place = _place(name, front_text)
