@@ -41,7 +41,7 @@ def extract_document(doc: Document) -> dict[str, Any]:
     tasks, projects = extract_tasks(lines, outline, skip, period)
     body = bool(table_rows or prose or baselines or services or outline.sections)
     # A plan's first page alone (notice, title, signature) still names the plan: keep its metadata.
-    if not body and not (plan.get("title") and (plan.get("issuer") or plan.get("issued") or plan.get("doc_number"))):
+    if not body and not plan.get("title"):
         raise ExtractError(doc.path, "no plan structure found (no headings, indicators or targets) / 未识别到规划内容")
     for group in (table_rows, prose, baselines, services, tasks, projects):
         _with_section(group, outline)
