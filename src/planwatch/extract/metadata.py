@@ -25,6 +25,7 @@ from planwatch.extract.periods import find_period, hanzi_years
 
 # How far into the document the header, notice and title line may appear.
 FRONT_LINES = 80
+MAX_LINE = 400
 HAN = r"\u4e00-\u9fff"
 
 # --- header fields -----------------------------------------------------------
@@ -206,7 +207,8 @@ def _front(lines: list[str]) -> list[tuple[int, str]]:
     """(index, line) of the non-empty lines of the front matter, markup removed."""
     out: list[tuple[int, str]] = []
     for i, raw in enumerate(lines):
-        s = _MARKUP.sub("", raw.replace("\u3000", " ").strip()).strip()
+        # No title, header or signature line is longer: a bound keeps a one-line megabyte document cheap.
+        s = _MARKUP.sub("", raw[:MAX_LINE].replace("\u3000", " ").strip()).strip()
         if s:
             out.append((i, s))
             if len(out) >= FRONT_LINES:
