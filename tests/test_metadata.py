@@ -257,3 +257,12 @@ def test_list_page_dates_and_bracketed_fields() -> None:
 def test_titles_over_lines_and_with_the_period_first(text: str, title: str, region: str) -> None:
     m = meta(text)
     assert (m["title"], m["region"]) == (title, region)
+
+
+def test_notice_body_names_the_plan_it_issues_not_the_one_it_cites() -> None:
+    issued = meta("各乡镇人民政府：\n为推进均等化，县发展改革局编制了《苍溪县“十四五”公共服务规划》，经县政府同意，"
+                  "现印发给你们。\n苍溪县人民政府\n2022年1月5日\n")
+    assert (issued["title"], issued["region"]) == ("苍溪县“十四五”公共服务规划", "苍溪县")
+    cited = meta("各乡镇：\n根据《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》，"
+                 "结合我县实际，制定本规划，现印发给你们。\n")
+    assert cited["title"] is None

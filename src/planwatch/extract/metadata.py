@@ -129,7 +129,10 @@ JOINT_LEAD = rx(r"^(?P<lead>.+?)等(?:[\d一二三四五六七八九十]+个?)?{
 # A headline or a report of issuing: "中共中央 国务院印发《…》", "近日，国务院印发了《…》".
 ISSUED_BOOK = re.compile(rf"^(?P<org>[{HAN}()（）、\s]{{2,80}}?)印发了?《(?P<what>[^》]+)》")
 # A notice's body names the plan it issues: "现将《…》印发给你们", "《…》已经市政府同意，现印发给你们".
-BOOK_ISSUED = re.compile(r"《(?P<what>[^》]+)》(?:已经?[^。]{0,30}?(?:同意|通过|审议)[^。]{0,12})?[，,]?\s*(?:现)?印发")
+# "现将《…》印发给你们", "《…》已经市政府同意，现印发给你们", "编制了《…》，经县政府同意，现印发给你们";
+# a document the notice cites (根据《…纲要》) is not the one it issues.
+BOOK_ISSUED = re.compile(r"《(?P<what>[^》]+)》[^《》。；;]{0,40}?印发")
+_CITED = rx("{value.reference_verb}[^《]{0,2}$")
 PLAN_WORD = alt("plan.word")
 PERIOD_PAREN = re.compile(r"[(（]?\s*(20\d{2})\s*年?\s*[—\-–~～至到]+\s*(20\d{2})\s*年?\s*[)）]?")
 # Stages a published title may carry after its name: (征求意见稿), (草案), (试行); "(全文)" is the page's.
@@ -344,7 +347,8 @@ def _notice(front: list[tuple[int, str]]) -> tuple[list[str], str | None, bool]:
 
 def _issued_book(front: list[tuple[int, str]]) -> str | None:
     """The one plan a notice's body says it issues ("现将《…》印发给你们"), else None."""
-    books = {m.group("what") for _i, s in front for m in BOOK_ISSUED.finditer(s)}
+    books = {m.group("what") for _i, s in front for m in BOOK_ISSUED.finditer(s)
+             if not _CITED.search(s[max(0, m.start() - 4) : m.start()])}
     books |= {m.group("what") for _i, s in front if (m := ISSUED_BOOK.search(s))}
     return books.pop() if len(books) == 1 else None
 
