@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from planwatch.extract.lexicon import WORDS, words
 
@@ -62,7 +62,7 @@ def short_name(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> _Table:
-    text = resources.files("planwatch.extract").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "regions.csv").read_text(encoding="utf-8")
     rows = [line.split(",") for line in text.splitlines()[1:] if line]
     codes = {r[0] for r in rows}
     by_code: dict[str, Division] = {}
