@@ -71,3 +71,13 @@ def test_region_code_settles_a_shared_name(cli: CliRunner, tmp_path: Path) -> No
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     r = cli.invoke(main, ["plan", "import", str(path)])
     assert r.exit_code == 0 and "[350102]" in r.output, r.output
+
+
+def test_national_plan_goes_to_the_whole_country(cli: CliRunner, tmp_path: Path) -> None:
+    doc = json.loads(V1.read_text(encoding="utf-8"))
+    doc["plan"].update(title="“十五五”公共服务规划", region="全国", region_level="national", region_code="100000",
+                       issuer="国家发展改革委", period=[2026, 2030])
+    path = tmp_path / "national.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = cli.invoke(main, ["plan", "import", str(path)])
+    assert r.exit_code == 0 and "[100000]" in r.output, r.output

@@ -22,7 +22,7 @@ from planwatch.extract.numbers import normalize_digits
 from planwatch.extract.periods import name_of
 from planwatch.register import history
 from planwatch.register.errors import InputError, NotFound
-from planwatch.register.regions import find_region_in_text, resolve_region
+from planwatch.register.regions import ensure_nation, find_region_in_text, resolve_region
 from planwatch.register.rules import infer_aggregation, infer_direction, normalize_name
 from planwatch.register.schema import (
     Department,
@@ -193,6 +193,8 @@ def import_plan(
     if region:
         reg = resolve_region(session, region)
     elif meta.get("region"):
+        if meta.get("region_level") == "national":
+            ensure_nation(session)  # a national plan belongs to 全国, which a fresh register may lack
         try:
             # The extractor's GB/T 2260 code settles names many units share (鼓楼区); the name otherwise.
             code = meta.get("region_code")
