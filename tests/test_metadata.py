@@ -266,3 +266,11 @@ def test_notice_body_names_the_plan_it_issues_not_the_one_it_cites() -> None:
     cited = meta("各乡镇：\n根据《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》，"
                  "结合我县实际，制定本规划，现印发给你们。\n")
     assert cited["title"] is None
+
+
+def test_one_plan_or_many_in_a_notice() -> None:
+    one = meta("苍溪县人民政府关于印发苍溪县“十四五”城乡基本公共服务均等化规划的通知\n苍溪县人民政府\n2022年1月5日\n")
+    assert one["title"] == "苍溪县“十四五”城乡基本公共服务均等化规划"  # 均等化 is no 等
+    for notice in ("关于印发丁市“十四五”新基建规划等22个市级专项规划的通知", "关于印发丁市“十四五”3个专项规划的通知",
+                   "关于印发《丁市“十四五”物流规划》《丁市“十四五”教育规划》的通知"):
+        assert meta(f"丁市人民政府办公室\n{notice}\n")["title"] is None

@@ -124,6 +124,8 @@ MINISTRY_SUFFIX = rx("{org.ministry_suffix}$")
 # Titles of plans for the whole country start with the country or a national prefix.
 NATIONAL_TITLE = rx("^[“\"《]*{nation.title}")
 NOTICE = re.compile(rf"(?P<org>[{HAN}()（）、\d]{{2,80}}?)?关于印发(?P<what>.+?)的?通知")
+# "…规划等22个市级专项规划", "《…》等文件": a notice issuing several plans (均等化 is one word, not 等).
+_MANY = rx(r"等(?:[\d一二三四五六七八九十]+个|多个|若干|{plan.word}|文件)|[\d一二三四五六七八九十两]+个[^“”]{0,8}{plan.word}$")
 # "国家发展改革委等21部门": a lead body standing for a joint issue, kept as written.
 JOINT_LEAD = rx(r"^(?P<lead>.+?)等(?:[\d一二三四五六七八九十]+个?)?{org.joint}$")
 # A headline or a report of issuing: "中共中央 国务院印发《…》", "近日，国务院印发了《…》".
@@ -339,7 +341,7 @@ def _notice(front: list[tuple[int, str]]) -> tuple[list[str], str | None, bool]:
         orgs = _organs(" ".join([*above, prefix])) if (above or prefix.strip()) else []
         what = m.group("what")
         books = re.findall(r"《([^》]+)》", what)
-        many = len(books) > 1 or bool(re.search(r"等?[\d一二三四五六七八九十]+个|等", what))
+        many = len(books) > 1 or bool(_MANY.search(what))
         title = books[0] if len(books) == 1 else (None if books or many else what)
         return orgs, title, many
     return [], None, False
