@@ -274,3 +274,9 @@ def test_one_plan_or_many_in_a_notice() -> None:
     for notice in ("关于印发丁市“十四五”新基建规划等22个市级专项规划的通知", "关于印发丁市“十四五”3个专项规划的通知",
                    "关于印发《丁市“十四五”物流规划》《丁市“十四五”教育规划》的通知"):
         assert meta(f"丁市人民政府办公室\n{notice}\n")["title"] is None
+
+
+def test_site_name_after_a_page_title_is_dropped() -> None:
+    assert meta("吕梁市“十五五”公共服务规划_吕梁市人民政府门户网站\n第一章\n")["title"] == "吕梁市“十五五”公共服务规划"
+    assert meta("标题：吕梁市“十五五”公共服务规划 - 吕梁市人民政府\n")["title"] == "吕梁市“十五五”公共服务规划"
+    assert meta("吕梁市“十五五”公共服务规划（2026 — 2030年）\n第一章\n")["title"] == "吕梁市“十五五”公共服务规划（2026—2030年）"

@@ -158,6 +158,8 @@ ADOPTED = rx(r"^[(（].{0,12}?20\d\d\s*年.{0,40}?{plan.adopted}[)）]$")
 # A line that is page furniture: breadcrumbs (首页 > …), font-size switches, print/share buttons.
 CHROME = rx(r"^{page.home}\s*[>＞»/]|[>＞»]\s*{page.home}|{page.chrome}|【\s*[大中小]")
 _LEADING_PERIOD = re.compile(r"^[“\"]?十[一二三四五六七八九]五[”\"]?|^20\d\d\s*年?\s*[—\-–~～至到]+\s*20\d\d\s*年")
+# A page title names its site after the document: "…规划_百度百科", "…规划 - 吕梁市人民政府", "…规划|…网".
+_SITE_SUFFIX = re.compile(r"(?:\s*[_|｜]\s*|\s+[-—]\s+)[^_|｜\d()（）]{2,30}$")
 # Markdown and WeChat markup around a line: "# …", "> …", "**…**".
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*)+|\*\*|__")
 
@@ -274,7 +276,7 @@ def _title_candidates(front: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if (any(c in s for c in ">:：|，,。;；！!") or "关于印发" in s or "通知" in s or _LABEL_START.match(s)
                 or CHROME.search(s)):
             continue
-        cand = _clean(_TRAILING_DATE.sub("", s))
+        cand = _clean(_TRAILING_DATE.sub("", _SITE_SUFFIX.sub("", s)))
         nxt = _clean(front[k + 1][1]) if k + 1 < len(front) else ""
         last = i
         if TITLE_LINE.match(cand):
@@ -467,7 +469,7 @@ def _extract(lines: list[str]) -> dict[str, Any]:
     title_lines = _title_candidates(front)
     front_text = "\n".join(s for _i, s in front)
 
-    title = fields.get("title")
+    title = _SITE_SUFFIX.sub("", fields["title"]) if fields.get("title") else None
     if title and "关于印发" in title:
         # The header names the notice: the plan is what it issues.
         m = NOTICE.search(_clean(title))
