@@ -280,3 +280,10 @@ def test_site_name_after_a_page_title_is_dropped() -> None:
     assert meta("吕梁市“十五五”公共服务规划_吕梁市人民政府门户网站\n第一章\n")["title"] == "吕梁市“十五五”公共服务规划"
     assert meta("标题：吕梁市“十五五”公共服务规划 - 吕梁市人民政府\n")["title"] == "吕梁市“十五五”公共服务规划"
     assert meta("吕梁市“十五五”公共服务规划（2026 — 2030年）\n第一章\n")["title"] == "吕梁市“十五五”公共服务规划（2026—2030年）"
+
+
+def test_a_short_name_is_a_place_only_before_the_plan_name() -> None:
+    assert meta("“十四五”平安建设规划\n第一章\n")["region"] is None  # 平安 is no 平安区 here
+    assert meta("江南水乡保护规划\n第一章\n")["region"] is None
+    assert meta("郑州“十五五”托育服务规划\n")["region_code"] == "410100"
+    assert meta("当前位置：首页\n时间：2026-03-18\n来源：郑州发布\n")["region"] == "郑州市"  # a source names loosely

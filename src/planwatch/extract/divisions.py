@@ -32,7 +32,7 @@ _ETHNIC_TAIL = re.compile("(?:" + "|".join(_ETHNIC_WORDS) + ")+$")
 _MAX_NAME = 20
 # After a short name, a division suffix makes another place's full name (河东 in 河东省) and a body's
 # suffix a ministry (公安 in 公安部): local bodies write their place in full (XX县公安局).
-_SUFFIX_CHARS = {w for w in (*WORDS["division.suffix"], *WORDS["org.suffix"]) if len(w) == 1}
+SUFFIX_CHARS = {w for w in (*WORDS["division.suffix"], *WORDS["org.suffix"]) if len(w) == 1}
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def prefix_chain(text: str) -> list[tuple[str, tuple[Division, ...]]]:
             units = table.get(cand)
             if not units:
                 continue
-            if all(u.name != cand for u in units) and text[pos + n : pos + n + 1] in _SUFFIX_CHARS:
+            if all(u.name != cand for u in units) and text[pos + n : pos + n + 1] in SUFFIX_CHARS:
                 continue
             if out:
                 above = {u.code for u in out[-1][1]}

@@ -158,6 +158,7 @@ ADOPTED = rx(r"^[(（].{0,12}?20\d\d\s*年.{0,40}?{plan.adopted}[)）]$")
 # A line that is page furniture: breadcrumbs (首页 > …), font-size switches, print/share buttons.
 CHROME = rx(r"^{page.home}\s*[>＞»/]|[>＞»]\s*{page.home}|{page.chrome}|【\s*[大中小]")
 _LEADING_PERIOD = re.compile(r"^[“\"]?十[一二三四五六七八九]五[”\"]?|^20\d\d\s*年?\s*[—\-–~～至到]+\s*20\d\d\s*年")
+_AFTER_SHORT_NAME = re.compile(r"[“\"《(（\d十第]|$|人民政府|政府")
 # A page title names its site after the document: "…规划_百度百科", "…规划 - 吕梁市人民政府", "…规划|…网".
 _SITE_SUFFIX = re.compile(r"(?:\s*[_|｜]\s*|\s+[-—]\s+)[^_|｜\d()（）]{2,30}$")
 # Markdown and WeChat markup around a line: "# …", "> …", "**…**".
@@ -413,8 +414,12 @@ def _is_national(org: str) -> bool:
     return bool(MINISTRY_SUFFIX.search(org)) and not split_regions(org) and not ZONE_NAME.match(org)
 
 
-def _place(name: str, context: str) -> tuple[str, str | None, str | None] | None:
-    """(region, level, code) that a title or a body's name starts with, else None."""
+def _place(name: str, context: str, strict: bool = True) -> tuple[str, str | None, str | None] | None:
+    """(region, level, code) that a title or a body's name starts with, else None.
+
+    A bare short name starts a title only before the plan's name ("郑州“十五五”…", "广西2026—2030年…")
+    or a government ("郑州人民政府"): "平安建设规划" is no plan of 平安区. A page's source field
+    (`strict=False`) names places loosely ("郑州发布")."""
     name = _unparty(_clean(name).lstrip("“\"《"))
     chain = divisions.prefix_chain(name)
     rest = name[sum(len(w) for w, _ in chain):]
@@ -428,6 +433,10 @@ def _place(name: str, context: str) -> tuple[str, str | None, str | None] | None
             short = all(u.name != written for u in chain[-1][1])
             if short or len(zone.group(0)) - len(written) <= 6:
                 return zone.group(0), "zone", None
+        bare = len(chain) == 1 and all(u.name != written for u in chain[0][1]) \
+            and written[-1] not in divisions.SUFFIX_CHARS
+        if strict and bare and not _AFTER_SHORT_NAME.match(rest):
+            return None
         if unit is not None:
             return unit.name, unit.level, unit.code
         return written, region_level(written, context), None
@@ -442,7 +451,7 @@ def _place(name: str, context: str) -> tuple[str, str | None, str | None] | None
 
 def _region_from_source(source: str, context: str) -> tuple[str, str | None, str | None] | None:
     """"长治武乡县", "郑州发布": portals name the place in their source field, often by short name."""
-    return _place(source, context)
+    return _place(source, context, strict=False)
 
 
 # The extractors of one document all ask for its period (tables, zones, pipeline): the last answer is
