@@ -287,3 +287,18 @@ def test_a_short_name_is_a_place_only_before_the_plan_name() -> None:
     assert meta("江南水乡保护规划\n第一章\n")["region"] is None
     assert meta("郑州“十五五”托育服务规划\n")["region_code"] == "410100"
     assert meta("当前位置：首页\n时间：2026-03-18\n来源：郑州发布\n")["region"] == "郑州市"  # a source names loosely
+
+
+def test_tab_separated_header_of_a_national_page() -> None:
+    m = meta("索引号\t000014349/2022-00008\t主题分类\t卫生、体育\n发文机关\t国务院办公厅\t成文日期\t2022年04月27日\n"
+             "标题\t国务院办公厅关于印发“十四五”国民健康规划的通知\n发文字号\t国办发〔2022〕11号\t发布日期\t2022年05月20日\n")
+    assert (m["title"], m["region"], m["issuer"], m["doc_number"], m["issued"]) == (
+        "“十四五”国民健康规划", "全国", "国务院办公厅", "国办发〔2022〕11号", "2022-05-20")
+
+
+def test_signature_spaced_letter_by_letter_and_other_header_labels() -> None:
+    m = meta("关于印发苍溪县“十五五”教育发展规划的通知\n各乡镇：\n现将《苍溪县“十五五”教育发展规划》印发给你们。\n"
+             "苍 溪 县 人 民 政 府\n2026 年 1 月 5 日\n")
+    assert (m["issuer"], m["issued"]) == ("苍溪县人民政府", "2026-01-05")
+    m = meta("信息名称：吕梁市“十五五”民政事业发展规划\n发布机关：吕梁市民政局\n发文时间：2026-02-01\n")
+    assert (m["title"], m["issuer"], m["issued"]) == ("吕梁市“十五五”民政事业发展规划", "吕梁市民政局", "2026-02-01")

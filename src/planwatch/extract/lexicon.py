@@ -211,17 +211,18 @@ WORDS: dict[str, tuple[str, ...]] = {
     "kind.doubling": ("翻一番", "翻两番", "翻番"),
     # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
     # Labels of a portal's or an encyclopedia's header fields, by the field they give.
-    "label.title": ("标题", "名称", "文件名称", "中文名"),
+    "label.title": ("标题", "名称", "文件名称", "中文名", "信息名称", "文件标题", "公文标题"),
     "label.doc_number": ("发文字号", "文号", "发文号"),
-    "label.issuer": ("发文机关", "发布机构", "发文单位", "发布单位", "所属机构", "制发机关", "印发机关"),
+    "label.issuer": ("发文机关", "发布机构", "发文单位", "发布单位", "所属机构", "制发机关", "印发机关", "发布机关"),
     "label.published": ("发布日期", "发布时间", "公开日期", "生成日期", "时间", "日期"),
-    "label.written": ("成文日期", "印发日期", "发文日期"),
+    "label.written": ("成文日期", "印发日期", "发文日期", "发文时间", "印发时间"),
     "label.source": ("来源", "信息来源"),
     # Labels that give none of those; page chrome and infobox labels end a value and are never one.
     "label.other": ("索引号", "主题分类", "关键字", "关键词", "公开方式", "责任部门", "体裁分类", "有效性", "字体",
                     "浏览次数", "分类", "字号", "浏览量", "阅读量", "阅读次数", "访问量", "点击数", "更新时间",
                     "编辑时间", "最后更新", "编辑次数", "时间范围", "外文名", "实施时间", "发布地区", "所属地区",
-                    "分享到", "打印本页", "关闭窗口", "信息公开形式", "作者"),
+                    "分享到", "打印本页", "关闭窗口", "信息公开形式", "作者", "主办单位", "承办单位", "点击",
+                    "浏览", "责任编辑", "编辑"),
     # Page furniture that is never a title: breadcrumbs are matched by their ">" around 首页.
     "page.chrome": ("当前位置", "您的位置", "打印本页", "分享到", "字号", "关闭窗口", "阅读原文"),
     "page.home": ("首页", "网站首页"),

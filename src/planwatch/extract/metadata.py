@@ -306,6 +306,8 @@ def _title_candidates(front: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def _organs(text: str) -> list[str]:
     """"民政部　国家发展改革委" / "中共中央、国务院" → each issuing body; [] when a part is no body."""
     parts = [p for p in re.split(r"[\s、，,]+", text.strip()) if p]
+    if len(parts) > 2 and all(len(p) == 1 for p in parts):
+        parts = ["".join(parts)]  # a signature spaced out letter by letter: "苍 溪 县 人 民 政 府"
 
     def body(p: str) -> bool:
         lead = JOINT_LEAD.match(p)
@@ -332,7 +334,7 @@ def _notice(front: list[tuple[int, str]]) -> tuple[list[str], str | None, bool]:
             if "通知" in text:
                 break
             text += nxt
-        prefix = s[: s.index("关于印发")]
+        prefix = _LABEL_START.sub("", s[: s.index("关于印发")]).strip(" :：\t")
         above: list[str] = []
         for _j, prev in reversed(front[max(0, k - 3) : k]):
             if not _organs(prev):
@@ -549,7 +551,8 @@ def _extract(lines: list[str]) -> dict[str, Any]:
         if place or not name:
             continue
         place = _place(name, front_text)
-    if not place and orgs and all(_is_national(o) for o in orgs):
+    bodies = orgs or (_organs(fields["issuer"]) if fields.get("issuer") else [])
+    if not place and bodies and all(_is_national(o) for o in bodies):
         place = (divisions.NATION_NAME, "national", divisions.NATION_CODE)
     if not place and fields.get("source"):
         place = _region_from_source(fields["source"], front_text)
