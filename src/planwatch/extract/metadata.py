@@ -517,6 +517,10 @@ def _extract(lines: list[str]) -> dict[str, Any]:
         issuer = "、".join(_organs(fields["issuer"])) or _clean(fields["issuer"])
     if not issuer:
         issuer = _author(front, title_at)
+    if not issuer and fields.get("source"):
+        # A page's source that is a body (来源：XX县卫生健康局) published the plan; a place or a news
+        # agency (来源：长治武乡县, 新华社) is no issuer.
+        issuer = "、".join(_organs(fields["source"])) or None
 
     doc_number = fields.get("doc_number")
     if not doc_number:
