@@ -302,3 +302,10 @@ def test_signature_spaced_letter_by_letter_and_other_header_labels() -> None:
     assert (m["issuer"], m["issued"]) == ("苍溪县人民政府", "2026-01-05")
     m = meta("信息名称：吕梁市“十五五”民政事业发展规划\n发布机关：吕梁市民政局\n发文时间：2026-02-01\n")
     assert (m["title"], m["issuer"], m["issued"]) == ("吕梁市“十五五”民政事业发展规划", "吕梁市民政局", "2026-02-01")
+
+
+def test_signature_after_the_notice_numbered_points() -> None:
+    m = meta("吕梁市人民政府关于印发吕梁市“十五五”就业促进规划的通知\n各县（市、区）人民政府：\n"
+             "现将《吕梁市“十五五”就业促进规划》印发给你们，并提出以下要求：\n一、提高思想认识。\n二、强化责任落实。\n"
+             "吕梁市人民政府\n2026年3月2日\n")
+    assert (m["issuer"], m["issued"]) == ("吕梁市人民政府", "2026-03-02")

@@ -361,10 +361,9 @@ def _issued_book(front: list[tuple[int, str]]) -> str | None:
 
 
 def _signature(front: list[tuple[int, str]]) -> tuple[list[str], str | None]:
-    """(bodies, date) of a signature block: lines of issuing bodies, then a date line."""
+    """(bodies, date) of a signature block: lines of issuing bodies, then a date line. A notice's own
+    numbered points (一、…) may come before it, so the whole front matter is searched."""
     for k, (_i, s) in enumerate(front):
-        if _BODY_START.match(s) and k > 0:
-            break
         if len(_clean(s)) > 16 or not (when := parse_date(s)) or _organs(s):
             continue
         orgs: list[str] = []
