@@ -309,3 +309,9 @@ def test_signature_after_the_notice_numbered_points() -> None:
              "现将《吕梁市“十五五”就业促进规划》印发给你们，并提出以下要求：\n一、提高思想认识。\n二、强化责任落实。\n"
              "吕梁市人民政府\n2026年3月2日\n")
     assert (m["issuer"], m["issued"]) == ("吕梁市人民政府", "2026-03-02")
+
+
+def test_a_cited_notice_is_not_this_plans_notice() -> None:
+    m = meta("吕梁市“十五五”托育服务规划\n为贯彻《山西省人民政府办公厅关于印发山西省“十五五”托育服务规划的通知》精神，"
+             "编制本规划。\n第一章 发展基础\n")
+    assert (m["title"], m["issuer"], m["region"]) == ("吕梁市“十五五”托育服务规划", None, "吕梁市")

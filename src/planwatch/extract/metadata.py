@@ -321,12 +321,15 @@ def _organs(text: str) -> list[str]:
 def _notice(front: list[tuple[int, str]]) -> tuple[list[str], str | None, bool]:
     """(issuing bodies, plan title, many plans?) of the 关于印发…的通知 line or an 印发《…》 headline."""
     for k, (_i, s) in enumerate(front):
+        if _BODY_START.match(s) and k > 0:
+            break  # a notice heads the document; one cited in the body (根据《…的通知》) is another's
         m = ISSUED_BOOK.match(s)
         if m and "关于印发" not in s:
             orgs = _organs(m.group("org"))
             if orgs:
                 return orgs, m.group("what"), False
-        if "关于印发" not in s:
+        at = s.find("关于印发")
+        if at < 0 or s.rfind("《", 0, at) > s.rfind("》", 0, at):
             continue
         # The notice title may be broken over up to three lines, its issuers on the lines above.
         text = s
