@@ -27,7 +27,7 @@ LEVELS = {"national", "province", "city", "county", "district", "county_city", "
 OPS = {">=", ">", "<=", "<", "=", "range", "qualitative"}
 KINDS = {"level", "cumulative", "annual", "reduction", "change"}
 ATTRIBUTES = {"约束性", "预期性", None}
-MIN_DOCUMENTS = 1
+MIN_DOCUMENTS = 8
 PLAN_KEYS = {"title", "region", "region_level", "region_code", "issuer", "doc_number", "issued", "period"}
 
 
