@@ -22,10 +22,11 @@ from planwatch.web.security import (
     Planners,
     Reporters,
     Staff,
+    Throttled,
     WebUser,
     check_csrf,
     csrf_token,
-    sign_in,
+    log_in,
     sign_out,
 )
 from planwatch.web.templating import request_lang
@@ -78,13 +79,19 @@ def fields_error(exc: FieldErrors) -> JSONResponse:
 # -- session ---------------------------------------------------------------
 @router.post("/session", tags=["session"])
 def api_login(request: Request, body: Credentials) -> JSONResponse:
-    """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls."""
-    user = request.app.state.services.authenticate(body.username, body.password)
+    """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls. Repeated failures answer 429
+    with Retry-After; `must_change_password` users may only call POST /api/password until they do."""
+    lang = request_lang(request)
+    try:
+        user = log_in(request, body.username, body.password)
+    except Throttled as exc:
+        return JSONResponse({"error": "login.throttled", "retry_after": exc.retry_after,
+                             "message": translate("login.throttled", lang, seconds=exc.retry_after)},
+                            status_code=429, headers={"Retry-After": str(exc.retry_after)})
     if user is None:
-        return JSONResponse({"error": "login.failed", "message": translate("login.failed", request_lang(request))},
-                            status_code=401)
-    sign_in(request, user)
-    return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request)})
+        return JSONResponse({"error": "login.failed", "message": translate("login.failed", lang)}, status_code=401)
+    return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request),
+                         "must_change_password": user.must_change_password})
 
 
 @router.delete("/session", tags=["session"], dependencies=csrf)
