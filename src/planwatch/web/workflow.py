@@ -192,6 +192,12 @@ def check_decision(user: WebUser, action: str, expected_version: str, comment: s
     return int(expected_version)
 
 
+def check_not_own(user: WebUser, action: str, reporter_id: int | None) -> None:
+    """Four eyes, for values and task progress alike: whoever submitted a row may return it, not approve it."""
+    if action == "approve" and reporter_id is not None and reporter_id == user.id:
+        raise AuthError(403, "rep.own_submission")
+
+
 def decide(services: Any, user: WebUser, observation_id: int, action: str, expected_version: str,
            comment: str, lang: str) -> dict[str, Any]:
     """A planner approves a submitted value or returns it with a comment."""
@@ -204,6 +210,7 @@ def decide(services: Any, user: WebUser, observation_id: int, action: str, expec
             if obs.status != "submitted":
                 raise FieldErrors({"action": ("只能审核待审核的数据" if lang == "zh"
                                               else "Only submitted values can be approved or returned")})
+            check_not_own(user, action, obs.reporter_id)
             set_status(s, observation_id, version, "approved" if action == "approve" else "returned",
                        by=user.username, reason=comment.strip() or ("审核通过 / approved"))
     except ConflictError as exc:
