@@ -85,7 +85,7 @@ def web_user(u: Any) -> WebUser:
 
 
 def client_address(request: Request) -> str:
-    # Behind a reverse proxy, run uvicorn with --proxy-headers so this is the client, not the proxy.
+    # uvicorn puts X-Forwarded-For here only from trusted proxies (FORWARDED_ALLOW_IPS, default 127.0.0.1).
     return request.client.host if request.client else "unknown"
 
 
