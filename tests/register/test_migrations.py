@@ -113,7 +113,7 @@ def test_0003_keeps_existing_users_able_to_sign_in(blank: sa.Engine) -> None:
         assert user is not None and user.active and not user.must_change_password
         token = logins.start_session(s, user.id, "127.0.0.1")
     with transaction(blank) as s:
-        assert logins.session_user(s, token).username == "old-planner"  # type: ignore[union-attr]
+        assert logins.session_account(s, token).username == "old-planner"  # type: ignore[union-attr]
     migrate.downgrade(blank, "0002")
     with blank.connect() as c:
         assert c.execute(sa.text("SELECT username FROM users")).scalar_one() == "old-planner"

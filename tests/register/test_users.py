@@ -75,21 +75,21 @@ def test_password_role_and_deactivation_end_sessions(engine: Engine) -> None:
         tokens = [logins.start_session(s, user.id, "10.0.0.1") for _ in range(3)]
         keep = logins.session_id(tokens[0])
     with transaction(engine) as s:
-        assert all(logins.session_user(s, t) is not None for t in tokens)
+        assert all(logins.session_account(s, t) is not None for t in tokens)
         set_password(s, find_user(s, "li"), "another-orchard-43", keep_session=keep)
     with transaction(engine) as s:
-        assert [logins.session_user(s, t) is not None for t in tokens] == [True, False, False]
+        assert [logins.session_account(s, t) is not None for t in tokens] == [True, False, False]
         with pytest.raises(Exception, match="department"):
             set_role(s, find_user(s, "li"), "reporter")
     with transaction(engine) as s:
         set_role(s, find_user(s, "li"), "reporter", dept)
     with transaction(engine) as s:
-        assert logins.session_user(s, tokens[0]) is None
+        assert logins.session_account(s, tokens[0]) is None
         token = logins.start_session(s, find_user(s, "li").id)
     with transaction(engine) as s:
         set_active(s, find_user(s, "li"), False)
     with transaction(engine) as s:
-        assert logins.session_user(s, token) is None
+        assert logins.session_account(s, token) is None
         assert authenticate(s, "li", "another-orchard-43") is None
         set_active(s, find_user(s, "li"), True)
         assert authenticate(s, "li", "another-orchard-43") is not None
@@ -100,7 +100,7 @@ def test_sessions_per_user_are_bounded(engine: Engine) -> None:
         user = add_user(s, "zhao", "lantern-orchard-42", "viewer")
         tokens = [logins.start_session(s, user.id) for _ in range(logins.MAX_SESSIONS_PER_USER + 5)]
     with transaction(engine) as s:
-        alive = [logins.session_user(s, t) is not None for t in tokens]
+        alive = [logins.session_account(s, t) is not None for t in tokens]
     assert sum(alive) == logins.MAX_SESSIONS_PER_USER and all(alive[-logins.MAX_SESSIONS_PER_USER:])
 
 
@@ -165,3 +165,34 @@ def test_user_commands(cli: CliRunner) -> None:
     assert "启用 active" in lines["admin"] and "须改密码" not in lines["admin"]
     assert run("enable", "wu")[0] == 0
     assert "启用 active" in run("list")[1].splitlines()[1]
+
+
+def test_parallel_guesses_are_all_counted_and_only_the_limit_gets_a_password_check(engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = [logins.account_key("sun"), logins.address_key("10.0.0.10")]
+
+    def attempt(_: int) -> logins.Attempt:
+        with transaction(engine) as s:
+            return logins.begin_attempt(s, keys)
+
+    with ThreadPoolExecutor(8) as pool:
+        attempts = list(pool.map(attempt, range(20)))
+    assert sorted(a.counts[keys[0]] for a in attempts) == list(range(1, 21))
+    assert sum(not a.raced for a in attempts) == logins.ACCOUNT_LIMIT
+
+
+def test_after_a_lock_ends_one_more_try_is_allowed_and_a_failure_doubles_the_lock(engine: Engine) -> None:
+    from sqlalchemy import update
+
+    keys = [logins.account_key("qian"), logins.address_key("10.0.0.11")]
+    for _ in range(logins.ACCOUNT_LIMIT):
+        with transaction(engine) as s:
+            logins.begin_attempt(s, keys)
+    with transaction(engine) as s:
+        assert logins.retry_after(s, keys) > 0
+        s.execute(update(LoginFailure).values(locked_until=None))  # as if the lock had run out
+    with transaction(engine) as s:
+        assert logins.retry_after(s, keys) == 0
+        attempt = logins.begin_attempt(s, keys)
+    assert not attempt.raced and attempt.locks[keys[0]] == 2 * logins.LOCK_BASE

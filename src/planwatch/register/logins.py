@@ -19,11 +19,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import Row, case, delete, select, update
 from sqlalchemy.orm import Session
 
-from planwatch.register.schema import LoginFailure, User, UserSession
+from planwatch.register.schema import Department, LoginFailure, User, UserSession
 
 SESSION_LIFETIME = timedelta(hours=12)  # absolute: a session ends 12 h after sign-in
 MAX_SESSIONS_PER_USER = 20  # the oldest end first; bounds rows a user (or a leaked password) can create
@@ -69,12 +70,17 @@ def session_id(token: str) -> str:
     return _digest(token)
 
 
-def session_user(session: Session, token: str) -> User | None:
-    """The active user a live session token belongs to, else None."""
+def session_account(session: Session, token: str) -> Row[Any] | None:
+    """What a request needs about the signed-in user, in one indexed query (this runs on every request):
+    id, username, role, department_id, department name, display_name, must_change_password."""
     if not token or len(token) > 200:
         return None
-    return session.scalars(select(User).join(UserSession, UserSession.user_id == User.id).where(
-        UserSession.id == _digest(token), UserSession.expires_at > _now(), User.active)).first()
+    return session.execute(
+        select(User.id, User.username, User.role, User.department_id, Department.name.label("department_name"),
+               User.display_name, User.must_change_password)
+        .join(UserSession, UserSession.user_id == User.id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(UserSession.id == _digest(token), UserSession.expires_at > _now(), User.active)).first()
 
 
 def end_session(session: Session, token: str) -> None:
@@ -112,25 +118,24 @@ def retry_after(session: Session, keys: list[str]) -> int:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One sign-in attempt as counted: the failures now on each key, and any lock that count set."""
+    """One sign-in attempt as counted: the failures now on each key, any lock this count set, and whether
+    another attempt locked a key between the lock check and this count (parallel guessing: refuse this one)."""
 
     counts: dict[str, int]
     locks: dict[str, timedelta]
-
-    @property
-    def over_limit(self) -> bool:
-        """More attempts than the limit got past the lock check at once (parallel guessing): refuse this one."""
-        return any(n > _limit(k) for k, n in self.counts.items())
+    raced: bool = False
 
 
 def begin_attempt(session: Session, keys: list[str]) -> Attempt:
     """Count a sign-in attempt as a failure on each key *before* the password is checked, atomically (an
-    upsert), so parallel guesses in any number of workers are all counted; `attempt_succeeded` takes it back."""
+    upsert holds the row until commit), so parallel guesses in any number of workers are all counted and
+    see each other's locks; `attempt_succeeded` takes the count back."""
     now = _now()
     session.execute(delete(LoginFailure).where(LoginFailure.last_failure < now - FORGET_AFTER))
     insert = _upsert(session)
     counts: dict[str, int] = {}
     locks: dict[str, timedelta] = {}
+    raced = False
     for key in keys:
         stmt = insert(LoginFailure).values(key=key, failures=1, last_failure=now, locked_until=None)
         stmt = stmt.on_conflict_do_update(index_elements=[LoginFailure.key], set_={
@@ -138,13 +143,17 @@ def begin_attempt(session: Session, keys: list[str]) -> Attempt:
             "last_failure": now,
         })
         session.execute(stmt)
-        failures = session.scalars(select(LoginFailure.failures).where(LoginFailure.key == key)).one()
+        failures, locked_until = session.execute(select(LoginFailure.failures, LoginFailure.locked_until).where(
+            LoginFailure.key == key)).one()
         counts[key] = failures
+        if locked_until is not None and _aware(locked_until) > now:
+            raced = True  # locked since the check: keep that lock, do not check this password
+            continue
         lock = lock_for(failures, _limit(key))
         if lock is not None:
             locks[key] = lock
             session.execute(update(LoginFailure).where(LoginFailure.key == key).values(locked_until=now + lock))
-    return Attempt(counts, locks)
+    return Attempt(counts, locks, raced)
 
 
 def attempt_succeeded(session: Session, account: str, address: str) -> None:

@@ -78,10 +78,11 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
 
-def web_user(u: Any) -> WebUser:
-    return WebUser(id=u.id, username=u.username, role=u.role, department_id=u.department_id,
-                   department_name=u.department.name if u.department else None,
-                   display_name=u.display_name, must_change_password=bool(u.must_change_password))
+def web_user(row: Any) -> WebUser:
+    """From a `logins.session_account` row."""
+    return WebUser(id=row.id, username=row.username, role=row.role, department_id=row.department_id,
+                   department_name=row.department_name, display_name=row.display_name,
+                   must_change_password=bool(row.must_change_password))
 
 
 def client_address(request: Request) -> str:
@@ -122,8 +123,8 @@ def current_user(request: Request) -> WebUser | None:
     user = None
     if isinstance(token, str):
         with request.app.state.services.read() as s:
-            row = logins.session_user(s, token)
-            user = web_user(row) if row is not None else None
+            row = logins.session_account(s, token)
+        user = web_user(row) if row is not None else None
         if user is None:  # ended, expired, or the account was disabled
             request.session.pop("sid", None)
     request.state.user = user
@@ -164,7 +165,7 @@ def log_in(request: Request, username: str, password: str) -> WebUser | None:
     with _auth_write(request) as s:
         wait = logins.retry_after(s, [account, addr])
         attempt = None if wait else logins.begin_attempt(s, [account, addr])
-    if attempt is not None and attempt.over_limit:  # others got to the limit first, in parallel
+    if attempt is not None and attempt.raced:  # a parallel attempt locked it first
         with request.app.state.services.read() as s:
             wait = max(1, logins.retry_after(s, [account, addr]))
     if wait:
@@ -172,9 +173,9 @@ def log_in(request: Request, username: str, password: str) -> WebUser | None:
         raise Throttled(wait)
     assert attempt is not None
     with request.app.state.services.read() as s:
-        row = authenticate(s, username, password)
-        user = web_user(row) if row is not None else None
-    if user is None:
+        found = authenticate(s, username, password)
+        user_id = found.id if found is not None else None
+    if user_id is None:
         log.warning("sign-in failed: user=%r address=%s failures: account=%d address=%d", username, address,
                     attempt.counts[account], attempt.counts[addr])
         for key, lock in attempt.locks.items():
@@ -183,7 +184,8 @@ def log_in(request: Request, username: str, password: str) -> WebUser | None:
         return None
     with _auth_write(request) as s:
         logins.attempt_succeeded(s, account, addr)
-        token = logins.start_session(s, user.id, address)
+        token = logins.start_session(s, user_id, address)
+        user = web_user(logins.session_account(s, token))
     log.info("signed in: user=%r address=%s", username, address)
     _attach(request, token)
     request.state.user = user
