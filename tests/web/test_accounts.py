@@ -192,6 +192,7 @@ def test_password_page_changes_the_password_and_ends_other_sessions(app, client:
     other = TestClient(app, base_url="http://testserver")
     login(other, "health")
     login(client, "health")
+    before = client.cookies.get("planwatch_session")
     page = client.get("/account/password").text
     csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
     data = {"csrf_token": csrf, "current_password": web_seed.PASSWORD, "new_password": "orchard-2026-secret",
@@ -204,6 +205,8 @@ def test_password_page_changes_the_password_and_ends_other_sessions(app, client:
     assert r.status_code == 200 and 'data-testid="password-done"' in r.text
     assert client.get("/api/me").status_code == 200
     assert other.get("/api/me").status_code == 401
+    copy = TestClient(app, base_url="http://testserver", cookies={"planwatch_session": before})
+    assert copy.get("/api/me").status_code == 401  # this browser's own old cookie ended too
 
 
 # -- cookies -----------------------------------------------------------------

@@ -66,10 +66,6 @@ def start_session(session: Session, user_id: int, address: str | None = None) ->
     return token
 
 
-def session_id(token: str) -> str:
-    return _digest(token)
-
-
 def session_account(session: Session, token: str) -> Row[Any] | None:
     """What a request needs about the signed-in user, in one indexed query (this runs on every request):
     id, username, role, department_id, department name, display_name, must_change_password."""

@@ -125,22 +125,19 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
-def end_sessions(session: Session, user_id: int, *, keep: str | None = None) -> int:
-    """End every session of a user (but `keep`, a session id): the next request with them is refused."""
-    q = delete(UserSession).where(UserSession.user_id == user_id)
-    if keep is not None:
-        q = q.where(UserSession.id != keep)
-    return session.execute(q).rowcount or 0
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session of a user: the next request with any of them is refused."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
-def set_password(session: Session, user: User, password: str, *, keep_session: str | None = None) -> None:
-    """Change a password under the policy; every other session of the user ends."""
+def set_password(session: Session, user: User, password: str) -> None:
+    """Change a password under the policy; every session of the user ends."""
     check_password(user.username, password)
     user.password_hash = hash_password(password)
     user.must_change_password = False
     user.password_changed_at = datetime.now(UTC)
     session.flush()
-    end_sessions(session, user.id, keep=keep_session)
+    end_sessions(session, user.id)
 
 
 def set_role(session: Session, user: User, role: str, department: Department | None = None) -> None:

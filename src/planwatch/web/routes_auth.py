@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from planwatch.register.errors import FieldError
+from planwatch.register.logins import start_session
 from planwatch.register.schema import User
 from planwatch.register.users import set_password, verify_password
 from planwatch.web.i18n import LANGS, translate
@@ -16,12 +17,12 @@ from planwatch.web.security import (
     AuthError,
     Throttled,
     WebUser,
+    attach_session,
     check_csrf,
-    current_session_id,
+    client_address,
     current_user,
     https_enabled,
     log_in,
-    renew_session,
     sign_out,
 )
 from planwatch.web.templating import render, request_lang
@@ -89,8 +90,10 @@ def logout(request: Request) -> Response:
 # -- password change -------------------------------------------------------
 def change_password(request: Request, user: WebUser, current: str, new: str, confirm: str,
                     lang: str) -> dict[str, str]:
-    """Field errors, or {} after the change: the policy applies, every other session ends, this one is renewed."""
+    """Field errors, or {} after the change: the policy applies, every session of the user ends, and this
+    browser gets a new one (so an old copy of its cookie is useless too)."""
     errors: dict[str, str] = {}
+    token = ""
     if new != confirm:
         errors["confirm"] = translate("password.mismatch", lang)
     with request.app.state.services.write() as s:
@@ -103,11 +106,13 @@ def change_password(request: Request, user: WebUser, current: str, new: str, con
             errors["new_password"] = translate("password.same", lang)
         if not errors:
             try:
-                set_password(s, row, new, keep_session=current_session_id(request))
+                set_password(s, row, new)  # ends every session of the user, this one included
             except FieldError as exc:
                 errors["new_password"] = exc.zh if lang == "zh" else exc.en
+            else:
+                token = start_session(s, row.id, client_address(request))
     if not errors:
-        renew_session(request, user)
+        attach_session(request, token)  # this browser continues on a new session
     return errors
 
 

@@ -187,12 +187,12 @@ def log_in(request: Request, username: str, password: str) -> WebUser | None:
         token = logins.start_session(s, user_id, address)
         user = web_user(logins.session_account(s, token))
     log.info("signed in: user=%r address=%s", username, address)
-    _attach(request, token)
+    attach_session(request, token)
     request.state.user = user
     return user
 
 
-def _attach(request: Request, token: str) -> None:
+def attach_session(request: Request, token: str) -> None:
     # A fresh CSRF token on sign-in so a token seen before login is useless after.
     lang = request.session.get("lang")
     request.session.clear()
@@ -200,18 +200,6 @@ def _attach(request: Request, token: str) -> None:
     request.session["csrf"] = secrets.token_urlsafe(32)
     if lang:
         request.session["lang"] = lang
-
-
-def renew_session(request: Request, user: WebUser) -> None:
-    """After a password change: this browser gets a new session (the change ended all the old ones)."""
-    with _auth_write(request) as s:
-        token = logins.start_session(s, user.id, client_address(request))
-    _attach(request, token)
-
-
-def current_session_id(request: Request) -> str | None:
-    token = request.session.get("sid")
-    return logins.session_id(token) if isinstance(token, str) else None
 
 
 def sign_out(request: Request) -> None:
