@@ -77,7 +77,9 @@ def fields_error(exc: FieldErrors) -> JSONResponse:
 
 
 # -- session ---------------------------------------------------------------
-@router.post("/session", tags=["session"])
+@router.post("/session", tags=["session"], responses={
+    401: {"description": "用户名或密码不正确 / wrong user name or password"},
+    429: {"description": "登录失败次数过多 / too many failed sign-ins: wait `Retry-After` seconds"}})
 def api_login(request: Request, body: Credentials) -> JSONResponse:
     """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls. Repeated failures answer 429
     with Retry-After; `must_change_password` users may only call POST /api/password until they do."""

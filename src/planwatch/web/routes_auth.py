@@ -149,7 +149,10 @@ class PasswordChange(BaseModel):
     new_password: str = Field(min_length=1, max_length=200)
 
 
-@router.post("/api/password", tags=["session"], dependencies=[Depends(check_csrf)])
+@router.post("/api/password", tags=["session"], dependencies=[Depends(check_csrf)], responses={
+    401: {"description": "未登录 / not signed in"},
+    403: {"description": "缺少 X-CSRF-Token / missing or wrong X-CSRF-Token"},
+    422: {"description": "字段错误(当前密码、新密码规则)/ field errors (current password, password policy)"}})
 def api_change_password(request: Request, body: PasswordChange) -> Any:
     """修改密码 / change the signed-in user's password (also when a change is required). Every other session of
     the user ends; this one continues with a new CSRF token, returned here."""
