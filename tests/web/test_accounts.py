@@ -252,3 +252,13 @@ def test_a_planner_may_not_approve_their_own_progress(client: TestClient, seeded
     r = client.post(f"/api/progress/{report['id']}/return", json={"expected_version": report["version"],
                                                                   "comment": "撤回重填"}, headers=h)
     assert r.status_code == 200 and r.json()["status"] == "returned"
+
+
+def test_guessing_the_current_password_from_a_session_is_throttled(client: TestClient) -> None:
+    token = login(client, "viewer")
+    codes = [client.post("/api/password", json={"current_password": f"guess-{i}-wrong", "new_password": NEW_PASSWORD},
+                         headers={"X-CSRF-Token": token}).status_code for i in range(8)]
+    assert codes[0] == 422 and codes[-1] == 429, codes
+    r = client.post("/api/password", json={"current_password": web_seed.PASSWORD, "new_password": NEW_PASSWORD},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0  # even the right one, while locked

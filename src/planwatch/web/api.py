@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from planwatch.web import review
 from planwatch.web.access import can_see
 from planwatch.web.i18n import translate
+from planwatch.web.routes_auth import throttled_json
 from planwatch.web.routes_pages import restrict
 from planwatch.web.routes_review import publish_draft, store
 from planwatch.web.security import (
@@ -87,9 +88,7 @@ def api_login(request: Request, body: Credentials) -> JSONResponse:
     try:
         user = log_in(request, body.username, body.password)
     except Throttled as exc:
-        return JSONResponse({"error": "login.throttled", "retry_after": exc.retry_after,
-                             "message": translate("login.throttled", lang, seconds=exc.retry_after)},
-                            status_code=429, headers={"Retry-After": str(exc.retry_after)})
+        return throttled_json(exc, lang)
     if user is None:
         return JSONResponse({"error": "login.failed", "message": translate("login.failed", lang)}, status_code=401)
     return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request),

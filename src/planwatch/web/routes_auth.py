@@ -24,6 +24,7 @@ from planwatch.web.security import (
     https_enabled,
     log_in,
     sign_out,
+    under_throttle,
 )
 from planwatch.web.templating import render, request_lang
 
@@ -39,6 +40,13 @@ def safe_next(target: str | None) -> str:
 
 def throttled_message(exc: Throttled, lang: str) -> str:
     return translate("login.throttled", lang, seconds=exc.retry_after)
+
+
+def throttled_json(exc: Throttled, lang: str) -> JSONResponse:
+    """429 for the API: bilingual message and Retry-After (sign-in and password change alike)."""
+    return JSONResponse({"error": "login.throttled", "retry_after": exc.retry_after,
+                         "message": throttled_message(exc, lang)},
+                        status_code=429, headers={"Retry-After": str(exc.retry_after)})
 
 
 @router.get("/login", include_in_schema=False)
@@ -91,29 +99,32 @@ def logout(request: Request) -> Response:
 def change_password(request: Request, user: WebUser, current: str, new: str, confirm: str,
                     lang: str) -> dict[str, str]:
     """Field errors, or {} after the change: the policy applies, every session of the user ends, and this
-    browser gets a new one (so an old copy of its cookie is useless too)."""
+    browser gets a new one (so an old copy of its cookie is useless too). The current password is checked
+    under the sign-in throttle: a stolen session is no way to guess it (raises Throttled)."""
     errors: dict[str, str] = {}
-    token = ""
     if new != confirm:
         errors["confirm"] = translate("password.mismatch", lang)
+    with request.app.state.services.read() as s:
+        row = s.get(User, user.id)
+        stored = row.password_hash if row is not None and row.active else None
+    if stored is None:
+        raise AuthError(401, "login.required")
+    if not under_throttle(request, user.username, lambda: verify_password(current, stored) or None):
+        errors["current_password"] = translate("password.current_wrong", lang)
+    elif new and verify_password(new, stored):
+        errors["new_password"] = translate("password.same", lang)
+    if errors:
+        return errors
     with request.app.state.services.write() as s:
         row = s.get(User, user.id)
-        if row is None or not row.active:
-            raise AuthError(401, "login.required")
-        if not verify_password(current, row.password_hash):
-            errors["current_password"] = translate("password.current_wrong", lang)
-        elif new and verify_password(new, row.password_hash):
-            errors["new_password"] = translate("password.same", lang)
-        if not errors:
-            try:
-                set_password(s, row, new)  # ends every session of the user, this one included
-            except FieldError as exc:
-                errors["new_password"] = exc.zh if lang == "zh" else exc.en
-            else:
-                token = start_session(s, row.id, client_address(request))
-    if not errors:
-        attach_session(request, token)  # this browser continues on a new session
-    return errors
+        assert row is not None
+        try:
+            set_password(s, row, new)  # ends every session of the user, this one included
+        except FieldError as exc:
+            return {"new_password": exc.zh if lang == "zh" else exc.en}
+        token = start_session(s, row.id, client_address(request))
+    attach_session(request, token)  # this browser continues on a new session
+    return {}
 
 
 def _signed_in(request: Request) -> WebUser:
@@ -137,7 +148,13 @@ def password_submit(request: Request, current_password: Annotated[str, Form(max_
                     next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     user = _signed_in(request)
     lang = request_lang(request)
-    errors = change_password(request, user, current_password, new_password, confirm, lang)
+    try:
+        errors = change_password(request, user, current_password, new_password, confirm, lang)
+    except Throttled as exc:
+        response = render(request, "password.html", status_code=429, next=safe_next(next),
+                          errors={"current_password": throttled_message(exc, lang)}, forced=user.must_change_password)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if errors:
         return render(request, "password.html", status_code=400, errors=errors, next=safe_next(next),
                       forced=user.must_change_password)
@@ -152,13 +169,17 @@ class PasswordChange(BaseModel):
 @router.post("/api/password", tags=["session"], dependencies=[Depends(check_csrf)], responses={
     401: {"description": "未登录 / not signed in"},
     403: {"description": "缺少 X-CSRF-Token / missing or wrong X-CSRF-Token"},
-    422: {"description": "字段错误(当前密码、新密码规则)/ field errors (current password, password policy)"}})
+    422: {"description": "字段错误(当前密码、新密码规则)/ field errors (current password, password policy)"},
+    429: {"description": "当前密码错误次数过多 / too many wrong passwords: wait `Retry-After` seconds"}})
 def api_change_password(request: Request, body: PasswordChange) -> Any:
     """修改密码 / change the signed-in user's password (also when a change is required). Every other session of
     the user ends; this one continues with a new CSRF token, returned here."""
     user = _signed_in(request)
     lang = request_lang(request)
-    errors = change_password(request, user, body.current_password, body.new_password, body.new_password, lang)
+    try:
+        errors = change_password(request, user, body.current_password, body.new_password, body.new_password, lang)
+    except Throttled as exc:
+        return throttled_json(exc, lang)
     if errors:
         return JSONResponse({"error": "validation", "fields": errors}, status_code=422)
     return {"ok": True, "csrf_token": request.session["csrf"]}

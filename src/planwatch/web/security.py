@@ -22,8 +22,9 @@ import hmac
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
@@ -38,6 +39,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PASSWORD_PAGE = "/account/password"
 
 log = logging.getLogger("planwatch.web.auth")
+T = TypeVar("T")
 
 
 def https_enabled() -> bool:
@@ -156,10 +158,11 @@ def _auth_write(request: Request):  # type: ignore[no-untyped-def]
     return transaction(request.app.state.services.engine)
 
 
-def log_in(request: Request, username: str, password: str) -> WebUser | None:
-    """Check a sign-in under the throttle; on success start a session. None: wrong name or password.
+def under_throttle(request: Request, username: str, verify: Callable[[], T | None]) -> T | None:
+    """Run a password check `verify` for `username` under the sign-in throttle (per account and address).
 
-    Raises Throttled while the account or the address is locked (the password is then not even checked)."""
+    Raises Throttled while either is locked, without running `verify`. A None from `verify` is a failure:
+    counted and logged (user name and address, never the password)."""
     address = client_address(request)
     account, addr = logins.account_key(username), logins.address_key(address)
     with _auth_write(request) as s:
@@ -172,10 +175,8 @@ def log_in(request: Request, username: str, password: str) -> WebUser | None:
         log.warning("sign-in refused, locked: user=%r address=%s retry_after=%ss", username, address, wait)
         raise Throttled(wait)
     assert attempt is not None
-    with request.app.state.services.read() as s:
-        found = authenticate(s, username, password)
-        user_id = found.id if found is not None else None
-    if user_id is None:
+    result = verify()
+    if result is None:
         log.warning("sign-in failed: user=%r address=%s failures: account=%d address=%d", username, address,
                     attempt.counts[account], attempt.counts[addr])
         for key, lock in attempt.locks.items():
@@ -184,9 +185,26 @@ def log_in(request: Request, username: str, password: str) -> WebUser | None:
         return None
     with _auth_write(request) as s:
         logins.attempt_succeeded(s, account, addr)
-        token = logins.start_session(s, user_id, address)
+    return result
+
+
+def log_in(request: Request, username: str, password: str) -> WebUser | None:
+    """Check a sign-in under the throttle; on success start a session. None: wrong name or password.
+
+    Raises Throttled while the account or the address is locked (the password is then not even checked)."""
+
+    def verify() -> int | None:
+        with request.app.state.services.read() as s:
+            found = authenticate(s, username, password)
+            return found.id if found is not None else None
+
+    user_id = under_throttle(request, username, verify)
+    if user_id is None:
+        return None
+    with _auth_write(request) as s:
+        token = logins.start_session(s, user_id, client_address(request))
         user = web_user(logins.session_account(s, token))
-    log.info("signed in: user=%r address=%s", username, address)
+    log.info("signed in: user=%r address=%s", username, client_address(request))
     attach_session(request, token)
     request.state.user = user
     return user
