@@ -230,7 +230,11 @@ def test_a_planner_may_not_approve_their_own_value(client: TestClient, seed) -> 
     obs = r.json()
     r = client.post(f"/api/observations/{obs['id']}/approve", json={"expected_version": obs["version"]}, headers=h)
     assert r.status_code == 403 and r.json()["error"] == "rep.own_submission"
+    page = client.get("/approvals").text  # the page offers no approve button for it, and says why
+    assert f'data-testid="own-{obs["id"]}"' in page and f'data-testid="approve-{obs["id"]}"' not in page
     token = login(client, "admin")  # someone else may
+    page = client.get("/approvals").text
+    assert f'data-testid="approve-{obs["id"]}"' in page
     r = client.post(f"/api/observations/{obs['id']}/approve", json={"expected_version": obs["version"]},
                     headers={"X-CSRF-Token": token})
     assert r.status_code == 200 and r.json()["status"] == "approved"

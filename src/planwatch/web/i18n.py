@@ -170,6 +170,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rep.upload": ("上传部门报表", "Upload the department spreadsheet"),
     "rep.upload_button": ("上传报表", "Upload spreadsheet"),
     "rep.approve": ("通过", "Approve"),
+    "rep.own_short": ("本人报送,须他人审核", "Your own submission: another planner approves it"),
     "rep.own_submission": ("不能审核通过自己报送的数据或进展,请由其他规划管理人员审核",
                            "You may not approve what you submitted yourself; another planner must approve it"),
     "rep.return": ("退回", "Return"),

@@ -162,7 +162,7 @@ def progress_queue(session: Session) -> list[dict[str, Any]]:
         item = pg.get_item(session, r.kind, r.item_id)
         plan = session.get(db.Plan, item.plan_id)
         out.append({**pg.report_dict(r), "name": pg.item_name(item), "plan_id": item.plan_id,
-                    "plan_title": plan.title if plan else ""})
+                    "plan_title": plan.title if plan else "", "reporter_id": r.reporter_id})
     return out
 
 

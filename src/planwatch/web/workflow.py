@@ -192,9 +192,13 @@ def check_decision(user: WebUser, action: str, expected_version: str, comment: s
     return int(expected_version)
 
 
-def check_not_own(user: WebUser, action: str, reporter_id: int | None) -> None:
+def may_approve(user: WebUser, reporter_id: int | None) -> bool:
     """Four eyes, for values and task progress alike: whoever submitted a row may return it, not approve it."""
-    if action == "approve" and reporter_id is not None and reporter_id == user.id:
+    return reporter_id is None or reporter_id != user.id
+
+
+def check_not_own(user: WebUser, action: str, reporter_id: int | None) -> None:
+    if action == "approve" and not may_approve(user, reporter_id):
         raise AuthError(403, "rep.own_submission")
 
 
@@ -273,7 +277,8 @@ def approval_queue(session: Session) -> list[dict[str, Any]]:
                            .where(db.Observation.status == "submitted")
                            .order_by(db.Observation.reported_at)).all()
     return [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
-             "target_raw": i.target_raw, "baseline_raw": i.baseline_raw} for o, i, p in rows]
+             "target_raw": i.target_raw, "baseline_raw": i.baseline_raw, "reporter_id": o.reporter_id}
+            for o, i, p in rows]
 
 
 def visible_reporting(services: Any, user: WebUser, year: int | None) -> list[dict[str, Any]]:
