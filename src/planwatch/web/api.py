@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from planwatch.web import review
 from planwatch.web.access import can_see
 from planwatch.web.i18n import translate
+from planwatch.web.routes_auth import throttled_json
 from planwatch.web.routes_pages import restrict
 from planwatch.web.routes_review import publish_draft, store
 from planwatch.web.security import (
@@ -22,10 +23,11 @@ from planwatch.web.security import (
     Planners,
     Reporters,
     Staff,
+    Throttled,
     WebUser,
     check_csrf,
     csrf_token,
-    sign_in,
+    log_in,
     sign_out,
 )
 from planwatch.web.templating import request_lang
@@ -76,15 +78,21 @@ def fields_error(exc: FieldErrors) -> JSONResponse:
 
 
 # -- session ---------------------------------------------------------------
-@router.post("/session", tags=["session"])
+@router.post("/session", tags=["session"], responses={
+    401: {"description": "用户名或密码不正确 / wrong user name or password"},
+    429: {"description": "登录失败次数过多 / too many failed sign-ins: wait `Retry-After` seconds"}})
 def api_login(request: Request, body: Credentials) -> JSONResponse:
-    """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls."""
-    user = request.app.state.services.authenticate(body.username, body.password)
+    """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls. Repeated failures answer 429
+    with Retry-After; `must_change_password` users may only call POST /api/password until they do."""
+    lang = request_lang(request)
+    try:
+        user = log_in(request, body.username, body.password)
+    except Throttled as exc:
+        return throttled_json(exc, lang)
     if user is None:
-        return JSONResponse({"error": "login.failed", "message": translate("login.failed", request_lang(request))},
-                            status_code=401)
-    sign_in(request, user)
-    return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request)})
+        return JSONResponse({"error": "login.failed", "message": translate("login.failed", lang)}, status_code=401)
+    return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request),
+                         "must_change_password": user.must_change_password})
 
 
 @router.delete("/session", tags=["session"], dependencies=csrf)

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from planwatch.web.i18n import translate
-from planwatch.web.security import AuthError
+from planwatch.web.security import AuthError, https_enabled
 from planwatch.web.templating import build_env, render, request_lang
 
 STATIC = Path(__file__).parent / "static"
@@ -53,7 +53,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
                   docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json")
     key = secret_key or os.environ.get("PLANWATCH_SECRET_KEY") or secrets.token_urlsafe(32)
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="planwatch_session",
-                       same_site="lax", https_only=False, max_age=12 * 3600)
+                       same_site="lax", https_only=https_enabled(), max_age=12 * 3600)
     app.state.services = services or Services(database_url)
     app.state.jinja = build_env()
     root = Path(files_dir or os.environ.get("PLANWATCH_FILES") or default_sqlite_path().parent / "files")
@@ -73,6 +73,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         if exc.status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        if exc.redirect:
+            return RedirectResponse(f"{exc.redirect}?next={quote(request.url.path)}", status_code=303)
         return render(request, "error.html", status_code=exc.status, message=translate(exc.key, lang))
 
     @app.exception_handler(StarletteHTTPException)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from planwatch.web.i18n import translate
-from planwatch.web.security import Planners, Reporters, WebUser, check_csrf
+from planwatch.web.security import Planners, Reporters, WebUser, check_csrf, current_user
 from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import (
     Entry,
@@ -18,6 +18,7 @@ from planwatch.web.workflow import (
     approval_queue,
     decide,
     import_spreadsheet,
+    may_approve,
     report_value,
     visible_reporting,
 )
@@ -111,8 +112,10 @@ def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Re
 
     with request.app.state.services.read() as s:
         queue, progress = approval_queue(s), progress_queue(s)
+    user = current_user(request)
     ctx = {"errors": {}, "typed": {}, "progress_errors": {}, **ctx}
-    return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress, **ctx)
+    return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress,
+                  may_approve=lambda q: user is not None and may_approve(user, q["reporter_id"]), **ctx)
 
 
 @router.get("/approvals")

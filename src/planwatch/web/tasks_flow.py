@@ -19,7 +19,14 @@ from planwatch.register import schema as db
 from planwatch.register.errors import ConflictError, FieldError, NotFound
 from planwatch.web.i18n import translate
 from planwatch.web.security import AuthError, WebUser
-from planwatch.web.workflow import EVIDENCE_MAX, EVIDENCE_TYPES, FieldErrors, check_decision, save_evidence
+from planwatch.web.workflow import (
+    EVIDENCE_MAX,
+    EVIDENCE_TYPES,
+    FieldErrors,
+    check_decision,
+    check_not_own,
+    save_evidence,
+)
 
 # A reported state → the evaluation status code whose label and colour the pages use.
 STATE_CODES = {"已完成": "achieved", "推进中": "in_progress", "滞后": "lagging", "未启动": "not_started"}
@@ -137,6 +144,7 @@ def decide_item(services: Any, user: WebUser, report_id: int, action: str, expec
             if row.status != "submitted":
                 raise FieldErrors({"action": "只能审核待审核的进展" if lang == "zh"
                                    else "Only submitted progress can be approved or returned"})
+            check_not_own(user, action, row.reporter_id)
             pg.set_progress_status(s, report_id, version,
                                    "approved" if action == "approve" else "returned", by=user.username,
                                    reason=comment.strip() or "审核通过 / approved")
@@ -154,7 +162,7 @@ def progress_queue(session: Session) -> list[dict[str, Any]]:
         item = pg.get_item(session, r.kind, r.item_id)
         plan = session.get(db.Plan, item.plan_id)
         out.append({**pg.report_dict(r), "name": pg.item_name(item), "plan_id": item.plan_id,
-                    "plan_title": plan.title if plan else ""})
+                    "plan_title": plan.title if plan else "", "reporter_id": r.reporter_id})
     return out
 
 

@@ -195,6 +195,16 @@ def check_decision(user: WebUser, action: str, expected_version: str, comment: s
     return int(expected_version)
 
 
+def may_approve(user: WebUser, reporter_id: int | None) -> bool:
+    """Four eyes, for values and task progress alike: whoever submitted a row may return it, not approve it."""
+    return reporter_id is None or reporter_id != user.id
+
+
+def check_not_own(user: WebUser, action: str, reporter_id: int | None) -> None:
+    if action == "approve" and not may_approve(user, reporter_id):
+        raise AuthError(403, "rep.own_submission")
+
+
 def decide(services: Any, user: WebUser, observation_id: int, action: str, expected_version: str,
            comment: str, lang: str) -> dict[str, Any]:
     """A planner approves a submitted value or returns it with a comment."""
@@ -207,6 +217,7 @@ def decide(services: Any, user: WebUser, observation_id: int, action: str, expec
             if obs.status != "submitted":
                 raise FieldErrors({"action": ("只能审核待审核的数据" if lang == "zh"
                                               else "Only submitted values can be approved or returned")})
+            check_not_own(user, action, obs.reporter_id)
             set_status(s, observation_id, version, "approved" if action == "approve" else "returned",
                        by=user.username, reason=comment.strip() or ("审核通过 / approved"))
     except ConflictError as exc:
@@ -269,7 +280,8 @@ def approval_queue(session: Session) -> list[dict[str, Any]]:
                            .where(db.Observation.status == "submitted")
                            .order_by(db.Observation.reported_at)).all()
     return [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
-             "target_raw": i.target_raw, "baseline_raw": i.baseline_raw} for o, i, p in rows]
+             "target_raw": i.target_raw, "baseline_raw": i.baseline_raw, "reporter_id": o.reporter_id}
+            for o, i, p in rows]
 
 
 def visible_reporting(services: Any, user: WebUser, year: int | None) -> list[dict[str, Any]]:
