@@ -33,7 +33,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     without PLANWATCH_SECRET_KEY) a random key is used, so sessions end when
     the process restarts. Uploads (plans under review, evidence) go to
     `files_dir`, PLANWATCH_FILES, or var/files beside the default database."""
-    from planwatch.register.db import default_sqlite_path
+    from planwatch.register.db import files_root
     from planwatch.web import (
         api,
         api_tasks,
@@ -56,7 +56,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
                        same_site="lax", https_only=https_enabled(), max_age=12 * 3600)
     app.state.services = services or Services(database_url)
     app.state.jinja = build_env()
-    root = Path(files_dir or os.environ.get("PLANWATCH_FILES") or default_sqlite_path().parent / "files")
+    root = files_root(files_dir)
     root.mkdir(parents=True, exist_ok=True)
     app.state.files_root = root
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
