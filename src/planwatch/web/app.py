@@ -40,8 +40,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     from planwatch.register.db import default_sqlite_path
     from planwatch.web import (
         api,
-        apidocs,
         api_tasks,
+        apidocs,
         routes_auth,
         routes_pages,
         routes_public,
