@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from planwatch.web import review
 from planwatch.web.access import can_see
 from planwatch.web.i18n import translate
+from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id, OptYear
 from planwatch.web.routes_pages import restrict
 from planwatch.web.routes_review import publish_draft, store
 from planwatch.web.security import (
@@ -42,17 +43,17 @@ class Credentials(BaseModel):
 
 
 class ValueIn(BaseModel):
-    indicator_id: int
-    year: int | str
+    indicator_id: BodyId
+    year: BodyYear | str
     value: float | str | None = None
     judgement: str | None = None
     source_note: str | None = None
     action: str = Field("submit", description="draft | submit")
-    expected_version: int | None = Field(None, description="version last seen; omit only for a new value")
+    expected_version: BodyVersion | None = Field(None, description="version last seen; omit only for a new value")
 
 
 class DecisionIn(BaseModel):
-    expected_version: int
+    expected_version: BodyVersion
     comment: str = ""
 
 
@@ -116,7 +117,7 @@ def api_plans(request: Request, user: Staff) -> list[dict[str, Any]]:
 
 
 @router.get("/plans/{plan_id}", tags=["staff"])
-def api_plan(request: Request, plan_id: int, user: Staff, domain: str = "", status: str = "", binding: str = "",
+def api_plan(request: Request, plan_id: Id, user: Staff, domain: str = "", status: str = "", binding: str = "",
              department: str = "") -> dict[str, Any]:
     view = request.app.state.services.view(plan_view, plan_id, False, None)
     if view is None:
@@ -126,7 +127,7 @@ def api_plan(request: Request, plan_id: int, user: Staff, domain: str = "", stat
 
 
 @router.get("/indicators/{indicator_id}", tags=["staff"])
-def api_indicator(request: Request, indicator_id: int, user: Staff) -> dict[str, Any]:
+def api_indicator(request: Request, indicator_id: Id, user: Staff) -> dict[str, Any]:
     svc = request.app.state.services
     if not can_see(svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
@@ -137,7 +138,7 @@ def api_indicator(request: Request, indicator_id: int, user: Staff) -> dict[str,
 
 
 @router.get("/plans/{plan_id}/document", tags=["staff"])
-def api_document(request: Request, plan_id: int, user: Staff) -> dict[str, Any]:
+def api_document(request: Request, plan_id: Id, user: Staff) -> dict[str, Any]:
     view = request.app.state.services.view(document_view, plan_id)
     if view is None:
         raise HTTPException(404)
@@ -151,7 +152,7 @@ def api_document(request: Request, plan_id: int, user: Staff) -> dict[str, Any]:
 
 # -- reporting -------------------------------------------------------------
 @router.get("/reporting", tags=["reporting"])
-def api_reporting(request: Request, user: Reporters, year: int | None = None) -> list[dict[str, Any]]:
+def api_reporting(request: Request, user: Reporters, year: OptYear = None) -> list[dict[str, Any]]:
     """The indicators this user reports on, each with its value for the year."""
     return visible_reporting(request.app.state.services, user, year)
 
@@ -171,7 +172,7 @@ def api_report(request: Request, body: ValueIn, user: Reporters) -> Any:
 
 
 @router.post("/observations/{indicator_id}/evidence", tags=["reporting"], dependencies=csrf)
-async def api_report_with_evidence(request: Request, indicator_id: int, year: Annotated[str, Form()],
+async def api_report_with_evidence(request: Request, indicator_id: Id, year: Annotated[str, Form()],
                                    evidence: Annotated[UploadFile, File()], user: Reporters,
                                    value: Annotated[str, Form()] = "", judgement: Annotated[str, Form()] = "",
                                    source_note: Annotated[str, Form()] = "",
@@ -195,7 +196,7 @@ def api_approvals(request: Request, user: Planners) -> list[dict[str, Any]]:
 
 
 @router.post("/observations/{observation_id}/approve", tags=["reporting"], dependencies=csrf)
-def api_approve(request: Request, observation_id: int, body: DecisionIn, user: Planners) -> Any:
+def api_approve(request: Request, observation_id: Id, body: DecisionIn, user: Planners) -> Any:
     try:
         return decide(request.app.state.services, user, observation_id, "approve", str(body.expected_version),
                       body.comment, request_lang(request))
@@ -204,7 +205,7 @@ def api_approve(request: Request, observation_id: int, body: DecisionIn, user: P
 
 
 @router.post("/observations/{observation_id}/return", tags=["reporting"], dependencies=csrf)
-def api_return(request: Request, observation_id: int, body: DecisionIn, user: Planners) -> Any:
+def api_return(request: Request, observation_id: Id, body: DecisionIn, user: Planners) -> Any:
     try:
         return decide(request.app.state.services, user, observation_id, "return", str(body.expected_version),
                       body.comment, request_lang(request))
@@ -277,7 +278,7 @@ def api_public_plans(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/public/plans/{plan_id}", tags=["public"])
-def api_public_plan(request: Request, plan_id: int) -> dict[str, Any]:
+def api_public_plan(request: Request, plan_id: Id) -> dict[str, Any]:
     view = request.app.state.services.view(plan_view, plan_id, True, None)
     if view is None:
         raise HTTPException(404)
@@ -285,7 +286,7 @@ def api_public_plan(request: Request, plan_id: int) -> dict[str, Any]:
 
 
 @router.get("/public/indicators/{indicator_id}", tags=["public"])
-def api_public_indicator(request: Request, indicator_id: int) -> dict[str, Any]:
+def api_public_indicator(request: Request, indicator_id: Id) -> dict[str, Any]:
     view = request.app.state.services.view(indicator_view, indicator_id, True)
     if view is None:
         raise HTTPException(404)

@@ -18,6 +18,7 @@ from planwatch.register import progress as pg
 from planwatch.register import schema as db
 from planwatch.register.errors import ConflictError, FieldError, NotFound
 from planwatch.web.i18n import translate
+from planwatch.web.params import MAX_VERSION, parse_int, parse_year
 from planwatch.web.security import AuthError, WebUser
 from planwatch.web.workflow import EVIDENCE_MAX, EVIDENCE_TYPES, FieldErrors, check_decision, save_evidence
 
@@ -64,7 +65,7 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
     if not can_report_item(services, user, entry.kind, entry.item_id):
         raise AuthError(403, "error.forbidden")
     errors: dict[str, str] = {}
-    year = int(entry.year) if entry.year.strip().isdigit() else None
+    year = parse_year(entry.year)
     if year is None:
         errors["year"] = translate("val.year", lang)
     if not entry.state.strip():
@@ -73,9 +74,8 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
         errors["action"] = "draft | submit"
     expected: int | None = None
     if entry.expected_version.strip():
-        if entry.expected_version.strip().isdigit():
-            expected = int(entry.expected_version)
-        else:
+        expected = parse_int(entry.expected_version, 0, MAX_VERSION)
+        if expected is None:
             errors["expected_version"] = translate("val.number", lang)
     if entry.evidence is not None:
         name, content = entry.evidence

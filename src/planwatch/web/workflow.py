@@ -25,6 +25,7 @@ from planwatch.register.observations import ObservationInput, set_status, write_
 from planwatch.register.rules import value_problem
 from planwatch.web.access import can_report, visible_ids
 from planwatch.web.i18n import translate
+from planwatch.web.params import MAX_VERSION, parse_int, parse_year
 from planwatch.web.security import AuthError, WebUser
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".docx", ".doc", ".csv", ".txt", ".zip"}
@@ -82,8 +83,8 @@ def validate_entry(ind: db.Indicator, plan: db.Plan, entry: Entry, lang: str) ->
     errors: dict[str, str] = {}
     year: int | None = None
     try:
-        year = int(entry.year.strip())
-        if not plan.base_year < year <= plan.period_end:
+        year = parse_year(entry.year)
+        if year is None or not plan.base_year < year <= plan.period_end:
             raise ValueError
     except ValueError:
         errors["year"] = translate("val.year", lang) + f" ({plan.period_start}–{plan.period_end})"
@@ -147,10 +148,9 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
                                else "An approved value cannot be changed by a reporter; ask a planner"})
     expected = None
     if entry.expected_version.strip():
-        try:
-            expected = int(entry.expected_version)
-        except ValueError as exc:
-            raise FieldErrors({"expected_version": translate("val.number", lang)}) from exc
+        expected = parse_int(entry.expected_version, 0, MAX_VERSION)
+        if expected is None:
+            raise FieldErrors({"expected_version": translate("val.number", lang)})
     elif cur_version is not None:
         expected = -1  # the writer did not know a value exists: a conflict, never a silent overwrite
     evidence_path = current.evidence_file if current else None
@@ -185,11 +185,13 @@ def check_decision(user: WebUser, action: str, expected_version: str, comment: s
         errors["action"] = "approve | return"
     if action == "return" and not comment.strip():
         errors["comment"] = translate("rep.comment_required", lang)
-    if not expected_version.strip().isdigit():
+    version = parse_int(expected_version, 0, MAX_VERSION)
+    if version is None:
         errors["expected_version"] = translate("val.number", lang)
     if errors:
         raise FieldErrors(errors)
-    return int(expected_version)
+    assert version is not None
+    return version
 
 
 def decide(services: Any, user: WebUser, observation_id: int, action: str, expected_version: str,
