@@ -31,7 +31,15 @@ from planwatch.web.security import (
 )
 from planwatch.web.templating import request_lang
 from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
-from planwatch.web.workflow import Entry, FieldErrors, approval_queue, decide, report_value, visible_reporting
+from planwatch.web.workflow import (
+    ConflictErrors,
+    Entry,
+    FieldErrors,
+    approval_queue,
+    decide,
+    report_value,
+    visible_reporting,
+)
 
 router = APIRouter(prefix="/api")
 csrf = [Depends(check_csrf)]
@@ -73,6 +81,9 @@ def _user_dict(u: WebUser) -> dict[str, Any]:
 
 
 def fields_error(exc: FieldErrors) -> JSONResponse:
+    """422 for bad fields; 409 when someone else wrote first (reload, then retry)."""
+    if isinstance(exc, ConflictErrors):
+        return JSONResponse({"error": "conflict", "fields": exc.errors}, status_code=409)
     return JSONResponse({"error": "validation", "fields": exc.errors}, status_code=422)
 
 

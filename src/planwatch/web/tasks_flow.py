@@ -20,7 +20,14 @@ from planwatch.register.errors import ConflictError, FieldError, NotFound
 from planwatch.web.i18n import translate
 from planwatch.web.params import MAX_VERSION, parse_int, parse_year
 from planwatch.web.security import AuthError, WebUser
-from planwatch.web.workflow import EVIDENCE_MAX, EVIDENCE_TYPES, FieldErrors, check_decision, save_evidence
+from planwatch.web.workflow import (
+    EVIDENCE_MAX,
+    EVIDENCE_TYPES,
+    FieldErrors,
+    check_decision,
+    conflict,
+    save_evidence,
+)
 
 # A reported state → the evaluation status code whose label and colour the pages use.
 STATE_CODES = {"已完成": "achieved", "推进中": "in_progress", "滞后": "lagging", "未启动": "not_started"}
@@ -120,7 +127,7 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
     except FieldError as exc:
         raise _field_errors(exc, lang) from exc
     except ConflictError as exc:
-        raise FieldErrors({"state": translate("rep.conflict", lang)}) from exc
+        raise conflict("state", exc, lang) from exc
     with services.read() as s:
         return pg.report_dict(s.get(db.ProgressReport, report_id))
 
@@ -141,7 +148,7 @@ def decide_item(services: Any, user: WebUser, report_id: int, action: str, expec
                                    "approved" if action == "approve" else "returned", by=user.username,
                                    reason=comment.strip() or "审核通过 / approved")
     except ConflictError as exc:
-        raise FieldErrors({"action": translate("rep.conflict", lang)}) from exc
+        raise conflict("action", exc, lang) from exc
     with services.read() as s:
         return pg.report_dict(s.get(db.ProgressReport, report_id))
 

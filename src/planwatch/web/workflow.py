@@ -41,6 +41,18 @@ class FieldErrors(Exception):
         self.errors = errors
 
 
+class ConflictErrors(FieldErrors):
+    """Someone else wrote first (or holds the write lock): the API answers 409, pages show the message."""
+
+
+def conflict(field_name: str, exc: ConflictError, lang: str) -> ConflictErrors:
+    from planwatch.register.observations import BUSY, BUSY_EN, BUSY_ZH
+
+    if str(exc) == BUSY:
+        return ConflictErrors({field_name: BUSY_ZH if lang == "zh" else BUSY_EN})
+    return ConflictErrors({field_name: translate("rep.conflict", lang)})
+
+
 @dataclass
 class Entry:
     """One value as a form or API call sends it (all text, validated here)."""
@@ -166,7 +178,7 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
             write_observations(s, [row], by=user.username,
                                reason="填报草稿 / draft" if entry.action == "draft" else "提交 / submitted")
     except ConflictError as exc:
-        raise FieldErrors({"value": translate("rep.conflict", lang)}) from exc
+        raise conflict("value", exc, lang) from exc
     except RegisterError as exc:
         raise FieldErrors({"value": str(exc)}) from exc
     with services.read() as s:
@@ -209,7 +221,7 @@ def decide(services: Any, user: WebUser, observation_id: int, action: str, expec
             set_status(s, observation_id, version, "approved" if action == "approve" else "returned",
                        by=user.username, reason=comment.strip() or ("审核通过 / approved"))
     except ConflictError as exc:
-        raise FieldErrors({"action": translate("rep.conflict", lang)}) from exc
+        raise conflict("action", exc, lang) from exc
     with services.read() as s:
         obs = s.get(db.Observation, observation_id)
         assert obs is not None
@@ -287,7 +299,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
     from planwatch.exchange.importer import check_rows
     from planwatch.exchange.reader import read_table
     from planwatch.exchange.safety import check_file
-    from planwatch.register.observations import existing_for
+    from planwatch.register.observations import existing_for, lock_writes
 
     suffix = Path(filename).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -307,6 +319,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
             raise FieldErrors({"file": "\n".join(msgs[:50])})
         allowed = visible_ids(services, user)
         with services.write() as s:
+            lock_writes(s)  # before the rows are compared with stored versions
             rows, problems, empty = check_rows(s, table, "submitted", user.username, user.id)
             msgs = [_problem_text(p, lang, filename) for p in problems]
             if allowed is not None:
@@ -330,7 +343,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
                     r.expected_version = stored[r.key]["version"]
             result = write_observations(s, rows, by=user.username, reason=f"报表导入 / spreadsheet {filename}")
     except ConflictError as exc:
-        raise FieldErrors({"file": translate("rep.conflict", lang)}) from exc
+        raise conflict("file", exc, lang) from exc
     finally:
         path.unlink(missing_ok=True)
     return {"rows": len(rows), "inserted": result.inserted, "updated": result.updated,
