@@ -177,3 +177,42 @@ def test_concurrent_sheet_uploads_answer_cleanly(live: tuple[str, str, Any]) -> 
                                                         db.Observation.year == 2025)).scalar_one()
     engine.dispose()
     assert _history(url, "observation", oid) == ["create"]
+
+
+def test_concurrent_cli_imports_answer_with_one_line(register_url: str, tmp_path: Path,
+                                                     request: pytest.FixtureRequest) -> None:
+    """Concurrent `planwatch data import` runs: one stores its file, the others wait for the lock, then see
+    the stored values and refuse cleanly (exit 1, a message, no traceback)."""
+    import os
+    import subprocess
+    import sys
+
+    seed = request.node.seed
+    header = "indicator_id,indicator,unit,region_code,region,year,value,judgement,source,version\n"
+    procs = []
+    env = {**os.environ, "PLANWATCH_DATABASE_URL": register_url,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    for i in range(4):
+        path = tmp_path / f"import{i}.csv"
+        path.write_text(header + f"{seed.doctors},每千人口执业(助理)医师数,人,990101,测试县,2024,{2.3 + i / 10},,,\n"
+                        f"{seed.childcare},每千人口3岁以下婴幼儿托位数,个,990101,测试县,2024,{3 + i / 10},,,\n",
+                        encoding="utf-8")
+        procs.append(subprocess.Popen([sys.executable, "-m", "planwatch.cli", "data", "import", str(path)],
+                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outcomes = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert "Traceback" not in err, err
+        outcomes.append(p.returncode)
+        if p.returncode:
+            assert err.startswith("错误 error:") and ("已被他人修改" in err or "正忙" in err), err
+    assert sorted(outcomes) == [0, 1, 1, 1], outcomes
+    engine = make_engine(register_url)
+    with engine.connect() as c:
+        n = c.execute(select(func.count()).select_from(db.Observation).where(db.Observation.year == 2024,
+                                                                             db.Observation.region_code == "990101",
+                                                                             db.Observation.indicator_id.in_(
+                                                                                 [seed.doctors, seed.childcare])
+                                                                             )).scalar()
+    engine.dispose()
+    assert n == 2
