@@ -201,7 +201,7 @@ def test_concurrent_cli_imports_answer_with_one_line(register_url: str, tmp_path
                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     outcomes = []
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _, err = p.communicate(timeout=120)
         assert "Traceback" not in err, err
         outcomes.append(p.returncode)
         if p.returncode:
