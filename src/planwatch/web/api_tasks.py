@@ -19,6 +19,7 @@ from planwatch.web.tasks_flow import (
     ProgressEntry,
     can_report_item,
     decide_item,
+    department_copy,
     plan_items_view,
     progress_queue,
     report_item,
@@ -60,7 +61,7 @@ def api_plan_tasks(request: Request, plan_id: Id, user: Staff) -> list[dict[str,
     and whether this user may report on each."""
     svc = request.app.state.services
     return [{**it, "can_report": can_report_item(svc, user, it["kind"], it["id"])}
-            for it in _items(request, plan_id, False)]
+            for it in department_copy(svc, user, _items(request, plan_id, False))]
 
 
 @router.post("/progress", tags=["tasks"], dependencies=csrf)

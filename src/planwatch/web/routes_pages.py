@@ -20,14 +20,20 @@ router = APIRouter(include_in_schema=False)
 
 
 def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str, Any]:
-    """A reporter's copy of a plan view holds only its department's indicators."""
-    ids = visible_ids(request.app.state.services, user)
+    """A reporter's copy of a plan view holds only its department's indicators, and other departments'
+    tasks and projects with approved progress only."""
+    from planwatch.web.tasks_flow import department_copy
+
+    svc = request.app.state.services
+    ids = visible_ids(svc, user)
     if ids is None:
         return view
     rows = [r for r in view["indicators"] if r["id"] in ids]
     refs = {r["ref"] for r in rows}
     return {**view, "indicators": rows,
-            "early_warnings": [w for w in view["early_warnings"] if w.get("indicator_id") in refs]}
+            "early_warnings": [w for w in view["early_warnings"] if w.get("indicator_id") in refs],
+            "tasks": department_copy(svc, user, view.get("tasks", [])),
+            "projects": department_copy(svc, user, view.get("projects", []))}
 
 
 def spark(row: dict[str, Any], lang: str) -> str:

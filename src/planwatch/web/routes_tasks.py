@@ -12,7 +12,14 @@ from planwatch.web.i18n import translate
 from planwatch.web.params import Id, parse_year
 from planwatch.web.routes_reporting import _evidence
 from planwatch.web.security import Planners, Reporters, Staff, WebUser, check_csrf
-from planwatch.web.tasks_flow import ProgressEntry, can_report_item, decide_item, plan_items_view, report_item
+from planwatch.web.tasks_flow import (
+    ProgressEntry,
+    can_report_item,
+    decide_item,
+    department_copy,
+    plan_items_view,
+    report_item,
+)
 from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import FieldErrors, default_year
 
@@ -40,7 +47,7 @@ def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None
             raise HTTPException(404)
         if year is None or not plan.base_year < year <= plan.period_end:
             year = default_year(plan.period_start, plan.period_end)
-        items = plan_items_view(s, plan_id, public=False)
+        items = department_copy(svc, user, plan_items_view(s, plan_id, public=False))
         for it in items:
             it["can_report"] = can_report_item(svc, user, it["kind"], it["id"])
             it["current"] = next((r for r in it["reports"] if r["year"] == year), None)

@@ -170,7 +170,26 @@ def plan_items_view(session: Session, plan_id: int, public: bool) -> list[dict[s
     items = pg.plan_items(session, plan_id, approved_only=public)
     for it in items:
         it["code"] = STATE_CODES.get((it["approved"] or {}).get("state", ""), "not_reported")
+        if public and it["approved"] is not None:  # the public sees progress, never who reported it
+            it["approved"] = {k: v for k, v in it["approved"].items() if k != "reporter"}
     return items
+
+
+def department_copy(services: Any, user: WebUser, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A reporter's copy of a plan's tasks and projects, filtered by department like values: the items
+    its department leads in full; the others as the public sees them (approved progress only), so
+    other departments' drafts, unapproved notes and returns stay with them."""
+    if user.role != "reporter":
+        return items
+    mine = services.view(item_keys, user.department_id)
+    out = []
+    for it in items:
+        if (it["kind"], it["id"]) in mine:
+            out.append(it)
+            continue
+        approved = [r for r in it.get("reports", []) if r["status"] == "approved"]
+        out.append({**it, "latest": approved[-1] if approved else None, "reports": approved})
+    return out
 
 
 def reportable(services: Any, user: WebUser, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
