@@ -41,7 +41,28 @@ from planwatch.web.workflow import (
     visible_reporting,
 )
 
-router = APIRouter(prefix="/api")
+class ErrorOut(BaseModel):
+    """Every error the API answers: a key, and a message, a detail or the fields at fault."""
+
+    error: str = Field(description="login.required, error.forbidden, error.not_found, validation, conflict, "
+                                   "too_large, …")
+    message: str | None = None
+    detail: Any = None
+    fields: list[dict[str, Any]] | dict[str, str] | None = None
+    limit: int | None = None
+
+
+_ERR = {"model": ErrorOut}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {**_ERR, "description": "bad request"},
+    401: {**_ERR, "description": "not signed in"},
+    403: {**_ERR, "description": "not allowed, or the CSRF token is missing"},
+    404: {**_ERR, "description": "not found"},
+    409: {**_ERR, "description": "someone else wrote first: reload and retry"},
+    413: {**_ERR, "description": "request body too large"},
+    422: {**_ERR, "description": "invalid input, with a message per field"},
+}
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 csrf = [Depends(check_csrf)]
 
 

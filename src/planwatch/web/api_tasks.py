@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from pydantic import BaseModel, Field
 
 from planwatch.register import schema as db
-from planwatch.web.api import fields_error
+from planwatch.web.api import ERROR_RESPONSES, fields_error
 from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id
 from planwatch.web.security import Planners, Reporters, Staff, check_csrf
 from planwatch.web.tasks_flow import (
@@ -27,7 +27,7 @@ from planwatch.web.tasks_flow import (
 from planwatch.web.templating import request_lang
 from planwatch.web.workflow import FieldErrors
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 csrf = [Depends(check_csrf)]
 
 
