@@ -15,7 +15,6 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,8 +115,7 @@ def test_api_schema_signed_in(live: str) -> None:
 
 def test_the_test_signs_in_as_the_app_requires(live: str) -> None:
     """The cases above run signed in: an unsafe call with the session cookie and token is accepted."""
-    http, token = _signed_in(live)
+    http, _ = _signed_in(live)
     r = http.get(live + "/api/me", timeout=30)
     assert r.status_code == 200 and r.json()["user"]["username"] == "planner"
     assert http.post(live + "/api/progress", json={}, headers={"X-CSRF-Token": "wrong"}, timeout=30).status_code == 403
-    assert Path  # noqa: B018

@@ -41,6 +41,7 @@ from planwatch.web.workflow import (
     visible_reporting,
 )
 
+
 class ErrorOut(BaseModel):
     """Every error the API answers: a key, and a message, a detail or the fields at fault."""
 
