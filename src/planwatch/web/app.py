@@ -111,5 +111,16 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn workers: everything from the environment."""
+    """Factory for uvicorn workers: everything from the environment. The access log goes to stderr
+    (one line a request); each worker sets it up, since workers are fresh processes."""
+    import logging
+    import sys
+
+    access = logging.getLogger("planwatch.access")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
     return create_app()
