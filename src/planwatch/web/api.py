@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.web import review
 from planwatch.web.access import can_see
@@ -216,8 +217,9 @@ async def api_report_with_evidence(request: Request, indicator_id: Id, year: Ann
     entry = Entry(indicator_id=indicator_id, year=year, value=value, judgement=judgement, source_note=source_note,
                   action=action, expected_version=expected_version, evidence=(evidence.filename or "file", content))
     try:
-        return report_value(request.app.state.services, user, entry, request_lang(request),
-                            request.app.state.files_root)
+        # off the event loop: the write may wait for the register's write lock
+        return await run_in_threadpool(report_value, request.app.state.services, user, entry, request_lang(request),
+                                       request.app.state.files_root)
     except FieldErrors as exc:
         return fields_error(exc)
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import schema as db
 from planwatch.web.api import ERROR_RESPONSES, fields_error
@@ -90,8 +91,9 @@ async def api_report_progress_with_evidence(
                           action=action, expected_version=expected_version,
                           evidence=(evidence.filename or "file", content))
     try:
-        return report_item(request.app.state.services, user, entry, request_lang(request),
-                           request.app.state.files_root)
+        # off the event loop: the write may wait for the register's write lock
+        return await run_in_threadpool(report_item, request.app.state.services, user, entry, request_lang(request),
+                                       request.app.state.files_root)
     except FieldErrors as exc:
         return fields_error(exc)
 

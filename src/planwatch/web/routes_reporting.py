@@ -76,7 +76,7 @@ async def reporting_submit(request: Request, indicator_id: Id, user: Reporters) 
     lang = request_lang(request)
     year = parse_year(entry.year)
     try:
-        report_value(request.app.state.services, user, entry, lang, files_root(request))
+        await run_in_threadpool(report_value, request.app.state.services, user, entry, lang, files_root(request))
     except FieldErrors as exc:
         typed = {indicator_id: {k: text(k) for k in ("value", "judgement", "source_note")}}
         return render_reporting(request, user, year, errors={indicator_id: exc.errors}, typed=typed,

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import schema as db
 from planwatch.web.i18n import translate
@@ -84,7 +85,8 @@ async def tasks_submit(request: Request, plan_id: Id, kind: str, item_id: Id, us
     lang = request_lang(request)
     year = parse_year(entry.year)
     try:
-        report_item(request.app.state.services, user, entry, lang, request.app.state.files_root)
+        await run_in_threadpool(report_item, request.app.state.services, user, entry, lang,
+                                request.app.state.files_root)
     except FieldErrors as exc:
         key = f"{kind}-{item_id}"
         return render_tasks(request, user, plan_id, year, errors={key: exc.errors},
