@@ -21,7 +21,6 @@ def serve_command(host: str, port: int, workers: int, database_url: str | None) 
     from planwatch.register import migrate
     from planwatch.register.db import database_url as resolve_url
     from planwatch.register.db import make_engine
-
     from planwatch.web.settings import SettingsError, load_settings
 
     try:
