@@ -160,3 +160,22 @@ def test_access_log_has_method_path_status_user_and_no_secrets(client: TestClien
     assert me and re.fullmatch(r"GET /api/me 200 [\d.]+ms user=\d+", me[0]), me
     text = "\n".join(lines)
     assert "wrong-password" not in text and "secret-in-query" not in text and "secret-pass" not in text
+
+
+@pytest.mark.browser
+def test_pages_and_api_docs_run_under_the_csp_in_chromium(server: str, page, seed) -> None:  # type: ignore[no-untyped-def]
+    """Chromium enforces the CSP: no page (nor the API docs) has anything it refuses."""
+    from test_browser_pages import sign_in
+
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    for path in ("/public", f"/public/plans/{seed.plan_id}", f"/public/indicators/{seed.childcare}", "/api/docs"):
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+    assert page.locator(".swagger-ui .info .title").count() == 1  # Swagger UI started from its packaged files
+    sign_in(page, server, "planner")
+    for path in ("/", f"/plans/{seed.plan_id}", f"/plans/{seed.plan_id}/document", f"/plans/{seed.plan_id}/tasks",
+                 f"/indicators/{seed.childcare}", "/reporting", "/approvals", "/review", "/no-such-page"):
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+    assert refused == []
