@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, translate
+from planwatch.web.params import Id
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
 from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
@@ -19,14 +20,20 @@ router = APIRouter(include_in_schema=False)
 
 
 def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str, Any]:
-    """A reporter's copy of a plan view holds only its department's indicators."""
-    ids = visible_ids(request.app.state.services, user)
+    """A reporter's copy of a plan view holds only its department's indicators, and other departments'
+    tasks and projects with approved progress only."""
+    from planwatch.web.tasks_flow import department_copy
+
+    svc = request.app.state.services
+    ids = visible_ids(svc, user)
     if ids is None:
         return view
     rows = [r for r in view["indicators"] if r["id"] in ids]
     refs = {r["ref"] for r in rows}
     return {**view, "indicators": rows,
-            "early_warnings": [w for w in view["early_warnings"] if w.get("indicator_id") in refs]}
+            "early_warnings": [w for w in view["early_warnings"] if w.get("indicator_id") in refs],
+            "tasks": department_copy(svc, user, view.get("tasks", [])),
+            "projects": department_copy(svc, user, view.get("projects", []))}
 
 
 def spark(row: dict[str, Any], lang: str) -> str:
@@ -96,7 +103,7 @@ async def overview_page(request: Request, user: Staff) -> Response:
 
 
 @router.get("/plans/{plan_id}")
-async def plan_page(request: Request, plan_id: int, user: Staff) -> Response:
+async def plan_page(request: Request, plan_id: Id, user: Staff) -> Response:
     view = await request.app.state.services.aview(plan_view, plan_id, False, None)
     if view is None:
         raise HTTPException(404)
@@ -104,7 +111,7 @@ async def plan_page(request: Request, plan_id: int, user: Staff) -> Response:
 
 
 @router.get("/plans/{plan_id}/download.{fmt}")
-def plan_download(request: Request, plan_id: int, fmt: str, user: Staff) -> Response:
+def plan_download(request: Request, plan_id: Id, fmt: str, user: Staff) -> Response:
     view = request.app.state.services.view(plan_view, plan_id, False, None)
     return download_response(request, view, fmt, restrict_to=user)
 
@@ -124,7 +131,7 @@ def download_response(request: Request, view: dict[str, Any] | None, fmt: str,
 
 
 @router.get("/indicators/{indicator_id}")
-async def indicator_page(request: Request, indicator_id: int, user: Staff) -> Response:
+async def indicator_page(request: Request, indicator_id: Id, user: Staff) -> Response:
     svc = request.app.state.services
     if not await run_in_threadpool(can_see, svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
@@ -147,7 +154,7 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
 
 
 @router.get("/plans/{plan_id}/document")
-def document_page(request: Request, plan_id: int, user: Staff) -> Response:
+def document_page(request: Request, plan_id: Id, user: Staff) -> Response:
     view = request.app.state.services.view(document_view, plan_id)
     if view is None:
         raise HTTPException(404)

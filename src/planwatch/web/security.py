@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,8 +42,11 @@ T = TypeVar("T")
 
 
 def https_enabled() -> bool:
-    """PLANWATCH_HTTPS=1: the site is served over HTTPS, so cookies are sent only over HTTPS."""
-    return os.environ.get("PLANWATCH_HTTPS", "").strip().lower() in ("1", "true", "yes", "on")
+    """PLANWATCH_HTTPS=1: the site is served over HTTPS, so cookies are sent only over HTTPS
+    (read where every web setting is read: web/settings.py)."""
+    from planwatch.web.settings import load_settings
+
+    return load_settings().https
 
 
 @dataclass(frozen=True)

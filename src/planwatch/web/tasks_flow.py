@@ -18,6 +18,7 @@ from planwatch.register import progress as pg
 from planwatch.register import schema as db
 from planwatch.register.errors import ConflictError, FieldError, NotFound
 from planwatch.web.i18n import translate
+from planwatch.web.params import MAX_VERSION, parse_int, parse_year
 from planwatch.web.security import AuthError, WebUser
 from planwatch.web.workflow import (
     EVIDENCE_MAX,
@@ -25,6 +26,7 @@ from planwatch.web.workflow import (
     FieldErrors,
     check_decision,
     check_not_own,
+    conflict,
     save_evidence,
 )
 
@@ -71,7 +73,7 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
     if not can_report_item(services, user, entry.kind, entry.item_id):
         raise AuthError(403, "error.forbidden")
     errors: dict[str, str] = {}
-    year = int(entry.year) if entry.year.strip().isdigit() else None
+    year = parse_year(entry.year)
     if year is None:
         errors["year"] = translate("val.year", lang)
     if not entry.state.strip():
@@ -80,9 +82,8 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
         errors["action"] = "draft | submit"
     expected: int | None = None
     if entry.expected_version.strip():
-        if entry.expected_version.strip().isdigit():
-            expected = int(entry.expected_version)
-        else:
+        expected = parse_int(entry.expected_version, 0, MAX_VERSION)
+        if expected is None:
             errors["expected_version"] = translate("val.number", lang)
     if entry.evidence is not None:
         name, content = entry.evidence
@@ -127,7 +128,7 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
     except FieldError as exc:
         raise _field_errors(exc, lang) from exc
     except ConflictError as exc:
-        raise FieldErrors({"state": translate("rep.conflict", lang)}) from exc
+        raise conflict("state", exc, lang) from exc
     with services.read() as s:
         return pg.report_dict(s.get(db.ProgressReport, report_id))
 
@@ -149,7 +150,7 @@ def decide_item(services: Any, user: WebUser, report_id: int, action: str, expec
                                    "approved" if action == "approve" else "returned", by=user.username,
                                    reason=comment.strip() or "审核通过 / approved")
     except ConflictError as exc:
-        raise FieldErrors({"action": translate("rep.conflict", lang)}) from exc
+        raise conflict("action", exc, lang) from exc
     with services.read() as s:
         return pg.report_dict(s.get(db.ProgressReport, report_id))
 
@@ -171,7 +172,26 @@ def plan_items_view(session: Session, plan_id: int, public: bool) -> list[dict[s
     items = pg.plan_items(session, plan_id, approved_only=public)
     for it in items:
         it["code"] = STATE_CODES.get((it["approved"] or {}).get("state", ""), "not_reported")
+        if public and it["approved"] is not None:  # the public sees progress, never who reported it
+            it["approved"] = {k: v for k, v in it["approved"].items() if k != "reporter"}
     return items
+
+
+def department_copy(services: Any, user: WebUser, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A reporter's copy of a plan's tasks and projects, filtered by department like values: the items
+    its department leads in full; the others as the public sees them (approved progress only), so
+    other departments' drafts, unapproved notes and returns stay with them."""
+    if user.role != "reporter":
+        return items
+    mine = services.view(item_keys, user.department_id)
+    out = []
+    for it in items:
+        if (it["kind"], it["id"]) in mine:
+            out.append(it)
+            continue
+        approved = [r for r in it.get("reports", []) if r["status"] == "approved"]
+        out.append({**it, "latest": approved[-1] if approved else None, "reports": approved})
+    return out
 
 
 def reportable(services: Any, user: WebUser, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -206,8 +206,10 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
                        "warnings": ev_ind.warnings, "flags": ev_ind.flags},
         "values": [{"id": o.id, "year": o.year, "value": o.value, "judgement": o.judgement, "status": o.status,
                     "source": o.source_note, "evidence": bool(o.evidence_file), "simulated": o.simulated,
-                    "series_break": o.series_break, "reporter": o.reporter_name,
-                    "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None}
+                    "series_break": o.series_break,
+                    "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None,
+                    # the public sees values, never who reported them
+                    **({} if public else {"reporter": o.reporter_name})}
                    for o in own],
         "subregions": sub_rows,
         "equalisation": ({**eq, "laggard_names": [subs.get(c, c) for c in eq["laggards"]]} if eq else None),
