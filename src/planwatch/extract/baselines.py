@@ -13,8 +13,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from planwatch.extract.naming import metric_name
 from planwatch.extract.periods import current_names
-from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
+from planwatch.extract.quantity_context import Mention, quote, unit_of
 
 _YEAR_REF = re.compile(r"(比|较|与|同|相比|对比)?((?:19|20)\d\d)年(?:底|末|初)?")
 _SINCE = re.compile(r"以来|来|起")

@@ -12,14 +12,13 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from planwatch.extract.naming import coordinated_metrics, metric_name
 from planwatch.extract.periods import current_names, earlier_names
 from planwatch.extract.quantities import VALUE_VERB_END
 from planwatch.extract.quantity_context import (
     YEAR,
     Mention,
-    coordinated_metrics,
     has_value_verb,
-    metric_name,
     operator,
     quote,
     unit_of,
