@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from planwatch.extract.sentences import clauses
+from planwatch.extract.sentences import clauses, sentences
 
 if TYPE_CHECKING:
     from planwatch.extract.quantity_context import Mention
@@ -26,8 +26,9 @@ _TRAIL = re.compile(
     r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
     r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|共|约|总计|合计|累计|全部|有)+$"
 )
-# Where the noun phrase after a counted quantity ends: a conjunction or a predicate.
-_NOUN_END = re.compile(r"[、和及与]|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能够|能提供|要|将|并")
+# Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
+# one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校"); a next counted item ends it anyway.
+_NOUN_END = re.compile(r"、|[和及与](?=(?:国家|自治区|省|市|州|县|区)级)|实施|建设|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能够|能提供|要|将|并")
 
 
 def noun_after(m: Mention) -> str:
@@ -37,13 +38,13 @@ def noun_after(m: Mention) -> str:
         after = after[3:]
     elif after.startswith("的"):
         after = after[1:]  # "60%以上的城市社区": the share is of the noun after 的
-    if not after or not ("\u4e00" <= after[0] <= "\u9fff"):
+    if not after or not ("\u4e00" <= after[0] <= "\u9fff") or after[0] in "和及与":
         return ""
     stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
     seg = after[:stop]
     if m.q.unit not in _SHARE_UNITS:
         seg = _past_modifier(seg)
-    return _split_noun(seg)
+    return _split_noun(seg).rstrip("和及与")
 
 
 def _split_noun(seg: str) -> str:
@@ -150,6 +151,16 @@ _LIST_SEP_END = re.compile(r"[、和及与]\s*$")
 _CHANGE_VERB = re.compile(r"^(?:提高|提升|增至|增长|增加|下降|降至|降低|减少)")
 
 
+def _strip_lead(name: str) -> str:
+    """Name without its leading duration, 累计, verb of doing or 各类 ("5年累计开展各类|职业技能培训")."""
+    for _ in range(4):
+        shorter = _drop_doing_verb(_DETERMINER.sub("", name, count=1))
+        if shorter == name or len(shorter) < 3:
+            break
+        name = shorter
+    return name
+
+
 def _drop_doing_verb(name: str) -> str:
     rest = _DOING_VERB.sub("", name)
     if rest != name and len(rest) >= 2 and _CJK.match(rest) and not _NOT_A_NOUN_START.match(rest):
@@ -173,7 +184,16 @@ def _previous_clause_subject(m: Mention) -> str:
 
 
 def metric_name(m: Mention) -> str:
-    """The measured thing: the clause subject, or the noun after a counted quantity."""
+    """The measured thing in the text's own words, with a counted quantity's measure word as 数."""
+    name, tail = _clause_name(m)
+    if tail:
+        name = _with_predicate(m, tail) or name
+    name = _qualified(m, name)
+    return _counted(name, m.q.unit) if name else m.q.raw
+
+
+def _clause_name(m: Mention) -> tuple[str, str]:
+    """The clause subject or the noun after a counted quantity, and that noun ("" if none)."""
     prefix = _subject(m.window) if m.window.strip() else ""
     after_previous = len(m.window) < len(m.prefix)  # the window starts at a previous quantity
     if len(prefix) < 2 and m.window is not m.prefix:
@@ -186,10 +206,10 @@ def metric_name(m: Mention) -> str:
     if quoted != prefix and prefix[len(prefix) - len(quoted) - 1] == "“" and "”" in m.after:
         tail = m.after[: m.after.index("”")]  # "“医疗机构100%全覆盖”": the quoted phrase whole
     prefix = quoted
-    if base or _CHANGE_VERB.match(tail):
-        tail = ""
+    if base or _CHANGE_VERB.match(tail) or _GENERIC_TAIL.search(tail):
+        tail = ""  # "控制在4.2%以内的|奋斗目标": a generic noun after 的 is not the metric
     if tail and m.after.startswith(("的", "以上的")):
-        return tail
+        return tail, tail
     if m.q.unit not in _SHARE_UNITS and not tail:
         modifier = _MODIFIER.search(prefix)
         if modifier and _head(prefix[modifier.end() :]):
@@ -198,12 +218,163 @@ def metric_name(m: Mention) -> str:
             prefix = head if not lead or _LIST_SEP_END.search(lead) else lead + head
     if tail and after_previous and _LIST_SEP_END.search(m.window):
         name = tail  # "1个省级体育旅游示范基地、|1项省级体育旅游精品赛事": one item of a list
+    elif tail and _ENUMERATION_END.search(prefix):
+        # "建成胸痛中心、卒中中心、创伤中心5个|县级临床诊疗中心": the members are listed, the count is of the class.
+        name = _making_verb(prefix) + tail
     else:
-        name = (prefix + tail) if tail else prefix
+        name = (prefix + tail) if tail else _last_verb_phrase(prefix)
     name = _drop_doing_verb(name)
     if not _CJK.search(name) or _GENERIC_SUBJECT.match(name):
         name = _previous_clause_subject(m) or name
-    return name or m.q.raw
+    return _strip_lead(name), tail
+
+
+# --- what a name needs beyond its clause --------------------------------------------------
+
+# Words of the language, grouped by their role in a name.
+# A duration, 累计 or a determiner opens a name without being part of it.
+_DETERMINER = re.compile(r"^(?:\d+年|平均每年|每年|每月|累计|各类|各种|各项|一批|全部)")
+# Generic nouns after 的 that say what kind of statement it is, not what is measured.
+_GENERIC_TAIL = re.compile(r"(?:目标|任务|要求|标准|水平)$")
+# Verbs of making something new: they are part of what is counted ("新建公办幼儿园数").
+_MAKING_VERB = re.compile(r"^(?:新开工改造|新开工|新建或改建|改扩建|新改扩建|新建|新增|增建|迁建|扩建|改建|评选|创作)")
+# Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
+_SUPPORT_VERB = re.compile(r"^(?:支持|鼓励|推动|推进|加快|引导|力争|争取|确保)")
+# Members listed before a count of their class: "A、B、C 3个…", "A、B等16个…".
+_ENUMERATION_END = re.compile(r"(?:[^、,，]{1,16}、){2,}[^、,，]{1,16}$|等$")
+# After the noun a counted quantity modifies, a predicate says which of them are counted:
+# "2个医疗机构|开展安宁疗护服务", "95%以上的村卫生室|能提供中医药服务".
+_PREDICATE_AFTER = re.compile(
+    r"^(?:全部|均|都|全面|已|要)?(?=(达到|能提供|能够提供|提供|开展|建设|建成|入驻|实施|纳入|设置|通过|完成|实现))"
+)
+# A level word standing alone ("市级10所") borrows the head of its neighbour in the list.
+_BARE_LEVEL = re.compile(r"^(?:国家|自治区|省|市|州|县|区|乡镇|镇|村|市县|县乡)级$")
+_LEVEL_HEAD = re.compile(r"(?:国家|自治区|省|市|州|县|区|乡镇|镇|村)级([\u4e00-\u9fff()（）“”]{2,}?)(?=\d|[、,，。;；和及与]|$)")
+# Measure words: what "N<unit>" counts becomes "<name>数" (persons: 人数, visits: 人次).
+_COUNT_SUFFIX = {
+    "人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "万人(次)": "人次",
+    "次": "次数", "场次": "场次", "天": "天数", "户": "户数", "套": "套数", "例": "例数",
+}
+_COUNT_UNITS = {"个", "所", "家", "项", "座", "处", "支", "张", "部", "条", "场", "批", "件", "辆", "间", "台",
+                "本", "册", "轮", "期", "届", "种", "类", "对", "万个", "万户", "万套", "家(次)"}
+# Names that already say what is measured.
+_MEASURE_END = re.compile(r"(?:数|量|率|比|比例|比重|占比|人次|天数|面积|时间|时长|经费|金额|额|规模|年龄|寿命|次)$")
+# Persons are counted by their number: "各类人才数", not "各类人才人数".
+_PERSON_END = re.compile(r"(?:人才|人员|人口|劳动力|对象|人)$")
+# Names too short to stand alone ("签约率", "培训人数"): the thing is named in the clause before.
+_SHORT_NAME = 5
+_INCOMPLETE_END = re.compile(r"(?:率|比例|占比|人数|天数|次数|样本)$")
+_FRAME_WORDS = re.compile(r"^(?:平均每年|每年|每月|年均|平均)|(?:每年|每月)$")
+_BREAK = re.compile(r"[,，。;；:：、“”\d]|个|所|家|名|项")
+
+
+def _making_verb(prefix: str) -> str:
+    hit = _MAKING_VERB.match(_strip_lead(prefix))
+    return hit.group(0) if hit else ""
+
+
+def _last_verb_phrase(name: str) -> str:
+    """The last of coordinated verb phrases, the one the value belongs to.
+
+    "纳入全省棚户区改造计划、|新开工改造各类危旧房棚户区100套"; "支持实施军休服务体系|新建军休所1个".
+    Coordinated verbs stay together: "迁建、新建幼儿园".
+    """
+    parts = name.split("、")
+    if len(parts) > 1 and _MAKING_VERB.match(parts[-1]) and not _MAKING_VERB.search(parts[-2][-3:]):
+        return parts[-1]
+    if _SUPPORT_VERB.match(name):
+        for i in range(2, len(name) - 2):
+            if _MAKING_VERB.match(name[i:]):
+                return name[i:]
+    return name
+
+
+def _with_predicate(m: Mention, noun: str) -> str:
+    """"开展安宁疗护服务的医疗机构": the counted noun with the predicate that selects it, or ""."""
+    after = m.after
+    at = after.find(noun)
+    if at < 0:
+        return ""
+    rest = after[at + len(noun) :]
+    if m.next_q is not None:
+        rest = rest[: max(0, m.next_q.start - m.q.end - at - len(noun))]
+    hit = _PREDICATE_AFTER.match(rest)
+    if not hit:
+        return ""
+    phrase = rest[hit.end() :].rstrip(" 、")
+    if not 4 <= len(phrase) <= 24 or re.search(r"\d", phrase):
+        return ""
+    return f"{phrase}的{noun}"
+
+
+def _qualified(m: Mention, name: str) -> str:
+    """A name that cannot stand alone completed from its list or from the clause before."""
+    if _BARE_LEVEL.match(name):
+        return name + _level_head(m)
+    carried = _list_verb(m, name)
+    if carried:
+        return carried
+    core = _FRAME_WORDS.sub("", name)
+    if 2 <= len(core) <= _SHORT_NAME and (core != name or _INCOMPLETE_END.search(core)):
+        return _anchored(m, core) or name
+    return name
+
+
+def _level_head(m: Mention) -> str:
+    """The head of the nearest level-marked item in the list: "2个省级、5个市级|中医重点专科"."""
+    ahead = _LEVEL_HEAD.search(m.text, m.q.end, m.clause.end)
+    if ahead and ahead.start() - m.q.end < 24:
+        return ahead.group(1)
+    behind = list(_LEVEL_HEAD.finditer(m.text, m.sentence.start, m.q.start))
+    return behind[-1].group(1) if behind else ""
+
+
+def _list_verb(m: Mention, name: str) -> str:
+    """A later list item takes the verb of making that opens the list: "评选广元名师150名、|名校长30名"."""
+    if not (len(m.window) < len(m.prefix) and m.window.startswith(("、", "和", "及"))) or _MAKING_VERB.match(name):
+        return ""
+    verb = _making_verb(_subject(m.prefix))
+    return verb + name if verb else ""
+
+
+def _anchored(m: Mention, core: str) -> str:
+    """A short name qualified by the clause before that names the same activity.
+
+    "组成72个家庭医生签约服务团队,|签约率达53.6%" -> 家庭医生签约率;
+    "开展国民体质检测工作,每年|检测样本不少于300例" -> 国民体质检测样本.
+    """
+    anchor = core[:2]
+    if not _CJK.match(anchor):
+        return ""
+    starts = [s for s in sentences(m.text) if s.start <= m.clause.start]
+    lo = starts[-2].start if len(starts) > 1 else m.sentence.start
+    at = m.text.rfind(anchor, lo, m.clause.start)
+    if at < 0:
+        return ""
+    before = m.text[lo:at]
+    cut = max((b.end() for b in _BREAK.finditer(before)), default=0)
+    qualifier = _strip_lead(_FRAME_WORDS.sub("", before[cut:]))
+    for _ in range(2):
+        qualifier = _drop_doing_verb(_DOING_VERB_ANY.sub("", qualifier, count=1))
+    if len(qualifier) < 2 or not _CJK.match(qualifier) or core.startswith(qualifier):
+        return ""
+    return qualifier + core
+
+
+# Verbs that open a clause before its object ("举办|三级社会体育指导员培训班").
+_DOING_VERB_ANY = re.compile(r"^(?:开展|举办|组织|实施|组成|推进|完善|提高|加强|实现|建立|健全)")
+
+
+def _counted(name: str, unit: str | None) -> str:
+    """Count of a measure word named as such: "新建公办幼儿园" + 所 -> "新建公办幼儿园数"."""
+    if not unit or _MEASURE_END.search(name):
+        return name
+    if unit in _COUNT_SUFFIX:
+        suffix = _COUNT_SUFFIX[unit]
+        if suffix == "人数" and _PERSON_END.search(name):
+            suffix = "数"
+        return name if name.endswith(suffix) else name + suffix
+    return name + "数" if unit in _COUNT_UNITS else name
 
 
 # "受众率和参与率达到80%": two metrics share one value.
