@@ -257,7 +257,7 @@ def test_a_counted_thing_is_the_head_after_its_modifier() -> None:
     assert names("到2025年,建立1个集“托育、早教、保健”于一体的县级婴幼儿照护服务中心。") == ["县级婴幼儿照护服务中心数"]
     assert names("到2025年,建设1所为孤残儿童提供养育、康复服务的区级儿童福利院。") == ["区级儿童福利院数"]
     assert names("到2025年,培育3家具有示范作用的社区养老服务企业。") == ["社区养老服务企业数"]
-    assert names("到2025年,规划建设2个达到三级医院标准的区域医疗中心。") == ["区域医疗中心"]
+    assert names("到2025年,规划建设2个达到三级医院标准的区域医疗中心。") == ["区域医疗中心数"]
 
 
 def test_a_name_drops_the_verb_of_doing_before_a_noun_phrase() -> None:
