@@ -248,9 +248,9 @@ def test_a_generic_subject_takes_the_metric_of_the_clause_before() -> None:
 
 def test_a_name_never_holds_half_a_quote_or_bracket() -> None:
     assert names("到2025年,实现“学校食堂100%明厨亮灶”和“校园周边100%安全巡查”。") == [
-        "学校食堂明厨亮灶", "校园周边安全巡查"]
+        "学校食堂明厨亮灶比例", "校园周边安全巡查比例"]
     assert names("到2025年,形成“8:1:1”(80%就近入学、10%集团化办学、10%委托管理)格局。") == [
-        "就近入学", "集团化办学", "委托管理"]
+        "就近入学比例", "集团化办学比例", "委托管理比例"]
 
 
 def test_a_counted_thing_is_the_head_after_its_modifier() -> None:

@@ -9,9 +9,10 @@ here. Plain data in, plain data out.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from planwatch.extract.sentences import clauses, sentences
+from planwatch.extract.sentences import Span, clauses, sentences
 
 if TYPE_CHECKING:
     from planwatch.extract.quantity_context import Mention
@@ -23,12 +24,24 @@ _LEAD = re.compile(
     r"(?:(?:力争|确保|争取|努力|基本|全面|逐步|进一步|持续|保障|实现|全县|全市|全区|全州|全省|全镇|我县|我市|我区)+)?"
 )
 _TRAIL = re.compile(
-    r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
+    r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|保持|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
     r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|共|约|总计|合计|累计|全部|有)+$"
 )
 # Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
 # one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校"); a next counted item ends it anyway.
-_NOUN_END = re.compile(r"、|[和及与](?=(?:国家|自治区|省|市|州|县|区)级)|实施|建设|全部|全面|均|都|达到|实现|开展|纳入|覆盖|提供|建成|入驻|能够|能提供|要|将|并")
+# Predicates that select which of the counted things are meant ("2个医疗机构|开展安宁疗护服务").
+_SELECTING = "达到|能提供|能够提供|提供|开展|建设|建成|入驻|实施|纳入|设置|通过|完成|实现"
+_NOUN_END = re.compile(rf"、|[和及与](?=(?:国家|自治区|省|市|州|县|区)级)|{_SELECTING}|全部|全面|均|都|覆盖|能够|要|将|并")
+
+
+@lru_cache(maxsize=4)
+def _clauses(line: str) -> list[Span]:
+    return clauses(line)  # every mention of a line asks: split it once
+
+
+@lru_cache(maxsize=4)
+def _sentences(line: str) -> list[Span]:
+    return sentences(line)
 
 
 def noun_after(m: Mention) -> str:
@@ -138,12 +151,12 @@ def _before_unmatched(text: str) -> str:
 _FROM_BASE = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年|\d|$)")
 # Verbs of doing that open a name without being part of the metric ("打造|示范型服务中心").
 _DOING_VERB = re.compile(
-    r"^(?:切实保证|保证|确保|力争|争取|努力|至少|规划建设|建设|建立|建成|打造|抓好|开展|实现|完成|实施|落实|形成|创建|培育|将)+"
+    r"^(?:切实保证|保证|确保|力争|争取|争创|努力|至少|规划建设|建设|建立|建成|打造|抓好|开展|实现|完成|实施|落实|形成|创建|培育|将)+"
 )
 _NOT_A_NOUN_START = re.compile(r"^(?:为|对|将|在|向|把|从|由|以|与|和|及|等|的|了|有|到|至|达|每年|年)")
 # Clause subjects that say nothing by themselves: the metric is in the clause before ("…占比可适当降低,目标暂定30%").
 _GENERIC_SUBJECT = re.compile(r"^(?:其中|目标|指标|比例|总数|总量|数量|标准)(?:暂定|初定|定为|为|是)?$")
-_PREDICATE = re.compile(r"持续|可适当|可|应|要|将|达到|保持|稳定在|提高|降低|下降|增加|增长|不低于|不少于|控制在")
+_PREDICATE = re.compile(r"持续|可适当|可(?!支配)|应|要|将|达到|保持|稳定在|提高|降低|下降|增加|增长|不低于|不少于|控制在")
 # A subject holding its own counted value ("31个乡镇卫生院100%") is not a metric name.
 _COUNTED_NUMBER = re.compile(r"\d\s*(?:[%％‰]|[个所家项名张])")
 _LIST_SEP_END = re.compile(r"[、和及与]\s*$")
@@ -154,7 +167,7 @@ _CHANGE_VERB = re.compile(r"^(?:提高|提升|增至|增长|增加|下降|降至
 def _strip_lead(name: str) -> str:
     """Name without its leading duration, 累计, verb of doing or 各类 ("5年累计开展各类|职业技能培训")."""
     for _ in range(4):
-        shorter = _drop_doing_verb(_DETERMINER.sub("", name, count=1))
+        shorter = _drop_doing_verb(_LEAD.sub("", _DETERMINER.sub("", name, count=1), count=1))
         if shorter == name or len(shorter) < 3:
             break
         name = shorter
@@ -170,14 +183,16 @@ def _drop_doing_verb(name: str) -> str:
 
 def _previous_clause_subject(m: Mention) -> str:
     """The subject of the clause before, in the same sentence, if it names a metric."""
-    before = [c for c in clauses(m.text) if c.end <= m.clause.start and c.start >= m.sentence.start]
+    before = [c for c in _clauses(m.text) if c.end <= m.clause.start and c.start >= m.sentence.start]
     if not before:
         return ""
     text = before[-1].text
-    cut = _PREDICATE.search(text)
+    # The subject ends at its predicate, at a base (由/从) or at its own value: "机构养老床位|4956张".
+    # A base ends it for sure; else a predicate; else its value.
+    cut = _FROM_BASE.search(text) or _PREDICATE.search(text) or _VALUE_START.search(text)
     if not cut:
         return ""
-    subject = _after_unmatched(_subject(text[: cut.start()]))
+    subject = _clean(_after_unmatched(_subject(text[: cut.start()])))
     if len(subject) < 2 or _COUNTED_NUMBER.search(subject) or _GENERIC_SUBJECT.match(subject):
         return ""
     return subject
@@ -208,6 +223,10 @@ def _clause_name(m: Mention) -> tuple[str, str]:
     prefix = quoted
     if base or _CHANGE_VERB.match(tail) or _GENERIC_TAIL.search(tail):
         tail = ""  # "控制在4.2%以内的|奋斗目标": a generic noun after 的 is not the metric
+    if tail and not m.after.startswith(("的", "以上的")) and (
+        _NOT_COUNTED_UNIT.search(m.q.unit or "") or _RATE_END.search(prefix)
+    ):
+        tail = ""  # "成交额达2.53亿元|拥有…", "年增长率为8.11%|农村居民…": the next clause, not a noun
     if tail and m.after.startswith(("的", "以上的")):
         return tail, tail
     if m.q.unit not in _SHARE_UNITS and not tail:
@@ -218,54 +237,99 @@ def _clause_name(m: Mention) -> tuple[str, str]:
             prefix = head if not lead or _LIST_SEP_END.search(lead) else lead + head
     if tail and after_previous and _LIST_SEP_END.search(m.window):
         name = tail  # "1个省级体育旅游示范基地、|1项省级体育旅游精品赛事": one item of a list
+    elif tail and _FORM_VERB_END.search(prefix) and len(_FORM_VERB_END.sub("", prefix)) >= 2 and not _SCOPE.match(prefix):
+        name = tail  # "县乡村三级医疗机构医生组成72个|家庭医生签约服务团队": the subject formed them
     elif tail and _ENUMERATION_END.search(prefix):
         # "建成胸痛中心、卒中中心、创伤中心5个|县级临床诊疗中心": the members are listed, the count is of the class.
         name = _making_verb(prefix) + tail
     else:
-        name = (prefix + tail) if tail else _last_verb_phrase(prefix)
+        name = (prefix + tail) if tail else _last_verb_phrase(_after_enumeration(prefix))
     name = _drop_doing_verb(name)
     if not _CJK.search(name) or _GENERIC_SUBJECT.match(name):
         name = _previous_clause_subject(m) or name
-    return _strip_lead(name), tail
+    return _clean(name), tail
 
 
 # --- what a name needs beyond its clause --------------------------------------------------
 
 # Words of the language, grouped by their role in a name.
 # A duration, 累计 or a determiner opens a name without being part of it.
-_DETERMINER = re.compile(r"^(?:\d+年|平均每年|每年|每月|累计|各类|各种|各项|一批|全部)")
+_DETERMINER = re.compile(r"^(?:(?:据|初步)?统计(?:显示)?|\d+年|平均每年|每年|每月|累计|共有|拥有|各类|各种|各项|一批|全部)")
 # Generic nouns after 的 that say what kind of statement it is, not what is measured.
 _GENERIC_TAIL = re.compile(r"(?:目标|任务|要求|标准|水平)$")
 # Verbs of making something new: they are part of what is counted ("新建公办幼儿园数").
 _MAKING_VERB = re.compile(r"^(?:新开工改造|新开工|新建或改建|改扩建|新改扩建|新建|新增|增建|迁建|扩建|改建|评选|创作)")
 # Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
 _SUPPORT_VERB = re.compile(r"^(?:支持|鼓励|推动|推进|加快|引导|力争|争取|确保)")
+# Verbs of forming after a subject: "医生组成72个|团队" counts the formed thing, not the subject.
+_FORM_VERB_END = re.compile(r"(?:组成|组建|成立|建成|建设|打造|培育|创建|争创|引进|认定)$")
+_ENUMERATED_CLASS = re.compile(r"(?:[^、,，]{1,16}、)+[^、,，]{1,16}等([\u4e00-\u9fff()（）]{2,})$")
+# Units of amounts, ages and durations: the noun after them begins the next clause.
+_NOT_COUNTED_UNIT = re.compile(r"元|岁|^年$|倍")
+_RATE_END = re.compile(r"(?:率|比例|比重|占比|数|量)$")
+# A per-unit scope opens a name and stays in it ("每个县(市、区)建成1~2所…").
+_SCOPE = re.compile(r"每|各|所有")
+# Where a subject's own value starts: a number that is not part of a name ("3岁以下", "孕28周").
+_VALUE_START = re.compile(r"\d+(?:\.\d+)?(?![\d.]|岁|周|个月|小时|分钟|年|月)")
+# A name that is only a comparison or a rate of change belongs to the subject of the clause before:
+# "机构养老床位4956张,|比2015年增加39%", "…由2016年的10995元增长到16220元,|年均增长率为8.1%".
+_NEEDS_SUBJECT = re.compile(
+    r"^(?:分别)?(?:占|(?:比|较)(?:上年|(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?末?)|(?:年均|年)?(?:增长率|增速|增幅)$)"
+)
+# "A、B巩固率分别为x、y": the k-th of listed names takes the k-th value.
+_RESPECTIVELY = "分别"
+# Run-on text glued before a name when punctuation is missing: a stray number ("企业63|R&D…"),
+# a finished clause ("教学质量全面提升|小学…"), a time frame inside ("增加就业容量十三五时期|全市…").
+_GLUED_NUMBER = re.compile(
+    r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?:[%％‰](?=[\u4e00-\u9fff])|(?![\d.%％‰/—~-]|岁|周|个|年|月|日|天|小时|分钟|万|千|百|亿|级|类|项|次|倍|轨|人|名|家|所|岁))"
+)
+_RUN_ON = re.compile(r"(?:不断|全面|稳步|持续|逐步|显著|大幅|明显)(?:提升|提高|改善|完善|增强|加强|扩大|优化|推进)")
+_MID_FRAME = re.compile(r"(?<=[\u4e00-\u9fff]{4})(?<![比较由从与])(?:“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)|(?:19|20)\d\d年(?:底|末)?)")
 # Members listed before a count of their class: "A、B、C 3个…", "A、B等16个…".
 _ENUMERATION_END = re.compile(r"(?:[^、,，]{1,16}、){2,}[^、,，]{1,16}$|等$")
 # After the noun a counted quantity modifies, a predicate says which of them are counted:
 # "2个医疗机构|开展安宁疗护服务", "95%以上的村卫生室|能提供中医药服务".
-_PREDICATE_AFTER = re.compile(
-    r"^(?:全部|均|都|全面|已|要)?(?=(达到|能提供|能够提供|提供|开展|建设|建成|入驻|实施|纳入|设置|通过|完成|实现))"
-)
+_PREDICATE_AFTER = re.compile(rf"(?:全部|均|都|全面|已|要)?(?=(?:{_SELECTING}))")
 # A level word standing alone ("市级10所") borrows the head of its neighbour in the list.
-_BARE_LEVEL = re.compile(r"^(?:国家|自治区|省|市|州|县|区|乡镇|镇|村|市县|县乡)级$")
+_BARE_LEVEL = re.compile(r"(?:国家|自治区|省|市|州|县|区|乡镇|镇|村|市县|县乡)级$")
 _LEVEL_HEAD = re.compile(r"(?:国家|自治区|省|市|州|县|区|乡镇|镇|村)级([\u4e00-\u9fff()（）“”]{2,}?)(?=\d|[、,，。;；和及与]|$)")
 # Measure words: what "N<unit>" counts becomes "<name>数" (persons: 人数, visits: 人次).
 _COUNT_SUFFIX = {
     "人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "万人(次)": "人次",
-    "次": "次数", "场次": "场次", "天": "天数", "户": "户数", "套": "套数", "例": "例数",
+    "次": "次数", "场次": "场次", "小时": "时间", "天": "天数", "户": "户数", "套": "套数", "例": "例数",
 }
 _COUNT_UNITS = {"个", "所", "家", "项", "座", "处", "支", "张", "部", "条", "场", "批", "件", "辆", "间", "台",
                 "本", "册", "轮", "期", "届", "种", "类", "对", "万个", "万户", "万套", "家(次)"}
 # Names that already say what is measured.
 _MEASURE_END = re.compile(r"(?:数|量|率|比|比例|比重|占比|人次|天数|面积|时间|时长|经费|金额|额|规模|年龄|寿命|次)$")
+# A share that is a change ("年均增长8%") is not a 比例 of things.
+_CHANGE_END = re.compile(r"(?:增长|下降|提高|降低|增加|减少|提升)$")
 # Persons are counted by their number: "各类人才数", not "各类人才人数".
 _PERSON_END = re.compile(r"(?:人才|人员|人口|劳动力|对象|人)$")
 # Names too short to stand alone ("签约率", "培训人数"): the thing is named in the clause before.
 _SHORT_NAME = 5
 _INCOMPLETE_END = re.compile(r"(?:率|比例|占比|人数|天数|次数|样本)$")
 _FRAME_WORDS = re.compile(r"^(?:平均每年|每年|每月|年均|平均)|(?:每年|每月)$")
-_BREAK = re.compile(r"[,，。;；:：、“”\d]|个|所|家|名|项")
+_BREAK = re.compile(r"[,，。;；:：、“”]|\d+(?:\.\d+)?[个所家名项张]?")
+
+
+def _clean(name: str) -> str:
+    """A name without what a run-on sentence glued to its front.
+
+    Plans published without some punctuation read "…企业63R&D经费支出占GDP比重" or
+    "教学质量全面提升小学适龄儿童入学率": the name starts after the stray number or clause.
+    """
+    for pattern in (_GLUED_NUMBER, _RUN_ON, _MID_FRAME):
+        hits = list(pattern.finditer(name))
+        if hits and len(name) - hits[-1].end() >= 3:
+            name = _subject(name[hits[-1].end() :])
+    return _strip_lead(name)
+
+
+def _after_enumeration(prefix: str) -> str:
+    """"建设A、B、C等|养老服务设施292个": the class named after 等 closes the listed members."""
+    hit = _ENUMERATED_CLASS.search(prefix)
+    return _making_verb(prefix) + hit.group(1) if hit else prefix
 
 
 def _making_verb(prefix: str) -> str:
@@ -295,13 +359,20 @@ def _with_predicate(m: Mention, noun: str) -> str:
     at = after.find(noun)
     if at < 0:
         return ""
-    rest = after[at + len(noun) :]
+    rest = full = after[at + len(noun) :]
     if m.next_q is not None:
         rest = rest[: max(0, m.next_q.start - m.q.end - at - len(noun))]
     hit = _PREDICATE_AFTER.match(rest)
+    if not hit and rest[:1] in "、和及与":
+        # "100%的县(市、区)、100%的乡镇(街道)和85.93%的行政村(社区)|完成…": one predicate closes the list.
+        rest = full
+        last_value = max((d.end() for d in re.finditer(r"\d", rest)), default=0)
+        hit = _PREDICATE_AFTER.search(rest, last_value)
     if not hit:
         return ""
     phrase = rest[hit.end() :].rstrip(" 、")
+    if phrase.startswith("实现") and len(phrase) > 6:
+        phrase = phrase[2:]  # "实现|常态化免费开放": 实现 only announces the state reached
     if not 4 <= len(phrase) <= 24 or re.search(r"\d", phrase):
         return ""
     return f"{phrase}的{noun}"
@@ -309,8 +380,15 @@ def _with_predicate(m: Mention, noun: str) -> str:
 
 def _qualified(m: Mention, name: str) -> str:
     """A name that cannot stand alone completed from its list or from the clause before."""
-    if _BARE_LEVEL.match(name):
-        return name + _level_head(m)
+    level = _BARE_LEVEL.search(name)
+    if level and level.start() <= 2:  # "市级", "争创|省级": a verb of doing before it says nothing
+        return level.group(0) + _level_head(m)
+    if _NEEDS_SUBJECT.match(name):
+        subject = _previous_clause_subject(m)
+        return subject + name.removeprefix(_RESPECTIVELY) if subject else name
+    respective = _respective(m, name)
+    if respective:
+        return respective
     carried = _list_verb(m, name)
     if carried:
         return carried
@@ -318,6 +396,50 @@ def _qualified(m: Mention, name: str) -> str:
     if 2 <= len(core) <= _SHORT_NAME and (core != name or _INCOMPLETE_END.search(core)):
         return _anchored(m, core) or name
     return name
+
+
+def _respective(m: Mention, name: str) -> str:
+    """The k-th of "A、B、C…分别为x、y、z": "小学六年、初中三年巩固率" -> 小学六年巩固率, 初中三年巩固率."""
+    at = m.prefix.rfind(_RESPECTIVELY)
+    if at < 0:
+        return ""
+    listed = _clean(_after_unmatched(_subject(m.prefix[:at])))
+    items = [i for i in listed.split("、") if i]
+    if len(items) == 1 and items[0][:2] in _PAIRED:  # "城乡…覆盖率分别达到x、y": 城镇…, 农村…
+        items = [word + items[0][2:] for word in _PAIRED[items[0][:2]]]
+    if len(items) < 2:
+        return ""
+    # "分别由x、y提高到z、w": the values run through the names once per year written.
+    k = len(_VALUE_START.findall(m.prefix[at:])) % len(items)
+    compare = _COMPARISON_END.search(items[-1])
+    if compare:
+        items[-1] = items[-1][: compare.start()]
+    item = items[k]
+    # A shared head written once at the end ("小学六年、初中三年|巩固率"), a shared per-capita
+    # opening written once at the start ("每千常住人口|床位数、执业(助理)医师数").
+    # Parallel items are written alike: "城镇、农村|低保标准" - the head is what the last has beyond them.
+    widths = {len(i) for i in items[:-1]}
+    head_text = ""
+    if len(widths) == 1 and (width := widths.pop()) < len(items[-1]) - 1:
+        head_text = items[-1][width:]
+    elif head := _SHARED_HEAD.search(items[-1]):
+        head_text = head.group(0)
+    if head_text and item is not items[-1] and not item.endswith(head_text):
+        item += head_text
+    per = _PER_CAPITA.match(items[0])
+    if per and not _PER_CAPITA.match(item):
+        item = per.group(0) + item
+    if compare:
+        verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
+        item += compare.group(0) + (verb.group(0) if verb else "")
+    return item
+
+
+# Compound words that name two groups at once, in their order.
+_PAIRED = {"城乡": ("城镇", "农村"), "中小": ("中等", "小型")}
+_COMPARISON_END = re.compile(r"(?:比|较)(?:上年|(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?末?)$")
+_PER_CAPITA = re.compile(r"每[十百千万]?(?:常住)?(?:人口|人|名老年人|名老年人口|户)(?:拥有)?")
+_SHARED_HEAD = re.compile(r"[\u4e00-\u9fff]{2}(?:率|比例|比重|占比)$|[\u4e00-\u9fff]{2}人数$")
 
 
 def _level_head(m: Mention) -> str:
@@ -346,7 +468,7 @@ def _anchored(m: Mention, core: str) -> str:
     anchor = core[:2]
     if not _CJK.match(anchor):
         return ""
-    starts = [s for s in sentences(m.text) if s.start <= m.clause.start]
+    starts = [s for s in _sentences(m.text) if s.start <= m.clause.start]
     lo = starts[-2].start if len(starts) > 1 else m.sentence.start
     at = m.text.rfind(anchor, lo, m.clause.start)
     if at < 0:
@@ -366,13 +488,16 @@ _DOING_VERB_ANY = re.compile(r"^(?:开展|举办|组织|实施|组成|推进|完
 
 
 def _counted(name: str, unit: str | None) -> str:
-    """Count of a measure word named as such: "新建公办幼儿园" + 所 -> "新建公办幼儿园数"."""
-    if not unit or _MEASURE_END.search(name):
+    """Count of a measure word named as such: "新建公办幼儿园" + 所 -> "新建公办幼儿园数";
+    a share of things named as a 比例: "能提供中医药服务的村卫生室" + % -> "…村卫生室比例"."""
+    if not unit or _MEASURE_END.search(name) or not _CJK.match(name.rstrip(")）")[-1:]):
         return name
+    if unit in _SHARE_UNITS - {"个百分点"}:
+        return name if _CHANGE_END.search(name) else name + "比例"
     if unit in _COUNT_SUFFIX:
         suffix = _COUNT_SUFFIX[unit]
         if suffix == "人数" and _PERSON_END.search(name):
-            suffix = "数"
+            return name  # "各类人才": persons counted in 人 need no 人数
         return name if name.endswith(suffix) else name + suffix
     return name + "数" if unit in _COUNT_UNITS else name
 

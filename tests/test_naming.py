@@ -1,0 +1,83 @@
+"""Names of prose targets and baselines: the measured quantity in the text's own words.
+
+Sentences are written the way plans write them, not copied from the seed plans.
+"""
+
+from __future__ import annotations
+
+from planwatch.extract.outline import build_outline
+from planwatch.extract.prose import extract_baselines, extract_prose_targets
+
+PERIOD = (2021, 2025)
+
+
+def names(sentence: str) -> list[str]:
+    lines = ["一、发展基础", "“十三五”时期,全县新增就业1万人。", "二、主要目标", sentence]
+    return [t["name"] for t in extract_prose_targets(lines, build_outline(lines), [], PERIOD)]
+
+
+def metrics(sentence: str) -> list[str]:
+    lines = ["一、发展基础", sentence, "二、主要目标", "到2025年,参保率达到98%以上。"]
+    return [b["metric"] for b in extract_baselines(lines, build_outline(lines), [], PERIOD)]
+
+
+def test_a_measure_word_becomes_a_count() -> None:
+    assert names("到2025年,新建城市社区公园12个,培训养老护理员800人,开展送戏下乡300场次。") == [
+        "新建城市社区公园数", "培训养老护理员人数", "送戏下乡场次"]
+
+
+def test_persons_counted_in_persons_need_no_second_count_word() -> None:
+    assert metrics("全区共有各类专业技术人员5200人。") == ["专业技术人员"]
+
+
+def test_a_bare_level_word_takes_the_head_of_its_list_neighbour() -> None:
+    assert names("到2025年,争创3个省级、6个市级健康促进示范乡镇。") == [
+        "省级健康促进示范乡镇数", "市级健康促进示范乡镇数"]
+    assert names("到2025年,创建省级特色学校4所、市级9所。") == ["省级特色学校数", "市级特色学校数"]
+
+
+def test_later_list_items_keep_the_verb_of_making_that_opens_the_list() -> None:
+    assert names("到2025年,评选优秀社工20名、金牌社工5名。") == ["评选优秀社工人数", "评选金牌社工人数"]
+
+
+def test_a_predicate_after_the_counted_noun_selects_which_are_counted() -> None:
+    assert names("到2025年,支持4个社区卫生服务中心开展家庭病床服务。") == [
+        "开展家庭病床服务的社区卫生服务中心数"]
+    assert names("到2025年,90%以上的养老机构能提供失智照护服务。") == ["能提供失智照护服务的养老机构比例"]
+
+
+def test_one_predicate_closing_a_list_of_shares_names_each_item() -> None:
+    assert metrics("全市100%的街道、95%的社区完成综合服务设施标准化建设。") == [
+        "完成综合服务设施标准化建设的街道比例", "完成综合服务设施标准化建设的社区比例"]
+
+
+def test_members_enumerated_before_a_count_are_not_the_name() -> None:
+    assert names("到2025年,建成东城、西城、南城3个区域性体育中心。") == ["区域性体育中心数"]
+    assert metrics("建成甲村、乙村、丙村等历史文化名村15个。") == ["历史文化名村数"]
+
+
+def test_and_inside_a_counted_noun_phrase_does_not_split_it() -> None:
+    assert names("到2025年,新增4-6个社区书屋和农家书屋。") == ["新增社区书屋和农家书屋数"]
+
+
+def test_respectively_pairs_each_listed_name_with_its_value() -> None:
+    assert metrics("全县城镇、农村低保标准分别为780元、560元。") == ["城镇低保标准", "农村低保标准"]
+    assert metrics("高中阶段、初中阶段毛入学率分别为95.1%、99.3%。") == ["高中阶段毛入学率", "初中阶段毛入学率"]
+
+
+def test_a_comparison_or_a_rate_of_change_takes_the_subject_before_it() -> None:
+    assert metrics("全县养老床位3200张,比2015年增加25%。")[1] == "养老床位比2015年增加"
+    got = metrics("城镇居民人均可支配收入由2015年的21000元增长到2020年的30100元,年均增长率为7.5%。")
+    assert got[-1] == "城镇居民人均可支配收入年均增长率"
+
+
+def test_a_short_rate_is_qualified_by_the_activity_named_before() -> None:
+    assert metrics("组建56个家庭医生签约服务团队,签约率达61.2%。")[-1] == "家庭医生签约率"
+
+
+def test_a_number_glued_to_a_name_by_missing_punctuation_is_cut_off() -> None:
+    assert metrics("全市建有众创空间12家科技成果转化率达到35%。")[-1] == "科技成果转化率"
+
+
+def test_a_compound_of_two_groups_splits_under_respectively() -> None:
+    assert metrics("全市城乡居民医保参保率分别达到97%、98%。") == ["城镇居民医保参保率", "农村居民医保参保率"]
