@@ -5,6 +5,7 @@ Sentences are written the way plans write them, not copied from the seed plans.
 
 from __future__ import annotations
 
+from planwatch.extract.naming import link_restatements
 from planwatch.extract.outline import build_outline
 from planwatch.extract.prose import extract_baselines, extract_prose_targets
 
@@ -81,3 +82,23 @@ def test_a_number_glued_to_a_name_by_missing_punctuation_is_cut_off() -> None:
 
 def test_a_compound_of_two_groups_splits_under_respectively() -> None:
     assert metrics("全市城乡居民医保参保率分别达到97%、98%。") == ["城镇居民医保参保率", "农村居民医保参保率"]
+
+
+def _target(value: float, year: int = 2025) -> dict[str, object]:
+    return {"raw": str(value), "value": value, "value_low": None, "value_high": None, "op": "=",
+            "kind": "level", "year": year}
+
+
+def test_a_prose_target_restating_a_table_row_points_to_it() -> None:
+    table = [{"source": "table", "line": 40, "name": "养老机构床位中护理型床位占比", "unit": "%",
+              "target": _target(60.0)},
+             {"source": "table", "line": 41, "name": "每千人口执业(助理)医师数", "unit": "人",
+              "target": _target(3.2)}]
+    prose = [{"source": "prose", "line": 90, "name": "养老机构护理型床位占比", "unit": "%", "target": _target(60.0)},
+             {"source": "prose", "line": 91, "name": "社区养老服务设施覆盖率", "unit": "%", "target": _target(60.0)},
+             {"source": "prose", "line": 92, "name": "每千人口执业(助理)医师数", "unit": "人",
+              "target": _target(3.2, year=2023)}]
+    link_restatements(table, prose)
+    assert prose[0]["restates"] == {"line": 40, "name": "养老机构床位中护理型床位占比"}
+    assert "restates" not in prose[1]  # same value, another metric
+    assert "restates" not in prose[2]  # same metric, an earlier milestone

@@ -9,8 +9,9 @@ here. Plain data in, plain data out.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planwatch.extract.sentences import Span, clauses, sentences
 
@@ -524,3 +525,43 @@ def coordinated_metrics(m: Mention) -> list[str]:
         return [first, second]
     stem = first[: -len(_BARE_RATE.search(first).group(0))]
     return [first, stem + second]
+
+
+# --- prose restating a table indicator -----------------------------------------------------
+
+_UNIT_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+_RESTATES_RATIO = 0.6
+
+
+def _name_core(name: str) -> str:
+    return _UNIT_NOTE.sub("", re.sub(r"\s+", "", name or ""))
+
+
+def _same_value(a: dict[str, object], b: dict[str, object]) -> bool:
+    keys = ("value", "value_low", "value_high")
+    if all(a.get(k) is None for k in keys):
+        return False
+    return all(a.get(k) == b.get(k) for k in keys)
+
+
+def link_restatements(table_rows: list[dict[str, Any]], prose: list[dict[str, Any]]) -> None:
+    """Mark each prose target that restates a table indicator: same target value, year and unit, and a
+    name that is the table's name or close to it ("…托位数达到4.5个" in the text, "每千人口…托位数(个)" in
+    the table). The table row is the plan's indicator; the prose item gets "restates": {line, name}."""
+    for item in prose:
+        target = item.get("target") or {}
+        core = _name_core(item.get("name") or "")
+        best, best_ratio = None, _RESTATES_RATIO
+        for row in table_rows:
+            row_target = row.get("target") or {}
+            if not _same_value(target, row_target) or (row.get("unit") or None) != (item.get("unit") or None):
+                continue
+            if target.get("year") and row_target.get("year") and target.get("year") != row_target.get("year"):
+                continue
+            row_core = _name_core(row.get("name") or "")
+            ratio = 1.0 if core and (core in row_core or row_core in core) else (
+                SequenceMatcher(None, core, row_core).ratio())
+            if ratio >= best_ratio:
+                best, best_ratio = row, ratio
+        if best is not None:
+            item["restates"] = {"line": best.get("line"), "name": best.get("name")}
