@@ -101,6 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overview.no_warnings": ("暂无预警", "No early warnings"),
     # plan page
     "plan.indicators_by_domain": ("主要指标", "Indicators by domain"),
+    "plan.other_targets": ("其他量化目标", "Other quantified targets"),
+    "plan.other_targets_note": ("规划正文中提出的量化目标,不属于指标表,不区分约束性/预期性(正文另有说明的除外)。",
+                                "Quantified targets stated in the plan's text, outside its indicator table; "
+                                "not binding or expected unless the text says so."),
     "plan.no_match": ("没有符合条件的指标", "No indicator matches these filters"),
     "plan.open_document": ("查看规划文本", "Read the plan text"),
     # indicator page
