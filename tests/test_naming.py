@@ -102,3 +102,23 @@ def test_a_prose_target_restating_a_table_row_points_to_it() -> None:
     assert prose[0]["restates"] == {"line": 40, "name": "养老机构床位中护理型床位占比"}
     assert "restates" not in prose[1]  # same value, another metric
     assert "restates" not in prose[2]  # same metric, an earlier milestone
+
+
+def test_a_scope_keeps_its_noun_without_hedges_and_the_verb_of_having() -> None:
+    assert names("到2025年,每个街道原则上至少建有1个综合为老服务中心。") == ["每个街道综合为老服务中心数"]
+
+
+def test_a_unit_written_after_a_name_is_not_part_of_it() -> None:
+    assert names("到2025年,婴儿死亡率(‰)下降至4.5。") == ["婴儿死亡率"]
+
+
+def test_a_share_followed_by_what_it_reaches_names_that_share() -> None:
+    assert names("到2025年,全县26个村卫生室100%达到甲级村卫生室标准。") == ["村卫生室达到甲级村卫生室标准比例"]
+
+
+def test_an_area_is_named_as_such() -> None:
+    assert names("到2025年,建成高标准农田12万亩。") == ["高标准农田面积"]
+
+
+def test_a_means_before_the_action_is_not_the_metric() -> None:
+    assert metrics("利用省级补助资金实施农村危房改造任务1200户。") == ["农村危房改造户数"]

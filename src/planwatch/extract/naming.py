@@ -31,7 +31,7 @@ _TRAIL = re.compile(
 # Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
 # one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校"); a next counted item ends it anyway.
 # Predicates that select which of the counted things are meant ("2个医疗机构|开展安宁疗护服务").
-_SELECTING = "达到|能提供|能够提供|提供|开展|建设|建成|入驻|实施|纳入|设置|通过|完成|实现"
+_SELECTING = "达到|能提供|能够提供|提供|开展|建设|建成|入驻|实施|纳入|设置|通过|完成|实现|提升为|增加"
 _NOUN_END = re.compile(rf"、|[和及与](?=(?:国家|自治区|省|市|州|县|区)级)|{_SELECTING}|全部|全面|均|都|覆盖|能够|要|将|并")
 
 
@@ -52,7 +52,9 @@ def noun_after(m: Mention) -> str:
         after = after[3:]
     elif after.startswith("的"):
         after = after[1:]  # "60%以上的城市社区": the share is of the noun after 的
-    if not after or not ("\u4e00" <= after[0] <= "\u9fff") or after[0] in "和及与":
+    if after.startswith("左右"):
+        after = after[2:]  # "10个左右|公办养老机构"
+    if not after or not _CJK.match(after.lstrip("(（")[:1]) or after[0] in "和及与":
         return ""
     stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
     seg = after[:stop]
@@ -205,7 +207,19 @@ def metric_name(m: Mention) -> str:
     if tail:
         name = _with_predicate(m, tail) or name
     name = _qualified(m, name)
+    if m.q.unit in _SHARE_UNITS and not tail and _CJK.search(name):
+        name += _share_predicate(m, name)
+    name = _UNIT_NOTE.sub("", name) if len(_UNIT_NOTE.sub("", name)) >= 2 else name
     return _counted(name, m.q.unit) if name else m.q.raw
+
+
+def _share_predicate(m: Mention, name: str) -> str:
+    """"31个乡镇卫生院100%|达到…标准": a share followed by what the subject reaches names that share."""
+    hit = _PREDICATE_AFTER.match(m.after)
+    if not hit or m.next_q is not None:
+        return ""
+    phrase = m.after[hit.end() :].strip(" 、")
+    return phrase if 4 <= len(phrase) <= 24 and phrase not in name and not re.search(r"\d", phrase) else ""
 
 
 def _clause_name(m: Mention) -> tuple[str, str]:
@@ -255,10 +269,22 @@ def _clause_name(m: Mention) -> tuple[str, str]:
 
 # Words of the language, grouped by their role in a name.
 # A duration, 累计 or a determiner opens a name without being part of it.
-_DETERMINER = re.compile(r"^(?:(?:据|初步)?统计(?:显示)?|\d+年|平均每年|每年|每月|累计|共有|拥有|各类|各种|各项|一批|全部)")
+_DETERMINER = re.compile(r"^(?:按照|依据|根据|(?:据|初步)?统计(?:显示)?|\d+年|平均每年|每年|每月|累计|共有|拥有|各类|各种|各项|一批|全部)")
 # Generic nouns after 的 that say what kind of statement it is, not what is measured.
+# A means or basis before the action is not the metric: "利用中央和省级补助资金|实施农村危房改造".
+_MEANS = re.compile(r"^(?:利用|依托|借助|通过|按照|依据)[^,，、]{2,16}?(?=实施|开展|建设|完成|新建|改造|推进)")
+# A scope (每个乡镇) keeps its noun; hedges and the verb of having between them go: "每个乡镇原则上至少办好一所…".
+_SCOPE_VERB = re.compile(
+    r"^(每(?:个|所|家|一|[村乡镇县区户])[^原至都均要应配设建办培有拥,，]{0,12}?)"
+    r"(?:原则上|至少|都|均|要|应)*(?:建有|建成|建|办好|配备|设置|设立|培养|拥有|有)"
+)
+# An amount given to someone: "对市级示范性托育机构给予5万元/家一次性奖励".
+_GIVEN_TO = re.compile(r"^对(.{2,20}?)(?:给予|发放)(.*)$")
+# "农村危房改造任务9264户": the count is of the thing, 任务 only frames it.
+_TASK_WORD = re.compile(r"(?<=[\u4e00-\u9fff]{4})任务$")
 _GENERIC_TAIL = re.compile(r"(?:目标|任务|要求|标准|水平)$")
 # Verbs of making something new: they are part of what is counted ("新建公办幼儿园数").
+_MAKING_VERB_END = re.compile(r"(?:新建|新增|改扩建|增建|迁建|扩建|改建)$")
 _MAKING_VERB = re.compile(r"^(?:新开工改造|新开工|新建或改建|改扩建|新改扩建|新建|新增|增建|迁建|扩建|改建|评选|创作)")
 # Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
 _SUPPORT_VERB = re.compile(r"^(?:支持|鼓励|推动|推进|加快|引导|力争|争取|确保)")
@@ -297,7 +323,8 @@ _LEVEL_HEAD = re.compile(r"(?:国家|自治区|省|市|州|县|区|乡镇|镇|�
 # Measure words: what "N<unit>" counts becomes "<name>数" (persons: 人数, visits: 人次).
 _COUNT_SUFFIX = {
     "人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "万人(次)": "人次",
-    "次": "次数", "场次": "场次", "小时": "时间", "天": "天数", "户": "户数", "套": "套数", "例": "例数",
+    "次": "次数", "场次": "场次", "小时": "时间",
+    "亩": "面积", "万亩": "面积", "公顷": "面积", "平方米": "面积", "万平方米": "面积", "天": "天数", "户": "户数", "套": "套数", "例": "例数",
 }
 _COUNT_UNITS = {"个", "所", "家", "项", "座", "处", "支", "张", "部", "条", "场", "批", "件", "辆", "间", "台",
                 "本", "册", "轮", "期", "届", "种", "类", "对", "万个", "万户", "万套", "家(次)"}
@@ -324,7 +351,14 @@ def _clean(name: str) -> str:
         hits = list(pattern.finditer(name))
         if hits and len(name) - hits[-1].end() >= 3:
             name = _subject(name[hits[-1].end() :])
-    return _strip_lead(name)
+    name = _MEANS.sub("", name, count=1)
+    scoped = _SCOPE_VERB.match(name)
+    if scoped and len(name) > scoped.end():
+        name = scoped.group(1) + name[scoped.end() :]  # "每个乡镇|原则上至少办好|公办中心园"
+    given = _GIVEN_TO.match(name)
+    if given:
+        name = given.group(1) + given.group(2)  # "对|市级示范性托育机构|给予|一次性奖励"
+    return _TASK_WORD.sub("", _strip_lead(name))
 
 
 def _after_enumeration(prefix: str) -> str:
@@ -454,10 +488,17 @@ def _level_head(m: Mention) -> str:
 
 def _list_verb(m: Mention, name: str) -> str:
     """A later list item takes the verb of making that opens the list: "评选广元名师150名、|名校长30名"."""
-    if not (len(m.window) < len(m.prefix) and m.window.startswith(("、", "和", "及"))) or _MAKING_VERB.match(name):
+    later = len(m.window) < len(m.prefix)
+    if not (later and (m.window.startswith(("、", "和", "及")) or _LIST_SEP_END.search(m.window))) \
+            or _MAKING_VERB.match(name):
         return ""
     verb = _making_verb(_subject(m.prefix))
-    return verb + name if verb else ""
+    if verb:
+        return verb + name
+    # "大武口区新建|4所幼儿园和2所保教中心": the whole lead before the first count is shared.
+    first = _VALUE_START.search(m.prefix)
+    lead = _subject(m.prefix[: first.start()]) if first else ""
+    return lead + name if lead and len(lead) <= 10 and _MAKING_VERB_END.search(lead) else ""
 
 
 def _anchored(m: Mention, core: str) -> str:
@@ -529,7 +570,8 @@ def coordinated_metrics(m: Mention) -> list[str]:
 
 # --- prose restating a table indicator -----------------------------------------------------
 
-_UNIT_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+# A unit written after a name ("产妇死亡率(1/10万)", "(%)"), not a part of it ("服务中心(站)").
+_UNIT_NOTE = re.compile(r"[(（][^()（）]*(?:\d|%|％|‰|/)[^()（）]*[)）]$")
 _RESTATES_RATIO = 0.6
 
 
