@@ -579,30 +579,39 @@ def _name_core(name: str) -> str:
     return _UNIT_NOTE.sub("", re.sub(r"\s+", "", name or ""))
 
 
-def _same_value(a: dict[str, object], b: dict[str, object]) -> bool:
-    keys = ("value", "value_low", "value_high")
-    if all(a.get(k) is None for k in keys):
-        return False
-    return all(a.get(k) == b.get(k) for k in keys)
+def _value_key(target: dict[str, Any]) -> tuple[Any, Any, Any] | None:
+    key = (target.get("value"), target.get("value_low"), target.get("value_high"))
+    return None if key == (None, None, None) else key
 
 
 def link_restatements(table_rows: list[dict[str, Any]], prose: list[dict[str, Any]]) -> None:
     """Mark each prose target that restates a table indicator: same target value, year and unit, and a
     name that is the table's name or close to it ("…托位数达到4.5个" in the text, "每千人口…托位数(个)" in
     the table). The table row is the plan's indicator; the prose item gets "restates": {line, name}."""
+    by_value: dict[tuple[Any, Any, Any], list[dict[str, Any]]] = {}
+    for row in table_rows:
+        key = _value_key(row.get("target") or {})
+        if key is not None:
+            by_value.setdefault(key, []).append(row)
     for item in prose:
         target = item.get("target") or {}
+        key = _value_key(target)
+        if key is None or key not in by_value:
+            continue
         core = _name_core(item.get("name") or "")
         best, best_ratio = None, _RESTATES_RATIO
-        for row in table_rows:
+        for row in by_value[key]:
             row_target = row.get("target") or {}
-            if not _same_value(target, row_target) or (row.get("unit") or None) != (item.get("unit") or None):
+            if (row.get("unit") or None) != (item.get("unit") or None):
                 continue
             if target.get("year") and row_target.get("year") and target.get("year") != row_target.get("year"):
                 continue
             row_core = _name_core(row.get("name") or "")
-            ratio = 1.0 if core and (core in row_core or row_core in core) else (
-                SequenceMatcher(None, core, row_core).ratio())
+            if core and (core in row_core or row_core in core):
+                ratio = 1.0
+            else:
+                sm = SequenceMatcher(None, core, row_core, autojunk=False)
+                ratio = sm.ratio() if sm.real_quick_ratio() >= best_ratio and sm.quick_ratio() >= best_ratio else 0.0
             if ratio >= best_ratio:
                 best, best_ratio = row, ratio
         if best is not None:
