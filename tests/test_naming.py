@@ -5,7 +5,7 @@ Sentences are written the way plans write them, not copied from the seed plans.
 
 from __future__ import annotations
 
-from planwatch.extract.naming import link_restatements
+from planwatch.extract.naming import link_restatements, stated_attributes
 from planwatch.extract.outline import build_outline
 from planwatch.extract.prose import extract_baselines, extract_prose_targets
 
@@ -122,3 +122,11 @@ def test_an_area_is_named_as_such() -> None:
 
 def test_a_means_before_the_action_is_not_the_metric() -> None:
     assert metrics("利用省级补助资金实施农村危房改造任务1200户。") == ["农村危房改造户数"]
+
+
+def test_a_prose_target_has_an_attribute_only_where_its_clause_gives_one() -> None:
+    lines = ["到2025年,城镇调查失业率控制在5.5%以内(约束性),新建托育机构3个。"]
+    prose = [{"line": 1, "quote": "城镇调查失业率控制在5.5%以内", "attribute": None},
+             {"line": 1, "quote": "新建托育机构3个", "attribute": None}]
+    stated_attributes(prose, lines)
+    assert [p["attribute"] for p in prose] == ["约束性", None]

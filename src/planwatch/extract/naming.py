@@ -616,3 +616,27 @@ def link_restatements(table_rows: list[dict[str, Any]], prose: list[dict[str, An
                 best, best_ratio = row, ratio
         if best is not None:
             item["restates"] = {"line": best.get("line"), "name": best.get("name")}
+
+
+# --- an attribute the text gives a prose target -------------------------------------------
+
+# "…控制在5.5%以内(约束性)", "…，为约束性指标": said in the clause of the target itself.
+_STATED_ATTRIBUTE = re.compile(r"[(（](约束性|预期性)(?:指标)?[)）]|(?:为|属|是)(约束性|预期性)指标")
+_CLAUSE_END = re.compile(r"[,，;；。]")
+
+
+def stated_attributes(prose: list[dict[str, Any]], lines: list[str]) -> None:
+    """Prose targets are 其他量化目标 without 约束性/预期性, unless their own clause says which."""
+    for item in prose:
+        line = item.get("line")
+        quote = item.get("quote") or ""
+        if not isinstance(line, int) or not 1 <= line <= len(lines) or not quote:
+            continue
+        text = lines[line - 1]
+        at = text.find(quote)
+        if at < 0:
+            continue
+        end = _CLAUSE_END.search(text, at + len(quote))
+        hit = _STATED_ATTRIBUTE.search(text, at + len(quote), end.end() if end else len(text))
+        if hit:
+            item["attribute"] = hit.group(1) or hit.group(2)
