@@ -130,3 +130,18 @@ def test_a_prose_target_has_an_attribute_only_where_its_clause_gives_one() -> No
              {"line": 1, "quote": "新建托育机构3个", "attribute": None}]
     stated_attributes(prose, lines)
     assert [p["attribute"] for p in prose] == ["约束性", None]
+
+
+def test_a_second_respectively_goes_on_with_the_list_before_it() -> None:
+    got = metrics("城乡居民人均可支配收入分别达到41000元和23000元,年均分别增长6.1%和8.3%。")
+    assert got == ["城镇居民人均可支配收入", "农村居民人均可支配收入",
+                   "城镇居民人均可支配收入年均增长", "农村居民人均可支配收入年均增长"]
+
+
+def test_respectively_over_names_joined_by_and_shares_their_common_head() -> None:
+    assert names("到2030年,职工医保和居民医保政策范围内住院费用报销比例分别达到80%、70%。") == [
+        "职工医保政策范围内住院费用报销比例", "居民医保政策范围内住院费用报销比例"]
+
+
+def test_a_bare_rate_after_a_count_is_the_rate_of_that_thing() -> None:
+    assert metrics("建成村级综合服务设施1520个,覆盖率达到100%。") == ["村级综合服务设施数", "村级综合服务设施覆盖率"]

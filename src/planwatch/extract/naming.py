@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LEAD = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]+[)）])?(?:其中|同时|并|和|及|且|以及|还要?|要)?"
-    r"(?:到|至(?!少)|在)?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
+    r"(?:到|至(?!少)|在(?!校|园|岗|职|读|院|册))?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
     r"(?:(?:力争|确保|争取|努力|基本|全面|逐步|进一步|持续|保障|实现|全县|全市|全区|全州|全省|全镇|我县|我市|我区)+)?"
 )
 _TRAIL = re.compile(
     r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|保持|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
-    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|共|约|总计|合计|累计|全部|有)+$"
+    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|各|共|约|总计|合计|累计|全部|有)+$"
 )
 # Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
 # one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校"); a next counted item ends it anyway.
@@ -429,7 +429,13 @@ def _qualified(m: Mention, name: str) -> str:
         return carried
     core = _FRAME_WORDS.sub("", name)
     if 2 <= len(core) <= _SHORT_NAME and (core != name or _INCOMPLETE_END.search(core)):
-        return _anchored(m, core) or name
+        anchored = _anchored(m, core)
+        if anchored:
+            return anchored
+        if len(core) <= 3 and _BARE_RATE.fullmatch(core):  # "建成…设施1520个,|覆盖率达到100%"
+            subject = _previous_clause_subject(m)
+            return subject + core if subject and not subject.endswith(core) else name
+        return name
     return name
 
 
@@ -438,12 +444,21 @@ def _respective(m: Mention, name: str) -> str:
     at = m.prefix.rfind(_RESPECTIVELY)
     if at < 0:
         return ""
-    listed = _clean(_after_unmatched(_subject(m.prefix[:at])))
-    items = [i for i in listed.split("、") if i]
-    if len(items) == 1 and items[0][:2] in _PAIRED:  # "城乡…覆盖率分别达到x、y": 城镇…, 农村…
-        items = [word + items[0][2:] for word in _PAIRED[items[0][:2]]]
+    items = _listed(_clean(_after_unmatched(_subject(m.prefix[:at]))))
+    own = ""
     if len(items) < 2:
-        return ""
+        # "收入分别达到x元和y元,|年均分别增长a%和b%": a second 分别 goes on with the list before it.
+        own = _subject(m.prefix[:at])
+        before = m.text[m.sentence.start : m.clause.start]
+        earlier = before.rfind(_RESPECTIVELY)
+        if earlier < 0 or not own:
+            return ""
+        cut = max(before.rfind(c, 0, earlier) for c in ",，;；")
+        items = _listed(_clean(_after_unmatched(_subject(before[cut + 1 : earlier]))))
+        if len(items) < 2:
+            return ""
+        verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
+        own += verb.group(0) if verb else ""
     # "分别由x、y提高到z、w": the values run through the names once per year written.
     k = len(_VALUE_START.findall(m.prefix[at:])) % len(items)
     compare = _COMPARISON_END.search(items[-1])
@@ -453,9 +468,14 @@ def _respective(m: Mention, name: str) -> str:
     # A shared head written once at the end ("小学六年、初中三年|巩固率"), a shared per-capita
     # opening written once at the start ("每千常住人口|床位数、执业(助理)医师数").
     # Parallel items are written alike: "城镇、农村|低保标准" - the head is what the last has beyond them.
+    # Or the first ends as the last's own part does: "职工基本医疗保险和城乡居民基本医疗保险|…报销比例".
     widths = {len(i) for i in items[:-1]}
     head_text = ""
-    if len(widths) == 1 and (width := widths.pop()) < len(items[-1]) - 1:
+    overlap = next((items[-1].find(items[0][i:]) + len(items[0]) - i for i in range(len(items[0]) - 1)
+                    if len(items[0]) - i >= 2 and items[0][i:] in items[-1]), -1)
+    if 0 < overlap < len(items[-1]) - 1:
+        head_text = items[-1][overlap:]
+    elif len(widths) == 1 and (width := widths.pop()) < len(items[-1]) - 1:
         head_text = items[-1][width:]
     elif head := _SHARED_HEAD.search(items[-1]):
         head_text = head.group(0)
@@ -467,7 +487,17 @@ def _respective(m: Mention, name: str) -> str:
     if compare:
         verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
         item += compare.group(0) + (verb.group(0) if verb else "")
-    return item
+    return item + own
+
+
+def _listed(subject: str) -> list[str]:
+    """The names of a list subject: "A、B、C", else "A和B"; 城乡 stands for 城镇 and 农村."""
+    items = [i for i in subject.split("、") if i]
+    if len(items) == 1:
+        items = [i for i in re.split(r"[和与及]", subject) if len(i) >= 2]
+    if len(items) == 1 and items[0][:2] in _PAIRED:  # "城乡…覆盖率分别达到x、y": 城镇…, 农村…
+        items = [word + items[0][2:] for word in _PAIRED[items[0][:2]]]
+    return items
 
 
 # Compound words that name two groups at once, in their order.
@@ -534,6 +564,8 @@ def _counted(name: str, unit: str | None) -> str:
     a share of things named as a 比例: "能提供中医药服务的村卫生室" + % -> "…村卫生室比例"."""
     if not unit or _MEASURE_END.search(name) or not _CJK.match(name.rstrip(")）")[-1:]):
         return name
+    if unit not in _COUNT_SUFFIX and unit[:1] in "万亿千":
+        unit = unit[1:]  # "18.6万张": counted in 张
     if unit in _SHARE_UNITS - {"个百分点"}:
         return name if _CHANGE_END.search(name) else name + "比例"
     if unit in _COUNT_SUFFIX:
