@@ -145,3 +145,13 @@ def test_respectively_over_names_joined_by_and_shares_their_common_head() -> Non
 
 def test_a_bare_rate_after_a_count_is_the_rate_of_that_thing() -> None:
     assert metrics("建成村级综合服务设施1520个,覆盖率达到100%。") == ["村级综合服务设施数", "村级综合服务设施覆盖率"]
+
+
+def test_a_bare_scope_counts_the_thing_named_before() -> None:
+    assert names("到2030年,培育社区社会组织800个以上,每个城市社区不少于8个。") == [
+        "社区社会组织数", "每个城市社区社区社会组织数"]
+
+
+def test_coordinated_verbs_of_making_are_carried_to_later_items() -> None:
+    assert names("到2030年,新建、改扩建乡镇综合文化站12个、村级文化活动室150个。") == [
+        "新建、改扩建乡镇综合文化站数", "新建、改扩建村级文化活动室数"]

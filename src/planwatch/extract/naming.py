@@ -26,7 +26,7 @@ _LEAD = re.compile(
 )
 _TRAIL = re.compile(
     r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|保持|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
-    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|各|共|约|总计|合计|累计|全部|有)+$"
+    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|各|共|约|总计|合计|累计|全部|有|每年|每月)+$"
 )
 # Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
 # one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校"); a next counted item ends it anyway.
@@ -284,8 +284,10 @@ _GIVEN_TO = re.compile(r"^对(.{2,20}?)(?:给予|发放)(.*)$")
 _TASK_WORD = re.compile(r"(?<=[\u4e00-\u9fff]{4})任务$")
 _GENERIC_TAIL = re.compile(r"(?:目标|任务|要求|标准|水平)$")
 # Verbs of making something new: they are part of what is counted ("新建公办幼儿园数").
-_MAKING_VERB_END = re.compile(r"(?:新建|新增|改扩建|增建|迁建|扩建|改建)$")
-_MAKING_VERB = re.compile(r"^(?:新开工改造|新开工|新建或改建|改扩建|新改扩建|新建|新增|增建|迁建|扩建|改建|评选|创作)")
+_MAKING_WORDS = "新开工改造|新开工|新建或改建|改扩建|新改扩建|新建|新增|增建|迁建|扩建|改建|评选|创作"
+_MAKING_VERB = re.compile(rf"^(?:{_MAKING_WORDS})")
+_MAKING_VERBS = re.compile(rf"^(?:{_MAKING_WORDS})(?:[、和及/](?:{_MAKING_WORDS}))*")  # "新建、改扩建"
+_MAKING_VERB_END = re.compile(rf"(?:{_MAKING_WORDS})$")
 # Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
 _SUPPORT_VERB = re.compile(r"^(?:支持|鼓励|推动|推进|加快|引导|力争|争取|确保)")
 # Verbs of forming after a subject: "医生组成72个|团队" counts the formed thing, not the subject.
@@ -294,6 +296,7 @@ _ENUMERATED_CLASS = re.compile(r"(?:[^、,，]{1,16}、)+[^、,，]{1,16}等([\u
 # Units of amounts, ages and durations: the noun after them begins the next clause.
 _NOT_COUNTED_UNIT = re.compile(r"元|岁|^年$|倍")
 _RATE_END = re.compile(r"(?:率|比例|比重|占比|数|量)$")
+_BARE_SCOPE = re.compile(r"每(?:个|所|家|一)?[\u4e00-\u9fff()（）]{1,8}")
 # A per-unit scope opens a name and stays in it ("每个县(市、区)建成1~2所…").
 _SCOPE = re.compile(r"每|各|所有")
 # Where a subject's own value starts: a number that is not part of a name ("3岁以下", "孕28周").
@@ -368,7 +371,8 @@ def _after_enumeration(prefix: str) -> str:
 
 
 def _making_verb(prefix: str) -> str:
-    hit = _MAKING_VERB.match(_strip_lead(prefix))
+    """The verb(s) of making opening a name: "新建", "新建、改扩建"."""
+    hit = _MAKING_VERBS.match(_strip_lead(prefix))
     return hit.group(0) if hit else ""
 
 
@@ -415,6 +419,11 @@ def _with_predicate(m: Mention, noun: str) -> str:
 
 def _qualified(m: Mention, name: str) -> str:
     """A name that cannot stand alone completed from its list or from the clause before."""
+    if _BARE_SCOPE.fullmatch(name) and m.q.unit in _COUNT_UNITS | set(_COUNT_SUFFIX):
+        # "培育社区社会组织1000个,|每个城市社区不少于10个": per scope, the thing counted before.
+        subject = _previous_clause_subject(m)
+        if subject:
+            return name + subject
     level = _BARE_LEVEL.search(name)
     if level and level.start() <= 2:  # "市级", "争创|省级": a verb of doing before it says nothing
         return level.group(0) + _level_head(m)
