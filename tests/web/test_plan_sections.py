@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 import web_seed
 from fastapi.testclient import TestClient
@@ -14,6 +15,7 @@ from planwatch.register.db import make_engine, transaction
 from planwatch.register.plans import import_plan
 from planwatch.web import create_app
 
+ROOT = Path(__file__).resolve().parents[2]
 PROSE_NAME = "新建社区嵌入式托育点数"
 
 
@@ -52,3 +54,12 @@ def test_prose_targets_are_shown_and_counted_apart(seeded) -> None:  # type: ign
         assert "其他量化目标" in public and PROSE_NAME in public
         home = c.get("/public").text
         assert "主要指标 3 · 其他量化目标 1" in home
+
+
+def test_the_review_draft_says_which_prose_target_restates_a_table_row(client) -> None:  # type: ignore[no-untyped-def]
+    token = login(client, "planner")
+    doc = ROOT / "data" / "seeds" / "002_9f04399c66dd38d8.txt"  # 养老机构护理型床位占比 restates its table row
+    r = client.post("/review", data={"csrf_token": token}, files={"file": (doc.name, doc.read_bytes())},
+                    follow_redirects=True)
+    assert r.status_code == 200
+    assert 'data-testid="restates"' in r.text and "重复表述指标表第" in r.text

@@ -130,6 +130,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "legend.projection": ("预测", "Projection"),
     # review
     "review.title": ("规划导入审核", "Import and review a plan"),
+    "review.restates": ("重复表述指标表第{line}行「{name}」,发布时只登记表内指标",
+                        "Restates table row {line} ({name}); only the table row is registered"),
     "review.upload": ("上传规划文本", "Upload a plan document"),
     "review.file": ("文件(.txt/.docx/.html/.pdf)", "File (.txt/.docx/.html/.pdf)"),
     "review.upload_button": ("上传并识别", "Upload and extract"),
