@@ -155,3 +155,13 @@ def test_a_bare_scope_counts_the_thing_named_before() -> None:
 def test_coordinated_verbs_of_making_are_carried_to_later_items() -> None:
     assert names("到2030年,新建、改扩建乡镇综合文化站12个、村级文化活动室150个。") == [
         "新建、改扩建乡镇综合文化站数", "新建、改扩建村级文化活动室数"]
+
+
+def test_respectively_after_parallel_clauses_pairs_their_subjects_with_the_values() -> None:
+    got = metrics("2020年,城镇居民人均消费支出28000元,农村居民人均消费支出16000元,分别比2015年增长21%、30%。")
+    assert got[2:] == ["城镇居民人均消费支出比2015年增长", "农村居民人均消费支出比2015年增长"]
+
+
+def test_values_after_a_named_metric_keep_its_name_across_clauses() -> None:
+    got = metrics("全市民生支出持续增长,2019年为120.5亿元,比上年增长8.2%;2020年为131.2亿元,增长8.9%。")
+    assert got == ["民生支出", "民生支出比上年增长", "民生支出", "民生支出增长"]

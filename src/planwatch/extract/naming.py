@@ -26,7 +26,7 @@ _LEAD = re.compile(
 )
 _TRAIL = re.compile(
     r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|保持|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
-    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|各|共|约|总计|合计|累计|全部|有|每年|每月)+$"
+    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|各|共|约|总计|合计|累计|全部|有|每年|每月|高达)+$"
 )
 # Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
 # one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校"); a next counted item ends it anyway.
@@ -184,14 +184,28 @@ def _drop_doing_verb(name: str) -> str:
     return name
 
 
-def _previous_clause_subject(m: Mention) -> str:
-    """The subject of the clause before, in the same sentence, if it names a metric."""
-    before = [c for c in _clauses(m.text) if c.end <= m.clause.start and c.start >= m.sentence.start]
-    if not before:
-        return ""
-    text = before[-1].text
-    # The subject ends at its predicate, at a base (由/从) or at its own value: "机构养老床位|4956张".
-    # A base ends it for sure; else a predicate; else its value.
+def _previous_clause_subject(m: Mention, reach: int = 4) -> str:
+    """The subject of the nearest clause before, in the same sentence (up to 。), that names a metric.
+
+    "民生支出持续大幅增长,2017年为259.9亿元,比上年增长14.7%;|2018年为340.6亿元": the clauses between
+    that name nothing (a bare year and value, a comparison) are passed over; a share ("占…") takes
+    the subject before it.
+    """
+    stop = m.text.rfind("。", 0, m.clause.start) + 1
+    before = [c for c in _clauses(m.text) if c.end <= m.clause.start and c.start >= stop][-reach:]
+    pending = ""
+    for clause in reversed(before):
+        subject = _clause_subject(clause.text)
+        if subject.startswith("占"):
+            pending = subject + pending
+        elif subject and not _NEEDS_SUBJECT.match(subject):
+            return subject + pending
+    return ""
+
+
+def _clause_subject(text: str) -> str:
+    """A clause's subject: the text before its base (由/从), its predicate or its own value."""
+    text = _LEADING_COUNT.sub("", text)  # "31个|建制乡镇卫生院100%…": the count is not the subject
     cut = _FROM_BASE.search(text) or _PREDICATE.search(text) or _VALUE_START.search(text)
     if not cut:
         return ""
@@ -199,6 +213,9 @@ def _previous_clause_subject(m: Mention) -> str:
     if len(subject) < 2 or _COUNTED_NUMBER.search(subject) or _GENERIC_SUBJECT.match(subject):
         return ""
     return subject
+
+
+_LEADING_COUNT = re.compile(r"^\s*(?:全[县市区省])?\d+(?:\.\d+)?[个所家名项]")
 
 
 def metric_name(m: Mention) -> str:
@@ -261,7 +278,9 @@ def _clause_name(m: Mention) -> tuple[str, str]:
         name = (prefix + tail) if tail else _last_verb_phrase(_after_enumeration(prefix))
     name = _drop_doing_verb(name)
     if not _CJK.search(name) or _GENERIC_SUBJECT.match(name):
-        name = _previous_clause_subject(m) or name
+        change = _CHANGE_VERB.match(m.window.strip(" ,，"))
+        subject = _previous_clause_subject(m)  # "…民生支出持续增长,…;2020年为131.2亿元,|增长8.9%"
+        name = (subject + (change.group(0) if change and not _CJK.search(name) else "")) if subject else name
     return _clean(name), tail
 
 
@@ -304,7 +323,7 @@ _VALUE_START = re.compile(r"\d+(?:\.\d+)?(?![\d.]|岁|周|个月|小时|分钟|�
 # A name that is only a comparison or a rate of change belongs to the subject of the clause before:
 # "机构养老床位4956张,|比2015年增加39%", "…由2016年的10995元增长到16220元,|年均增长率为8.1%".
 _NEEDS_SUBJECT = re.compile(
-    r"^(?:分别)?(?:占|(?:比|较)(?:上年|(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?末?)|(?:年均|年)?(?:增长率|增速|增幅)$)"
+    r"^(?:分别)?(?:占|(?:比|较)(?:上年|(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?末?)|(?:年均|年)?(?:增长率|增速|增幅|增长)$)"
 )
 # "A、B巩固率分别为x、y": the k-th of listed names takes the k-th value.
 _RESPECTIVELY = "分别"
@@ -427,12 +446,12 @@ def _qualified(m: Mention, name: str) -> str:
     level = _BARE_LEVEL.search(name)
     if level and level.start() <= 2:  # "市级", "争创|省级": a verb of doing before it says nothing
         return level.group(0) + _level_head(m)
-    if _NEEDS_SUBJECT.match(name):
-        subject = _previous_clause_subject(m)
-        return subject + name.removeprefix(_RESPECTIVELY) if subject else name
     respective = _respective(m, name)
     if respective:
         return respective
+    if _NEEDS_SUBJECT.match(name):
+        subject = _previous_clause_subject(m)
+        return subject + name.removeprefix(_RESPECTIVELY) if subject else name
     carried = _list_verb(m, name)
     if carried:
         return carried
@@ -456,18 +475,9 @@ def _respective(m: Mention, name: str) -> str:
     items = _listed(_clean(_after_unmatched(_subject(m.prefix[:at]))))
     own = ""
     if len(items) < 2:
-        # "收入分别达到x元和y元,|年均分别增长a%和b%": a second 分别 goes on with the list before it.
-        own = _subject(m.prefix[:at])
-        before = m.text[m.sentence.start : m.clause.start]
-        earlier = before.rfind(_RESPECTIVELY)
-        if earlier < 0 or not own:
-            return ""
-        cut = max(before.rfind(c, 0, earlier) for c in ",，;；")
-        items = _listed(_clean(_after_unmatched(_subject(before[cut + 1 : earlier]))))
+        items, own = _respective_from_before(m, at)
         if len(items) < 2:
             return ""
-        verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
-        own += verb.group(0) if verb else ""
     # "分别由x、y提高到z、w": the values run through the names once per year written.
     k = len(_VALUE_START.findall(m.prefix[at:])) % len(items)
     compare = _COMPARISON_END.search(items[-1])
@@ -497,6 +507,30 @@ def _respective(m: Mention, name: str) -> str:
         verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
         item += compare.group(0) + (verb.group(0) if verb else "")
     return item + own
+
+
+def _respective_from_before(m: Mention, at: int) -> tuple[list[str], str]:
+    """Names for a 分别 whose own clause lists none, and what this clause adds to each.
+
+    "收入分别达到x元和y元,|年均分别增长a%和b%": the list of the earlier 分别;
+    "城镇…支出19480元,农村…支出11512元,|分别比2016年增长22%、16%": the subjects of the clauses before,
+    one per value.
+    """
+    first_value = _VALUE_START.search(m.prefix, at)
+    after = m.prefix[at + len(_RESPECTIVELY) : first_value.start() if first_value else len(m.prefix)]
+    own = _subject(m.prefix[:at]) + _VALUE_VERB_END.sub("", after)
+    before = m.text[m.sentence.start : m.clause.start]
+    earlier = before.rfind(_RESPECTIVELY)
+    if earlier >= 0:
+        cut = max(before.rfind(c, 0, earlier) for c in ",，;；")
+        return _listed(_clean(_after_unmatched(_subject(before[cut + 1 : earlier])))), own
+    n = len(_VALUE_START.findall(m.text, m.clause.start + at, m.clause.end))
+    clauses_before = [c for c in _clauses(m.text) if c.end <= m.clause.start and c.start >= m.sentence.start]
+    subjects = [_clause_subject(c.text) for c in clauses_before[-n:]] if n >= 2 else []
+    return (subjects, own) if len(subjects) == n and all(subjects) and own else ([], own)
+
+
+_VALUE_VERB_END = re.compile(r"(?:了|为|达到|达|至|到)+$")
 
 
 def _listed(subject: str) -> list[str]:
