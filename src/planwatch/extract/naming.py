@@ -28,10 +28,11 @@ _TRAIL = re.compile(
     r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|保持|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
     r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|各|共|约|总计|合计|累计|全部|有|每年|每月|高达)+$"
 )
-# Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
-# one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校"); a next counted item ends it anyway.
 # Predicates that select which of the counted things are meant ("2个医疗机构|开展安宁疗护服务").
 _SELECTING = "达到|能提供|能够提供|提供|开展|建设|建成|入驻|实施|纳入|设置|通过|完成|实现|提升为|增加"
+# Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
+# one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校") unless a level word opens a new item;
+# a next counted item ends it anyway.
 _NOUN_END = re.compile(rf"、|[和及与](?=(?:国家|自治区|省|市|州|县|区)级)|{_SELECTING}|全部|全面|均|都|覆盖|能够|要|将|并")
 
 
@@ -289,7 +290,6 @@ def _clause_name(m: Mention) -> tuple[str, str]:
 # Words of the language, grouped by their role in a name.
 # A duration, 累计 or a determiner opens a name without being part of it.
 _DETERMINER = re.compile(r"^(?:按照|依据|根据|(?:据|初步)?统计(?:显示)?|\d+年|平均每年|每年|每月|累计|共有|拥有|各类|各种|各项|一批|全部)")
-# Generic nouns after 的 that say what kind of statement it is, not what is measured.
 # A means or basis before the action is not the metric: "利用中央和省级补助资金|实施农村危房改造".
 _MEANS = re.compile(r"^(?:利用|依托|借助|通过|按照|依据)[^,，、]{2,16}?(?=实施|开展|建设|完成|新建|改造|推进)")
 # A scope (每个乡镇) keeps its noun; hedges and the verb of having between them go: "每个乡镇原则上至少办好一所…".
@@ -301,6 +301,7 @@ _SCOPE_VERB = re.compile(
 _GIVEN_TO = re.compile(r"^对(.{2,20}?)(?:给予|发放)(.*)$")
 # "农村危房改造任务9264户": the count is of the thing, 任务 only frames it.
 _TASK_WORD = re.compile(r"(?<=[\u4e00-\u9fff]{4})任务$")
+# Generic nouns after 的 that say what kind of statement it is, not what is measured.
 _GENERIC_TAIL = re.compile(r"(?:目标|任务|要求|标准|水平)$")
 # Verbs of making something new: they are part of what is counted ("新建公办幼儿园数").
 _MAKING_WORDS = "新开工改造|新开工|新建或改建|改扩建|新改扩建|新建|新增|增建|迁建|扩建|改建|评选|创作"
@@ -312,7 +313,7 @@ _SUPPORT_VERB = re.compile(r"^(?:支持|鼓励|推动|推进|加快|引导|力�
 # Verbs of forming after a subject: "医生组成72个|团队" counts the formed thing, not the subject.
 _FORM_VERB_END = re.compile(r"(?:组成|组建|成立|建成|建设|打造|培育|创建|争创|引进|认定)$")
 _ENUMERATED_CLASS = re.compile(r"(?:[^、,，]{1,16}、)+[^、,，]{1,16}等([\u4e00-\u9fff()（）]{2,})$")
-# Units of amounts, ages and durations: the noun after them begins the next clause.
+# Units of amounts, ages and multiples: the noun after them begins the next clause.
 _NOT_COUNTED_UNIT = re.compile(r"元|岁|^年$|倍")
 _RATE_END = re.compile(r"(?:率|比例|比重|占比|数|量)$")
 _BARE_SCOPE = re.compile(r"每(?:个|所|家|一)?[\u4e00-\u9fff()（）]{1,8}")
@@ -330,7 +331,7 @@ _RESPECTIVELY = "分别"
 # Run-on text glued before a name when punctuation is missing: a stray number ("企业63|R&D…"),
 # a finished clause ("教学质量全面提升|小学…"), a time frame inside ("增加就业容量十三五时期|全市…").
 _GLUED_NUMBER = re.compile(
-    r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?:[%％‰](?=[\u4e00-\u9fff])|(?![\d.%％‰/—~-]|岁|周|个|年|月|日|天|小时|分钟|万|千|百|亿|级|类|项|次|倍|轨|人|名|家|所|岁))"
+    r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?:[%％‰](?=[\u4e00-\u9fff])|(?![\d.%％‰/—~-]|岁|周|个|年|月|日|天|小时|分钟|万|千|百|亿|级|类|项|次|倍|轨|人|名|家|所))"
 )
 _RUN_ON = re.compile(r"(?:不断|全面|稳步|持续|逐步|显著|大幅|明显)(?:提升|提高|改善|完善|增强|加强|扩大|优化|推进)")
 _MID_FRAME = re.compile(r"(?<=[\u4e00-\u9fff]{4})(?<![比较由从与])(?:“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)|(?:19|20)\d\d年(?:底|末)?)")
@@ -345,8 +346,8 @@ _LEVEL_HEAD = re.compile(r"(?:国家|自治区|省|市|州|县|区|乡镇|镇|�
 # Measure words: what "N<unit>" counts becomes "<name>数" (persons: 人数, visits: 人次).
 _COUNT_SUFFIX = {
     "人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "万人(次)": "人次",
-    "次": "次数", "场次": "场次", "小时": "时间",
-    "亩": "面积", "万亩": "面积", "公顷": "面积", "平方米": "面积", "万平方米": "面积", "天": "天数", "户": "户数", "套": "套数", "例": "例数",
+    "次": "次数", "场次": "场次", "天": "天数", "户": "户数", "套": "套数", "例": "例数", "小时": "时间",
+    "亩": "面积", "万亩": "面积", "公顷": "面积", "平方米": "面积", "万平方米": "面积",
 }
 _COUNT_UNITS = {"个", "所", "家", "项", "座", "处", "支", "张", "部", "条", "场", "批", "件", "辆", "间", "台",
                 "本", "册", "轮", "期", "届", "种", "类", "对", "万个", "万户", "万套", "家(次)"}
@@ -402,7 +403,7 @@ def _last_verb_phrase(name: str) -> str:
     Coordinated verbs stay together: "迁建、新建幼儿园".
     """
     parts = name.split("、")
-    if len(parts) > 1 and _MAKING_VERB.match(parts[-1]) and not _MAKING_VERB.search(parts[-2][-3:]):
+    if len(parts) > 1 and _MAKING_VERB.match(parts[-1]) and not _MAKING_VERB_END.search(parts[-2]):
         return parts[-1]
     if _SUPPORT_VERB.match(name):
         for i in range(2, len(name) - 2):
