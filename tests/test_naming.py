@@ -165,3 +165,8 @@ def test_respectively_after_parallel_clauses_pairs_their_subjects_with_the_value
 def test_values_after_a_named_metric_keep_its_name_across_clauses() -> None:
     got = metrics("全市民生支出持续增长,2019年为120.5亿元,比上年增长8.2%;2020年为131.2亿元,增长8.9%。")
     assert got == ["民生支出", "民生支出比上年增长", "民生支出", "民生支出增长"]
+
+
+def test_primary_and_secondary_schools_split_under_respectively() -> None:
+    assert metrics("中小学专任教师本科以上学历比例分别为85%、96%。") == [
+        "中学专任教师本科以上学历比例", "小学专任教师本科以上学历比例"]

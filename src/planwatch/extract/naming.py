@@ -485,10 +485,9 @@ def _respective(m: Mention, name: str) -> str:
     if compare:
         items[-1] = items[-1][: compare.start()]
     item = items[k]
-    # A shared head written once at the end ("小学六年、初中三年|巩固率"), a shared per-capita
-    # opening written once at the start ("每千常住人口|床位数、执业(助理)医师数").
-    # Parallel items are written alike: "城镇、农村|低保标准" - the head is what the last has beyond them.
-    # Or the first ends as the last's own part does: "职工基本医疗保险和城乡居民基本医疗保险|…报销比例".
+    # A head written once after the last item: where the first item's ending recurs in the last
+    # ("职工基本医疗保险和城乡居民基本医疗保险|…报销比例"), else beyond the width of parallel items
+    # ("城镇、农村|低保标准"), else the last's rate word ("小学六年、初中三年|巩固率").
     widths = {len(i) for i in items[:-1]}
     head_text = ""
     overlap = next((items[-1].find(items[0][i:]) + len(items[0]) - i for i in range(len(items[0]) - 1)
@@ -501,6 +500,7 @@ def _respective(m: Mention, name: str) -> str:
         head_text = head.group(0)
     if head_text and item is not items[-1] and not item.endswith(head_text):
         item += head_text
+    # A per-capita opening written once before the first ("每千常住人口|床位数、执业(助理)医师数").
     per = _PER_CAPITA.match(items[0])
     if per and not _PER_CAPITA.match(item):
         item = per.group(0) + item
@@ -539,13 +539,14 @@ def _listed(subject: str) -> list[str]:
     items = [i for i in subject.split("、") if i]
     if len(items) == 1:
         items = [i for i in re.split(r"[和与及]", subject) if len(i) >= 2]
-    if len(items) == 1 and items[0][:2] in _PAIRED:  # "城乡…覆盖率分别达到x、y": 城镇…, 农村…
-        items = [word + items[0][2:] for word in _PAIRED[items[0][:2]]]
+    pair = next((k for k in _PAIRED if len(items) == 1 and items[0].startswith(k)), None)
+    if pair:  # "城乡…覆盖率分别达到x、y": 城镇…, 农村…
+        items = [word + items[0][len(pair) :] for word in _PAIRED[pair]]
     return items
 
 
 # Compound words that name two groups at once, in their order.
-_PAIRED = {"城乡": ("城镇", "农村"), "中小": ("中等", "小型")}
+_PAIRED = {"城乡": ("城镇", "农村"), "中小学": ("中学", "小学")}
 _COMPARISON_END = re.compile(r"(?:比|较)(?:上年|(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?末?)$")
 _PER_CAPITA = re.compile(r"每[十百千万]?(?:常住)?(?:人口|人|名老年人|名老年人口|户)(?:拥有)?")
 _SHARED_HEAD = re.compile(r"[\u4e00-\u9fff]{2}(?:率|比例|比重|占比)$|[\u4e00-\u9fff]{2}人数$")
