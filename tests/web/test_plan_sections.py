@@ -63,3 +63,13 @@ def test_the_review_draft_says_which_prose_target_restates_a_table_row(client) -
                     follow_redirects=True)
     assert r.status_code == 200
     assert 'data-testid="restates"' in r.text and "重复表述指标表第" in r.text
+
+
+def test_downloads_say_which_rows_are_main_indicators(seeded) -> None:  # type: ignore[no-untyped-def]
+    url, seed, files = seeded
+    _with_prose_target(url)
+    with TestClient(create_app(url, secret_key="test-secret", files_dir=files), base_url="http://testserver") as c:
+        rows = c.get(f"/public/plans/{seed.plan_id}/download.csv").text.splitlines()
+    assert rows[0].split(",")[1] == "类别"
+    assert any(PROSE_NAME in r and "其他量化目标" in r for r in rows)
+    assert sum("主要指标" in r for r in rows[1:]) == 3
