@@ -119,6 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overview.no_warnings": ("暂无预警", "No early warnings"),
     # plan page
     "plan.indicators_by_domain": ("主要指标", "Indicators by domain"),
+    "plan.other_targets": ("其他量化目标", "Other quantified targets"),
+    "plan.other_targets_note": ("规划正文中提出的量化目标,不属于指标表,不区分约束性/预期性(正文另有说明的除外)。",
+                                "Quantified targets stated in the plan's text, outside its indicator table; "
+                                "not binding or expected unless the text says so."),
     "plan.no_match": ("没有符合条件的指标", "No indicator matches these filters"),
     "plan.open_document": ("查看规划文本", "Read the plan text"),
     # indicator page
@@ -144,6 +148,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "legend.projection": ("预测", "Projection"),
     # review
     "review.title": ("规划导入审核", "Import and review a plan"),
+    "review.restates": ("重复表述指标表第{line}行「{name}」,发布时只登记表内指标",
+                        "Restates table row {line} ({name}); only the table row is registered"),
     "review.upload": ("上传规划文本", "Upload a plan document"),
     "review.file": ("文件(.txt/.docx/.html/.pdf)", "File (.txt/.docx/.html/.pdf)"),
     "review.upload_button": ("上传并识别", "Upload and extract"),

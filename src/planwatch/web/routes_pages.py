@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -67,16 +68,30 @@ def visibility_key(user: WebUser | None) -> tuple[Any, ...]:
     return ("dept", user.department_id)
 
 
+def _status_counts(groups: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, int]]:
+    """Status counts per domain of one section (主要指标 or 其他量化目标), in display order."""
+    out = {}
+    for d, rows in groups.items():
+        c = Counter(r["status"] for r in rows)
+        out[d] = {k: c[k] for k in STATUS_ORDER if c.get(k)}
+    return out
+
+
 async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
     def make() -> dict[str, Any]:
         lang = request_lang(request)
         v = restrict(view, request, user) if user is not None else view
         filters = plan_filters(request)
         rows = filter_rows(v["indicators"], **filters)
+        # 主要指标 (the indicator table) and 其他量化目标 (targets in running text), each by domain.
         domains: dict[str, list[dict[str, Any]]] = {}
+        others: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
-            domains.setdefault(r["domain"], []).append(r)
-        return {"view": v, "grouped": domains, "filters": filters,
+            (domains if r["main"] else others).setdefault(r["domain"], []).append(r)
+        return {"view": v, "grouped": domains, "grouped_other": others, "filters": filters,
+                "shown_main": sum(len(g) for g in domains.values()),
+                "shown_other": sum(len(g) for g in others.values()),
+                "section_counts": [_status_counts(domains), _status_counts(others)],
                 "all_domains": list(dict.fromkeys(r["domain"] for r in v["indicators"])),
                 "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
