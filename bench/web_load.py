@@ -31,7 +31,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
-PASSWORD = "bench-password-1"
+PASSWORD = "load-test-orchard-1"  # passes the password policy (no user name in it)
 
 
 def free_port() -> int:

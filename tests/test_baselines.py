@@ -107,7 +107,7 @@ def metrics(*background: str) -> list[str]:
 def test_a_change_from_a_base_is_named_by_the_subject_before_it() -> None:
     assert metrics("城乡居民人均可支配收入由2015年的18000元增至2020年的25000元。") == [
         "城乡居民人均可支配收入", "城乡居民人均可支配收入"]
-    assert metrics("家庭医生签约项目由12项增至20项。") == ["家庭医生签约项目", "家庭医生签约项目"]
+    assert metrics("家庭医生签约项目由12项增至20项。") == ["家庭医生签约项目数", "家庭医生签约项目数"]
 
 
 def test_a_value_without_its_own_subject_takes_the_subject_of_the_clause_before() -> None:
@@ -115,4 +115,4 @@ def test_a_value_without_its_own_subject_takes_the_subject_of_the_clause_before(
 
 
 def test_a_bracketed_list_stays_whole_in_a_name() -> None:
-    assert metrics("全市9个县(市、区)全部建成公共体育场。") == ["县(市、区)"]
+    assert metrics("全市9个县(市、区)全部建成公共体育场。") == ["建成公共体育场的县(市、区)数"]

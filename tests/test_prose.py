@@ -113,7 +113,7 @@ def test_record_follows_the_contract_and_quotes_the_line() -> None:
         assert t["source"] == "prose" and t["table"] is None and t["attribute"] is None
         assert t["quote"] and t["quote"] in lines[t["line"] - 1]
         assert set(t["target"]) == {"raw", "value", "value_low", "value_high", "op", "kind", "year"}
-    assert got[0]["name"] == "新增就业"
+    assert got[0]["name"] == "新增就业人数"
 
 
 def test_table_of_contents_does_not_move_the_turn_to_the_plan() -> None:
@@ -267,9 +267,9 @@ def test_a_generic_subject_takes_the_metric_of_the_clause_before() -> None:
 
 def test_a_name_never_holds_half_a_quote_or_bracket() -> None:
     assert names("到2025年,实现“学校食堂100%明厨亮灶”和“校园周边100%安全巡查”。") == [
-        "学校食堂明厨亮灶", "校园周边安全巡查"]
+        "学校食堂明厨亮灶比例", "校园周边安全巡查比例"]
     assert names("到2025年,形成“8:1:1”(80%就近入学、10%集团化办学、10%委托管理)格局。") == [
-        "就近入学", "集团化办学", "委托管理"]
+        "就近入学比例", "集团化办学比例", "委托管理比例"]
 
 
 def test_shares_explaining_a_standard_referred_to_are_not_targets() -> None:
@@ -278,21 +278,21 @@ def test_shares_explaining_a_standard_referred_to_are_not_targets() -> None:
 
 
 def test_a_counted_thing_is_the_head_after_its_modifier() -> None:
-    assert names("到2025年,建立1个集“托育、早教、保健”于一体的县级婴幼儿照护服务中心。") == ["县级婴幼儿照护服务中心"]
-    assert names("到2025年,建设1所为孤残儿童提供养育、康复服务的区级儿童福利院。") == ["区级儿童福利院"]
-    assert names("到2025年,培育3家具有示范作用的社区养老服务企业。") == ["社区养老服务企业"]
-    assert names("到2025年,规划建设2个达到三级医院标准的区域医疗中心。") == ["区域医疗中心"]
+    assert names("到2025年,建立1个集“托育、早教、保健”于一体的县级婴幼儿照护服务中心。") == ["县级婴幼儿照护服务中心数"]
+    assert names("到2025年,建设1所为孤残儿童提供养育、康复服务的区级儿童福利院。") == ["区级儿童福利院数"]
+    assert names("到2025年,培育3家具有示范作用的社区养老服务企业。") == ["社区养老服务企业数"]
+    assert names("到2025年,规划建设2个达到三级医院标准的区域医疗中心。") == ["区域医疗中心数"]
 
 
 def test_a_name_drops_the_verb_of_doing_before_a_noun_phrase() -> None:
     assert names("到2025年,力争打造4个示范型社区服务中心(站),至少建成1所特殊教育学校。") == [
-        "示范型社区服务中心(站)", "特殊教育学校"]
-    assert names("到2025年,开展家政服务技能培训2000人次。") == ["家政服务技能培训"]
+        "示范型社区服务中心(站)数", "特殊教育学校数"]
+    assert names("到2025年,开展家政服务技能培训2000人次。") == ["家政服务技能培训人次"]
 
 
 def test_each_item_of_a_counted_list_is_named_by_its_own_noun() -> None:
     assert names("到2025年,创建2个省级示范社区、5个县(区)级示范村和3个市级示范点。") == [
-        "省级示范社区", "县(区)级示范村", "市级示范点"]
+        "省级示范社区数", "县(区)级示范村数", "市级示范点数"]
 
 
 def test_a_frame_of_time_after_a_leading_verb_is_not_part_of_the_name() -> None:
@@ -301,4 +301,4 @@ def test_a_frame_of_time_after_a_leading_verb_is_not_part_of_the_name() -> None:
 
 
 def test_new_building_stays_in_a_name_because_it_says_what_is_counted() -> None:
-    assert names("到2025年,新建公办幼儿园6所。") == ["新建公办幼儿园"]
+    assert names("到2025年,新建公办幼儿园6所。") == ["新建公办幼儿园数"]

@@ -75,3 +75,14 @@ def test_seed_box_entries_are_projects() -> None:
     assert {p["box"] for p in boxed} == {f"专栏{i}" for i in range(1, 11)}
     assert any(p["name"] == "托育服务扩容工程" and p["domain"] == "幼有所育" for p in boxed)
     assert all(p["quote"] in lines[p["line"] - 1] for p in projects)
+
+
+def test_a_task_or_project_named_twice_is_one_item_listing_its_other_lines() -> None:
+    text = PLAN + "第三节 幼有善育\n实施“智慧养老”行动,基本实现法定人员全覆盖。\n深入实施健康儿童行动。\n"
+    tasks, projects = run(text)
+    covered = [t for t in tasks if t["text"] == "基本实现法定人员全覆盖"]
+    assert len(covered) == 1 and covered[0]["line"] == 5 and covered[0]["also_lines"] == [15]
+    names = [p["name"] for p in projects]
+    assert names.count("智慧养老行动") == 1 and names.count("健康儿童行动") == 1
+    [child] = [p for p in projects if p["name"] == "健康儿童行动"]
+    assert child["line"] == 13 and child["also_lines"] == [16]

@@ -10,6 +10,7 @@ import click
 # name → "module:attribute" of a click command; each package owns its commands.
 SUBCOMMANDS: dict[str, str] = {
     "extract": "planwatch.extract.cli:extract_command",
+    "audit": "planwatch.audit.cli:audit_command",
     "init": "planwatch.register.cli:init_command",
     "plan": "planwatch.register.cli:plan_group",
     "plans": "planwatch.register.cli:plans_command",

@@ -24,6 +24,7 @@ def blank(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-un
 
 
 PROGRESS_TABLES = {"progress_reports", "item_responsibilities"}
+ACCOUNT_TABLES = {"user_sessions", "login_failures"}
 
 
 def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_removes_them(blank: sa.Engine) -> None:
@@ -32,6 +33,12 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     assert migrate.is_current(blank)
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+    migrate.downgrade(blank, "-1")  # 0003 → 0002: sessions, login failures and the new user columns go
+    assert migrate.current_revision(blank) == "0002"
+    tables = set(sa.inspect(blank).get_table_names())
+    assert not ACCOUNT_TABLES & tables and "users" in tables
+    assert "must_change_password" not in {c["name"] for c in sa.inspect(blank).get_columns("users")}
 
     migrate.downgrade(blank, "-1")  # 0002 → 0001: the progress tables and tasks.active go
     assert migrate.current_revision(blank) == "0001"
@@ -86,3 +93,27 @@ def test_0002_keeps_existing_tasks_and_marks_them_active(blank: sa.Engine) -> No
     migrate.downgrade(blank, "0001")
     with blank.connect() as c:
         assert c.execute(sa.text("SELECT text FROM tasks")).scalar_one() == "实现全覆盖"
+
+
+def test_0003_keeps_existing_users_able_to_sign_in(blank: sa.Engine) -> None:
+    """A register at 0002 with users upgrades: they keep their password, stay active, and are not forced to
+    change it; sessions and throttling start empty. Downgrading keeps the users."""
+    from planwatch.register import logins
+    from planwatch.register.db import transaction
+    from planwatch.register.users import authenticate, hash_password
+
+    migrate.upgrade(blank, "0002")
+    with blank.begin() as c:
+        c.execute(sa.text("INSERT INTO users (username, password_hash, role, active, created_at) "
+                          "VALUES ('old-planner', :h, 'planner', :t, CURRENT_TIMESTAMP)"),
+                  {"h": hash_password("an older secret"), "t": True})
+    migrate.upgrade(blank)
+    with transaction(blank) as s:
+        user = authenticate(s, "old-planner", "an older secret")
+        assert user is not None and user.active and not user.must_change_password
+        token = logins.start_session(s, user.id, "127.0.0.1")
+    with transaction(blank) as s:
+        assert logins.session_account(s, token).username == "old-planner"  # type: ignore[union-attr]
+    migrate.downgrade(blank, "0002")
+    with blank.connect() as c:
+        assert c.execute(sa.text("SELECT username FROM users")).scalar_one() == "old-planner"

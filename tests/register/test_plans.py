@@ -141,3 +141,16 @@ def test_plan_view_gives_each_indicator_its_milestones_and_latest_value(engine: 
     assert [(m.year, m.value) for m in view.milestones] == [(2022, 93.0), (2023, 94.5)]
     assert (view.latest.year, view.latest.value) == (2022, 92.5)  # the plan's own region, not a township
     assert sum(v.latest is not None for v in views) == 1
+
+
+def test_a_prose_sentence_restating_a_table_row_is_not_registered_twice(engine: Engine) -> None:
+    doc = copy.deepcopy(V1)
+    row = doc["indicators"][0]
+    restating = {**copy.deepcopy(row), "source": "prose", "line": 600, "table": None, "attribute": None,
+                 "name": row["name"] + "达到", "restates": {"line": row["line"], "name": row["name"]}}
+    doc["indicators"].append(restating)
+    result = load(engine, doc)
+    assert len(result.added) == 12  # the table row only
+    with transaction(engine) as s:
+        prose = [i for i in s.scalars(select(Indicator)) if i.source == "prose"]
+    assert len(prose) == 2 and all(i.attribute is None for i in prose)  # 其他量化目标 carry no attribute

@@ -230,3 +230,11 @@ def test_a_plan_without_indicators_still_gives_a_whole_report() -> None:
 def test_midterm_overview_measures_against_half_time_half_task() -> None:
     text = text_of(doc_of("midterm"))
     assert "对照“时间过半、任务过半”的要求，在已报送数据的3项指标中，1项已完成或达到、快于时序进度" in text
+
+
+def test_main_indicators_count_the_table_rows_and_prose_targets_are_counted_apart() -> None:
+    data = sample_data()
+    rows = (*data.indicators, row("e", "新建公办幼儿园数", "进度正常", "on_track", unit="所", main=False))
+    doc = build_document(replace(data, indicators=rows), ReportConfig(kind="final"), today=date(2025, 12, 1))
+    text = text_of(doc)
+    assert "设置主要指标4项，其中约束性指标1项、预期性指标3项，另有正文提出的其他量化目标1项" in text

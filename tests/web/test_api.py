@@ -96,10 +96,10 @@ def test_stale_version_is_a_conflict_not_an_overwrite(client, seed, seeded):
     assert ok.status_code == 200 and ok.json()["version"] == 2
     stale = client.post("/api/observations", json={"indicator_id": seed.preschool, "year": 2023, "value": 99,
                                                     "expected_version": 1}, headers=h)
-    assert stale.status_code == 422
+    assert stale.status_code == 409 and stale.json()["error"] == "conflict"
     blind = client.post("/api/observations", json={"indicator_id": seed.preschool, "year": 2023, "value": 99},
                         headers=h)
-    assert blind.status_code == 422
+    assert blind.status_code == 409
     assert stored(seeded[0], seed.preschool, 2023) == (87.5, "submitted", 2)
 
 

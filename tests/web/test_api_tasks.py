@@ -57,7 +57,7 @@ def test_report_approve_publish(client, seed, items):
     assert (report["status"], report["version"]) == ("submitted", 1)
     # A second writer who has not seen version 1 gets a conflict, not an overwrite.
     r = client.post("/api/progress", json={**project, "state": "推进中"}, headers={"X-CSRF-Token": token})
-    assert r.status_code == 422 and "state" in r.json()["fields"]
+    assert r.status_code == 409 and "state" in r.json()["fields"]
 
     public = {i["kind"]: i for i in client.get(f"/api/public/plans/{seed.plan_id}/tasks").json()}
     assert public["project"]["approved"] is None and "latest" not in public["project"]

@@ -58,9 +58,11 @@ def test_review_then_publish(server, page, seeded):  # type: ignore[no-untyped-d
     page.click("[data-testid=publish]")
     page.wait_for_url("**/plans/*")
     shot(page, "review-published-plan")
-    rows = page.locator("[data-testid=indicators] tr[data-indicator]")
+    # 主要指标 (table rows) and 其他量化目标 (prose targets) are two tables; together they hold every indicator.
+    tables = "[data-testid=indicators], [data-testid=other-targets]"
+    rows = page.locator("[data-testid=indicators] tr[data-indicator], [data-testid=other-targets] tr[data-indicator]")
     assert rows.count() == n_indicators - 1
-    assert rejected_name not in page.locator("[data-testid=indicators]").inner_text()
+    assert all(rejected_name not in t for t in page.locator(tables).all_inner_texts())
     with transaction(engine) as s:
         plan = s.scalars(select(db.Plan).where(db.Plan.region_code == "141100")).one()
         assert s.scalar(select(func.count()).select_from(db.PlanDocument).where(

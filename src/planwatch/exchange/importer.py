@@ -22,7 +22,14 @@ from planwatch.exchange.reader import FORMULA, Table, read_table
 from planwatch.exchange.safety import MAX_ROWS
 from planwatch.extract import lexicon
 from planwatch.register.errors import ConflictError, RegisterError
-from planwatch.register.observations import ObservationInput, existing_for, write_observations
+from planwatch.register.observations import (
+    BUSY_EN,
+    BUSY_ZH,
+    ObservationInput,
+    existing_for,
+    lock_writes,
+    write_observations,
+)
 from planwatch.register.queries import indicator_by_ref
 from planwatch.register.rules import normalize_name, value_problem
 from planwatch.register.schema import Indicator, Plan, Region
@@ -251,6 +258,12 @@ def import_file(session: Session, path: Path, *, accept_valid: bool = False, sta
     table, problems = read_table(path, max_rows)
     if table is None:
         raise ImportRejected(problems)
+    try:
+        # The write lock before the rows are checked against stored versions: a concurrent import waits,
+        # then compares with what the other one wrote.
+        lock_writes(session)
+    except ConflictError as exc:
+        raise ImportRejected([Problem(str(path), BUSY_ZH, BUSY_EN)]) from exc
     rows, problems, empty = check_rows(session, table, status, reporter, reporter_id)
     report = ImportReport(str(path), rows=len(table.rows), empty=empty, problems=problems,
                           rejected_rows=len({p.row for p in problems}))

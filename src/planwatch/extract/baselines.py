@@ -14,10 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from planwatch.extract.lexicon import WORDS, expand, rx
+from planwatch.extract.naming import metric_name
 from planwatch.extract.numbers import change_direction, kind_of
 from planwatch.extract.periods import current_names, span_of
-from planwatch.extract.quantities import find_quantities
-from planwatch.extract.quantity_context import Mention, metric_name, quote, unit_of
+from planwatch.extract.quantity_context import Mention, quote, unit_of
 
 _YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d)年{time.year_suffix}?")
 _SINCE = rx("{time.since}")
@@ -60,44 +60,6 @@ def compared_year(text: str) -> int | None:
     return found
 
 
-# "A、B分别达到x、y": the values are listed in the order of the names.
-_RESPECTIVELY = rx("{value.respectively}")
-_NAME_SEP = rx("{list.sep}")
-_FRAME = rx(r"^(?:(?:到|至|在)?(?:19|20)\d\d年{time.year_suffix}?[,，]?)?(?:{time.future})*")
-_NAME_END_CHARS = frozenset(WORDS["name.end_char"])
-
-
-def _shared_head(first: str, last: str) -> str:
-    """The head the last name shares with the first: "养老保险", "医疗保险参保率" → "参保率"."""
-    if not first or first[-1] in _NAME_END_CHARS:
-        return ""
-    for n in range(len(first), 0, -1):
-        at = last.rfind(first[-n:])
-        if at >= 0 and at + n < len(last):
-            return last[at + n :]
-    return ""
-
-
-def respective_name(m: Mention) -> str | None:
-    """The i-th name of "A、B分别达到x、y" for the i-th value, None when the clause lists no such pairs.
-
-    The pairing is positional and crude on purpose; naming rules refine the names.
-    """
-    before = m.text[m.clause.start : m.q.start]
-    hits = list(_RESPECTIVELY.finditer(before))
-    if not hits:
-        return None
-    hit = hits[-1]
-    parts = [x for x in _NAME_SEP.split(_FRAME.sub("", before[: hit.start()]).strip(" ,，")) if x]
-    index = sum(1 for q in find_quantities(before[hit.end():]) if not q.ratio)
-    if len(parts) < 2 or index >= len(parts):
-        return None
-    name = parts[index]
-    if index < len(parts) - 1:
-        name += _shared_head(name, parts[-1])
-    return name
-
-
 def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
     q = m.q
     if q.ratio or q.is_range:
@@ -113,7 +75,7 @@ def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:
     record: dict[str, Any] = {
         "line": m.line,
         "quote": quote(m),
-        "metric": respective_name(m) or metric_name(m),
+        "metric": metric_name(m),
         "value": m.q.value,
         "unit": unit,
         "year": _year(m, period),

@@ -135,6 +135,29 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Comparison words before a year or a plan name ("比2020年", "较“十三五”末").
     "time.compare": ("比", "较", "与", "同", "相比", "对比"),
     "time.since": ("以来", "来", "起"),
+    # --- comparing metrics (audit, register matching) --------------------------------------------------
+    # Scope words a metric name may open with that do not change the quantity ("全县学前教育毛入园率").
+    "audit.scope": ("全国", "全省", "全区", "全市", "全县", "全州", "全盟", "全旗", "本市", "本县", "我市", "我县", "我区",
+                    "我省", "其中:", "其中", "城乡"),
+    # Words that narrow a metric to part of the population: with one, it is another metric.
+    "audit.population": ("城镇居民", "农村居民", "城镇", "农村", "城市", "乡村", "男性", "女性", "公办", "民办", "普惠性",
+                         "户籍", "常住", "中心城区", "县城"),
+    # Words for a share of a whole, read as one.
+    "audit.share": ("比例", "占比", "比重", "所占比例", "占比率"),
+    # Fillers inside names that do not change the quantity.
+    "audit.drop": ("拥有", "达到", "实现", "的", "全部"),
+    # Names of one metric written differently: every word of a synonym group reads as its first word.
+    "synonym.preschool": ("学前教育", "学前三年教育", "学前三年"),
+    "synonym.nursery": ("托位数", "托位"),
+    "synonym.life": ("人均预期寿命", "人均期望寿命", "平均预期寿命"),
+    "synonym.under_five": ("5岁以下儿童", "五岁以下儿童"),
+    "synonym.doctors": ("执业(助理)医师", "执业医师"),
+    "synonym.per_thousand": ("每千常住人口", "每千人口", "每千人"),
+    "synonym.per_ten_thousand": ("每万常住人口", "每万人口", "每万人"),
+    # Metrics where a lower value is better (matched anywhere in the name).
+    "metric.lower_better": ("失业率", "死亡率", "发病率", "患病率", "肥胖率", "近视率", "辍学率", "流失率", "贫困发生率",
+                            "个人卫生支出占", "个人现金卫生支出", "自付比", "大班额", "超大班额", "事故", "犯罪",
+                            "案件", "上访", "发生率", "空置率", "负担", "欠薪", "拖欠", "等待时间", "等候时间"),
     # --- judgements reported for qualitative targets (定性判断) -------------------------------------
     # Read with negation: "未完成", "没有实现", "尚未达到" are not achievements.
     "judgement.achieved": ("已实现", "已完成", "已达到", "已达标", "实现", "完成", "达到", "达标", "全覆盖", "已建成",
@@ -334,6 +357,11 @@ def expand(template: str) -> str:
 def rx(template: str, flags: int = 0) -> re.Pattern[str]:
     """The compiled regex of a template (built once per template)."""
     return re.compile(expand(template), flags)
+
+
+def groups(prefix: str) -> tuple[str, ...]:
+    """The names of the groups under a prefix ("synonym." → every synonym group)."""
+    return tuple(g for g in WORDS if g.startswith(prefix))
 
 
 def canonical_unit(unit: str | None) -> str | None:

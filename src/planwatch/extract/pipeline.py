@@ -8,6 +8,7 @@ from typing import Any
 
 from planwatch.extract.document import Document, ExtractError
 from planwatch.extract.metadata import extract_metadata
+from planwatch.extract.naming import link_restatements, stated_attributes
 from planwatch.extract.outline import Outline, build_outline
 from planwatch.extract.periods import working_period
 from planwatch.extract.prose import extract_baselines, extract_prose_targets
@@ -37,6 +38,8 @@ def extract_document(doc: Document) -> dict[str, Any]:
     services, service_spans = extract_service_items(lines, outline)
     skip = sorted(table_spans + service_spans)
     prose = extract_prose_targets(lines, outline, skip, period)
+    link_restatements(table_rows, prose)  # a sentence restating a table row points to it
+    stated_attributes(prose, lines)  # 约束性/预期性 only where the text gives it
     baselines = extract_baselines(lines, outline, skip, period)
     tasks, projects = extract_tasks(lines, outline, skip, period)
     body = bool(table_rows or prose or baselines or services or outline.sections)

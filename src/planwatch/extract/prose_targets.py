@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from planwatch.extract.baselines import compared_year, respective_name
+from planwatch.extract.baselines import compared_year
 from planwatch.extract.lexicon import WORDS, expand, rx
+from planwatch.extract.naming import coordinated_metrics, metric_name
 from planwatch.extract.numbers import (
     ANNUAL,
     CUMULATIVE,
@@ -28,9 +29,7 @@ from planwatch.extract.quantities import VALUE_VERB_END
 from planwatch.extract.quantity_context import (
     YEAR,
     Mention,
-    coordinated_metrics,
     has_value_verb,
-    metric_name,
     operator,
     quote,
     unit_of,
@@ -236,7 +235,7 @@ def targets(found: Iterable[Mention], domain_at: Callable[[int], str | None],
         if (kind == "level" and prev and prev[0].line == m.line and prev[0].sentence == m.sentence
                 and prev[0].clause != m.clause and unit_of(m) not in RATE_UNITS and _elliptic(m)):
             kind = prev[1]
-        names = [respective_name(m)] if respective_name(m) else coordinated_metrics(m) or [None]
+        names = coordinated_metrics(m) or [None]
         for name in names:
             out.append(target_record(m, domain_at(m.line), period, kind=kind, name=name))
         prev = (m, kind)

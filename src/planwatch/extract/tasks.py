@@ -179,6 +179,25 @@ def _prose_projects(lines: list[str], outline: Outline, skip: set[int], covered:
     return projects
 
 
+# What two mentions of one task or project may differ in: quotes, brackets, spaces, a leading 我市/全县.
+_KEY_NOISE = re.compile(r"[\s“”‘’\"'《》「」()（）]")
+
+
+def _dedupe(items: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    """One item per task or project: a box entry and running text often name the same one, and
+    plans repeat a commitment in their goals and in their chapters. The first mention is kept
+    (box entries come first) and lists the lines of the others in "also_lines"."""
+    kept: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key = NAME_LEAD.sub("", _KEY_NOISE.sub("", item[field])) or item[field]
+        first = kept.get(key)
+        if first is None:
+            kept[key] = item
+        elif item["line"] != first["line"] and item["line"] not in first.setdefault("also_lines", []):
+            first["also_lines"].append(item["line"])
+    return list(kept.values())
+
+
 def extract_tasks(lines: list[str], outline: Outline, skip: list[tuple[int, int]],
                   period: tuple[int, int] = (2021, 2025)) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(tasks, projects)."""
@@ -186,6 +205,7 @@ def extract_tasks(lines: list[str], outline: Outline, skip: list[tuple[int, int]
     skipped = _skipped(skip)
     start = _plan_start(lines, outline)
     past = _past(period)
-    tasks = _commitments(lines, outline, skipped, heads, start, past)
+    tasks = _dedupe(_commitments(lines, outline, skipped, heads, start, past), "text")
     box_projects, covered = _box_projects(lines, outline, skipped)
-    return tasks, box_projects + _prose_projects(lines, outline, skipped, covered, start, past)
+    projects = box_projects + _prose_projects(lines, outline, skipped, covered, start, past)
+    return tasks, _dedupe(projects, "name")

@@ -1,4 +1,5 @@
-"""Register commands: init, plan import, plans, regions import, dept assign, user add, demo."""
+"""Register commands: init, plan import, plans, regions import, dept assign, user (add, passwd, list, disable,
+enable, role), demo."""
 
 from __future__ import annotations
 
@@ -240,10 +241,16 @@ def user_group() -> None:
               help="密码(省略则交互输入)/ password (prompted when omitted)")
 @click.option("--exist-ok", is_flag=True,
               help="用户已存在时保持不变 / leave an existing user unchanged (for setup scripts)")
+@click.option("--demo", is_flag=True,
+              help="演示账号:允许公开的演示密码,首次登录须修改 / demo account: the published demo password is "
+                   "allowed, and must be changed at first sign-in")
 @friendly
 def user_add(username: str, role: str, dept: str | None, region: str | None, display_name: str | None,
-             password: str, exist_ok: bool) -> None:
-    """添加用户(密码以 scrypt 散列保存)/ add a user; the password is stored as a scrypt hash."""
+             password: str, exist_ok: bool, demo: bool) -> None:
+    """添加用户(密码以 scrypt 散列保存)/ add a user; the password is stored as a scrypt hash.
+
+    密码规则 / password policy: 至少10个字符,不含用户名,不是演示密码或常见密码 / at least 10 characters,
+    not containing the user name, not the demo password or a common one."""
     from sqlalchemy import select
 
     from planwatch.register.db import transaction
@@ -259,8 +266,97 @@ def user_add(username: str, role: str, dept: str | None, region: str | None, dis
         department = None
         if dept:
             department = ensure_department(s, dept, resolve_region(s, region).code if region else None)
-        user = add_user(s, username, password, role, department=department, display_name=display_name)
-    click.echo(f"用户已添加 / user added: {user.username} ({role}{', ' + dept if dept else ''})")
+        user = add_user(s, username, password, role, department=department, display_name=display_name, demo=demo)
+    click.echo(f"用户已添加 / user added: {user.username} ({role}{', ' + dept if dept else ''})"
+               + (";首次登录须修改密码 / must change the password at first sign-in" if demo else ""))
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.option("--password", prompt="新密码 new password", hide_input=True, confirmation_prompt=True,
+              help="新密码(省略则交互输入)/ the new password (prompted when omitted)")
+@click.option("--temporary", is_flag=True,
+              help="临时密码:用户下次登录须修改 / a temporary password the user must change at next sign-in")
+@friendly
+def user_passwd(username: str, password: str, temporary: bool) -> None:
+    """修改或重置密码;该用户的所有登录会话随即失效 / set a user's password; all of their sessions end."""
+    from planwatch.register.db import transaction
+    from planwatch.register.users import find_user, set_password
+
+    with transaction(open_register()) as s:
+        user = find_user(s, username)
+        set_password(s, user, password)
+        user.must_change_password = temporary
+    click.echo(f"密码已修改 / password changed: {username}"
+               + (";下次登录须修改 / must be changed at next sign-in" if temporary else ""))
+
+
+@user_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
+@friendly
+def user_list(as_json: bool) -> None:
+    """列出用户 / list users with role, department and state."""
+    from planwatch.register.db import transaction
+    from planwatch.register.users import list_users
+
+    with transaction(open_register()) as s:
+        users = list_users(s)
+    if as_json:
+        click.echo(json.dumps(users, ensure_ascii=False, indent=2))
+        return
+    if not users:
+        click.echo("还没有用户 / no users yet: planwatch user add NAME --role ROLE")
+    for u in users:
+        state = "启用 active" if u["active"] else "停用 disabled"
+        flag = "  须改密码 must change password" if u["must_change_password"] else ""
+        click.echo(f"{u['username']:<20} {u['role']:<9} {state:<12} {u['department'] or '-'}  "
+                   f"{u['display_name'] or ''}{flag}")
+
+
+def _set_active(username: str, active: bool) -> None:
+    from planwatch.register.db import transaction
+    from planwatch.register.users import find_user, set_active
+
+    with transaction(open_register()) as s:
+        set_active(s, find_user(s, username), active)
+
+
+@user_group.command("disable")
+@click.argument("username")
+@friendly
+def user_disable(username: str) -> None:
+    """停用用户;其登录会话立即失效 / disable a user; their sessions end at once."""
+    _set_active(username, False)
+    click.echo(f"用户已停用 / user disabled: {username}")
+
+
+@user_group.command("enable")
+@click.argument("username")
+@friendly
+def user_enable(username: str) -> None:
+    """重新启用用户 / enable a disabled user again."""
+    _set_active(username, True)
+    click.echo(f"用户已启用 / user enabled: {username}")
+
+
+@user_group.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "planner", "reporter", "viewer"]))
+@click.option("--dept", help="所属部门(改为填报员时必填)/ department (required when becoming a reporter)")
+@click.option("--region", help="部门所在地区 / the department's region")
+@friendly
+def user_role(username: str, role: str, dept: str | None, region: str | None) -> None:
+    """修改用户角色;其登录会话立即失效 / change a user's role; their sessions end at once."""
+    from planwatch.register.db import transaction
+    from planwatch.register.plans import ensure_department
+    from planwatch.register.regions import resolve_region
+    from planwatch.register.users import find_user, set_role
+
+    with transaction(open_register()) as s:
+        user = find_user(s, username)
+        department = ensure_department(s, dept, resolve_region(s, region).code if region else None) if dept else None
+        set_role(s, user, role, department)
+    click.echo(f"角色已修改 / role changed: {username} → {role}")
 
 
 @click.command("demo")

@@ -8,11 +8,13 @@ conflict and nothing is written — two people can't silently overwrite each oth
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from planwatch.register import history
@@ -54,6 +56,41 @@ class WriteResult:
     conflicts: list[str] = field(default_factory=list)
 
 
+# PostgreSQL advisory lock keys, one per kind of versioned row ("planwatch" in hex, then a number).
+LOCK_KEYS = {"observations": 0x706C616E7701, "progress": 0x706C616E7702}
+LOCK_WAIT_SECONDS = 60.0
+BUSY_ZH, BUSY_EN = "登记库正忙于另一项写入,请稍后重试", "the register is busy with another write; try again shortly"
+BUSY = f"{BUSY_ZH} / {BUSY_EN}"
+
+
+def lock_writes(session: Session, what: str = "observations") -> None:
+    """Take the write lock for `what` in the caller's transaction, before reading what a write compares.
+
+    Two writers that both read "no value yet" and then insert would collide on the unique key; with
+    the lock the second reads after the first commits and sees a version conflict instead.
+    SQLite: BEGIN IMMEDIATE (the database's single write lock; busy_timeout bounds the wait).
+    PostgreSQL: a transaction-scoped advisory lock per kind of row, waited for at most
+    LOCK_WAIT_SECONDS. Waiting longer raises `ConflictError` with a "busy, try again" message."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    try:
+        if dialect == "sqlite":
+            raw = conn.connection.driver_connection
+            if raw is not None and not raw.in_transaction:  # already writing: the lock is held
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif dialect == "postgresql":
+            key = LOCK_KEYS[what]
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            pause = 0.01
+            while not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar():
+                if time.monotonic() > deadline:
+                    raise ConflictError(BUSY)
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
+    except OperationalError as exc:  # SQLite: still locked after busy_timeout
+        raise ConflictError(BUSY) from exc
+
+
 def existing_for(session: Session, keys: Iterable[tuple[int, str, int]]) -> dict[tuple[int, str, int], dict[str, Any]]:
     """Stored rows for the given natural keys (fetched per indicator, which is what the keys group by)."""
     keys = set(keys)
@@ -84,6 +121,7 @@ def write_observations(
     for r in rows:
         if r.status not in OBSERVATION_STATUSES:
             raise RegisterError(f"未知状态 / unknown status: {r.status}")
+    lock_writes(session)
     stored = existing_for(session, (r.key for r in rows))
     result = WriteResult()
     inserts: list[ObservationInput] = []
@@ -109,7 +147,11 @@ def write_observations(
 
     now = utcnow()
     if inserts:
-        _insert_with_history(session, inserts, now, by, reason)
+        try:
+            _insert_with_history(session, inserts, now, by, reason)
+        except IntegrityError as exc:  # a writer that did not take the lock inserted the same key first
+            raise ConflictError("数据刚被他人同时报送,请刷新后重试 / the value was reported concurrently by "
+                                "someone else; reload and retry") from exc
         result.inserted = len(inserts)
     if updates:
         params = [{**_row(r, now), "b_id": old["id"], "b_version": old["version"]} for r, old in updates]

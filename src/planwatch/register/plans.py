@@ -262,7 +262,8 @@ def import_plan(
 
 def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], result: PlanImport,
                      by: str | None, reason: str | None) -> None:
-    items = [i for i in items if (i.get("name") or i.get("quote"))]
+    # A prose sentence restating a table row ("restates") is the same indicator: the row is registered.
+    items = [i for i in items if (i.get("name") or i.get("quote")) and not i.get("restates")]
     wanted = [_indicator_fields(item, pos, plan.period_end) for pos, item in enumerate(items)]
     keys = _keys(wanted)
     existing = {i.key: i for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}

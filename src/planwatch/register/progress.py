@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.register import history
 from planwatch.register.errors import Ambiguous, ConflictError, FieldError, NotFound, RegisterError
+from planwatch.register.observations import lock_writes
 from planwatch.register.plans import ensure_department
 from planwatch.register.schema import (
     ITEM_KINDS,
@@ -146,6 +147,7 @@ def report_progress(session: Session, r: ProgressInput, *, by: str | None = None
                     reason: str | None = None) -> ProgressReport:
     """Insert or update the report for (task/project, year) in the caller's transaction."""
     validate(session, r)
+    lock_writes(session, "progress")  # before reading what the version check compares
     old = stored(session, r.kind, r.item_id, r.year)
     if old is None:
         if r.expected_version is not None:

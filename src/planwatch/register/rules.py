@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Indicators where a lower value is better. Matched on the name.
-_LOWER_IS_BETTER = re.compile(
-    r"失业率|死亡率|发病率|患病率|肥胖率|近视率|辍学率|流失率|贫困发生率|个人卫生支出占|个人现金卫生支出|"
-    r"自付比|大班额|超大班额|事故|犯罪|案件|上访|发生率|空置率|负担|欠薪|拖欠|等待时间|等候时间"
-)
+from planwatch.extract import lexicon
+
+# Indicators where a lower value is better: matched on the name, words in the lexicon.
+_LOWER_IS_BETTER = lexicon.rx("{metric.lower_better}")
 _RATE_WORDS = re.compile(r"率|比重|比例|占比|覆盖面|人均|每千|每万|每百|每十万|千人|万人口|百户|平均|指数|年限|寿命|密度")
 _COUNT_UNITS = {
     "人", "万人", "人次", "万人次", "个", "万个", "所", "家", "张", "万张", "床", "套", "万套", "间", "户", "万户",

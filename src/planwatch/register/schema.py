@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -311,8 +312,34 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set for accounts created with a published (demo) password: the web lets them do nothing else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     department: Mapped[Department | None] = relationship()
+
+
+class UserSession(Base):
+    """A signed-in browser or API client. The cookie carries a random token; only its hash is stored,
+    so deleting the row (logout, password change, deactivation, role change) ends the session at once."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginFailure(Base):
+    """Failed sign-ins per account name ("user:NAME") or client address ("addr:IP"), for throttling.
+    Shared by every worker through the database; rows idle for a day are purged."""
+
+    __tablename__ = "login_failures"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Observation(Base):

@@ -81,6 +81,7 @@ class IndicatorRow:
     value_label: str | None = None  # e.g. "累计" when the latest value is a running sum
     required_change: float | None = None  # the same as an absolute yearly change (or addition)
     target_line: float | None = None  # where a chart draws the target, in the series' own terms
+    main: bool = True  # a row of the plan's indicator table (主要指标), not a target from its running text
     chart_series: tuple[tuple[int, float, bool], ...] | None = None  # when the chart plots other than `series`
     projection_meets: bool | None = None
 

@@ -105,8 +105,10 @@ def target_text(r: IndicatorRow) -> str:
 
 def overview(data: ReportData, cfg: ReportConfig) -> list[Block]:
     rows = data.indicators
-    n = len(rows)
-    n_binding = sum(r.binding for r in rows)
+    # "设置主要指标N项" counts the indicator table; targets from running text are counted apart.
+    n = sum(r.main for r in rows)
+    n_other = len(rows) - n
+    n_binding = sum(r.binding for r in rows if r.main)
     doms = domains(data)
     order = status_order(rows)
     counts = Counter(r.status for r in rows)
@@ -118,7 +120,9 @@ def overview(data: ReportData, cfg: ReportConfig) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
             f"《{data.plan_title}》（以下简称《规划》）设置主要指标{n}项，其中约束性指标{n_binding}项、"
-            f"预期性指标{n - n_binding}项，涉及{'、'.join(doms)}等{len(doms)}个领域。"
+            f"预期性指标{n - n_binding}项，"
+            + (f"另有正文提出的其他量化目标{n_other}项，" if n_other else "")
+            + f"涉及{'、'.join(doms)}等{len(doms)}个领域。"
         ),
         Paragraph(
             f"本报告评估截至{data.year}年的规划实施情况。各项指标按其最新数据所属年份计算时序进度"

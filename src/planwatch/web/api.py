@@ -11,10 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.web import review
 from planwatch.web.access import can_see
 from planwatch.web.i18n import translate
+from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id, OptYear
+from planwatch.web.routes_auth import throttled_json
 from planwatch.web.routes_pages import restrict
 from planwatch.web.routes_review import publish_draft, store
 from planwatch.web.security import (
@@ -22,17 +25,48 @@ from planwatch.web.security import (
     Planners,
     Reporters,
     Staff,
+    Throttled,
     WebUser,
     check_csrf,
     csrf_token,
-    sign_in,
+    log_in,
     sign_out,
 )
 from planwatch.web.templating import request_lang
 from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
-from planwatch.web.workflow import Entry, FieldErrors, approval_queue, decide, report_value, visible_reporting
+from planwatch.web.workflow import (
+    ConflictErrors,
+    Entry,
+    FieldErrors,
+    approval_queue,
+    decide,
+    report_value,
+    visible_reporting,
+)
 
-router = APIRouter(prefix="/api")
+
+class ErrorOut(BaseModel):
+    """Every error the API answers: a key, and a message, a detail or the fields at fault."""
+
+    error: str = Field(description="login.required, error.forbidden, error.not_found, validation, conflict, "
+                                   "too_large, …")
+    message: str | None = None
+    detail: Any = None
+    fields: list[dict[str, Any]] | dict[str, str] | None = None
+    limit: int | None = None
+
+
+_ERR = {"model": ErrorOut}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {**_ERR, "description": "bad request"},
+    401: {**_ERR, "description": "not signed in"},
+    403: {**_ERR, "description": "not allowed, or the CSRF token is missing"},
+    404: {**_ERR, "description": "not found"},
+    409: {**_ERR, "description": "someone else wrote first: reload and retry"},
+    413: {**_ERR, "description": "request body too large"},
+    422: {**_ERR, "description": "invalid input, with a message per field"},
+}
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 csrf = [Depends(check_csrf)]
 
 
@@ -42,17 +76,17 @@ class Credentials(BaseModel):
 
 
 class ValueIn(BaseModel):
-    indicator_id: int
-    year: int | str
+    indicator_id: BodyId
+    year: BodyYear | str
     value: float | str | None = None
     judgement: str | None = None
     source_note: str | None = None
     action: str = Field("submit", description="draft | submit")
-    expected_version: int | None = Field(None, description="version last seen; omit only for a new value")
+    expected_version: BodyVersion | None = Field(None, description="version last seen; omit only for a new value")
 
 
 class DecisionIn(BaseModel):
-    expected_version: int
+    expected_version: BodyVersion
     comment: str = ""
 
 
@@ -73,19 +107,28 @@ def _user_dict(u: WebUser) -> dict[str, Any]:
 
 
 def fields_error(exc: FieldErrors) -> JSONResponse:
+    """422 for bad fields; 409 when someone else wrote first (reload, then retry)."""
+    if isinstance(exc, ConflictErrors):
+        return JSONResponse({"error": "conflict", "fields": exc.errors}, status_code=409)
     return JSONResponse({"error": "validation", "fields": exc.errors}, status_code=422)
 
 
 # -- session ---------------------------------------------------------------
-@router.post("/session", tags=["session"])
+@router.post("/session", tags=["session"], responses={
+    401: {"description": "用户名或密码不正确 / wrong user name or password"},
+    429: {"description": "登录失败次数过多 / too many failed sign-ins: wait `Retry-After` seconds"}})
 def api_login(request: Request, body: Credentials) -> JSONResponse:
-    """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls."""
-    user = request.app.state.services.authenticate(body.username, body.password)
+    """Sign in; returns the CSRF token to send as X-CSRF-Token on unsafe calls. Repeated failures answer 429
+    with Retry-After; `must_change_password` users may only call POST /api/password until they do."""
+    lang = request_lang(request)
+    try:
+        user = log_in(request, body.username, body.password)
+    except Throttled as exc:
+        return throttled_json(exc, lang)
     if user is None:
-        return JSONResponse({"error": "login.failed", "message": translate("login.failed", request_lang(request))},
-                            status_code=401)
-    sign_in(request, user)
-    return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request)})
+        return JSONResponse({"error": "login.failed", "message": translate("login.failed", lang)}, status_code=401)
+    return JSONResponse({"user": _user_dict(user), "csrf_token": csrf_token(request),
+                         "must_change_password": user.must_change_password})
 
 
 @router.delete("/session", tags=["session"], dependencies=csrf)
@@ -117,7 +160,7 @@ def api_plans(request: Request, user: Staff) -> list[dict[str, Any]]:
 
 
 @router.get("/plans/{plan_id}", tags=["staff"])
-def api_plan(request: Request, plan_id: int, user: Staff, domain: str = "", status: str = "", binding: str = "",
+def api_plan(request: Request, plan_id: Id, user: Staff, domain: str = "", status: str = "", binding: str = "",
              department: str = "") -> dict[str, Any]:
     view = request.app.state.services.view(plan_view, plan_id, False, None)
     if view is None:
@@ -127,7 +170,7 @@ def api_plan(request: Request, plan_id: int, user: Staff, domain: str = "", stat
 
 
 @router.get("/indicators/{indicator_id}", tags=["staff"])
-def api_indicator(request: Request, indicator_id: int, user: Staff) -> dict[str, Any]:
+def api_indicator(request: Request, indicator_id: Id, user: Staff) -> dict[str, Any]:
     svc = request.app.state.services
     if not can_see(svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
@@ -138,7 +181,7 @@ def api_indicator(request: Request, indicator_id: int, user: Staff) -> dict[str,
 
 
 @router.get("/plans/{plan_id}/document", tags=["staff"])
-def api_document(request: Request, plan_id: int, user: Staff) -> dict[str, Any]:
+def api_document(request: Request, plan_id: Id, user: Staff) -> dict[str, Any]:
     view = request.app.state.services.view(document_view, plan_id)
     if view is None:
         raise HTTPException(404)
@@ -152,7 +195,7 @@ def api_document(request: Request, plan_id: int, user: Staff) -> dict[str, Any]:
 
 # -- reporting -------------------------------------------------------------
 @router.get("/reporting", tags=["reporting"])
-def api_reporting(request: Request, user: Reporters, year: int | None = None) -> list[dict[str, Any]]:
+def api_reporting(request: Request, user: Reporters, year: OptYear = None) -> list[dict[str, Any]]:
     """The indicators this user reports on, each with its value for the year."""
     return visible_reporting(request.app.state.services, user, year)
 
@@ -172,7 +215,7 @@ def api_report(request: Request, body: ValueIn, user: Reporters) -> Any:
 
 
 @router.post("/observations/{indicator_id}/evidence", tags=["reporting"], dependencies=csrf)
-async def api_report_with_evidence(request: Request, indicator_id: int, year: Annotated[str, Form()],
+async def api_report_with_evidence(request: Request, indicator_id: Id, year: Annotated[str, Form()],
                                    evidence: Annotated[UploadFile, File()], user: Reporters,
                                    value: Annotated[str, Form()] = "", judgement: Annotated[str, Form()] = "",
                                    source_note: Annotated[str, Form()] = "",
@@ -183,8 +226,9 @@ async def api_report_with_evidence(request: Request, indicator_id: int, year: An
     entry = Entry(indicator_id=indicator_id, year=year, value=value, judgement=judgement, source_note=source_note,
                   action=action, expected_version=expected_version, evidence=(evidence.filename or "file", content))
     try:
-        return report_value(request.app.state.services, user, entry, request_lang(request),
-                            request.app.state.files_root)
+        # off the event loop: the write may wait for the register's write lock
+        return await run_in_threadpool(report_value, request.app.state.services, user, entry, request_lang(request),
+                                       request.app.state.files_root)
     except FieldErrors as exc:
         return fields_error(exc)
 
@@ -196,7 +240,7 @@ def api_approvals(request: Request, user: Planners) -> list[dict[str, Any]]:
 
 
 @router.post("/observations/{observation_id}/approve", tags=["reporting"], dependencies=csrf)
-def api_approve(request: Request, observation_id: int, body: DecisionIn, user: Planners) -> Any:
+def api_approve(request: Request, observation_id: Id, body: DecisionIn, user: Planners) -> Any:
     try:
         return decide(request.app.state.services, user, observation_id, "approve", str(body.expected_version),
                       body.comment, request_lang(request))
@@ -205,7 +249,7 @@ def api_approve(request: Request, observation_id: int, body: DecisionIn, user: P
 
 
 @router.post("/observations/{observation_id}/return", tags=["reporting"], dependencies=csrf)
-def api_return(request: Request, observation_id: int, body: DecisionIn, user: Planners) -> Any:
+def api_return(request: Request, observation_id: Id, body: DecisionIn, user: Planners) -> Any:
     try:
         return decide(request.app.state.services, user, observation_id, "return", str(body.expected_version),
                       body.comment, request_lang(request))
@@ -278,7 +322,7 @@ def api_public_plans(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/public/plans/{plan_id}", tags=["public"])
-def api_public_plan(request: Request, plan_id: int) -> dict[str, Any]:
+def api_public_plan(request: Request, plan_id: Id) -> dict[str, Any]:
     view = request.app.state.services.view(plan_view, plan_id, True, None)
     if view is None:
         raise HTTPException(404)
@@ -286,7 +330,7 @@ def api_public_plan(request: Request, plan_id: int) -> dict[str, Any]:
 
 
 @router.get("/public/indicators/{indicator_id}", tags=["public"])
-def api_public_indicator(request: Request, indicator_id: int) -> dict[str, Any]:
+def api_public_indicator(request: Request, indicator_id: Id) -> dict[str, Any]:
     view = request.app.state.services.view(indicator_view, indicator_id, True)
     if view is None:
         raise HTTPException(404)

@@ -10,14 +10,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import schema as db
-from planwatch.web.api import fields_error
+from planwatch.web.api import ERROR_RESPONSES, fields_error
+from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id
 from planwatch.web.security import Planners, Reporters, Staff, check_csrf
 from planwatch.web.tasks_flow import (
     ProgressEntry,
     can_report_item,
     decide_item,
+    department_copy,
     plan_items_view,
     progress_queue,
     report_item,
@@ -25,23 +28,23 @@ from planwatch.web.tasks_flow import (
 from planwatch.web.templating import request_lang
 from planwatch.web.workflow import FieldErrors
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 csrf = [Depends(check_csrf)]
 
 
 class ProgressIn(BaseModel):
     kind: str = Field(description="task | project")
-    item_id: int
-    year: int | str
+    item_id: BodyId
+    year: BodyYear | str
     state: str = Field(description="未启动 | 推进中 | 已完成 (projects also 滞后)")
     percent: float | str | None = Field(None, description="percent complete, 0–100")
     note: str | None = Field(None, description="what was done, and its source")
     action: str = Field("submit", description="draft | submit")
-    expected_version: int | None = Field(None, description="version last seen; omit only for a new report")
+    expected_version: BodyVersion | None = Field(None, description="version last seen; omit only for a new report")
 
 
 class ProgressDecisionIn(BaseModel):
-    expected_version: int
+    expected_version: BodyVersion
     comment: str = ""
 
 
@@ -54,12 +57,12 @@ def _items(request: Request, plan_id: int, public: bool) -> list[dict[str, Any]]
 
 
 @router.get("/plans/{plan_id}/tasks", tags=["tasks"])
-def api_plan_tasks(request: Request, plan_id: int, user: Staff) -> list[dict[str, Any]]:
+def api_plan_tasks(request: Request, plan_id: Id, user: Staff) -> list[dict[str, Any]]:
     """A plan's tasks and projects: lead department, latest approved and latest report of any status,
     and whether this user may report on each."""
     svc = request.app.state.services
     return [{**it, "can_report": can_report_item(svc, user, it["kind"], it["id"])}
-            for it in _items(request, plan_id, False)]
+            for it in department_copy(svc, user, _items(request, plan_id, False))]
 
 
 @router.post("/progress", tags=["tasks"], dependencies=csrf)
@@ -78,7 +81,7 @@ def api_report_progress(request: Request, body: ProgressIn, user: Reporters) -> 
 
 @router.post("/progress/{kind}/{item_id}/evidence", tags=["tasks"], dependencies=csrf)
 async def api_report_progress_with_evidence(
-        request: Request, kind: str, item_id: int, year: Annotated[str, Form()], state: Annotated[str, Form()],
+        request: Request, kind: str, item_id: Id, year: Annotated[str, Form()], state: Annotated[str, Form()],
         evidence: Annotated[UploadFile, File()], user: Reporters, percent: Annotated[str, Form()] = "",
         note: Annotated[str, Form()] = "", action: Annotated[str, Form()] = "submit",
         expected_version: Annotated[str, Form()] = "") -> Any:
@@ -88,8 +91,9 @@ async def api_report_progress_with_evidence(
                           action=action, expected_version=expected_version,
                           evidence=(evidence.filename or "file", content))
     try:
-        return report_item(request.app.state.services, user, entry, request_lang(request),
-                           request.app.state.files_root)
+        # off the event loop: the write may wait for the register's write lock
+        return await run_in_threadpool(report_item, request.app.state.services, user, entry, request_lang(request),
+                                       request.app.state.files_root)
     except FieldErrors as exc:
         return fields_error(exc)
 
@@ -101,7 +105,7 @@ def api_progress_queue(request: Request, user: Planners) -> list[dict[str, Any]]
 
 
 @router.post("/progress/{report_id}/approve", tags=["tasks"], dependencies=csrf)
-def api_progress_approve(request: Request, report_id: int, body: ProgressDecisionIn, user: Planners) -> Any:
+def api_progress_approve(request: Request, report_id: Id, body: ProgressDecisionIn, user: Planners) -> Any:
     try:
         return decide_item(request.app.state.services, user, report_id, "approve", str(body.expected_version),
                            body.comment, request_lang(request))
@@ -110,7 +114,7 @@ def api_progress_approve(request: Request, report_id: int, body: ProgressDecisio
 
 
 @router.post("/progress/{report_id}/return", tags=["tasks"], dependencies=csrf)
-def api_progress_return(request: Request, report_id: int, body: ProgressDecisionIn, user: Planners) -> Any:
+def api_progress_return(request: Request, report_id: Id, body: ProgressDecisionIn, user: Planners) -> Any:
     try:
         return decide_item(request.app.state.services, user, report_id, "return", str(body.expected_version),
                            body.comment, request_lang(request))
@@ -119,6 +123,6 @@ def api_progress_return(request: Request, report_id: int, body: ProgressDecision
 
 
 @router.get("/public/plans/{plan_id}/tasks", tags=["public"])
-def api_public_plan_tasks(request: Request, plan_id: int) -> list[dict[str, Any]]:
+def api_public_plan_tasks(request: Request, plan_id: Id) -> list[dict[str, Any]]:
     """A plan's tasks and projects with their latest approved progress only."""
     return _items(request, plan_id, True)

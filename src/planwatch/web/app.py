@@ -16,8 +16,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from planwatch.web.guard import AccessLog, BodyLimit, SecurityHeaders
 from planwatch.web.i18n import translate
 from planwatch.web.security import AuthError
+from planwatch.web.settings import Settings, load_settings
 from planwatch.web.templating import build_env, render, request_lang
 
 STATIC = Path(__file__).parent / "static"
@@ -28,15 +30,18 @@ def _is_api(request: Request) -> bool:
 
 
 def create_app(database_url: str | None = None, secret_key: str | None = None,
-               services: object | None = None, files_dir: str | Path | None = None) -> FastAPI:
+               services: object | None = None, files_dir: str | Path | None = None,
+               settings: Settings | None = None) -> FastAPI:
     """Build the app. `secret_key` signs session cookies; without it (and
     without PLANWATCH_SECRET_KEY) a random key is used, so sessions end when
     the process restarts. Uploads (plans under review, evidence) go to
-    `files_dir`, PLANWATCH_FILES, or var/files beside the default database."""
-    from planwatch.register.db import default_sqlite_path
+    `files_dir`, PLANWATCH_FILES, or var/files beside the default database.
+    `settings` (HTTPS, body limits) default to the environment (web/settings.py)."""
+    from planwatch.register.db import files_root
     from planwatch.web import (
         api,
         api_tasks,
+        apidocs,
         routes_auth,
         routes_pages,
         routes_public,
@@ -50,16 +55,24 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
                   description="Public-service plan register, monitor and evaluator: JSON API. "
                               "Unsafe calls need the session cookie and the X-CSRF-Token header "
                               "(POST /api/session returns it).",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    settings = settings or load_settings()
+    app.state.settings = settings
     key = secret_key or os.environ.get("PLANWATCH_SECRET_KEY") or secrets.token_urlsafe(32)
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="planwatch_session",
-                       same_site="lax", https_only=False, max_age=12 * 3600)
+                       same_site="lax", https_only=settings.https, max_age=12 * 3600)
+    # Outermost last: headers on every answer (413s too), the log sees every request and,
+    # since the session middleware fills the shared scope, the user id.
+    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(AccessLog)
+    app.add_middleware(SecurityHeaders, settings=settings)
     app.state.services = services or Services(database_url)
     app.state.jinja = build_env()
-    root = Path(files_dir or os.environ.get("PLANWATCH_FILES") or default_sqlite_path().parent / "files")
+    root = files_root(files_dir)
     root.mkdir(parents=True, exist_ok=True)
     app.state.files_root = root
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    apidocs.mount(app)
 
     for module in (routes_auth, routes_pages, routes_review, routes_reporting, routes_tasks, routes_public, api,
                    api_tasks):
@@ -73,6 +86,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         if exc.status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        if exc.redirect:
+            return RedirectResponse(f"{exc.redirect}?next={quote(request.url.path)}", status_code=303)
         return render(request, "error.html", status_code=exc.status, message=translate(exc.key, lang))
 
     @app.exception_handler(StarletteHTTPException)
@@ -98,5 +113,16 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn workers: everything from the environment."""
+    """Factory for uvicorn workers: everything from the environment. The access log goes to stderr
+    (one line a request); each worker sets it up, since workers are fresh processes."""
+    import logging
+    import sys
+
+    access = logging.getLogger("planwatch.access")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
     return create_app()

@@ -21,7 +21,12 @@ def serve_command(host: str, port: int, workers: int, database_url: str | None) 
     from planwatch.register import migrate
     from planwatch.register.db import database_url as resolve_url
     from planwatch.register.db import make_engine
+    from planwatch.web.settings import SettingsError, load_settings
 
+    try:
+        load_settings()  # a bad PLANWATCH_HTTPS or body limit is one line here, not a worker traceback
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
     url = resolve_url(database_url)
     os.environ["PLANWATCH_DATABASE_URL"] = url  # workers build their app from the environment
     if workers > 1:

@@ -1,6 +1,6 @@
 """The web's door to the register: one `Services` object per app.
 
-It owns the engine, loads users, and caches read models keyed by a cheap
+It owns the engine and caches read models keyed by a cheap
 "data stamp" of the database, so a burst of readers on one plan costs one
 evaluation, and any write — from this process, another worker or the CLI —
 is seen on the next request.
@@ -20,8 +20,6 @@ from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import schema as db
 from planwatch.register.db import make_engine, session_factory
-from planwatch.register.users import verify_password
-from planwatch.web.security import WebUser
 
 T = TypeVar("T")
 MISS = object()
@@ -118,33 +116,3 @@ class Services:
             with self.read() as session:
                 return fn(session, *args)
         return self.cached((fn.__name__, *args), build)
-
-    # -- users ----------------------------------------------------------
-    def load_user(self, user_id: int) -> WebUser | None:
-        return self.cached(("user", user_id), lambda: self._load_user(user_id))
-
-    def _load_user(self, user_id: int) -> WebUser | None:
-        with self.read() as s:
-            u = s.get(db.User, user_id)
-            if u is None or not u.active:
-                return None
-            return _web_user(u)
-
-    def authenticate(self, username: str, password: str) -> WebUser | None:
-        with self.read() as s:
-            u = s.scalars(select(db.User).where(db.User.username == username)).first()
-            if u is None or not u.active:
-                verify_password(password, _DUMMY_HASH)  # same cost whether or not the user exists
-                return None
-            if not verify_password(password, u.password_hash):
-                return None
-            return _web_user(u)
-
-
-def _web_user(u: db.User) -> WebUser:
-    return WebUser(id=u.id, username=u.username, role=u.role, department_id=u.department_id,
-                   department_name=u.department.name if u.department else None,
-                   display_name=u.display_name)
-
-
-_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="

@@ -7,10 +7,11 @@ import io
 import json
 from typing import Any
 
-from planwatch.web.i18n import status_label
+from planwatch.web.i18n import status_label, translate
 
 COLUMNS = [  # (key, zh header, en header)
     ("ref", "指标编号", "id"),
+    ("category", "类别", "category"),  # 主要指标 (indicator table) or 其他量化目标 (running text)
     ("domain", "领域", "domain"),
     ("name", "指标名称", "indicator"),
     ("unit", "单位", "unit"),
@@ -35,6 +36,8 @@ def flat_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     for r in rows:
         latest = r.get("latest") or {}
         out.append({**{k: r.get(k) for k, _, _ in COLUMNS},
+                    "category": translate("plan.indicators_by_domain" if r.get("main", True) else "plan.other_targets",
+                                          lang),
                     "latest_year": latest.get("year"), "latest_value": latest.get("value"),
                     "status": r["status"], "status_label": status_label(r["status"], lang)[0],
                     "simulated": bool(r.get("simulated"))})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -11,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, translate
+from planwatch.web.params import Id
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
 from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
@@ -19,14 +21,20 @@ router = APIRouter(include_in_schema=False)
 
 
 def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str, Any]:
-    """A reporter's copy of a plan view holds only its department's indicators."""
-    ids = visible_ids(request.app.state.services, user)
+    """A reporter's copy of a plan view holds only its department's indicators, and other departments'
+    tasks and projects with approved progress only."""
+    from planwatch.web.tasks_flow import department_copy
+
+    svc = request.app.state.services
+    ids = visible_ids(svc, user)
     if ids is None:
         return view
     rows = [r for r in view["indicators"] if r["id"] in ids]
     refs = {r["ref"] for r in rows}
     return {**view, "indicators": rows,
-            "early_warnings": [w for w in view["early_warnings"] if w.get("indicator_id") in refs]}
+            "early_warnings": [w for w in view["early_warnings"] if w.get("indicator_id") in refs],
+            "tasks": department_copy(svc, user, view.get("tasks", [])),
+            "projects": department_copy(svc, user, view.get("projects", []))}
 
 
 def spark(row: dict[str, Any], lang: str) -> str:
@@ -60,16 +68,30 @@ def visibility_key(user: WebUser | None) -> tuple[Any, ...]:
     return ("dept", user.department_id)
 
 
+def _status_counts(groups: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, int]]:
+    """Status counts per domain of one section (主要指标 or 其他量化目标), in display order."""
+    out = {}
+    for d, rows in groups.items():
+        c = Counter(r["status"] for r in rows)
+        out[d] = {k: c[k] for k in STATUS_ORDER if c.get(k)}
+    return out
+
+
 async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
     def make() -> dict[str, Any]:
         lang = request_lang(request)
         v = restrict(view, request, user) if user is not None else view
         filters = plan_filters(request)
         rows = filter_rows(v["indicators"], **filters)
+        # 主要指标 (the indicator table) and 其他量化目标 (targets in running text), each by domain.
         domains: dict[str, list[dict[str, Any]]] = {}
+        others: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
-            domains.setdefault(r["domain"], []).append(r)
-        return {"view": v, "grouped": domains, "filters": filters,
+            (domains if r["main"] else others).setdefault(r["domain"], []).append(r)
+        return {"view": v, "grouped": domains, "grouped_other": others, "filters": filters,
+                "shown_main": sum(len(g) for g in domains.values()),
+                "shown_other": sum(len(g) for g in others.values()),
+                "section_counts": [_status_counts(domains), _status_counts(others)],
                 "all_domains": list(dict.fromkeys(r["domain"] for r in v["indicators"])),
                 "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
@@ -96,7 +118,7 @@ async def overview_page(request: Request, user: Staff) -> Response:
 
 
 @router.get("/plans/{plan_id}")
-async def plan_page(request: Request, plan_id: int, user: Staff) -> Response:
+async def plan_page(request: Request, plan_id: Id, user: Staff) -> Response:
     view = await request.app.state.services.aview(plan_view, plan_id, False, None)
     if view is None:
         raise HTTPException(404)
@@ -104,7 +126,7 @@ async def plan_page(request: Request, plan_id: int, user: Staff) -> Response:
 
 
 @router.get("/plans/{plan_id}/download.{fmt}")
-def plan_download(request: Request, plan_id: int, fmt: str, user: Staff) -> Response:
+def plan_download(request: Request, plan_id: Id, fmt: str, user: Staff) -> Response:
     view = request.app.state.services.view(plan_view, plan_id, False, None)
     return download_response(request, view, fmt, restrict_to=user)
 
@@ -124,7 +146,7 @@ def download_response(request: Request, view: dict[str, Any] | None, fmt: str,
 
 
 @router.get("/indicators/{indicator_id}")
-async def indicator_page(request: Request, indicator_id: int, user: Staff) -> Response:
+async def indicator_page(request: Request, indicator_id: Id, user: Staff) -> Response:
     svc = request.app.state.services
     if not await run_in_threadpool(can_see, svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
@@ -147,7 +169,7 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
 
 
 @router.get("/plans/{plan_id}/document")
-def document_page(request: Request, plan_id: int, user: Staff) -> Response:
+def document_page(request: Request, plan_id: Id, user: Staff) -> Response:
     view = request.app.state.services.view(document_view, plan_id)
     if view is None:
         raise HTTPException(404)

@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from planwatch.web.i18n import translate
-from planwatch.web.security import Planners, Reporters, WebUser, check_csrf
+from planwatch.web.params import Id, parse_year
+from planwatch.web.security import Planners, Reporters, WebUser, check_csrf, current_user
 from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import (
     Entry,
@@ -18,6 +19,7 @@ from planwatch.web.workflow import (
     approval_queue,
     decide,
     import_spreadsheet,
+    may_approve,
     report_value,
     visible_reporting,
 )
@@ -31,8 +33,7 @@ def files_root(request: Request) -> Path:
 
 
 def _year(request: Request) -> int | None:
-    y = request.query_params.get("year", "")
-    return int(y) if y.isdigit() else None
+    return parse_year(request.query_params.get("year"))
 
 
 def render_reporting(request: Request, user: WebUser, year: int | None, errors: dict[int, dict[str, str]] | None = None,
@@ -63,7 +64,7 @@ async def _evidence(form: Any) -> tuple[str, bytes] | None:
 
 
 @router.post("/reporting/{indicator_id}", dependencies=[Depends(check_csrf)])
-async def reporting_submit(request: Request, indicator_id: int, user: Reporters) -> Response:
+async def reporting_submit(request: Request, indicator_id: Id, user: Reporters) -> Response:
     form = await request.form()
 
     def text(name: str) -> str:
@@ -74,9 +75,9 @@ async def reporting_submit(request: Request, indicator_id: int, user: Reporters)
                   source_note=text("source_note"), action=text("action") or "submit",
                   expected_version=text("expected_version"), evidence=await _evidence(form))
     lang = request_lang(request)
-    year = int(entry.year) if entry.year.isdigit() else None
+    year = parse_year(entry.year)
     try:
-        report_value(request.app.state.services, user, entry, lang, files_root(request))
+        await run_in_threadpool(report_value, request.app.state.services, user, entry, lang, files_root(request))
     except FieldErrors as exc:
         typed = {indicator_id: {k: text(k) for k in ("value", "judgement", "source_note")}}
         return render_reporting(request, user, year, errors={indicator_id: exc.errors}, typed=typed,
@@ -111,8 +112,10 @@ def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Re
 
     with request.app.state.services.read() as s:
         queue, progress = approval_queue(s), progress_queue(s)
+    user = current_user(request)
     ctx = {"errors": {}, "typed": {}, "progress_errors": {}, **ctx}
-    return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress, **ctx)
+    return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress,
+                  may_approve=lambda q: user is not None and may_approve(user, q["reporter_id"]), **ctx)
 
 
 @router.get("/approvals")
@@ -121,7 +124,7 @@ def approvals_page(request: Request, user: Planners) -> Response:
 
 
 @router.post("/approvals/{observation_id}", dependencies=[Depends(check_csrf)])
-async def approvals_decide(request: Request, observation_id: int, user: Planners) -> Response:
+async def approvals_decide(request: Request, observation_id: Id, user: Planners) -> Response:
     form = await request.form()
     action, version, comment = (str(form.get(k) or "") for k in ("action", "expected_version", "comment"))
     lang = request_lang(request)

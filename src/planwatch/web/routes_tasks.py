@@ -6,12 +6,21 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import schema as db
 from planwatch.web.i18n import translate
+from planwatch.web.params import Id, parse_year
 from planwatch.web.routes_reporting import _evidence
 from planwatch.web.security import Planners, Reporters, Staff, WebUser, check_csrf
-from planwatch.web.tasks_flow import ProgressEntry, can_report_item, decide_item, plan_items_view, report_item
+from planwatch.web.tasks_flow import (
+    ProgressEntry,
+    can_report_item,
+    decide_item,
+    department_copy,
+    plan_items_view,
+    report_item,
+)
 from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import FieldErrors, default_year
 
@@ -39,7 +48,7 @@ def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None
             raise HTTPException(404)
         if year is None or not plan.base_year < year <= plan.period_end:
             year = default_year(plan.period_start, plan.period_end)
-        items = plan_items_view(s, plan_id, public=False)
+        items = department_copy(svc, user, plan_items_view(s, plan_id, public=False))
         for it in items:
             it["can_report"] = can_report_item(svc, user, it["kind"], it["id"])
             it["current"] = next((r for r in it["reports"] if r["year"] == year), None)
@@ -53,17 +62,17 @@ def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None
 
 
 @router.get("/plans/{plan_id}/tasks")
-def tasks_page(request: Request, plan_id: int, user: Staff) -> Response:
+def tasks_page(request: Request, plan_id: Id, user: Staff) -> Response:
     y = request.query_params.get("year", "")
     flash = None
     if request.query_params.get("msg") in ("submitted", "draft"):
         flash = translate("rep.submitted_ok" if request.query_params["msg"] == "submitted" else "rep.saved_ok",
                           request_lang(request))
-    return render_tasks(request, user, plan_id, int(y) if y.isdigit() else None, flash=flash)
+    return render_tasks(request, user, plan_id, parse_year(y), flash=flash)
 
 
 @router.post("/plans/{plan_id}/tasks/{kind}/{item_id}", dependencies=[Depends(check_csrf)])
-async def tasks_submit(request: Request, plan_id: int, kind: str, item_id: int, user: Reporters) -> Response:
+async def tasks_submit(request: Request, plan_id: Id, kind: str, item_id: Id, user: Reporters) -> Response:
     form = await request.form()
 
     def text(name: str) -> str:
@@ -74,9 +83,10 @@ async def tasks_submit(request: Request, plan_id: int, kind: str, item_id: int, 
                           note=text("note"), action=text("action") or "submit",
                           expected_version=text("expected_version"), evidence=await _evidence(form))
     lang = request_lang(request)
-    year = int(entry.year) if entry.year.isdigit() else None
+    year = parse_year(entry.year)
     try:
-        report_item(request.app.state.services, user, entry, lang, request.app.state.files_root)
+        await run_in_threadpool(report_item, request.app.state.services, user, entry, lang,
+                                request.app.state.files_root)
     except FieldErrors as exc:
         key = f"{kind}-{item_id}"
         return render_tasks(request, user, plan_id, year, errors={key: exc.errors},
@@ -88,7 +98,7 @@ async def tasks_submit(request: Request, plan_id: int, kind: str, item_id: int, 
 
 
 @router.post("/approvals/progress/{report_id}", dependencies=[Depends(check_csrf)])
-async def progress_decide(request: Request, report_id: int, user: Planners) -> Response:
+async def progress_decide(request: Request, report_id: Id, user: Planners) -> Response:
     form = await request.form()
     action, version, comment = (str(form.get(k) or "") for k in ("action", "expected_version", "comment"))
     lang = request_lang(request)

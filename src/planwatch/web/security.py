@@ -1,24 +1,52 @@
-"""Sessions, CSRF tokens and roles.
+"""Sessions, sign-in, CSRF tokens and roles.
 
-The session is a signed cookie (Starlette's SessionMiddleware, itsdangerous)
-holding only the user id, the CSRF token and the language. Every unsafe
-request must echo the session's CSRF token, either as the `csrf_token` form
-field or the `X-CSRF-Token` header; the API and the pages share this rule.
+The session cookie is signed (Starlette's SessionMiddleware, itsdangerous)
+and holds a random session token, the CSRF token and the language. The token
+is only valid while its row in the register exists (`register.logins`), and
+every request reads that row with the user's current role and active flag:
+logout, a password change, deactivation or a role change take effect on the
+very next request, in every worker. A copied cookie is useless after logout.
+
+Every unsafe request must echo the session's CSRF token, either as the
+`csrf_token` form field or the `X-CSRF-Token` header; the API and the pages
+share this rule.
+
+Sign-in is throttled per account name and per client address
+(`register.logins`); failures and lockouts are logged with the user name and
+address, never the password.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+
+from planwatch.register import logins
+from planwatch.register.db import transaction
+from planwatch.register.users import authenticate
 
 ROLES = ("admin", "planner", "reporter", "viewer")
 STAFF_ROLES = frozenset(ROLES)
 PLANNERS = frozenset({"admin", "planner"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+PASSWORD_PAGE = "/account/password"
+
+log = logging.getLogger("planwatch.web.auth")
+T = TypeVar("T")
+
+
+def https_enabled() -> bool:
+    """PLANWATCH_HTTPS=1: the site is served over HTTPS, so cookies are sent only over HTTPS
+    (read where every web setting is read: web/settings.py)."""
+    from planwatch.web.settings import load_settings
+
+    return load_settings().https
 
 
 @dataclass(frozen=True)
@@ -29,6 +57,7 @@ class WebUser:
     department_id: int | None = None
     department_name: str | None = None
     display_name: str | None = None
+    must_change_password: bool = False
 
     @property
     def is_planner(self) -> bool:
@@ -36,12 +65,33 @@ class WebUser:
 
 
 class AuthError(Exception):
-    """Raised when a request lacks a user (401) or the right role (403)."""
+    """Raised when a request lacks a user (401) or the right role (403). Pages go to `redirect` when set."""
 
-    def __init__(self, status: int, key: str) -> None:
+    def __init__(self, status: int, key: str, redirect: str | None = None) -> None:
         super().__init__(key)
         self.status = status
         self.key = key
+        self.redirect = redirect
+
+
+class Throttled(Exception):
+    """Too many failed sign-ins for this account or address: try again in `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def web_user(row: Any) -> WebUser:
+    """From a `logins.session_account` row."""
+    return WebUser(id=row.id, username=row.username, role=row.role, department_id=row.department_id,
+                   department_name=row.department_name, display_name=row.display_name,
+                   must_change_password=bool(row.must_change_password))
+
+
+def client_address(request: Request) -> str:
+    # uvicorn puts X-Forwarded-For here only from trusted proxies (FORWARDED_ALLOW_IPS, default 127.0.0.1).
+    return request.client.host if request.client else "unknown"
 
 
 def csrf_token(request: Request) -> str:
@@ -70,28 +120,33 @@ async def check_csrf(request: Request) -> None:
 
 
 def current_user(request: Request) -> WebUser | None:
-    """The signed-in user, loaded once per request by the app's user loader."""
+    """The signed-in user as the register has them now (one indexed read per request, then kept on it)."""
     if "user" in request.state._state:
         return request.state.user
-    user_id = request.session.get("uid")
+    token = request.session.get("sid")
     user = None
-    if isinstance(user_id, int):
-        user = request.app.state.services.load_user(user_id)
-        if user is None:  # deleted or disabled since sign-in
-            request.session.pop("uid", None)
+    if isinstance(token, str):
+        with request.app.state.services.read() as s:
+            row = logins.session_account(s, token)
+        user = web_user(row) if row is not None else None
+        if user is None:  # ended, expired, or the account was disabled
+            request.session.pop("sid", None)
     request.state.user = user
     return user
 
 
 def require_roles(*roles: str):
-    """Dependency factory: the request must come from a user with one of `roles`."""
+    """Dependency factory: the request must come from a user with one of `roles`
+    who has no pending forced password change."""
     allowed = frozenset(roles) if roles else STAFF_ROLES
 
-    async def dependency(request: Request) -> WebUser:
-        # async: a signed-in user is a cache hit, not worth a thread-pool hop
+    def dependency(request: Request) -> WebUser:
+        # sync: FastAPI runs it in the thread pool, so the session read never blocks the event loop
         user = current_user(request)
         if user is None:
             raise AuthError(401, "login.required")
+        if user.must_change_password:
+            raise AuthError(403, "password.change_required", redirect=PASSWORD_PAGE)
         if user.role not in allowed:
             raise AuthError(403, "error.forbidden")
         return user
@@ -99,18 +154,87 @@ def require_roles(*roles: str):
     return dependency
 
 
-def sign_in(request: Request, user: WebUser) -> None:
+def _auth_write(request: Request):  # type: ignore[no-untyped-def]
+    # Session and throttle rows feed no read model: write them without invalidating the services' caches,
+    # so a flood of sign-in attempts cannot keep the public pages uncached.
+    return transaction(request.app.state.services.engine)
+
+
+def under_throttle(request: Request, username: str, verify: Callable[[], T | None]) -> T | None:
+    """Run a password check `verify` for `username` under the sign-in throttle (per account and address).
+
+    Raises Throttled while either is locked, without running `verify`. A None from `verify` is a failure:
+    counted and logged (user name and address, never the password)."""
+    address = client_address(request)
+    account, addr = logins.account_key(username), logins.address_key(address)
+    with _auth_write(request) as s:
+        wait = logins.retry_after(s, [account, addr])
+        attempt = None if wait else logins.begin_attempt(s, [account, addr])
+    if attempt is not None and attempt.raced:  # a parallel attempt locked it first
+        with request.app.state.services.read() as s:
+            wait = max(1, logins.retry_after(s, [account, addr]))
+    if wait:
+        log.warning("sign-in refused, locked: user=%r address=%s retry_after=%ss", username, address, wait)
+        raise Throttled(wait)
+    assert attempt is not None
+    result = verify()
+    if result is None:
+        log.warning("sign-in failed: user=%r address=%s failures: account=%d address=%d", username, address,
+                    attempt.counts[account], attempt.counts[addr])
+        for key, lock in attempt.locks.items():
+            log.warning("sign-in locked for %ds: %s (user=%r address=%s)", lock.total_seconds(), key, username,
+                        address)
+        return None
+    with _auth_write(request) as s:
+        logins.attempt_succeeded(s, account, addr)
+    return result
+
+
+def log_in(request: Request, username: str, password: str) -> WebUser | None:
+    """Check a sign-in under the throttle; on success start a session. None: wrong name or password.
+
+    Raises Throttled while the account or the address is locked (the password is then not even checked)."""
+
+    def verify() -> int | None:
+        with request.app.state.services.read() as s:
+            found = authenticate(s, username, password)
+            return found.id if found is not None else None
+
+    user_id = under_throttle(request, username, verify)
+    if user_id is None:
+        return None
+    with _auth_write(request) as s:
+        token = logins.start_session(s, user_id, client_address(request))
+        user = web_user(logins.session_account(s, token))
+    log.info("signed in: user=%r address=%s", username, client_address(request))
+    attach_session(request, token)
+    request.state.user = user
+    return user
+
+
+def attach_session(request: Request, token: str) -> None:
     # A fresh CSRF token on sign-in so a token seen before login is useless after.
+    lang = request.session.get("lang")
     request.session.clear()
-    request.session["uid"] = user.id
+    request.session["sid"] = token
     request.session["csrf"] = secrets.token_urlsafe(32)
+    if lang:
+        request.session["lang"] = lang
 
 
 def sign_out(request: Request) -> None:
+    """End the session in the register (a copied cookie stops working) and clear the cookie."""
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        with _auth_write(request) as s:
+            logins.end_session(s, token)
+        user = request.state._state.get("user")
+        log.info("signed out: user=%r address=%s", user.username if user else None, client_address(request))
     lang = request.session.get("lang")
     request.session.clear()
     if lang:
         request.session["lang"] = lang
+    request.state.user = None
 
 
 # Annotated dependencies for route signatures (who may call a route).

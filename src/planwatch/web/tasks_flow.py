@@ -18,8 +18,17 @@ from planwatch.register import progress as pg
 from planwatch.register import schema as db
 from planwatch.register.errors import ConflictError, FieldError, NotFound
 from planwatch.web.i18n import translate
+from planwatch.web.params import MAX_VERSION, parse_int, parse_year
 from planwatch.web.security import AuthError, WebUser
-from planwatch.web.workflow import EVIDENCE_MAX, EVIDENCE_TYPES, FieldErrors, check_decision, save_evidence
+from planwatch.web.workflow import (
+    EVIDENCE_MAX,
+    EVIDENCE_TYPES,
+    FieldErrors,
+    check_decision,
+    check_not_own,
+    conflict,
+    save_evidence,
+)
 
 # A reported state → the evaluation status code whose label and colour the pages use.
 STATE_CODES = {"已完成": "achieved", "推进中": "in_progress", "滞后": "lagging", "未启动": "not_started"}
@@ -64,7 +73,7 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
     if not can_report_item(services, user, entry.kind, entry.item_id):
         raise AuthError(403, "error.forbidden")
     errors: dict[str, str] = {}
-    year = int(entry.year) if entry.year.strip().isdigit() else None
+    year = parse_year(entry.year)
     if year is None:
         errors["year"] = translate("val.year", lang)
     if not entry.state.strip():
@@ -73,9 +82,8 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
         errors["action"] = "draft | submit"
     expected: int | None = None
     if entry.expected_version.strip():
-        if entry.expected_version.strip().isdigit():
-            expected = int(entry.expected_version)
-        else:
+        expected = parse_int(entry.expected_version, 0, MAX_VERSION)
+        if expected is None:
             errors["expected_version"] = translate("val.number", lang)
     if entry.evidence is not None:
         name, content = entry.evidence
@@ -120,7 +128,7 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
     except FieldError as exc:
         raise _field_errors(exc, lang) from exc
     except ConflictError as exc:
-        raise FieldErrors({"state": translate("rep.conflict", lang)}) from exc
+        raise conflict("state", exc, lang) from exc
     with services.read() as s:
         return pg.report_dict(s.get(db.ProgressReport, report_id))
 
@@ -137,11 +145,12 @@ def decide_item(services: Any, user: WebUser, report_id: int, action: str, expec
             if row.status != "submitted":
                 raise FieldErrors({"action": "只能审核待审核的进展" if lang == "zh"
                                    else "Only submitted progress can be approved or returned"})
+            check_not_own(user, action, row.reporter_id)
             pg.set_progress_status(s, report_id, version,
                                    "approved" if action == "approve" else "returned", by=user.username,
                                    reason=comment.strip() or "审核通过 / approved")
     except ConflictError as exc:
-        raise FieldErrors({"action": translate("rep.conflict", lang)}) from exc
+        raise conflict("action", exc, lang) from exc
     with services.read() as s:
         return pg.report_dict(s.get(db.ProgressReport, report_id))
 
@@ -154,7 +163,7 @@ def progress_queue(session: Session) -> list[dict[str, Any]]:
         item = pg.get_item(session, r.kind, r.item_id)
         plan = session.get(db.Plan, item.plan_id)
         out.append({**pg.report_dict(r), "name": pg.item_name(item), "plan_id": item.plan_id,
-                    "plan_title": plan.title if plan else ""})
+                    "plan_title": plan.title if plan else "", "reporter_id": r.reporter_id})
     return out
 
 
@@ -163,7 +172,26 @@ def plan_items_view(session: Session, plan_id: int, public: bool) -> list[dict[s
     items = pg.plan_items(session, plan_id, approved_only=public)
     for it in items:
         it["code"] = STATE_CODES.get((it["approved"] or {}).get("state", ""), "not_reported")
+        if public and it["approved"] is not None:  # the public sees progress, never who reported it
+            it["approved"] = {k: v for k, v in it["approved"].items() if k != "reporter"}
     return items
+
+
+def department_copy(services: Any, user: WebUser, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A reporter's copy of a plan's tasks and projects, filtered by department like values: the items
+    its department leads in full; the others as the public sees them (approved progress only), so
+    other departments' drafts, unapproved notes and returns stay with them."""
+    if user.role != "reporter":
+        return items
+    mine = services.view(item_keys, user.department_id)
+    out = []
+    for it in items:
+        if (it["kind"], it["id"]) in mine:
+            out.append(it)
+            continue
+        approved = [r for r in it.get("reports", []) if r["status"] == "approved"]
+        out.append({**it, "latest": approved[-1] if approved else None, "reports": approved})
+    return out
 
 
 def reportable(services: Any, user: WebUser, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -60,13 +60,20 @@ def evaluate_plan_rows(session: Session, plan: db.Plan, public: bool, year: int 
     return evaluate_register_plan(session, plan.id, public, year)
 
 
+def is_main(source: str | None) -> bool:
+    """The plan's indicator table is its 主要指标; targets found in running text are 其他量化目标."""
+    return source != "prose"
+
+
 def plan_summary(plan: db.Plan, ev: PlanEval) -> dict[str, Any]:
     counts = Counter(ev.indicators[i.ref].status for i in plan.indicators if i.active and i.ref in ev.indicators)
+    main = sum(1 for i in plan.indicators if i.active and is_main(i.source))
     return {"id": plan.id, "title": plan.title, "region_code": plan.region_code,
             "region": plan.region.name if plan.region else plan.region_code,
             "period": [plan.period_start, plan.period_end], "base_year": plan.base_year,
             "issuer": plan.issuer, "doc_number": plan.doc_number, "issued": plan.issued,
             "indicator_count": sum(1 for i in plan.indicators if i.active), "data_year": ev.year,
+            "main_count": main, "other_count": sum(1 for i in plan.indicators if i.active) - main,
             "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)}}
 
 
@@ -85,7 +92,7 @@ def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any
                     "simulated": series[-1].simulated} if series else None),
         "series": [(o.year, o.value) for o in series if o.value is not None],
         "simulated": any(o.simulated for o in series),
-        "warnings": ev.warnings, "line": ind.line, "source": ind.source,
+        "warnings": ev.warnings, "line": ind.line, "source": ind.source, "main": is_main(ind.source),
     }
 
 
@@ -132,8 +139,10 @@ def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", 
         out = [r for r in out if r["domain"] == domain]
     if status:
         out = [r for r in out if r["status"] == status]
-    if binding in ("1", "0"):
-        out = [r for r in out if r["binding"] == (binding == "1")]
+    if binding == "1":
+        out = [r for r in out if r["binding"]]
+    elif binding == "0":  # 预期性 as the plan says it: a prose target without an attribute is neither
+        out = [r for r in out if not r["binding"] and (r["attribute"] or r["main"])]
     if department:
         out = [r for r in out if r["lead_department"] == department
                or any(d["name"] == department for d in r["departments"])]
@@ -206,8 +215,10 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
                        "warnings": ev_ind.warnings, "flags": ev_ind.flags},
         "values": [{"id": o.id, "year": o.year, "value": o.value, "judgement": o.judgement, "status": o.status,
                     "source": o.source_note, "evidence": bool(o.evidence_file), "simulated": o.simulated,
-                    "series_break": o.series_break, "reporter": o.reporter_name,
-                    "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None}
+                    "series_break": o.series_break,
+                    "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None,
+                    # the public sees values, never who reported them
+                    **({} if public else {"reporter": o.reporter_name})}
                    for o in own],
         "subregions": sub_rows,
         "equalisation": ({**eq, "laggard_names": [subs.get(c, c) for c in eq["laggards"]]} if eq else None),

@@ -26,6 +26,7 @@ from planwatch.register.observations import ObservationInput, set_status, write_
 from planwatch.register.rules import value_problem
 from planwatch.web.access import can_report, visible_ids
 from planwatch.web.i18n import translate
+from planwatch.web.params import MAX_VERSION, parse_int, parse_year
 from planwatch.web.security import AuthError, WebUser
 
 EVIDENCE_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".docx", ".doc", ".csv", ".txt", ".zip"}
@@ -39,6 +40,18 @@ class FieldErrors(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class ConflictErrors(FieldErrors):
+    """Someone else wrote first (or holds the write lock): the API answers 409, pages show the message."""
+
+
+def conflict(field_name: str, exc: ConflictError, lang: str) -> ConflictErrors:
+    from planwatch.register.observations import BUSY, BUSY_EN, BUSY_ZH
+
+    if str(exc) == BUSY:
+        return ConflictErrors({field_name: BUSY_ZH if lang == "zh" else BUSY_EN})
+    return ConflictErrors({field_name: translate("rep.conflict", lang)})
 
 
 @dataclass
@@ -83,8 +96,8 @@ def validate_entry(ind: db.Indicator, plan: db.Plan, entry: Entry, lang: str) ->
     errors: dict[str, str] = {}
     year: int | None = None
     try:
-        year = int(entry.year.strip())
-        if not plan.base_year < year <= plan.period_end:
+        year = parse_year(entry.year)
+        if year is None or not plan.base_year < year <= plan.period_end:
             raise ValueError
     except ValueError:
         errors["year"] = translate("val.year", lang) + f" ({plan.period_start}–{plan.period_end})"
@@ -150,10 +163,9 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
                                else "An approved value cannot be changed by a reporter; ask a planner"})
     expected = None
     if entry.expected_version.strip():
-        try:
-            expected = int(entry.expected_version)
-        except ValueError as exc:
-            raise FieldErrors({"expected_version": translate("val.number", lang)}) from exc
+        expected = parse_int(entry.expected_version, 0, MAX_VERSION)
+        if expected is None:
+            raise FieldErrors({"expected_version": translate("val.number", lang)})
     elif cur_version is not None:
         expected = -1  # the writer did not know a value exists: a conflict, never a silent overwrite
     evidence_path = current.evidence_file if current else None
@@ -169,7 +181,7 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
             write_observations(s, [row], by=user.username,
                                reason="填报草稿 / draft" if entry.action == "draft" else "提交 / submitted")
     except ConflictError as exc:
-        raise FieldErrors({"value": translate("rep.conflict", lang)}) from exc
+        raise conflict("value", exc, lang) from exc
     except RegisterError as exc:
         raise FieldErrors({"value": str(exc)}) from exc
     with services.read() as s:
@@ -188,11 +200,23 @@ def check_decision(user: WebUser, action: str, expected_version: str, comment: s
         errors["action"] = "approve | return"
     if action == "return" and not comment.strip():
         errors["comment"] = translate("rep.comment_required", lang)
-    if not expected_version.strip().isdigit():
+    version = parse_int(expected_version, 0, MAX_VERSION)
+    if version is None:
         errors["expected_version"] = translate("val.number", lang)
     if errors:
         raise FieldErrors(errors)
-    return int(expected_version)
+    assert version is not None
+    return version
+
+
+def may_approve(user: WebUser, reporter_id: int | None) -> bool:
+    """Four eyes, for values and task progress alike: whoever submitted a row may return it, not approve it."""
+    return reporter_id is None or reporter_id != user.id
+
+
+def check_not_own(user: WebUser, action: str, reporter_id: int | None) -> None:
+    if action == "approve" and not may_approve(user, reporter_id):
+        raise AuthError(403, "rep.own_submission")
 
 
 def decide(services: Any, user: WebUser, observation_id: int, action: str, expected_version: str,
@@ -207,10 +231,11 @@ def decide(services: Any, user: WebUser, observation_id: int, action: str, expec
             if obs.status != "submitted":
                 raise FieldErrors({"action": ("只能审核待审核的数据" if lang == "zh"
                                               else "Only submitted values can be approved or returned")})
+            check_not_own(user, action, obs.reporter_id)
             set_status(s, observation_id, version, "approved" if action == "approve" else "returned",
                        by=user.username, reason=comment.strip() or ("审核通过 / approved"))
     except ConflictError as exc:
-        raise FieldErrors({"action": translate("rep.conflict", lang)}) from exc
+        raise conflict("action", exc, lang) from exc
     with services.read() as s:
         obs = s.get(db.Observation, observation_id)
         assert obs is not None
@@ -269,7 +294,8 @@ def approval_queue(session: Session) -> list[dict[str, Any]]:
                            .where(db.Observation.status == "submitted")
                            .order_by(db.Observation.reported_at)).all()
     return [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
-             "target_raw": i.target_raw, "baseline_raw": i.baseline_raw} for o, i, p in rows]
+             "target_raw": i.target_raw, "baseline_raw": i.baseline_raw, "reporter_id": o.reporter_id}
+            for o, i, p in rows]
 
 
 def visible_reporting(services: Any, user: WebUser, year: int | None) -> list[dict[str, Any]]:
@@ -288,7 +314,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
     from planwatch.exchange.importer import check_rows
     from planwatch.exchange.reader import read_table
     from planwatch.exchange.safety import check_file
-    from planwatch.register.observations import existing_for
+    from planwatch.register.observations import existing_for, lock_writes
 
     suffix = Path(filename).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -308,6 +334,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
             raise FieldErrors({"file": "\n".join(msgs[:50])})
         allowed = visible_ids(services, user)
         with services.write() as s:
+            lock_writes(s)  # before the rows are compared with stored versions
             rows, problems, empty = check_rows(s, table, "submitted", user.username, user.id)
             msgs = [_problem_text(p, lang, filename) for p in problems]
             if allowed is not None:
@@ -331,7 +358,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
                     r.expected_version = stored[r.key]["version"]
             result = write_observations(s, rows, by=user.username, reason=f"报表导入 / spreadsheet {filename}")
     except ConflictError as exc:
-        raise FieldErrors({"file": translate("rep.conflict", lang)}) from exc
+        raise conflict("file", exc, lang) from exc
     finally:
         path.unlink(missing_ok=True)
     return {"rows": len(rows), "inserted": result.inserted, "updated": result.updated,

@@ -27,6 +27,11 @@
   });
   if (location.hash.startsWith("#L")) focusLine(location.hash.slice(1));
 
+  // Error pages: "back" goes back in history (a javascript: link would be inline script, refused by the CSP).
+  document.querySelectorAll("a[data-back]").forEach(a => {
+    a.addEventListener("click", ev => { if (history.length > 1) { ev.preventDefault(); history.back(); } });
+  });
+
   // Forms: validate numbers as the user types, with the message beside the field.
   const MSG = {
     number: zh ? "请输入数字" : "Enter a number",
