@@ -27,7 +27,7 @@ def test_portal_header_fields_give_title_number_issuer_and_date() -> None:
     assert m["title"] == "甲市“十四五”公共服务规划"
     assert m["doc_number"] == "甲政办发〔2022〕12号"
     assert m["issuer"] == "甲市人民政府办公室"
-    assert m["issued"] == "2022-06-01"  # the publication date, not the signing date
+    assert m["issued"] == "2022-05-28"  # the document's own date (成文日期), not the page's 发布日期
     assert (m["region"], m["region_level"]) == ("甲市", "city")
     assert m["period"] == [2021, 2025]
 
@@ -293,7 +293,7 @@ def test_tab_separated_header_of_a_national_page() -> None:
     m = meta("索引号\t000014349/2022-00008\t主题分类\t卫生、体育\n发文机关\t国务院办公厅\t成文日期\t2022年04月27日\n"
              "标题\t国务院办公厅关于印发“十四五”国民健康规划的通知\n发文字号\t国办发〔2022〕11号\t发布日期\t2022年05月20日\n")
     assert (m["title"], m["region"], m["issuer"], m["doc_number"], m["issued"]) == (
-        "“十四五”国民健康规划", "全国", "国务院办公厅", "国办发〔2022〕11号", "2022-05-20")
+        "“十四五”国民健康规划", "全国", "国务院办公厅", "国办发〔2022〕11号", "2022-04-27")
 
 
 def test_signature_spaced_letter_by_letter_and_other_header_labels() -> None:
@@ -315,3 +315,13 @@ def test_a_cited_notice_is_not_this_plans_notice() -> None:
     m = meta("吕梁市“十五五”托育服务规划\n为贯彻《山西省人民政府办公厅关于印发山西省“十五五”托育服务规划的通知》精神，"
              "编制本规划。\n第一章 发展基础\n")
     assert (m["title"], m["issuer"], m["region"]) == ("吕梁市“十五五”托育服务规划", None, "吕梁市")
+
+
+def test_the_documents_own_date_before_the_pages_and_a_closing_signature() -> None:
+    m = meta("发布日期：2022-01-10\n乙县“十四五”文化发展规划\n目录\n一、发展现状\n正文。\n" + "正文。\n" * 30
+             + "乙县文体广电旅游局\n2021年12月28日\n相关附件:\n乙县“十四五”文化发展规划.docx\n")
+    assert (m["issuer"], m["issued"]) == ("乙县文体广电旅游局", "2021-12-28")
+    assert meta("某某\n新华社北京2025年9月2日电 近日，国务院印发了《某规划纲要（2025—2035年）》。\n")["issued"] \
+        == "2025-09-02"
+    # A page's source is not its issuer.
+    assert meta("丙县“十五五”教育规划\n发布时间：2026-02-09 信息来源：丙县教育局\n")["issuer"] is None

@@ -25,6 +25,7 @@ from planwatch.extract.periods import find_period, hanzi_years
 
 # How far into the document the header, notice and title line may appear.
 FRONT_LINES = 80
+TAIL_LINES = 15
 MAX_LINE = 400
 HAN = r"\u4e00-\u9fff"
 
@@ -158,6 +159,8 @@ ADOPTED = rx(r"^[(（].{0,12}?20\d\d\s*年.{0,40}?{plan.adopted}[)）]$")
 # A line that is page furniture: breadcrumbs (首页 > …), font-size switches, print/share buttons.
 CHROME = rx(r"^{page.home}\s*[>＞»/]|[>＞»]\s*{page.home}|{page.chrome}|【\s*[大中小]")
 _LEADING_PERIOD = re.compile(r"^[“\"]?十[一二三四五六七八九]五[”\"]?|^20\d\d\s*年?\s*[—\-–~～至到]+\s*20\d\d\s*年")
+# "新华社北京2025年9月2日电": a news dispatch dates the text it carries.
+DISPATCH = re.compile(r"新华社.{0,8}?(20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)电")
 _AFTER_SHORT_NAME = re.compile(r"[“\"《(（\d十第]|$|人民政府|政府")
 # A page title names its site after the document: "…规划_百度百科", "…规划 - 吕梁市人民政府", "…规划|…网".
 _SITE_SUFFIX = re.compile(r"(?:\s*[_|｜]\s*|\s+[-—]\s+)[^_|｜\d()（）]{2,30}$")
@@ -209,6 +212,20 @@ def region_level(region: str | None, text: str = "") -> str | None:
 
 def _clean(s: str) -> str:
     return re.sub(r"\s+", "", s)
+
+
+def _tail(lines: list[str], front: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(index, line) of the last non-empty lines after the front matter: where a plan signs off
+    ("湄潭县文体广电旅游局 / 2021年12月28日"), before any attachment list or page footer."""
+    start = front[-1][0] + 1 if front else 0
+    out: list[tuple[int, str]] = []
+    for i in range(len(lines) - 1, start - 1, -1):
+        s = _MARKUP.sub("", lines[i][:MAX_LINE].replace("\u3000", " ").strip()).strip()
+        if s:
+            out.append((i, s))
+            if len(out) >= TAIL_LINES:
+                break
+    return out[::-1]
 
 
 def _front(lines: list[str]) -> list[tuple[int, str]]:
@@ -479,6 +496,7 @@ def _extract(lines: list[str]) -> dict[str, Any]:
     fields = _header_fields(front)
     n_orgs, n_title, many = _notice(front)
     s_orgs, s_date = _signature(front)
+    e_orgs, e_date = _signature(_tail(lines, front))
     title_lines = _title_candidates(front)
     front_text = "\n".join(s for _i, s in front)
 
@@ -505,8 +523,9 @@ def _extract(lines: list[str]) -> dict[str, Any]:
         title = _repair_period(_PAGE_MARK.sub("", _clean(title)))
 
     # A notice signed "市人民政府办公室" names its place in the signature: take the fuller one.
+    # ("市政府办公室" is 常州市人民政府办公室 without its place and without 人民.)
     if n_orgs and s_orgs and len(n_orgs) == len(s_orgs) and all(
-        b.endswith(a) for a, b in zip(n_orgs, s_orgs, strict=True)
+        b.replace("人民", "").endswith(a.replace("人民", "")) for a, b in zip(n_orgs, s_orgs, strict=True)
     ):
         n_orgs = s_orgs
     # "教育部等九部门" in the notice, the bodies themselves in the signature: the signature names them.
@@ -519,10 +538,8 @@ def _extract(lines: list[str]) -> dict[str, Any]:
         issuer = "、".join(_organs(fields["issuer"])) or _clean(fields["issuer"])
     if not issuer:
         issuer = _author(front, title_at)
-    if not issuer and fields.get("source"):
-        # A page's source that is a body (来源：XX县卫生健康局) published the plan; a place or a news
-        # agency (来源：长治武乡县, 新华社) is no issuer.
-        issuer = "、".join(_organs(fields["source"])) or None
+    if not issuer and e_orgs:
+        issuer = "、".join(e_orgs)  # the body that signs the plan at its end
 
     doc_number = fields.get("doc_number")
     if not doc_number:
@@ -534,19 +551,12 @@ def _extract(lines: list[str]) -> dict[str, Any]:
                 doc_number = _clean(m.group(0))
                 break
 
-    issued = None
-    for key in ("published", "written"):
-        if key in fields:
-            issued = parse_date(fields[key])
-            if issued:
-                break
-    if not issued:
-        issued = s_date
-    if not issued:
-        for _i, s in front[:12]:
-            if ADOPTED.match(_clean(s)):
-                issued = parse_date(s)
-                break
+    # The document's own date first (its signature, 成文日期, the plan's closing signature, the day an
+    # outline was adopted), then the page's (发布日期), then a news agency's dispatch line.
+    adopted = next((parse_date(s) for _i, s in front[:12] if ADOPTED.match(_clean(s))), None)
+    dispatch = next((parse_date(m.group(1)) for _i, s in front if (m := DISPATCH.search(s))), None)
+    issued = (s_date or parse_date(fields.get("written") or "") or e_date or adopted
+              or parse_date(fields.get("published") or "") or dispatch)
 
     place = None
     # "“十四五”国家老龄事业…规划", "“十五五”吕梁市…": the plan's name may come before its place.
