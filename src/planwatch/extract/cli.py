@@ -68,7 +68,7 @@ def summary_text(result: dict[str, Any]) -> str:
     src = result.get("source", {})
     out.append(f"== {src.get('path') or ''}")
     labels = [("title", "标题 title"), ("region", "地区 region"), ("region_level", "级别 level"),
-              ("issuer", "发布机构 issuer"), ("doc_number", "文号 doc no."), ("issued", "日期 issued"),
+              ("region_code", "区划代码 code"), ("issuer", "发布机构 issuer"), ("doc_number", "文号 doc no."), ("issued", "日期 issued"),
               ("period", "规划期 period")]
     for key, label in labels:
         val = plan.get(key)

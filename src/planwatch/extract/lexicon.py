@@ -232,6 +232,66 @@ WORDS: dict[str, tuple[str, ...]] = {
     "class.duration_lead": ("连续",),
     # A doubling is a change of +100 % ("比2020年翻一番").
     "kind.doubling": ("翻一番", "翻两番", "翻番"),
+    # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
+    # Labels of a portal's or an encyclopedia's header fields, by the field they give.
+    "label.title": ("标题", "名称", "文件名称", "中文名", "信息名称", "文件标题", "公文标题"),
+    "label.doc_number": ("发文字号", "文号", "发文号"),
+    "label.issuer": ("发文机关", "发布机构", "发文单位", "发布单位", "所属机构", "制发机关", "印发机关", "发布机关"),
+    "label.published": ("发布日期", "发布时间", "公开日期", "生成日期", "时间", "日期"),
+    "label.written": ("成文日期", "印发日期", "发文日期", "发文时间", "印发时间"),
+    "label.source": ("来源", "信息来源"),
+    # Labels that give none of those; page chrome and infobox labels end a value and are never one.
+    "label.other": ("索引号", "主题分类", "关键字", "关键词", "公开方式", "责任部门", "体裁分类", "有效性", "字体",
+                    "浏览次数", "分类", "字号", "浏览量", "阅读量", "阅读次数", "访问量", "点击数", "更新时间",
+                    "编辑时间", "最后更新", "编辑次数", "时间范围", "外文名", "实施时间", "发布地区", "所属地区",
+                    "分享到", "打印本页", "关闭窗口", "信息公开形式", "作者", "主办单位", "承办单位", "点击",
+                    "浏览", "责任编辑", "编辑"),
+    # Page furniture that is never a title: breadcrumbs are matched by their ">" around 首页.
+    "page.chrome": ("当前位置", "您的位置", "打印本页", "分享到", "字号", "关闭窗口", "阅读原文"),
+    "page.home": ("首页", "网站首页"),
+    # A plan is a 规划, 计划, 纲要 or 方案; its title may carry a stage mark, or the page's (全文).
+    "plan.word": ("规划", "计划", "纲要", "方案"),
+    "plan.stage": ("征求意见稿", "公开征求意见稿", "草案", "送审稿", "修订稿", "报批稿", "试行", "修订版"),
+    "plan.page_mark": ("全文",),
+    # The plan stating its span ("规划期为2026—2030年"); a vision year is no end ("展望2035年").
+    "plan.period_stated": ("规划期", "规划期限", "规划时限", "规划年限", "规划范围"),
+    "plan.vision": ("远景", "展望", "长远"),
+    # "（2021年3月25日…会议批准）": an outline's adoption.
+    "plan.adopted": ("批准", "通过", "审议通过"),
+    # How issuing bodies end: governments and their offices, party committees, ministries (部), commissions
+    # (委, 委员会), bureaus, the State Council (院), abbreviations (中央编办), zone committees (管委会).
+    "org.suffix": ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "管理委员会", "管委会",
+                   "委员会", "局", "厅", "委", "部", "院", "署", "办", "政府", "中心", "工作领导小组", "领导小组",
+                   "联合会", "委员会办公室", "中共中央", "党委", "人大常委会", "残联", "妇联", "侨联", "文联", "科协",
+                   "工商联", "总工会", "红十字会", "团委"),
+    # Bodies that act for the whole country; a body with no place that ends like a ministry is national too.
+    "org.national": ("中共中央", "国务院", "全国人大常委会", "全国人民代表大会常务委员会", "全国人民代表大会",
+                     "全国人大", "中央军委", "全国政协", "中央办公厅", "国务院办公厅", "共青团中央"),
+    "org.national_prefix": ("国家", "国务院", "中共中央", "中央", "全国", "中华人民共和国", "最高人民", "中国"),
+    "org.ministry_suffix": ("部", "总局", "总署", "委", "委员会", "局", "署", "银行", "院"),
+    # The party's name before a local committee (中共武乡县委) is no national prefix.
+    "org.party": ("中国共产党", "中共"),
+    # "国家发展改革委等21部门": a lead body standing for a joint issue.
+    "org.joint": ("部门", "单位", "部委"),
+    # A plan for the whole country: its title starts with these.
+    "nation.title": ("中华人民共和国", "全国", "国家"),
+    # Official suffixes of division names (longest first when matched); a one-character stem keeps its suffix.
+    "division.suffix": ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区", "省", "市", "县", "区",
+                        "旗", "盟", "州"),
+    # Words ending in 市/县/区 that are not a place of their own (全市, 本县, 城区, 社区 …): their first character.
+    "division.not_place_start": tuple("城乡社园景片市县区都地全本我各"),
+    # How a county-level city speaks of itself.
+    "division.county_city": ("县级市",),
+    # The 55 recognised minority nationalities inside autonomous-unit names (广西壮族自治区,
+    # 黔南布依族苗族自治州); longer ones may drop 族 (伊犁哈萨克自治州, 新疆维吾尔自治区).
+    "division.ethnic": ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
+                        "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+                        "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+                        "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+                        "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"),
+    # Functional zones (国家级新区, 开发区, 高新区 …) plan for themselves but are no division.
+    "zone.suffix": ("新区", "经济技术开发区", "高新技术产业开发区", "开发区", "高新区", "工业园区", "产业园区", "园区",
+                    "综合实验区", "实验区", "试验区", "示范区", "合作区"),
 }
 
 # Canonical forms of units written in several ways (the output keeps the unit as written).

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from planwatch.extract.lexicon import rx
 from planwatch.extract.numbers import normalize_digits
 
 _CN = "一二三四五六七八九"
@@ -69,15 +70,107 @@ def most_named(text: str) -> str | None:
     return max((n for n in counts if counts[n] * 2 >= top), key=lambda n: span_of(n) or (0, 0))
 
 
-_PERIOD_RANGE = re.compile(r"(20\d\d)\s*[-—–~～至到]+\s*(20\d\d)\s*年")
+# "2021—2025年", "2026-2030年", "2021年至2025年", "2026～2030年", "(2021-2035)": any dash or 至/到
+# between the years, then 年 or the closing bracket.
+PERIOD_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)\s*(?:年|(?=[)）]))")
+# "第十五个五年规划" is the long form of 十五五.
+_LONG_NAME = re.compile(rf"第十([{_CN}])个五年")
+# "规划期为2026—2030年", "规划期限:2021年至2035年", "规划期至2025年": the plan stating its own span.
+_STATED = rx(r"{plan.period_stated}\s*(?:为|是|：|:|自)?\s*(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)")
+# "到2025年", "至2030年末": the year a target aims at. "展望2035年" / "远景目标" years are visions.
+_TARGET_YEAR = re.compile(r"(?:到|至)\s*(20\d\d)\s*年")
+_VISION = rx("{plan.vision}")
+_PLAN_WORD = rx("{plan.word}")
+_BARE_RANGE = re.compile(r"^[(（]?\s*20\d\d\s*年?\s*(?:[-—–~～―－]+|至|到)\s*20\d\d\s*年\s*[)）]?$")
+# How far into a document its title and front matter reach.
+FRONT_LINES = 80
+
+
+_HANZI_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
+_HANZI_YEAR = re.compile(r"二[〇○零O][一二三四五六七八九〇○零O]{2}")
+
+
+def hanzi_years(text: str) -> str:
+    """"二〇二一—二〇二五年" → "2021—2025年": years written in hanzi digits, same length."""
+    return _HANZI_YEAR.sub(lambda m: "".join(_HANZI_DIGIT[c] for c in m.group(0)), text)
+
+
+def long_names(text: str) -> str:
+    """"第十五个五年规划" → "十五五规划": one spelling for the plan names, same positions not kept."""
+    return _LONG_NAME.sub(lambda m: f"十{m.group(1)}五", text)
+
+
+def range_in(text: str, longest: int = 15) -> tuple[int, int] | None:
+    """The first "2026—2030年" span in a text (full-width digits allowed), at most `longest` years long."""
+    for m in PERIOD_RANGE.finditer(normalize_digits(hanzi_years(text))):
+        a, b = int(m.group(1)), int(m.group(2))
+        if 0 < b - a <= longest:
+            return a, b
+    return None
+
+
+def _horizon(text: str) -> tuple[int, int] | None:
+    """The five-year span ending in the year most targets aim at (到2025年); visions do not count."""
+    ends: list[int] = []
+    for m in _TARGET_YEAR.finditer(text):
+        y = int(m.group(1))
+        if y % 5 == 0 and not _VISION.search(text[max(0, m.start() - 6) : m.start()]):
+            ends.append(y)
+    if not ends:
+        return None
+    end = max(set(ends), key=lambda y: (ends.count(y), -y))
+    return end - 4, end
+
+
+def find_period(title: str | None, lines: list[str]) -> tuple[int, int] | None:
+    """The plan period, from the most explicit place that gives one, else None (never a guess).
+
+    In order: a span in the title ("(2026—2030年)", "2022-2035年"), the plan name in the
+    title (十五五, 第十五个五年), a span the text states (规划期为…), a span on a line of
+    its own in the front matter, the five-year plan the text names most (see
+    `most_named`), and the year its targets aim at. A 2035 vision (远景目标) is never
+    the end of a five-year plan.
+    """
+    if title:
+        span = range_in(title)
+        if span:
+            return span
+        named = span_of(long_names(title))
+        if named:
+            return named
+    text = normalize_digits("\n".join(lines))
+    m = _STATED.search(text)
+    if m and 0 < int(m.group(2)) - int(m.group(1)) <= 15:
+        return int(m.group(1)), int(m.group(2))
+    for raw in lines[:FRONT_LINES]:
+        s = raw.strip()
+        # "(2021—2025年)" under a title, or "XX规划(2021-2025年)" when no title was recognised.
+        if s and len(s) <= 60 and not re.search(r"[，,。;；]", s) and (_PLAN_WORD.search(s) or _BARE_RANGE.match(s)):
+            span = range_in(s, longest=5)
+            if span and span[1] - span[0] >= 3:
+                return span
+    named_text = most_named(long_names(text))
+    if named_text:
+        return span_of(named_text)
+    return _horizon(text)
 
 
 def plan_period(lines: list[str]) -> tuple[int, int]:
-    """The plan period from a "(2021—2025年)" in the first lines or the five-year plan the text names."""
-    head = normalize_digits("\n".join(lines[:80]))
-    for m in _PERIOD_RANGE.finditer(head):
-        a, b = int(m.group(1)), int(m.group(2))
-        if 3 <= b - a <= 5:
-            return a, b
-    named = most_named("\n".join(lines))
-    return (span_of(named) if named else None) or (2021, 2025)
+    """The span a document's items are dated by: its stated period, else its `working_period`."""
+    from planwatch.extract.metadata import extract_metadata  # metadata builds on this module
+
+    meta = extract_metadata(lines)
+    period = meta["period"]
+    return working_period((period[0], period[1]) if period else None, meta["issued"])
+
+
+def working_period(period: tuple[int, int] | None, issued: str | None = None) -> tuple[int, int]:
+    """The span the extractors date items by when the plan states none: the five-year block the plan was
+    issued in (a plan issued in 2022 serves 2021–2025), else 十四五. Never reported as the plan's period."""
+    if period:
+        return period
+    if issued and issued[:4].isdigit():
+        year = int(issued[:4])
+        start = _FIRST_YEAR + 5 * ((year - _FIRST_YEAR) // 5)
+        return start, start + 4
+    return 2021, 2025

@@ -71,14 +71,19 @@ def plan_group() -> None:
 @plan_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--region", help="地区代码或名称(文档未写明时)/ region code or name when the document does not say")
+@click.option("--period", "period_text", metavar="2026-2030",
+              help="规划期(文档未写明或有误时)/ plan period when the document does not say or says it wrongly")
 @click.option("--plan", "plan_id", type=int, help="作为该规划的修订版导入 / import as a revision of this plan id")
 @click.option("--user", "by", default=None, help="操作人 / who is importing (for history)")
 @click.option("--reason", default=None, help="修订原因 / why (for history)")
 @friendly
-def plan_import(path: Path, region: str | None, plan_id: int | None, by: str | None, reason: str | None) -> None:
+def plan_import(path: Path, region: str | None, period_text: str | None, plan_id: int | None, by: str | None,
+                reason: str | None) -> None:
     """提取并导入规划(文档或提取结果 JSON)/ extract and import a plan document or a contract JSON."""
     from planwatch.register.db import transaction
-    from planwatch.register.plans import import_plan
+    from planwatch.register.plans import import_plan, parse_period
+
+    period = parse_period(period_text) if period_text else None
 
     content: bytes | None
     if path.suffix.lower() == ".json":
@@ -96,8 +101,8 @@ def plan_import(path: Path, region: str | None, plan_id: int | None, by: str | N
         data = extract_path(path)
         content = path.read_bytes()
     with transaction(open_register()) as s:
-        r = import_plan(s, data, content=content, filename=path.name, region=region, plan_id=plan_id,
-                        by=by, reason=reason)
+        r = import_plan(s, data, content=content, filename=path.name, region=region, period=period,
+                        plan_id=plan_id, by=by, reason=reason)
     if r.created:
         click.echo(f"新规划 new plan {r.plan_id}: {r.title} [{r.region_code}] — {len(r.added)} 项指标 indicators")
         return

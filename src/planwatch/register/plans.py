@@ -18,9 +18,11 @@ from rapidfuzz import fuzz
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from planwatch.extract.numbers import normalize_digits
+from planwatch.extract.periods import name_of
 from planwatch.register import history
 from planwatch.register.errors import InputError, NotFound
-from planwatch.register.regions import find_region_in_text, resolve_region
+from planwatch.register.regions import ensure_nation, find_region_in_text, resolve_region
 from planwatch.register.rules import infer_aggregation, infer_direction, normalize_name
 from planwatch.register.schema import (
     Department,
@@ -28,6 +30,7 @@ from planwatch.register.schema import (
     Plan,
     PlanDocument,
     Project,
+    Region,
     Responsibility,
     ServiceItem,
     Task,
@@ -148,6 +151,17 @@ def find_same_plan(session: Session, region_code: str, title: str, period: tuple
     return None
 
 
+_PERIOD_ARG = re.compile(r"^\s*(\d{4})\s*[-—–~～至到]\s*(\d{4})\s*年?\s*$")
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """"2026-2030" (any dash, 至/到) → (2026, 2030); InputError naming the expected form otherwise."""
+    m = _PERIOD_ARG.match(normalize_digits(text or ""))
+    if not m or not (1990 <= int(m.group(1)) < int(m.group(2)) <= int(m.group(1)) + 15):
+        raise InputError(f"规划期格式应为 2026-2030 / the period must read like 2026-2030: {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
 def import_plan(
     session: Session,
     data: dict[str, Any],
@@ -155,12 +169,23 @@ def import_plan(
     content: bytes | None = None,
     filename: str | None = None,
     region: str | None = None,
+    period: tuple[int, int] | None = None,
     plan_id: int | None = None,
     by: str | None = None,
     reason: str | None = None,
 ) -> PlanImport:
-    """Create or revise a plan from extraction-contract JSON. Runs inside the caller's transaction."""
+    """Create or revise a plan from extraction-contract JSON. Runs inside the caller's transaction.
+
+    `period` overrides the document's; a document that states none is refused unless it is given
+    (no silent default: every target year depends on it)."""
     meta = data.get("plan") or {}
+    stated = meta.get("period")
+    if period is None and not stated:
+        raise InputError(
+            f"{filename or '?'}: 文档未写明规划期,请用 --period 2026-2030 指定 / "
+            "the document states no plan period, give it with --period 2026-2030"
+        )
+    period_t: tuple[int, int] = (int(period[0]), int(period[1])) if period else (int(stated[0]), int(stated[1]))
     text = content.decode("utf-8", "replace") if content else ""
     title = (meta.get("title") or guess_title(text) or "").strip()
     if not title and not (region or meta.get("region")):
@@ -168,8 +193,13 @@ def import_plan(
     if region:
         reg = resolve_region(session, region)
     elif meta.get("region"):
+        if meta.get("region_level") == "national":
+            ensure_nation(session)  # a national plan belongs to 全国, which a fresh register may lack
         try:
-            reg = resolve_region(session, meta["region"])
+            # The extractor's GB/T 2260 code settles names many units share (鼓楼区); the name otherwise.
+            code = meta.get("region_code")
+            found = session.get(Region, code) if code else None
+            reg = found or resolve_region(session, meta["region"])
         except NotFound:
             reg = find_region_in_text(session, title) or resolve_region(session, meta["region"])
     else:
@@ -182,9 +212,7 @@ def import_plan(
         reg = found
     if not title:
         # Some published pages carry no title at all; say so rather than invent one.
-        title = f"{reg.name}“十四五”规划(文档未载明标题 / untitled document)"
-    period = tuple(meta.get("period") or (2021, 2025))
-    period_t: tuple[int, int] = (int(period[0]), int(period[1]))
+        title = f"{reg.name}“{name_of(period_t) or f'{period_t[0]}—{period_t[1]}年'}”规划(文档未载明标题 / untitled document)"
 
     plan = session.get(Plan, plan_id) if plan_id else find_same_plan(session, reg.code, title, period_t)
     if plan_id and plan is None:

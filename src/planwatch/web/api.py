@@ -98,6 +98,7 @@ class ReviewDecisionIn(BaseModel):
 
 class PublishIn(BaseModel):
     region: str = ""
+    period: str = ""  # "2026-2030", required when the document states no period
 
 
 def _user_dict(u: WebUser) -> dict[str, Any]:
@@ -308,7 +309,7 @@ def api_review_publish(request: Request, draft_id: str, body: PublishIn, user: P
     if d is None:
         raise HTTPException(404)
     try:
-        return publish_draft(request, d, user, body.region, request_lang(request))
+        return publish_draft(request, d, user, body.region, request_lang(request), body.period)
     except review.ReviewError as exc:
         return JSONResponse({"error": "validation", "fields": {exc.field: exc.message}}, status_code=422)
 

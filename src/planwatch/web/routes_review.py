@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from planwatch.register.errors import RegisterError
-from planwatch.register.plans import import_plan
+from planwatch.register.plans import import_plan, parse_period
 from planwatch.web import review
 from planwatch.web.i18n import translate
 from planwatch.web.security import Planners, WebUser, check_csrf
@@ -21,7 +21,8 @@ def store(request: Request) -> review.ReviewStore:
     return review.ReviewStore(request.app.state.files_root)
 
 
-def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: str, lang: str) -> dict[str, Any]:
+def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: str, lang: str,
+                  period_text: str = "") -> dict[str, Any]:
     """Hand the accepted items to the register. Raises ReviewError with the field to blame."""
     c = review.counts(draft)
     if c["pending"]:
@@ -30,10 +31,19 @@ def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: 
     data = review.publishable(draft)
     if not data["indicators"]:
         raise review.ReviewError("publish", translate("review.nothing_accepted", lang))
+    # The document may state no period; the reviewer then gives it (no silent default).
+    try:
+        period = parse_period(period_text) if period_text.strip() else None
+    except RegisterError as exc:
+        raise review.ReviewError("period", str(exc)) from exc
+    if period is None and not (data.get("plan") or {}).get("period"):
+        raise review.ReviewError("period", "文档未写明规划期,请填写(如 2026-2030)/ the document states no period: "
+                                           "fill it in (e.g. 2026-2030)")
     try:
         with request.app.state.services.write() as s:
             result = import_plan(s, data, content=store(request).content(draft), filename=draft.data["filename"],
-                                 region=region.strip() or None, by=user.username, reason="web review")
+                                 region=region.strip() or None, period=period, by=user.username,
+                                 reason="web review")
     except RegisterError as exc:
         raise review.ReviewError("region", str(exc)) from exc
     draft.data["published"] = {"plan_id": result.plan_id, "by": user.username}
@@ -112,7 +122,8 @@ async def review_publish(request: Request, draft_id: str, user: Planners) -> Res
     form = await request.form()
     lang = request_lang(request)
     try:
-        result = publish_draft(request, draft, user, str(form.get("region") or ""), lang)
+        result = publish_draft(request, draft, user, str(form.get("region") or ""), lang,
+                               str(form.get("period") or ""))
     except review.ReviewError as exc:
         return _page(request, draft, errors={exc.field: exc.message}, status_code=400,
                      flash=exc.message, flash_kind="err")
