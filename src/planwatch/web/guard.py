@@ -160,7 +160,7 @@ class SecurityHeaders:
 
 
 class AccessLog:
-    """One log line per request; sits inside the session middleware so it can read the user id."""
+    """One log line per request, with the id of the user the request was served for."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -181,7 +181,9 @@ class AccessLog:
         try:
             await self.app(scope, receive, record)
         finally:
-            session = scope.get("session") or {}
-            uid = session.get("uid") if isinstance(session, dict) else None
+            # The signed-in user as resolved for this request (web.security.current_user keeps it in
+            # the request state); the session cookie itself only holds an opaque token.
+            user = (scope.get("state") or {}).get("user")
+            uid = getattr(user, "id", None)
             access_logger.info("%s %s %d %.1fms user=%s", scope.get("method", "-"), scope.get("path", "-"),
                                status, (time.perf_counter() - start) * 1000, uid if uid is not None else "-")
