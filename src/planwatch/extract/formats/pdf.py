@@ -1,18 +1,28 @@
 """PDF with a text layer: page text in reading order, ruled tables as TAB rows in place.
 
+Characters and their boxes come from pdfium (pypdfium2), which lays out a page's text
+about as fast as any reader. Most pages are plain text: their lines are pdfium's lines,
+and only the first and last character of each line are measured. A page whose lines show
+columns (a wide gap inside a line, or two lines side by side) is searched for ruled tables
+(pdf_tables); a page with a table, or a rotated page, is read character by character.
+
 Wrapped lines are rejoined into paragraphs so a sentence (and the quote of a target in
 it) is on one line, as in the .txt of the same plan: a line that runs to the right margin
 continues on the next line unless that one is indented or starts a numbered heading.
+Page numbers and running headers/footers (the same margin line on many pages) are dropped.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 from planwatch.extract.document import ExtractError
+from planwatch.extract.formats import pdf_bounds as bounds
 from planwatch.extract.formats.text import CONTROL_CHARS, clean_cell, join_fragments, row_line
 
 SCANNED = "PDF 无文字层（可能是扫描件），请先 OCR / PDF has no text layer (scanned image?)"
@@ -23,6 +33,11 @@ _HEADING_START = re.compile(
 )
 _LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-/:()&“”‘’\"'（）《》]")
 _CID = re.compile(r"\(cid:\d+\)")
+_LINE = re.compile(r"[^\r\n]+")
+_DIGITS = re.compile(r"\d+")
+MARGIN = 0.1  # top/bottom share of the page where page numbers and running headers live
+COLUMN_GAP = 1.5  # ems of blank inside a line that mean columns (a table row), not words
+WORD_GAP = 0.5  # ems of blank between two characters that a reader sees as a space
 
 
 @dataclass
@@ -36,84 +51,257 @@ class _Line:
     page_right: float = 0.0
     em: float = 0.0  # font size: the width of one Chinese character
     lead: float = 0.0  # width of the Latin/number run the line starts with
+    bottom: float = 0.0
+    page: int = 0
 
 
-def _char_in(char: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
-    x = (char["x0"] + char["x1"]) / 2
-    y = (char["top"] + char["bottom"]) / 2
-    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
+@dataclass
+class _Char:
+    text: str
+    index: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
 
 
-def _table_rows(table: Any) -> list[str]:
-    """Rows of a ruled table; a merged cell's text repeats in every row/column it covers.
+Display = Callable[[float, float], tuple[float, float]]
 
-    pdfplumber reports a merged cell once, in its first row and column, and None elsewhere;
-    the cell whose box covers a None position supplies its text.
-    """
-    raw = table.extract()
-    rows = table.rows
-    text_of: dict[tuple[float, ...], str] = {}
-    for row, values in zip(rows, raw, strict=True):
-        for bbox, value in zip(row.cells, values, strict=True):
-            if bbox is not None:
-                text_of[tuple(bbox)] = clean_cell(value or "")
-    xs = sorted({c[0] for c in table.cells})
-    col_right = [min(c[2] for c in table.cells if c[0] == x) for x in xs]
-    out: list[str] = []
-    for row in rows:
-        present = [c for c in row.cells if c is not None]
-        top, bottom = present[0][1], min(c[3] for c in present)
-        cells: list[str] = []
-        for i, bbox in enumerate(row.cells):
-            if bbox is not None:
-                cells.append(text_of[tuple(bbox)])
-                continue
-            cx, cy = (xs[i] + col_right[i]) / 2, (top + bottom) / 2
-            cover = next((c for c in table.cells if c[0] <= cx < c[2] and c[1] <= cy < c[3]), None)
-            cells.append(text_of.get(tuple(cover), "") if cover is not None else "")
-        if any(cells):
-            out.append(row_line(cells))
+
+class _Page:
+    """One pdfium page: its text page, and boxes mapped to display coordinates."""
+
+    def __init__(self, page: object, number: int) -> None:
+        import pypdfium2.raw as c
+
+        self.c = c
+        self.page = page
+        self.number = number
+        self.raw = page.raw  # type: ignore[attr-defined]
+        x0, y0, x1, y1 = page.get_cropbox()  # type: ignore[attr-defined]
+        self.rotation = c.FPDFPage_GetRotation(self.raw) % 4
+        w, h = x1 - x0, y1 - y0
+        # Display space: from the top-left corner of the page as shown (after /Rotate).
+        self.to_display: Display = {
+            0: lambda x, y: (x - x0, y1 - y),
+            1: lambda x, y: (y - y0, x - x0),
+            2: lambda x, y: (x1 - x, y - y0),
+            3: lambda x, y: (y1 - y, x1 - x),
+        }[self.rotation]
+        self.width, self.height = (w, h) if self.rotation % 2 == 0 else (h, w)
+        self.textpage = page.get_textpage()  # type: ignore[attr-defined]
+        self.tp = self.textpage.raw
+        self.count = c.FPDFText_CountChars(self.tp)
+        self._rect = c.FS_RECTF()
+        self._matrix = c.FS_MATRIX()
+
+    def text(self) -> str:
+        text = self.textpage.get_text_range() if self.count > 0 else ""
+        if len(text) != self.count:  # characters outside the BMP: rebuild one per index
+            text = "".join(chr(self.c.FPDFText_GetUnicode(self.tp, i) or 0xFFFD) for i in range(self.count))
+        return text
+
+    def box(self, i: int) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) of character i: its advance width and the font's height."""
+        r = self._rect
+        self.c.FPDFText_GetLooseCharBox(self.tp, i, r)
+        (ax, ay), (bx, by) = self.to_display(r.left, r.top), self.to_display(r.right, r.bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    def em(self, i: int) -> float:
+        """Font size of character i in points, with the text's scaling applied."""
+        size = self.c.FPDFText_GetFontSize(self.tp, i)
+        m = self._matrix
+        if self.c.FPDFText_GetMatrix(self.tp, i, m):
+            size *= math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
+        return float(size)
+
+    def close(self) -> None:
+        self.textpage.close()
+        self.page.close()  # type: ignore[attr-defined]
+
+
+def _clean(text: str) -> str:
+    return CONTROL_CHARS.sub("", text.replace("\t", " ")).strip()
+
+
+def _lead(chars: list[_Char]) -> float:
+    lead = 0.0  # width of a Latin/number run opening the line: wrapping keeps it whole
+    for ch in chars:
+        if not _LATIN.match(ch.text):
+            break
+        lead = ch.x1 - chars[0].x0
+    return lead
+
+
+def _fast_lines(pg: _Page, text: str) -> tuple[list[_Line], bool]:
+    """pdfium's lines measured at their ends, and whether the page shows columns."""
+    lines: list[_Line] = []
+    columns = False
+    for m in _LINE.finditer(text):
+        start, _end = m.span()
+        raw = m.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        a = start + (len(raw) - len(raw.lstrip()))
+        b = start + len(raw.rstrip()) - 1
+        x0, top, _, bottom = pg.box(a)
+        _, top_b, x1, bottom_b = pg.box(b)
+        em = pg.em(a)
+        k = a
+        while k <= b and _LATIN.match(text[k]):
+            k += 1
+        lead = pg.box(k - 1)[2] - x0 if k > a else 0.0
+        if not columns and " " in stripped:
+            columns = _has_column_gap(pg, text, a, b, em)
+        lines.append(_Line(top=min(top, top_b), bottom=max(bottom, bottom_b), x0=x0, x1=x1, text=_clean(raw),
+                           em=em, lead=lead, page=pg.number))
+    if not columns:
+        columns = _side_by_side(lines)
+    return lines, columns
+
+
+def _has_column_gap(pg: _Page, text: str, a: int, b: int, em: float) -> bool:
+    i = a
+    while i <= b:
+        j = text.find(" ", i, b)
+        if j < 0:
+            return False
+        k = j
+        while k < b and text[k] == " ":
+            k += 1
+        if pg.box(k)[0] - pg.box(j - 1)[2] > COLUMN_GAP * max(em, 1.0):
+            return True
+        i = k + 1
+    return False
+
+
+def _side_by_side(lines: list[_Line]) -> bool:
+    """Two lines at one height that do not overlap across: cells of one table row."""
+    ordered = sorted(lines, key=lambda ln: ln.top)
+    for i, ln in enumerate(ordered):
+        for other in ordered[i + 1:]:
+            if other.top >= ln.bottom:
+                break
+            overlap = min(ln.bottom, other.bottom) - max(ln.top, other.top)
+            if overlap > 0.5 * min(ln.bottom - ln.top, other.bottom - other.top) and (
+                    other.x0 >= ln.x1 or ln.x0 >= other.x1):
+                return True
+    return False
+
+
+def _chars(pg: _Page, text: str) -> list[_Char]:
+    out = []
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            continue
+        x0, top, x1, bottom = pg.box(i)
+        out.append(_Char(ch, i, x0, top, x1, bottom))
     return out
 
 
-def _page_items(page: Any) -> list[_Line]:
+def _group_lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into visual lines (top to bottom), each left to right."""
+    lines: list[list[_Char]] = []
+    band: tuple[float, float] | None = None
+    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        if band is not None and ch.cy < band[1]:
+            lines[-1].append(ch)
+            continue
+        lines.append([ch])
+        band = (ch.top, ch.bottom)
+    return [sorted(ln, key=lambda c: c.x0) for ln in lines]
+
+
+def _line_text(chars: list[_Char]) -> str:
+    out = []
+    for prev, ch in zip([None, *chars], chars, strict=False):
+        if prev is not None and ch.x0 - prev.x1 > WORD_GAP * (ch.bottom - ch.top) and not (
+                ch.text.isspace() or prev.text.isspace()):
+            out.append(" ")
+        out.append(ch.text)
+    return "".join(out)
+
+
+def _char_lines(pg: _Page, chars: list[_Char]) -> list[_Line]:
+    out = []
+    for ln in _group_lines(chars):
+        text = _clean(_line_text(ln))
+        if text:
+            out.append(_Line(top=min(c.top for c in ln), bottom=max(c.bottom for c in ln), x0=ln[0].x0,
+                             x1=ln[-1].x1, text=text, em=pg.em(ln[0].index), lead=_lead(ln), page=pg.number))
+    return out
+
+
+def _page_items(pg: _Page) -> list[_Line]:
     """Text lines outside tables and tables (≥2 columns), sorted top to bottom."""
-    tables = [t for t in page.find_tables() if len(t.rows[0].cells) >= 2 and len(t.rows) >= 1]
-    boxes = [t.bbox for t in tables]
-    items = [_Line(top=t.bbox[1], rows=_table_rows(t)) for t in tables]
-    seen: dict[tuple[str, int], list[float]] = {}
+    from planwatch.extract.formats.pdf_tables import find_grids, page_rulings
 
-    def keep(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        # Fake bold is the same glyph printed twice a hair apart; keep the first copy.
-        text, x0, top = obj["text"], obj["x0"], round(obj["top"])
-        near = max(1.0, 0.3 * (obj.get("size") or 0))
-        if any(abs(x0 - x) < near for dy in (-1, 0, 1) for x in seen.get((text, top + dy), ())):
-            return False
-        seen.setdefault((text, top), []).append(x0)
-        return not any(_char_in(obj, b) for b in boxes)
-
-    outside = page.filter(keep)
-    lines = outside.extract_text_lines(return_chars=True)
-    height = float(page.height)
-    texts = []
-    for ln in lines:
-        text = CONTROL_CHARS.sub("", ln["text"].replace("\t", " ")).strip()
-        if not text:
-            continue
-        # Page numbers in the top or bottom margin are furniture, not content.
-        if _PAGE_NUMBER.match(text) and (ln["top"] > height * 0.88 or ln["bottom"] < height * 0.12):
-            continue
-        chars = ln["chars"]
-        em = max((c.get("size") or 0 for c in chars), default=0) or (ln["bottom"] - ln["top"])
-        lead = 0.0  # width of a Latin/number run opening the line: wrapping keeps it whole
-        for c in chars:
-            if not _LATIN.match(c["text"]):
+    text = pg.text()
+    grids = []
+    lines: list[_Line] = []
+    if pg.rotation == 0:
+        lines, columns = _fast_lines(pg, text)
+        if columns:
+            grids = find_grids(*page_rulings(pg.raw, pg.to_display))
+        if not grids:
+            return lines
+    else:
+        grids = find_grids(*page_rulings(pg.raw, pg.to_display))
+    chars = _chars(pg, text)
+    in_cell: list[dict[int, list[_Char]]] = [{} for _ in grids]
+    outside: list[_Char] = []
+    for ch in chars:
+        for g, grid in enumerate(grids):
+            cell = grid.cell_at(ch.cx, ch.cy)
+            if cell is not None:
+                in_cell[g].setdefault(cell, []).append(ch)
                 break
-            lead = c["x1"] - chars[0]["x0"]
-        texts.append(_Line(top=ln["top"], x0=ln["x0"], x1=ln["x1"], text=text, em=float(em), lead=lead))
-    return sorted(items + texts, key=lambda it: it.top)
+        else:
+            outside.append(ch)
+    items = _char_lines(pg, outside)
+    for grid, cells in zip(grids, in_cell, strict=True):
+        # A wrapped cell's lines are one cell text.
+        text_of = {cell: clean_cell(join_fragments([_line_text(ln) for ln in _group_lines(cs)]))
+                   for cell, cs in cells.items()}
+        rows = [row_line(cells) for cells in grid.rows(text_of)]
+        if rows:
+            items.append(_Line(top=grid.top, rows=rows, page=pg.number))
+    return sorted(items, key=lambda it: it.top)
+
+
+def _drop_furniture(items: list[_Line], heights: dict[int, float]) -> list[_Line]:
+    """Page numbers, and running headers/footers: a margin line repeated on many pages."""
+    def in_margin(it: _Line) -> bool:
+        h = heights[it.page]
+        return it.top > h * (1 - MARGIN) - it.em or it.bottom < h * MARGIN + it.em
+
+    margin = [it for it in items if not it.rows and in_margin(it)]
+    pages_with = Counter({key: len(pages) for key, pages in _by_key(margin).items()})
+    repeated = {key for key, n in pages_with.items() if n >= max(3, len(heights) // 3)}
+    out = []
+    for it in items:
+        furniture = _PAGE_NUMBER.match(it.text) or _DIGITS.sub("#", it.text) in repeated
+        if furniture and not it.rows and in_margin(it):
+            continue
+        out.append(it)
+    return out
+
+
+def _by_key(lines: list[_Line]) -> dict[str, set[int]]:
+    pages: dict[str, set[int]] = {}
+    for it in lines:
+        pages.setdefault(_DIGITS.sub("#", it.text), set()).add(it.page)
+    return pages
 
 
 def _set_margins(items: list[_Line]) -> None:
@@ -164,38 +352,79 @@ def _render(items: list[_Line]) -> list[str]:
     return out
 
 
-def read_pdf(path: str) -> str:
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
+def _open(path: str, data: bytes) -> object:
+    import pypdfium2 as pdfium
 
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise ExtractError(path, _pdf_error_reason(exc)) from exc
+
+
+def read_pdf(path: str) -> str:
+    import pypdfium2.raw as c
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ExtractError(path, f"无法读取文件 / cannot read file: {exc.strerror or exc}") from exc
+    bounds.check_streams(data, path)
+    doc = _open(path, data)
     items: list[_Line] = []
+    heights: dict[int, float] = {}
     n_chars = 0
     n_images = 0
     try:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                n_chars += len(page.chars)
-                n_images += len(page.images)
-                if page.chars:
-                    items.extend(_page_items(page))
-    except PdfminerException as exc:
-        raise ExtractError(path, _pdf_error_reason(exc.args[0] if exc.args else exc)) from exc
-    except Exception as exc:  # pdfminer raises many kinds on damaged files, often late
-        raise ExtractError(path, _pdf_error_reason(exc)) from exc
-    if n_chars == 0:
+        n_pages = len(doc)  # type: ignore[arg-type]
+        if n_pages > bounds.MAX_PAGES:
+            raise bounds.refuse(path, f"{n_pages} 页，上限 {bounds.MAX_PAGES} 页",
+                                f"{n_pages} pages, limit {bounds.MAX_PAGES}")
+        for number in range(n_pages):
+            page = doc[number]  # type: ignore[index]
+            objects = c.FPDFPage_CountObjects(page.raw)
+            if objects > bounds.MAX_OBJECTS_PER_PAGE:
+                raise bounds.refuse(path, f"第 {number + 1} 页有 {objects} 个对象，上限 {bounds.MAX_OBJECTS_PER_PAGE}",
+                                    f"page {number + 1} has {objects} objects, limit {bounds.MAX_OBJECTS_PER_PAGE}")
+            pg = _Page(page, number)
+            try:
+                if pg.count > bounds.MAX_CHARS_PER_PAGE:
+                    raise bounds.refuse(path, f"第 {number + 1} 页有 {pg.count} 个字符，上限 {bounds.MAX_CHARS_PER_PAGE}",
+                                        f"page {number + 1} has {pg.count} characters, "
+                                        f"limit {bounds.MAX_CHARS_PER_PAGE}")
+                n_chars += pg.count
+                if n_chars > bounds.MAX_CHARS_TOTAL:
+                    raise bounds.refuse(path, f"字符总数超过 {bounds.MAX_CHARS_TOTAL}",
+                                        f"more than {bounds.MAX_CHARS_TOTAL} characters")
+                heights[number] = pg.height
+                if pg.count:
+                    items.extend(_page_items(pg))
+                elif _has_image(page.raw, c):
+                    n_images += 1
+            finally:
+                pg.close()
+    finally:
+        doc.close()  # type: ignore[attr-defined]
+    if not items:
         if n_images:
             raise ExtractError(path, SCANNED)
         raise ExtractError(path, "PDF 中没有文字 / PDF contains no text")
+    items = _drop_furniture(items, heights)
     _set_margins(items)
     text = "\n".join(_render(items))
-    if len(_CID.findall(text)) > 20:
+    if len(_CID.findall(text)) > 20 or text.count("\ufffd") > 20:
         raise ExtractError(path, "PDF 字体缺少 Unicode 映射，无法提取文字 / PDF fonts lack a Unicode map; text cannot be extracted")
     return text
 
 
+def _has_image(page: object, c: object) -> bool:
+    get, kind = c.FPDFPage_GetObject, c.FPDFPageObj_GetType  # type: ignore[attr-defined]
+    image = c.FPDF_PAGEOBJ_IMAGE  # type: ignore[attr-defined]
+    return any(kind(get(page, i)) == image for i in range(c.FPDFPage_CountObjects(page)))  # type: ignore[attr-defined]
+
+
 def _pdf_error_reason(exc: BaseException) -> str:
-    name = type(exc).__name__
-    if "Password" in name or "Encrypt" in name:
+    text = str(exc)
+    if "assword" in text or "ncrypt" in text or "ecurity" in text:
         return "PDF 已加密，需要密码 / PDF is encrypted (password required)"
-    detail = str(exc).strip() or name
+    detail = text.strip() or type(exc).__name__
     return f"PDF 文件损坏或无法解析 / damaged or unreadable PDF: {detail}"
