@@ -101,6 +101,8 @@ class _Page:
         self.tp = self.textpage.raw
         self.count = c.FPDFText_CountChars(self.tp)
         self._rect = c.FS_RECTF()
+        self._loose_box = c.FPDFText_GetLooseCharBox
+        self._x0, self._y1 = x0, y1
         self._matrix = c.FS_MATRIX()
 
     def text(self) -> str:
@@ -112,7 +114,9 @@ class _Page:
     def box(self, i: int) -> tuple[float, float, float, float]:
         """(x0, top, x1, bottom) of character i: its advance width and the font's height."""
         r = self._rect
-        self.c.FPDFText_GetLooseCharBox(self.tp, i, r)
+        self._loose_box(self.tp, i, r)
+        if not self.rotation:
+            return r.left - self._x0, self._y1 - r.top, r.right - self._x0, self._y1 - r.bottom
         (ax, ay), (bx, by) = self.to_display(r.left, r.top), self.to_display(r.right, r.bottom)
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
