@@ -208,14 +208,26 @@ def cjk_font_path() -> str | None:
     return next((p for p in FONT_PATHS if Path(p).exists()), None)
 
 
-def write_pdf(blocks: list[Block], path: Path) -> Path:
-    """A4, body text 10.5pt with the customary two-character first-line indent; the table ruled."""
+def write_pdf(blocks: list[Block], path: Path, widths: list[float] | None = None, landscape_tables: bool = False,
+              repeat_header: bool = False) -> Path:
+    """A4, body text 10.5pt with the customary two-character first-line indent; the table ruled.
+
+    `widths` sets the table's column widths (narrow ones make cells wrap); `landscape_tables`
+    puts each table on its own landscape page; `repeat_header` repeats the header row on
+    every page a table spans."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+        Paragraph,
+    )
     from reportlab.platypus import Table as RLTable
 
     font = cjk_font_path()
@@ -253,11 +265,28 @@ def write_pdf(blocks: list[Block], path: Path) -> Path:
                 data[1 + r][0] = ""
             if count > 1:
                 style.append(("SPAN", (0, 1 + first), (0, first + count)))
-        widths = [70, 170, 45, 55, 65, 50] if ncols == 6 else [70, 215, 55, 65, 50]
-        story.append(RLTable(data, colWidths=widths, style=style))
-    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=72, rightMargin=72, topMargin=72,
-                      bottomMargin=72).build(story)
+        col_widths = widths or ([70, 170, 45, 55, 65, 50] if ncols == 6 else [70, 215, 55, 65, 50])
+        table = RLTable(data, colWidths=col_widths, style=style, repeatRows=1 if repeat_header else 0)
+        if landscape_tables:
+            story.extend([NextPageTemplate("landscape"), PageBreak(), table, NextPageTemplate("portrait"),
+                          PageBreak()])
+        else:
+            story.append(table)
+    doc = BaseDocTemplate(str(path), pagesize=A4, leftMargin=72, rightMargin=72, topMargin=72, bottomMargin=72)
+    width, height = A4
+    # A landscape page as office suites print it: a portrait page turned by /Rotate, its
+    # content drawn turned the other way so that it reads upright on screen.
+    landscape = PageTemplate("landscape", [Frame(72, 72, height - 144, width - 144)], onPage=_turn_page,
+                             pagesize=(width, height))
+    landscape.rotation = 90  # type: ignore[attr-defined]
+    doc.addPageTemplates([PageTemplate("portrait", [Frame(72, 72, width - 144, height - 144)]), landscape])
+    doc.build(story)
     return path
+
+
+def _turn_page(canvas: object, doc: object) -> None:
+    canvas.translate(doc.pagesize[0], 0)  # type: ignore[attr-defined]
+    canvas.rotate(90)  # type: ignore[attr-defined]
 
 
 def write_image_only_pdf(path: Path) -> Path:

@@ -37,6 +37,7 @@ _LINE = re.compile(r"[^\r\n]+")
 _DIGITS = re.compile(r"\d+")
 MARGIN = 0.1  # top/bottom share of the page where page numbers and running headers live
 COLUMN_GAP = 1.5  # ems of blank inside a line that mean columns (a table row), not words
+_NEIGHBOURS = 40  # lines compared with each line (bounds the work on a page of stacked text)
 WORD_GAP = 0.5  # ems of blank between two characters that a reader sees as a space
 
 
@@ -193,7 +194,7 @@ def _side_by_side(lines: list[_Line]) -> bool:
     """Two lines at one height that do not overlap across: cells of one table row."""
     ordered = sorted(lines, key=lambda ln: ln.top)
     for i, ln in enumerate(ordered):
-        for other in ordered[i + 1:]:
+        for other in ordered[i + 1:i + 1 + _NEIGHBOURS]:
             if other.top >= ln.bottom:
                 break
             overlap = min(ln.bottom, other.bottom) - max(ln.top, other.top)

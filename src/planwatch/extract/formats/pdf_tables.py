@@ -22,6 +22,7 @@ TOL = 3.0  # points: rulings closer than this are one ruling; ends this close to
 THIN = 3.0  # a filled rectangle thinner than this is drawn as a line
 MIN_LEN = 4.0  # shorter strokes are glyph parts or ticks, not rulings
 MAX_RULINGS = 3000  # per direction and page; past it the page is read as plain text
+MAX_CELLS = 20_000  # grid positions of one table; a finer mesh is a drawing, not a table
 _MAX_FORM_DEPTH = 8
 
 Point = Callable[[float, float], tuple[float, float]]
@@ -216,8 +217,19 @@ def find_grids(h: list[HSeg], v: list[VSeg]) -> list[Grid]:
     return grids
 
 
-def _covers(segs: list[tuple[float, float, float]], pos: float, at: float) -> bool:
-    return any(abs(p - pos) <= TOL and a - TOL <= at <= b + TOL for p, a, b in segs)
+def _by_position(segs: list[tuple[float, float, float]], positions: list[float]) -> list[list[tuple[float, float]]]:
+    """The extents of the rulings at each position (the nearest of `positions`)."""
+    out: list[list[tuple[float, float]]] = [[] for _ in positions]
+    for p, a, b in segs:
+        i = bisect_right(positions, p)
+        near = min((k for k in (i - 1, i) if 0 <= k < len(positions)), key=lambda k: abs(positions[k] - p))
+        if abs(positions[near] - p) <= TOL:
+            out[near].append((a, b))
+    return out
+
+
+def _covers(extents: list[tuple[float, float]], at: float) -> bool:
+    return any(a - TOL <= at <= b + TOL for a, b in extents)
 
 
 def _grid(hs: list[HSeg], vs: list[VSeg]) -> Grid | None:
@@ -227,18 +239,18 @@ def _grid(hs: list[HSeg], vs: list[VSeg]) -> Grid | None:
     xs = _positions([s[0] for s in vs] + [left, right])
     ys = _positions([s[0] for s in hs] + [top, bottom])
     nrows, ncols = len(ys) - 1, len(xs) - 1
-    if ncols < 2 or nrows < 1:
+    if ncols < 2 or nrows < 1 or nrows * ncols > MAX_CELLS:
         return None
-    inner_v = [*vs, (left, top, bottom), (right, top, bottom)]
-    inner_h = [*hs, (top, left, right), (bottom, left, right)]
+    v_at = _by_position([*vs, (left, top, bottom), (right, top, bottom)], xs)
+    h_at = _by_position([*hs, (top, left, right), (bottom, left, right)], ys)
     parent = list(range(nrows * ncols))
     for r in range(nrows):
         ymid = (ys[r] + ys[r + 1]) / 2
         for c in range(ncols):
             xmid = (xs[c] + xs[c + 1]) / 2
-            if c + 1 < ncols and not _covers(inner_v, xs[c + 1], ymid):
+            if c + 1 < ncols and not _covers(v_at[c + 1], ymid):
                 _union(parent, r * ncols + c, r * ncols + c + 1)
-            if r + 1 < nrows and not _covers(inner_h, ys[r + 1], xmid):
+            if r + 1 < nrows and not _covers(h_at[r + 1], xmid):
                 _union(parent, r * ncols + c, (r + 1) * ncols + c)
     group = [[_find(parent, r * ncols + c) for c in range(ncols)] for r in range(nrows)]
     if len({g for row in group for g in row}) < 2:

@@ -1,0 +1,137 @@
+"""Hostile PDFs (issue 10): each is a small file written here, and each is refused with a
+one-line error naming the file, before pdfium decodes or lays out what it holds."""
+
+from __future__ import annotations
+
+import base64
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+
+from planwatch.extract.document import ExtractError
+from planwatch.extract.formats import pdf_bounds
+from planwatch.extract.formats.pdf_bounds import a85decode
+from planwatch.extract.readers import read_document
+
+
+def write_raw_pdf(path: Path, contents: list[bytes], filters: bytes = b"") -> Path:
+    """A minimal well-formed PDF: one page per content stream (stored as given), Helvetica."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
+                            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for content in contents:
+        objects.append(b"<< /Length %d %s>>\nstream\n" % (len(content), filters) + content + b"\nendstream")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 3 0 R >> >> >>" % (len(objects)))
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def deflate_repeated(chunk: bytes, times: int) -> bytes:
+    z = zlib.compressobj(9)
+    return b"".join(z.compress(chunk) for _ in range(times)) + z.flush()
+
+
+def deflate_bomb(megabytes: int) -> bytes:
+    """A zlib stream of `megabytes` MB of spaces, built without compressing them all: a
+    full flush makes each 1 MB block stand alone, so one compressed block is repeated."""
+    z = zlib.compressobj(9)
+    head = z.compress(b" " * (1 << 20)) + z.flush(zlib.Z_FULL_FLUSH)
+    block = z.compress(b" " * (1 << 20)) + z.flush(zlib.Z_FULL_FLUSH)
+    return head + block * (megabytes - 1) + z.flush()  # the final checksum is wrong: never reached
+
+
+def refused(path: Path) -> str:
+    with pytest.raises(ExtractError) as err:
+        read_document(path)
+    message = str(err.value)
+    assert str(path) in message and "\n" not in message
+    return err.value.reason
+
+
+def test_a_plain_raw_pdf_reads(tmp_path: Path) -> None:
+    """The writer below makes readable PDFs: the refusals are the limits, not the writer."""
+    path = write_raw_pdf(tmp_path / "ok.pdf", [zlib.compress(b"BT /F1 12 Tf 72 700 Td (Plan 2025) Tj ET")],
+                         b"/Filter /FlateDecode ")
+    assert read_document(path).lines == ["Plan 2025"]
+
+
+def test_flate_bomb_is_refused_before_it_inflates(tmp_path: Path) -> None:
+    # 2 GB of spaces (an empty page content) in a 2 MB file.
+    bomb = deflate_bomb(2048)
+    assert len(bomb) < 3 * pdf_bounds.MB and len(zlib.decompressobj().decompress(bomb[:8192], 1 << 24)) > 1 << 22
+    path = write_raw_pdf(tmp_path / "bomb.pdf", [bomb], b"/Filter /FlateDecode ")
+    reason = refused(path)
+    assert "compression bomb" in reason and "content stream" in reason
+
+
+def test_flate_bomb_wrapped_in_ascii85_and_chained_flate_is_refused(tmp_path: Path) -> None:
+    inner = deflate_repeated(b" " * (1 << 20), 24)
+    twice = base64.a85encode(zlib.compress(inner, 9), adobe=False) + b"~>"
+    path = write_raw_pdf(tmp_path / "bomb2.pdf", [twice], b"/Filter [/ASCII85Decode /FlateDecode /FlateDecode] ")
+    assert "compression bomb" in refused(path)
+
+
+def test_too_many_pages_is_refused(tmp_path: Path) -> None:
+    page = zlib.compress(b"BT /F1 12 Tf 72 700 Td (p) Tj ET")
+    path = write_raw_pdf(tmp_path / "pages.pdf", [page] * (pdf_bounds.MAX_PAGES + 1), b"/Filter /FlateDecode ")
+    assert f"{pdf_bounds.MAX_PAGES + 1} pages" in refused(path)
+
+
+def test_too_many_objects_on_a_page_is_refused(tmp_path: Path) -> None:
+    paths = zlib.compress(b"0 0 m 1 1 l S\n" * (pdf_bounds.MAX_OBJECTS_PER_PAGE + 1), 9)
+    path = write_raw_pdf(tmp_path / "objects.pdf", [paths], b"/Filter /FlateDecode ")
+    assert "page 1 has" in refused(path) and "objects" in refused(path)
+
+
+def test_too_many_characters_on_a_page_is_refused(tmp_path: Path) -> None:
+    lines = pdf_bounds.MAX_CHARS_PER_PAGE // 1000 + 1  # lines of 1,000 characters in 1pt type, on the page
+    text = b"BT /F1 1 Tf 1 TL 10 830 Td " + (b"(" + b"a" * 1000 + b") ' ") * lines + b"ET"
+    path = write_raw_pdf(tmp_path / "chars.pdf", [zlib.compress(text, 9)], b"/Filter /FlateDecode ")
+    assert "characters" in refused(path)
+
+
+def test_oversized_streams_in_all_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_bounds, "MAX_TOTAL_BYTES", 3 * pdf_bounds.MB)
+    page = zlib.compress(b" " * pdf_bounds.MB + b"BT /F1 12 Tf 72 700 Td (p) Tj ET")
+    path = write_raw_pdf(tmp_path / "many.pdf", [page] * 4, b"/Filter /FlateDecode ")
+    assert "in all" in refused(path)
+
+
+def test_lzw_bomb_is_refused(tmp_path: Path) -> None:
+    # LZW codes that keep extending the last string: each 12-bit code emits ~4 KB.
+    codes = [32]
+    while len(codes) < 4093 - 258:
+        codes.append(258 + len(codes) - 1 if len(codes) > 1 else 258)
+    codes += [codes[-1]] * 6000
+    bits, width, table = "", 9, 258
+    for i, code in enumerate(codes):
+        bits += format(code, f"0{width}b")
+        table += 1 if i and table < 4096 else 0  # the decoder adds an entry from the second code on
+        if table + 1 >= (1 << width) and width < 12:
+            width += 1
+    data = int(bits + "0" * (-len(bits) % 8), 2).to_bytes((len(bits) + 7) // 8, "big")
+    assert pdf_bounds._lzw_size(data, 1 << 40) > pdf_bounds.MAX_CONTENT_BYTES
+    path = write_raw_pdf(tmp_path / "lzw.pdf", [data], b"/Filter /LZWDecode ")
+    assert "compression bomb" in refused(path)
+
+
+def test_ascii85_decoder_matches_the_standard_library() -> None:
+    for n in range(40):
+        data = os.urandom(n) + b"\0" * (n % 9)
+        assert a85decode(base64.a85encode(data, wrapcol=16)) == data
+    with pytest.raises(ValueError):
+        a85decode(b"abc{}")
