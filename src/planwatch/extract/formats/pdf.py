@@ -138,6 +138,20 @@ def _clean(text: str) -> str:
     return CONTROL_CHARS.sub("", text.replace("\t", " ")).strip()
 
 
+def _join(parts: list[str]) -> str:
+    """Wrapped pieces of one paragraph or cell. Chinese layout wraps anywhere, numbers too
+    ("202" / "0年" in a narrow cell): digits either side of a wrap are one number, so no
+    space goes between them; other Latin pieces join as join_fragments does."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if out and part and out[-1].isdigit() and part[0].isdigit():
+            out += part
+        else:
+            out = join_fragments([out, part])
+    return out
+
+
 def _lead(chars: list[_Char]) -> float:
     lead = 0.0  # width of a Latin/number run opening the line: wrapping keeps it whole
     for ch in chars:
@@ -276,7 +290,7 @@ def _page_items(pg: _Page) -> list[_Line]:
     items = _char_lines(pg, outside)
     for grid, cells in zip(grids, in_cell, strict=True):
         # A wrapped cell's lines are one cell text.
-        text_of = {cell: clean_cell(join_fragments([_line_text(ln) for ln in _group_lines(cs)]))
+        text_of = {cell: clean_cell(_join([_line_text(ln) for ln in _group_lines(cs)]))
                    for cell, cs in cells.items()}
         rows = [row_line(cells) for cells in grid.rows(text_of)]
         if rows:
@@ -350,7 +364,7 @@ def _render(items: list[_Line]) -> list[str]:
                 last_header = rows[0] if rows else None
             out.extend(rows)
         elif prev is not None and out and _continues(prev, it):
-            out[-1] = join_fragments([out[-1], it.text])
+            out[-1] = _join([out[-1], it.text])
         else:
             out.append(it.text)
         prev = it

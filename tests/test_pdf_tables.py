@@ -1,0 +1,131 @@
+"""PDF fidelity: the sample plans rendered as PDFs the way real ones are laid out (narrow
+columns whose cells wrap, landscape table pages turned by /Rotate, tables running over
+pages with the header repeated) yield the same indicator table rows as their .txt, and
+real-world text traits (CJK fonts with ToUnicode maps, full-width punctuation, running
+headers and page numbers) read as the text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import Table, cjk_font_path, plan_blocks, write_pdf
+from planwatch.extract.formats.pdf_tables import find_grids
+from planwatch.extract.pipeline import extract_path
+from planwatch.extract.readers import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = {name: next((ROOT / "data" / "seeds").glob(f"{name}_*.txt")) for name in ("002", "004")}
+# Columns about half as wide as the plans print them: names wrap over 2-4 lines, values
+# and the header ("2020年情况") over 2.
+NARROW = {5: [42, 90, 40, 44, 40], 6: [40, 80, 30, 40, 40, 36]}
+
+needs_cjk_font = pytest.mark.skipif(cjk_font_path() is None,
+                                    reason="needs fonts-wqy-zenhei (CJK TrueType font) to build PDFs; CI installs it")
+
+
+def table_rows(result: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (i.get("domain"), i.get("name"), i.get("unit"), (i.get("baseline") or {}).get("raw"),
+         (i.get("target") or {}).get("raw"), i.get("attribute"))
+        for i in result["indicators"] if i.get("source") == "table"
+    ]
+
+
+def _table(blocks: list[Any]) -> Table:
+    return next(content for kind, content in blocks if kind == "table")
+
+
+@needs_cjk_font
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_narrow_columns_wrapped_cells_give_the_txt_rows(name: str, tmp_path: Path) -> None:
+    blocks = plan_blocks(SEEDS[name])
+    widths = NARROW[len(_table(blocks).columns)]
+    path = write_pdf(blocks, tmp_path / f"{name}.pdf", widths=widths)
+    expected = table_rows(extract_path(SEEDS[name]))
+    assert expected and table_rows(extract_path(path)) == expected
+
+
+@needs_cjk_font
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_rotated_landscape_table_over_pages_with_repeated_header(name: str, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    blocks = plan_blocks(SEEDS[name])
+    path = write_pdf(blocks, tmp_path / f"{name}.pdf", landscape_tables=True, repeat_header=True)
+    doc = pdfium.PdfDocument(str(path))
+    turned = [i for i in range(len(doc)) if doc[i].get_rotation() == 90]
+    doc.close()
+    assert len(turned) >= 2, "the table should run over two landscape pages"
+    lines = read_document(path).lines
+    header = next(ln for ln in lines if "\t" in ln)
+    assert lines.count(header) == 1
+    assert table_rows(extract_path(path)) == table_rows(extract_path(SEEDS[name]))
+
+
+@needs_cjk_font
+def test_wrapped_and_merged_cells(tmp_path: Path) -> None:
+    table = Table(caption="表1 主要指标", header=["领域", "指标", "2020年", "2025年", "属性"], has_unit=False)
+    rows = [("幼有所育", "每千人口拥有3岁以下婴幼儿托位数（个）", "0.27", "2.5", "预期性"),
+            ("幼有所育", "普惠托育服务覆盖率（%）", "", "应保尽保", "约束性"),
+            ("学有所教", "学前教育毛入园率（%）", "90", "稳定在98以上", "预期性")]
+    for domain, name, base, target, attr in rows:
+        table.rows.append({"domain": domain, "name": name, "unit": "", "baseline": base, "target": target,
+                           "attribute": attr})
+    path = write_pdf([("p", "表1 主要指标"), ("table", table), ("p", "正文结束")], tmp_path / "t.pdf",  # type: ignore[list-item]
+                     widths=[30, 60, 30, 36, 30])
+    assert read_document(path).lines == ["表1 主要指标", "领域\t指标\t2020年\t2025年\t属性",
+                                         *("\t".join(r) for r in rows), "正文结束"]
+
+
+@needs_cjk_font
+def test_full_width_punctuation_and_cjk_text_read_exactly(tmp_path: Path) -> None:
+    text = "（一）到2025年，基本养老保险参保率达到95％；“十四五”时期：每千人口床位数≥6.5张、覆盖率【100%】。"
+    path = write_pdf([("p", "第一章 总体要求"), ("p", text)], tmp_path / "p.pdf")
+    assert read_document(path).lines == ["第一章 总体要求", text]
+
+
+@needs_cjk_font
+def test_running_header_and_page_numbers_are_dropped(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", str(cjk_font_path()), subfontIndex=0))
+    path = tmp_path / "pages.pdf"
+    c = canvas.Canvas(str(path))
+    body = []
+    for page in range(1, 5):
+        c.setFont("WQY", 9)
+        c.drawString(72, 800, "苍溪县“十四五”公共服务规划")
+        c.drawCentredString(297, 40, f"— {page} —")
+        c.setFont("WQY", 10.5)
+        line = f"第{'一二三四'[page - 1]}章 到2025年完成{page * 10}个。"  # headings: never joined
+        c.drawString(93, 700, line)
+        body.append(line)
+        c.showPage()
+    c.save()
+    assert read_document(path).lines == body
+
+
+def test_grid_merges_cells_where_a_ruling_is_missing() -> None:
+    # 3 columns x 3 rows; the first column's cell spans rows 2-3 (no ruling between them),
+    # the header's last two cells are one (no ruling between them); no outer side borders.
+    xs, ys = [0.0, 50.0, 150.0, 200.0], [0.0, 20.0, 40.0, 60.0]
+    h = [(y, 0.0, 200.0) for y in ys[:2]] + [(40.0, 50.0, 200.0), (60.0, 0.0, 200.0)]
+    v = [(50.0, 0.0, 60.0), (150.0, 20.0, 60.0)]
+    (grid,) = find_grids(h, v)
+    assert [round(x) for x in grid.xs] == xs and [round(y) for y in grid.ys] == ys
+    g = grid.group
+    assert g[0][1] == g[0][2] and g[1][0] == g[2][0] and len({g[1][1], g[1][2], g[2][1], g[2][2]}) == 4
+    text = {g[0][0]: "领域", g[0][1]: "目标", g[1][0]: "幼有所育", g[1][1]: "a", g[1][2]: "b", g[2][1]: "c"}
+    assert grid.rows(text) == [["领域", "目标", "目标"], ["幼有所育", "a", "b"], ["幼有所育", "c", ""]]
+
+
+def test_one_column_box_and_stray_rules_are_not_tables() -> None:
+    box = [(0.0, 0.0, 300.0), (20.0, 0.0, 300.0), (80.0, 0.0, 300.0)], [(0.0, 0.0, 80.0), (300.0, 0.0, 80.0)]
+    assert find_grids(*box) == []
+    assert find_grids([(100.0, 0.0, 500.0), (700.0, 0.0, 500.0)], []) == []
