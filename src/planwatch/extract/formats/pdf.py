@@ -34,6 +34,7 @@ _HEADING_START = re.compile(
 _LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-/:()&“”‘’\"'（）《》]")
 _CID = re.compile(r"\(cid:\d+\)")
 _LINE = re.compile(r"[^\r\n]+")
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _DIGITS = re.compile(r"\d+")
 MARGIN = 0.1  # top/bottom share of the page where page numbers and running headers live
 COLUMN_GAP = 1.5  # ems of blank inside a line that mean columns (a table row), not words
@@ -180,7 +181,10 @@ def _fast_lines(pg: _Page, text: str) -> tuple[list[_Line], bool]:
         while k <= b and _LATIN.match(text[k]):
             k += 1
         lead = pg.box(k - 1)[2] - x0 if k > a else 0.0
-        if not columns and " " in stripped:
+        # Measure the gaps only when the line is wider than its characters can fill
+        # (1 em for a Chinese or full-width one, ~0.6 em for Latin): body text never is.
+        if not columns and " " in stripped and x1 - x0 > (
+                len(_WIDE.findall(stripped)) * 0.4 + len(stripped) * 0.6 + 1.0) * em:
             columns = _has_column_gap(pg, text, a, b, em)
         lines.append(_Line(top=min(top, top_b), bottom=max(bottom, bottom_b), x0=x0, x1=x1, text=_clean(raw),
                            em=em, lead=lead, page=pg.number))
