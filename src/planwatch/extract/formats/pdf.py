@@ -49,6 +49,8 @@ class _Line:
     x1: float = 0.0
     text: str = ""
     rows: list[str] = field(default_factory=list)  # set for a table: its rendered rows
+    cells: list[list[str]] = field(default_factory=list)  # a table's cell texts, row by row
+    ids: list[list[int]] = field(default_factory=list)  # the (merged) cell behind each of them
     page_left: float = 0.0  # body-text margins, see _set_margins
     page_right: float = 0.0
     em: float = 0.0  # font size: the width of one Chinese character
@@ -296,9 +298,9 @@ def _page_items(pg: _Page) -> list[_Line]:
         # A wrapped cell's lines are one cell text.
         text_of = {cell: clean_cell(_join([_line_text(ln) for ln in _group_lines(cs)]))
                    for cell, cs in cells.items()}
-        rows = [row_line(cells) for cells in grid.rows(text_of)]
-        if rows:
-            items.append(_Line(top=grid.top, rows=rows, page=pg.number))
+        texts, ids = grid.rows(text_of)
+        if texts:
+            items.append(_Line(top=grid.top, rows=[row_line(r) for r in texts], cells=texts, ids=ids, page=pg.number))
     return sorted(items, key=lambda it: it.top)
 
 
@@ -354,6 +356,25 @@ def _continues(prev: _Line, nxt: _Line) -> bool:
     return reaches_right and at_left and not _HEADING_START.match(nxt.text)
 
 
+def _carry_merged(before: _Line, after: _Line) -> list[list[str]]:
+    """Rows of a table part continued from the page before. A merged cell cut by the page
+    break (a domain spanning rows on both pages) is drawn again on the new page but empty;
+    it takes the text it has on the page before."""
+    cells = [list(r) for r in after.cells]
+    last, last_ids = before.cells[-1], before.ids[-1]
+    for c, text in enumerate(last):
+        group = after.ids[0][c]
+        spans_before = sum(ids[c] == last_ids[c] for ids in before.ids) > 1
+        spans_after = sum(ids[c] == group for ids in after.ids) > 1
+        if not text or cells[0][c] or not (spans_before or spans_after):
+            continue
+        for r, ids in enumerate(after.ids):
+            if ids[c] != group:
+                break
+            cells[r][c] = text
+    return cells
+
+
 def _render(items: list[_Line]) -> list[str]:
     out: list[str] = []
     last_header: str | None = None
@@ -361,11 +382,16 @@ def _render(items: list[_Line]) -> list[str]:
     for it in items:
         if it.rows:
             rows = it.rows
+            continued = prev is not None and bool(prev.cells) and prev.page < it.page and (
+                len(prev.cells[-1]) == len(it.cells[0]))
             # A table continued on the next page often repeats its header row.
             if prev is not None and prev.rows and last_header is not None and rows[0] == last_header:
                 rows = rows[1:]
+                it.cells, it.ids = it.cells[1:], it.ids[1:]
             else:
                 last_header = rows[0] if rows else None
+            if continued and prev is not None and it.cells:
+                rows = [row_line(r) for r in _carry_merged(prev, it)]
             out.extend(rows)
         elif prev is not None and out and _continues(prev, it):
             out[-1] = _join([out[-1], it.text])

@@ -46,14 +46,15 @@ class Grid:
             return None
         return self.group[bisect_right(self.ys, y) - 1][bisect_right(self.xs, x) - 1]
 
-    def rows(self, text_of: dict[int, str]) -> list[list[str]]:
-        """Cell texts by grid row; rows with no text at all are left out."""
-        out = []
+    def rows(self, text_of: dict[int, str]) -> tuple[list[list[str]], list[list[int]]]:
+        """Cell texts by grid row and the cell ids behind them; rows with no text are left out."""
+        texts, ids = [], []
         for groups in self.group:
             cells = [text_of.get(g, "") for g in groups]
             if any(cells):
-                out.append(cells)
-        return out
+                texts.append(cells)
+                ids.append(list(groups))
+        return texts, ids
 
 
 def _matmul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
