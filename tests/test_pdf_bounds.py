@@ -135,3 +135,16 @@ def test_ascii85_decoder_matches_the_standard_library() -> None:
         assert a85decode(base64.a85encode(data, wrapcol=16)) == data
     with pytest.raises(ValueError):
         a85decode(b"abc{}")
+
+
+TYPE3_NO_MAP = (b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] "
+                b"/CharProcs << /g1 << /Length 0 >> >> /Encoding << /Type /Encoding /Differences [65 /g1] >> "
+                b"/FirstChar 65 /LastChar 65 /Widths [500] /Resources << >> >>")
+
+
+def test_text_in_fonts_without_a_unicode_map_is_refused(tmp_path: Path) -> None:
+    content = b"BT /F1 12 Tf 72 760 Td " + b"(AAAAAA) Tj 0 -20 Td " * 30 + b"ET"
+    path = write_raw_pdf(tmp_path / "nomap.pdf", [content])
+    path.write_bytes(path.read_bytes().replace(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                                               TYPE3_NO_MAP))
+    assert "Unicode map" in refused(path)

@@ -104,6 +104,7 @@ class _Page:
         self.textpage = page.get_textpage()  # type: ignore[attr-defined]
         self.tp = self.textpage.raw
         self.count = c.FPDFText_CountChars(self.tp)
+        self.unmapped_lines = 0  # lines whose first character has no Unicode mapping
         self._rect = c.FS_RECTF()
         self._loose_box = c.FPDFText_GetLooseCharBox
         self._x0, self._y1 = x0, y1
@@ -123,6 +124,10 @@ class _Page:
             return r.left - self._x0, self._y1 - r.top, r.right - self._x0, self._y1 - r.bottom
         (ax, ay), (bx, by) = self.to_display(r.left, r.top), self.to_display(r.right, r.bottom)
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    def check_map(self, i: int) -> None:
+        if self.c.FPDFText_HasUnicodeMapError(self.tp, i) == 1:
+            self.unmapped_lines += 1
 
     def em(self, i: int) -> float:
         """Font size of character i in points, with the text's scaling applied."""
@@ -179,6 +184,7 @@ def _fast_lines(pg: _Page, text: str) -> tuple[list[_Line], bool]:
         x0, top, _, bottom = pg.box(a)
         _, top_b, x1, bottom_b = pg.box(b)
         em = pg.em(a)
+        pg.check_map(a)
         k = a
         while k <= b and _LATIN.match(text[k]):
             k += 1
@@ -262,6 +268,7 @@ def _char_lines(pg: _Page, chars: list[_Char]) -> list[_Line]:
     for ln in _group_lines(chars):
         text = _clean(_line_text(ln))
         if text:
+            pg.check_map(ln[0].index)
             out.append(_Line(top=min(c.top for c in ln), bottom=max(c.bottom for c in ln), x0=ln[0].x0,
                              x1=ln[-1].x1, text=text, em=pg.em(ln[0].index), lead=_lead(ln), page=pg.number))
     return out
@@ -282,6 +289,7 @@ def _page_items(pg: _Page) -> list[_Line]:
             return lines
     else:
         grids = find_grids(*page_rulings(pg.raw, pg.to_display))
+    pg.unmapped_lines = 0  # counted again below, on the lines read character by character
     chars = _chars(pg, text)
     in_cell: list[dict[int, list[_Char]]] = [{} for _ in grids]
     outside: list[_Char] = []
@@ -411,6 +419,7 @@ def _open(path: str, data: bytes) -> object:
 
 
 def read_pdf(path: str) -> str:
+    import pypdfium2 as pdfium
     import pypdfium2.raw as c
 
     try:
@@ -423,6 +432,7 @@ def read_pdf(path: str) -> str:
     heights: dict[int, float] = {}
     n_chars = 0
     n_images = 0
+    unmapped = lines = 0
     try:
         n_pages = len(doc)  # type: ignore[arg-type]
         if n_pages > bounds.MAX_PAGES:
@@ -446,11 +456,16 @@ def read_pdf(path: str) -> str:
                                         f"more than {bounds.MAX_CHARS_TOTAL} characters")
                 heights[number] = pg.height
                 if pg.count:
-                    items.extend(_page_items(pg))
+                    page_items = _page_items(pg)
+                    items.extend(page_items)
+                    unmapped += pg.unmapped_lines
+                    lines += sum(1 for it in page_items if not it.rows)
                 elif _has_image(page.raw, c):
                     n_images += 1
             finally:
                 pg.close()
+    except pdfium.PdfiumError as exc:  # a page that pdfium cannot load
+        raise ExtractError(path, _pdf_error_reason(exc)) from exc
     finally:
         doc.close()  # type: ignore[attr-defined]
     if not items:
@@ -460,7 +475,8 @@ def read_pdf(path: str) -> str:
     items = _drop_furniture(items, heights)
     _set_margins(items)
     text = "\n".join(_render(items))
-    if len(_CID.findall(text)) > 20 or text.count("\ufffd") > 20:
+    # Glyphs without a Unicode mapping read as arbitrary letters: refuse rather than guess.
+    if (unmapped >= 3 and unmapped * 2 > lines) or len(_CID.findall(text)) > 20 or text.count("\ufffd") > 20:
         raise ExtractError(path, "PDF 字体缺少 Unicode 映射，无法提取文字 / PDF fonts lack a Unicode map; text cannot be extracted")
     return text
 
