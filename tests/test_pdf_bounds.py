@@ -108,7 +108,7 @@ def test_oversized_streams_in_all_are_refused(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(pdf_bounds, "MAX_TOTAL_BYTES", 3 * pdf_bounds.MB)
     page = zlib.compress(b" " * pdf_bounds.MB + b"BT /F1 12 Tf 72 700 Td (p) Tj ET")
     path = write_raw_pdf(tmp_path / "many.pdf", [page] * 4, b"/Filter /FlateDecode ")
-    assert "in all" in refused(path)
+    assert "streams inflate past 3 MB in all" in refused(path)
 
 
 def test_lzw_bomb_is_refused(tmp_path: Path) -> None:
@@ -148,3 +148,17 @@ def test_text_in_fonts_without_a_unicode_map_is_refused(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
                                                TYPE3_NO_MAP))
     assert "Unicode map" in refused(path)
+
+
+def test_objects_in_all_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_bounds, "MAX_OBJECTS_TOTAL", 2500)
+    paths = zlib.compress(b"0 0 m 1 1 l S\n" * 1000)
+    path = write_raw_pdf(tmp_path / "objects.pdf", [paths] * 3, b"/Filter /FlateDecode ")
+    assert "2500 objects in all" in refused(path)
+
+
+def test_content_streams_in_all_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_bounds, "MAX_CONTENT_TOTAL", 2 * pdf_bounds.MB)
+    page = zlib.compress(b" " * pdf_bounds.MB + b"BT /F1 12 Tf 72 700 Td (p) Tj ET")
+    path = write_raw_pdf(tmp_path / "many.pdf", [page] * 3, b"/Filter /FlateDecode ")
+    assert "content streams inflate past 2 MB" in refused(path)

@@ -432,7 +432,7 @@ def read_pdf(path: str) -> str:
     heights: dict[int, float] = {}
     n_chars = 0
     n_images = 0
-    unmapped = lines = 0
+    unmapped = lines = n_objects = 0
     try:
         n_pages = len(doc)  # type: ignore[arg-type]
         if n_pages > bounds.MAX_PAGES:
@@ -444,6 +444,10 @@ def read_pdf(path: str) -> str:
             if objects > bounds.MAX_OBJECTS_PER_PAGE:
                 raise bounds.refuse(path, f"第 {number + 1} 页有 {objects} 个对象，上限 {bounds.MAX_OBJECTS_PER_PAGE}",
                                     f"page {number + 1} has {objects} objects, limit {bounds.MAX_OBJECTS_PER_PAGE}")
+            n_objects += objects
+            if n_objects > bounds.MAX_OBJECTS_TOTAL:
+                raise bounds.refuse(path, f"对象总数超过 {bounds.MAX_OBJECTS_TOTAL}",
+                                    f"more than {bounds.MAX_OBJECTS_TOTAL} objects in all")
             pg = _Page(page, number)
             try:
                 if pg.count > bounds.MAX_CHARS_PER_PAGE:

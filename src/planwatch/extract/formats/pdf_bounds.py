@@ -25,9 +25,13 @@ MAX_CONTENT_BYTES = 16 * MB
 MAX_STREAM_BYTES = 64 * MB  # one decoded font/object stream (a full CJK font is ~20 MB)
 MAX_TOTAL_BYTES = 512 * MB  # everything decoded for text, all streams together
 MAX_PAGES = 2000
+MAX_CONTENT_TOTAL = 256 * MB  # all drawing operators: pdfium parses ~100 MB/s
+# pdfium builds ~1M objects/s and we measure ~1M characters/s on table pages; a long plan
+# has ~1M characters (a 300-page one exported a character per object: ~600k objects).
 MAX_OBJECTS_PER_PAGE = 200_000
+MAX_OBJECTS_TOTAL = 2_000_000
 MAX_CHARS_PER_PAGE = 100_000
-MAX_CHARS_TOTAL = 5_000_000
+MAX_CHARS_TOTAL = 3_000_000
 
 _CHUNK = 64 * 1024
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
@@ -169,7 +173,7 @@ def check_streams(data: bytes, path: str) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise refuse(path, f"文件 {len(data) // MB} MB，上限 {MAX_FILE_BYTES // MB} MB",
                      f"file of {len(data) // MB} MB, limit {MAX_FILE_BYTES // MB} MB")
-    total = 0
+    total = content_total = 0
     for m in _STREAM.finditer(data):
         start = m.end()
         head_from = max(0, m.start() - _DICT_LOOKBACK)
@@ -190,6 +194,10 @@ def check_streams(data: bytes, path: str) -> None:
             raise refuse(path, f"{zh}解压后超过 {cap // MB} MB（压缩炸弹？）",
                          f"{en} at byte {start} inflates past {cap // MB} MB (a compression bomb?)")
         total += size
+        content_total += size if content else 0
+        if content_total > MAX_CONTENT_TOTAL:
+            raise refuse(path, f"页面内容流解压后合计超过 {MAX_CONTENT_TOTAL // MB} MB",
+                         f"content streams inflate past {MAX_CONTENT_TOTAL // MB} MB in all")
         if total > MAX_TOTAL_BYTES:
             raise refuse(path, f"各数据流解压后合计超过 {MAX_TOTAL_BYTES // MB} MB",
                          f"streams inflate past {MAX_TOTAL_BYTES // MB} MB in all")
