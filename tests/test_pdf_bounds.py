@@ -162,3 +162,12 @@ def test_content_streams_in_all_are_capped(tmp_path: Path, monkeypatch: pytest.M
     page = zlib.compress(b" " * pdf_bounds.MB + b"BT /F1 12 Tf 72 700 Td (p) Tj ET")
     path = write_raw_pdf(tmp_path / "many.pdf", [page] * 3, b"/Filter /FlateDecode ")
     assert "content streams inflate past 2 MB" in refused(path)
+
+
+def test_a_fine_mesh_of_rules_is_read_as_text_not_a_table(tmp_path: Path) -> None:
+    """Hundreds of crossing rules on a page with text in columns: not a table, no blow-up."""
+    mesh = b"".join(b"0 %d m 595 %d l S " % (i, i) for i in range(0, 842, 1))
+    mesh += b"".join(b"%d 0 m %d 842 l S " % (i, i) for i in range(0, 595, 1))
+    text = b"BT /F1 12 Tf 72 700 Td (North) Tj 300 0 Td (South) Tj ET"
+    path = write_raw_pdf(tmp_path / "mesh.pdf", [zlib.compress(mesh + text)], b"/Filter /FlateDecode ")
+    assert read_document(path).lines == ["North South"]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from planwatch.extract.document import ExtractError
 from planwatch.extract.formats import pdf_bounds as bounds
+from planwatch.extract.formats.pdf_tables import Budget, find_grids, page_rulings
 from planwatch.extract.formats.text import CONTROL_CHARS, clean_cell, join_fragments, row_line
 
 SCANNED = "PDF 无文字层（可能是扫描件），请先 OCR / PDF has no text layer (scanned image?)"
@@ -274,21 +275,20 @@ def _char_lines(pg: _Page, chars: list[_Char]) -> list[_Line]:
     return out
 
 
-def _page_items(pg: _Page) -> list[_Line]:
+def _page_items(pg: _Page, budget: Budget) -> list[_Line]:
     """Text lines outside tables and tables (≥2 columns), sorted top to bottom."""
-    from planwatch.extract.formats.pdf_tables import find_grids, page_rulings
 
     text = pg.text()
     grids = []
     lines: list[_Line] = []
     if pg.rotation == 0:
         lines, columns = _fast_lines(pg, text)
-        if columns:
-            grids = find_grids(*page_rulings(pg.raw, pg.to_display))
+        if columns and budget.left:
+            grids = find_grids(*page_rulings(pg.raw, pg.to_display, budget), budget)
         if not grids:
             return lines
-    else:
-        grids = find_grids(*page_rulings(pg.raw, pg.to_display))
+    elif budget.left:
+        grids = find_grids(*page_rulings(pg.raw, pg.to_display, budget), budget)
     pg.unmapped_lines = 0  # counted again below, on the lines read character by character
     chars = _chars(pg, text)
     in_cell: list[dict[int, list[_Char]]] = [{} for _ in grids]
@@ -433,6 +433,7 @@ def read_pdf(path: str) -> str:
     n_chars = 0
     n_images = 0
     unmapped = lines = n_objects = 0
+    budget = Budget()
     try:
         n_pages = len(doc)  # type: ignore[arg-type]
         if n_pages > bounds.MAX_PAGES:
@@ -460,7 +461,7 @@ def read_pdf(path: str) -> str:
                                         f"more than {bounds.MAX_CHARS_TOTAL} characters")
                 heights[number] = pg.height
                 if pg.count:
-                    page_items = _page_items(pg)
+                    page_items = _page_items(pg, budget)
                     items.extend(page_items)
                     unmapped += pg.unmapped_lines
                     lines += sum(1 for it in page_items if not it.rows)

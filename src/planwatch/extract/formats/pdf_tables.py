@@ -21,7 +21,10 @@ import pypdfium2.raw as pdfium_c
 TOL = 3.0  # points: rulings closer than this are one ruling; ends this close touch
 THIN = 3.0  # a filled rectangle thinner than this is drawn as a line
 MIN_LEN = 4.0  # shorter strokes are glyph parts or ticks, not rulings
-MAX_RULINGS = 3000  # per direction and page; past it the page is read as plain text
+MAX_RULINGS = 1000  # per direction and page; past it the page is read as plain text
+# Work on table finding for one document (path segments read + ruling pairs compared):
+# ~1 s at most (a ruled table page takes ~1,000); past it, pages are read as plain text.
+TABLE_WORK = 1_000_000
 MAX_CELLS = 20_000  # grid positions of one table; a finer mesh is a drawing, not a table
 _MAX_FORM_DEPTH = 8
 
@@ -69,8 +72,9 @@ def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
 
 
 class _Rulings:
-    def __init__(self, to_display: Point) -> None:
+    def __init__(self, to_display: Point, budget: Budget) -> None:
         self.to_display = to_display
+        self.budget = budget
         self.h: list[HSeg] = []
         self.v: list[VSeg] = []
 
@@ -83,11 +87,29 @@ class _Rulings:
             self.v.append(((a + c) / 2, min(b, d), max(b, d)))
 
 
+class Budget:
+    """Table-finding work left for one document (see TABLE_WORK)."""
+
+    def __init__(self, work: int | None = None) -> None:
+        self.left = TABLE_WORK if work is None else work
+
+    def spend(self, amount: int) -> bool:
+        """Take `amount` of work; False (and nothing left) when it is not there."""
+        self.left -= amount
+        if self.left < 0:
+            self.left = 0
+            return False
+        return True
+
+
 def _path_segments(obj: object, m: tuple[float, ...], out: _Rulings) -> None:
     x, y = ctypes.c_float(), ctypes.c_float()
     start: tuple[float, float] | None = None
     last: tuple[float, float] | None = None
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+    count = pdfium_c.FPDFPath_CountSegments(obj)
+    if not out.budget.spend(count):
+        return
+    for i in range(count):
         seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
         pt = _apply(m, x.value, y.value)
@@ -118,7 +140,7 @@ def _walk(count: int, get: Callable[[int], object], form_m: tuple[float, ...] | 
             continue
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
-        if len(out.h) > MAX_RULINGS or len(out.v) > MAX_RULINGS:
+        if len(out.h) > MAX_RULINGS or len(out.v) > MAX_RULINGS or not out.budget.left:
             return
         pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
         if not stroke.value and not fill.value:
@@ -138,9 +160,9 @@ def _walk(count: int, get: Callable[[int], object], form_m: tuple[float, ...] | 
             _path_segments(obj, _matmul(m, form_m) if form_m else m, out)
 
 
-def page_rulings(page: object, to_display: Point) -> tuple[list[HSeg], list[VSeg]]:
+def page_rulings(page: object, to_display: Point, budget: Budget) -> tuple[list[HSeg], list[VSeg]]:
     """Horizontal and vertical rulings drawn on a page (forms included), in display space."""
-    out = _Rulings(to_display)
+    out = _Rulings(to_display, budget)
     _walk(pdfium_c.FPDFPage_CountObjects(page), lambda i: pdfium_c.FPDFPage_GetObject(page, i), None, out, 0)
     return out.h, out.v
 
@@ -185,10 +207,12 @@ def _union(parent: list[int], i: int, j: int) -> None:
         parent[max(a, b)] = min(a, b)
 
 
-def find_grids(h: list[HSeg], v: list[VSeg]) -> list[Grid]:
+def find_grids(h: list[HSeg], v: list[VSeg], budget: Budget | None = None) -> list[Grid]:
     """Tables of ≥2 columns formed by rulings that touch; one-column boxes are not tables."""
     h, v = _merge(h), _merge(v)
     if len(h) < 2 or len(v) < 2 or len(h) > MAX_RULINGS or len(v) > MAX_RULINGS:
+        return []
+    if budget is not None and not budget.spend(len(h) * len(v)):
         return []
     # Rulings that cross or touch belong to one table.
     parent = list(range(len(h) + len(v)))
