@@ -209,12 +209,13 @@ def cjk_font_path() -> str | None:
 
 
 def write_pdf(blocks: list[Block], path: Path, widths: list[float] | None = None, landscape_tables: bool = False,
-              repeat_header: bool = False) -> Path:
+              repeat_header: bool = False, rotate_key: bool = True) -> Path:
     """A4, body text 10.5pt with the customary two-character first-line indent; the table ruled.
 
     `widths` sets the table's column widths (narrow ones make cells wrap); `landscape_tables`
     puts each table on its own landscape page; `repeat_header` repeats the header row on
-    every page a table spans."""
+    every page a table spans; without `rotate_key` a landscape page has no /Rotate, only its
+    content turned (a viewer shows it sideways, as some producers leave it)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -278,7 +279,7 @@ def write_pdf(blocks: list[Block], path: Path, widths: list[float] | None = None
     # content drawn turned the other way so that it reads upright on screen.
     landscape = PageTemplate("landscape", [Frame(72, 72, height - 144, width - 144)], onPage=_turn_page,
                              pagesize=(width, height))
-    landscape.rotation = 90  # type: ignore[attr-defined]
+    landscape.rotation = 90 if rotate_key else 0  # type: ignore[attr-defined]
     doc.addPageTemplates([PageTemplate("portrait", [Frame(72, 72, width - 144, height - 144)]), landscape])
     doc.build(story)
     return path

@@ -66,6 +66,13 @@ def test_rotated_landscape_table_over_pages_with_repeated_header(name: str, tmp_
 
 
 @needs_cjk_font
+def test_landscape_table_drawn_turned_without_rotate_key(tmp_path: Path) -> None:
+    blocks = plan_blocks(SEEDS["002"])
+    path = write_pdf(blocks, tmp_path / "turned.pdf", landscape_tables=True, rotate_key=False)
+    assert table_rows(extract_path(path)) == table_rows(extract_path(SEEDS["002"]))
+
+
+@needs_cjk_font
 def test_wrapped_and_merged_cells(tmp_path: Path) -> None:
     table = Table(caption="表1 主要指标", header=["领域", "指标", "2020年", "2025年", "属性"], has_unit=False)
     rows = [("幼有所育", "每千人口拥有3岁以下婴幼儿托位数（个）", "0.27", "2.5", "预期性"),

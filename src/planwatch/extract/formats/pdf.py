@@ -92,16 +92,8 @@ class _Page:
         self.number = number
         self.raw = page.raw  # type: ignore[attr-defined]
         x0, y0, x1, y1 = page.get_cropbox()  # type: ignore[attr-defined]
-        self.rotation = c.FPDFPage_GetRotation(self.raw) % 4
-        w, h = x1 - x0, y1 - y0
-        # Display space: from the top-left corner of the page as shown (after /Rotate).
-        self.to_display: Display = {
-            0: lambda x, y: (x - x0, y1 - y),
-            1: lambda x, y: (y - y0, x - x0),
-            2: lambda x, y: (x1 - x, y - y0),
-            3: lambda x, y: (y1 - y, x1 - x),
-        }[self.rotation]
-        self.width, self.height = (w, h) if self.rotation % 2 == 0 else (h, w)
+        self._crop = (x0, y0, x1, y1)
+        self.set_rotation(c.FPDFPage_GetRotation(self.raw) % 4)
         self.textpage = page.get_textpage()  # type: ignore[attr-defined]
         self.tp = self.textpage.raw
         self.count = c.FPDFText_CountChars(self.tp)
@@ -110,6 +102,35 @@ class _Page:
         self._loose_box = c.FPDFText_GetLooseCharBox
         self._x0, self._y1 = x0, y1
         self._matrix = c.FS_MATRIX()
+
+    def set_rotation(self, quarter_turns: int) -> None:
+        """Read the page turned clockwise by this many quarter turns (its /Rotate, or the
+        turn that sets its text upright)."""
+        x0, y0, x1, y1 = self._crop
+        self.rotation = quarter_turns % 4
+        # Display space: from the top-left corner of the page as read, y downwards.
+        self.to_display: Display = {
+            0: lambda x, y: (x - x0, y1 - y),
+            1: lambda x, y: (y - y0, x - x0),
+            2: lambda x, y: (x1 - x, y - y0),
+            3: lambda x, y: (y1 - y, x1 - x),
+        }[self.rotation]
+        w, h = x1 - x0, y1 - y0
+        self.width, self.height = (w, h) if self.rotation % 2 == 0 else (h, w)
+
+    def text_turn(self, text: str) -> int:
+        """Quarter turns that set most of the page's text upright (pdfium's character
+        angles run clockwise), from the first character of up to 50 lines."""
+        votes: Counter[int] = Counter()
+        for m in _LINE.finditer(text):
+            i = m.start() + len(m.group()) - len(m.group().lstrip())
+            if i < m.end():
+                angle = self.c.FPDFText_GetCharAngle(self.tp, i)
+                if angle >= 0:
+                    votes[(4 - round(angle / (math.pi / 2))) % 4] += 1
+                if sum(votes.values()) >= 50:
+                    break
+        return votes.most_common(1)[0][0] if votes else self.rotation
 
     def text(self) -> str:
         text = self.textpage.get_text_range() if self.count > 0 else ""
@@ -279,6 +300,9 @@ def _page_items(pg: _Page, budget: Budget) -> list[_Line]:
     """Text lines outside tables and tables (≥2 columns), sorted top to bottom."""
 
     text = pg.text()
+    turn = pg.text_turn(text)
+    if turn != pg.rotation:  # text drawn turned (a landscape table on a portrait page)
+        pg.set_rotation(turn)
     grids = []
     lines: list[_Line] = []
     if pg.rotation == 0:
