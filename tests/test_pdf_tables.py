@@ -185,3 +185,29 @@ def test_merged_cell_cut_by_a_page_break_keeps_its_text_on_the_next_page(tmp_pat
     assert read_document(path).lines == ["领域\t指标\t2020年\t2025年", "学有所教\t入园率(%)\t90\t98",
                                          "学有所教\t巩固率(%)\t95\t96", "学有所教\t入学率(%)\t94\t95",
                                          "病有所医\t预期寿命(岁)\t77\t78"]
+
+
+@needs_cjk_font
+def test_borders_filled_as_thin_rectangles_in_one_path(tmp_path: Path) -> None:
+    """Word and WPS paint cell borders as thin filled rectangles, often all in one path."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", str(cjk_font_path()), subfontIndex=0))
+    path = tmp_path / "filled.pdf"
+    c = canvas.Canvas(str(path))
+    xs, ys = [72.0, 160.0, 300.0, 360.0], [700.0, 682.0, 664.0]
+    borders = c.beginPath()
+    for y in ys:
+        borders.rect(xs[0], y - 0.25, xs[-1] - xs[0], 0.5)
+    for x in xs:
+        borders.rect(x - 0.25, ys[-1], 0.5, ys[0] - ys[-1])
+    c.drawPath(borders, stroke=0, fill=1)
+    c.setFont("WQY", 10)
+    for r, row in enumerate([["领域", "指标", "目标"], ["幼有所育", "托位数(个)", "4.5"]]):
+        for col, text in enumerate(row):
+            c.drawString(xs[col] + 3, ys[r] - 13, text)
+    c.save()
+    assert read_document(path).lines == ["领域\t指标\t目标", "幼有所育\t托位数(个)\t4.5"]

@@ -123,6 +123,38 @@ def _path_segments(obj: object, m: tuple[float, ...], out: _Rulings) -> None:
         last = pt
 
 
+def _thin_rects(obj: object, m: tuple[float, ...], out: _Rulings) -> None:
+    """Thin rectangles among the subpaths of one filled path (borders filled in one go)."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    count = pdfium_c.FPDFPath_CountSegments(obj)
+    if not out.budget.spend(count):
+        return
+    points: list[tuple[float, float]] = []
+
+    def flush() -> None:
+        if 4 <= len(points) <= 5:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+            corners = all(min(abs(px - x0), abs(px - x1)) < 0.5 and min(abs(py - y0), abs(py - y1)) < 0.5
+                          for px, py in points)
+            if corners and x1 - x0 <= THIN:
+                out.add((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
+            elif corners and y1 - y0 <= THIN:
+                out.add(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2)
+        points.clear()
+
+    for i in range(count):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            flush()
+        elif kind != pdfium_c.FPDF_SEGMENT_LINETO:
+            points.append((float("nan"), float("nan")))  # a curve: not a rectangle
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        points.append(_apply(m, x.value, y.value))
+    flush()
+
+
 def _walk(count: int, get: Callable[[int], object], form_m: tuple[float, ...] | None, out: _Rulings,
           depth: int) -> None:
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -154,10 +186,14 @@ def _walk(count: int, get: Callable[[int], object], form_m: tuple[float, ...] | 
             out.add((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
         elif y1 - y0 <= THIN:
             out.add(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2)
-        elif stroke.value:  # a stroked outline: its straight edges (a filled area is shading)
+        else:
             pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
             m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-            _path_segments(obj, _matmul(m, form_m) if form_m else m, out)
+            m = _matmul(m, form_m) if form_m else m
+            if stroke.value:  # a stroked outline: its straight edges
+                _path_segments(obj, m, out)
+            else:  # a filled area is shading, unless it is thin rectangles drawn together
+                _thin_rects(obj, m, out)
 
 
 def page_rulings(page: object, to_display: Point, budget: Budget) -> tuple[list[HSeg], list[VSeg]]:
