@@ -35,6 +35,8 @@ _HEADING_START = re.compile(
 _LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-/:()&“”‘’\"'（）《》]")
 _CID = re.compile(r"\(cid:\d+\)")
 _LINE = re.compile(r"[^\r\n]+")
+_LINE_START = re.compile(r"(?:^|(?<=\n))[ \t]*(?=[^\s])")
+_TURN_SAMPLES = 9
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _DIGITS = re.compile(r"\d+")
 MARGIN = 0.1  # top/bottom share of the page where page numbers and running headers live
@@ -43,7 +45,7 @@ _NEIGHBOURS = 40  # lines compared with each line (bounds the work on a page of 
 WORD_GAP = 0.5  # ems of blank between two characters that a reader sees as a space
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     top: float
     x0: float = 0.0
@@ -60,7 +62,7 @@ class _Line:
     page: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Char:
     text: str
     index: int
@@ -120,16 +122,13 @@ class _Page:
 
     def text_turn(self, text: str) -> int:
         """Quarter turns that set most of the page's text upright (pdfium's character
-        angles run clockwise), from the first character of up to 50 lines."""
+        angles run clockwise), voted by the first characters of 9 lines spread over it."""
+        starts = [m.end() for m in _LINE_START.finditer(text)]
         votes: Counter[int] = Counter()
-        for m in _LINE.finditer(text):
-            i = m.start() + len(m.group()) - len(m.group().lstrip())
-            if i < m.end():
-                angle = self.c.FPDFText_GetCharAngle(self.tp, i)
-                if angle >= 0:
-                    votes[(4 - round(angle / (math.pi / 2))) % 4] += 1
-                if sum(votes.values()) >= 50:
-                    break
+        for i in starts[:: max(1, len(starts) // _TURN_SAMPLES)]:
+            angle = self.c.FPDFText_GetCharAngle(self.tp, i)
+            if angle >= 0:
+                votes[(4 - round(angle / (math.pi / 2))) % 4] += 1
         return votes.most_common(1)[0][0] if votes else self.rotation
 
     def text(self) -> str:
