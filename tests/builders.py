@@ -209,13 +209,16 @@ def cjk_font_path() -> str | None:
 
 
 def write_pdf(blocks: list[Block], path: Path, widths: list[float] | None = None, landscape_tables: bool = False,
-              repeat_header: bool = False, rotate_key: bool = True) -> Path:
+              repeat_header: bool = False, rotate_key: bool = True, rules: str = "grid") -> Path:
     """A4, body text 10.5pt with the customary two-character first-line indent; the table ruled.
 
     `widths` sets the table's column widths (narrow ones make cells wrap); `landscape_tables`
     puts each table on its own landscape page; `repeat_header` repeats the header row on
     every page a table spans; without `rotate_key` a landscape page has no /Rotate, only its
-    content turned (a viewer shows it sideways, as some producers leave it)."""
+    content turned (a viewer shows it sideways, as some producers leave it). `rules` is
+    "grid" (every cell ruled, the domain merged down its group), "rows" (horizontal rules
+    between rows only) or "three-line" (rules above and below the header and below the
+    last row); without vertical rules the domain is repeated in every row, unmerged."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -250,8 +253,16 @@ def write_pdf(blocks: list[Block], path: Path, widths: list[float] | None = None
         assert isinstance(content, Table)
         ncols = len(content.columns)
         header: list[object] = []
-        style: list[tuple[object, ...]] = [("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                                          ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        style: list[tuple[object, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        if rules == "grid":
+            style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+        elif rules == "rows":
+            style.append(("LINEBELOW", (0, 0), (-1, -1), 0.6, colors.black))
+            style.append(("LINEABOVE", (0, 0), (-1, 0), 0.6, colors.black))
+        else:
+            style.extend([("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
+                          ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                          ("LINEBELOW", (0, -1), (-1, -1), 1.2, colors.black)])
         col = 0
         for text, span in content.header_cells():
             header.append(para(text, cell))
@@ -261,7 +272,7 @@ def write_pdf(blocks: list[Block], path: Path, widths: list[float] | None = None
             col += span
         data: list[list[object]] = [header]
         data.extend([para(v, cell) for v in values] for values in table_grid(content))
-        for first, count in content.domain_groups():
+        for first, count in content.domain_groups() if rules == "grid" else []:
             for r in range(first + 1, first + count):
                 data[1 + r][0] = ""
             if count > 1:

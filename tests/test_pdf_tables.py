@@ -211,3 +211,58 @@ def test_borders_filled_as_thin_rectangles_in_one_path(tmp_path: Path) -> None:
             c.drawString(xs[col] + 3, ys[r] - 13, text)
     c.save()
     assert read_document(path).lines == ["领域\t指标\t目标", "幼有所育\t托位数(个)\t4.5"]
+
+
+@needs_cjk_font
+def test_table_ruled_across_only_takes_its_columns_from_alignment(tmp_path: Path) -> None:
+    """Horizontal rules between rows and none between columns: the seed's rows, each
+    domain written out in its row (a header over two columns reads as one and an empty one)."""
+    path = write_pdf(plan_blocks(SEEDS["002"]), tmp_path / "rows.pdf", rules="rows")
+    assert table_rows(extract_path(path)) == table_rows(extract_path(SEEDS["002"]))
+
+
+def _canvas_pdf(path: Path, draw: Any) -> Path:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", str(cjk_font_path()), subfontIndex=0))
+    c = canvas.Canvas(str(path))
+    c.setFont("WQY", 10)
+    draw(c)
+    c.save()
+    return path
+
+
+@needs_cjk_font
+def test_three_line_table_rows_from_its_lines(tmp_path: Path) -> None:
+    rows = [["领域", "指标", "2020年", "2025年"], ["幼有所育", "托位数(个)", "0.27", "2.5"],
+            ["学有所教", "入园率(%)", "90", "98"], ["病有所医", "预期寿命(岁)", "77.4", "78"]]
+
+    def draw(c: Any) -> None:
+        xs = [72, 150, 300, 370]
+        for y, width in ((700, 1.2), (680, 0.6), (620, 1.2)):  # top, under the header, bottom
+            c.setLineWidth(width)
+            c.line(72, y, 440, y)
+        for r, row in enumerate(rows):
+            y = 686 if r == 0 else 666 - 18 * (r - 1)
+            for x, text in zip(xs, row, strict=True):
+                c.drawString(x + 3, y, text)
+
+    path = _canvas_pdf(tmp_path / "three.pdf", draw)
+    assert read_document(path).lines == ["\t".join(r) for r in rows]
+
+
+@needs_cjk_font
+def test_paragraphs_between_rules_stay_text(tmp_path: Path) -> None:
+    text = ["到2025年，全县托位数达到4500个，普惠托育服务覆盖率达到85%以上，", "婴幼儿照护服务体系基本建立。"]
+
+    def draw(c: Any) -> None:
+        for y in (700, 660, 620):
+            c.line(72, y, 440, y)
+        c.drawString(75, 686, text[0])
+        c.drawString(75, 646, text[1])
+
+    path = _canvas_pdf(tmp_path / "box.pdf", draw)
+    assert all("\t" not in line for line in read_document(path).lines)

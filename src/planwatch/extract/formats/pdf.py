@@ -23,7 +23,8 @@ from pathlib import Path
 
 from planwatch.extract.document import ExtractError
 from planwatch.extract.formats import pdf_bounds as bounds
-from planwatch.extract.formats.pdf_tables import Budget, find_grids, page_rulings
+from planwatch.extract.formats.pdf_align import aligned_grid
+from planwatch.extract.formats.pdf_tables import Budget, Grid, find_grids, page_rulings, rule_sets
 from planwatch.extract.formats.text import CONTROL_CHARS, clean_cell, join_fragments, row_line
 
 SCANNED = "PDF 无文字层（可能是扫描件），请先 OCR / PDF has no text layer (scanned image?)"
@@ -302,18 +303,23 @@ def _page_items(pg: _Page, budget: Budget) -> list[_Line]:
     turn = pg.text_turn(text)
     if turn != pg.rotation:  # text drawn turned (a landscape table on a portrait page)
         pg.set_rotation(turn)
-    grids = []
+    grids: list[Grid] = []
+    rule_tables: list[tuple[float, float, list[float]]] = []
     lines: list[_Line] = []
-    if pg.rotation == 0:
+    upright = pg.rotation == 0
+    if upright:
         lines, columns = _fast_lines(pg, text)
-        if columns and budget.left:
-            grids = find_grids(*page_rulings(pg.raw, pg.to_display, budget), budget)
-        if not grids:
-            return lines
-    elif budget.left:
-        grids = find_grids(*page_rulings(pg.raw, pg.to_display, budget), budget)
-    pg.unmapped_lines = 0  # counted again below, on the lines read character by character
+    if (not upright or columns) and budget.left:
+        h, v = page_rulings(pg.raw, pg.to_display, budget)
+        grids = find_grids(h, v, budget)
+        rule_tables = rule_sets(h, v, grids)
+    if upright and not grids and not rule_tables:
+        return lines
     chars = _chars(pg, text)
+    grids.extend(g for x0, x1, ys in rule_tables if (g := aligned_grid(chars, x0, x1, ys)) is not None)
+    if upright and not grids:
+        return lines
+    pg.unmapped_lines = 0  # counted again below, on the lines read character by character
     in_cell: list[dict[int, list[_Char]]] = [{} for _ in grids]
     outside: list[_Char] = []
     for ch in chars:

@@ -319,3 +319,29 @@ def _grid(hs: list[HSeg], vs: list[VSeg]) -> Grid | None:
     if all(len(set(row)) == 1 for row in group):
         return None  # no row has two cells: a box around text, not a table
     return Grid(xs=xs, ys=ys, group=group)
+
+
+def rule_sets(h: list[HSeg], v: list[VSeg], grids: list[Grid]) -> list[tuple[float, float, list[float]]]:
+    """Horizontal rules that share one width and cross no vertical ruling or table: the
+    rows of a table ruled across only (three-line tables among them), as (x0, x1, ys)."""
+    rules = [s for s in _merge(h) if s[2] - s[1] > 20 * TOL and not any(
+        g.xs[0] - TOL <= s[1] and s[2] <= g.xs[-1] + TOL and g.ys[0] - TOL <= s[0] <= g.ys[-1] + TOL for g in grids)]
+    v = _merge(v)
+    sets: list[list[HSeg]] = []
+    for rule in sorted(rules):  # top to bottom; each joins the set of its width
+        same = next((rs for rs in sets if abs(rs[0][1] - rule[1]) <= 2 * TOL and abs(rs[0][2] - rule[2]) <= 2 * TOL),
+                    None)
+        if same is None:
+            sets.append([rule])
+        else:
+            same.append(rule)
+    out = []
+    for rs in sets:
+        if len(rs) < 3:
+            continue
+        x0, x1 = min(s[1] for s in rs), max(s[2] for s in rs)
+        top, bottom = rs[0][0], rs[-1][0]
+        if any(x0 + TOL < x < x1 - TOL and a < bottom - TOL and b > top + TOL for x, a, b in v):
+            continue
+        out.append((x0, x1, [s[0] for s in rs]))
+    return out
