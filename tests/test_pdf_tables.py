@@ -214,11 +214,20 @@ def test_borders_filled_as_thin_rectangles_in_one_path(tmp_path: Path) -> None:
 
 
 @needs_cjk_font
-def test_table_ruled_across_only_takes_its_columns_from_alignment(tmp_path: Path) -> None:
-    """Horizontal rules between rows and none between columns: the seed's rows, each
-    domain written out in its row (a header over two columns reads as one and an empty one)."""
-    path = write_pdf(plan_blocks(SEEDS["002"]), tmp_path / "rows.pdf", rules="rows")
-    assert table_rows(extract_path(path)) == table_rows(extract_path(SEEDS["002"]))
+@pytest.mark.parametrize("name,narrow", [("002", False), ("004", False), ("004", True)])
+def test_table_ruled_across_only_takes_its_columns_from_alignment(name: str, narrow: bool, tmp_path: Path) -> None:
+    """Horizontal rules between rows and none between columns (each domain written out in
+    its row; 004's "指 标" heading spans the domain and name columns): the seed's rows."""
+    blocks = plan_blocks(SEEDS[name])
+    widths = NARROW[len(_table(blocks).columns)] if narrow else None
+    path = write_pdf(blocks, tmp_path / "rows.pdf", rules="rows", widths=widths)
+    assert table_rows(extract_path(path)) == table_rows(extract_path(SEEDS[name]))
+
+
+@needs_cjk_font
+def test_three_line_table_on_one_page_gives_the_txt_rows(tmp_path: Path) -> None:
+    path = write_pdf(plan_blocks(SEEDS["004"]), tmp_path / "three.pdf", rules="three-line")
+    assert table_rows(extract_path(path)) == table_rows(extract_path(SEEDS["004"]))
 
 
 def _canvas_pdf(path: Path, draw: Any) -> Path:
@@ -237,18 +246,26 @@ def _canvas_pdf(path: Path, draw: Any) -> Path:
 
 @needs_cjk_font
 def test_three_line_table_rows_from_its_lines(tmp_path: Path) -> None:
+    """Rules above and below the header and below the table only; one name wraps over two
+    lines with its row's values centred beside them."""
     rows = [["领域", "指标", "2020年", "2025年"], ["幼有所育", "托位数(个)", "0.27", "2.5"],
-            ["学有所教", "入园率(%)", "90", "98"], ["病有所医", "预期寿命(岁)", "77.4", "78"]]
+            ["学有所教", "劳动年龄人口平均受教育年限(年)", "12.4", "13.4"], ["病有所医", "预期寿命(岁)", "77.4", "78"]]
 
     def draw(c: Any) -> None:
         xs = [72, 150, 300, 370]
-        for y, width in ((700, 1.2), (680, 0.6), (620, 1.2)):  # top, under the header, bottom
+        for y, width in ((700, 1.2), (680, 0.6), (596, 1.2)):  # top, under the header, bottom
             c.setLineWidth(width)
             c.line(72, y, 440, y)
-        for r, row in enumerate(rows):
-            y = 686 if r == 0 else 666 - 18 * (r - 1)
-            for x, text in zip(xs, row, strict=True):
-                c.drawString(x + 3, y, text)
+        for x, text in zip(xs, rows[0], strict=True):
+            c.drawString(x + 3, 686, text)
+        for x, text in zip(xs, rows[1], strict=True):
+            c.drawString(x + 3, 664, text)
+        c.drawString(xs[1] + 3, 644, "劳动年龄人口平均")  # wrapped, leading 12
+        c.drawString(xs[1] + 3, 632, "受教育年限(年)")
+        for x, text in zip([xs[0], xs[2], xs[3]], [rows[2][0], rows[2][2], rows[2][3]], strict=True):
+            c.drawString(x + 3, 638, text)
+        for x, text in zip(xs, rows[3], strict=True):
+            c.drawString(x + 3, 610, text)
 
     path = _canvas_pdf(tmp_path / "three.pdf", draw)
     assert read_document(path).lines == ["\t".join(r) for r in rows]

@@ -2,18 +2,17 @@
 
 Between rules that share one width (pdf_tables.rule_sets), the columns are where the
 text of the body rows leaves a vertical strip blank: every strip at least GAP/2 ems wide
-that no body row's characters cover is a column boundary (a cell running over into the
-next column's padding in one row of ten is tolerated). The rules give the rows. A band
+that no body row's characters cover is a column boundary. The rules give the rows. A band
 between two rules holding several rows (the body of a three-line table) is split into
-rows only when it is unambiguous: every column that has text has the same number of
-lines, at the same heights. Anything else is not taken for a table and stays text.
-Without vertical rules a header spanning two columns cannot be told from a header over
-one column and an empty one; it is read as the latter.
+rows by line spacing (see _row_splits) only when that is unambiguous; anything else is
+not taken for a table and stays text.
+An empty header over a column of data is taken as spanned by its neighbour's heading.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from planwatch.extract.formats.pdf_tables import Grid
@@ -46,8 +45,8 @@ def _lines(chars: Sequence[Box]) -> list[tuple[float, float]]:
 
 
 def _columns(bands: list[list[Box]], x0: float, x1: float) -> list[float]:
-    """Column boundaries: strips at least GAP/2 ems wide that the text of nearly every row
-    leaves blank (one cell running over into the next column's padding is tolerated)."""
+    """Column boundaries: strips at least GAP/2 ems wide that the text of every row leaves
+    blank."""
     chars = [c for band in bands for c in band]
     if not chars or x1 - x0 < 1:
         return []
@@ -61,7 +60,7 @@ def _columns(bands: list[list[Box]], x0: float, x1: float) -> list[float]:
                 max(0, int(c.x1 - x0) + 1) - max(0, int(c.x0 - x0)))
         for i, hit in enumerate(row[:width]):
             covered[i] += hit
-    tolerated = len(bands) // 10
+    tolerated = 0  # a strip a single row covers is that row's text, not a gutter
     xs = [x0]
     run = -1
     for i, n in enumerate([*covered, len(bands) + 1]):
@@ -75,6 +74,52 @@ def _columns(bands: list[list[Box]], x0: float, x1: float) -> list[float]:
     return xs
 
 
+def _row_splits(per_column: list[list[tuple[float, float]]]) -> list[float] | None:
+    """Heights between the rows of one band holding several, or None when unclear.
+
+    In each column, lines closer than the band's line spacing allows between rows are one
+    (wrapped) cell. The column with the most cells gives the rows; every other cell joins
+    the row it overlaps most. A column with two cells in one row, or cells of neighbouring
+    rows that overlap in height, leave the band unclear.
+    """
+    gaps = [b[0] - a[1] for ls in per_column for a, b in pairwise(ls)]
+    if max(gaps) <= 1.3 * min(gaps) + 1.0:
+        # One spacing throughout: each line is a row if every column has them all (a body
+        # of one-line rows), else the lines are one row's wrapped cells.
+        filled = [ls for ls in per_column if ls]
+        if len({len(ls) for ls in filled}) == 1:
+            lines = filled[0]
+            if any(abs(ls[i][0] - lines[i][0]) > 0.5 * (ls[i][1] - ls[i][0]) for ls in filled for i in range(len(ls))):
+                return None
+            return [(a[1] + b[0]) / 2 for a, b in pairwise(lines)]
+        return []
+    join = 1.5 * max(min(gaps), 0.5) + 0.5  # within a cell: the leading; between rows: more
+    blocks: list[list[tuple[float, float]]] = []
+    for ls in per_column:
+        cells: list[tuple[float, float]] = []
+        for top, bot in ls:
+            if cells and top - cells[-1][1] <= join:
+                cells[-1] = (cells[-1][0], bot)
+            else:
+                cells.append((top, bot))
+        blocks.append(cells)
+    anchor = max(blocks, key=len)
+    if len(anchor) < 2:
+        return []
+    extent = [list(a) for a in anchor]
+    for cells in blocks:
+        taken: set[int] = set()
+        for top, bot in cells:
+            r = max(range(len(anchor)), key=lambda i: min(bot, anchor[i][1]) - max(top, anchor[i][0]))
+            if min(bot, anchor[r][1]) - max(top, anchor[r][0]) <= 0 or r in taken:
+                return None
+            taken.add(r)
+            extent[r] = [min(extent[r][0], top), max(extent[r][1], bot)]
+    if any(extent[i][1] >= extent[i + 1][0] for i in range(len(extent) - 1)):
+        return None
+    return [(extent[i][1] + extent[i + 1][0]) / 2 for i in range(len(extent) - 1)]
+
+
 def aligned_grid(chars: Sequence[Box], x0: float, x1: float, ys: list[float]) -> Grid | None:
     """The table between rules at heights ys (top to bottom) across [x0, x1], or None."""
     inside = [c for c in chars if x0 <= c.cx < x1 and ys[0] <= c.cy < ys[-1]]
@@ -86,16 +131,31 @@ def aligned_grid(chars: Sequence[Box], x0: float, x1: float, ys: list[float]) ->
     rows: list[float] = [ys[0]]
     for band, bottom in zip(bands, ys[1:], strict=True):
         per_column = [_lines([c for c in band if xs[k] <= c.cx < xs[k + 1]]) for k in range(len(xs) - 1)]
-        filled = [ls for ls in per_column if ls]
-        counts = {len(ls) for ls in filled}
-        if filled and min(counts) >= 2:
-            # Several rows in one band: only when every column agrees on them.
-            if len(counts) != 1 or any(abs(ls[i][0] - filled[0][i][0]) > 0.5 * (ls[i][1] - ls[i][0])
-                                       for ls in filled for i in range(len(ls))):
+        if any(len(ls) >= 2 for ls in per_column):
+            splits = _row_splits(per_column)
+            if splits is None:
                 return None
-            lines = filled[0]
-            rows.extend((lines[i][1] + lines[i + 1][0]) / 2 for i in range(len(lines) - 1))
+            rows.extend(splits)
         rows.append(bottom)
     ncols = len(xs) - 1
     group = [[r * ncols + c for c in range(ncols)] for r in range(len(rows) - 1)]
+    _spanning_header(inside, xs, rows, group)
     return Grid(xs=xs, ys=rows, group=group)
+
+
+def _spanning_header(chars: Sequence[Box], xs: list[float], rows: list[float], group: list[list[int]]) -> None:
+    """Every column of data has a heading: a column whose header is empty while its body has
+    text lies under its neighbour's heading (a header spanning both, as a merged ruled
+    header cell would), the left one when it has text. The heading then repeats over both."""
+    if len(rows) < 3:
+        return
+    head = [c for c in chars if rows[0] <= c.cy < rows[1]]
+    body = [c for c in chars if rows[1] <= c.cy < rows[-1]]
+    ncols = len(xs) - 1
+    headed = [any(xs[k] <= c.cx < xs[k + 1] for c in head) for k in range(ncols)]
+    for k in range(ncols):
+        if headed[k] or not any(xs[k] <= c.cx < xs[k + 1] for c in body):
+            continue
+        j = k - 1 if k > 0 and headed[k - 1] else k + 1
+        if j < ncols and headed[j]:
+            group[0][k] = group[0][j]
