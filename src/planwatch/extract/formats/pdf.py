@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -158,10 +159,6 @@ class _Page:
         if self.c.FPDFText_GetMatrix(self.tp, i, m):
             size *= math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
         return float(size)
-
-    def close(self) -> None:
-        self.textpage.close()
-        self.page.close()  # type: ignore[attr-defined]
 
 
 def _clean(text: str) -> str:
@@ -447,21 +444,49 @@ def _open(path: str, data: bytes) -> object:
         raise ExtractError(path, _pdf_error_reason(exc)) from exc
 
 
-def read_pdf(path: str) -> str:
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as c
+@dataclass(slots=True)
+class _Read:
+    items: list[_Line] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)  # page number -> height as read
+    images: int = 0  # pages with images and no text
+    unmapped: int = 0  # lines whose first character has no Unicode mapping
+    lines: int = 0
 
+
+# pdfium is not thread-safe: one document at a time per process (threads of a server).
+_PDFIUM_LOCK = threading.Lock()
+
+
+def read_pdf(path: str) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ExtractError(path, f"无法读取文件 / cannot read file: {exc.strerror or exc}") from exc
     bounds.check_streams(data, path)
+    with _PDFIUM_LOCK:
+        read = _read_pages(path, data)
+    if not read.items:
+        if read.images:
+            raise ExtractError(path, SCANNED)
+        raise ExtractError(path, "PDF 中没有文字 / PDF contains no text")
+    items = _drop_furniture(read.items, read.heights)
+    _set_margins(items)
+    text = "\n".join(_render(items))
+    # Glyphs without a Unicode mapping read as arbitrary letters: refuse rather than guess.
+    unmapped = read.unmapped >= 3 and read.unmapped * 2 > read.lines
+    if unmapped or len(_CID.findall(text)) > 20 or text.count("\ufffd") > 20:
+        raise ExtractError(path, "PDF 字体缺少 Unicode 映射，无法提取文字 / PDF fonts lack a Unicode map; text cannot be extracted")
+    return text
+
+
+def _read_pages(path: str, data: bytes) -> _Read:
+    """Every page's lines and tables, within the per-page and per-document limits."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
     doc = _open(path, data)
-    items: list[_Line] = []
-    heights: dict[int, float] = {}
-    n_chars = 0
-    n_images = 0
-    unmapped = lines = n_objects = 0
+    read = _Read()
+    n_chars = n_objects = 0
     budget = Budget()
     try:
         n_pages = len(doc)  # type: ignore[arg-type]
@@ -470,16 +495,18 @@ def read_pdf(path: str) -> str:
                                 f"{n_pages} pages, limit {bounds.MAX_PAGES}")
         for number in range(n_pages):
             page = doc[number]  # type: ignore[index]
-            objects = c.FPDFPage_CountObjects(page.raw)
-            if objects > bounds.MAX_OBJECTS_PER_PAGE:
-                raise bounds.refuse(path, f"第 {number + 1} 页有 {objects} 个对象，上限 {bounds.MAX_OBJECTS_PER_PAGE}",
-                                    f"page {number + 1} has {objects} objects, limit {bounds.MAX_OBJECTS_PER_PAGE}")
-            n_objects += objects
-            if n_objects > bounds.MAX_OBJECTS_TOTAL:
-                raise bounds.refuse(path, f"对象总数超过 {bounds.MAX_OBJECTS_TOTAL}",
-                                    f"more than {bounds.MAX_OBJECTS_TOTAL} objects in all")
-            pg = _Page(page, number)
+            pg: _Page | None = None
             try:
+                objects = c.FPDFPage_CountObjects(page.raw)
+                if objects > bounds.MAX_OBJECTS_PER_PAGE:
+                    raise bounds.refuse(path, f"第 {number + 1} 页有 {objects} 个对象，上限 {bounds.MAX_OBJECTS_PER_PAGE}",
+                                        f"page {number + 1} has {objects} objects, "
+                                        f"limit {bounds.MAX_OBJECTS_PER_PAGE}")
+                n_objects += objects
+                if n_objects > bounds.MAX_OBJECTS_TOTAL:
+                    raise bounds.refuse(path, f"对象总数超过 {bounds.MAX_OBJECTS_TOTAL}",
+                                        f"more than {bounds.MAX_OBJECTS_TOTAL} objects in all")
+                pg = _Page(page, number)
                 if pg.count > bounds.MAX_CHARS_PER_PAGE:
                     raise bounds.refuse(path, f"第 {number + 1} 页有 {pg.count} 个字符，上限 {bounds.MAX_CHARS_PER_PAGE}",
                                         f"page {number + 1} has {pg.count} characters, "
@@ -488,31 +515,23 @@ def read_pdf(path: str) -> str:
                 if n_chars > bounds.MAX_CHARS_TOTAL:
                     raise bounds.refuse(path, f"字符总数超过 {bounds.MAX_CHARS_TOTAL}",
                                         f"more than {bounds.MAX_CHARS_TOTAL} characters")
-                heights[number] = pg.height
                 if pg.count:
                     page_items = _page_items(pg, budget)
-                    items.extend(page_items)
-                    unmapped += pg.unmapped_lines
-                    lines += sum(1 for it in page_items if not it.rows)
+                    read.items.extend(page_items)
+                    read.unmapped += pg.unmapped_lines
+                    read.lines += sum(1 for it in page_items if not it.rows)
                 elif _has_image(page.raw, c):
-                    n_images += 1
+                    read.images += 1
+                read.heights[number] = pg.height  # after _page_items: the page may be read turned
             finally:
-                pg.close()
+                if pg is not None:
+                    pg.textpage.close()
+                page.close()
     except pdfium.PdfiumError as exc:  # a page that pdfium cannot load
         raise ExtractError(path, _pdf_error_reason(exc)) from exc
     finally:
         doc.close()  # type: ignore[attr-defined]
-    if not items:
-        if n_images:
-            raise ExtractError(path, SCANNED)
-        raise ExtractError(path, "PDF 中没有文字 / PDF contains no text")
-    items = _drop_furniture(items, heights)
-    _set_margins(items)
-    text = "\n".join(_render(items))
-    # Glyphs without a Unicode mapping read as arbitrary letters: refuse rather than guess.
-    if (unmapped >= 3 and unmapped * 2 > lines) or len(_CID.findall(text)) > 20 or text.count("\ufffd") > 20:
-        raise ExtractError(path, "PDF 字体缺少 Unicode 映射，无法提取文字 / PDF fonts lack a Unicode map; text cannot be extracted")
-    return text
+    return read
 
 
 def _has_image(page: object, c: object) -> bool:
