@@ -1,15 +1,18 @@
-"""PDF with a text layer: page text in reading order, ruled tables as TAB rows in place.
+"""PDF with a text layer: page text in reading order, tables as TAB rows in place.
 
 Characters and their boxes come from pdfium (pypdfium2), which lays out a page's text
 about as fast as any reader. Most pages are plain text: their lines are pdfium's lines,
 and only the first and last character of each line are measured. A page whose lines show
-columns (a wide gap inside a line, or two lines side by side) is searched for ruled tables
-(pdf_tables); a page with a table, or a rotated page, is read character by character.
+columns (a wide gap inside a line, or two lines side by side) is searched for tables:
+ruled grids (pdf_tables) and tables ruled across only, whose columns come from alignment
+(pdf_align). A page with a table is read character by character, as is a page whose text
+is turned (/Rotate, or a landscape table drawn sideways): it is read upright.
 
 Wrapped lines are rejoined into paragraphs so a sentence (and the quote of a target in
 it) is on one line, as in the .txt of the same plan: a line that runs to the right margin
 continues on the next line unless that one is indented or starts a numbered heading.
 Page numbers and running headers/footers (the same margin line on many pages) are dropped.
+Hostile files are refused within the limits of pdf_bounds.
 """
 
 from __future__ import annotations
