@@ -38,8 +38,9 @@ _HEADING_START = re.compile(
     r"|专栏\s*[\d一二三四五六七八九十]|表\s*\d|附件|附表|注[:：])"
 )
 _LATIN = re.compile(r"[A-Za-z0-9.,%‰+\-/:()&“”‘’\"'（）《》]")
+_LATIN_RUN = re.compile(_LATIN.pattern + "+")
 _CID = re.compile(r"\(cid:\d+\)")
-_LINE = re.compile(r"[^\r\n]+")
+_LINE_TEXT = re.compile(r"[^\S\r\n]*([^\s](?:[^\r\n]*[^\s])?)")  # a line's text, without its edge spaces
 _LINE_START = re.compile(r"(?:^|(?<=\n))[ \t]*(?=[^\s])")
 _TURN_SAMPLES = 9
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -195,29 +196,24 @@ def _fast_lines(pg: _Page, text: str) -> tuple[list[_Line], bool]:
     """pdfium's lines measured at their ends, and whether the page shows columns."""
     lines: list[_Line] = []
     columns = False
-    for m in _LINE.finditer(text):
-        start, _end = m.span()
-        raw = m.group()
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        a = start + (len(raw) - len(raw.lstrip()))
-        b = start + len(raw.rstrip()) - 1
-        x0, top, _, bottom = pg.box(a)
-        _, top_b, x1, bottom_b = pg.box(b)
+    box, number = pg.box, pg.number
+    for m in _LINE_TEXT.finditer(text):
+        a, end = m.span(1)
+        b = end - 1
+        stripped = m.group(1)
+        x0, top, _, bottom = box(a)
+        _, top_b, x1, bottom_b = box(b)
         em = pg.em(a)
         pg.check_map(a)
-        k = a
-        while k <= b and _LATIN.match(text[k]):
-            k += 1
-        lead = pg.box(k - 1)[2] - x0 if k > a else 0.0
+        latin = _LATIN_RUN.match(text, a, end)
+        lead = box(latin.end() - 1)[2] - x0 if latin else 0.0
         # Measure the gaps only when the line is wider than its characters can fill
         # (1 em for a Chinese or full-width one, ~0.6 em for Latin): body text never is.
         if not columns and " " in stripped and x1 - x0 > (
                 len(_WIDE.findall(stripped)) * 0.4 + len(stripped) * 0.6 + 1.0) * em:
             columns = _has_column_gap(pg, text, a, b, em)
-        lines.append(_Line(top=min(top, top_b), bottom=max(bottom, bottom_b), x0=x0, x1=x1, text=_clean(raw),
-                           em=em, lead=lead, page=pg.number))
+        lines.append(_Line(top=min(top, top_b), bottom=max(bottom, bottom_b), x0=x0, x1=x1, text=_clean(stripped),
+                           em=em, lead=lead, page=number))
     if not columns:
         columns = _side_by_side(lines)
     return lines, columns
