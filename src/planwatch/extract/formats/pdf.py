@@ -29,7 +29,7 @@ from planwatch.extract.document import ExtractError
 from planwatch.extract.formats import pdf_bounds as bounds
 from planwatch.extract.formats.pdf_align import aligned_grid
 from planwatch.extract.formats.pdf_tables import Budget, Grid, find_grids, page_rulings, rule_sets
-from planwatch.extract.formats.text import CONTROL_CHARS, clean_cell, join_fragments, row_line
+from planwatch.extract.formats.text import CONTROL_CHARS, clean_cell, row_line
 
 SCANNED = "PDF 无文字层（可能是扫描件），请先 OCR / PDF has no text layer (scanned image?)"
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4})?[\s\-—–－·•]*$")
@@ -76,14 +76,12 @@ class _Char:
     top: float
     x1: float
     bottom: float
+    cx: float = 0.0  # centre, set on creation
+    cy: float = 0.0
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        self.cx = (self.x0 + self.x1) / 2
+        self.cy = (self.top + self.bottom) / 2
 
 
 Display = Callable[[float, float], tuple[float, float]]
@@ -169,18 +167,25 @@ def _clean(text: str) -> str:
     return CONTROL_CHARS.sub("", text.replace("\t", " ")).strip()
 
 
+def _ascii_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
 def _join(parts: list[str]) -> str:
-    """Wrapped pieces of one paragraph or cell. Chinese layout wraps anywhere, numbers too
-    ("202" / "0年" in a narrow cell): digits either side of a wrap are one number, so no
-    space goes between them; other Latin pieces join as join_fragments does."""
-    out = ""
+    """Wrapped pieces of one paragraph or cell, as join_fragments joins them (a space only
+    between two Latin letters/digits), except that digits either side of a wrap are one
+    number: Chinese layout wraps anywhere, numbers too ("202" / "0年" in a narrow cell)."""
+    out: list[str] = []
+    last = ""
     for part in parts:
         part = part.strip()
-        if out and part and out[-1].isdigit() and part[0].isdigit():
-            out += part
-        else:
-            out = join_fragments([out, part])
-    return out
+        if not part:
+            continue
+        if last and _ascii_word(last) and _ascii_word(part[0]) and not (last.isdigit() and part[0].isdigit()):
+            out.append(" ")
+        out.append(part)
+        last = part[-1]
+    return "".join(out)
 
 
 def _lead(chars: list[_Char]) -> float:
@@ -412,6 +417,8 @@ def _render(items: list[_Line]) -> list[str]:
     out: list[str] = []
     last_header: str | None = None
     prev: _Line | None = None
+    paragraph: list[str] = []  # lines of the paragraph out[start] opens
+    start = 0
     for it in items:
         if it.rows:
             rows = it.rows
@@ -427,10 +434,18 @@ def _render(items: list[_Line]) -> list[str]:
                 rows = [row_line(r) for r in _carry_merged(prev, it)]
             out.extend(rows)
         elif prev is not None and out and _continues(prev, it):
-            out[-1] = _join([out[-1], it.text])
+            paragraph.append(it.text)  # joined once the paragraph ends: linear in its length
+            prev = it
+            continue
         else:
             out.append(it.text)
+        if len(paragraph) > 1:
+            out[start] = _join(paragraph)
+        paragraph = [it.text] if not it.rows else []
+        start = len(out) - 1
         prev = it
+    if len(paragraph) > 1:
+        out[start] = _join(paragraph)
     return out
 
 
