@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,17 +17,25 @@ from planwatch.extract.formats.pdf_bounds import a85decode
 from planwatch.extract.readers import read_document
 
 
-def write_raw_pdf(path: Path, contents: list[bytes], filters: bytes = b"") -> Path:
-    """A minimal well-formed PDF: one page per content stream (stored as given), Helvetica."""
+def write_raw_pdf(path: Path, contents: list[bytes], filters: bytes = b"",
+                  encrypt: Callable[[int, bytes], bytes] | None = None, encrypt_dict: bytes = b"",
+                  doc_id: bytes = b"") -> Path:
+    """A minimal well-formed PDF: one page per content stream (stored as given, or through
+    `encrypt(object number, data)`), Helvetica; `encrypt_dict` becomes its /Encrypt."""
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
                             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     kids = []
     for content in contents:
-        objects.append(b"<< /Length %d %s>>\nstream\n" % (len(content), filters) + content + b"\nendstream")
+        body = encrypt(len(objects) + 1, content) if encrypt else content
+        objects.append(b"<< /Length %d %s>>\nstream\n" % (len(body), filters) + body + b"\nendstream")
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
                        b"/Resources << /Font << /F1 3 0 R >> >> >>" % (len(objects)))
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+    trailer = b""
+    if encrypt_dict:
+        objects.append(encrypt_dict)
+        trailer = b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (len(objects), doc_id.hex().encode(), doc_id.hex().encode())
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -35,7 +44,7 @@ def write_raw_pdf(path: Path, contents: list[bytes], filters: bytes = b"") -> Pa
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
     path.write_bytes(bytes(out))
     return path
 
@@ -171,3 +180,95 @@ def test_a_fine_mesh_of_rules_is_read_as_text_not_a_table(tmp_path: Path) -> Non
     text = b"BT /F1 12 Tf 72 700 Td (North) Tj 300 0 Td (South) Tj ET"
     path = write_raw_pdf(tmp_path / "mesh.pdf", [zlib.compress(mesh + text)], b"/Filter /FlateDecode ")
     assert read_document(path).lines == ["North South"]
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
+    from cryptography.hazmat.primitives.ciphers import Cipher
+
+    return Cipher(ARC4(key), mode=None).encryptor().update(data)
+
+
+def write_encrypted_pdf(path: Path, contents: list[bytes], aes: bool) -> Path:
+    """write_raw_pdf's file encrypted as office tools do when only permissions are
+    restricted: an owner password, the empty user password; RC4-128 (R3) or AES-128 (R4)."""
+    import hashlib
+    import struct
+
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    pad = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
+    doc_id, perms = b"0123456789abcdef", -3904
+    owner_key = hashlib.md5(b"owner" + pad[:27]).digest()  # algorithm 3
+    for _ in range(50):
+        owner_key = hashlib.md5(owner_key).digest()
+    owner = _rc4(owner_key, pad)
+    for i in range(1, 20):
+        owner = _rc4(bytes(b ^ i for b in owner_key), owner)
+    key = hashlib.md5(pad + owner + struct.pack("<i", perms) + doc_id).digest()  # algorithm 2
+    for _ in range(50):
+        key = hashlib.md5(key).digest()
+    user = _rc4(key, hashlib.md5(pad + doc_id).digest())  # algorithm 5
+    for i in range(1, 20):
+        user = _rc4(bytes(b ^ i for b in key), user)
+    user += bytes(16)
+
+    def encrypt(num: int, data: bytes) -> bytes:
+        salt = struct.pack("<i", num)[:3] + b"\0\0" + (b"sAlT" if aes else b"")
+        obj_key = hashlib.md5(key + salt).digest()[:16]
+        if not aes:
+            return _rc4(obj_key, data)
+        iv = os.urandom(16)
+        padder = padding.PKCS7(128).padder()
+        body = padder.update(data) + padder.finalize()
+        enc = Cipher(algorithms.AES(obj_key), modes.CBC(iv)).encryptor()
+        return iv + enc.update(body) + enc.finalize()
+
+    cf = (b"/CF << /StdCF << /CFM /AESV2 /AuthEvent /DocOpen /Length 16 >> >> /StmF /StdCF /StrF /StdCF "
+          if aes else b"")
+    encrypt_dict = (b"<< /Filter /Standard /V %d /R %d /Length 128 %s/O <%s> /U <%s> /P %d >>"
+                    % (4 if aes else 2, 4 if aes else 3, cf, owner.hex().encode(), user.hex().encode(), perms))
+    return write_raw_pdf(path, contents, b"/Filter /FlateDecode ", encrypt, encrypt_dict, doc_id)
+
+
+@pytest.mark.parametrize("aes", [False, True], ids=["rc4", "aes128"])
+def test_flate_bomb_in_a_file_encrypted_with_an_empty_user_password_is_refused(tmp_path: Path, aes: bool) -> None:
+    plain = zlib.compress(b"BT /F1 12 Tf 72 700 Td (Plan 2025) Tj ET")
+    readable = write_encrypted_pdf(tmp_path / "locked.pdf", [plain], aes)
+    assert read_document(readable).lines == ["Plan 2025"]  # pdfium decrypts what we encrypted
+    bomb = write_encrypted_pdf(tmp_path / "locked_bomb.pdf", [deflate_bomb(64)], aes)
+    assert "compression bomb" in refused(bomb)
+
+
+def write_aes256_pdf(path: Path, contents: list[bytes]) -> Path:
+    """write_raw_pdf's file encrypted with AES-256 (revision 6), empty user password."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    from planwatch.extract.formats.pdf_crypt import _hash_2b
+
+    file_key, vsalt, ksalt, osalt = os.urandom(32), b"uvalsalt", b"ukeysalt", b"ovalsalt"
+    user = _hash_2b(b"", vsalt, 6) + vsalt + ksalt
+    ue = Cipher(algorithms.AES(_hash_2b(b"", ksalt, 6)), modes.CBC(bytes(16))).encryptor().update(file_key)
+    owner = os.urandom(32) + osalt + b"okeysalt"  # no owner password is ever checked here
+    perms = Cipher(algorithms.AES(file_key), modes.ECB()).encryptor().update(
+        (-3904).to_bytes(4, "little", signed=True) + b"\xff\xff\xff\xffTadb" + os.urandom(4))
+
+    def encrypt(_num: int, data: bytes) -> bytes:
+        iv = os.urandom(16)
+        padder = padding.PKCS7(128).padder()
+        body = padder.update(data) + padder.finalize()
+        enc = Cipher(algorithms.AES(file_key), modes.CBC(iv)).encryptor()
+        return iv + enc.update(body) + enc.finalize()
+
+    encrypt_dict = (b"<< /Filter /Standard /V 5 /R 6 /Length 256 /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen "
+                    b"/Length 32 >> >> /StmF /StdCF /StrF /StdCF /O <%s> /U <%s> /OE <%s> /UE <%s> /Perms <%s> "
+                    b"/P -3904 >>" % tuple(v.hex().encode() for v in (owner, user, bytes(32), ue, perms)))
+    return write_raw_pdf(path, contents, b"/Filter /FlateDecode ", encrypt, encrypt_dict, b"0123456789abcdef")
+
+
+def test_flate_bomb_in_an_aes256_file_is_refused(tmp_path: Path) -> None:
+    plain = zlib.compress(b"BT /F1 12 Tf 72 700 Td (Plan 2025) Tj ET")
+    assert read_document(write_aes256_pdf(tmp_path / "locked.pdf", [plain])).lines == ["Plan 2025"]
+    assert "compression bomb" in refused(write_aes256_pdf(tmp_path / "locked_bomb.pdf", [deflate_bomb(64)]))

@@ -6,7 +6,8 @@ would decode or parse it all before we could look. So before pdfium opens the fi
 stream pdfium would decode for text (page contents, forms, fonts, object and xref streams)
 is inflated here in small chunks, counting bytes and keeping none, and the file is refused
 as soon as one stream or all of them together pass the limits. Images are skipped:
-reading text never decodes them. The per-page limits are checked as pages are read.
+reading text never decodes them. Streams of a file encrypted with the empty user password
+(pdfium opens those) are decrypted first (pdf_crypt). The per-page limits are checked as pages are read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 import zlib
 
 from planwatch.extract.document import ExtractError
+from planwatch.extract.formats.pdf_crypt import decryptor
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 256 * MB
@@ -42,6 +44,8 @@ _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 _NOT_CONTENT = re.compile(rb"/(?:Length1|Length2|Length3|Type\s*/(?:ObjStm|XRef|EmbeddedFile|Metadata))\b"
                           rb"|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType|XML)\b")
 _DICT_LOOKBACK = 8192
+_OBJ_ID = re.compile(rb"(\d+)\s+(\d+)\s+obj$")
+_XREF = re.compile(rb"/Type\s*/XRef\b")  # never encrypted
 
 
 def refuse(path: str, zh: str, en: str) -> ExtractError:
@@ -173,6 +177,7 @@ def check_streams(data: bytes, path: str) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise refuse(path, f"文件 {len(data) // MB} MB，上限 {MAX_FILE_BYTES // MB} MB",
                      f"file of {len(data) // MB} MB, limit {MAX_FILE_BYTES // MB} MB")
+    decrypt = decryptor(data) if b"/Encrypt" in data else None
     total = content_total = 0
     for m in _STREAM.finditer(data):
         start = m.end()
@@ -188,7 +193,12 @@ def check_streams(data: bytes, path: str) -> None:
         filters = _NAME.findall(filt.group(1)) if filt else []
         content = not _NOT_CONTENT.search(head)
         cap = MAX_CONTENT_BYTES if content else MAX_STREAM_BYTES
-        size = _decoded_size(data, start, end, filters, cap)
+        ident = _OBJ_ID.search(data, max(0, obj - 24), obj + 3) if obj >= 0 else None
+        if decrypt is not None and ident is not None and not _XREF.search(head):
+            plain = decrypt(int(ident.group(1)), int(ident.group(2)), data[start:end])
+            size = _decoded_size(plain, 0, len(plain), filters, cap)
+        else:
+            size = _decoded_size(data, start, end, filters, cap)
         if size > cap:
             zh, en = ("页面内容流", "a content stream") if content else ("数据流", "a stream")
             raise refuse(path, f"{zh}解压后超过 {cap // MB} MB（压缩炸弹？）",
