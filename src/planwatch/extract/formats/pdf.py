@@ -289,6 +289,10 @@ def _line_text(chars: list[_Char]) -> str:
 def _char_lines(pg: _Page, chars: list[_Char]) -> list[_Line]:
     out = []
     for ln in _group_lines(chars):
+        ink = [i for i, c in enumerate(ln) if not c.text.isspace()]
+        if not ink:
+            continue
+        ln = ln[ink[0]:ink[-1] + 1]  # measured from its first to its last visible character
         text = _clean(_line_text(ln))
         if text:
             pg.check_map(ln[0].index)
