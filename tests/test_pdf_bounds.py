@@ -272,3 +272,18 @@ def test_flate_bomb_in_an_aes256_file_is_refused(tmp_path: Path) -> None:
     plain = zlib.compress(b"BT /F1 12 Tf 72 700 Td (Plan 2025) Tj ET")
     assert read_document(write_aes256_pdf(tmp_path / "locked.pdf", [plain])).lines == ["Plan 2025"]
     assert "compression bomb" in refused(write_aes256_pdf(tmp_path / "locked_bomb.pdf", [deflate_bomb(64)]))
+
+
+def test_past_the_character_budget_pages_are_read_as_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading characters one by one (tables, turned text) is bounded per document; past
+    the budget a page is still read, by pdfium's lines, without its tables."""
+    from planwatch.extract.formats import pdf_tables
+
+    mesh = b"0 700 m 400 700 l S 0 680 m 400 680 l S 0 660 m 400 660 l S 0 660 m 0 700 l S 200 660 m 200 700 l S "
+    mesh += b"400 660 m 400 700 l S "
+    cells = b"BT /F1 10 Tf 5 685 Td (Domain) Tj 200 0 Td (Target) Tj -200 -20 Td (Care) Tj 200 0 Td (95) Tj ET"
+    path = write_raw_pdf(tmp_path / "table.pdf", [zlib.compress(mesh + cells)], b"/Filter /FlateDecode ")
+    assert read_document(path).lines == ["Domain\tTarget", "Care\t95"]
+    monkeypatch.setattr(pdf_tables, "CHAR_WORK", 5)
+    text = read_document(path).text
+    assert "\t" not in text and "Domain Target" in text and "Care 95" in text

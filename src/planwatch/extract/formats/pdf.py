@@ -311,6 +311,8 @@ def _page_items(pg: _Page, budget: Budget) -> list[_Line]:
     grids: list[Grid] = []
     rule_tables: list[tuple[float, float, list[float]]] = []
     lines: list[_Line] = []
+    if pg.count > budget.chars:  # past the document's budget: pdfium's lines only
+        return _fast_lines(pg, text)[0]
     upright = pg.rotation == 0
     if upright:
         lines, columns = _fast_lines(pg, text)
@@ -320,6 +322,7 @@ def _page_items(pg: _Page, budget: Budget) -> list[_Line]:
         rule_tables = rule_sets(h, v, grids)
     if upright and not grids and not rule_tables:
         return lines
+    budget.chars -= pg.count
     chars = _chars(pg, text)
     grids.extend(g for x0, x1, ys in rule_tables if (g := aligned_grid(chars, x0, x1, ys)) is not None)
     if upright and not grids:

@@ -25,6 +25,9 @@ MAX_RULINGS = 1000  # per direction and page; past it the page is read as plain 
 # Work on table finding for one document (path segments read + ruling pairs compared):
 # ~1 s at most (a ruled table page takes ~1,000); past it, pages are read as plain text.
 TABLE_WORK = 1_000_000
+# Characters read one by one (table pages, turned pages): ~4 us each, so ~4 s at most; past
+# it, pages are read by pdfium's lines alone (no tables).
+CHAR_WORK = 1_000_000
 MAX_CELLS = 20_000  # grid positions of one table; a finer mesh is a drawing, not a table
 _MAX_FORM_DEPTH = 8
 
@@ -88,10 +91,12 @@ class _Rulings:
 
 
 class Budget:
-    """Table-finding work left for one document (see TABLE_WORK)."""
+    """Table-finding work left for one document (see TABLE_WORK), and characters it may
+    still read one by one (CHAR_WORK)."""
 
     def __init__(self, work: int | None = None) -> None:
         self.left = TABLE_WORK if work is None else work
+        self.chars = CHAR_WORK
 
     def spend(self, amount: int) -> bool:
         """Take `amount` of work; False (and nothing left) when it is not there."""
