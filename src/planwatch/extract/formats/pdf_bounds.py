@@ -160,7 +160,9 @@ def _lzw_size(raw: bytes, cap: int) -> int:
                 continue
             if code == 257:
                 return total
-            size = lengths[code] if code < len(lengths) else (lengths[prev] + 1 if prev >= 0 else 1)
+            if code > len(lengths) or (code == len(lengths) and prev < 0):
+                return total  # not LZW: decoding stops here
+            size = lengths[code] if code < len(lengths) else lengths[prev] + 1
             total += size
             if total > cap:
                 return total
@@ -177,7 +179,10 @@ def check_streams(data: bytes, path: str) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise refuse(path, f"文件 {len(data) // MB} MB，上限 {MAX_FILE_BYTES // MB} MB",
                      f"file of {len(data) // MB} MB, limit {MAX_FILE_BYTES // MB} MB")
-    decrypt = decryptor(data) if b"/Encrypt" in data else None
+    try:
+        decrypt = decryptor(data) if b"/Encrypt" in data else None
+    except (ValueError, TypeError, IndexError):
+        decrypt = None  # a damaged /Encrypt: pdfium will refuse the file
     total = content_total = 0
     for m in _STREAM.finditer(data):
         start = m.end()
@@ -195,7 +200,10 @@ def check_streams(data: bytes, path: str) -> None:
         cap = MAX_CONTENT_BYTES if content else MAX_STREAM_BYTES
         ident = _OBJ_ID.search(data, max(0, obj - 24), obj + 3) if obj >= 0 else None
         if decrypt is not None and ident is not None and not _XREF.search(head):
-            plain = decrypt(int(ident.group(1)), int(ident.group(2)), data[start:end])
+            try:
+                plain = decrypt(int(ident.group(1)), int(ident.group(2)), data[start:end])
+            except (ValueError, TypeError):
+                plain = data[start:end]  # not decryptable: pdfium cannot decode it either
             size = _decoded_size(plain, 0, len(plain), filters, cap)
         else:
             size = _decoded_size(data, start, end, filters, cap)
