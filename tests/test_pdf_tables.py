@@ -283,3 +283,18 @@ def test_paragraphs_between_rules_stay_text(tmp_path: Path) -> None:
 
     path = _canvas_pdf(tmp_path / "box.pdf", draw)
     assert all("\t" not in line for line in read_document(path).lines)
+
+
+@needs_cjk_font
+def test_closing_block_between_rules_is_not_a_table(tmp_path: Path) -> None:
+    """An official document's closing block: 抄送 and 印发 lines between three rules."""
+
+    def draw(c: Any) -> None:
+        for y in (200, 180, 160):
+            c.line(72, y, 520, y)
+        c.drawString(75, 186, "抄送：县委各部门。")
+        c.drawString(75, 166, "苍溪县人民政府办公室")
+        c.drawString(400, 166, "2022年5月27日印发")
+
+    path = _canvas_pdf(tmp_path / "closing.pdf", draw)
+    assert all("\t" not in line for line in read_document(path).lines)

@@ -18,6 +18,10 @@ from typing import Protocol
 from planwatch.extract.formats.pdf_tables import Grid
 
 GAP = 1.0  # ems of blank strip that separate two columns
+# Without rulings between columns, fewer is more likely layout than a table: the closing
+# block of an official document (抄送 / 印发) sits between rules with a gap in its lines.
+MIN_COLUMNS = 3
+MIN_ROWS = 3  # a header and two rows
 
 
 class Box(Protocol):
@@ -126,7 +130,7 @@ def aligned_grid(chars: Sequence[Box], x0: float, x1: float, ys: list[float]) ->
     bands = [[c for c in inside if ys[i] <= c.cy < ys[i + 1]] for i in range(len(ys) - 1)]
     body = [b for b in bands[1:] if b] or [inside]  # the header may span columns
     xs = _columns(body, x0, x1)
-    if len(xs) < 3:
+    if len(xs) < MIN_COLUMNS + 1:
         return None
     rows: list[float] = [ys[0]]
     for band, bottom in zip(bands, ys[1:], strict=True):
@@ -137,6 +141,8 @@ def aligned_grid(chars: Sequence[Box], x0: float, x1: float, ys: list[float]) ->
                 return None
             rows.extend(splits)
         rows.append(bottom)
+    if len(rows) < MIN_ROWS + 1:
+        return None
     ncols = len(xs) - 1
     group = [[r * ncols + c for c in range(ncols)] for r in range(len(rows) - 1)]
     _spanning_header(inside, xs, rows, group)
