@@ -208,14 +208,30 @@ def cjk_font_path() -> str | None:
     return next((p for p in FONT_PATHS if Path(p).exists()), None)
 
 
-def write_pdf(blocks: list[Block], path: Path) -> Path:
-    """A4, body text 10.5pt with the customary two-character first-line indent; the table ruled."""
+def write_pdf(blocks: list[Block], path: Path, widths: list[float] | None = None, landscape_tables: bool = False,
+              repeat_header: bool = False, rotate_key: bool = True, rules: str = "grid") -> Path:
+    """A4, body text 10.5pt with the customary two-character first-line indent; the table ruled.
+
+    `widths` sets the table's column widths (narrow ones make cells wrap); `landscape_tables`
+    puts each table on its own landscape page; `repeat_header` repeats the header row on
+    every page a table spans; without `rotate_key` a landscape page has no /Rotate, only its
+    content turned (a viewer shows it sideways, as some producers leave it). `rules` is
+    "grid" (every cell ruled, the domain merged down its group), "rows" (horizontal rules
+    between rows only) or "three-line" (rules above and below the header and below the
+    last row); without vertical rules the domain is repeated in every row, unmerged."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+        Paragraph,
+    )
     from reportlab.platypus import Table as RLTable
 
     font = cjk_font_path()
@@ -237,8 +253,16 @@ def write_pdf(blocks: list[Block], path: Path) -> Path:
         assert isinstance(content, Table)
         ncols = len(content.columns)
         header: list[object] = []
-        style: list[tuple[object, ...]] = [("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                                          ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        style: list[tuple[object, ...]] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        if rules == "grid":
+            style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+        elif rules == "rows":
+            style.append(("LINEBELOW", (0, 0), (-1, -1), 0.6, colors.black))
+            style.append(("LINEABOVE", (0, 0), (-1, 0), 0.6, colors.black))
+        else:
+            style.extend([("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
+                          ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                          ("LINEBELOW", (0, -1), (-1, -1), 1.2, colors.black)])
         col = 0
         for text, span in content.header_cells():
             header.append(para(text, cell))
@@ -248,16 +272,33 @@ def write_pdf(blocks: list[Block], path: Path) -> Path:
             col += span
         data: list[list[object]] = [header]
         data.extend([para(v, cell) for v in values] for values in table_grid(content))
-        for first, count in content.domain_groups():
+        for first, count in content.domain_groups() if rules == "grid" else []:
             for r in range(first + 1, first + count):
                 data[1 + r][0] = ""
             if count > 1:
                 style.append(("SPAN", (0, 1 + first), (0, first + count)))
-        widths = [70, 170, 45, 55, 65, 50] if ncols == 6 else [70, 215, 55, 65, 50]
-        story.append(RLTable(data, colWidths=widths, style=style))
-    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=72, rightMargin=72, topMargin=72,
-                      bottomMargin=72).build(story)
+        col_widths = widths or ([70, 170, 45, 55, 65, 50] if ncols == 6 else [70, 215, 55, 65, 50])
+        table = RLTable(data, colWidths=col_widths, style=style, repeatRows=1 if repeat_header else 0)
+        if landscape_tables:
+            story.extend([NextPageTemplate("landscape"), PageBreak(), table, NextPageTemplate("portrait"),
+                          PageBreak()])
+        else:
+            story.append(table)
+    doc = BaseDocTemplate(str(path), pagesize=A4, leftMargin=72, rightMargin=72, topMargin=72, bottomMargin=72)
+    width, height = A4
+    # A landscape page as office suites print it: a portrait page turned by /Rotate, its
+    # content drawn turned the other way so that it reads upright on screen.
+    landscape = PageTemplate("landscape", [Frame(72, 72, height - 144, width - 144)], onPage=_turn_page,
+                             pagesize=(width, height))
+    landscape.rotation = 90 if rotate_key else 0  # type: ignore[attr-defined]
+    doc.addPageTemplates([PageTemplate("portrait", [Frame(72, 72, width - 144, height - 144)]), landscape])
+    doc.build(story)
     return path
+
+
+def _turn_page(canvas: object, doc: object) -> None:
+    canvas.translate(doc.pagesize[0], 0)  # type: ignore[attr-defined]
+    canvas.rotate(90)  # type: ignore[attr-defined]
 
 
 def write_image_only_pdf(path: Path) -> Path:
