@@ -116,7 +116,7 @@ def pending_matches(session: Session, plan_id: int) -> list[dict[str, Any]]:
             others.setdefault(metric_id, []).append({"indicator_id": ind_id, "name": ind_name, "plan_id": p_id,
                                                      "plan_title": title, "region": region})
     counts = dict(session.execute(select(Observation.metric_id, func.count()).where(
-        Observation.metric_id.in_(metric_ids or [-1])).group_by(Observation.metric_id)).tuples().all())
+        Observation.metric_id.in_(metric_ids or [-1])).group_by(Observation.metric_id)).all())
     return [{"indicator_id": i, "name": n, "unit": u, "link": link,
              "metric": {"id": m, "name": mn, "unit": mu, "values": counts.get(m, 0)},
              "score": name_score(n, mn), "others": others.get(m, [])}
