@@ -97,8 +97,8 @@ def map_indicator(session: Session, catalogue: Catalogue, plan: Plan, fields: di
 
 
 def pending_matches(session: Session, plan_id: int) -> list[dict[str, Any]]:
-    """The plan's targets mapped onto a metric another plan uses, each with that metric and its plans.
-    Confirmed ones are listed too (a reviewer may still split them); "new" ones are not."""
+    """The plan's targets on a metric another plan uses, each with that metric and its plans.
+    Confirmed ones are listed too (a reviewer may still split them); "new" and split-off ones are not."""
     rows = session.execute(
         select(Indicator.id, Indicator.name, Indicator.unit, Indicator.metric_link, Metric.id, Metric.name,
                Metric.unit)
@@ -119,8 +119,8 @@ def pending_matches(session: Session, plan_id: int) -> list[dict[str, Any]]:
         Observation.metric_id.in_(metric_ids or [-1])).group_by(Observation.metric_id)).all())
     return [{"indicator_id": i, "name": n, "unit": u, "link": link,
              "metric": {"id": m, "name": mn, "unit": mu, "values": counts.get(m, 0)},
-             "score": name_score(n, mn), "others": others.get(m, [])}
-            for i, n, u, link, m, mn, mu in rows]
+             "score": name_score(n, mn), "others": others[m]}
+            for i, n, u, link, m, mn, mu in rows if m in others]  # a split-off item shares nothing any more
 
 
 def _indicator(session: Session, indicator_id: int, plan_id: int | None) -> Indicator:
