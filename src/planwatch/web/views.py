@@ -119,8 +119,8 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     services = session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)
                                .order_by(db.ServiceItem.position)).all()
     names = {r["ref"]: r["name"] for r in rows}
-    related = {p.id: p for p in session.scalars(select(db.Plan).where(
-        db.Plan.id.in_([x for x in (plan.predecessor_id, plan.superior_plan_id) if x is not None] or [-1])))}
+    wanted = [x for x in (plan.predecessor_id, plan.superior_plan_id) if x is not None]
+    related = {p.id: p for p in session.scalars(select(db.Plan).where(db.Plan.id.in_(wanted)))} if wanted else {}
     links = {k: {"id": p.id, "title": p.title, "period": [p.period_start, p.period_end]}
              for k, pid in (("predecessor", plan.predecessor_id), ("superior", plan.superior_plan_id))
              if pid is not None and (p := related.get(pid)) is not None}
