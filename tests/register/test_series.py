@@ -176,3 +176,47 @@ def test_a_15th_plan_reads_its_baselines_from_the_14th_plans_series(regions: Eng
         latest_new = {v.indicator.name: v.latest for v in new_rows}
         assert latest_old["每千人口3岁以下婴幼儿托位数"].id == latest_new["每千人口3岁以下婴幼儿托位数"].id
         assert latest_new["每千人口3岁以下婴幼儿托位数"].value == 2.1
+
+
+def test_plans_form_a_hierarchy_and_targets_link_to_the_superior_target(regions: Engine) -> None:
+    with transaction(regions) as s:
+        county = import_plan(s, _plan("苍溪县“十四五”卫生规划", "苍溪县", [2021, 2025],
+                                      ("每千人口3岁以下婴幼儿托位数", "个", 1.0, 4.5), ("孕产妇死亡率", "1/10万", 12, 10)),
+                             by="t")
+        assert county.superior_plan_id is None  # no plan above yet
+        # The city's plan arrives later: the county plan finds it, and its targets link to the city's.
+        city = import_plan(s, _plan("广元市“十四五”卫生规划", "广元市", [2021, 2025],
+                                    ("每千人口3岁以下婴幼儿托位", "个", 1.5, 4.5), ("人均预期寿命", "岁", 77, 78)),
+                           by="t")
+        plan = s.get(Plan, county.plan_id)
+        assert plan is not None and plan.superior_plan_id == city.plan_id
+        mine, above = _metric_of(s, county.plan_id), _metric_of(s, city.plan_id)
+        assert mine["每千人口3岁以下婴幼儿托位数"].superior_indicator_id == above["每千人口3岁以下婴幼儿托位"].id
+        assert mine["孕产妇死亡率"].superior_indicator_id is None
+        # Named by hand, a link must make sense.
+        with pytest.raises(InputError):
+            metrics.link_plans(s, plan, predecessor=s.get(Plan, city.plan_id))
+        with pytest.raises(InputError):
+            metrics.link_plans(s, s.get(Plan, city.plan_id), superior=plan)  # type: ignore[arg-type]
+
+
+def test_cli_plan_link_names_the_previous_plan(regions: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from planwatch.cli import main
+
+    with transaction(regions) as s:
+        old = import_plan(s, _plan("苍溪县“十三五”卫生规划", "苍溪县", [2016, 2020], ("人均预期寿命", "岁", 75, 77)),
+                          by="t")
+        new = import_plan(s, _plan("苍溪县“十四五”卫生规划", "苍溪县", [2021, 2025], ("人均预期寿命", "岁", 77, 78)),
+                          by="t")
+        assert new.predecessor_id == old.plan_id  # found at import
+        plan = s.get(Plan, new.plan_id)
+        assert plan is not None
+        plan.predecessor_id = None
+    monkeypatch.setenv("PLANWATCH_DATABASE_URL", regions.url.render_as_string(hide_password=False))
+    out = CliRunner().invoke(main, ["plan", "link", str(new.plan_id), "--predecessor", str(old.plan_id)])
+    assert out.exit_code == 0, out.output
+    assert f"前序规划 previous {old.plan_id}" in out.output
+    with transaction(regions) as s:
+        assert s.get(Plan, new.plan_id).predecessor_id == old.plan_id  # type: ignore[union-attr]

@@ -68,6 +68,9 @@ class PlanImport:
     restored: list[str] = field(default_factory=list)
     changed: list[IndicatorChange] = field(default_factory=list)
     unchanged: int = 0
+    matched: list[str] = field(default_factory=list)  # added items that joined another plan's metric
+    predecessor_id: int | None = None
+    superior_plan_id: int | None = None
 
     @property
     def is_noop(self) -> bool:
@@ -253,6 +256,7 @@ def import_plan(
     _sync_indicators(session, plan, data.get("indicators") or [], result, by, reason)
     _sync_children(session, plan, data)
     metrics.link_plans(session, plan, by=by)
+    result.predecessor_id, result.superior_plan_id = plan.predecessor_id, plan.superior_plan_id
     if not created and (result.added or result.removed or result.changed or result.restored):
         history.record(session, "plan", plan.id, "revise", by=by, reason=reason or "re-import",
                        new={"document_sha256": sha, "added": result.added, "removed": result.removed,
@@ -286,6 +290,8 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
             catalogue = catalogue or metrics.Catalogue(session)
             metric_id, link = metrics.map_indicator(session, catalogue, plan, fields | inferred, taken, prefer)
             ind = Indicator(plan_id=plan.id, key=key, **fields, **inferred, metric_id=metric_id, metric_link=link)
+            if link == "matched":
+                result.matched.append(fields["name"])
             session.add(ind)
             session.flush()
             history.record(session, "indicator", ind.id, "create", new=_snapshot(ind), by=by, reason=why)

@@ -82,6 +82,8 @@ def list_plans(session: Session) -> list[dict[str, Any]]:
             "issuer": plan.issuer,
             "issued": plan.issued,
             "indicator_count": counts.get(plan.id, 0),
+            "predecessor_id": plan.predecessor_id,
+            "superior_plan_id": plan.superior_plan_id,
         })
     return out
 
