@@ -128,6 +128,13 @@ def test_0004_register_reads_and_writes_as_before(old_register: sa.Engine) -> No
                                            "JOIN plans p ON p.id = i.plan_id ORDER BY i.id LIMIT 1")).one()
         result = write_observations(s, [ObservationInput(ind_id, region, 2031, value=1.5)], by="old-planner")
         assert result.inserted == 1
+        # New metrics get fresh ids after the ones the migration wrote (PostgreSQL's sequence moved on).
+        from planwatch.register.plans import import_plan
+
+        new = import_plan(s, {"plan": {"title": "新规划", "region": region, "period": [2026, 2030]},
+                              "indicators": [{"name": "一项从未有过的指标名称", "unit": "个", "source": "table",
+                                              "target": {"raw": "5", "value": 5, "op": "=", "kind": "level"}}]})
+        assert new.created and new.added == ["一项从未有过的指标名称"]
     with old_register.connect() as c:
         assert c.execute(sa.text("SELECT count(*) FROM history WHERE entity = 'observation' AND action = 'create' "
                                  "AND changed_by = 'old-planner'")).scalar_one() == 1
