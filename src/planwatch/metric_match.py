@@ -12,6 +12,7 @@ what does not change the quantity (qualifiers in brackets, 其中, scope words s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -28,6 +29,7 @@ def _synonyms(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def metric_key(name: str) -> str:
     s = _synonyms(normalize_name(name or ""))
     s = re.sub(r"\([^()]*\)|\[[^\]]*\]", "", s)  # qualifiers and units in brackets
@@ -42,6 +44,7 @@ def unit_key(unit: str | None) -> str:
     return "%" if u in ("%", "个百分点", "百分点") else u
 
 
+@lru_cache(maxsize=65536)
 def _qualifiers(key: str) -> frozenset[str]:
     return frozenset(lexicon.rx("{audit.population}").findall(key))
 
@@ -65,19 +68,25 @@ def name_score(a: str, b: str, *, within_document: bool = False) -> float:
     `within_document`: a document restating its own table shortens names (基本医疗保险参保率 → 医疗保险
     参保率, 初中三年巩固率 → 初中巩固率), so one-sided words do not keep two mentions apart there. Across
     documents they do: 省级中医重点专科数 is another metric than 省级重点专科数."""
-    ka, kb = metric_key(a), metric_key(b)
-    if not ka or not kb or _qualifiers(ka) != _qualifiers(kb):
-        return 0.0  # 城镇居民人均可支配收入 is not 人均可支配收入
+    return key_score(metric_key(a), metric_key(b), within_document=within_document)
+
+
+def key_score(ka: str, kb: str, *, within_document: bool = False) -> float:
+    """`name_score` on keys already made by `metric_key` (a catalogue computes each key once)."""
+    if not ka or not kb:
+        return 0.0
     if ka == kb:
         return 100.0
-    if min(len(ka), len(kb)) < 4 or (not within_document and one_sided_qualifier(ka, kb)):
+    if min(len(ka), len(kb)) < 4:
         return 0.0
     score = fuzz.ratio(ka, kb)
-    if score >= SAME_NAME:
-        return score
-    if min(len(ka), len(kb)) >= 6 and fuzz.partial_ratio(ka, kb) >= 92:
-        return float(SAME_NAME)
-    return 0.0
+    if score < SAME_NAME:
+        score = float(SAME_NAME) if min(len(ka), len(kb)) >= 6 and fuzz.partial_ratio(ka, kb) >= 92 else 0.0
+    if not score or _qualifiers(ka) != _qualifiers(kb):
+        return 0.0  # 城镇居民人均可支配收入 is not 人均可支配收入
+    if not within_document and one_sided_qualifier(ka, kb):
+        return 0.0
+    return score
 
 
 def same_metric(a: str, b: str, *, within_document: bool = False) -> bool:

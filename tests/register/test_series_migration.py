@@ -138,3 +138,13 @@ def test_0004_register_reads_and_writes_as_before(old_register: sa.Engine) -> No
     with old_register.connect() as c:
         assert c.execute(sa.text("SELECT count(*) FROM history WHERE entity = 'observation' AND action = 'create' "
                                  "AND changed_by = 'old-planner'")).scalar_one() == 1
+
+
+def test_0004_steps_back_to_values_per_indicator(old_register: sa.Engine) -> None:
+    """Downgrading right after the upgrade gives the same register back."""
+    before = _snapshot(old_register)
+    migrate.upgrade(old_register)
+    migrate.downgrade(old_register, "0003")
+    assert migrate.current_revision(old_register) == "0003"
+    after = _snapshot(old_register)
+    assert after == before

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from planwatch.metric_match import SAME_NAME, compatible_units, metric_key, name_score
+from planwatch.metric_match import SAME_NAME, compatible_units, key_score, metric_key, name_score
 from planwatch.register import history
 from planwatch.register.errors import InputError, NotFound
 from planwatch.register.schema import Indicator, Metric, Observation, Plan, Region
@@ -47,21 +48,32 @@ class Catalogue:
             used.setdefault(metric_id, set()).add(plan_id)
         self.items = [Candidate(m.id, m.name, m.unit, m.domain, metric_key(m.name), frozenset(used.get(m.id, ())))
                       for m in session.execute(select(Metric.id, Metric.name, Metric.unit, Metric.domain))]
+        self.keys = [c.key for c in self.items]
 
     def add(self, metric: Metric, plan_id: int) -> None:
         self.items.append(Candidate(metric.id, metric.name, metric.unit, metric.domain, metric_key(metric.name),
                                     frozenset({plan_id})))
+        self.keys.append(self.items[-1].key)
+
+    def _near(self, key: str) -> set[int]:
+        """Positions of keys the name rule could accept: rapidfuzz's C loops over the whole catalogue,
+        then `key_score` (qualifiers, one-sided words) on the few left."""
+        near = {i for _, _, i in process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=SAME_NAME,
+                                                 limit=None)}
+        if len(key) >= 6:
+            near |= {i for _, _, i in process.extract(key, self.keys, scorer=fuzz.partial_ratio, score_cutoff=92,
+                                                      limit=None)}
+        return near
 
     def best(self, name: str, unit: str | None, domain: str | None, *, taken: set[int],
              prefer_plans: frozenset[int] = frozenset()) -> tuple[Candidate, float] | None:
         """The metric `name` measures, or None. Ties go to a metric of a preferred plan (the predecessor,
         the superior plan), then to the same domain, then to the oldest metric."""
         best: tuple[float, int, Candidate, float] | None = None
-        for c in self.items:
-            if c.id in taken or not compatible_units(unit, c.unit):
-                continue
-            score = name_score(name, c.name)
-            if score < SAME_NAME:
+        key = metric_key(name)
+        for c in (self.items[i] for i in sorted(self._near(key))):
+            score = key_score(key, c.key)
+            if score < SAME_NAME or c.id in taken or not compatible_units(unit, c.unit):
                 continue
             rank = score + (PREDECESSOR_BONUS if c.plans & prefer_plans else 0.0) + (
                 DOMAIN_BONUS if domain and c.domain == domain else 0.0)
