@@ -220,3 +220,24 @@ def test_cli_plan_link_names_the_previous_plan(regions: Engine, monkeypatch: pyt
     assert f"前序规划 previous {old.plan_id}" in out.output
     with transaction(regions) as s:
         assert s.get(Plan, new.plan_id).predecessor_id == old.plan_id  # type: ignore[union-attr]
+
+
+def test_a_metric_keeps_its_definition_and_national_code_with_history(regions: Engine) -> None:
+    from planwatch.register.history import history_of
+
+    with transaction(regions) as s:
+        a = import_plan(s, _plan("苍溪县“十四五”卫生规划", "苍溪县", [2021, 2025], ("人均预期寿命", "岁", 77, 78),
+                                 ("孕产妇死亡率", "1/10万", 12, 10)), by="t")
+        life, maternal = (i.metric_id for i in _metric_of(s, a.plan_id).values())
+        metrics.update_metric(s, life, {"definition": "0岁人口的平均预期存活年数", "national_code": "A01"}, by="p")
+        with pytest.raises(InputError):
+            metrics.update_metric(s, maternal, {"national_code": "A01"})  # one code, one metric
+        with pytest.raises(InputError):
+            metrics.update_metric(s, maternal, {"direction": "sideways"})
+        with pytest.raises(InputError):
+            metrics.update_metric(s, maternal, {"id": 5})
+    with transaction(regions) as s:
+        m = s.get(Metric, life)
+        assert m is not None and m.national_code == "A01" and m.definition.startswith("0岁")  # type: ignore[union-attr]
+        [entry] = history_of(s, "metric", life)
+        assert entry.changed_by == "p" and entry.new["national_code"] == "A01"

@@ -268,3 +268,35 @@ def link_superior_targets(session: Session, plan: Plan) -> int:
             changed += 1
     session.flush()
     return changed
+
+
+# --- the catalogue's own fields ------------------------------------------------------------------------
+
+METRIC_FIELDS = ("name", "unit", "definition", "direction", "aggregation", "domain", "national_code")
+
+
+def update_metric(session: Session, metric_id: int, changes: dict[str, Any], *, by: str | None = None,
+                  reason: str | None = None) -> Metric:
+    """Edit a metric's definition (统计口径, national code, …); every change is kept in history."""
+    bad = set(changes) - set(METRIC_FIELDS)
+    if bad:
+        raise InputError(f"不能修改这些字段 / fields not editable: {', '.join(sorted(bad))}")
+    metric = session.get(Metric, metric_id)
+    if metric is None:
+        raise NotFound(f"指标口径不存在 / no metric {metric_id}")
+    if changes.get("direction", metric.direction) not in ("up", "down"):
+        raise InputError(f"方向应为 up 或 down / direction must be up or down: {changes['direction']!r}")
+    if changes.get("aggregation", metric.aggregation) not in ("sum", "mean_pop", "none"):
+        raise InputError(f"汇总方式应为 sum、mean_pop 或 none / aggregation must be sum, mean_pop or none: "
+                         f"{changes['aggregation']!r}")
+    code = changes.get("national_code")
+    if code and session.scalar(select(Metric.id).where(Metric.national_code == code, Metric.id != metric_id)):
+        raise InputError(f"国家指标代码 {code} 已用于另一指标口径 / national code {code} is already another metric's")
+    old = {k: getattr(metric, k) for k, v in changes.items() if getattr(metric, k) != v}
+    if old:
+        for k in old:
+            setattr(metric, k, changes[k])
+        history.record(session, "metric", metric.id, "update", old=old, new={k: changes[k] for k in old}, by=by,
+                       reason=reason)
+        session.flush()
+    return metric
