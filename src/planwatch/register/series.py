@@ -43,12 +43,11 @@ class Baseline:
 def stated_tolerance(stated: float, raw: str | None) -> float:
     """Half a unit of the last digit the document wrote ("4.5" → 0.05), scaled to the stored value
     ("2.5万" stored as 25000 → 500): a rounded figure agrees with the exact one it rounds."""
-    numbers = _NUMBER.findall(raw or "")
     found = list(_NUMBER.finditer(raw or ""))
     if not found:
         return 1e-9 * max(1.0, abs(stated))
     last = found[-1]
-    decimals = len(numbers[-1]) if numbers[-1] else 0
+    decimals = len(last.group(1) or "")
     written = float(last.group(0))
     half = 0.5 * 10 ** -decimals
     scale = abs(stated / written) if written else 1.0
