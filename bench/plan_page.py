@@ -1,0 +1,177 @@
+"""The plan page with 100 plans in the register: 50 concurrent clients against `planwatch serve`.
+
+Builds a register in a temporary directory through the register's own functions: the demo
+(five seed plans, the national plan, the published figures), then the seed plans imported
+again for other counties and cities of data/reference/regions.csv and other periods
+(十三五, 十四五, 十五五) until the register holds 100 plans, then simulated values for every
+plan (flagged simulated). Starts the real server (uvicorn, `planwatch serve`), signs in as a
+viewer, and lets 50 clients fetch staff plan pages of random
+plans (each client a random plan per request). Prints p50/p95/p99 in ms, for the first
+fetch of every plan page (cold: nothing cached) and under load.
+
+    .venv/bin/python bench/plan_page.py [--plans 100] [--clients 50] [--seconds 10] [--workers 1]
+
+Target (issue 11): p95 < 50 ms at 50 clients with 100 plans.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import csv
+import os
+import random
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from web_load import PLANWATCH, free_port, pct, wait_ready  # noqa: E402
+
+PASSWORD = "load-test-orchard-1"
+PERIODS = ((2021, 2025), (2026, 2030), (2016, 2020))
+NAMES = {(2016, 2020): "十三五", (2021, 2025): "十四五", (2026, 2030): "十五五"}
+
+
+def _shift(data: dict[str, Any], years: int) -> None:
+    """Move every year of an extraction by `years` (a plan of another period)."""
+    for section in ("indicators", "baselines"):
+        for item in data.get(section) or []:
+            for part in (item.get("baseline"), item.get("target"), item):
+                if isinstance(part, dict) and isinstance(part.get("year"), int):
+                    part["year"] += years
+
+
+def build_register(home: Path, n_plans: int) -> dict[str, Any]:
+    os.environ["PLANWATCH_HOME"] = str(home)
+    os.environ.pop("PLANWATCH_DATABASE_URL", None)
+    from planwatch.extract import extract_path
+    from planwatch.register.cli import open_register
+    from planwatch.register.db import transaction
+    from planwatch.register.demo import run_demo
+    from planwatch.register.plans import import_plan
+    from planwatch.register.queries import list_plans
+    from planwatch.register.users import add_user
+
+    engine = open_register()
+    run_demo(engine, log=lambda _m: None)
+    seeds = sorted((ROOT / "data" / "seeds").glob("*.txt"))
+    extracted = [(p, extract_path(p)) for p in seeds]
+    with (ROOT / "data" / "reference" / "regions.csv").open(encoding="utf-8-sig", newline="") as fh:
+        regions = [r for r in csv.DictReader(fh) if r["level"] in ("county", "prefecture")]
+    rng = random.Random(11)
+    rng.shuffle(regions)
+    with transaction(engine) as s:
+        have = len(list_plans(s))
+        for k in range(n_plans - have):
+            seed, data = extracted[k % len(extracted)]
+            region = regions[k % len(regions)]
+            period = PERIODS[(k // len(extracted)) % len(PERIODS)]
+            data = copy.deepcopy(data)
+            stated = (data.get("plan") or {}).get("period") or [2021, 2025]
+            _shift(data, period[0] - int(stated[0]))
+            data["plan"] = {**(data.get("plan") or {}), "region": region["name"], "region_code": region["code"],
+                            "title": f"{region['name']}“{NAMES[period]}”公共服务规划(基准测试 {k})",
+                            "period": list(period)}
+            data.pop("source", None)
+            import_plan(s, data, content=seed.read_bytes() + f"\n{k}".encode(), filename=seed.name,
+                        period=period, by="bench", reason="bench")
+        plans = list_plans(s)
+        add_user(s, "bench", PASSWORD, "viewer")
+    run_demo(engine, simulate=True, log=lambda _m: None)  # simulated values for every plan, flagged
+    engine.dispose()
+    return {"plans": plans}
+
+
+async def load(base: str, cookie: str, ids: list[int], clients: int, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.monotonic() + seconds
+    rng = random.Random(5)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers={"Cookie": cookie}, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                try:
+                    ok = (await client.get(f"/plans/{rng.choice(ids)}")).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - t)
+                else:
+                    errors += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - start
+    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
+            "p50": statistics.median(latencies) * 1000, "p95": pct(latencies, 95) * 1000,
+            "p99": pct(latencies, 99) * 1000}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--plans", type=int, default=100)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--keep", action="store_true", help="keep the register directory")
+    args = ap.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="planwatch-plan-bench-"))
+    t = time.perf_counter()
+    built = build_register(home, args.plans)
+    ids = [p["id"] for p in built["plans"]]
+    n_ind = sum(p["indicator_count"] for p in built["plans"])
+    print(f"register: {len(ids)} plans, {n_ind} indicators, built in {time.perf_counter() - t:.1f} s ({home})")
+    # The server runs this checkout's code (the installed package may point at another one).
+    pythonpath = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PLANWATCH_HOME": str(home), "PLANWATCH_SECRET_KEY": secrets.token_urlsafe(32),
+           "PYTHONPATH": pythonpath}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([PLANWATCH, "serve", "--port", str(port), "--workers", str(args.workers)],
+                              env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ready(base)
+        r = httpx.post(base + "/api/session", json={"username": "bench", "password": PASSWORD}, timeout=30)
+        r.raise_for_status()
+        cookie = "; ".join(f"{k}={v}" for k, v in r.cookies.items())
+        cold = []
+        for pid in ids:  # the first fetch of every page: nothing cached yet
+            t0 = time.perf_counter()
+            httpx.get(f"{base}/plans/{pid}", headers={"Cookie": cookie}, timeout=60).raise_for_status()
+            cold.append(time.perf_counter() - t0)
+        print(f"cold (first fetch of each of {len(ids)} plan pages, one client): "
+              f"p50 {statistics.median(cold) * 1000:.1f} ms  p95 {pct(cold, 95) * 1000:.1f} ms  "
+              f"p99 {pct(cold, 99) * 1000:.1f} ms  max {max(cold) * 1000:.1f} ms")
+        res = asyncio.run(load(base, cookie, ids, args.clients, args.seconds))
+        verdict = "OK" if res["p95"] < 50 and not res["errors"] else "BELOW TARGET"
+        print(f"{args.clients} clients, {args.seconds:g} s, random plan pages, {args.workers} worker(s): "
+              f"requests {res['requests']}  errors {res['errors']}  {res['rps']:.1f} req/s  "
+              f"p50 {res['p50']:.1f} ms  p95 {res['p95']:.1f} ms  p99 {res['p99']:.1f} ms  [{verdict}]")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if not args.keep:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
