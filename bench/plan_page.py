@@ -9,7 +9,12 @@ viewer, and lets 50 clients fetch staff plan pages of random
 plans (each client a random plan per request). Prints p50/p95/p99 in ms, for the first
 fetch of every plan page (cold: nothing cached) and under load.
 
-    .venv/bin/python bench/plan_page.py [--plans 100] [--clients 50] [--seconds 10] [--workers 1]
+    .venv/bin/python bench/plan_page.py [--plans 100] [--clients 50] [--seconds 10] [--workers 1] [--think 0]
+        [--keep] [--reuse DIR]
+
+The default is a closed loop: each client asks for the next page the moment the last one arrives,
+so the figure is bounded by throughput (50 clients / requests per second); `--think` gives each
+client a pause between pages, as people reading them would.
 
 Target (issue 11): p95 < 50 ms at 50 clients with 100 plans.
 """
@@ -39,6 +44,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from web_load import PLANWATCH, free_port, pct, wait_ready  # noqa: E402
 
 PASSWORD = "load-test-orchard-1"
+USERS = 50  # one account and session per client, as 50 people signed in would have
 PERIODS = ((2021, 2025), (2026, 2030), (2016, 2020))
 NAMES = {(2016, 2020): "十三五", (2021, 2025): "十四五", (2026, 2030): "十五五"}
 
@@ -87,36 +93,77 @@ def build_register(home: Path, n_plans: int) -> dict[str, Any]:
             import_plan(s, data, content=seed.read_bytes() + f"\n{k}".encode(), filename=seed.name,
                         period=period, by="bench", reason="bench")
         plans = list_plans(s)
-        add_user(s, "bench", PASSWORD, "viewer")
+        for n in range(USERS):
+            add_user(s, f"bench{n:02d}", PASSWORD, "viewer")
     run_demo(engine, simulate=True, log=lambda _m: None)  # simulated values for every plan, flagged
     engine.dispose()
     return {"plans": plans}
 
 
-async def load(base: str, cookie: str, ids: list[int], clients: int, seconds: float) -> dict[str, float]:
+def reuse_register(home: Path) -> dict[str, Any]:
+    os.environ["PLANWATCH_HOME"] = str(home)
+    os.environ.pop("PLANWATCH_DATABASE_URL", None)
+    from planwatch.register.cli import open_register
+    from planwatch.register.db import transaction
+    from planwatch.register.queries import list_plans
+
+    engine = open_register()
+    with transaction(engine) as s:
+        plans = list_plans(s)
+    engine.dispose()
+    return {"plans": plans}
+
+
+async def _fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    """One keep-alive HTTP/1.1 GET; returns the status. A lean client (no httpx per request): on a
+    2-core machine the client's own CPU would otherwise be counted as the server's latency."""
+    writer.write(request)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def load(port: int, cookies: list[str], ids: list[int], clients: int, seconds: float,
+               think: float = 0.0) -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
     stop = time.monotonic() + seconds
     rng = random.Random(5)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Cookie": cookie}, limits=limits, timeout=30) as client:
 
-        async def worker() -> None:
-            nonlocal errors
+    async def worker(n: int) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**22)
+        cookie = cookies[n % len(cookies)]
+        try:
             while time.monotonic() < stop:
+                request = (f"GET /plans/{rng.choice(ids)} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                           f"Cookie: {cookie}\r\n\r\n").encode()
                 t = time.perf_counter()
                 try:
-                    ok = (await client.get(f"/plans/{rng.choice(ids)}")).status_code == 200
-                except httpx.HTTPError:
+                    ok = await _fetch(reader, writer, request) == 200
+                except (OSError, asyncio.IncompleteReadError, ValueError):
                     ok = False
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**22)
                 if ok:
                     latencies.append(time.perf_counter() - t)
                 else:
                     errors += 1
+                if think:  # a person reads the page before the next one (randomised around `think`)
+                    await asyncio.sleep(think * (0.5 + rng.random()))
+        finally:
+            writer.close()
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(clients)))
+    elapsed = time.perf_counter() - start
     return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
             "p50": statistics.median(latencies) * 1000, "p95": pct(latencies, 95) * 1000,
             "p99": pct(latencies, 99) * 1000}
@@ -128,15 +175,19 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="seconds each client pauses between pages (0: closed loop, every client always waiting)")
     ap.add_argument("--keep", action="store_true", help="keep the register directory")
+    ap.add_argument("--reuse", type=Path, default=None, help="a register directory kept by an earlier --keep run")
     args = ap.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="planwatch-plan-bench-"))
+    home = args.reuse or Path(tempfile.mkdtemp(prefix="planwatch-plan-bench-"))
     t = time.perf_counter()
-    built = build_register(home, args.plans)
+    built = reuse_register(home) if args.reuse else build_register(home, args.plans)
     ids = [p["id"] for p in built["plans"]]
     n_ind = sum(p["indicator_count"] for p in built["plans"])
-    print(f"register: {len(ids)} plans, {n_ind} indicators, built in {time.perf_counter() - t:.1f} s ({home})")
+    print(f"register: {len(ids)} plans, {n_ind} indicators, "
+          f"{'reused' if args.reuse else 'built'} in {time.perf_counter() - t:.1f} s ({home})")
     # The server runs this checkout's code (the installed package may point at another one).
     pythonpath = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "PLANWATCH_HOME": str(home), "PLANWATCH_SECRET_KEY": secrets.token_urlsafe(32),
@@ -147,9 +198,13 @@ def main() -> None:
                               env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_ready(base)
-        r = httpx.post(base + "/api/session", json={"username": "bench", "password": PASSWORD}, timeout=30)
-        r.raise_for_status()
-        cookie = "; ".join(f"{k}={v}" for k, v in r.cookies.items())
+        cookies = []
+        for n in range(min(args.clients, USERS)):
+            r = httpx.post(base + "/api/session", json={"username": f"bench{n:02d}", "password": PASSWORD},
+                           timeout=30)
+            r.raise_for_status()
+            cookies.append("; ".join(f"{k}={v}" for k, v in r.cookies.items()))
+        cookie = cookies[0]
         cold = []
         for pid in ids:  # the first fetch of every page: nothing cached yet
             t0 = time.perf_counter()
@@ -158,9 +213,10 @@ def main() -> None:
         print(f"cold (first fetch of each of {len(ids)} plan pages, one client): "
               f"p50 {statistics.median(cold) * 1000:.1f} ms  p95 {pct(cold, 95) * 1000:.1f} ms  "
               f"p99 {pct(cold, 99) * 1000:.1f} ms  max {max(cold) * 1000:.1f} ms")
-        res = asyncio.run(load(base, cookie, ids, args.clients, args.seconds))
+        res = asyncio.run(load(port, cookies, ids, args.clients, args.seconds, args.think))
         verdict = "OK" if res["p95"] < 50 and not res["errors"] else "BELOW TARGET"
-        print(f"{args.clients} clients, {args.seconds:g} s, random plan pages, {args.workers} worker(s): "
+        print(f"{args.clients} clients, {args.seconds:g} s, pause {args.think:g} s, random plan pages, "
+              f"{args.workers} worker(s): "
               f"requests {res['requests']}  errors {res['errors']}  {res['rps']:.1f} req/s  "
               f"p50 {res['p50']:.1f} ms  p95 {res['p95']:.1f} ms  p99 {res['p99']:.1f} ms  [{verdict}]")
     finally:
@@ -169,7 +225,7 @@ def main() -> None:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-        if not args.keep:
+        if not args.keep and not args.reuse:
             shutil.rmtree(home, ignore_errors=True)
 
 
