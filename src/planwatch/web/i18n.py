@@ -165,6 +165,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.bad_file": ("无法识别该文件", "This file could not be read"),
     "review.nothing_accepted": ("至少采纳一项指标后才能发布", "Accept at least one indicator before publishing"),
     "review.saved": ("已保存", "Saved"),
+    "ind.national": ("全国参照", "National reference"),
+    "ind.national_target": ("全国目标", "National target"),
     "audit.title": ("印发前审核", "Audit before issue"),
     "audit.against": ("对照上位规划", "Against the superior plan"),
     "audit.auto": ("自动选择", "automatic"),
