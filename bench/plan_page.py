@@ -100,6 +100,25 @@ def build_register(home: Path, n_plans: int) -> dict[str, Any]:
     return {"plans": plans}
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server and its worker processes (Linux /proc). On a shared
+    machine wall-clock latency includes time waiting for a core; CPU per request does not."""
+    def cpu(p: str) -> tuple[int, float]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid, used = cpu(entry.name)
+            except (OSError, IndexError, ValueError):
+                continue
+            if int(entry.name) == pid or ppid == pid:
+                total += used
+    return total
+
+
 def reuse_register(home: Path) -> dict[str, Any]:
     os.environ["PLANWATCH_HOME"] = str(home)
     os.environ.pop("PLANWATCH_DATABASE_URL", None)
@@ -206,19 +225,25 @@ def main() -> None:
             cookies.append("; ".join(f"{k}={v}" for k, v in r.cookies.items()))
         cookie = cookies[0]
         cold = []
+        cpu0 = server_cpu(server.pid)
         for pid in ids:  # the first fetch of every page: nothing cached yet
             t0 = time.perf_counter()
             httpx.get(f"{base}/plans/{pid}", headers={"Cookie": cookie}, timeout=60).raise_for_status()
             cold.append(time.perf_counter() - t0)
         print(f"cold (first fetch of each of {len(ids)} plan pages, one client): "
               f"p50 {statistics.median(cold) * 1000:.1f} ms  p95 {pct(cold, 95) * 1000:.1f} ms  "
-              f"p99 {pct(cold, 99) * 1000:.1f} ms  max {max(cold) * 1000:.1f} ms")
+              f"p99 {pct(cold, 99) * 1000:.1f} ms  max {max(cold) * 1000:.1f} ms  "
+              f"server CPU {(server_cpu(server.pid) - cpu0) / len(ids) * 1000:.1f} ms/page")
+        cpu0 = server_cpu(server.pid)
         res = asyncio.run(load(port, cookies, ids, args.clients, args.seconds, args.think))
+        cpu_per = (server_cpu(server.pid) - cpu0) / max(res["requests"], 1) * 1000
         verdict = "OK" if res["p95"] < 50 and not res["errors"] else "BELOW TARGET"
         print(f"{args.clients} clients, {args.seconds:g} s, pause {args.think:g} s, random plan pages, "
               f"{args.workers} worker(s): "
               f"requests {res['requests']}  errors {res['errors']}  {res['rps']:.1f} req/s  "
-              f"p50 {res['p50']:.1f} ms  p95 {res['p95']:.1f} ms  p99 {res['p99']:.1f} ms  [{verdict}]")
+              f"p50 {res['p50']:.1f} ms  p95 {res['p95']:.1f} ms  p99 {res['p99']:.1f} ms  "
+              f"server CPU {cpu_per:.2f} ms/request  [{verdict}]")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         server.terminate()
         try:
