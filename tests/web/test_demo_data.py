@@ -85,11 +85,13 @@ def test_pages_show_sources_national_reference_and_label_simulated_values(demo) 
         assert "79" in page and 'href="http://www.360elib.com:2027/detail.aspx' in page
         assert "居民人均预期寿命达到79.0岁" in page
         assert "模拟数据" not in page.split('data-testid="values"')[1].split("</table>")[0]
+        assert 'data-legend="simulated"' not in page
         # A local plan's indicator on the same metric: its values are simulated and say so; the national
         # target and published series stand beside them, with their sources.
         local = client.get(f"/indicators/{local_life}").text
         values = local.split('data-testid="values"')[1].split("</table>")[0]
         assert "模拟数据" in values
+        assert 'data-legend="simulated">模拟数据<' in local  # the chart says which points are simulated
         national = local.split('data-testid="national"')[1].split("</div>\n</div>")[0]
         assert "全国参照" in local and "78.3" in national and "2025" in national
         assert "77.93" in national and 'href="http://m.odtusol.cn/' in national and "模拟数据" not in national
