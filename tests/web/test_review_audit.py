@@ -102,3 +102,16 @@ def test_audit_against_a_chosen_plan_and_bad_choices(client, seeded, seed):  # t
     for bad in ("999999", "x' or 1=1", "-1"):
         r = client.get(f"{where}", params={"against": bad})
         assert r.status_code == 200 and "低于全国《" in r.text
+
+
+def test_audit_api_returns_the_issue_shape(client, seeded):  # type: ignore[no-untyped-def]
+    _add_national_plan(seeded[0])
+    h = {"X-CSRF-Token": login(client, "planner")}
+    draft = client.post("/api/review", files={"file": (SEED_004.name, SEED_004.read_bytes(), "text/plain")},
+                        headers=h).json()
+    out = client.get(f"/api/review/{draft['id']}/audit").json()
+    assert 0 < len(out["findings"]) <= 30 and "全国" in out["superior"]["label"]
+    for f in out["findings"]:
+        assert set(f) >= {"kind", "severity", "lines", "message"} and all(isinstance(n, int) for n in f["lines"])
+    assert client.get(f"/api/review/{draft['id']}/audit", params={"against": "none"}).json()["superior"] is None
+    assert client.get(f"/api/review/{'0' * 32}/audit").status_code == 404
