@@ -10,7 +10,7 @@ plans (each client a random plan per request). Prints p50/p95/p99 in ms, for the
 fetch of every plan page (cold: nothing cached) and under load.
 
     .venv/bin/python bench/plan_page.py [--plans 100] [--clients 50] [--seconds 10] [--workers 1] [--think 0]
-        [--keep] [--reuse DIR]
+        [--writes 1] [--keep] [--reuse DIR]
 
 The default is a closed loop: each client asks for the next page the moment the last one arrives,
 so the figure is bounded by throughput (50 clients / requests per second); `--think` gives each
@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,29 @@ def server_cpu(pid: int) -> float:
     return total
 
 
+def writer(home: Path, per_second: float, stop: threading.Event) -> int:
+    """A department saving values while people read: each write changes the data, so every cached page
+    is rebuilt on its next view. Writes a simulated value (flagged) of the first plan's first indicator."""
+    from planwatch.register.db import make_engine, transaction
+    from planwatch.register.observations import ObservationInput, write_observations
+    from planwatch.register.queries import plan_view
+
+    engine = make_engine(f"sqlite:///{home / 'var' / 'planwatch.sqlite3'}")
+    with transaction(engine) as s:
+        plan, rows = plan_view(s, 1)
+        target = (rows[0].indicator.id, plan.region_code)
+    n = 0
+    while not stop.wait(1 / per_second):
+        with transaction(engine) as s:
+            write_observations(s, [ObservationInput(target[0], target[1], 2023, value=1.0 + n % 7,
+                                                    status="approved", source_note="bench write",
+                                                    reporter_name="bench", simulated=True)],
+                               by="bench", reason="bench: concurrent write", overwrite=True)
+        n += 1
+    engine.dispose()
+    return n
+
+
 def reuse_register(home: Path) -> dict[str, Any]:
     os.environ["PLANWATCH_HOME"] = str(home)
     os.environ.pop("PLANWATCH_DATABASE_URL", None)
@@ -196,6 +220,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds each client pauses between pages (0: closed loop, every client always waiting)")
+    ap.add_argument("--writes", type=float, default=0.0,
+                    help="values written per second during the load (each makes every cached page stale)")
     ap.add_argument("--keep", action="store_true", help="keep the register directory")
     ap.add_argument("--reuse", type=Path, default=None, help="a register directory kept by an earlier --keep run")
     args = ap.parse_args()
@@ -238,10 +264,20 @@ def main() -> None:
             for pid in ids:
                 httpx.get(f"{base}/plans/{pid}", headers={"Cookie": cookie}, timeout=60).raise_for_status()
         cpu0 = server_cpu(server.pid)
-        res = asyncio.run(load(port, cookies, ids, args.clients, args.seconds, args.think))
+        stop, writes = threading.Event(), [0]
+        thread = None
+        if args.writes:
+            thread = threading.Thread(target=lambda: writes.__setitem__(0, writer(home, args.writes, stop)))
+            thread.start()
+        try:
+            res = asyncio.run(load(port, cookies, ids, args.clients, args.seconds, args.think))
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join()
         cpu_per = (server_cpu(server.pid) - cpu0) / max(res["requests"], 1) * 1000
         verdict = "OK" if res["p95"] < 50 and not res["errors"] else "BELOW TARGET"
-        print(f"{args.clients} clients, {args.seconds:g} s, pause {args.think:g} s, random plan pages, "
+        print(f"{args.clients} clients, {args.seconds:g} s, pause {args.think:g} s, {writes[0]} writes, random plan pages, "
               f"{args.workers} worker(s): "
               f"requests {res['requests']}  errors {res['errors']}  {res['rps']:.1f} req/s  "
               f"p50 {res['p50']:.1f} ms  p95 {res['p95']:.1f} ms  p99 {res['p99']:.1f} ms  "
