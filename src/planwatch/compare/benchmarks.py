@@ -85,13 +85,13 @@ def benchmark_for(item: TargetItem, same_metric: Sequence[TargetItem],
         superior, target_stance(item.target_value, superior.target_value, item.direction) if superior else None)
 
 
-def plan_benchmarks(items: Sequence[TargetItem], plan_id: str,
+def plan_benchmarks(items: Sequence[TargetItem], plan_id: str | None = None,
                     parents: Mapping[str, str | None] | None = None) -> dict[str, Benchmark]:
-    """Item ref → its benchmarks, for every item of one plan that has any."""
+    """Item ref → its benchmarks, for every item (of one plan, or of all) that has any."""
     out: dict[str, Benchmark] = {}
     for group in group_by_metric(items):
-        own = [m for m in group.members if m.plan_id == plan_id]
-        if not own or len(own) == len(group.members):
+        own = [m for m in group.members if plan_id is None or m.plan_id == plan_id]
+        if len({m.plan_id for m in group.members}) < 2:
             continue
         for m in own:
             b = benchmark_for(m, group.members, parents)
