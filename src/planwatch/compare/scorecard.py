@@ -19,7 +19,7 @@ from planwatch.evaluate.equalisation import Equalisation, equalisation
 from planwatch.evaluate.results import IndicatorEvaluation
 from planwatch.evaluate.status import AT_RISK
 from planwatch.model import EvaluationInput
-from planwatch.register.rules import infer_direction
+from planwatch.register.rules import infer_aggregation, infer_direction
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,9 @@ def build_scorecard(plans: Sequence[ComparePlan], config: EvaluationConfig = DEF
                 national_target=b.national.target_raw if b.national else None, national_stance=b.national_stance,
                 superior_target=b.superior.target_raw if b.superior else None,
                 superior_region=b.superior.region if b.superior else None, superior_stance=b.superior_stance))
-        rows.extend(_ranked(group_rows, direction))
+        # A count (新增就业人数, 床位数) grows with the region's size: ranking regions by it says nothing.
+        countable = infer_aggregation(group.label, group.unit) != "sum"
+        rows.extend(_ranked(group_rows, direction) if countable else group_rows)
         eq[group.id] = _spread(group_rows, direction)
     return Scorecard(tuple(metrics), tuple(rows), eq)
 

@@ -29,7 +29,7 @@ def plan_inputs(session: Session, statuses: tuple[str, ...] | None = None) -> li
 
 def region_parents(session: Session) -> dict[str, str | None]:
     """Region code → its parent's code, as the register records it."""
-    return dict(session.execute(select(Region.code, Region.parent_code)).tuples().all())
+    return dict(session.execute(select(Region.code, Region.parent_code)).all())
 
 
 def target_items(session: Session) -> list[TargetItem]:
