@@ -77,6 +77,17 @@ def _status_counts(groups: dict[str, list[dict[str, Any]]]) -> dict[str, dict[st
     return out
 
 
+def benchmark_columns(request: Request, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The national and superior plans' targets for the plan's items (compare), and which of the two
+    columns the page needs."""
+    from planwatch.web.compare_views import benchmarks
+
+    every = request.app.state.services.view(benchmarks)
+    own = {r["ref"]: every[r["ref"]] for r in rows if r["ref"] in every}
+    return {"benchmarks": own, "bench_national": any(b["national"] for b in own.values()),
+            "bench_superior": any(b["superior"] for b in own.values())}
+
+
 async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
     def make() -> dict[str, Any]:
         lang = request_lang(request)
@@ -88,7 +99,8 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
         others: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             (domains if r["main"] else others).setdefault(r["domain"], []).append(r)
-        return {"view": v, "grouped": domains, "grouped_other": others, "filters": filters,
+        bench = benchmark_columns(request, v["indicators"])
+        return {"view": v, **bench, "grouped": domains, "grouped_other": others, "filters": filters,
                 "shown_main": sum(len(g) for g in domains.values()),
                 "shown_other": sum(len(g) for g in others.values()),
                 "section_counts": [_status_counts(domains), _status_counts(others)],
