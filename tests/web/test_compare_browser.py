@@ -118,3 +118,24 @@ def test_metric_page_and_public_scorecard(server, page) -> None:  # type: ignore
     page.goto(f"{server}/public/compare")
     assert page.locator("h1").inner_text() == "Scorecard: regions compared"
     shot(page, "compare-scorecard-en")
+
+
+def test_benchmarks_on_plan_and_indicator_pages(server, page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, server)
+    page.goto(f"{server}/compare?level=county")
+    row = page.locator("[data-testid=scorecard] tbody tr", has_text="苍溪县").filter(has_text="学前教育毛入园率").first
+    row.locator("td.col-name a").click()
+    page.wait_for_load_state()
+    # The national target is a reference line on the indicator's chart.
+    assert page.locator("svg.chart .ref-line").count() == 1
+    assert "全国目标 >90" in page.locator("svg.chart .ref-label").first.text_content()
+    shot(page, "compare-indicator-reference")
+    page.click("p.sub a")  # back to the plan
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=indicators] thead th", has_text="全国目标").count() == 1
+    cells = page.locator("[data-testid=indicators] [data-testid=bench-national]").all_inner_texts()
+    assert any(c.startswith(">90") for c in cells)
+    shot(page, "compare-plan-benchmarks", full_page=False)
+    # The public copy of the plan says it too.
+    page.goto(page.url.replace(server, server + "/public"))
+    assert page.locator("[data-testid=bench-national]").count() > 5

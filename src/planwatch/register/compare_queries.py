@@ -37,7 +37,7 @@ def target_items(session: Session) -> list[TargetItem]:
     rows = session.execute(
         select(Indicator, Plan.title, Plan.region_code, Region.name, Region.level)
         .join(Plan, Indicator.plan_id == Plan.id).join(Region, Plan.region_code == Region.code)
-        .where(Indicator.active).order_by(Indicator.plan_id, Indicator.position, Indicator.id)).tuples()
+        .where(Indicator.active).order_by(Indicator.plan_id, Indicator.position, Indicator.id)).all()
     return [TargetItem(
         ref=i.ref, plan_id=str(i.plan_id), plan_title=title, region_code=code, region=region,
         level=_LEVELS.get(level, level), name=i.name, unit=i.unit, domain=i.domain, target_raw=i.target_raw or "",
