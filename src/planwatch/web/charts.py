@@ -114,7 +114,9 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
         ry = sy(value)
         out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ry:.1f}" y2="{ry:.1f}" class="ref-line ref-{n}">'
                    f'<title>{escape(text)}</title></line>')
-        out.append(f'<text x="{ml + 4}" y="{ry - 5:.1f}" class="ref-label ref-{n}">{escape(text)}</text>')
+        # Right-aligned under its line: the target's label sits above its own line, points on the left.
+        out.append(f'<text x="{ml + w}" y="{ry + 14:.1f}" text-anchor="end" class="ref-label ref-{n}">'
+                   f'{escape(text)}</text>')
     series = sorted(observed)
     if baseline is not None and (not series or series[0][0] > base_year):
         series = [(base_year, baseline), *series]
