@@ -52,6 +52,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmp.direction": ("方向", "Direction"),
     "cmp.direction.up": ("越高越好", "higher is better"),
     "cmp.direction.down": ("越低越好", "lower is better"),
+    "cmp.bars_note": ("红色虚线为全国目标 {target};橙色为滞后、未达标或未完成的地区。",
+                      "The red dashed line is the national target {target}; orange bars are regions lagging, "
+                      "below the floor or short of the target."),
     "cmp.bench_national": ("全国目标", "National target"),
     "cmp.bench_superior": ("上位规划目标", "Superior plan's target"),
 }

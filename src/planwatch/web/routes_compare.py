@@ -85,6 +85,7 @@ async def _metric_page(request: Request, public: bool, portal: bool, metric_id: 
         return {"detail": detail, "rows": compare_views.table(rows, lang), "columns": compare_views.COLUMNS,
                 "headers": compare_views.headers(lang), "bars": bars, "title": title,
                 "indicator_id": compare_views.indicator_id,
+                "national_target": nat.target_raw if nat and nat.target_value is not None else None,
                 "laggards": [names.get(c, c) for c in eq["laggards"]] if eq else []}
 
     return await render_cached(request, "compare_metric.html", ("compare-metric", public, metric_id), title, make,
