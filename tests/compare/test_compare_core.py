@@ -114,7 +114,7 @@ def test_scorecard_filters_and_metric_detail() -> None:
     assert card.levels() == ["nation", "province", "city", "county"]
     assert all(r.level != "nation" for r in card.select(level="county"))
     detail = metric_detail(card, card.shared()[0].metric_id)
-    assert detail is not None and detail["metric"]["plans"] == 5
+    assert detail is not None and detail["metric"]["plans"] == 5 and detail["year"] == 2023
     eq = detail["equalisation"]
     assert eq["n"] == 3 and eq["mean"] == pytest.approx(3.0)  # 郑州 4, 新乡 3, 原阳 2; the nation is no peer
     assert metric_detail(card, "no such metric") is None
@@ -142,3 +142,14 @@ def test_plan_benchmarks_for_one_plan_or_all() -> None:
     every = plan_benchmarks(items)
     assert "p1-i1" not in every  # the national plan has no benchmark above it
     assert {"p2-i1", "p3-i1", "p4-i1", "p4-i2", "p5-i1"} <= set(every)
+
+
+def test_ranks_and_spread_compare_one_year() -> None:
+    plans = five_plans()
+    # 郑州 reports 2021 only: 新乡's 2023 value has no peer of the same year.
+    plans[3] = plan("4", "410100", [item(1, "每千人口拥有3岁以下婴幼儿托位", "个", 5.0, baseline=1.0)], {1: {2021: 4.0}})
+    card = build_scorecard(plans)
+    rows = {r.region: r for r in card.shared() if r.metric == "每千人口拥有3岁以下婴幼儿托位数"}
+    assert rows["郑州市"].rank is None and rows["新乡市"].rank is None
+    detail = metric_detail(card, rows["新乡市"].metric_id)
+    assert detail is not None and detail["year"] == 2023 and detail["equalisation"]["n"] == 2  # 新乡, 原阳

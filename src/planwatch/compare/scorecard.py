@@ -198,10 +198,20 @@ def build_scorecard(plans: Sequence[ComparePlan], config: EvaluationConfig = DEF
     return Scorecard(tuple(metrics), tuple(rows), eq)
 
 
+def common_year(rows: Sequence[ScoreRow]) -> int | None:
+    """The year most of the rows' values come from (the later one on a tie): regions are compared
+    on one year, as evaluate compares sub-regions."""
+    years = Counter(r.year for r in rows if r.value is not None and r.year is not None)
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
 def _ranked(rows: list[ScoreRow], direction: str) -> list[ScoreRow]:
+    """Ranks within each level, among the regions whose value is of the level's common year."""
     out = list(rows)
     for level in {r.level for r in rows}:
-        idx = {i: r.value for i, r in enumerate(rows) if r.level == level and r.value is not None}
+        year = common_year([r for r in rows if r.level == level])
+        idx = {i: r.value for i, r in enumerate(rows)
+               if r.level == level and r.value is not None and r.year == year}
         ranks = rank({str(i): v for i, v in idx.items()}, direction)
         if len(idx) < 2:
             continue  # no peer to rank against
@@ -216,8 +226,9 @@ def _with(row: ScoreRow, **kw: Any) -> ScoreRow:
 
 def _spread(rows: list[ScoreRow], direction: str) -> Equalisation | None:
     """均等化 across the local regions reporting the metric (the nation is a benchmark, not a peer),
-    on each region's latest value; laggards are the regions whose own status is at risk."""
-    local = [r for r in rows if r.level != NATION and r.value is not None]
+    on the values of their common year; laggards are the regions whose own status is at risk."""
+    year = common_year([r for r in rows if r.level != NATION])
+    local = [r for r in rows if r.level != NATION and r.value is not None and r.year == year]
     if len(local) < 2:
         return None
     at_risk = {r.region_code for r in local if r.status in AT_RISK}
@@ -232,6 +243,6 @@ def metric_detail(card: Scorecard, metric_id: str) -> dict[str, Any] | None:
         return None
     rows = card.rows_of(metric_id)
     e = card.equalisation.get(metric_id)
-    years = sorted({r.year for r in rows if r.year is not None and r.level != NATION})
+    year = common_year([r for r in rows if r.level != NATION])
     return {"metric": asdict(info), "rows": [r.to_dict() for r in rows],
-            "equalisation": e.to_dict() if e is not None else None, "years": years}
+            "equalisation": e.to_dict() if e is not None else None, "year": year}

@@ -14,7 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmp.level": ("地区层级", "Region level"),
     "cmp.shown": ("共 {n} 行,{m} 项指标", "{n} rows, {m} metrics"),
     "cmp.none": ("没有符合条件的对比行", "No row matches these filters"),
-    "cmp.sort_hint": ("点击表头可排序", "Click a column heading to sort"),
+    "cmp.sort_hint": ("点击表头可排序;同级排名只比较同一年份的数值", "Click a column heading to sort; ranks compare "
+                      "values of one year"),
     "cmp.col.domain": ("领域", "Domain"),
     "cmp.col.metric": ("指标", "Metric"),
     "cmp.col.unit": ("单位", "Unit"),
@@ -44,8 +45,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmp.metric_intro": ("该指标在各规划、各地区的目标与进展。", "This metric's targets and progress in every plan and region."),
     "cmp.back": ("返回对比记分卡", "Back to the scorecard"),
     "cmp.equalisation": ("地区间均等化", "Equalisation across regions"),
-    "cmp.eq_note": ("按各地区最新值计算(全国不计入),未按人口加权;年份:{years}。",
-                    "From each region's latest value (the nation excluded), not weighted by population; years: {years}."),
+    "cmp.eq_note": ("按{year}年各地区数值计算(多数地区最新数据所在年份;全国不计入),未按人口加权。",
+                    "From the regions' {year} values (the year most regions last reported; the nation excluded), "
+                    "not weighted by population."),
     "cmp.eq_none": ("少于两个地区有数值,无法计算均等化。", "Fewer than two regions have a value: no equalisation figure."),
     "cmp.eq_n": ("地区数", "Regions"),
     "cmp.eq_mean": ("平均值", "Mean"),
