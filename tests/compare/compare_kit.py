@@ -18,7 +18,8 @@ PLACES = {  # code → (name, level, parent)
 
 def item(n: int, name: str, unit: str | None, target: float | None, baseline: float | None = None,
          op: str = "=", raw: str | None = None, **kw: Any) -> Indicator:
-    return Indicator(f"i{n}", "p", name, Target(raw if raw is not None else f"{target:g}", target, op),  # type: ignore[arg-type]
+    kind = kw.pop("kind", "level")
+    return Indicator(f"i{n}", "p", name, Target(raw if raw is not None else f"{target:g}", target, op, kind),  # type: ignore[arg-type]
                      unit=unit, baseline=baseline, baseline_year=2020 if baseline is not None else None, **kw)
 
 

@@ -153,3 +153,13 @@ def test_ranks_and_spread_compare_one_year() -> None:
     assert rows["郑州市"].rank is None and rows["新乡市"].rank is None
     detail = metric_detail(card, rows["新乡市"].metric_id)
     assert detail is not None and detail["year"] == 2023 and detail["equalisation"]["n"] == 2  # 新乡, 原阳
+
+
+def test_no_stance_between_targets_of_different_kinds_or_units() -> None:
+    base = five_plans()[0]
+    change = plan("3", "410700", [item(1, "每千人口3岁以下婴幼儿托位数", "个", 3.0, kind="change"),
+                                  item(2, "城镇调查失业率", "个百分点", 0.5, op="<=")])
+    rows = {r.metric: r for r in build_scorecard([base, change]).shared() if r.region == "新乡市"}
+    assert rows["每千人口拥有3岁以下婴幼儿托位数"].national_target == "4.5"
+    assert rows["每千人口拥有3岁以下婴幼儿托位数"].national_stance is None  # 提高3 is no level of 3
+    assert rows["城镇调查失业率"].national_stance is None  # 个百分点 is not %

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from planwatch.compare.grouping import group_by_metric
 from planwatch.compare.items import TargetItem
-from planwatch.extract import divisions
+from planwatch.extract import divisions, lexicon
 
 
 def superior_chain(code: str, parents: Mapping[str, str | None] | None = None) -> list[str]:
@@ -28,6 +28,15 @@ def superior_chain(code: str, parents: Mapping[str, str | None] | None = None) -
             seen.add(up)
             up = (parents or {}).get(up)
     return [c for c in out if c != divisions.NATION_CODE]
+
+
+def comparable(a: TargetItem, b: TargetItem) -> bool:
+    """Whether two targets on one metric can be weighed number against number: the same kind
+    (a level against a level, not 提高3个百分点 against 95%), the same stated unit (个百分点 is not
+    %), and neither a range nor a judgement."""
+    ua, ub = lexicon.canonical_unit(a.unit), lexicon.canonical_unit(b.unit)
+    return (a.kind == b.kind and (not ua or not ub or ua == ub)
+            and not {a.op, b.op} & {"range", "qualitative"})
 
 
 def target_stance(local: float | None, bench: float | None, direction: str) -> str | None:
@@ -80,9 +89,12 @@ def benchmark_for(item: TargetItem, same_metric: Sequence[TargetItem],
         if code in by_region:
             superior = pick(by_region[code])
             break
-    return Benchmark(
-        national, target_stance(item.target_value, national.target_value, item.direction) if national else None,
-        superior, target_stance(item.target_value, superior.target_value, item.direction) if superior else None)
+    def stance(bench: TargetItem | None) -> str | None:
+        if bench is None or not comparable(item, bench):
+            return None
+        return target_stance(item.target_value, bench.target_value, item.direction)
+
+    return Benchmark(national, stance(national), superior, stance(superior))
 
 
 def plan_benchmarks(items: Sequence[TargetItem], plan_id: str | None = None,

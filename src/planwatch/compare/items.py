@@ -23,6 +23,8 @@ class TargetItem:
     target_raw: str
     target_value: float | None
     direction: str  # up | down
+    kind: str = "level"  # target kind: level | cumulative | annual | reduction (| change …)
+    op: str = "="  # >= > <= < = range qualitative
     binding: bool = False
     main: bool = True  # in the plan's indicator table (False: a target found in running text)
     position: int = 0  # order within its plan
