@@ -96,6 +96,16 @@ def test_scorecard_of_the_five_local_plans_against_the_national_plan(server, pag
     href = page.get_attribute("[data-testid=download-csv]", "href")
     assert csv_rows(httpx.get(server + href, cookies=cookies).content)[1:] == city
 
+    # Filtered by domain (a Chinese query value) too.
+    page.select_option("select[name=domain]", "学有所教")
+    page.click("[data-testid=compare-filters] button[type=submit]")
+    page.wait_for_load_state()
+    both = page_rows(page)
+    assert both and {(r[headers.index("层级")], r[headers.index("领域")]) for r in both} == {("市级", "学有所教")}
+    href = page.get_attribute("[data-testid=download-csv]", "href")
+    assert csv_rows(httpx.get(server + href, cookies=cookies).content)[1:] == both
+    page.goto(f"{server}/compare")
+
     # Sorting by completion puts the highest first, rows without one last.
     col = headers.index("完成度")
     page.click(f"[data-testid=scorecard] thead th:nth-child({col + 1}) button")

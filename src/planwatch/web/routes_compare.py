@@ -6,6 +6,7 @@ unapproved figures, so a cross-plan table must not show others')."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -45,7 +46,7 @@ async def _scorecard_page(request: Request, public: bool, portal: bool) -> Respo
                 "headers": compare_views.headers(lang), "filters": filters, "levels": card.levels(),
                 "domains": card.domains(), "metric_count": len({r.metric_id for r in rows}),
                 "indicator_id": compare_views.indicator_id, "title": title,
-                "query": "&".join(f"{k}={v}" for k, v in filters.items() if v)}
+                "query": urlencode({k: v for k, v in filters.items() if v})}
 
     key = ("compare", public, filters["level"], filters["domain"])
     return await render_cached(request, "compare.html", key, title, make, public=portal)
