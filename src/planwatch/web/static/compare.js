@@ -27,6 +27,7 @@
           const d = numeric ? ka - kb : collator.compare(ka, kb);
           return asc ? d : -d;
         });
+        table.classList.add("sorted");
         rows.forEach(r => { r.classList.remove("grp-start"); body.appendChild(r); });
       });
     });
