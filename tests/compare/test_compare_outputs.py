@@ -44,7 +44,7 @@ def test_report_section_compares_with_the_national_and_superior_targets() -> Non
     assert "宽于全国目标的1项" in text
     html = render(doc, "html").decode()
     assert TITLE in html and "新乡市4.5（宽于）" in html
-    assert render(doc, "docx")[:2] == b"PK"
+    assert render(doc, "docx")[:2] == b"PK" and render(doc, "pdf")[:5] == b"%PDF-"
 
 
 def test_report_without_comparable_metrics_keeps_its_sections() -> None:
