@@ -12,7 +12,7 @@ from typing import Literal
 
 from planwatch.model import Indicator
 
-Method = Literal["level", "cumulative", "annual", "reduction", "maintain", "range", "qualitative"]
+Method = Literal["level", "cumulative", "annual", "reduction", "change", "maintain", "range", "qualitative"]
 
 # Target wording that means "keep it where it is" (稳定在98以上, 保持稳定).
 _KEEP_WORDS = ("稳定", "保持", "不低于", "不高于", "维持")
@@ -46,6 +46,10 @@ def infer_direction(ind: Indicator, x0: float | None) -> tuple[int, bool]:
     if ind.direction is not None:
         return (1 if ind.direction == "up" else -1), False
     t = ind.target
+    if t.kind == "change":  # the op applies to the size of the change, not to the level
+        from planwatch.evaluate.kinds.change import direction
+
+        return direction(ind), False
     if t.kind == "reduction":
         return -1, False
     if t.op in (">=", ">"):
@@ -83,12 +87,18 @@ def resolve_goal(ind: Indicator, x0: float | None, provisional: bool = False) ->
             # "保持稳定" with a baseline: keep at least (or at most) the baseline.
             return Goal("maintain", direction, x0, False, flags=(*flags, "target_from_baseline"))
         return Goal("qualitative", 1, None)
-    if t.kind == "cumulative":
-        return Goal("cumulative", 1, t.value, strict)
-    if t.kind == "annual":
-        return Goal("annual", direction, t.value, strict)
-    if t.kind == "reduction":
-        return Goal("reduction", -1, t.value, strict)
+    if t.kind in ("cumulative", "annual", "reduction"):  # rates and sums: the target is not a level
+        return Goal(t.kind, 1 if t.kind == "cumulative" else -1 if t.kind == "reduction" else direction,
+                    t.value, strict)
+    if t.kind == "change":
+        from planwatch.evaluate.kinds.change import relative, target_level
+
+        if x0 is None:
+            return Goal("change", direction, None, flags=flags)
+        level = target_level(x0, t.value, direction, relative(ind))
+        if t.op in ("<=", "<"):  # a change capped (增长控制在5%以内): a ceiling on the level
+            return Goal("maintain", -direction, level, strict, flags=(*flags, "change_cap"))
+        return Goal("change", direction, level, False, flags=flags)
     if x0 is not None and (t.value - x0) * direction <= 0:
         return Goal("maintain", direction, t.value, strict, flags=(*flags, "baseline_meets_target"))
     if any(w in raw for w in _KEEP_WORDS):

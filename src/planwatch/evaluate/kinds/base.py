@@ -1,0 +1,164 @@
+"""What every target kind provides, and the shared inputs its rules read.
+
+A kind module holds one kind's rules: how its goal is resolved, the expected completion at a
+time share (时序进度), completion P, the met/unmet test, the level a projection is compared to,
+its statuses, the bulk (numpy) version of the same rules, and how reports and pages show it.
+The registry (`planwatch.evaluate.kinds`) maps a kind name to its module; every caller
+dispatches through it instead of testing the kind name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from planwatch.evaluate.goal import Goal
+from planwatch.evaluate.series import Point, Series
+from planwatch.model import Indicator
+
+if TYPE_CHECKING:
+    from planwatch.evaluate.completion import Completion
+    from planwatch.evaluate.status import Status
+
+
+@dataclass
+class Judging:
+    """One indicator's series, prepared for its kind's scalar rules (built by completion.complete)."""
+
+    ind: Indicator
+    series: Series
+    seg: tuple[Point, ...]  # the latest comparable segment (never across a 口径 break)
+    brk: int | None  # first year of that segment when a break occurred
+    b0: int  # the plan's base year for this indicator
+    T: int
+    x0: float | None  # baseline in use (plan figure or provisional first observation)
+    base_year: int  # B of S(t): b0, or the provisional baseline's year
+    goal: Goal
+    tolerance: float
+    baseline_broken: bool
+    done: Callable[..., Completion]
+    common: dict[str, Any]
+    flags: list[str] = field(default_factory=list)
+
+    def numeric(self, points: tuple[Point, ...] | None = None) -> list[Point]:
+        return [p for p in (self.seg if points is None else points) if p.value is not None]
+
+
+@dataclass
+class Frame:
+    """The arrays every bulk rule reads, (years, series) oriented; built once by vectorised.py."""
+
+    years: np.ndarray  # (k,) float data years ≤ the judged year
+    yc: np.ndarray  # (k, 1)
+    vals: np.ndarray  # (k, n) NaN before the latest break and where not reported
+    obs: np.ndarray  # (k, n) bool
+    judged: np.ndarray  # (k, n) bool: the points a kind judges
+    x0: np.ndarray  # (n,) baseline in use
+    B: np.ndarray  # (n,) base year of S
+    B0: int
+    T: int
+    tgt: np.ndarray  # (n,) the target as stored (size for change, % for rates)
+    d: np.ndarray  # (n,) float direction
+    latest: np.ndarray
+    lyear: np.ndarray
+    has: np.ndarray
+    n_judged: np.ndarray
+    tol: float
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+    change_relative: np.ndarray | None = None
+
+
+@dataclass
+class BulkPart:
+    """One kind's bulk answer for its columns (arrays over all n; only its columns are used)."""
+
+    P: np.ndarray
+    achieved: np.ndarray
+    value: np.ndarray | None = None  # judged value when not the latest level (running sum)
+    line: np.ndarray | None = None  # the level the target means (projection, backwards)
+    projected: np.ndarray | None = None  # the kind's own projection (rates, sums), else the fitted level
+    meets: np.ndarray | None = None  # whether that projection meets the target
+
+
+class Kind:
+    """Default rules: a numeric target with a baseline and a schedule (the level kind)."""
+
+    name = "level"
+    code = 0  # bulk method code
+    yearly = False  # judged year by year (达标/未达标): no schedule, no completion
+    evidence = False  # judged from written evidence (qualitative)
+    flows = False  # observations are yearly flows (新增, growth rates): no baseline needed
+    rate = False  # the target is a rate: no level line, values shown in %
+    value_label: str | None = None  # how the judged value is named in a report (累计)
+    baseline_on_chart = True
+    level_target = True  # the target is a level a value meets (not a rate, a sum or a judgement)
+    baseline_in_fit = True  # a projection fits the baseline point with the observations
+    constant_rate = False  # a projection always uses the constant-rate model (the target is a rate)
+
+    # --- scalar -----------------------------------------------------------------------
+    def flows_only(self, ind: Indicator) -> bool:
+        return self.flows and ind.target.value is not None
+
+    def expected(self, s: float, goal: Goal, reduction_schedule: str = "linear") -> float:
+        """Completion expected at time share s on schedule (时序进度): linear by default."""
+        return s
+
+    def met(self, goal: Goal, x: float, tolerance: float = 0.0) -> bool:
+        return goal.satisfied_by(x, tolerance)
+
+    def complete(self, j: Judging) -> Completion:
+        raise NotImplementedError
+
+    def line(self, c: Completion) -> float | None:
+        """The level the target means, that projections are compared to (None: no level)."""
+        return c.goal.target
+
+    def status(self, c: Completion, final: bool, st: Callable[..., Status]) -> Status | None:
+        """A kind's own status, or None for the common progress bands (status.classify)."""
+        return None
+
+    def projection_meets(self, c: Completion, y: float, tolerance: float = 0.0) -> bool | None:
+        """Whether a projected (or observed) level y meets the target; None when nothing to meet."""
+        g = c.goal
+        if g.target is None and g.low is None:
+            return None
+        return g.satisfied_by(y, tolerance)
+
+    def required(self, c: Completion) -> tuple[float | None, float | None]:
+        """需年均增长: rate (% a year) and absolute change a year still needed."""
+        target = self.line(c)
+        if target is None or c.value is None or c.year is None:
+            return None, None
+        years = c.target_year - c.year
+        rate = ((target / c.value) ** (1 / years) - 1) * 100 if target > 0 and c.value > 0 else None
+        return rate, (target - c.value) / years
+
+    def backwards(self, c: Completion, prev: Point | None) -> tuple[bool, Point | None]:
+        """Moving away from the target: below the baseline (P < 0), or worse than `prev`, the
+        previous observation of the segment. Returns the verdict and the point compared with."""
+        if c.P is not None and c.P < 0:
+            return True, None
+        if prev is None or prev.value is None or c.value is None:
+            return False, None
+        return (c.value - prev.value) * c.goal.direction < 0, prev
+
+    # --- bulk -------------------------------------------------------------------------
+    def bulk(self, f: Frame) -> BulkPart:
+        raise NotImplementedError
+
+    # --- presentation -----------------------------------------------------------------
+    def chart_unit(self, unit: str | None) -> str | None:
+        return unit
+
+    def schedule_path(self) -> bool:
+        """Whether a chart draws the straight schedule path from baseline to target."""
+        return not self.yearly
+
+    def shows_projection(self) -> bool:
+        return not self.rate
+
+    def added_verb(self, change: float) -> str:
+        return "增加" if change >= 0 else "减少"
