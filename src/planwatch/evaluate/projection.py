@@ -113,8 +113,9 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
 
     # level / reduction / maintain / range: fit the comparable segment, baseline included.
     pts = [(p.year, p.value) for p in series.segment() if p.value is not None and p.year >= c.base_year]
+    brk = series.break_year()
     if c.baseline is not None and kind.baseline_in_fit and all(y != c.base_year for y, _ in pts) \
-            and "series_break" not in c.flags:
+            and (brk is None or brk <= c.base_year):  # never bridge a 口径 break
         pts.insert(0, (c.base_year, c.baseline))
     if len(pts) < 2:
         return _none("数据点不足(少于2个)", req_rate, req_change)

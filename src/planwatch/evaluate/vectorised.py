@@ -17,6 +17,7 @@ import numpy as np
 
 from planwatch.evaluate import kinds
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
+from planwatch.evaluate.kinds.change import Change
 from planwatch.evaluate.kinds.reduction import bulk_expected
 from planwatch.evaluate.status import LABELS
 
@@ -179,8 +180,7 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     # is a floor; a range whose baseline lies outside is approached as a level towards the nearer bound.
     if (code == CHANGE).any():
         rel = inp.change_relative if inp.change_relative is not None else np.zeros(n, dtype=bool)
-        line = np.where(rel, x0 * (1 + d * tgt / 100), x0 + d * tgt)
-        tgt = np.where(code == CHANGE, line, tgt)
+        tgt = np.where(code == CHANGE, Change.bulk_line(x0, tgt, d, rel), tgt)
     low = inp.low if inp.low is not None else np.full(n, np.nan)
     high = inp.high if inp.high is not None else np.full(n, np.nan)
     approach = np.zeros(n, dtype=bool)
@@ -189,11 +189,10 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
         low, high = lo, hi
         below, above = (code == RANGE) & (x0 < lo), (code == RANGE) & (x0 > hi)
         approach = below | above
-        d = np.where(below, 1.0, np.where(above, -1.0, d))
+        d = np.where(below | (code == RANGE) & ~above, 1.0, np.where(above, -1.0, d))  # a range itself: +1
         tgt = np.where(below, lo, np.where(above, hi, tgt))
         code = np.where(approach, LEVEL, code)
-    levelish = (code == LEVEL) | (code == CHANGE)
-    floor = levelish & ~approach & ((tgt - x0) * d <= 0)
+    floor = (code == LEVEL) & ~approach & ((tgt - x0) * d <= 0)
     code = np.where(floor, MAINTAIN, code)
     yearly, flows = _YEARLY[code], _FLOWS[code]
 
@@ -241,6 +240,8 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
             S = np.where(code == REDUCTION, bulk_expected(S, inp.target / 100), S)
         S = np.where(yearly, np.nan, S)
         q = P / S
+    ach &= ~(broken & ~yearly)  # across a break nothing is achieved or missed: 无法评估
+    line = np.where(broken & ~_LEVEL_TARGET[code], np.nan, line)  # a level read off a broken baseline
     only_base = has & (lyear <= B) & ~flows & ~yearly & ~broken
     P = np.where(only_base | broken | ~has, np.nan, P)
     q = np.where(np.isnan(P), np.nan, q)
@@ -290,7 +291,9 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
         pmeets = np.where(code == REDUCTION, at <= ln9, pmeets)
     pmeets &= ~np.isnan(projected) & ~np.isnan(line)
     projected = np.where(own_proj, projected_own, projected)
-    projected = np.where(own_proj & ~has, np.nan, projected)
+    # a kind's own projection needs its completion: none across a break, none for an uncomputable rate
+    no_own = ~has | broken | ((code == ANNUAL_RATE) & np.isnan(P))
+    projected = np.where(own_proj & no_own, np.nan, projected)
     pmeets = np.where(own_proj, meets_own & has, pmeets)
     known = ~np.isnan(projected) & (own_proj | ~np.isnan(line))
 

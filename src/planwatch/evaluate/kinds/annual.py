@@ -54,9 +54,10 @@ class Annual(Kind):
             return j.done(P=None, achieved=None, value=None, year=None, missing="no_data")
         if j.brk is not None and j.brk > j.b0 + 1:
             return j.done(P=None, achieved=None, value=rates[-1].value, year=rates[-1].year,
-                          missing="series_break", flags=("series_break",))
+                          missing="series_break", flags=("series_break",), detail={"observed_as": "rate"})
         if any(p.value <= -100 for p in rates):  # type: ignore[operator]
-            return j.done(P=None, achieved=None, value=rates[-1].value, year=rates[-1].year, missing="bad_target")
+            return j.done(P=None, achieved=None, value=rates[-1].value, year=rates[-1].year, missing="bad_target",
+                          detail={"observed_as": "rate"})
         log_sum = math.fsum(math.log1p(p.value / 100) for p in rates)  # type: ignore[operator]
         elapsed = rates[-1].year - j.b0
         gaps = _gaps([p.year for p in rates], j.b0 + 1, rates[-1].year)

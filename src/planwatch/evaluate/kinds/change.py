@@ -49,10 +49,13 @@ class Change(Kind):
     def complete(self, j: Judging) -> Completion:
         return judge_level(j, j.goal.target)
 
+    @staticmethod
+    def bulk_line(x0: np.ndarray, size: np.ndarray, d: np.ndarray, rel: np.ndarray) -> np.ndarray:
+        """`target_level` over arrays (vectorised.py resolves a change to its level with this)."""
+        return np.where(rel, x0 * (1 + d * size / 100), x0 + d * size)
+
     def bulk(self, f: Frame) -> BulkPart:
-        rel = f.change_relative if f.change_relative is not None else np.zeros(f.tgt.shape, dtype=bool)
-        line = np.where(rel, f.x0 * (1 + f.d * f.tgt / 100), f.x0 + f.d * f.tgt)
-        return bulk_level(f, line)
+        return bulk_level(f, f.tgt)  # f.tgt already holds the level (bulk_line)
 
 
 KIND = Change()
