@@ -51,6 +51,7 @@ class Case:
     low: float | None = None
     high: float | None = None
     relative: bool = False  # change: size in % of the baseline
+    running: bool = False  # cumulative: values are running totals (declared)
 
 
 def indicator(c: Case) -> Indicator:
@@ -73,7 +74,8 @@ def indicator(c: Case) -> Indicator:
     else:
         t = Target(f"降低{c.target:g}%", c.target, "=", "reduction", TARGET_YEAR)
     return Indicator("i1", "p1", "指标", t, unit="%" if c.kind == "annual" else "个", binding=True,
-                     direction="up" if up else "down", baseline=c.baseline, baseline_year=BASE)
+                     direction="up" if up else "down", baseline=c.baseline, baseline_year=BASE,
+                     cumulative_convention="running" if c.running else None)
 
 
 def observations(c: Case) -> list[Observation]:
@@ -92,7 +94,7 @@ def bulk_input(cases: list[Case]) -> BulkInput:
         direction=arr(lambda c: c.direction, np.int8), binding=np.ones(len(cases), dtype=bool),
         base_year=BASE, target_year=TARGET_YEAR, breaks=np.array([c.breaks for c in cases], dtype=bool),
         low=arr(lambda c: np.nan if c.low is None else c.low), high=arr(lambda c: np.nan if c.high is None else c.high),
-        change_relative=arr(lambda c: c.relative, bool))
+        change_relative=arr(lambda c: c.relative, bool), running=arr(lambda c: c.running, bool))
 
 
 def _close(a: float | None, b: float) -> bool:
@@ -173,7 +175,10 @@ def _case(rng: np.random.Generator, family: str) -> Case:
         for _ in range(int(rng.integers(1, 3))):
             breaks[int(rng.integers(0, n))] = True
     year = int(rng.integers(2019, 2028)) if family in ("outside", "breaks", "prebase") else int(rng.integers(2021, 2026))
-    return Case(kind, target, d, vals, year, baseline, tuple(breaks), low, high, relative)
+    running = kind == "cumulative" and bool(rng.random() < 0.3)
+    if running:  # running totals as bulletins report 累计
+        vals = tuple(None if v is None else round(float(v) * (i + 1), 2) for i, v in enumerate(vals))
+    return Case(kind, target, d, vals, year, baseline, tuple(breaks), low, high, relative, running)
 
 
 FAMILIES = ("prebase", "breaks", "gaps", "outside", "plain")

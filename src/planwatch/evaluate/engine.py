@@ -107,7 +107,7 @@ def _goal_for(ind: Indicator, ev: IndicatorEvaluation):  # type: ignore[no-untyp
 
     g = resolve_goal(ind, ev.baseline)
     kind = kinds.get(g.method)
-    if not kind.level_target or g.target is None and g.low is None:
+    if not kind.level_target or (g.target is None and g.low is None):
         return None  # a rate, a sum or a judgement: no level a sub-region's value meets
     return lambda x: kind.met(g, x)
 

@@ -100,10 +100,9 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
         return Projection("realised_rate", realised, meets, reached, req_rate, None)
 
     if kind.flows:
-        flows = [p.value for p in series.points if p.value is not None and c.base_year < p.year <= c.year]
-        if not flows or g.target is None:
+        mean = kind.mean_addition(c, series)
+        if mean is None or g.target is None:
             return _none("无新增数据", req_rate, req_change)
-        mean = sum(flows) / len(flows)
         at_t = c.value + mean * max(0, T - c.year)
         reached: int | None = c.year
         if not c.achieved:

@@ -58,6 +58,7 @@ class BulkInput:
     low: np.ndarray | None = None  # (n,) range bounds (RANGE)
     high: np.ndarray | None = None
     change_relative: np.ndarray | None = None  # (n,) bool: CHANGE size in % of the baseline (else an amount)
+    running: np.ndarray | None = None  # (n,) bool: CUMULATIVE values are running totals (cumulative_convention)
 
 
 @dataclass
@@ -203,7 +204,7 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     lyear = np.where(has, years[last], 0.0) if len(years) else np.zeros(n)
     n_judged = judged.sum(0)
     frame = kinds.Frame(years, yc, vals, obs, judged, x0, B, B0, T, tgt, d, latest, lyear, has, n_judged, tol,
-                        low, high, inp.change_relative)
+                        low, high, inp.change_relative, inp.running)
 
     P = np.full(n, np.nan)
     ach = np.zeros(n, dtype=bool)

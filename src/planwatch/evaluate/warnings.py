@@ -9,7 +9,8 @@ from planwatch.evaluate.status import AT_RISK
 from planwatch.evaluate.wording import rate_words, worse_than
 
 _SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
-_KIND_ORDER = {"binding_at_risk": 0, "floor_not_met": 1, "seriously_lagging": 2, "backwards": 3, "overdue": 4}
+_KIND_ORDER = {"binding_at_risk": 0, "floor_not_met": 1, "seriously_lagging": 2, "backwards": 3,
+               "running_total": 4, "overdue": 5}
 _MODEL = {"linear": "线性", "growth": "不变增速", "mean_flow": "年均新增", "realised_rate": "已实现增速"}
 
 
@@ -95,6 +96,10 @@ def indicator_warnings(e: IndicatorEvaluation, evaluation_year: int) -> tuple[Wa
         else:
             why = "出现负增长"
         add("backwards", "orange" if e.binding else "yellow", f"「{e.name}」{e.year}年为{_value(e)},{why}。")
+    if "looks_running_total" in e.flags:
+        add("running_total", "yellow",
+            f"「{e.name}」各年数值逐年递增,疑似逐年累计数而非当年新增量,已按当年新增合计为{_value(e)};"
+            "请确认该指标的数据口径。")
     if e.overdue:
         if e.year is None:
             add("overdue", "yellow", f"「{e.name}」{evaluation_year}年数据未报送,且尚无任何数据。")

@@ -9,7 +9,16 @@ annual, reduction, change; plus the kinds an evaluation resolves a target to
 
 from __future__ import annotations
 
-from planwatch.evaluate.kinds import annual, change, cumulative, level, maintain, qualitative, range_, reduction
+from planwatch.evaluate.kinds import (
+    annual,
+    change,
+    cumulative,
+    level,
+    maintain,
+    qualitative,
+    range_,
+    reduction,
+)
 from planwatch.evaluate.kinds.base import BulkPart, Frame, Judging, Kind
 
 REGISTRY: dict[str, Kind] = {m.KIND.name: m.KIND for m in (

@@ -69,6 +69,7 @@ class Frame:
     low: np.ndarray | None = None
     high: np.ndarray | None = None
     change_relative: np.ndarray | None = None
+    running: np.ndarray | None = None
 
 
 @dataclass
@@ -118,6 +119,10 @@ class Kind:
 
     def status(self, c: Completion, final: bool, st: Callable[..., Status]) -> Status | None:
         """A kind's own status, or None for the common progress bands (status.classify)."""
+        return None
+
+    def mean_addition(self, c: Completion, series: Series) -> float | None:
+        """Flow kinds: the mean yearly addition a projection carries forward."""
         return None
 
     def projection_meets(self, c: Completion, y: float, tolerance: float = 0.0) -> bool | None:

@@ -8,13 +8,14 @@ totals: it is flagged `looks_running_total` so that someone confirms the convent
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from planwatch.evaluate.kinds.base import BulkPart, Frame, Judging, Kind
-from planwatch.evaluate.series import Point
+from planwatch.evaluate.series import Point, Series
 
 if TYPE_CHECKING:
     from planwatch.evaluate.completion import Completion
@@ -30,7 +31,7 @@ def looks_running(values: list[float]) -> bool:
     in total reads like running totals (0.2, 0.5, 0.9 …), not yearly additions."""
     if len(values) < 3 or any(v <= 0 for v in values):
         return False
-    rising = all(b >= a for a, b in zip(values, values[1:], strict=False))
+    rising = all(b >= a for a, b in itertools.pairwise(values))
     return rising and values[-1] >= 2 * values[0]
 
 
@@ -69,6 +70,15 @@ class Cumulative(Kind):
         achieved = total > N if goal.strict else total >= N
         return j.done(P=total / N, achieved=achieved, value=total, year=last, detail=detail, flags=extra)
 
+    def mean_addition(self, c: Completion, series: Series) -> float | None:
+        """The mean yearly addition so far: of the additions reported, or, for running totals,
+        the latest total over the years elapsed."""
+        if c.detail.get("convention") == "running":
+            return None if c.value is None or c.year is None or c.year <= c.base_year \
+                else c.value / (c.year - c.base_year)
+        flows = [p.value for p in series.points if p.value is not None and c.base_year < p.year <= (c.year or 0)]
+        return sum(flows) / len(flows) if flows else None  # type: ignore[arg-type]
+
     def met(self, goal, x, tolerance=0.0):  # type: ignore[no-untyped-def]
         return x >= (goal.target or 0)
 
@@ -85,10 +95,14 @@ class Cumulative(Kind):
 
     def bulk(self, f: Frame) -> BulkPart:
         csum = np.where(f.judged, f.vals, 0.0).sum(0)
+        mean = csum / np.maximum(f.n_judged, 1)
+        if f.running is not None:  # running totals: the latest is the sum
+            csum = np.where(f.running, f.latest, csum)
+            mean = np.where(f.running, f.latest / np.maximum(f.lyear - f.B0, 1), mean)
         with np.errstate(invalid="ignore", divide="ignore"):
             P = np.where(f.tgt != 0, csum / f.tgt, np.nan)
         # projection: the sum so far plus the mean yearly addition for each remaining year
-        projected = csum + csum / np.maximum(f.n_judged, 1) * np.maximum(0, f.T - f.lyear)
+        projected = csum + mean * np.maximum(0, f.T - f.lyear)
         return BulkPart(P, (f.tgt != 0) & (csum >= f.tgt), value=csum, line=f.tgt, projected=projected,
                         meets=projected >= f.tgt)
 
