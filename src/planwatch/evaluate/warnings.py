@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from planwatch.evaluate import kinds
 from planwatch.evaluate.results import IndicatorEvaluation, Warning
 from planwatch.evaluate.status import AT_RISK
 from planwatch.evaluate.wording import rate_words, worse_than
@@ -42,10 +43,11 @@ def _value(e: IndicatorEvaluation) -> str:
 def _progress_clause(e: IndicatorEvaluation) -> str:
     text = f"完成度{pct(e.P)},时序进度{pct(e.S)}"
     rate = e.projection.required_rate
-    if rate is not None and e.method != "annual":
+    rate_target = kinds.get(e.method).rate
+    if rate is not None and not rate_target:
         word, size = rate_words(rate)
         text += f",今后需年均{word}{fmt(size)}%"
-    elif e.method == "annual" and e.detail.get("required_rate") is not None:
+    elif rate_target and e.detail.get("required_rate") is not None:
         word, size = rate_words(e.detail["required_rate"])
         text += f",今后需年均{word}{fmt(size)}%(目标{fmt(e.detail['target_rate'])}%)"
     return text
@@ -64,7 +66,7 @@ def _binding_reason(e: IndicatorEvaluation) -> str | None:
     p = e.projection
     if p.meets_target is False:
         return (f"{head}按{_MODEL.get(p.method or '', '')}趋势预计{e.target_year}年为"
-                f"{_distinct(p.value_at_target, e.target_raw)}{'%' if e.method == 'annual' else (e.unit or '')},"
+                f"{_distinct(p.value_at_target, e.target_raw)}{'%' if kinds.get(e.method).rate else (e.unit or '')},"
                 f"达不到目标「{e.target_raw}」,预计难以完成。")
     years = e.detail.get("years_not_met")
     if years:

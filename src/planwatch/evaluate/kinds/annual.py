@@ -39,6 +39,16 @@ class Annual(Kind):
     rate = True
     baseline_on_chart = False
 
+    def direction(self, ind: Indicator, x0: float | None) -> tuple[int, bool]:
+        t = ind.target
+        if t.op not in (">=", ">", "<=", "<") and t.value is not None:
+            return (1 if t.value >= 0 else -1), False  # a negative rate (年均下降) wants the level down
+        return super().direction(ind, x0)
+
+    def resolve(self, ind: Indicator, x0: float | None, direction: int, strict: bool,
+                flags: tuple[str, ...]) -> Goal:
+        return Goal("annual", direction, ind.target.value, strict)
+
     def flows_only(self, ind: Indicator) -> bool:
         return ind.target.op != "qualitative" and observed_as(ind) == "rate"
 
@@ -132,6 +142,11 @@ class Annual(Kind):
             projected = np.expm1(mean_log) * 100
             meets = mean_log / np.log1p(f.tgt / 100) >= 1 - 1e-12
         return BulkPart(P, ach, projected=projected, meets=meets & ~bad)
+
+    def chart(self, target_value, ev, series):  # type: ignore[no-untyped-def]
+        if ev.detail.get("observed_as") == "rate":
+            return None, ev.detail.get("target_rate")
+        return None, None  # a growth-rate target has no level line to draw
 
     def chart_unit(self, unit: str | None) -> str | None:
         return "%"

@@ -8,7 +8,7 @@ dispatches through it instead of testing the kind name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +100,24 @@ class Kind:
     constant_rate = False  # a projection always uses the constant-rate model (the target is a rate)
 
     # --- scalar -----------------------------------------------------------------------
+    def direction(self, ind: Indicator, x0: float | None) -> tuple[int, bool]:
+        """(direction, assumed) when the register gives none: the op, then baseline → target;
+        when nothing tells, "up" is assumed and flagged."""
+        t = ind.target
+        if t.op in (">=", ">"):
+            return 1, False
+        if t.op in ("<=", "<"):
+            return -1, False
+        if x0 is not None and t.value is not None and t.value != x0:
+            return (1 if t.value > x0 else -1), False
+        return 1, True
+
+    def resolve(self, ind: Indicator, x0: float | None, direction: int, strict: bool,
+                flags: tuple[str, ...]) -> Goal:
+        """The goal of a target with a value stated as this kind (goal.resolve_goal handles ranges
+        and targets without a value first): the kind it is judged as, and its threshold."""
+        return Goal(self.name, direction, ind.target.value, strict, flags=flags)  # type: ignore[arg-type]
+
     def flows_only(self, ind: Indicator) -> bool:
         return self.flows and ind.target.value is not None
 
@@ -155,6 +173,12 @@ class Kind:
         raise NotImplementedError
 
     # --- presentation -----------------------------------------------------------------
+    def chart(self, target_value: float | None, ev: Any, series: Sequence[Any]
+              ) -> tuple[tuple[tuple[int, float, bool], ...] | None, float | None]:
+        """What a trajectory chart plots for this kind (None: the observed values) and where its
+        target line is. `ev` is an IndicatorEvaluation, `series` points with year, value, simulated."""
+        return None, target_value
+
     def chart_unit(self, unit: str | None) -> str | None:
         return unit
 

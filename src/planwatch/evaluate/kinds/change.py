@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planwatch.evaluate.goal import Goal
 from planwatch.evaluate.kinds.base import BulkPart, Frame, Judging, Kind
 from planwatch.evaluate.kinds.level import bulk_level, judge_level
 from planwatch.extract import lexicon
@@ -46,8 +47,27 @@ class Change(Kind):
     name = "change"
     code = 5
 
+    def direction(self, ind: Indicator, x0: float | None) -> tuple[int, bool]:
+        return direction(ind), False  # the op applies to the size of the change, not to the level
+
+    def resolve(self, ind: Indicator, x0: float | None, d: int, strict: bool, flags: tuple[str, ...]) -> Goal:
+        t = ind.target
+        assert t.value is not None
+        if x0 is None:
+            return Goal("change", d, None, flags=flags)
+        level = target_level(x0, t.value, d, relative(ind))
+        if t.op in ("<=", "<"):  # a change capped (增长控制在5%以内): a ceiling on the level
+            return Goal("maintain", -d, level, strict, flags=(*flags, "change_cap"))
+        return Goal("change", d, level, False, flags=flags)
+
     def complete(self, j: Judging) -> Completion:
-        return judge_level(j, j.goal.target)
+        c = judge_level(j, j.goal.target)
+        if j.goal.target is not None:
+            c.detail["target_level"] = j.goal.target
+        return c
+
+    def chart(self, target_value, ev, series):  # type: ignore[no-untyped-def]
+        return None, ev.detail.get("target_level")  # the level the change leads to, not its size
 
     @staticmethod
     def bulk_line(x0: np.ndarray, size: np.ndarray, d: np.ndarray, rel: np.ndarray) -> np.ndarray:

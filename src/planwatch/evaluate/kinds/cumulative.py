@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planwatch.evaluate.goal import Goal
 from planwatch.evaluate.kinds.base import BulkPart, Frame, Judging, Kind
 from planwatch.evaluate.series import Point, Series
+from planwatch.model import Indicator
 
 if TYPE_CHECKING:
     from planwatch.evaluate.completion import Completion
@@ -42,6 +44,10 @@ class Cumulative(Kind):
     flows = True
     value_label = "累计"
     baseline_on_chart = False
+
+    def resolve(self, ind: Indicator, x0: float | None, direction: int, strict: bool,
+                flags: tuple[str, ...]) -> Goal:
+        return Goal("cumulative", 1, ind.target.value, strict)  # more added is always better
 
     def complete(self, j: Judging) -> Completion:
         j.common["baseline"], j.common["base_year"] = None, j.b0  # a 【】 baseline is the previous plan's total
@@ -105,6 +111,16 @@ class Cumulative(Kind):
         projected = csum + mean * np.maximum(0, f.T - f.lyear)
         return BulkPart(P, (f.tgt != 0) & (csum >= f.tgt), value=csum, line=f.tgt, projected=projected,
                         meets=projected >= f.tgt)
+
+    def chart(self, target_value, ev, series):  # type: ignore[no-untyped-def]
+        """The running sum from nothing at the base year (running totals are plotted as reported)."""
+        running = ev.detail.get("convention") == "running"
+        total, pts = 0.0, []
+        for p in series:
+            if p.year > ev.base_year and p.value is not None:
+                total = p.value if running else total + p.value
+                pts.append((p.year, total, p.simulated))
+        return tuple(pts), target_value
 
     def chart_unit(self, unit: str | None) -> str | None:
         return f"{unit or ''}（累计）"

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planwatch.evaluate.goal import KEEP_WORDS, Goal
 from planwatch.evaluate.kinds.base import BulkPart, Frame, Judging, Kind
+from planwatch.model import Indicator
 
 if TYPE_CHECKING:
     from planwatch.evaluate.completion import Completion
@@ -46,6 +48,18 @@ def bulk_level(f: Frame, line: np.ndarray) -> BulkPart:
 class Level(Kind):
     name = "level"
     code = 0
+
+    def resolve(self, ind: Indicator, x0: float | None, direction: int, strict: bool,
+                flags: tuple[str, ...]) -> Goal:
+        """A level the baseline already meets (100→100, 3.8→≤4), or worded as keeping it
+        (稳定在98以上), is a maintain/floor target."""
+        t = ind.target
+        assert t.value is not None
+        if x0 is not None and (t.value - x0) * direction <= 0:
+            return Goal("maintain", direction, t.value, strict, flags=(*flags, "baseline_meets_target"))
+        if any(w in (t.raw or "") for w in KEEP_WORDS):
+            return Goal("maintain", direction, t.value, strict, flags=flags)
+        return Goal("level", direction, t.value, strict, flags=flags)
 
     def complete(self, j: Judging) -> Completion:
         return judge_level(j, j.goal.target)

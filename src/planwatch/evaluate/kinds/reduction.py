@@ -11,6 +11,7 @@ import numpy as np
 from planwatch.evaluate.goal import Goal
 from planwatch.evaluate.kinds.base import BulkPart, Frame, Judging, Kind
 from planwatch.evaluate.schedule import geometric_reduction_schedule
+from planwatch.model import Indicator
 
 if TYPE_CHECKING:
     from planwatch.evaluate.completion import Completion
@@ -21,6 +22,13 @@ class Reduction(Kind):
     code = 4
     level_target = False
     constant_rate = True
+
+    def direction(self, ind: Indicator, x0: float | None) -> tuple[int, bool]:
+        return -1, False
+
+    def resolve(self, ind: Indicator, x0: float | None, direction: int, strict: bool,
+                flags: tuple[str, ...]) -> Goal:
+        return Goal("reduction", -1, ind.target.value, strict)
 
     def expected(self, s: float, goal: Goal, reduction_schedule: str = "linear") -> float:
         if reduction_schedule == "geometric" and goal.target:
@@ -60,6 +68,9 @@ class Reduction(Kind):
     def projection_meets(self, c: Completion, y: float, tolerance: float = 0.0) -> bool | None:
         line = self.line(c)
         return None if line is None else float(f"{y:.9g}") <= float(f"{line:.9g}")
+
+    def chart(self, target_value, ev, series):  # type: ignore[no-untyped-def]
+        return None, ev.detail.get("target_level")
 
     def bulk(self, f: Frame) -> BulkPart:
         with np.errstate(invalid="ignore", divide="ignore"):
