@@ -325,12 +325,17 @@ def binding_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
 # --- 四、进展滞后指标分析 ------------------------------------------------------------
 
 
+def _kind(r: IndicatorRow) -> kinds.Kind:
+    """The row's target kind (a row built without an evaluation reads as a level)."""
+    return kinds.get(r.method or "level")
+
+
 def trajectory(r: IndicatorRow, base_year: int) -> TrajectoryChart:
     if r.chart_series is not None:
         pts = r.chart_series
     else:
         pts = tuple((p.year, p.value, p.simulated) for p in r.series if p.value is not None)  # type: ignore[misc]
-    kind = kinds.get(r.method)
+    kind = _kind(r)
     if kind.rate:
         base: tuple[int, float] | None = None  # rates and growth targets have no level path
     elif not kind.baseline_on_chart:
@@ -376,7 +381,7 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     if r.completion is not None and r.schedule is not None:
         text += f"，完成度{fmt.percent(r.completion)}，时序进度{fmt.percent(r.schedule)}"
     text += f"，评估状态为“{r.status}”。"
-    if r.projected_value is not None and kinds.get(r.method).shows_projection():
+    if r.projected_value is not None and _kind(r).shows_projection():
         how = f"按{r.projection_method}" if r.projection_method else "按现有趋势"
         text += f"{how}推算，{r.target_year}年预计为{fmt.number(r.projected_value)}{u}"
         if r.projection_meets:
@@ -391,7 +396,7 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     if r.required_rate is not None and start <= r.target_year:
         text += f"如期实现目标，{span}需{signed_rate(r.required_rate).replace('年均', each)}。"
     elif r.required_change is not None and start <= r.target_year:
-        verb = kinds.get(r.method).added_verb(r.required_change)
+        verb = _kind(r).added_verb(r.required_change)
         text += f"如期实现目标，{span}需{each}{verb}{fmt.number(abs(r.required_change))}{u}。"
     text += f"牵头责任单位：{r.lead_department or '未明确'}。"
     return text
