@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.engine import evaluate_indicator
 from planwatch.evaluate.vectorised import (
     ANNUAL_RATE,
@@ -103,15 +104,16 @@ def _close(a: float | None, b: float) -> bool:
     return not math.isnan(b) and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def disagreements(cases: list[Case]) -> list[tuple[Case, str, object, object]]:
+def disagreements(cases: list[Case], config: EvaluationConfig = DEFAULT_CONFIG
+                  ) -> list[tuple[Case, str, object, object]]:
     """Every (case, field, scalar, bulk) where the two paths differ; cases may mix evaluation years."""
     out: list[tuple[Case, str, object, object]] = []
     for year in sorted({c.year for c in cases}):
         group = [c for c in cases if c.year == year]
-        res = evaluate_bulk(bulk_input(group), year)
+        res = evaluate_bulk(bulk_input(group), year, config)
         codes = res.codes()
         for i, c in enumerate(group):
-            ev = evaluate_indicator(indicator(c), observations(c), REGION, year, BASE)
+            ev = evaluate_indicator(indicator(c), observations(c), REGION, year, BASE, config)
             checks: list[tuple[str, object, object, bool]] = [
                 ("status", ev.status, codes[i], ev.status == codes[i]),
                 ("P", ev.P, float(res.P[i]), _close(ev.P, float(res.P[i]))),

@@ -164,6 +164,17 @@ def test_scalar_and_bulk_agree_on_every_kind(batch: list[Case]) -> None:
     assert disagreements(batch) == []
 
 
+@given(batch=st.lists(cases(), min_size=1, max_size=8), tol=st.sampled_from([0.0, 0.5, 2.0]),
+       schedule=st.sampled_from(["linear", "geometric"]), grace=st.integers(0, 1))
+@settings(max_examples=100, deadline=None)
+def test_scalar_and_bulk_agree_under_any_config(batch: list[Case], tol: float, schedule: str, grace: int) -> None:
+    from planwatch.evaluate.config import EvaluationConfig
+
+    config = EvaluationConfig(maintain_tolerance=tol, reduction_schedule=schedule,  # type: ignore[arg-type]
+                              overdue_grace_years=grace)
+    assert disagreements(batch, config) == []
+
+
 def test_agreement_script_counts_none_on_a_generated_set() -> None:
     from agreement import FAMILIES, generate
 

@@ -62,7 +62,7 @@ def resolve_goal(ind: Indicator, x0: float | None, provisional: bool = False) ->
     t = ind.target
     raw = t.raw or ""
     direction, assumed = infer_direction(ind, x0)
-    if provisional and ind.direction is None and t.op == "=" and t.kind == "level":
+    if provisional and ind.direction is None and t.op == "=" and _kind(ind).direction_from_baseline:
         assumed = True
     flags = ("direction_assumed",) if assumed else ()
     strict = t.op in (">", "<")

@@ -18,7 +18,6 @@ import numpy as np
 from planwatch.evaluate import kinds
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.kinds.change import Change
-from planwatch.evaluate.kinds.reduction import bulk_expected
 from planwatch.evaluate.status import LABELS
 
 LEVEL, CUMULATIVE, MAINTAIN, ANNUAL_RATE, REDUCTION, CHANGE, RANGE = (
@@ -38,8 +37,11 @@ def _table(attr: str) -> np.ndarray:
     return out
 
 
-_FLOWS, _YEARLY, _IN_FIT, _CONST_RATE, _LEVEL_TARGET = (
-    _table(a) for a in ("flows", "yearly", "baseline_in_fit", "constant_rate", "level_target"))
+_FLOWS, _YEARLY, _IN_FIT, _CONST_RATE, _LEVEL_TARGET, _RATE = (
+    _table(a) for a in ("flows", "yearly", "baseline_in_fit", "constant_rate", "level_target", "rate"))
+_FIXED_D = np.array([np.nan] * len(_FLOWS))
+for _k in kinds.REGISTRY.values():
+    _FIXED_D[_k.code] = np.nan if _k.fixed_direction is None else _k.fixed_direction
 
 
 @dataclass
@@ -152,7 +154,7 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     code = np.asarray(inp.method, dtype=np.int64)
     if (code == kinds.get("qualitative").code).any():
         raise ValueError("evaluate_bulk: qualitative targets are judged one by one (evaluate_indicator)")
-    d = np.where(code == REDUCTION, -1.0, np.where(code == CUMULATIVE, 1.0, inp.direction.astype(np.float64)))
+    d = np.where(np.isnan(_FIXED_D[code]), inp.direction.astype(np.float64), _FIXED_D[code])
     tgt = inp.target.astype(np.float64)
     flows = _FLOWS[code]
 
@@ -206,6 +208,8 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     frame = kinds.Frame(years, yc, vals, obs, judged, x0, B, B0, T, tgt, d, latest, lyear, has, n_judged, tol,
                         low, high, inp.change_relative, inp.running)
 
+
+    present = [k for k in _BULK if (code == k.code).any()]
     P = np.full(n, np.nan)
     ach = np.zeros(n, dtype=bool)
     value = latest.copy()
@@ -237,8 +241,8 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
 
     with np.errstate(invalid="ignore", divide="ignore"):
         S = np.where(T > B, np.clip((lyear - B) / (T - B), 0.0, 1.0), np.nan)
-        if config.reduction_schedule == "geometric":
-            S = np.where(code == REDUCTION, bulk_expected(S, inp.target / 100), S)
+        for kind in present:
+            S = np.where(code == kind.code, kind.bulk_expected(S, inp.target, config.reduction_schedule), S)
         S = np.where(yearly, np.nan, S)
         q = P / S
     ach &= ~(broken & ~yearly)  # across a break nothing is achieved or missed: 无法评估
@@ -284,16 +288,16 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     projected = np.where((npts >= 2) & has, projected, np.nan)
     at = _sig9(projected)
     ln9 = _sig9(line)
+    pmeets = np.zeros(n, dtype=bool)
     with np.errstate(invalid="ignore"):
-        t_tol = np.where(yearly, tol, 0.0)
-        pmeets = np.where(d > 0, at >= ln9 - t_tol, at <= ln9 + t_tol)
-        in_range = (at >= low - t_tol) & (at <= high + t_tol)
-        pmeets = np.where((code == RANGE) | approach, in_range, pmeets)
-        pmeets = np.where(code == REDUCTION, at <= ln9, pmeets)
+        for kind in present:
+            pmeets = np.where(code == kind.code, kind.bulk_meets(frame, at, ln9), pmeets)
+        if approach.any():  # approached as a level, met once inside the range
+            pmeets = np.where(approach, kinds.get("range").bulk_meets(frame, at, ln9), pmeets)
     pmeets &= ~np.isnan(projected) & ~np.isnan(line)
     projected = np.where(own_proj, projected_own, projected)
     # a kind's own projection needs its completion: none across a break, none for an uncomputable rate
-    no_own = ~has | broken | ((code == ANNUAL_RATE) & np.isnan(P))
+    no_own = ~has | broken | (_RATE[code] & np.isnan(P))
     projected = np.where(own_proj & no_own, np.nan, projected)
     pmeets = np.where(own_proj, meets_own & has, pmeets)
     known = ~np.isnan(projected) & (own_proj | ~np.isnan(line))
@@ -303,15 +307,18 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     has_prev = prev_mask.any(0)
     prev = vals[_last_index(prev_mask), cols] if len(years) else np.full(n, np.nan)
     step_back = has_prev & ((latest - prev) * d < 0)
-    back = has & ~ach & ((np.nan_to_num(P, nan=0.0) < 0) | step_back)
-    back = np.where(code == CUMULATIVE, False, back)
-    back = np.where(code == RANGE, False, back)
-    back = np.where(code == ANNUAL_RATE, has & ~ach & (latest < 0) & (tgt > 0), back)
-    overdue = ~has | (lyear < judged_to - config.overdue_grace_years)
+    back = np.zeros(n, dtype=bool)
+    floor_missed = np.zeros(n, dtype=bool)
     with np.errstate(invalid="ignore"):
-        miss = np.where((code == RANGE)[None, :], (vals < low[None, :] - tol) | (vals > high[None, :] + tol),
-                        (vals - np.where(d > 0, tgt - tol, tgt + tol)[None, :]) * d[None, :] < 0)
-    floor_missed = yearly & (obs & (yc > B[None, :]) & miss).any(0)
+        for kind in present:
+            sel = code == kind.code
+            back = np.where(sel, kind.bulk_backwards(frame, P, step_back), back)
+            if kind.yearly:  # any year from the base year on below the line
+                floor_missed |= sel & (obs & (yc > B[None, :]) & kind.bulk_missed(frame)).any(0)
+        if approach.any():
+            back = np.where(approach, kinds.get("level").bulk_backwards(frame, P, step_back), back)
+    back &= has & ~ach
+    overdue = ~has | (lyear < judged_to - config.overdue_grace_years)
     risk = inp.binding & (np.isin(status, _AT_RISK) | (has & ~pmeets & known) | floor_missed)
     res = BulkResult(status, S, P, q, value, lyear.astype(np.int64), projected, pmeets, back, overdue, risk, prov)
     res._target_year = T

@@ -128,6 +128,9 @@ class Annual(Kind):
     def met(self, goal: Goal, x: float, tolerance: float = 0.0) -> bool:
         return x >= (goal.target or 0) - tolerance
 
+    def bulk_backwards(self, f: Frame, P: np.ndarray, step_back: np.ndarray) -> np.ndarray:
+        return (f.latest < 0) & (f.tgt > 0)  # rates observed: a negative year against a positive target
+
     def bulk(self, f: Frame) -> BulkPart:
         """Rates observed (the bulk path's convention for this kind)."""
         with np.errstate(invalid="ignore", divide="ignore"):

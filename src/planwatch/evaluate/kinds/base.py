@@ -93,6 +93,8 @@ class Kind:
     evidence = False  # judged from written evidence (qualitative)
     flows = False  # observations are yearly flows (新增, growth rates): no baseline needed
     rate = False  # the target is a rate: no level line, values shown in %
+    direction_from_baseline = False  # with op "=", the direction is read off baseline → target
+    fixed_direction: int | None = None  # the bulk path's direction whatever the input says
     value_label: str | None = None  # how the judged value is named in a report (累计)
     baseline_on_chart = True
     level_target = True  # the target is a level a value meets (not a rate, a sum or a judgement)
@@ -171,6 +173,24 @@ class Kind:
     # --- bulk -------------------------------------------------------------------------
     def bulk(self, f: Frame) -> BulkPart:
         raise NotImplementedError
+
+    def bulk_expected(self, s: np.ndarray, target: np.ndarray, reduction_schedule: str) -> np.ndarray:
+        """`expected` over arrays."""
+        return s
+
+    def bulk_meets(self, f: Frame, at: np.ndarray, line: np.ndarray) -> np.ndarray:
+        """Whether a projected level (at 9 significant digits) meets the line (`projection_meets`)."""
+        tol = f.tol if self.yearly else 0.0
+        return np.where(f.d > 0, at >= line - tol, at <= line + tol)
+
+    def bulk_backwards(self, f: Frame, P: np.ndarray, step_back: np.ndarray) -> np.ndarray:
+        """`backwards` over arrays (before the common 'reported and not achieved' condition)."""
+        return (np.nan_to_num(P, nan=0.0) < 0) | step_back
+
+    def bulk_missed(self, f: Frame) -> np.ndarray:
+        """(k, n) years a yearly target was not met (with the tolerance)."""
+        line = np.where(f.d > 0, f.tgt - f.tol, f.tgt + f.tol)
+        return (f.vals - line[None, :]) * f.d[None, :] < 0
 
     # --- presentation -----------------------------------------------------------------
     def chart(self, target_value: float | None, ev: Any, series: Sequence[Any]

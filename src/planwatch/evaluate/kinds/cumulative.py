@@ -99,6 +99,11 @@ class Cumulative(Kind):
     def backwards(self, c: Completion, prev: Point | None) -> tuple[bool, Point | None]:
         return False, None  # additions are never negative progress by themselves
 
+    fixed_direction = 1
+
+    def bulk_backwards(self, f: Frame, P: np.ndarray, step_back: np.ndarray) -> np.ndarray:
+        return np.zeros(P.shape, dtype=bool)
+
     def bulk(self, f: Frame) -> BulkPart:
         csum = np.where(f.judged, f.vals, 0.0).sum(0)
         mean = csum / np.maximum(f.n_judged, 1)

@@ -48,6 +48,7 @@ def bulk_level(f: Frame, line: np.ndarray) -> BulkPart:
 class Level(Kind):
     name = "level"
     code = 0
+    direction_from_baseline = True
 
     def resolve(self, ind: Indicator, x0: float | None, direction: int, strict: bool,
                 flags: tuple[str, ...]) -> Goal:

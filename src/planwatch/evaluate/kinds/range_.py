@@ -36,6 +36,20 @@ class Range(Maintain):
             return None
         return g.low if g.direction > 0 else g.high
 
+    fixed_direction = 1  # a range is judged either side; projections pick the model as for "up"
+
+    def bulk_meets(self, f: Frame, at: np.ndarray, line: np.ndarray) -> np.ndarray:
+        assert f.low is not None and f.high is not None
+        tol = f.tol if self.yearly else 0.0
+        return (at >= f.low - tol) & (at <= f.high + tol)
+
+    def bulk_backwards(self, f: Frame, P: np.ndarray, step_back: np.ndarray) -> np.ndarray:
+        return np.zeros(P.shape, dtype=bool)
+
+    def bulk_missed(self, f: Frame) -> np.ndarray:
+        assert f.low is not None and f.high is not None
+        return (f.vals < f.low[None, :] - f.tol) | (f.vals > f.high[None, :] + f.tol)
+
     def bulk(self, f: Frame) -> BulkPart:
         assert f.low is not None and f.high is not None
         met = (f.latest >= f.low - f.tol) & (f.latest <= f.high + f.tol)

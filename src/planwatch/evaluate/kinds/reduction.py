@@ -72,6 +72,14 @@ class Reduction(Kind):
     def chart(self, target_value, ev, series):  # type: ignore[no-untyped-def]
         return None, ev.detail.get("target_level")
 
+    fixed_direction = -1
+
+    def bulk_expected(self, s: np.ndarray, target: np.ndarray, reduction_schedule: str) -> np.ndarray:
+        return bulk_expected(s, target / 100) if reduction_schedule == "geometric" else s
+
+    def bulk_meets(self, f: Frame, at: np.ndarray, line: np.ndarray) -> np.ndarray:
+        return at <= line
+
     def bulk(self, f: Frame) -> BulkPart:
         with np.errstate(invalid="ignore", divide="ignore"):
             a = 1 - f.latest / f.x0
