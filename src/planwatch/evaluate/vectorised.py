@@ -209,7 +209,9 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
                         low, high, inp.change_relative, inp.running)
 
 
-    present = [k for k in _BULK if (code == k.code).any()]
+    # Each kind computes on its own columns (a sub-frame), and its answers are scattered back.
+    groups = [(k, np.flatnonzero(code == k.code)) for k in _BULK]
+    groups = [(k, idx, frame.take(idx)) for k, idx in groups if idx.size]
     P = np.full(n, np.nan)
     ach = np.zeros(n, dtype=bool)
     value = latest.copy()
@@ -217,23 +219,18 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     own_proj = np.zeros(n, dtype=bool)
     projected_own = np.full(n, np.nan)
     meets_own = np.zeros(n, dtype=bool)
-    for kind in _BULK:
-        sel = code == kind.code
-        if kind.code == LEVEL:
-            sel = sel | approach
-        if not sel.any():
-            continue
-        part = kind.bulk(frame)
-        P = np.where(sel, part.P, P)
-        ach = np.where(sel, part.achieved, ach)
+    for kind, idx, sub in groups:
+        part = kind.bulk(sub)
+        P[idx] = part.P
+        ach[idx] = part.achieved
         if part.value is not None:
-            value = np.where(sel, part.value, value)
+            value[idx] = part.value
         if part.line is not None:
-            line = np.where(sel, part.line, line)
+            line[idx] = part.line
         if part.projected is not None:
-            own_proj |= sel
-            projected_own = np.where(sel, part.projected, projected_own)
-            meets_own = np.where(sel, part.meets if part.meets is not None else False, meets_own)
+            own_proj[idx] = True
+            projected_own[idx] = part.projected
+            meets_own[idx] = part.meets if part.meets is not None else False
     if approach.any():  # in the range is achieved; past the far bound is outside it
         inside = (latest >= low) & (latest <= high)
         ach = np.where(approach, inside, ach)
@@ -241,8 +238,8 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
 
     with np.errstate(invalid="ignore", divide="ignore"):
         S = np.where(T > B, np.clip((lyear - B) / (T - B), 0.0, 1.0), np.nan)
-        for kind in present:
-            S = np.where(code == kind.code, kind.bulk_expected(S, inp.target, config.reduction_schedule), S)
+        for kind, idx, _ in groups:
+            S[idx] = kind.bulk_expected(S[idx], inp.target[idx], config.reduction_schedule)
         S = np.where(yearly, np.nan, S)
         q = P / S
     ach &= ~(broken & ~yearly)  # across a break nothing is achieved or missed: 无法评估
@@ -290,10 +287,10 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     ln9 = _sig9(line)
     pmeets = np.zeros(n, dtype=bool)
     with np.errstate(invalid="ignore"):
-        for kind in present:
-            pmeets = np.where(code == kind.code, kind.bulk_meets(frame, at, ln9), pmeets)
+        for kind, idx, sub in groups:
+            pmeets[idx] = kind.bulk_meets(sub, at[idx], ln9[idx])
         if approach.any():  # approached as a level, met once inside the range
-            pmeets = np.where(approach, kinds.get("range").bulk_meets(frame, at, ln9), pmeets)
+            pmeets = np.where(approach, (at >= low) & (at <= high), pmeets)  # no tolerance: a level target
     pmeets &= ~np.isnan(projected) & ~np.isnan(line)
     projected = np.where(own_proj, projected_own, projected)
     # a kind's own projection needs its completion: none across a break, none for an uncomputable rate
@@ -310,13 +307,10 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     back = np.zeros(n, dtype=bool)
     floor_missed = np.zeros(n, dtype=bool)
     with np.errstate(invalid="ignore"):
-        for kind in present:
-            sel = code == kind.code
-            back = np.where(sel, kind.bulk_backwards(frame, P, step_back), back)
+        for kind, idx, sub in groups:
+            back[idx] = kind.bulk_backwards(sub, P[idx], step_back[idx])
             if kind.yearly:  # any year from the base year on below the line
-                floor_missed |= sel & (obs & (yc > B[None, :]) & kind.bulk_missed(frame)).any(0)
-        if approach.any():
-            back = np.where(approach, kinds.get("level").bulk_backwards(frame, P, step_back), back)
+                floor_missed[idx] = (sub.obs & (yc > sub.B[None, :]) & kind.bulk_missed(sub)).any(0)
     back &= has & ~ach
     overdue = ~has | (lyear < judged_to - config.overdue_grace_years)
     risk = inp.binding & (np.isin(status, _AT_RISK) | (has & ~pmeets & known) | floor_missed)

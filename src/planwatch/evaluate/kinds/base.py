@@ -71,6 +71,19 @@ class Frame:
     change_relative: np.ndarray | None = None
     running: np.ndarray | None = None
 
+    def take(self, idx: np.ndarray) -> Frame:
+        """The same frame for the columns `idx` only: each kind computes on its own series."""
+        def cut(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[idx]
+
+        def cut2(a: np.ndarray) -> np.ndarray:
+            return a[:, idx]
+
+        return Frame(self.years, self.yc, cut2(self.vals), cut2(self.obs), cut2(self.judged), self.x0[idx],
+                     self.B[idx], self.B0, self.T, self.tgt[idx], self.d[idx], self.latest[idx], self.lyear[idx],
+                     self.has[idx], self.n_judged[idx], self.tol, cut(self.low), cut(self.high),
+                     cut(self.change_relative), cut(self.running))
+
 
 @dataclass
 class BulkPart:
