@@ -78,6 +78,15 @@ def test_running_totals_are_flagged_and_a_declared_running_convention_is_not_sum
     assert math.isclose(ev.projection.value_at_target or 0, 0.5)  # 0.3 + 0.1 a year × 2
 
 
+def test_running_convention_declared_in_the_config() -> None:
+    from planwatch.evaluate.config import EvaluationConfig
+
+    ind = make_indicator("【0.5】", 0.5, kind="cumulative", id="p3-i12")
+    cfg = EvaluationConfig(cumulative_conventions=(("p3-i12", "running"),))
+    ev = evaluate(ind, {2021: 0.1, 2022: 0.2, 2023: 0.3}, 2023, cfg)
+    assert math.isclose(ev.P, 0.6) and ev.detail["convention"] == "running"
+
+
 def test_yearly_additions_are_not_flagged_as_running_totals() -> None:
     ind = make_indicator("【0.5】", 0.5, kind="cumulative")
     ev = evaluate(ind, {2021: 0.08, 2022: 0.12, 2023: 0.10}, 2023)

@@ -38,6 +38,10 @@ def evaluate_indicator(ind: Indicator, observations: list[Observation], region_c
                        base_year: int = 2020, config: EvaluationConfig = DEFAULT_CONFIG,
                        regions: list[Region] | None = None) -> IndicatorEvaluation:
     """Judge one indicator in one region from its observations (any order)."""
+    if ind.cumulative_convention is None and config.cumulative_conventions:
+        declared = config.convention_of(ind.id)
+        if declared is not None:
+            ind = replace(ind, cumulative_convention=declared)
     own = [o for o in observations if o.indicator_id == ind.id and o.region_code == region_code]
     flags: tuple[str, ...] = ()
     if not any(o.status in config.accepted_statuses for o in own) and ind.aggregation != "none" and regions:
