@@ -87,7 +87,7 @@ class Frame:
 
 @dataclass
 class BulkPart:
-    """One kind's bulk answer for its columns (arrays over all n; only its columns are used)."""
+    """One kind's bulk answer, one entry per column of the sub-frame it was given (Frame.take)."""
 
     P: np.ndarray
     achieved: np.ndarray
