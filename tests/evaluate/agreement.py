@@ -3,7 +3,8 @@
     PYTHONPATH=src .venv/bin/python tests/evaluate/agreement.py [--n 4000] [--seed 11]
 
 Prints, per family of inputs (pre-base data, series breaks before and after the evaluation
-year, gaps, evaluation years outside the plan, every numeric kind, both directions), how many
+year, gaps, running totals declared or not, evaluation years outside the plan, every numeric kind,
+both directions), how many
 cases disagree on status, P or a flag, e.g. "breaks: 0/4000", and the first few that do.
 The same comparison backs the hypothesis test in test_eval_properties.py."""
 
@@ -122,6 +123,10 @@ def disagreements(cases: list[Case], config: EvaluationConfig = DEFAULT_CONFIG
                 ("baseline_provisional", "baseline_provisional" in ev.flags, bool(res.baseline_provisional[i]),
                  ("baseline_provisional" in ev.flags) == bool(res.baseline_provisional[i])),
             ]
+            for flag in ("series_break", "gaps", "looks_running_total"):
+                mine = flag in ev.flags
+                theirs = bool(getattr(res, flag)[i])
+                checks.append((flag, mine, theirs, mine == theirs))
             risk = any(w.kind == "binding_at_risk" for w in ev.warnings)
             checks.append(("binding_at_risk", risk, bool(res.binding_at_risk[i]), risk == bool(res.binding_at_risk[i])))
             pj = ev.projection
@@ -141,7 +146,7 @@ def disagreements(cases: list[Case], config: EvaluationConfig = DEFAULT_CONFIG
 
 
 def _case(rng: np.random.Generator, family: str) -> Case:
-    kind = str(rng.choice(KINDS))
+    kind = "cumulative" if family == "running" else str(rng.choice(KINDS))
     d = int(rng.choice([1, -1]))
     n = len(YEARS)
     base = float(np.round(rng.uniform(10, 100), 1))
@@ -178,12 +183,12 @@ def _case(rng: np.random.Generator, family: str) -> Case:
             breaks[int(rng.integers(0, n))] = True
     year = int(rng.integers(2019, 2028)) if family in ("outside", "breaks", "prebase") else int(rng.integers(2021, 2026))
     running = kind == "cumulative" and bool(rng.random() < 0.3)
-    if running:  # running totals as bulletins report 累计
+    if family == "running" or running:  # running totals as bulletins report 累计 (declared or not)
         vals = tuple(None if v is None else round(float(v) * (i + 1), 2) for i, v in enumerate(vals))
     return Case(kind, target, d, vals, year, baseline, tuple(breaks), low, high, relative, running)
 
 
-FAMILIES = ("prebase", "breaks", "gaps", "outside", "plain")
+FAMILIES = ("prebase", "breaks", "gaps", "outside", "running", "plain")
 
 
 def generate(n: int, seed: int, family: str) -> list[Case]:

@@ -77,6 +77,10 @@ class BulkResult:
     overdue: np.ndarray
     binding_at_risk: np.ndarray
     baseline_provisional: np.ndarray
+    # the scalar path's flags of the same names
+    series_break: np.ndarray | None = None
+    gaps: np.ndarray | None = None
+    looks_running_total: np.ndarray | None = None
 
     def codes(self) -> np.ndarray:
         return np.asarray(STATUS_CODES, dtype=object)[self.status]
@@ -217,6 +221,8 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     value = latest.copy()
     line = tgt.copy()
     own_proj = np.zeros(n, dtype=bool)
+    gaps = np.zeros(n, dtype=bool)
+    looks_running = np.zeros(n, dtype=bool)
     projected_own = np.full(n, np.nan)
     meets_own = np.zeros(n, dtype=bool)
     for kind, idx, sub in groups:
@@ -227,6 +233,10 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
             value[idx] = part.value
         if part.line is not None:
             line[idx] = part.line
+        if part.gaps is not None:
+            gaps[idx] = part.gaps
+        if part.looks_running is not None:
+            looks_running[idx] = part.looks_running
         if part.projected is not None:
             own_proj[idx] = True
             projected_own[idx] = part.projected
@@ -314,6 +324,8 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
     back &= has & ~ach
     overdue = ~has | (lyear < judged_to - config.overdue_grace_years)
     risk = inp.binding & (np.isin(status, _AT_RISK) | (has & ~pmeets & known) | floor_missed)
-    res = BulkResult(status, S, P, q, value, lyear.astype(np.int64), projected, pmeets, back, overdue, risk, prov)
+    flagged = has & ~broken
+    res = BulkResult(status, S, P, q, value, lyear.astype(np.int64), projected, pmeets, back, overdue, risk, prov,
+                     series_break=has & broken & ~yearly, gaps=gaps & flagged, looks_running_total=looks_running & flagged)
     res._target_year = T
     return res

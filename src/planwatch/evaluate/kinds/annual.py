@@ -144,7 +144,8 @@ class Annual(Kind):
             # projection: the realised mean rate, in %
             projected = np.expm1(mean_log) * 100
             meets = mean_log / np.log1p(f.tgt / 100) >= 1 - 1e-12
-        return BulkPart(P, ach, projected=projected, meets=meets & ~bad)
+        return BulkPart(P, ach, projected=projected, meets=meets & ~bad,
+                        gaps=~bad & (f.n_judged < f.lyear - f.B0))
 
     def chart(self, target_value, ev, series):  # type: ignore[no-untyped-def]
         if ev.detail.get("observed_as") == "rate":

@@ -95,6 +95,8 @@ class BulkPart:
     line: np.ndarray | None = None  # the level the target means (projection, backwards)
     projected: np.ndarray | None = None  # the kind's own projection (rates, sums), else the fitted level
     meets: np.ndarray | None = None  # whether that projection meets the target
+    gaps: np.ndarray | None = None  # flag `gaps`: a year of the flow not reported
+    looks_running: np.ndarray | None = None  # flag `looks_running_total`
 
 
 class Kind:

@@ -37,6 +37,24 @@ def looks_running(values: list[float]) -> bool:
     return rising and values[-1] >= 2 * values[0]
 
 
+def bulk_looks_running(f: Frame) -> np.ndarray:
+    """`looks_running` over the judged values of each column (gaps skipped)."""
+    n = f.tgt.shape[0]
+    count = np.zeros(n, dtype=np.int64)
+    first = np.full(n, np.nan)
+    prev = np.full(n, np.nan)
+    ok = np.ones(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for j in range(f.vals.shape[0]):
+            m = f.judged[j]
+            v = f.vals[j]
+            ok &= ~m | ((v > 0) & ~(v < prev))
+            first = np.where(m & (count == 0), v, first)
+            prev = np.where(m, v, prev)
+            count += m
+        return ok & (count >= 3) & (prev >= 2 * first)
+
+
 class Cumulative(Kind):
     name = "cumulative"
     code = 1
@@ -114,8 +132,10 @@ class Cumulative(Kind):
             P = np.where(f.tgt != 0, csum / f.tgt, np.nan)
         # projection: the sum so far plus the mean yearly addition for each remaining year
         projected = csum + mean * np.maximum(0, f.T - f.lyear)
+        running = f.running if f.running is not None else np.zeros(f.tgt.shape, dtype=bool)
+        gaps = ~running & (f.n_judged < f.lyear - f.B0)
         return BulkPart(P, (f.tgt != 0) & (csum >= f.tgt), value=csum, line=f.tgt, projected=projected,
-                        meets=projected >= f.tgt)
+                        meets=projected >= f.tgt, gaps=gaps, looks_running=~running & bulk_looks_running(f))
 
     def chart(self, target_value, ev, series):  # type: ignore[no-untyped-def]
         """The running sum from nothing at the base year (running totals are plotted as reported)."""
