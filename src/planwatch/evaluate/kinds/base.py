@@ -48,13 +48,16 @@ class Judging:
 
 @dataclass
 class Frame:
-    """The arrays every bulk rule reads, (years, series) oriented; built once by vectorised.py."""
+    """The arrays every bulk rule reads, (years, series) oriented; built once by vectorised.py.
+
+    The (k, n) arrays `vals`, `obs`, `judged` of a sub-frame (`take`) are cut only when a rule reads
+    them: the level kinds never do, and they are most of the columns."""
 
     years: np.ndarray  # (k,) float data years ≤ the judged year
     yc: np.ndarray  # (k, 1)
-    vals: np.ndarray  # (k, n) NaN before the latest break and where not reported
-    obs: np.ndarray  # (k, n) bool
-    judged: np.ndarray  # (k, n) bool: the points a kind judges
+    all_vals: np.ndarray  # (k, N) NaN before the latest break and where not reported
+    all_obs: np.ndarray  # (k, N) bool
+    all_judged: np.ndarray  # (k, N) bool: the points a kind judges
     x0: np.ndarray  # (n,) baseline in use
     B: np.ndarray  # (n,) base year of S
     B0: int
@@ -71,18 +74,39 @@ class Frame:
     change_relative: np.ndarray | None = None
     running: np.ndarray | None = None
 
+    cols: np.ndarray | None = None  # the columns of all_* this frame stands for (None: all)
+    _cut: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def _two_d(self, name: str) -> np.ndarray:
+        a: np.ndarray = getattr(self, "all_" + name)
+        if self.cols is None:
+            return a
+        if name not in self._cut:
+            self._cut[name] = a[:, self.cols]
+        return self._cut[name]
+
+    @property
+    def vals(self) -> np.ndarray:
+        return self._two_d("vals")
+
+    @property
+    def obs(self) -> np.ndarray:
+        return self._two_d("obs")
+
+    @property
+    def judged(self) -> np.ndarray:
+        return self._two_d("judged")
+
     def take(self, idx: np.ndarray) -> Frame:
         """The same frame for the columns `idx` only: each kind computes on its own series."""
         def cut(a: np.ndarray | None) -> np.ndarray | None:
             return None if a is None else a[idx]
 
-        def cut2(a: np.ndarray) -> np.ndarray:
-            return a[:, idx]
-
-        return Frame(self.years, self.yc, cut2(self.vals), cut2(self.obs), cut2(self.judged), self.x0[idx],
+        cols = idx if self.cols is None else self.cols[idx]
+        return Frame(self.years, self.yc, self.all_vals, self.all_obs, self.all_judged, self.x0[idx],
                      self.B[idx], self.B0, self.T, self.tgt[idx], self.d[idx], self.latest[idx], self.lyear[idx],
                      self.has[idx], self.n_judged[idx], self.tol, cut(self.low), cut(self.high),
-                     cut(self.change_relative), cut(self.running))
+                     cut(self.change_relative), cut(self.running), cols)
 
 
 @dataclass
