@@ -60,19 +60,22 @@ class TrajectoryLabels:
     target: str
     schedule: str
     projection: str
+    simulated: str = ""  # the legend of points that are simulated (shown only when there are some)
 
 
 def trajectory(*, base_year: int, target_year: int, baseline: float | None, target: float | None,
                observed: Sequence[tuple[int, float]], projection: Sequence[tuple[int, float]] = (),
                labels: TrajectoryLabels, unit: str = "", width: int = 640, height: int = 280,
-               simulated_years: frozenset[int] = frozenset()) -> str:
+               simulated_years: frozenset[int] = frozenset(),
+               references: Sequence[tuple[str, float]] = ()) -> str:
     """Baseline → observed values → target, with the straight schedule line
     (where the value should be if progress were linear in time) and the
-    projection. Simulated points are drawn hollow and say so in their title."""
+    projection. Simulated points are drawn hollow and say so in their title.
+    `references`: (label, value) lines such as the national or superior plan's target."""
     ml, mr, mt, mb = 56, 16, 28, 52
     w, h = width - ml - mr, height - mt - mb
     values = [v for _, v in observed] + [v for _, v in projection]
-    values += [v for v in (baseline, target) if v is not None]
+    values += [v for v in (baseline, target) if v is not None] + [v for _, v in references]
     if not values:
         return ""
     lo, hi = min(values), max(values)
@@ -108,6 +111,13 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
         out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ty:.1f}" y2="{ty:.1f}" class="target-line"/>')
         out.append(f'<text x="{ml + w}" y="{ty - 5:.1f}" text-anchor="end" class="target-label">'
                    f'{escape(labels.target)} {escape(_fmt(target))}</text>')
+    for n, (text, value) in enumerate(references):
+        ry = sy(value)
+        out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ry:.1f}" y2="{ry:.1f}" class="ref-line ref-{n}">'
+                   f'<title>{escape(text)}</title></line>')
+        # Right-aligned under its line: the target's label sits above its own line, points on the left.
+        out.append(f'<text x="{ml + w}" y="{ry + 14:.1f}" text-anchor="end" class="ref-label ref-{n}">'
+                   f'{escape(text)}</text>')
     series = sorted(observed)
     if baseline is not None and (not series or series[0][0] > base_year):
         series = [(base_year, baseline), *series]
@@ -120,8 +130,9 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
         out.append(f'<polyline points="{pts}" class="observed"/>')
     for x, v in series:
         cls = "pt pt-sim" if x in simulated_years else "pt"
+        sim = f" ({escape(labels.simulated)})" if x in simulated_years and labels.simulated else ""
         out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(v):.1f}" r="4" class="{cls}"><title>{x}: {escape(_fmt(v))}'
-                   f'{" " + escape(unit) if unit else ""}</title></circle>')
+                   f'{" " + escape(unit) if unit else ""}{sim}</title></circle>')
         out.append(f'<text x="{sx(x):.1f}" y="{sy(v) - 8:.1f}" text-anchor="middle" class="pt-label">{escape(_fmt(v))}</text>')
     # legend
     ly = height - 12
@@ -132,6 +143,10 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
         out.append(f'<line x1="{x}" x2="{x + 22}" y1="{ly - 4}" y2="{ly - 4}" class="{cls}"/>')
         out.append(f'<text x="{x + 27}" y="{ly}" class="legend">{escape(text)}</text>')
         x += 40 + 13 * len(text) if any(ord(c) > 0x2E80 for c in text) else 40 + 7 * len(text)
+    if labels.simulated and any(x_ in simulated_years for x_, _ in series):
+        out.append(f'<circle cx="{x + 11}" cy="{ly - 4}" r="4" class="pt pt-sim"/>')
+        out.append(f'<text x="{x + 27}" y="{ly}" class="legend" data-legend="simulated">'
+                   f'{escape(labels.simulated)}</text>')
     out.append("</svg>")
     return "".join(out)
 

@@ -183,6 +183,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.bad_file": ("无法识别该文件", "This file could not be read"),
     "review.nothing_accepted": ("至少采纳一项指标后才能发布", "Accept at least one indicator before publishing"),
     "review.saved": ("已保存", "Saved"),
+    "ind.national": ("全国参照", "National reference"),
+    "ind.national_target": ("全国目标", "National target"),
+    "audit.title": ("印发前审核", "Audit before issue"),
+    "audit.against": ("对照上位规划", "Against the superior plan"),
+    "audit.auto": ("自动选择", "automatic"),
+    "audit.none": ("不对照上位规划", "no superior plan"),
+    "audit.apply": ("重新审核", "Audit again"),
+    "audit.none_found": ("未发现问题", "No findings"),
+    "audit.source": ("原文", "Source text"),
+    "audit.line": ("第{n}行", "line {n}"),
+    "audit.hint": ("点击一项发现,在右侧原文中标出所在行", "Click a finding to mark its lines in the source"),
     # reporting
     "rep.title": ("数据填报", "Report values"),
     "rep.mine": ("本部门负责的指标", "Indicators assigned to your department"),
@@ -233,6 +244,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pub.by_domain": ("分领域进展", "Progress by domain"),
     "pub.staff": ("工作人员登录", "Staff sign-in"),
 }
+
+from planwatch.web.compare_text import MESSAGES as _COMPARE_MESSAGES  # noqa: E402
+
+MESSAGES.update(_COMPARE_MESSAGES)
 
 # Evaluation statuses → (zh label, en label, css class). Codes are the
 # evaluate module's; unknown codes fall back to the code itself.
