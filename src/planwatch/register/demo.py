@@ -219,8 +219,8 @@ def _simulate(s: Session) -> int:
     have no real value at all: a published series (the national ones) is never padded with invented
     years. Stored with simulated=True and the note SIMULATED_NOTE, so every page and report labels them."""
     rows = []
-    has_real = set(s.execute(select(Observation.metric_id, Observation.region_code)
-                             .where(Observation.simulated.is_(False)).distinct()).all())
+    has_real = {(m, r) for m, r in s.execute(select(Observation.metric_id, Observation.region_code)
+                                              .where(Observation.simulated.is_(False)).distinct())}
     for ind, plan in s.execute(select(Indicator, Plan).join(Plan).where(Indicator.active)):
         if ind.baseline_value is None or ind.target_value is None or (ind.metric_id, plan.region_code) in has_real:
             continue
