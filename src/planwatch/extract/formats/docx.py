@@ -53,14 +53,15 @@ def _grid_rows(tbl: Any, budget: GridBudget) -> list[list[Any]]:
     real = max(declared, widest)
     budget.check(len(trs), real)
     rows: list[list[Any]] = []
-    above: dict[int, Any] = {}
+    above: dict[int, tuple[Any, int]] = {}  # grid offset -> (the cell a merge continues, its width)
     for b, tr in zip(before, trs, strict=True):
         col, cells, here = b, [], {}
         for tc in tr.tc_lst:
             n = span(_grid_span(tc), max(1, real - col))
-            root = above.get(col, tc) if tc.vMerge == "continue" else tc
-            here[col] = root
-            cells.extend([root] * n)
+            # A continued cell repeats the cell above it, as wide as that cell (as python-docx does).
+            root, width = above.get(col, (tc, n)) if tc.vMerge == "continue" else (tc, n)
+            here[col] = (root, width)
+            cells.extend([root] * min(width, max(1, 2 * real - len(cells))))  # a row stays within twice the grid
             col += n
         rows.append(cells)
         above = here
