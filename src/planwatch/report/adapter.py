@@ -9,8 +9,10 @@ and the chart lines in each indicator's own terms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from planwatch.compare.benchmarks import Benchmark
+from planwatch.evaluate import kinds
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.engine import evaluate_plan
 from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
@@ -18,6 +20,7 @@ from planwatch.evaluate.rollup import rollup_observations
 from planwatch.evaluate.series import build_series
 from planwatch.model import EvaluationInput, Indicator, Observation
 from planwatch.report.data import (
+    BenchmarkRow,
     Equalisation,
     IndicatorRow,
     Point,
@@ -83,20 +86,7 @@ def _series(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year:
 def _chart_terms(ind: Indicator, ev: IndicatorEvaluation, series: tuple[Point, ...]
                  ) -> tuple[tuple[tuple[int, float, bool], ...] | None, float | None]:
     """What a trajectory chart plots for this kind of target, and where its target line is."""
-    if ev.method == "cumulative":
-        running, pts = 0.0, []
-        for p in series:
-            if p.year > ev.base_year and p.value is not None:
-                running += p.value
-                pts.append((p.year, running, p.simulated))
-        return tuple(pts), ind.target.value
-    if ev.method == "annual":
-        if ev.detail.get("observed_as") == "rate":
-            return None, ev.detail.get("target_rate")
-        return None, None  # a growth-rate target has no level line to draw
-    if ev.method == "reduction":
-        return None, ev.detail.get("target_level")
-    return None, ind.target.value
+    return kinds.get(ev.method).chart(ind.target.value, ev, series)
 
 
 def _region_names(inp: EvaluationInput) -> dict[str, str]:
@@ -110,7 +100,7 @@ def indicator_row(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput,
     latest = None
     if ev.year is not None and (ev.value is not None or ev.judgement is not None):
         at = next((p for p in series if p.year == ev.year), None)
-        if ev.method == "cumulative":
+        if kinds.get(ev.method).value_label is not None:  # a sum over the years (累计)
             flows = [p for p in series if p.year > ev.base_year]
             latest = Point(ev.year, ev.value, None, any(p.simulated for p in flows), "见附件1分年度数据")
         else:
@@ -165,7 +155,7 @@ def indicator_row(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput,
         subregions=tuple(subs),
         equalisation=eq,
         method=ev.method,
-        value_label="累计" if ev.method == "cumulative" else None,
+        value_label=kinds.get(ev.method).value_label,
         target_line=target_line,
         chart_series=chart_series,
         projection_meets=p.meets_target,
@@ -173,7 +163,7 @@ def indicator_row(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput,
 
 
 def report_data(inp: EvaluationInput, ev: PlanEvaluation, cfg: EvaluationConfig = DEFAULT_CONFIG,
-                tasks: Sequence[TaskRow] = ()) -> ReportData:
+                tasks: Sequence[TaskRow] = (), benchmarks: Sequence[BenchmarkRow] = ()) -> ReportData:
     names = _region_names(inp)
     by_id = {i.id: i for i in inp.indicators}
     own: dict[str, list[Observation]] = {}
@@ -212,9 +202,29 @@ def report_data(inp: EvaluationInput, ev: PlanEvaluation, cfg: EvaluationConfig 
         or any(v.simulated for r in rows for v in r.subregions) or any(t.simulated for t in tasks),
         evaluation_note=note,
         summary=dict(ev.summary),
+        benchmarks=tuple(benchmarks),
     )
 
 
 def evaluate_for_report(inp: EvaluationInput, year: int, cfg: EvaluationConfig = DEFAULT_CONFIG,
-                        tasks: Sequence[TaskRow] = ()) -> ReportData:
-    return report_data(inp, evaluate_plan(inp, year, cfg), cfg, tasks)
+                        tasks: Sequence[TaskRow] = (), benchmarks: Sequence[BenchmarkRow] = ()) -> ReportData:
+    return report_data(inp, evaluate_plan(inp, year, cfg), cfg, tasks, benchmarks)
+
+
+def benchmark_rows(inp: EvaluationInput, benchmarks: Mapping[str, Benchmark]) -> list[BenchmarkRow]:
+    """compare's benchmarks (item id → Benchmark) as report rows, in the plan's order."""
+    out = []
+    for ind in inp.indicators:
+        b = benchmarks.get(ind.id)
+        if b is None:
+            continue
+        n, s = b.national, b.superior
+        out.append(BenchmarkRow(
+            indicator_id=ind.id, name=ind.name, unit=ind.unit, target_raw=ind.target.raw,
+            target_value=ind.target.value,
+            national_target=n.target_raw if n else None, national_value=n.target_value if n else None,
+            national_stance=b.national_stance,
+            superior_plan=s.plan_title if s else None, superior_region=s.region if s else None,
+            superior_target=s.target_raw if s else None, superior_value=s.target_value if s else None,
+            superior_stance=b.superior_stance))
+    return out

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from planwatch.evaluate import kinds
 from planwatch.evaluate.wording import rate_words
 from planwatch.report import fmt
 from planwatch.report.config import KIND_NAMES, ReportConfig
@@ -324,34 +325,54 @@ def binding_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
 # --- 四、进展滞后指标分析 ------------------------------------------------------------
 
 
-def trajectory(r: IndicatorRow, base_year: int) -> TrajectoryChart:
+def _kind(r: IndicatorRow) -> kinds.Kind:
+    """The row's target kind (a row built without an evaluation reads as a level)."""
+    return kinds.get(r.method or "level")
+
+
+def trajectory(r: IndicatorRow, base_year: int, references: tuple[tuple[str, float], ...] = ()) -> TrajectoryChart:
     if r.chart_series is not None:
         pts = r.chart_series
     else:
         pts = tuple((p.year, p.value, p.simulated) for p in r.series if p.value is not None)  # type: ignore[misc]
-    if r.method == "cumulative":
-        base: tuple[int, float] | None = (base_year, 0.0)  # a running sum starts from nothing
-    elif r.method == "annual":
-        base = None  # rates and growth targets have no level path
+    kind = _kind(r)
+    if kind.rate:
+        base: tuple[int, float] | None = None  # rates and growth targets have no level path
+    elif not kind.baseline_on_chart:
+        base = (base_year, 0.0)  # a running sum starts from nothing
     else:
         base = (r.baseline_year, r.baseline) if r.baseline is not None and r.baseline_year is not None else None
-    line = r.target_line if r.target_line is not None else (None if r.method == "annual" else r.target_value)
+    line = r.target_line if r.target_line is not None else (None if kind.rate else r.target_value)
     target = (r.target_year, line) if line is not None else None
     proj = None
-    if r.projected_value is not None and r.method not in ("annual",):
+    if r.projected_value is not None and kind.shows_projection():
         proj = (r.target_year, r.projected_value)
     return TrajectoryChart(
         title=r.name,
-        unit="%" if r.method == "annual" else (f"{r.unit or ''}（累计）" if r.method == "cumulative" else r.unit),
+        unit=kind.chart_unit(r.unit),
         points=pts,
         baseline=base,
         target=target,
         target_label=f"目标 {target_text(r)}",
-        schedule_path=base is not None and target is not None and r.method not in ("maintain", "range"),
+        schedule_path=base is not None and target is not None and kind.schedule_path(),
         projection=proj,
-        mark_baseline=r.method != "cumulative",
+        mark_baseline=kind.baseline_on_chart or kind.rate,
         breaks=tuple(p.year for p in r.series if p.series_break),
+        references=references if kind.level_target else (),
     )
+
+
+def reference_lines(data: ReportData, indicator_id: str) -> tuple[tuple[str, float], ...]:
+    """The national and superior plans' targets on the same metric, as reference lines of a chart."""
+    b = next((b for b in data.benchmarks if b.indicator_id == indicator_id), None)
+    if b is None:
+        return ()
+    out = []
+    if b.national_value is not None:
+        out.append((f"全国目标 {b.national_target}", b.national_value))
+    if b.superior_value is not None:
+        out.append((f"上位规划目标 {b.superior_target}", b.superior_value))
+    return tuple(out)
 
 
 def signed_rate(rate: float) -> str:
@@ -374,7 +395,7 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     if r.completion is not None and r.schedule is not None:
         text += f"，完成度{fmt.percent(r.completion)}，时序进度{fmt.percent(r.schedule)}"
     text += f"，评估状态为“{r.status}”。"
-    if r.projected_value is not None and r.method != "annual":
+    if r.projected_value is not None and _kind(r).shows_projection():
         how = f"按{r.projection_method}" if r.projection_method else "按现有趋势"
         text += f"{how}推算，{r.target_year}年预计为{fmt.number(r.projected_value)}{u}"
         if r.projection_meets:
@@ -389,7 +410,7 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     if r.required_rate is not None and start <= r.target_year:
         text += f"如期实现目标，{span}需{signed_rate(r.required_rate).replace('年均', each)}。"
     elif r.required_change is not None and start <= r.target_year:
-        verb = "新增" if r.method == "cumulative" else ("增加" if r.required_change >= 0 else "减少")
+        verb = _kind(r).added_verb(r.required_change)
         text += f"如期实现目标，{span}需{each}{verb}{fmt.number(abs(r.required_change))}{u}。"
     text += f"牵头责任单位：{r.lead_department or '未明确'}。"
     return text
@@ -468,7 +489,7 @@ def lagging_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
         if eq:
             blocks.append(Paragraph(eq))
         if cfg.charts and i <= cfg.max_lagging_charts:
-            chart = trajectory(r, data.base_year)
+            chart = trajectory(r, data.base_year, reference_lines(data, r.id))
             rc = region_chart(r)
             if chart.points or chart.target or rc:
                 caption = f"图{fig_no} {r.name}变化趋势" + ("及分地区情况" if rc else "")
@@ -537,6 +558,7 @@ def report_title(data: ReportData, cfg: ReportConfig) -> str:
 def build_document(data: ReportData, cfg: ReportConfig, today: date | None = None) -> Document:
     # Imported here: drafts and appendix build on the helpers above.
     from planwatch.report.appendix import appendix_sections
+    from planwatch.report.compare_section import benchmark_section
     from planwatch.report.drafts import problems_section, suggestions_section
 
     builders: dict[str, Builder] = {
@@ -544,11 +566,14 @@ def build_document(data: ReportData, cfg: ReportConfig, today: date | None = Non
         "indicators": indicator_table,
         "binding": binding_section,
         "lagging": lagging_section,
+        "benchmarks": benchmark_section,
         "tasks": tasks_section,
         "problems": problems_section,
         "suggestions": suggestions_section,
     }
     drafted = {"problems", "suggestions"}
+    # Sections that say nothing without their data are left out (and not numbered).
+    keys = [k for k in cfg.sections if k != "benchmarks" or data.benchmarks]
     sections = tuple(
         Section(
             key=key,
@@ -556,7 +581,7 @@ def build_document(data: ReportData, cfg: ReportConfig, today: date | None = Non
             blocks=tuple(builders[key](data, cfg)),
             draft=key in drafted,
         )
-        for i, key in enumerate(cfg.sections, 1)
+        for i, key in enumerate(keys, 1)
     )
     today = today or date.today()
     title = report_title(data, cfg)
