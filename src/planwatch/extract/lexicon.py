@@ -247,7 +247,8 @@ WORDS: dict[str, tuple[str, ...]] = {
                     "分享到", "打印本页", "关闭窗口", "信息公开形式", "作者", "主办单位", "承办单位", "点击",
                     "浏览", "责任编辑", "编辑"),
     # Page furniture that is never a title: breadcrumbs are matched by their ">" around 首页.
-    "page.chrome": ("当前位置", "您的位置", "打印本页", "分享到", "字号", "关闭窗口", "阅读原文"),
+    "page.chrome": ("当前位置", "您的位置", "打印本页", "分享到", "字号", "关闭窗口", "阅读原文", "扫一扫",
+                    "在手机打开"),
     "page.home": ("首页", "网站首页"),
     # A plan is a 规划, 计划, 纲要 or 方案; its title may carry a stage mark, or the page's (全文).
     "plan.word": ("规划", "计划", "纲要", "方案"),

@@ -153,7 +153,8 @@ CELL_RUN = 8
 STRUCTURAL = ("part", "chapter", "section", "box")
 
 
-def _toc_key(text: str) -> str:
+def toc_key(text: str) -> str:
+    """A contents entry or heading without its dot leaders, page number and spaces."""
     return re.sub(r"\s+", "", TOC_TAIL.sub("", text))
 
 
@@ -170,7 +171,7 @@ def _toc_lines(lines: list[str]) -> set[int]:
             text = lines[j].strip()
             if not text:
                 continue
-            key = _toc_key(text)
+            key = toc_key(text)
             if first is None:
                 if not classify_heading(text):
                     break

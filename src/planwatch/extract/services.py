@@ -16,8 +16,10 @@ a real table as one line per row with cells joined by TAB. Both are read here.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Any
 
+from planwatch.extract.lexicon import rx
 from planwatch.extract.outline import Outline
 
 CAPTION = re.compile(r"清单|基本公共服务.{0,6}(?:项目|标准|事项|目录)|公共服务项目(?:表|目录)")
@@ -31,6 +33,8 @@ MINOR_SEP = re.compile(r"\s*、\s*")
 ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[.．、)）]\s*|^\s*[(（]\s*\d{1,3}\s*[)）]\s*")
 DOMAIN_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[.．、])\s*")
 PUNCT = re.compile(r"[,，;；。:：、]")
+# A web page's furniture after a flattened table ("扫一扫在手机打开当前页", "【打印本页】") ends it.
+PAGE_CHROME = rx("{page.chrome}")
 MAX_LIST_LINES = 600
 
 
@@ -117,9 +121,14 @@ def _parse_flat(lines: list[str], cap: int) -> tuple[list[dict[str, Any]], int]:
     last = cap
     domain: str | None = None
     pos = ncols  # position of the next cell in its row; ncols = a new row is due
+    row_end = ""  # the last cell of the row before
     while k < len(idx):
         j = idx[k]
         s = lines[j].strip()
+        if PAGE_CHROME.search(s):
+            break
+        if pos >= ncols and _domain_merged(lines, idx, k, ncols, dom_col, row_end):
+            pos = dom_col + 1  # the row continues the domain above: its domain cell was merged away
         if pos >= ncols or pos <= dom_col:
             if _is_short_cell(s, 12):
                 domain = _domain_name(s)
@@ -138,9 +147,29 @@ def _parse_flat(lines: list[str], cap: int) -> tuple[list[dict[str, Any]], int]:
             for item in split_items(s):
                 items.append({"line": j + 1, "domain": domain, "item": item})
             last = j
+        if pos == ncols - 1:
+            row_end = s
         pos += 1
         k += 1
     return items, last
+
+
+_ALIKE = 0.5  # a row's last cell and the row before's: "中央、省共同" / "中央、省、市、县共同"
+
+
+def _alike(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _domain_merged(lines: list[str], idx: list[int], k: int, ncols: int, dom_col: int, row_end: str) -> bool:
+    """True when the row starting at idx[k] has no domain cell (a merged cell flattens to one line,
+    written once for the rows it spans). The row's last cell is alike in every row ("县级财政",
+    "中央、省共同"): the reading whose last cell is more like the row before's wins."""
+    if dom_col != 0 or not row_end or ncols < 3 or k + ncols - 1 >= len(idx):
+        return False
+    with_domain = _alike(lines[idx[k + ncols - 1]].strip(), row_end)
+    without = _alike(lines[idx[k + ncols - 2]].strip(), row_end)
+    return without >= _ALIKE and without > with_domain
 
 
 def _parse_flat_numbered(

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from planwatch.extract.lexicon import rx
-from planwatch.extract.outline import Outline, Section
+from planwatch.extract.outline import Outline, Section, toc_key
 from planwatch.extract.periods import FIVE_YEAR_NAME, plan_period, span_of
 
 # Any heading naming goals (主要目标, 目标要求, 规划目标, 发展目标与主要指标 …) turns to the plan.
@@ -50,20 +50,34 @@ _HEADING_LIKE = re.compile(
 
 
 def _toc_lines(lines: list[str], heading_lines: set[int]) -> set[int]:
-    """Lines of a table of contents: runs of bare headings with no text between."""
+    """Lines of a table of contents: runs of bare headings with no text between.
+
+    A contents list is followed by the body, which opens with the same headings again
+    ("第一章 发展基础" … "第十二章 保障措施", then "第一章 发展基础", "第一节 …", text):
+    a heading that repeats an entry of the run starts the body, so the run ends before it.
+    """
     toc: set[int] = set()
     run: list[int] = []
+    keys: set[str] = set()
+
+    def close() -> None:
+        if len(run) >= _MIN_TOC_RUN:
+            toc.update(run)
+        run.clear()
+        keys.clear()
+
     for i, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         if i in heading_lines or _HEADING_LIKE.match(raw):
+            key = toc_key(raw)
+            if key in keys:
+                close()
             run.append(i)
+            keys.add(key)
             continue
-        if len(run) >= _MIN_TOC_RUN:
-            toc.update(run)
-        run = []
-    if len(run) >= _MIN_TOC_RUN:
-        toc.update(run)
+        close()
+    close()
     return toc
 
 
