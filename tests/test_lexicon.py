@@ -171,6 +171,12 @@ def test_durations_are_upper_bounds() -> None:
         (12.0, "分钟", "<=", "level", None), (2.0, "小时", "<=", "level", None)]
 
 
+def test_working_days_are_a_duration_and_alternative_measure_words_a_unit() -> None:
+    assert cell("1个工作日内")[:3] == (1.0, "个工作日", "<=")
+    assert said("企业开办时间压缩至1个工作日以内,筹集保障性租赁住房1.5万套(间)。") == [
+        (1.0, "个工作日", "<=", "level", None), (1.5, "万套(间)", "=", "cumulative", None)]
+
+
 def test_a_duration_glued_to_a_noun_names_a_thing() -> None:
     assert said("建设城市社区15分钟健身圈,打造1小时经济圈。") == []
 
