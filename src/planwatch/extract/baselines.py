@@ -60,9 +60,16 @@ def compared_year(text: str) -> int | None:
     return found
 
 
+# "连续5年保持在90%以上", "连续3年成功举办…": a streak says how long something held, it is no fact of its own,
+# unless it counts years of something not happening ("待遇连续9年没有增长").
+_STREAK_FACT = rx("^{class.streak_fact}")
+
+
 def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
     q = m.q
     if q.ratio or q.is_range:
+        return False
+    if q.streak and not _STREAK_FACT.match(m.after):
         return False
     before = m.text[m.sentence.start : m.q.start]
     if _forward(period).search(before):

@@ -75,6 +75,8 @@ WORDS: dict[str, tuple[str, ...]] = {
                    "不高于", "超过", "高于", "低于", "约", "年的", "缩短至", "缩短到"),
     # Values listed in the order of the names before them ("A、B分别达到x、y").
     "value.respectively": ("分别",),
+    # "建成市级名校长、名师工作室各50个": the value holds for each listed item.
+    "value.each": ("各",),
     # A change verb followed by its end point ("提高到…"): the value is a level, not a change.
     "value.to": ("到", "至", "为"),
     # The start of a change "由X提高到Y", "从X延长至Y": X is the base, not a target.
@@ -196,7 +198,7 @@ WORDS: dict[str, tuple[str, ...]] = {
                    "头", "份", "口", "期", "批", "届", "类", "斤", "公斤", "千克", "立方米", "平方米", "平米",
                    "平方公里", "公里", "千米", "公顷", "米", "人次", "场次", "户次", "架次", "周岁", "小时", "分钟",
                    "个月", "人(次)", "家(次)", "户(次)", "人（次）", "家（次）", "户（次）", "人年", "件次", "门次", "册次", "台次", "车次", "床位",
-                   "张床", "个工作日", "工作日", "套(间)", "套（间）"),
+                   "张床", "张床位", "学时", "课时", "个工作日", "工作日", "套(间)", "套（间）"),
     # Shares and concentrations.
     "unit.rate": ("%", "‰", "‱", "个百分点", "百分点", "㎡", "m2", "m²", "微克/立方米", "毫克/升",
                   "毫克/立方米", "克/立方米", "mg/L", "μg/m3", "μg/m³"),
@@ -211,6 +213,10 @@ WORDS: dict[str, tuple[str, ...]] = {
     "unit.age": ("岁", "周岁", "年", "个月"),
     # Short durations: a time bound ("30分钟内到达") or, glued to a noun, a name ("15分钟健身圈").
     "unit.duration": ("分钟", "小时", "个工作日", "工作日"),
+    # Verbs after a duration that make it a time limit ("农村15分钟到达现场"), not a name ("15分钟健身圈").
+    "unit.duration_verb": ("到达", "到场", "抵达", "赶到", "响应", "送达", "办结", "出警", "处置", "到位"),
+    # Labels a number only numbers ("附件2", "专栏3"): never a value.
+    "value.label": ("附件", "附表", "附图", "专栏"),
     # Units of a standard or a rate: never a count of new things.
     "unit.level": ("%", "％", "‰", "个百分点", "百分点", "倍", "平方米", "㎡", "m2", "m²", "平米", "册", "小时",
                    "分钟", "岁", "周岁", "年", "1/10万", "元", "微克/立方米", "毫克/升"),
@@ -219,6 +225,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     # People a head count may count ("1000人以上技能人才").
     "unit.person_noun": ("人", "者", "员", "生", "童", "工", "民", "师", "老", "妇", "家庭", "青年", "群众", "职工",
                          "干部"),
+    # Bodies a head count sizes ("100人以上企业", "300人以上单位"): the count defines a class of them.
+    "unit.body_noun": ("企业", "单位", "机构", "工厂", "公司", "用人单位", "事业单位", "场所", "学校", "医院"),
     # Measures that, bounded and glued to a noun, define a class ("年产10万吨以下矿山", "200平方米以上场馆").
     "unit.measure": ("吨", "斤", "公斤", "千克", "亩", "平方米", "平米", "立方米", "平方公里", "公里", "千米", "米",
                      "公顷", "元", "万元", "亿元", "千瓦"),
@@ -230,8 +238,14 @@ WORDS: dict[str, tuple[str, ...]] = {
     # --- durations and class definitions: neither targets nor baselines -------------------------------
     # "连续5年", "连续三届": how long something has held, not a value.
     "class.duration_lead": ("连续",),
+    # ... unless the streak is itself the fact: something that has not happened for N years
+    # ("待遇连续9年没有增长", "连续3年未调整").
+    "class.streak_fact": ("没有", "未", "无", "不曾"),
     # A doubling is a change of +100 % ("比2020年翻一番").
     "kind.doubling": ("翻一番", "翻两番", "翻番"),
+    # --- names (naming.py) -----------------------------------------------------------------------------
+    # Administrative levels written before 级 ("省级", "市级", "县乡级").
+    "name.level": ("国家", "自治区", "省", "市", "州", "县", "区", "乡镇", "镇", "村", "市县", "县乡"),
     # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
     # Labels of a portal's or an encyclopedia's header fields, by the field they give.
     "label.title": ("标题", "名称", "文件名称", "中文名", "信息名称", "文件标题", "公文标题"),

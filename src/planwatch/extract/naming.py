@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from planwatch.extract.lexicon import WORDS
+from planwatch.extract.lexicon import WORDS, rx
 from planwatch.extract.sentences import Span, clauses, sentences
 
 if TYPE_CHECKING:
@@ -632,8 +632,31 @@ _COORDINATED = re.compile(
 _BARE_RATE = re.compile(r"[\u4e00-\u9fff]{1,2}(?:率|比例|比重|占比)$")
 
 
+_EACH_END = rx(r"{value.each}\s*$")
+# A level word opening the first of listed items is shared by the others ("市级|名校长、名师工作室").
+_LEVEL_LEAD = rx(r"^.{0,4}?{name.level}级")
+
+
+def _each_metrics(m: Mention) -> list[str]:
+    """"A、B各N个": one name per listed item, each with the level word the first item opens with."""
+    hit = _EACH_END.search(m.window)
+    if not hit:
+        return []
+    phrase = _clean(_after_unmatched(_subject(m.window[: hit.start()])))
+    items = _listed(phrase)
+    if len(items) < 2:
+        return []
+    lead = _LEVEL_LEAD.match(items[0])
+    names = [items[0], *((lead.group(0) + it if lead and not _LEVEL_LEAD.match(it) else it) for it in items[1:])]
+    return [_counted(n, m.q.unit) for n in names]
+
+
 def coordinated_metrics(m: Mention) -> list[str]:
-    """Both names when the value is shared by two coordinated rate metrics, else []."""
+    """The names that share one value: listed items with 各 ("A、B各N个"), or two coordinated rate
+    metrics ("受众率和参与率达到80%"); else []."""
+    each = _each_metrics(m)
+    if each:
+        return each
     hit = _COORDINATED.search(m.window)
     if not hit:
         return []
