@@ -248,3 +248,11 @@ def test_numbers_of_attachments_and_boxes_are_labels() -> None:
 
 def test_a_head_count_before_a_body_defines_a_class_of_bodies() -> None:
     assert said("鼓励100人以上企业建立职工书屋,每个村配备1名以上灾害信息员。") == [(1.0, "名", ">=", "level", None)]
+
+
+def test_a_total_over_the_previous_plan_is_named_with_that_period() -> None:
+    got = base_facts("“十三五”时期,全县累计城镇新增就业3.2万人,2020年城镇登记失业率为3.5%。")
+    assert [(b["metric"], b["value"]) for b in got] == [("城镇新增就业人数(十三五累计)", 3.2), ("城镇登记失业率", 3.5)]
+    # a total with no period written in its sentence keeps its plain name
+    got = base_facts("全县累计城镇新增就业3.2万人。")
+    assert [b["metric"] for b in got] == ["城镇新增就业人数"]

@@ -16,7 +16,7 @@ from typing import Any
 from planwatch.extract.lexicon import WORDS, expand, rx
 from planwatch.extract.naming import metric_name
 from planwatch.extract.numbers import change_direction, kind_of
-from planwatch.extract.periods import current_names, span_of
+from planwatch.extract.periods import FIVE_YEAR_NAME, current_names, name_of, span_of
 from planwatch.extract.quantity_context import Mention, quote, unit_of
 
 _YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d)年{time.year_suffix}?")
@@ -77,6 +77,27 @@ def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
     return not any(int(y.group(2)) >= period[0] for y in _YEAR_REF.finditer(before) if not y.group(1))
 
 
+# A total over the previous plan ("累计实现城镇新增就业26.4万人", "“十四五”期间…新增学位5.6万个") is named
+# with that period, as a reviewer tells it from a level: "城镇新增就业人数(十四五累计)".
+_TOTAL_WORD = rx("{kind.cumulative_cell}")
+_PERIOD_TOTAL = rx("{time.period_total}")
+_MAKING = rx("{name.making}")
+_SINGLE_YEAR = re.compile(r"(?<![\d—–~～-])(?:19|20)\d\d年(?!以来|来)")
+
+
+def _period_total(m: Mention, period: tuple[int, int]) -> str:
+    """"(十四五累计)" when the fact is a total over the previous plan, else ""."""
+    clause = m.text[m.clause.start : m.q.start]
+    sentence = m.text[m.sentence.start : m.q.start]
+    if _SINGLE_YEAR.search(clause):
+        return ""
+    written = [s for n in FIVE_YEAR_NAME.finditer(sentence) if (s := span_of(n.group(0))) and s[1] < period[0]]
+    if not (written or _PERIOD_TOTAL.search(sentence)) or not (_TOTAL_WORD.search(clause) or _MAKING.search(clause)):
+        return ""
+    name = name_of(written[-1]) if written else name_of((period[0] - 5, period[0] - 1))
+    return f"({name or ''}累计)"
+
+
 def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:
     unit = unit_of(m)
     record: dict[str, Any] = {
@@ -94,4 +115,6 @@ def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:
         record["kind"] = "change"
         record["direction"] = change_direction(m.prefix, m.q.raw)
         record["base_year"] = compared
+    elif kind == "cumulative":
+        record["metric"] += _period_total(m, period)
     return record

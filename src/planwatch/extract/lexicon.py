@@ -137,6 +137,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Comparison words before a year or a plan name ("比2020年", "较“十三五”末").
     "time.compare": ("比", "较", "与", "同", "相比", "对比"),
     "time.since": ("以来", "来", "起"),
+    # A total over the whole previous plan: "五年累计…", "“十四五”期间新增…".
+    "time.period_total": ("五年", "期间", "时期", "以来"),
     # --- comparing metrics (audit, register matching) --------------------------------------------------
     # Scope words a metric name may open with that do not change the quantity ("全县学前教育毛入园率").
     "audit.scope": ("全国", "全省", "全区", "全市", "全县", "全州", "全盟", "全旗", "本市", "本县", "我市", "我县", "我区",
@@ -245,6 +247,9 @@ WORDS: dict[str, tuple[str, ...]] = {
     "kind.doubling": ("翻一番", "翻两番", "翻番"),
     # --- names (naming.py) -----------------------------------------------------------------------------
     # Administrative levels written before 级 ("省级", "市级", "县乡级").
+    # Verbs of making something new: part of what is counted ("新建公办幼儿园数").
+    "name.making": ("新开工改造", "新开工", "新建或改建", "改扩建", "新改扩建", "新建", "新增", "增建", "迁建", "扩建",
+                    "改建", "评选", "创作"),
     "name.level": ("国家", "自治区", "省", "市", "州", "县", "区", "乡镇", "镇", "村", "市县", "县乡"),
     # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
     # Labels of a portal's or an encyclopedia's header fields, by the field they give.
