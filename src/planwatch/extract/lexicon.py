@@ -250,6 +250,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Verbs of making something new: part of what is counted ("新建公办幼儿园数").
     "name.making": ("新开工改造", "新开工", "新建或改建", "改扩建", "新改扩建", "新建", "新增", "增建", "迁建", "扩建",
                     "改建", "评选", "创作"),
+    # The basis a standard is stated per: "每人每月", "每生每年", "每床每日".
+    "name.per_basis": ("人", "户", "生", "床", "家", "所", "名", "位", "人次", "学生", "老人"),
+    "name.per_period": ("年", "月", "日", "天", "季度", "学期", "周"),
+    # The words of a comparison a change is measured against ("比2020年", "较上年").
+    "name.compare": ("比", "较", "相比"),
     "name.level": ("国家", "自治区", "省", "市", "州", "县", "区", "乡镇", "镇", "村", "市县", "县乡"),
     # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
     # Labels of a portal's or an encyclopedia's header fields, by the field they give.

@@ -59,7 +59,7 @@ def noun_after(m: Mention) -> str:
     if not after or not _CJK.match(after.lstrip("(（")[:1]) or after[0] in "和及与":
         return ""
     stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
-    seg = after[:stop]
+    seg = after[:stop].split("\t", 1)[0]
     if m.q.unit not in _SHARE_UNITS:
         seg = _past_modifier(seg)
     return _split_noun(seg).rstrip("和及与")
@@ -107,13 +107,21 @@ def _past_modifier(seg: str) -> str:
 
 def _subject(text: str) -> str:
     """Clause text with its leading frame ("到2025年,力争") and trailing verb ("达到") removed."""
-    text = text.strip(" 、,，")
+    text = text[text.rfind("\t") + 1 :]  # a table cell ends where its TAB is: the cell before is no subject
+    text = _STREAK.sub("", text).strip(" 、,，")
     for _ in range(3):  # "力争在“十四五”末实现…": frames can follow each other
         shorter = _LEAD.sub("", text, count=1)
         if shorter == text:
             break
         text = shorter
+    text = _TRAIL.sub("", _PER_BASIS.sub("", text))
     return _TRAIL.sub("", text).strip(" 、")
+
+
+# "就业去向落实率|连续5年|保持在": how long a value held is not part of its name.
+_STREAK = rx(r"{class.duration_lead}[\d一二三四五六七八九十两]+(?:年|届|次)")
+# The basis a standard is stated per ("城乡低保标准提高到|每人每月|1600元"): not part of the name.
+_PER_BASIS = rx(r"每{name.per_basis}(?:每{name.per_period})?$")
 
 
 _OPEN, _CLOSE = "“‘(（《「『【[", "”’)）》」』】]"
@@ -230,6 +238,19 @@ def metric_name(m: Mention) -> str:
         name += _share_predicate(m, name)
     name = _UNIT_NOTE.sub("", name) if len(_UNIT_NOTE.sub("", name)) >= 2 else name
     return _counted(name, m.q.unit) if name else m.q.raw
+
+
+# A target's comparison is its base, not its name: "人均体育消费支出|比2024年增长|50%",
+# "托育服务机构数量|比2025年|翻一番" (a base-period fact keeps it: it states a change, not a level).
+_COMPARED_END = rx(r"{name.compare}(?:(?:19|20)\d\d年|上年|“?十[一二三四五六七八九]五”?{time.plan_frame}?)"
+                   r"(?:{kind.change_up}|{kind.change_down})?(?:比例)?$")
+
+
+def target_name(m: Mention) -> str:
+    """The name of a prose target: the metric, without the comparison a change is made against."""
+    name = metric_name(m)
+    bare = _COMPARED_END.sub("", name)
+    return bare if len(bare) >= 2 and _CJK.search(bare) else name
 
 
 def _share_predicate(m: Mention, name: str) -> str:
@@ -440,7 +461,8 @@ def _with_predicate(m: Mention, noun: str) -> str:
 
 def _qualified(m: Mention, name: str) -> str:
     """A name that cannot stand alone completed from its list or from the clause before."""
-    if _BARE_SCOPE.fullmatch(name) and m.q.unit in _COUNT_UNITS | set(_COUNT_SUFFIX):
+    if _BARE_SCOPE.fullmatch(name) and m.q.unit in _COUNT_UNITS | set(_COUNT_SUFFIX) \
+            and not _MEASURE_END.search(name) and not _PER_CAPITA.match(name):
         # "培育社区社会组织1000个,|每个城市社区不少于10个": per scope, the thing counted before.
         subject = _previous_clause_subject(m)
         if subject:
