@@ -256,3 +256,15 @@ def test_a_total_over_the_previous_plan_is_named_with_that_period() -> None:
     # a total with no period written in its sentence keeps its plain name
     got = base_facts("全县累计城镇新增就业3.2万人。")
     assert [b["metric"] for b in got] == ["城镇新增就业人数"]
+
+
+def test_naming_spells_no_words_of_its_own() -> None:
+    """Every word a name rule uses is in a name.* group: a new word is one edit in the lexicon."""
+    import importlib.util
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "lexicon_words.py"
+    spec = importlib.util.spec_from_file_location("lexicon_words", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.count(Path(lexicon.__file__).with_name("naming.py")) == 0

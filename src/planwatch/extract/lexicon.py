@@ -246,16 +246,144 @@ WORDS: dict[str, tuple[str, ...]] = {
     # A doubling is a change of +100 % ("比2020年翻一番").
     "kind.doubling": ("翻一番", "翻两番", "翻番"),
     # --- names (naming.py) -----------------------------------------------------------------------------
-    # Administrative levels written before 级 ("省级", "市级", "县乡级").
     # Verbs of making something new: part of what is counted ("新建公办幼儿园数").
     "name.making": ("新开工改造", "新开工", "新建或改建", "改扩建", "新改扩建", "新建", "新增", "增建", "迁建", "扩建",
                     "改建", "评选", "创作"),
     # The basis a standard is stated per: "每人每月", "每生每年", "每床每日".
+    "name.per": ("每",),
     "name.per_basis": ("人", "户", "生", "床", "家", "所", "名", "位", "人次", "学生", "老人"),
     "name.per_period": ("年", "月", "日", "天", "季度", "学期", "周"),
     # The words of a comparison a change is measured against ("比2020年", "较上年").
     "name.compare": ("比", "较", "相比"),
+    "name.last_year": ("上年",),
+    "name.end_mark": ("末",),
+    # Administrative levels written before 级 ("省级", "市级", "县乡级").
     "name.level": ("国家", "自治区", "省", "市", "州", "县", "区", "乡镇", "镇", "村", "市县", "县乡"),
+    "name.level_major": ("国家", "自治区", "省", "市", "州", "县", "区"),
+    "name.ji": ("级",),
+    # Frames that open a clause before its subject: "其中", "到2025年,", "力争", "全县".
+    "name.lead_conj": ("其中", "同时", "并", "和", "及", "且", "以及", "还要", "还", "要"),
+    "name.lead_to": ("到", "至"),
+    "name.lead_at": ("在",),
+    "name.lead_at_not": tuple("校园岗职读院册"),  # "在校生", "在园幼儿", "在岗职工": part of the name
+    "name.lead_frame": ("力争", "确保", "争取", "努力", "基本", "全面", "逐步", "进一步", "持续", "保障", "实现", "全县",
+                        "全市", "全区", "全州", "全省", "全镇", "我县", "我市", "我区"),
+    "name.plan_frame": ("时期", "期间", "期末", "末"),
+    "name.year_end": ("底", "末"),
+    "name.de": ("的",),
+    # Verbs and words closing a subject before its value ("…参保率|达到|95%", "…人数|稳定在|").
+    "name.trail": ("达到", "到达", "达", "为", "到", "至", "稳定在", "保持在", "保持", "控制在", "不低于", "不少于", "不超过",
+                   "不高于", "至少", "超过", "高于", "提高到", "提高至", "增加到", "增至", "增长", "下降至", "下降到",
+                   "下降为", "降至", "降低到", "要在", "在", "的", "均", "分别", "各", "共", "约", "总计", "合计", "累计",
+                   "全部", "有", "每年", "每月", "高达"),
+    "name.yearly": ("年均",),
+    # Predicates that select which of the counted things are meant ("2个医疗机构|开展安宁疗护服务").
+    "name.selecting": ("达到", "能提供", "能够提供", "提供", "开展", "建设", "建成", "入驻", "实施", "纳入", "设置", "通过",
+                       "完成", "实现", "提升为", "增加"),
+    "name.predicate_adverb": ("全部", "均", "都", "全面", "已", "要"),
+    # Where the noun after a counted quantity ends.
+    "name.noun_end": ("全部", "全面", "均", "都", "覆盖", "能够", "要", "将", "并"),
+    "name.conj": ("和", "及", "与"),
+    # A long modifier before a counted noun: "集…于一体的", "以…为主的", "为…提供…服务的", "具有…的".
+    "name.modifier_frame": ("集…于一体", "以…为主", "为…提供", "有…的"),
+    "name.modifier_verb": ("具有", "具备", "承担"),
+    # Heads too generic to name a thing ("…的目标", "…的标准").
+    "name.generic_head": ("目标", "指标", "标准", "要求", "水平", "比例", "任务"),
+    "name.generic_tail": ("目标", "任务", "要求", "标准", "水平"),
+    "name.task": ("任务",),
+    # Units of shares: a share of things is named …比例.
+    "name.share_unit": ("%", "％", "‰", "个百分点"),
+    "name.share_word": ("率", "比例", "比重", "占比"),
+    "name.share_suffix": ("比例",),
+    "name.share_of": ("占",),
+    "name.head_count": ("人数",),
+    # "连续5年", "连续三届": a streak's length.
+    "name.numeral": tuple("一二三四五六七八九十两"),
+    "name.streak_unit": ("年", "届", "次"),
+    # Verbs of doing that open a name without being part of the metric ("打造|示范型服务中心").
+    "name.doing_verb": ("切实保证", "保证", "确保", "力争", "争取", "争创", "努力", "至少", "规划建设", "建设", "建立", "建成",
+                        "打造", "抓好", "开展", "实现", "完成", "实施", "落实", "形成", "创建", "培育", "将"),
+    "name.doing_verb_any": ("开展", "举办", "组织", "实施", "组成", "推进", "完善", "提高", "加强", "实现", "建立", "健全"),
+    "name.not_noun_start": ("为", "对", "将", "在", "向", "把", "从", "由", "以", "与", "和", "及", "等", "的", "了", "有", "到",
+                            "至", "达", "每年", "年"),
+    # Clause subjects that say nothing by themselves ("目标暂定30%").
+    "name.generic_subject": ("其中", "目标", "指标", "比例", "总数", "总量", "数量", "标准"),
+    "name.provisional": ("暂定", "初定", "定为", "为", "是"),
+    # Where a clause's subject ends: its predicate.
+    "name.predicate": ("持续", "可适当", "应", "要", "将", "达到", "保持", "稳定在", "提高", "降低", "下降", "增加", "增长",
+                       "不低于", "不少于", "控制在"),
+    "name.modal": ("可",),
+    "name.modal_not": ("支配",),  # "可支配收入" is a name
+    # Measure words a subject's own count uses ("31个|乡镇卫生院").
+    "name.counted_unit": tuple("个所家项名张"),
+    "name.whole_scope": ("全县", "全市", "全区", "全省"),
+    # After a share, a verb of change is not a noun.
+    "name.change_verb": ("提高", "提升", "增至", "增长", "增加", "下降", "降至", "降低", "减少"),
+    "name.change_end": ("增长", "下降", "提高", "降低", "增加", "减少", "提升"),
+    # A duration, 累计 or a determiner opens a name without being part of it.
+    "name.determiner": ("按照", "依据", "根据", "统计", "据统计", "初步统计", "统计显示", "据统计显示", "初步统计显示",
+                        "五年", "平均每年", "每年", "每月", "累计", "共有", "拥有", "各类", "各种", "各项", "一批", "全部"),
+    # A means or basis before the action: "利用中央和省级补助资金|实施农村危房改造".
+    "name.means": ("利用", "依托", "借助", "通过", "按照", "依据"),
+    "name.means_action": ("实施", "开展", "建设", "完成", "新建", "改造", "推进"),
+    # A scope (每个乡镇) keeps its noun; hedges and the verb of having between them go.
+    "name.scope_unit": ("个", "所", "家", "一"),
+    "name.scope_place": tuple("村乡镇县区户"),
+    "name.scope_stop": tuple("原至都均要应配设建办培有拥"),
+    "name.hedge": ("原则上", "至少", "都", "均", "要", "应"),
+    "name.having": ("建有", "建成", "建", "办好", "配备", "设置", "设立", "培养", "拥有", "有"),
+    "name.scope_word": ("每", "各", "所有"),
+    # An amount given to someone: "对市级示范性托育机构给予5万元/家一次性奖励".
+    "name.to_whom": ("对",),
+    "name.giving": ("给予", "发放"),
+    # Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
+    "name.support_verb": ("支持", "鼓励", "推动", "推进", "加快", "引导", "力争", "争取", "确保"),
+    # Verbs of forming after a subject: "医生组成72个|团队" counts the formed thing.
+    "name.form_verb": ("组成", "组建", "成立", "建成", "建设", "打造", "培育", "创建", "争创", "引进", "认定"),
+    "name.etc": ("等",),
+    # Units of amounts, ages and multiples: the noun after them begins the next clause.
+    "name.uncounted_unit": ("元", "岁", "倍"),
+    "name.rate_end": ("率", "比例", "比重", "占比", "数", "量"),
+    # Numbers followed by these are part of a name ("3岁以下", "孕28周"), not a subject's value.
+    "name.not_value_unit": ("岁", "周", "个月", "小时", "分钟", "年", "月"),
+    "name.growth": ("增长率", "增速", "增幅", "增长"),
+    # After a number glued into a name, these units keep it part of the name.
+    "name.glued_unit": ("岁", "周", "个", "年", "月", "日", "天", "小时", "分钟", "万", "千", "百", "亿", "级", "类", "项", "次",
+                        "倍", "轨", "人", "名", "家", "所"),
+    # A finished clause run into a name: "教学质量全面提升|小学…".
+    "name.runon_adverb": ("不断", "全面", "稳步", "持续", "逐步", "显著", "大幅", "明显"),
+    "name.runon_verb": ("提升", "提高", "改善", "完善", "增强", "加强", "扩大", "优化", "推进"),
+    "name.mid_frame_not": tuple("比较由从与"),
+    # Measure words counted as things: "<name>数".
+    "name.count_unit": ("个", "所", "家", "项", "座", "处", "支", "张", "部", "条", "场", "批", "件", "辆", "间", "台", "本",
+                        "册", "轮", "期", "届", "种", "类", "对", "万个", "万户", "万套", "家(次)"),
+    "name.count_suffix": ("数",),
+    # Names that already say what is measured.
+    "name.measure_end": ("数", "量", "率", "比", "比例", "比重", "占比", "人次", "天数", "面积", "时间", "时长", "经费", "金额",
+                         "额", "规模", "年龄", "寿命", "次"),
+    # Persons are counted by their number: "各类人才数", not "各类人才人数".
+    "name.person_end": ("人才", "人员", "人口", "劳动力", "对象", "人"),
+    "name.incomplete_end": ("率", "比例", "占比", "人数", "天数", "次数", "样本"),
+    "name.frame": ("平均每年", "每年", "每月", "年均", "平均"),
+    "name.frame_end": ("每年", "每月"),
+    "name.unit_scale": tuple("万亿千"),
+    "name.achieve": ("实现",),
+    "name.value_verb_end": ("了", "为", "达到", "达", "至", "到"),
+    # "每千常住人口", "每万名老年人拥有": a per-capita opening.
+    "name.per_scale": tuple("十百千万"),
+    "name.resident": ("常住",),
+    "name.per_capita_base": ("人口", "人", "名老年人", "名老年人口", "户"),
+    "name.having_word": ("拥有",),
+    # Two coordinated rates share one value: "受众率和参与率均达到80%".
+    "name.all": ("均", "都"),
+    "name.coord_verb": ("达到", "达", "为", "保持在", "稳定在", "不低于", "不少于", "提高到"),
+    # "…控制在5.5%以内(约束性)", "…为约束性指标".
+    "name.attribute": ("约束性", "预期性"),
+    "name.indicator": ("指标",),
+    "name.is": ("为", "属", "是"),
+    # Plan names in the text ("“十四五”").
+    "time.plan_name": ("十一五", "十二五", "十三五", "十四五", "十五五", "十六五", "十七五", "十八五", "十九五"),
+    "time.year": ("年",),
     # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
     # Labels of a portal's or an encyclopedia's header fields, by the field they give.
     "label.title": ("标题", "名称", "文件名称", "中文名", "信息名称", "文件标题", "公文标题"),
@@ -325,6 +453,16 @@ UNIT_CANONICAL: dict[str, str] = {
     "人(次)": "人次", "家(次)": "家次", "户(次)": "户次", "/10万": "1/10万", "十万": "10万",
     "μg/m3": "微克/立方米", "μg/m³": "微克/立方米", "mg/L": "毫克/升",
 }
+
+# What a count in a measure word is named ("N人" → "<name>人数", "N小时" → "<name>时间").
+NAME_COUNT_SUFFIX: dict[str, str] = {
+    "人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "万人(次)": "人次",
+    "次": "次数", "场次": "场次", "天": "天数", "户": "户数", "套": "套数", "例": "例数", "小时": "时间",
+    "亩": "面积", "万亩": "面积", "公顷": "面积", "平方米": "面积", "万平方米": "面积",
+}
+
+# Compound words that name two groups at once, in their order ("城乡" = 城镇 and 农村).
+NAME_PAIRED: dict[str, tuple[str, ...]] = {"城乡": ("城镇", "农村"), "中小学": ("中学", "小学")}
 
 # What a scale word multiplies a number by.
 SCALE_FACTOR: dict[str, float] = {
