@@ -258,8 +258,8 @@ def test_a_total_over_the_previous_plan_is_named_with_that_period() -> None:
     assert [b["metric"] for b in got] == ["城镇新增就业人数"]
 
 
-def test_naming_spells_no_words_of_its_own() -> None:
-    """Every word a name rule uses is in a name.* group: a new word is one edit in the lexicon."""
+def test_naming_and_tasks_spell_no_words_of_their_own() -> None:
+    """Every word a name or task rule uses is in a lexicon group: a new word is one edit in the lexicon."""
     import importlib.util
 
     bench = Path(__file__).resolve().parents[1] / "bench" / "lexicon_words.py"
@@ -267,4 +267,5 @@ def test_naming_spells_no_words_of_its_own() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.count(Path(lexicon.__file__).with_name("naming.py")) == 0
+    for name in ("naming.py", "tasks.py"):
+        assert module.count(Path(lexicon.__file__).with_name(name)) == 0, name

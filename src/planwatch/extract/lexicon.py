@@ -384,6 +384,53 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Plan names in the text ("“十四五”").
     "time.plan_name": ("十一五", "十二五", "十三五", "十四五", "十五五", "十六五", "十七五", "十八五", "十九五"),
     "time.year": ("年",),
+    # --- tasks and projects (tasks.py) -----------------------------------------------------------------
+    # Promises of a state, not of a quantity; 应X尽X (应保尽保, 应救尽救 …) is built from task.ought/task.all_of.
+    "task.commitment": ("全覆盖", "动态清零", "基本实现", "基本建成", "基本形成", "基本普及", "基本消除", "全面实现",
+                        "全面建成", "全面形成", "全面普及", "全面达标", "全面消除", "全部达标", "有效遏制"),
+    "task.ought": ("应",),
+    "task.all_of": ("尽",),
+    "task.cover": ("全覆盖",),
+    "task.cover_false_before": ("健",),  # "健全覆盖…" is 健全 + 覆盖
+    "task.principle": ("原则",),
+    # Looking back, not ahead: achievements of the base period are not commitments.
+    "task.past": ("已经", "已", "累计", "以来", "取得", "实现了", "建成了", "完成了", "先后", "期间"),
+    "task.to": ("到", "至", "于"),
+    "task.count_unit": ("个", "所", "家", "项", "次", "万", "人", "张", "户", "座", "处", "批"),
+    "task.cn_number": tuple("一二三四五六七八九十百千万两"),
+    "task.cn_small": tuple("一二两三四五六七八九十"),
+    "task.lead": ("并", "并且", "同时", "进一步", "努力", "力争", "确保", "争取", "推动", "推进", "到", "全市", "全县", "全区"),
+    # Programme names in running text: 实施XX工程 / 开展XX行动 / 启动XX计划.
+    "task.run_verb": ("深入实施", "组织实施", "全面实施", "大力实施", "继续实施", "实施", "开展", "启动", "推进", "推动", "落实",
+                      "打造", "创建"),
+    "task.verb_particle": ("好", "了"),
+    "task.batch": ("一批", "一系列"),
+    "task.programme_end": ("行动计划", "专项行动", "三年行动", "工程", "行动", "计划"),
+    "task.programme_not_after": ("生育", "内", "单列", "经济", "外", "性", "态"),
+    "task.programme_hint": ("工程", "行动", "计划"),
+    # Facilities to build: 新建/改扩建 + (quantifier) + … 中心/医院/学校.
+    "task.build": ("新建", "改扩建", "改建", "扩建", "迁建", "建成", "建设"),
+    "task.build_more": ("新建", "改扩建", "改建", "扩建", "迁建"),
+    "task.build_hint": ("建",),
+    "task.facility_unit": tuple("所个家座处栋"),
+    "task.facility_end": ("服务中心", "中心", "医院", "卫生院", "学校", "中学", "小学", "幼儿园", "养老院", "敬老院", "福利院",
+                          "体育馆", "体育场", "图书馆", "文化馆", "博物馆", "纪念馆", "服务站", "服务驿站", "基地", "公园",
+                          "大楼", "综合体"),
+    "task.facility_not_after": ("建设", "体系", "能力", "网络"),
+    "task.box": ("专栏",),
+    # Leading words that are not part of a name ("一批", "我市").
+    "task.name_lead": ("实施", "推进", "开展", "落实", "一批", "一系列", "我市", "我县", "我区", "全市", "全县", "全区", "本市",
+                       "本县"),
+    "task.name_lead_unit": tuple("所个家座处"),
+    # Starts, words and ends that show a match is no name ("的专项行动", "…工作计划").
+    "task.bad_start": ("的", "和", "及", "与", "等", "或", "行动", "工程", "计划", "覆盖", "完善", "提升", "加强", "以", "对", "在",
+                       "为"),
+    "task.bad_inside": ("的", "方案"),
+    "task.bad_end": ("工作计划",),
+    # A bare box entry is a project only when it is named like one.
+    "task.project_end": ("工程", "行动", "计划", "项目", "建设", "中心", "医院", "学校", "基地", "平台", "园区", "馆", "站", "院"),
+    "task.generic_det": ("这项", "该", "此", "各项", "重点", "重大", "有关", "相关", "上述", "以下", "专项", "民生"),
+    "cn.digit": tuple("一二三四五六七八九十"),
     # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
     # Labels of a portal's or an encyclopedia's header fields, by the field they give.
     "label.title": ("标题", "名称", "文件名称", "中文名", "信息名称", "文件标题", "公文标题"),
