@@ -384,6 +384,21 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Plan names in the text ("“十四五”").
     "time.plan_name": ("十一五", "十二五", "十三五", "十四五", "十五五", "十六五", "十七五", "十八五", "十九五"),
     "time.year": ("年",),
+    # --- the outline (outline.py) -----------------------------------------------------------------------
+    # Numbered headings: 第X部分/篇 > 第X章 > 第X节, with Chinese or Arabic numerals.
+    "outline.ordinal": ("第",),
+    "outline.numeral": tuple("〇零一二三四五六七八九十百两"),
+    "outline.part": ("部分", "篇"),
+    "outline.chapter": ("章",),
+    "outline.section": ("节",),
+    # A table of contents is labelled 目录 (often spaced out: "目 录").
+    "outline.contents": ("目录",),
+    # "公共服务和就业促进体系": a domain word joined to the plan's own theme is not a domain.
+    "outline.theme": ("公共服务", "社会事业", "民生"),
+    "outline.theme_kind": ("体系", "事业", "工作"),
+    # The service domains of 国家基本公共服务标准 ("七有两保障"); each 七有 domain is also recognised
+    # in the slogans plans vary it to (幼有善育, 病有良医, 老有颐养): 幼有X育.
+    "domain.seven": ("幼有所育", "学有所教", "劳有所得", "病有所医", "老有所养", "住有所居", "弱有所扶"),
     # --- tasks and projects (tasks.py) -----------------------------------------------------------------
     # Promises of a state, not of a quantity; 应X尽X (应保尽保, 应救尽救 …) is built from task.ought/task.all_of.
     "task.commitment": ("全覆盖", "动态清零", "基本实现", "基本建成", "基本形成", "基本普及", "基本消除", "全面实现",
@@ -510,6 +525,24 @@ NAME_COUNT_SUFFIX: dict[str, str] = {
 
 # Compound words that name two groups at once, in their order ("城乡" = 城镇 and 农村).
 NAME_PAIRED: dict[str, tuple[str, ...]] = {"城乡": ("城镇", "农村"), "中小学": ("中学", "小学")}
+
+# The words that name each service domain in a heading, strongest domain first: strong words decide;
+# weak words (健康, 儿童) only when no strong word names another domain.
+DOMAIN_WORDS: dict[str, tuple[str, ...]] = {
+    "幼有所育": ("托育", "婴幼儿", "育幼", "优生优育", "妇幼", "生育", "儿童关爱", "照护服务"),
+    "学有所教": ("教育", "学校", "教学", "办学", "学前", "义务教", "高中", "职教"),
+    "劳有所得": ("就业", "创业", "劳动", "收入", "增收", "工资"),
+    "老有所养": ("养老", "老年", "老龄", "敬老"),
+    "病有所医": ("医疗", "卫生", "医保", "医药", "中医", "疾控", "公共卫生", "医院"),
+    "住有所居": ("住房", "安居", "保障房", "棚户", "老旧小区", "危房", "租赁住房"),
+    "弱有所扶": ("社会救助", "残疾", "救助", "兜底", "困难群众", "慈善", "社会福利", "低保", "特困"),
+    "优军服务保障": ("优军", "退役军人", "双拥", "优抚", "拥军"),
+    "文体服务保障": ("文体", "文化", "体育", "全民健身", "文物", "广播电视", "图书馆"),
+    "社会保障": ("社会保障", "社会保险", "社保", "参保"),
+    "法律服务": ("法律服务", "公共法律", "法治", "法律援助"),
+    "人才": ("人才",),
+}
+DOMAIN_WEAK_WORDS: dict[str, tuple[str, ...]] = {"病有所医": ("健康",), "幼有所育": ("儿童",)}
 
 # What a scale word multiplies a number by.
 SCALE_FACTOR: dict[str, float] = {
