@@ -399,6 +399,49 @@ WORDS: dict[str, tuple[str, ...]] = {
     # The service domains of 国家基本公共服务标准 ("七有两保障"); each 七有 domain is also recognised
     # in the slogans plans vary it to (幼有善育, 病有良医, 老有颐养): 幼有X育.
     "domain.seven": ("幼有所育", "学有所教", "劳有所得", "病有所医", "老有所养", "住有所居", "弱有所扶"),
+    # --- indicator tables (tables.py) ------------------------------------------------------------------
+    # Captions: "表1", "附表2", "专栏3"; a continued table: "续表1", "(续)".
+    "table.attach": ("附",),
+    "table.caption": ("表",),
+    "table.continued": ("续",),
+    "table.continued_of": ("表", "专栏"),
+    "table.continued_mark": tuple("表上"),
+    "table.unit_note": ("单位", "计量单位"),
+    "table.note": ("注",),
+    # A table title names indicators or targets.
+    "table.title_word": ("指标", "目标"),
+    # Header cells by the role of their column.
+    "table.seq": ("序号", "编号", "序", "号"),
+    "table.attr_word": ("属性", "性质"),
+    "table.attr_label": ("指标类型", "类型"),
+    "table.kind_label": ("类型", "类别"),  # a kind column before the name column is the domain
+    "table.domain_label": ("领域", "类别", "分类", "维度", "方面", "板块", "序列", "一级指标", "服务领域", "指标类别", "指标分类",
+                           "重点领域", "项目类别"),
+    "table.domain_end": ("领域",),
+    "table.unit_label": ("单位", "计量单位", "指标单位", "单位名称"),
+    "table.other_word": ("备注", "责任", "牵头", "来源"),
+    "table.other_label": ("说明",),
+    "table.value_word": ("基期", "现状", "目标", "基数", "预期值", "规划值", "完成", "实际", "末", "现值", "目标值", "情况", "预计",
+                         "年底", "期末", "年均增长", "年均增速", "累计", "增速", "增长"),
+    "table.name_label": ("指标", "指标名称", "名称", "主要指标", "具体指标", "指标内容", "二级指标", "指标项", "监测指标",
+                         "发展指标", "指标名", "主要指标名称"),
+    "table.name_start": ("指标", "主要指标", "具体指标", "名称"),
+    "table.base_word": ("基期", "现状", "基数", "基准"),
+    "table.target_word": ("目标", "规划", "预期"),
+    "table.target_column": ("目标",),
+    # The second half of a header split over two lines: "2020年" + "情况", "指标" + "名称", "计量" + "单位".
+    "table.after_year": ("情况", "目标", "目标值", "基数", "基期值", "现状", "现状值", "完成值", "完成", "实际值", "实际",
+                         "预期值", "预期", "预计", "值", "规划值", "年底", "年末", "末", "基期", "规划目标", "完成情况",
+                         "实现值", "数值", "基准值", "现状水平", "水平"),
+    "table.after_name": ("名称", "性质", "属性", "类型", "类别"),
+    "table.name_head": ("指标",),
+    "table.name_tail": ("名称",),
+    "table.unit_head": ("计量",),
+    "table.unit_tail": ("单位",),
+    "table.seq_head": ("序",),
+    "table.seq_tail": ("号",),
+    # An indicator name ends like a measure ("…率", "…数", "…费").
+    "table.name_end_char": tuple("率数量比例重积度额值寿限入位费"),
     # --- tasks and projects (tasks.py) -----------------------------------------------------------------
     # Promises of a state, not of a quantity; 应X尽X (应保尽保, 应救尽救 …) is built from task.ought/task.all_of.
     "task.commitment": ("全覆盖", "动态清零", "基本实现", "基本建成", "基本形成", "基本普及", "基本消除", "全面实现",
