@@ -19,11 +19,11 @@ from planwatch.extract.numbers import change_direction, kind_of
 from planwatch.extract.periods import FIVE_YEAR_NAME, current_names, name_of, span_of
 from planwatch.extract.quantity_context import Mention, quote, unit_of
 
-_YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d)年{time.year_suffix}?")
+_YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d){time.year}{time.year_suffix}?")
 _SINCE = rx("{time.since}")
 _FORWARD_WORDS = expand("{time.forecast}")
 # What a change is measured against: "比2015年", "较“十二五”末".
-_COMPARED = rx(r"{time.compare}(?:((?:19|20)\d\d)年|“?(十[一二三四五六七八九]五)”?{time.plan_frame}?)")
+_COMPARED = rx(r"{time.compare}(?:((?:19|20)\d\d){time.year}|“?({time.plan_name})”?{time.plan_frame}?)")
 
 
 @lru_cache(maxsize=16)
@@ -80,9 +80,10 @@ def is_baseline(m: Mention, period: tuple[int, int]) -> bool:
 # A total over the previous plan ("累计实现城镇新增就业26.4万人", "“十四五”期间…新增学位5.6万个") is named
 # with that period, as a reviewer tells it from a level: "城镇新增就业人数(十四五累计)".
 _TOTAL_WORD = rx("{kind.cumulative_cell}")
+_TOTAL_MARK = WORDS["name.total_mark"][0]
 _PERIOD_TOTAL = rx("{time.period_total}")
 _MAKING = rx("{name.making}")
-_SINGLE_YEAR = re.compile(r"(?<![\d—–~～-])(?:19|20)\d\d年(?!以来|来)")
+_SINGLE_YEAR = rx(r"(?<![\d—–~～-])(?:19|20)\d\d{time.year}(?!{time.since})")
 
 
 def _period_total(m: Mention, period: tuple[int, int]) -> str:
@@ -95,7 +96,7 @@ def _period_total(m: Mention, period: tuple[int, int]) -> str:
     if not (written or _PERIOD_TOTAL.search(sentence)) or not (_TOTAL_WORD.search(clause) or _MAKING.search(clause)):
         return ""
     name = name_of(written[-1]) if written else name_of((period[0] - 5, period[0] - 1))
-    return f"({name or ''}累计)"
+    return f"({name or ''}{_TOTAL_MARK})"
 
 
 def baseline_record(m: Mention, period: tuple[int, int]) -> dict[str, Any]:

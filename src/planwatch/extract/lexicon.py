@@ -271,6 +271,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "name.plan_frame": ("时期", "期间", "期末", "末"),
     "name.year_end": ("底", "末"),
     "name.de": ("的",),
+    # A total over a period is named "(十四五累计)".
+    "name.total_mark": ("累计",),
     # Verbs and words closing a subject before its value ("…参保率|达到|95%", "…人数|稳定在|").
     "name.trail": ("达到", "到达", "达", "为", "到", "至", "稳定在", "保持在", "保持", "控制在", "不低于", "不少于", "不超过",
                    "不高于", "至少", "超过", "高于", "提高到", "提高至", "增加到", "增至", "增长", "下降至", "下降到",
@@ -442,6 +444,27 @@ WORDS: dict[str, tuple[str, ...]] = {
     "table.seq_tail": ("号",),
     # An indicator name ends like a measure ("…率", "…数", "…费").
     "table.name_end_char": tuple("率数量比例重积度额值寿限入位费"),
+    # --- service lists (services.py) --------------------------------------------------------------------
+    # Captions of a basic-public-service list: "…清单", "基本公共服务项目表/标准/目录".
+    "service.list": ("清单",),
+    "service.basic": ("基本公共服务",),
+    "service.basic_of": ("项目", "标准", "事项", "目录"),
+    "service.public_items": ("公共服务项目",),
+    "service.table": ("表", "目录"),
+    # Header cells: the item column ("服务项目", "基本公共服务事项名称") and the domain column.
+    "service.basic_mark": ("基本",),
+    "service.public_mark": ("公共",),
+    "service.service": ("服务",),
+    "service.item": ("项目", "事项"),
+    "service.name": ("名称",),
+    "service.list_header": ("服务清单",),
+    "service.domain_header": ("领域", "类别", "类型", "分类"),
+    "service.header_word": ("领域", "内容", "项目", "事项", "标准", "对象", "序号", "类别", "责任", "单位", "目标", "名称", "依据",
+                            "备注", "部门"),
+    "service.seq_header": ("序号",),
+    # "(共计9项)": the count a list cell closes with.
+    "service.total": ("共计", "共", "合计"),
+    "service.item_unit": ("项",),
     # --- tasks and projects (tasks.py) -----------------------------------------------------------------
     # Promises of a state, not of a quantity; 应X尽X (应保尽保, 应救尽救 …) is built from task.ought/task.all_of.
     "task.commitment": ("全覆盖", "动态清零", "基本实现", "基本建成", "基本形成", "基本普及", "基本消除", "全面实现",

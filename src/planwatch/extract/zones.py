@@ -10,7 +10,6 @@ part is "everything before the first real goal heading".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from planwatch.extract.lexicon import rx
@@ -43,8 +42,9 @@ _MIN_TOC_RUN = 4
 
 
 # A line that looks like a numbered heading, whether or not the outline kept it.
-_HEADING_LIKE = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百\d]+[章节部分篇]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、])"
+_HEADING_LIKE = rx(
+    r"^\s*(?:{outline.ordinal}[{outline.numeral:chars}\d]+(?:{outline.chapter}|{outline.section}|{outline.part})"
+    r"|[{cn.digit:chars}]+[、.．]|[(（][{cn.digit:chars}\d]+[)）]|\d{1,2}[.．、])"
     r"[^。；;]{0,40}$"
 )
 
@@ -109,8 +109,9 @@ def zones(lines: list[str], outline: Outline) -> tuple[int, int]:
 
 # A heading line the outline may not have taken: short, no sentence inside
 # ("主要目标", "二、主要目标。", "2 发展目标").
-_BARE_HEADING = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十\d]+[章节部分篇]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
+_BARE_HEADING = rx(
+    r"^\s*(?:{outline.ordinal}[{cn.digit:chars}\d]+(?:{outline.chapter}|{outline.section}|{outline.part})"
+    r"|[{cn.digit:chars}]+[、.．]|[(（][{cn.digit:chars}\d]+[)）]"
     r"|\d{1,2}(?:[.．、]|\s))?\s*(?P<title>[^。，,；;：:！？!?\d]{2,20})[。.]?\s*$"
 )
 
