@@ -196,3 +196,11 @@ def test_a_streak_is_not_part_of_a_name() -> None:
 
 def test_a_name_does_not_reach_into_the_cell_before() -> None:
     assert names("专栏1 重点工程\t建设社区嵌入式服务设施30处") == ["社区嵌入式服务设施数"]
+
+
+def test_who_pays_is_not_part_of_a_fund() -> None:
+    assert names("区级财政每年安排文化和体育发展专项资金不低于5000万元。") == ["文化和体育发展专项资金"]
+
+
+def test_a_quoted_thing_is_counted_without_the_verb_that_builds_it() -> None:
+    assert names("到2025年,建成“未来社区”12个。") == ["“未来社区”数"]

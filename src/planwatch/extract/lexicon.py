@@ -337,6 +337,9 @@ WORDS: dict[str, tuple[str, ...]] = {
     "name.scope_word": ("每", "各", "所有"),
     # An amount given to someone: "对市级示范性托育机构给予5万元/家一次性奖励".
     "name.to_whom": ("对",),
+    # Who pays before a fund ("县财政每年安排…专项资金").
+    "name.treasury": ("财政",),
+    "name.allocate": ("安排", "投入", "统筹"),
     "name.giving": ("给予", "发放"),
     # Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
     "name.support_verb": ("支持", "鼓励", "推动", "推进", "加快", "引导", "力争", "争取", "确保"),

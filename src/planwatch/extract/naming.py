@@ -190,7 +190,7 @@ def _strip_lead(name: str) -> str:
 
 def _drop_doing_verb(name: str) -> str:
     rest = _DOING_VERB.sub("", name)
-    if rest != name and len(rest) >= 2 and _CJK.match(rest) and not _NOT_A_NOUN_START.match(rest):
+    if rest != name and len(rest) >= 2 and _CJK.match(rest.lstrip("“")) and not _NOT_A_NOUN_START.match(rest):
         return rest
     return name
 
@@ -316,6 +316,8 @@ def _clause_name(m: Mention) -> tuple[str, str]:
 _DETERMINER = rx(r"^(?:{name.determiner}|\d+{time.year})")
 # A means or basis before the action is not the metric: "利用中央和省级补助资金|实施农村危房改造".
 _MEANS = rx(r"^{name.means}[^,，、]{2,16}?(?={name.means_action})")
+# Who pays and how often, before a fund: "县财政每年安排|…专项资金", "市级财政统筹|…".
+_FUNDER = rx(r"^[\u4e00-\u9fff]{0,3}{name.treasury}(?:{name.frame})?{name.allocate}")
 # A scope (每个乡镇) keeps its noun; hedges and the verb of having between them go: "每个乡镇原则上至少办好一所…".
 _SCOPE_VERB = rx(
     r"^({name.per}(?:{name.scope_unit}|[{name.scope_place:chars}])[^{name.scope_stop:chars},，]{0,12}?)"
@@ -395,6 +397,9 @@ def _clean(name: str) -> str:
         if hits and len(name) - hits[-1].end() >= 3:
             name = _subject(name[hits[-1].end() :])
     name = _MEANS.sub("", name, count=1)
+    funded = _FUNDER.match(name)
+    if funded and len(name) - funded.end() >= 2:
+        name = name[funded.end() :]  # "区级财政每年安排|文化和体育发展专项资金": who pays is not the fund
     scoped = _SCOPE_VERB.match(name)
     if scoped and len(name) > scoped.end():
         name = scoped.group(1) + name[scoped.end() :]  # "每个乡镇|原则上至少办好|公办中心园"
@@ -630,7 +635,7 @@ _DOING_VERB_ANY = rx("^{name.doing_verb_any}")
 def _counted(name: str, unit: str | None) -> str:
     """Count of a measure word named as such: "新建公办幼儿园" + 所 -> "新建公办幼儿园数";
     a share of things named as a 比例: "能提供中医药服务的村卫生室" + % -> "…村卫生室比例"."""
-    if not unit or _MEASURE_END.search(name) or not _CJK.match(name.rstrip(")）")[-1:]):
+    if not unit or _MEASURE_END.search(name) or not _CJK.match(name.rstrip(")）”")[-1:]):
         return name
     if unit not in _COUNT_SUFFIX and unit[:1] in WORDS["name.unit_scale"]:
         unit = unit[1:]  # "18.6万张": counted in 张
