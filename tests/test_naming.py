@@ -204,3 +204,12 @@ def test_who_pays_is_not_part_of_a_fund() -> None:
 
 def test_a_quoted_thing_is_counted_without_the_verb_that_builds_it() -> None:
     assert names("到2025年,建成“未来社区”12个。") == ["“未来社区”数"]
+
+
+def test_a_place_and_a_year_span_opening_a_fact_are_not_its_name() -> None:
+    assert metrics("“十三五”时期,区内共有中小学52所,2016—2020年新建、改扩建学校62所。") == [
+        "中小学数", "新建、改扩建学校数(十三五累计)"]
+
+
+def test_a_listed_name_that_is_whole_takes_no_shared_head() -> None:
+    assert metrics("2020年,婴儿死亡率、5岁以下儿童死亡率分别下降到4.3‰、5.6‰。") == ["婴儿死亡率", "5岁以下儿童死亡率"]

@@ -23,7 +23,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LEAD = rx(
     r"^(?:[(（][{name.numeral:chars}\d]+[)）])?{name.lead_conj}?"
     r"(?:(?!{op.at_least}){name.lead_to}|{name.lead_at}(?![{name.lead_at_not:chars}]))?"
-    r"(?:(?:19|20)\d\d{time.year}{time.year_suffix}?|“?{time.plan_name}”?{name.plan_frame})?{name.de}?[,，]?"
+    r"(?:(?:(?:19|20)\d\d\s*[—–~～-]\s*)?(?:19|20)\d\d{time.year}{time.year_suffix}?|“?{time.plan_name}”?{name.plan_frame})?"
+    r"{name.de}?[,，]?"
     r"(?:{name.lead_frame}+)?"
 )
 _TRAIL = rx(r"(?<!{time.year})(?<!{name.yearly}){name.trail}+$")
@@ -525,7 +526,7 @@ def _respective(m: Mention, name: str) -> str:
         head_text = items[-1][width:]
     elif head := _SHARED_HEAD.search(items[-1]):
         head_text = head.group(0)
-    if head_text and item is not items[-1] and not item.endswith(head_text):
+    if head_text and item is not items[-1] and not item.endswith(head_text) and not _SHARED_HEAD.search(item):
         item += head_text
     # A per-capita opening written once before the first ("每千常住人口|床位数、执业(助理)医师数").
     per = _PER_CAPITA.match(items[0])
