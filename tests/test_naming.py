@@ -213,3 +213,7 @@ def test_a_place_and_a_year_span_opening_a_fact_are_not_its_name() -> None:
 
 def test_a_listed_name_that_is_whole_takes_no_shared_head() -> None:
     assert metrics("2020年,婴儿死亡率、5岁以下儿童死亡率分别下降到4.3‰、5.6‰。") == ["婴儿死亡率", "5岁以下儿童死亡率"]
+
+
+def test_a_rate_written_once_for_listed_groups_is_one_target_each() -> None:
+    assert names("到2025年,高血压、糖尿病患者规范管理率均达到75%。") == ["高血压患者规范管理率", "糖尿病患者规范管理率"]

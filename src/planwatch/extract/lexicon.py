@@ -75,8 +75,8 @@ WORDS: dict[str, tuple[str, ...]] = {
                    "不高于", "超过", "高于", "低于", "约", "年的", "缩短至", "缩短到"),
     # Values listed in the order of the names before them ("A、B分别达到x、y").
     "value.respectively": ("分别",),
-    # "建成市级名校长、名师工作室各50个": the value holds for each listed item.
-    "value.each": ("各",),
+    # "建成市级名校长、名师工作室各50个", "高血压、糖尿病患者规范管理率均达到75%": the value holds for each item.
+    "value.each": ("各", "均", "都"),
     # A change verb followed by its end point ("提高到…"): the value is a level, not a change.
     "value.to": ("到", "至", "为"),
     # The start of a change "由X提高到Y", "从X延长至Y": X is the base, not a target.

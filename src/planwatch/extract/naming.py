@@ -512,10 +512,21 @@ def _respective(m: Mention, name: str) -> str:
     compare = _COMPARISON_END.search(items[-1])
     if compare:
         items[-1] = items[-1][: compare.start()]
-    item = items[k]
-    # A head written once after the last item: where the first item's ending recurs in the last
-    # ("职工基本医疗保险和城乡居民基本医疗保险|…报销比例"), else beyond the width of parallel items
-    # ("城镇、农村|低保标准"), else the last's rate word ("小学六年、初中三年|巩固率").
+    item = _with_list_head(items, items[k])
+    # A per-capita opening written once before the first ("每千常住人口|床位数、执业(助理)医师数").
+    per = _PER_CAPITA.match(items[0])
+    if per and not _PER_CAPITA.match(item):
+        item = per.group(0) + item
+    if compare:
+        verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
+        item += compare.group(0) + (verb.group(0) if verb else "")
+    return item + own
+
+
+def _with_list_head(items: list[str], item: str) -> str:
+    """An item of a list with the head written once after the last item: where the first item's
+    ending recurs in the last ("职工基本医疗保险和城乡居民基本医疗保险|…报销比例"), else beyond the width
+    of parallel items ("城镇、农村|低保标准"), else the last's rate word ("小学六年、初中三年|巩固率")."""
     widths = {len(i) for i in items[:-1]}
     head_text = ""
     overlap = next((items[-1].find(items[0][i:]) + len(items[0]) - i for i in range(len(items[0]) - 1)
@@ -528,14 +539,7 @@ def _respective(m: Mention, name: str) -> str:
         head_text = head.group(0)
     if head_text and item is not items[-1] and not item.endswith(head_text) and not _SHARED_HEAD.search(item):
         item += head_text
-    # A per-capita opening written once before the first ("每千常住人口|床位数、执业(助理)医师数").
-    per = _PER_CAPITA.match(items[0])
-    if per and not _PER_CAPITA.match(item):
-        item = per.group(0) + item
-    if compare:
-        verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
-        item += compare.group(0) + (verb.group(0) if verb else "")
-    return item + own
+    return item
 
 
 def _respective_from_before(m: Mention, at: int) -> tuple[list[str], str]:
@@ -660,7 +664,7 @@ _COORDINATED = rx(
 _BARE_RATE = rx(r"[\u4e00-\u9fff]{1,2}{name.share_word}$")
 
 
-_EACH_END = rx(r"{value.each}\s*$")
+_EACH_END = rx(r"{value.each}{name.coord_verb}?\s*$")
 # A level word opening the first of listed items is shared by the others ("市级|名校长、名师工作室").
 _LEVEL_LEAD = rx(r"^.{0,4}?{name.level}{name.ji}")
 
@@ -676,18 +680,17 @@ def _each_metrics(m: Mention) -> list[str]:
         return []
     lead = _LEVEL_LEAD.match(items[0])
     names = [items[0], *((lead.group(0) + it if lead and not _LEVEL_LEAD.match(it) else it) for it in items[1:])]
+    if m.q.unit in _SHARE_UNITS:  # "高血压、糖尿病患者规范管理率均达到75%": a rate written once for all
+        names = [_with_list_head(names, n) for n in names]
     return [_counted(n, m.q.unit) for n in names]
 
 
 def coordinated_metrics(m: Mention) -> list[str]:
-    """The names that share one value: listed items with 各 ("A、B各N个"), or two coordinated rate
-    metrics ("受众率和参与率达到80%"); else []."""
-    each = _each_metrics(m)
-    if each:
-        return each
+    """The names that share one value: two coordinated rate metrics ("受众率和参与率达到80%"), or
+    listed items with 各/均 ("A、B各N个", "A、B…率均达到x"); else []."""
     hit = _COORDINATED.search(m.window)
     if not hit:
-        return []
+        return _each_metrics(m)
     first, second = hit.group(1), hit.group(2)
     # A bare rate word ("…达标率和优良率", "…受众率和参与率") shares the first's qualifier;
     # a full name ("医疗保险参保率和基本养老保险参保率") stands on its own.
