@@ -390,6 +390,17 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Plan names in the text ("“十四五”").
     "time.plan_name": ("十一五", "十二五", "十三五", "十四五", "十五五", "十六五", "十七五", "十八五", "十九五"),
     "time.year": ("年",),
+    # Five-year plan names: 十N五 ("十四五"), long form 第十N个五年 ("第十五个五年").
+    "time.plan_ten": ("十",),
+    "time.plan_ordinal": tuple("一二三四五六七八九"),
+    "time.plan_five": ("五",),
+    "time.plan_long_tail": ("个五年",),
+    # Between the years of a span ("2021年至2025年") and before a target year ("到2025年").
+    "time.range_to": ("至", "到"),
+    "time.stated_as": ("为", "是", "自"),
+    # Years in hanzi digits ("二〇二一年"): each digit and the ways 0 is written.
+    "cn.year_digit": tuple("〇一二三四五六七八九"),
+    "cn.year_zero": ("零", "○", "O"),
     # --- the outline (outline.py) -----------------------------------------------------------------------
     # Numbered headings: 第X部分/篇 > 第X章 > 第X节, with Chinese or Arabic numerals.
     "outline.ordinal": ("第",),
