@@ -268,5 +268,5 @@ def test_naming_and_tasks_spell_no_words_of_their_own() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for name in ("naming.py", "tasks.py", "outline.py", "tables.py", "zones.py", "services.py", "baselines.py",
-                 "periods.py"):
+                 "periods.py", "numbers.py"):
         assert module.count(Path(lexicon.__file__).with_name(name)) == 0, name

@@ -60,6 +60,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "kind.change_up": ("提高", "提升", "增加", "增长", "上升", "扩大", "增幅"),
     "kind.change_down": ("降低", "下降", "减少", "缩小", "降幅"),
     "kind.change_unit": ("个百分点", "百分点"),
+    # "提高了3个百分点": the particle of a completed change.
+    "kind.done": ("了",),
     "kind.per_scope": ("每个", "每所", "每村", "每乡", "每镇", "每县", "每户", "每人", "每一", "所有", "各村",
                        "各乡", "各镇", "各县"),
     # Verbs of making new things that stay cumulative even per unit ("每个县至少培育1家").
@@ -401,6 +403,13 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Years in hanzi digits ("二〇二一年"): each digit and the ways 0 is written.
     "cn.year_digit": tuple("〇一二三四五六七八九"),
     "cn.year_zero": ("零", "○", "O"),
+    # Chinese numerals: what may open one, and every character one is written with.
+    "cn.numeral_start": tuple("〇零一二两三四五六七八九十"),
+    "cn.numeral": tuple("〇零一二两三四五六七八九十百千万亿"),
+    "cn.big_scale": tuple("万亿"),
+    # Between the numbers of a range ("3—5个", "3至5个").
+    "value.range_word": ("至", "到"),
+    "value.place": ("在",),
     # --- the outline (outline.py) -----------------------------------------------------------------------
     # Numbered headings: 第X部分/篇 > 第X章 > 第X节, with Chinese or Arabic numerals.
     "outline.ordinal": ("第",),
@@ -624,6 +633,13 @@ DOMAIN_WORDS: dict[str, tuple[str, ...]] = {
     "人才": ("人才",),
 }
 DOMAIN_WEAK_WORDS: dict[str, tuple[str, ...]] = {"病有所医": ("健康",), "幼有所育": ("儿童",)}
+
+# The value of each Chinese digit and small unit (numerals below 10,000: "十二", "两百零五").
+CN_DIGIT_VALUE: dict[str, int] = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                                  "七": 7, "八": 8, "九": 9}
+CN_SMALL_UNIT_VALUE: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+# Digits written another way that the numeral converter (cn2an) reads only in their usual form.
+CN_DIGIT_SPELLING: dict[str, str] = {"两": "二", "俩": "二"}
 
 # What a scale word multiplies a number by.
 SCALE_FACTOR: dict[str, float] = {
