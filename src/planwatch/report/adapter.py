@@ -9,8 +9,9 @@ and the chart lines in each indicator's own terms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from planwatch.compare.benchmarks import Benchmark
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.engine import evaluate_plan
 from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
@@ -18,6 +19,7 @@ from planwatch.evaluate.rollup import rollup_observations
 from planwatch.evaluate.series import build_series
 from planwatch.model import EvaluationInput, Indicator, Observation
 from planwatch.report.data import (
+    BenchmarkRow,
     Equalisation,
     IndicatorRow,
     Point,
@@ -173,7 +175,7 @@ def indicator_row(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput,
 
 
 def report_data(inp: EvaluationInput, ev: PlanEvaluation, cfg: EvaluationConfig = DEFAULT_CONFIG,
-                tasks: Sequence[TaskRow] = ()) -> ReportData:
+                tasks: Sequence[TaskRow] = (), benchmarks: Sequence[BenchmarkRow] = ()) -> ReportData:
     names = _region_names(inp)
     by_id = {i.id: i for i in inp.indicators}
     own: dict[str, list[Observation]] = {}
@@ -212,9 +214,29 @@ def report_data(inp: EvaluationInput, ev: PlanEvaluation, cfg: EvaluationConfig 
         or any(v.simulated for r in rows for v in r.subregions) or any(t.simulated for t in tasks),
         evaluation_note=note,
         summary=dict(ev.summary),
+        benchmarks=tuple(benchmarks),
     )
 
 
 def evaluate_for_report(inp: EvaluationInput, year: int, cfg: EvaluationConfig = DEFAULT_CONFIG,
-                        tasks: Sequence[TaskRow] = ()) -> ReportData:
-    return report_data(inp, evaluate_plan(inp, year, cfg), cfg, tasks)
+                        tasks: Sequence[TaskRow] = (), benchmarks: Sequence[BenchmarkRow] = ()) -> ReportData:
+    return report_data(inp, evaluate_plan(inp, year, cfg), cfg, tasks, benchmarks)
+
+
+def benchmark_rows(inp: EvaluationInput, benchmarks: Mapping[str, Benchmark]) -> list[BenchmarkRow]:
+    """compare's benchmarks (item id → Benchmark) as report rows, in the plan's order."""
+    out = []
+    for ind in inp.indicators:
+        b = benchmarks.get(ind.id)
+        if b is None:
+            continue
+        n, s = b.national, b.superior
+        out.append(BenchmarkRow(
+            indicator_id=ind.id, name=ind.name, unit=ind.unit, target_raw=ind.target.raw,
+            target_value=ind.target.value,
+            national_target=n.target_raw if n else None, national_value=n.target_value if n else None,
+            national_stance=b.national_stance,
+            superior_plan=s.plan_title if s else None, superior_region=s.region if s else None,
+            superior_target=s.target_raw if s else None, superior_value=s.target_value if s else None,
+            superior_stance=b.superior_stance))
+    return out

@@ -40,6 +40,7 @@ TONE_COLOURS: dict[str, str] = {
 }
 INK = "#1f2d3d"
 TARGET = "#c62828"
+REFERENCE_COLOURS = ("#6a1b9a", "#ef6c00")  # national, superior plan targets
 GRID = "#d9d9d9"
 
 Format = Literal["png", "svg"]
@@ -153,6 +154,8 @@ def _draw_trajectory(ax: Axes, c: TrajectoryChart) -> None:
                 label="时序进度路径")
     if c.target:
         ax.axhline(c.target[1], ls="--", lw=1.1, color=TARGET, label=c.target_label)
+    for (label, value), colour in zip(c.references, REFERENCE_COLOURS, strict=False):
+        ax.axhline(value, ls="-.", lw=1.0, color=colour, label=label)
     real = [(y, v) for y, v, sim in c.points if not sim]
     series = sorted([(y, v) for y, v, _ in c.points])
     if c.baseline and all(y != c.baseline[0] for y, _ in series):

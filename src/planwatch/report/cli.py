@@ -52,7 +52,8 @@ def tasks_of(session: Any, plan_id: int, year: int | None = None) -> list[Any]:
 
 
 def load_from_register(plan_ref: str, kind: Kind, year: int | None) -> tuple[Any, list[Any], int]:
-    """EvaluationInput, tasks and the data year of one plan, read from the configured register."""
+    """EvaluationInput, tasks and the data year of one plan, read from the configured register
+    (its benchmarks: `load_benchmarks`)."""
     from planwatch.register.cli import open_register
     from planwatch.register.db import session_factory
     from planwatch.register.queries import evaluation_input
@@ -63,6 +64,27 @@ def load_from_register(plan_ref: str, kind: Kind, year: int | None) -> tuple[Any
             inp = evaluation_input(session, plan_ref)
             y = year if year is not None else default_year(kind, inp.plan.period)
             return inp, tasks_of(session, int(inp.plan.id), y), y
+    finally:
+        engine.dispose()
+
+
+def benchmarks_of(session: Any, inp: Any) -> list[Any]:
+    """The plan's items beside the national and superior plans' targets on the same metric."""
+    from planwatch.compare.benchmarks import plan_benchmarks
+    from planwatch.register.compare_queries import region_parents, target_items
+    from planwatch.report.adapter import benchmark_rows
+
+    return benchmark_rows(inp, plan_benchmarks(target_items(session), inp.plan.id, region_parents(session)))
+
+
+def load_benchmarks(inp: Any) -> list[Any]:
+    from planwatch.register.cli import open_register
+    from planwatch.register.db import session_factory
+
+    engine = open_register()
+    try:
+        with session_factory(engine)() as session:
+            return benchmarks_of(session, inp)
     finally:
         engine.dispose()
 
@@ -117,7 +139,7 @@ def report_command(plan: str, kind: Kind, year: int | None, form: str | None, ou
     from planwatch.report.charts import FontMissing
 
     started = time.perf_counter()
-    data = evaluate_for_report(inp, y, tasks=tasks)
+    data = evaluate_for_report(inp, y, tasks=tasks, benchmarks=load_benchmarks(inp))
     doc = build_document(data, cfg)
     try:
         payload = render(doc, form)

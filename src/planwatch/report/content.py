@@ -25,6 +25,7 @@ class TrajectoryChart:
     projection: tuple[int, float] | None = None
     breaks: tuple[int, ...] = ()  # years where 口径 changed
     mark_baseline: bool = True  # False when the path starts from a notional zero (cumulative)
+    references: tuple[tuple[str, float], ...] = ()  # (label, value): national / superior plan targets
 
 
 @dataclass(frozen=True)

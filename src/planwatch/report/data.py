@@ -121,6 +121,26 @@ class WarningItem:
 
 
 @dataclass(frozen=True)
+class BenchmarkRow:
+    """One item of the plan beside the same metric's target in the national and the superior plan
+    (planwatch.compare decides which items are the same metric)."""
+
+    indicator_id: str
+    name: str
+    unit: str | None
+    target_raw: str
+    target_value: float | None
+    national_target: str | None = None
+    national_value: float | None = None
+    national_stance: str | None = None  # stricter | same | weaker: the local target against it
+    superior_plan: str | None = None
+    superior_region: str | None = None
+    superior_target: str | None = None
+    superior_value: float | None = None
+    superior_stance: str | None = None
+
+
+@dataclass(frozen=True)
 class ReportData:
     plan_id: str
     plan_title: str
@@ -136,3 +156,4 @@ class ReportData:
     has_simulated: bool = False
     evaluation_note: str | None = None  # which evaluate config / method produced the figures
     summary: dict[str, Any] = field(default_factory=dict)  # evaluate's plan summary (completion_rate …)
+    benchmarks: tuple[BenchmarkRow, ...] = ()  # items with a national or superior target on the same metric

@@ -324,7 +324,7 @@ def binding_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
 # --- 四、进展滞后指标分析 ------------------------------------------------------------
 
 
-def trajectory(r: IndicatorRow, base_year: int) -> TrajectoryChart:
+def trajectory(r: IndicatorRow, base_year: int, references: tuple[tuple[str, float], ...] = ()) -> TrajectoryChart:
     if r.chart_series is not None:
         pts = r.chart_series
     else:
@@ -351,7 +351,21 @@ def trajectory(r: IndicatorRow, base_year: int) -> TrajectoryChart:
         projection=proj,
         mark_baseline=r.method != "cumulative",
         breaks=tuple(p.year for p in r.series if p.series_break),
+        references=references if r.method not in ("annual", "cumulative") else (),
     )
+
+
+def reference_lines(data: ReportData, indicator_id: str) -> tuple[tuple[str, float], ...]:
+    """The national and superior plans' targets on the same metric, as reference lines of a chart."""
+    b = next((b for b in data.benchmarks if b.indicator_id == indicator_id), None)
+    if b is None:
+        return ()
+    out = []
+    if b.national_value is not None:
+        out.append((f"全国目标 {b.national_target}", b.national_value))
+    if b.superior_value is not None:
+        out.append((f"上位规划目标 {b.superior_target}", b.superior_value))
+    return tuple(out)
 
 
 def signed_rate(rate: float) -> str:
@@ -468,7 +482,7 @@ def lagging_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
         if eq:
             blocks.append(Paragraph(eq))
         if cfg.charts and i <= cfg.max_lagging_charts:
-            chart = trajectory(r, data.base_year)
+            chart = trajectory(r, data.base_year, reference_lines(data, r.id))
             rc = region_chart(r)
             if chart.points or chart.target or rc:
                 caption = f"图{fig_no} {r.name}变化趋势" + ("及分地区情况" if rc else "")
@@ -537,6 +551,7 @@ def report_title(data: ReportData, cfg: ReportConfig) -> str:
 def build_document(data: ReportData, cfg: ReportConfig, today: date | None = None) -> Document:
     # Imported here: drafts and appendix build on the helpers above.
     from planwatch.report.appendix import appendix_sections
+    from planwatch.report.compare_section import benchmark_section
     from planwatch.report.drafts import problems_section, suggestions_section
 
     builders: dict[str, Builder] = {
@@ -544,11 +559,14 @@ def build_document(data: ReportData, cfg: ReportConfig, today: date | None = Non
         "indicators": indicator_table,
         "binding": binding_section,
         "lagging": lagging_section,
+        "benchmarks": benchmark_section,
         "tasks": tasks_section,
         "problems": problems_section,
         "suggestions": suggestions_section,
     }
     drafted = {"problems", "suggestions"}
+    # Sections that say nothing without their data are left out (and not numbered).
+    keys = [k for k in cfg.sections if k != "benchmarks" or data.benchmarks]
     sections = tuple(
         Section(
             key=key,
@@ -556,7 +574,7 @@ def build_document(data: ReportData, cfg: ReportConfig, today: date | None = Non
             blocks=tuple(builders[key](data, cfg)),
             draft=key in drafted,
         )
-        for i, key in enumerate(cfg.sections, 1)
+        for i, key in enumerate(keys, 1)
     )
     today = today or date.today()
     title = report_title(data, cfg)

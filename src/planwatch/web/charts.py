@@ -65,14 +65,16 @@ class TrajectoryLabels:
 def trajectory(*, base_year: int, target_year: int, baseline: float | None, target: float | None,
                observed: Sequence[tuple[int, float]], projection: Sequence[tuple[int, float]] = (),
                labels: TrajectoryLabels, unit: str = "", width: int = 640, height: int = 280,
-               simulated_years: frozenset[int] = frozenset()) -> str:
+               simulated_years: frozenset[int] = frozenset(),
+               references: Sequence[tuple[str, float]] = ()) -> str:
     """Baseline → observed values → target, with the straight schedule line
     (where the value should be if progress were linear in time) and the
-    projection. Simulated points are drawn hollow and say so in their title."""
+    projection. Simulated points are drawn hollow and say so in their title.
+    `references`: (label, value) lines such as the national or superior plan's target."""
     ml, mr, mt, mb = 56, 16, 28, 52
     w, h = width - ml - mr, height - mt - mb
     values = [v for _, v in observed] + [v for _, v in projection]
-    values += [v for v in (baseline, target) if v is not None]
+    values += [v for v in (baseline, target) if v is not None] + [v for _, v in references]
     if not values:
         return ""
     lo, hi = min(values), max(values)
@@ -108,6 +110,13 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
         out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ty:.1f}" y2="{ty:.1f}" class="target-line"/>')
         out.append(f'<text x="{ml + w}" y="{ty - 5:.1f}" text-anchor="end" class="target-label">'
                    f'{escape(labels.target)} {escape(_fmt(target))}</text>')
+    for n, (text, value) in enumerate(references):
+        ry = sy(value)
+        out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ry:.1f}" y2="{ry:.1f}" class="ref-line ref-{n}">'
+                   f'<title>{escape(text)}</title></line>')
+        # Right-aligned under its line: the target's label sits above its own line, points on the left.
+        out.append(f'<text x="{ml + w}" y="{ry + 14:.1f}" text-anchor="end" class="ref-label ref-{n}">'
+                   f'{escape(text)}</text>')
     series = sorted(observed)
     if baseline is not None and (not series or series[0][0] > base_year):
         series = [(base_year, baseline), *series]

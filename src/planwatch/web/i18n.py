@@ -216,6 +216,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pub.staff": ("工作人员登录", "Staff sign-in"),
 }
 
+from planwatch.web.compare_text import MESSAGES as _COMPARE_MESSAGES  # noqa: E402
+
+MESSAGES.update(_COMPARE_MESSAGES)
+
 # Evaluation statuses → (zh label, en label, css class). Codes are the
 # evaluate module's; unknown codes fall back to the code itself.
 STATUS_LABELS: dict[str, tuple[str, str, str]] = {

@@ -41,7 +41,7 @@ def spark(row: dict[str, Any], lang: str) -> str:
     return charts.sparkline(row["series"], target=row["target"], label=row["name"])
 
 
-def trajectory_svg(view: dict[str, Any], lang: str) -> str:
+def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, float]] | None = None) -> str:
     ind, ev, plan = view["indicator"], view["evaluation"], view["plan"]
     years = {v["year"] for v in view["values"] if v["simulated"]}
     proj = ev["projection"] or {}
@@ -51,7 +51,7 @@ def trajectory_svg(view: dict[str, Any], lang: str) -> str:
     return charts.trajectory(
         base_year=ind["baseline_year"] or plan["base_year"], target_year=ind["target_year"],
         baseline=ind["baseline"], target=ind["target"], observed=ind["series"], projection=projection,
-        unit=ind["unit"] or "", simulated_years=frozenset(years),
+        unit=ind["unit"] or "", simulated_years=frozenset(years), references=references or (),
         labels=charts.TrajectoryLabels(translate("legend.observed", lang), translate("legend.target", lang),
                                        translate("legend.schedule", lang), translate("legend.projection", lang)))
 
@@ -77,6 +77,34 @@ def _status_counts(groups: dict[str, list[dict[str, Any]]]) -> dict[str, dict[st
     return out
 
 
+def benchmark_columns(request: Request, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The national and superior plans' targets for the plan's items (compare), and which of the two
+    columns the page needs."""
+    from planwatch.web.compare_views import benchmarks
+
+    every = request.app.state.services.view(benchmarks)
+    own = {r["ref"]: every[r["ref"]] for r in rows if r["ref"] in every}
+    return {"benchmarks": own, "bench_national": any(b["national"] for b in own.values()),
+            "bench_superior": any(b["superior"] for b in own.values())}
+
+
+def reference_lines(request: Request, row: dict[str, Any], lang: str) -> list[tuple[str, float]]:
+    """The national and superior plans' targets on the same metric, for a level target's chart
+    (a cumulative or yearly-rate target is not drawn on the same scale)."""
+    if row.get("target_kind") != "level":
+        return []
+    b = benchmark_columns(request, [row])["benchmarks"].get(row["ref"])
+    if b is None:
+        return []
+    out = []
+    for side, key in (("national", "cmp.bench_national"), ("superior", "cmp.bench_superior")):
+        t = b[side]
+        if t and t["target_value"] is not None:
+            label = translate(key, lang) + (f"({t['region']})" if side == "superior" else "")
+            out.append((f"{label} {t['target_raw']}", t["target_value"]))
+    return out
+
+
 async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
     def make() -> dict[str, Any]:
         lang = request_lang(request)
@@ -88,7 +116,8 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
         others: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             (domains if r["main"] else others).setdefault(r["domain"], []).append(r)
-        return {"view": v, "grouped": domains, "grouped_other": others, "filters": filters,
+        bench = benchmark_columns(request, v["indicators"])
+        return {"view": v, **bench, "grouped": domains, "grouped_other": others, "filters": filters,
                 "shown_main": sum(len(g) for g in domains.values()),
                 "shown_other": sum(len(g) for g in others.values()),
                 "section_counts": [_status_counts(domains), _status_counts(others)],
@@ -162,7 +191,8 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
         bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in view["subregions"]],
                                   unit=view["indicator"]["unit"] or "", target=view["indicator"]["target"],
                                   target_label=translate("legend.target", lang))
-        return {"view": view, "chart": trajectory_svg(view, lang), "bars": bars}
+        refs = reference_lines(request, view["indicator"], lang)
+        return {"view": view, "chart": trajectory_svg(view, lang, refs), "bars": bars}
 
     return await render_cached(request, "indicator.html", ("indicator", view["indicator"]["id"]),
                          view["indicator"]["name"], make, public=public)
