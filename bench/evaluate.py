@@ -1,7 +1,10 @@
 """Bulk evaluation speed: 3,000 counties × 60 indicators × 5 years = 900,000 values a year-set
 (1,080,000 with the 2020 baselines), generated, evaluated on one core.
 
-    .venv/bin/python bench/evaluate.py [--counties 3000] [--indicators 60] [--repeat 5]
+    .venv/bin/python bench/evaluate.py [--counties 3000] [--indicators 60] [--repeat 5] [--all-kinds]
+
+--all-kinds also draws change and range targets and 口径 breaks (the default mix is the one the
+earlier figures were measured on, so before/after runs stay comparable).
 
 Prints the figures; the bar (< 2 s for ≥ 1,000,000 observations) is checked by eye, not by a test."""
 
@@ -19,9 +22,11 @@ import numpy as np
 
 from planwatch.evaluate.vectorised import (
     ANNUAL_RATE,
+    CHANGE,
     CUMULATIVE,
     LEVEL,
     MAINTAIN,
+    RANGE,
     REDUCTION,
     STATUS_CODES,
     BulkInput,
@@ -29,7 +34,7 @@ from planwatch.evaluate.vectorised import (
 )
 
 
-def generate(counties: int, indicators: int, seed: int = 14) -> BulkInput:
+def generate(counties: int, indicators: int, seed: int = 14, all_kinds: bool = False) -> BulkInput:
     """Series shaped like a public-service plan: mostly level targets, some floors, counts, rates."""
     rng = np.random.default_rng(seed)
     n = counties * indicators
@@ -55,7 +60,20 @@ def generate(counties: int, indicators: int, seed: int = 14) -> BulkInput:
     baseline = np.where(np.isin(method, [CUMULATIVE, ANNUAL_RATE]), np.nan, base)
     baseline[rng.random(n) < 0.03] = np.nan  # 3 % of baselines missing → provisional
     binding = np.tile(rng.random(indicators) < 0.3, counties)
-    return BulkInput(values, years, baseline, target, method, direction, binding)
+    if not all_kinds:
+        return BulkInput(values, years, baseline, target, method, direction, binding)
+    # a tenth of the level series become changes (size of the gain) and ranges around the target
+    level = np.flatnonzero(method == LEVEL)
+    pick = rng.random(level.size)
+    change, rng_ = level[pick < 0.1], level[(pick >= 0.1) & (pick < 0.15)]
+    method[change] = CHANGE
+    target[change] = np.abs(target[change] - base[change])
+    method[rng_] = RANGE
+    low, high = target - 2, target + 2
+    breaks = np.zeros((n, 5), dtype=bool)
+    breaks[rng.random((n, 5)) < 0.01] = True
+    return BulkInput(values, years, baseline, target, method, direction, binding, breaks=breaks, low=low, high=high,
+                     change_relative=np.zeros(n, dtype=bool))
 
 
 def main() -> None:
@@ -64,9 +82,10 @@ def main() -> None:
     ap.add_argument("--indicators", type=int, default=60)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--year", type=int, default=2025)
+    ap.add_argument("--all-kinds", action="store_true", help="also change and range targets, and 口径 breaks")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    inp = generate(args.counties, args.indicators)
+    inp = generate(args.counties, args.indicators, all_kinds=args.all_kinds)
     gen = time.perf_counter() - t0
     n_series = inp.values.shape[0]
     n_obs = int(np.count_nonzero(~np.isnan(inp.values)))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "range", "qualitative"]
-TargetKind = Literal["level", "cumulative", "annual", "reduction"]
+TargetKind = Literal["level", "cumulative", "annual", "reduction", "change"]
 Direction = Literal["up", "down"]
 Aggregation = Literal["sum", "mean_pop", "none"]
 ObservationStatus = Literal["draft", "submitted", "approved", "returned"]
@@ -46,6 +46,10 @@ class Indicator:
     # "rate": that year's growth in percent (as bulletins publish it); "level": the level
     # itself, growth taken as CAGR. None: "rate" when the unit is %, else "level".
     annual_observed: Literal["rate", "level"] | None = None
+    # cumulative targets (【】, 新增): what the yearly observations are. "annual": each year's
+    # additions (summed); "running": the running total since the base year (how bulletins
+    # report 累计; the latest is the total). None: "annual", flagged when the series looks running.
+    cumulative_convention: Literal["annual", "running"] | None = None
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,57 @@ def test_vectorised_agrees_with_scalar(rows: list, year: int) -> None:
         if ev.projection.value_at_target is not None and ev.method not in ("annual",):
             assert math.isclose(res.projected[i], ev.projection.value_at_target, rel_tol=1e-6, abs_tol=1e-9), \
                 (rows[i], ev.projection, res.projected[i])
+
+
+# ---- every kind, breaks, pre-base data, gaps, years outside the plan: no disagreement --------
+
+from agreement import KINDS as AGREE_KINDS  # noqa: E402
+from agreement import YEARS as AGREE_YEARS  # noqa: E402
+from agreement import Case, disagreements  # noqa: E402
+
+level_cell = st.one_of(st.none(), st.floats(min_value=1, max_value=150).map(lambda x: round(x, 1)))
+rate_cell = st.one_of(st.none(), st.floats(min_value=-8, max_value=15).map(lambda x: round(x, 1)))
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    kind = draw(st.sampled_from(AGREE_KINDS))
+    n = len(AGREE_YEARS)
+    cells = tuple(draw(st.lists(rate_cell if kind == "annual" else level_cell, min_size=n, max_size=n)))
+    breaks = tuple(draw(st.lists(st.booleans().map(lambda b: b and draw(st.booleans())), min_size=n, max_size=n)))
+    baseline = None if kind in ("cumulative", "annual") else draw(st.one_of(st.none(), level_cell))
+    target = draw(st.floats(min_value=-5, max_value=12) if kind == "annual"
+                  else st.floats(min_value=1, max_value=60) if kind in ("reduction", "change")
+                  else st.floats(min_value=1, max_value=150)).__round__(1)
+    low = high = None
+    if kind == "range":
+        low = round(draw(st.floats(min_value=1, max_value=140)), 1)
+        high = round(low + draw(st.floats(min_value=0.5, max_value=30)), 1)
+    return Case(kind, target, draw(st.sampled_from([1, -1])), cells, draw(st.integers(2019, 2027)), baseline,
+                breaks, low, high, draw(st.booleans()) if kind == "change" else False,
+                draw(st.booleans()) if kind == "cumulative" else False)
+
+
+@given(batch=st.lists(cases(), min_size=1, max_size=10))
+@settings(max_examples=300, deadline=None)
+def test_scalar_and_bulk_agree_on_every_kind(batch: list[Case]) -> None:
+    """Status, P, overdue, backwards, provisional baseline, binding risk and projection agree."""
+    assert disagreements(batch) == []
+
+
+@given(batch=st.lists(cases(), min_size=1, max_size=8), tol=st.sampled_from([0.0, 0.5, 2.0]),
+       schedule=st.sampled_from(["linear", "geometric"]), grace=st.integers(0, 1))
+@settings(max_examples=100, deadline=None)
+def test_scalar_and_bulk_agree_under_any_config(batch: list[Case], tol: float, schedule: str, grace: int) -> None:
+    from planwatch.evaluate.config import EvaluationConfig
+
+    config = EvaluationConfig(maintain_tolerance=tol, reduction_schedule=schedule,  # type: ignore[arg-type]
+                              overdue_grace_years=grace)
+    assert disagreements(batch, config) == []
+
+
+def test_agreement_script_counts_none_on_a_generated_set() -> None:
+    from agreement import FAMILIES, generate
+
+    for fam in FAMILIES:
+        assert disagreements(generate(150, 5, fam)) == [], fam

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from planwatch.evaluate import kinds
 from planwatch.evaluate.results import PlanEvaluation
 from planwatch.evaluate.warnings import fmt, pct
 from planwatch.model import EvaluationInput
@@ -42,7 +43,7 @@ def table_text(ev: PlanEvaluation) -> str:
         p = i.projection
         proj = "—"
         if p.value_at_target is not None:
-            proj = f"{fmt(p.value_at_target)}{'%' if i.method == 'annual' else ''}"
+            proj = f"{fmt(p.value_at_target)}{'%' if kinds.get(i.method).rate else ''}"
             proj += " ✓" if p.meets_target else " ✗" if p.meets_target is False else ""
             if p.required_rate is not None and not p.meets_target:
                 proj += f" 需年均{fmt(p.required_rate, 1)}%"

@@ -37,6 +37,12 @@ class EvaluationConfig:
     clear_fit_ratio: float = 0.5
     # Data for year Y is overdue when the latest value is older than Y - grace.
     overdue_grace_years: int = 0
+    # Cumulative targets whose yearly values are running totals (累计 since the base year), by
+    # indicator id: ("p3-i12", "running"). An indicator's own `cumulative_convention` wins.
+    cumulative_conventions: tuple[tuple[str, Literal["annual", "running"]], ...] = ()
+
+    def convention_of(self, indicator_id: str) -> Literal["annual", "running"] | None:
+        return next((c for i, c in self.cumulative_conventions if i == indicator_id), None)
 
 
 DEFAULT_CONFIG = EvaluationConfig()

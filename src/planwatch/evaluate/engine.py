@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import Any
 
+from planwatch.evaluate import kinds
 from planwatch.evaluate.completion import Completion, complete
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.equalisation import equalisation
@@ -25,32 +26,31 @@ __all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "ev
 
 
 def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | None]:
-    """Moving away from the target: below the baseline, or worse than the previous year."""
-    if c.achieved or c.value is None or c.method in ("qualitative", "cumulative", "range"):
+    """Moving away from the target, by the kind's rule (below the baseline, worse than last year)."""
+    if c.achieved or c.value is None:
         return False, None
-    if c.method == "annual" and c.detail.get("observed_as") == "rate":
-        return (c.goal.target or 0) > 0 and c.value < 0, None
-    if c.P is not None and c.P < 0:
-        return True, None
     pts = [p for p in series.segment() if p.value is not None and p.year < (c.year or 0)]
-    if not pts:
-        return False, None
-    prev = pts[-1]
-    assert prev.value is not None
-    return (c.value - prev.value) * c.goal.direction < 0, {"year": prev.year, "value": prev.value}
+    back, prev = c.kind.backwards(c, pts[-1] if pts else None)
+    return back, None if prev is None else {"year": prev.year, "value": prev.value}
 
 
 def evaluate_indicator(ind: Indicator, observations: list[Observation], region_code: str, year: int,
                        base_year: int = 2020, config: EvaluationConfig = DEFAULT_CONFIG,
                        regions: list[Region] | None = None) -> IndicatorEvaluation:
     """Judge one indicator in one region from its observations (any order)."""
+    if ind.cumulative_convention is None and config.cumulative_conventions:
+        declared = config.convention_of(ind.id)
+        if declared is not None:
+            ind = replace(ind, cumulative_convention=declared)
     own = [o for o in observations if o.indicator_id == ind.id and o.region_code == region_code]
     flags: tuple[str, ...] = ()
     if not any(o.status in config.accepted_statuses for o in own) and ind.aggregation != "none" and regions:
         own = rollup_observations(ind.id, ind.aggregation, region_code, observations, regions,
                                   config.accepted_statuses)
         flags = ("rolled_up",) if own else ()
-    series = build_series(own, year, config.accepted_statuses)
+    # A target is judged on data up to its own year: later values are not held against it.
+    judged_to = min(year, ind.target.year)
+    series = build_series(own, judged_to, config.accepted_statuses)
     c = complete(ind, series, base_year, config.maintain_tolerance)
     st = classify(c, config.bands, config.reduction_schedule)
     proj = project(c, series, config.clear_fit_ratio, config.maintain_tolerance)
@@ -61,7 +61,7 @@ def evaluate_indicator(ind: Indicator, observations: list[Observation], region_c
     if series.latest() and series.latest().provisional:  # type: ignore[union-attr]
         flags = (*flags, "provisional")
     overdue = c.year is None or (series.latest() is not None and series.latest().year  # type: ignore[union-attr]
-                                 < year - config.overdue_grace_years)
+                                 < judged_to - config.overdue_grace_years)
     ev = IndicatorEvaluation(
         id=ind.id, name=ind.name, domain=ind.domain, unit=ind.unit, binding=ind.binding,
         target_raw=ind.target.raw, target_year=ind.target.year, method=c.method, direction=c.goal.direction,
@@ -110,9 +110,10 @@ def _goal_for(ind: Indicator, ev: IndicatorEvaluation):  # type: ignore[no-untyp
     from planwatch.evaluate.goal import resolve_goal
 
     g = resolve_goal(ind, ev.baseline)
-    if g.method in ("level", "maintain", "range"):
-        return lambda x: g.satisfied_by(x)
-    return None
+    kind = kinds.get(g.method)
+    if not kind.level_target or (g.target is None and g.low is None):
+        return None  # a rate, a sum or a judgement: no level a sub-region's value meets
+    return lambda x: kind.met(g, x)
 
 
 def evaluate_plan(inp: EvaluationInput, year: int, config: EvaluationConfig = DEFAULT_CONFIG) -> PlanEvaluation:

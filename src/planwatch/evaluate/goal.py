@@ -12,10 +12,10 @@ from typing import Literal
 
 from planwatch.model import Indicator
 
-Method = Literal["level", "cumulative", "annual", "reduction", "maintain", "range", "qualitative"]
+Method = Literal["level", "cumulative", "annual", "reduction", "change", "maintain", "range", "qualitative"]
 
 # Target wording that means "keep it where it is" (稳定在98以上, 保持稳定).
-_KEEP_WORDS = ("稳定", "保持", "不低于", "不高于", "维持")
+KEEP_WORDS = ("稳定", "保持", "不低于", "不高于", "维持")
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,13 @@ def infer_direction(ind: Indicator, x0: float | None) -> tuple[int, bool]:
     equal baseline and target are coverage rates (参保率, 保障率 100 → 100)."""
     if ind.direction is not None:
         return (1 if ind.direction == "up" else -1), False
-    t = ind.target
-    if t.kind == "reduction":
-        return -1, False
-    if t.op in (">=", ">"):
-        return 1, False
-    if t.op in ("<=", "<"):
-        return -1, False
-    if t.kind == "annual" and t.value is not None:
-        return (1 if t.value >= 0 else -1), False
-    if x0 is not None and t.value is not None and t.value != x0:
-        return (1 if t.value > x0 else -1), False
-    return 1, True
+    return _kind(ind).direction(ind, x0)
+
+
+def _kind(ind: Indicator):  # type: ignore[no-untyped-def]
+    from planwatch.evaluate import kinds  # the kind modules build on Goal
+
+    return kinds.get(ind.target.kind)
 
 
 def resolve_goal(ind: Indicator, x0: float | None, provisional: bool = False) -> Goal:
@@ -67,7 +62,7 @@ def resolve_goal(ind: Indicator, x0: float | None, provisional: bool = False) ->
     t = ind.target
     raw = t.raw or ""
     direction, assumed = infer_direction(ind, x0)
-    if provisional and ind.direction is None and t.op == "=" and t.kind == "level":
+    if provisional and ind.direction is None and t.op == "=" and _kind(ind).direction_from_baseline:
         assumed = True
     flags = ("direction_assumed",) if assumed else ()
     strict = t.op in (">", "<")
@@ -79,18 +74,8 @@ def resolve_goal(ind: Indicator, x0: float | None, provisional: bool = False) ->
             return Goal("level", -1, high, False, low, high, flags=("range_approach",))
         return Goal("range", 1, None, False, low, high)
     if t.value is None:
-        if x0 is not None and any(w in raw for w in _KEEP_WORDS):
+        if x0 is not None and any(w in raw for w in KEEP_WORDS):
             # "保持稳定" with a baseline: keep at least (or at most) the baseline.
             return Goal("maintain", direction, x0, False, flags=(*flags, "target_from_baseline"))
         return Goal("qualitative", 1, None)
-    if t.kind == "cumulative":
-        return Goal("cumulative", 1, t.value, strict)
-    if t.kind == "annual":
-        return Goal("annual", direction, t.value, strict)
-    if t.kind == "reduction":
-        return Goal("reduction", -1, t.value, strict)
-    if x0 is not None and (t.value - x0) * direction <= 0:
-        return Goal("maintain", direction, t.value, strict, flags=(*flags, "baseline_meets_target"))
-    if any(w in raw for w in _KEEP_WORDS):
-        return Goal("maintain", direction, t.value, strict, flags=flags)
-    return Goal("level", direction, t.value, strict, flags=flags)
+    return _kind(ind).resolve(ind, x0, direction, strict, flags)

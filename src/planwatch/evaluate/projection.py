@@ -71,28 +71,19 @@ def _none(reason: str, required_rate: float | None = None, required_change: floa
 
 def _required(c: Completion) -> tuple[float | None, float | None]:
     """Rate and absolute change a year still needed from the judged value to the target."""
-    g, T = c.goal, c.target_year
-    if c.year is None or c.year >= T or c.value is None or c.achieved:
+    if c.year is None or c.year >= c.target_year or c.value is None or c.achieved:
         return None, None
-    years = T - c.year
-    if c.method == "cumulative" and g.target is not None:
-        return None, max(0.0, g.target - c.value) / years
-    if c.method == "annual":
-        return c.detail.get("required_rate"), None
-    target = g.target if c.method == "level" else c.detail.get("target_level") if c.method == "reduction" else None
-    if target is None:
-        return None, None
-    rate = ((target / c.value) ** (1 / years) - 1) * 100 if target > 0 and c.value > 0 else None
-    return rate, (target - c.value) / years
+    return c.kind.required(c)
 
 
 def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, tolerance: float = 0.0) -> Projection:
     g, T = c.goal, c.target_year
     req_rate, req_change = _required(c)
-    if c.method in ("qualitative",) or c.year is None or c.value is None:
+    kind = c.kind
+    if kind.evidence or c.year is None or c.value is None:
         return _none("无数值", req_rate, req_change)
 
-    if c.method == "annual":
+    if kind.rate:
         realised = c.detail.get("realised_rate")
         if c.P is None or realised is None:
             return _none("无法计算增速", req_rate, None)
@@ -108,11 +99,10 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
         meets = None if p_at_t is None else p_at_t >= 1 - 1e-12
         return Projection("realised_rate", realised, meets, reached, req_rate, None)
 
-    if c.method == "cumulative":
-        flows = [p.value for p in series.points if p.value is not None and c.base_year < p.year <= c.year]
-        if not flows or g.target is None:
+    if kind.flows:
+        mean = kind.mean_addition(c, series)
+        if mean is None or g.target is None:
             return _none("无新增数据", req_rate, req_change)
-        mean = sum(flows) / len(flows)
         at_t = c.value + mean * max(0, T - c.year)
         reached: int | None = c.year
         if not c.achieved:
@@ -122,17 +112,16 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
 
     # level / reduction / maintain / range: fit the comparable segment, baseline included.
     pts = [(p.year, p.value) for p in series.segment() if p.value is not None and p.year >= c.base_year]
-    if c.baseline is not None and c.method != "maintain" and all(y != c.base_year for y, _ in pts) \
-            and "series_break" not in c.flags:
+    brk = series.break_year()
+    if c.baseline is not None and kind.baseline_in_fit and all(y != c.base_year for y, _ in pts) \
+            and (brk is None or brk <= c.base_year):  # never bridge a 口径 break
         pts.insert(0, (c.base_year, c.baseline))
     if len(pts) < 2:
         return _none("数据点不足(少于2个)", req_rate, req_change)
     xs = [float(y) for y, _ in pts]
     ys = [float(v) for _, v in pts]
     d = g.direction
-    line_target = g.target if c.method != "reduction" else c.detail.get("target_level")
-    if c.method == "range" and g.low is not None and g.high is not None:
-        line_target = g.low if d > 0 else g.high
+    line_target = kind.line(c)
 
     models: dict[str, tuple[float, float, float, float]] = {}  # name → (a, b, value at T, rmse)
     a, b = fit_linear(xs, ys)
@@ -140,7 +129,7 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
     if all(y > 0 for y in ys):
         ga, gb = fit_growth(xs, ys)
         models["growth"] = (ga, gb, math.exp(ga + gb * T), _rmse([math.exp(ga + gb * x) for x in xs], ys))
-    if c.method == "reduction" and "growth" in models:
+    if kind.constant_rate and "growth" in models:
         name = "growth"
     elif len(models) == 1:
         name = "linear"
@@ -153,17 +142,15 @@ def project(c: Completion, series: Series, clear_fit_ratio: float = 0.5, toleran
         else:  # the less favourable in the target's direction
             name = "linear" if (lin[2] - gro[2]) * d <= 0 else "growth"
     a, b, at_t, _ = models[name]
-    tol = tolerance if c.method in ("maintain", "range") else 0.0
+    tol = tolerance if kind.yearly else 0.0
     # Compared at 9 significant digits: a path that lands exactly on the target must not miss it
     # by floating-point noise (2.4999999999998863 against 2.5).
     at_cmp = float(f"{at_t:.9g}")
-    meets = g.satisfied_by(at_cmp, tol) if (g.target is not None or g.low is not None) else None
-    if c.method == "reduction" and line_target is not None:
-        meets = at_cmp <= float(f"{line_target:.9g}")
+    meets = kind.projection_meets(c, at_cmp, tol)
     reached: int | None = None
     if c.achieved:
         reached = next((int(x) for x, y in zip(xs, ys, strict=True) if x > c.base_year and (
-            g.satisfied_by(y, tol) if c.method != "reduction" else y <= (line_target or 0))), c.year)
+            kind.projection_meets(c, y, tol))), c.year)
     elif line_target is not None and b * d > 0:
         x = _crossing(a, b, line_target, name == "growth")
         if x is not None and x <= _LAST_YEAR:

@@ -11,7 +11,7 @@ from planwatch.evaluate.projection import Projection
 
 @dataclass(frozen=True)
 class Warning:
-    kind: str  # binding_at_risk | floor_not_met | seriously_lagging | backwards | overdue
+    kind: str  # binding_at_risk | floor_not_met | seriously_lagging | backwards | running_total | overdue
     severity: str  # red | orange | yellow
     indicator_id: str
     name: str

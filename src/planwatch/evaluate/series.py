@@ -41,6 +41,13 @@ class Series:
         breaks = [p.year for p in self.points if p.series_break]
         return max(breaks) if breaks else None
 
+    def up_to(self, year: int) -> Series:
+        """The points no later than `year` (a target is judged on data up to its own year)."""
+        if not self.points or self.points[-1].year <= year:
+            return self
+        return Series(tuple(p for p in self.points if p.year <= year),
+                      tuple(y for y in self.duplicate_years if y <= year))
+
     def segment(self) -> tuple[Point, ...]:
         """Points of the latest segment: a series break is never bridged."""
         b = self.break_year()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from planwatch.evaluate.completion import Completion
 from planwatch.evaluate.config import Bands
-from planwatch.evaluate.schedule import geometric_reduction_schedule, schedule_progress
+from planwatch.evaluate.schedule import schedule_progress
 
 # code → label; "achieved" is 提前实现 before the target year and 已完成 from it on.
 LABELS: dict[str, str] = {
@@ -53,18 +53,18 @@ def band(q: float, bands: Bands) -> str:
 
 
 def _s(c: Completion, reduction_schedule: str) -> float | None:
+    """The expected completion at the judged year: the kind's schedule at S(t)."""
     if c.year is None:
         return None
     s = schedule_progress(c.year, c.base_year, c.target_year)
-    if s is not None and c.method == "reduction" and reduction_schedule == "geometric" and c.goal.target:
-        s = geometric_reduction_schedule(s, c.goal.target / 100)
-    return s
+    return None if s is None else c.kind.expected(s, c.goal, reduction_schedule)
 
 
 def classify(c: Completion, bands: Bands | None = None, reduction_schedule: str = "linear") -> Status:
     bands = bands or Bands()
+    kind = c.kind
     # Maintain/range targets are judged year by year: the time schedule does not apply.
-    S = None if c.method in ("maintain", "range") else _s(c, reduction_schedule)
+    S = None if kind.yearly else _s(c, reduction_schedule)
 
     def st(code: str, Q: float | None = None, label: str | None = None) -> Status:
         return Status(code, label or LABELS[code], S, Q)
@@ -73,16 +73,9 @@ def classify(c: Completion, bands: Bands | None = None, reduction_schedule: str 
     if c.missing == "no_data" or (c.missing == "only_baseline" and "baseline_provisional" not in c.flags
                                   and not c.achieved):
         return st("not_reported")
-    if c.method == "qualitative":
-        if c.judgement == "已实现":
-            return st("achieved", label="已实现")
-        if final:
-            return st("not_met")
-        return st("in_progress" if c.judgement in ("推进中", "未实现") else "not_started")
-    if c.method in ("maintain", "range"):
-        if c.achieved:
-            return st("met")
-        return st("below_floor", label="未达标(超出区间)" if c.method == "range" else None)
+    own = kind.status(c, final, st)
+    if own is not None:
+        return own
     if c.missing == "series_break":
         # 口径调整: values before and after the break are not comparable, whatever the year.
         return st("unassessable")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from planwatch.evaluate import kinds
 from planwatch.evaluate.results import IndicatorEvaluation, Warning
 from planwatch.evaluate.status import AT_RISK
 from planwatch.evaluate.wording import rate_words, worse_than
 
 _SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
-_KIND_ORDER = {"binding_at_risk": 0, "floor_not_met": 1, "seriously_lagging": 2, "backwards": 3, "overdue": 4}
+_KIND_ORDER = {"binding_at_risk": 0, "floor_not_met": 1, "seriously_lagging": 2, "backwards": 3,
+               "running_total": 4, "overdue": 5}
 _MODEL = {"linear": "线性", "growth": "不变增速", "mean_flow": "年均新增", "realised_rate": "已实现增速"}
 
 
@@ -41,10 +43,11 @@ def _value(e: IndicatorEvaluation) -> str:
 def _progress_clause(e: IndicatorEvaluation) -> str:
     text = f"完成度{pct(e.P)},时序进度{pct(e.S)}"
     rate = e.projection.required_rate
-    if rate is not None and e.method != "annual":
+    rate_target = kinds.get(e.method).rate
+    if rate is not None and not rate_target:
         word, size = rate_words(rate)
         text += f",今后需年均{word}{fmt(size)}%"
-    elif e.method == "annual" and e.detail.get("required_rate") is not None:
+    elif rate_target and e.detail.get("required_rate") is not None:
         word, size = rate_words(e.detail["required_rate"])
         text += f",今后需年均{word}{fmt(size)}%(目标{fmt(e.detail['target_rate'])}%)"
     return text
@@ -63,7 +66,7 @@ def _binding_reason(e: IndicatorEvaluation) -> str | None:
     p = e.projection
     if p.meets_target is False:
         return (f"{head}按{_MODEL.get(p.method or '', '')}趋势预计{e.target_year}年为"
-                f"{_distinct(p.value_at_target, e.target_raw)}{'%' if e.method == 'annual' else (e.unit or '')},"
+                f"{_distinct(p.value_at_target, e.target_raw)}{'%' if kinds.get(e.method).rate else (e.unit or '')},"
                 f"达不到目标「{e.target_raw}」,预计难以完成。")
     years = e.detail.get("years_not_met")
     if years:
@@ -95,6 +98,10 @@ def indicator_warnings(e: IndicatorEvaluation, evaluation_year: int) -> tuple[Wa
         else:
             why = "出现负增长"
         add("backwards", "orange" if e.binding else "yellow", f"「{e.name}」{e.year}年为{_value(e)},{why}。")
+    if "looks_running_total" in e.flags:
+        add("running_total", "yellow",
+            f"「{e.name}」各年数值逐年递增,疑似逐年累计数而非当年新增量,已按当年新增合计为{_value(e)};"
+            "请确认该指标的数据口径。")
     if e.overdue:
         if e.year is None:
             add("overdue", "yellow", f"「{e.name}」{evaluation_year}年数据未报送,且尚无任何数据。")

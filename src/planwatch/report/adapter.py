@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from planwatch.compare.benchmarks import Benchmark
+from planwatch.evaluate import kinds
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.engine import evaluate_plan
 from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
@@ -85,20 +86,7 @@ def _series(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year:
 def _chart_terms(ind: Indicator, ev: IndicatorEvaluation, series: tuple[Point, ...]
                  ) -> tuple[tuple[tuple[int, float, bool], ...] | None, float | None]:
     """What a trajectory chart plots for this kind of target, and where its target line is."""
-    if ev.method == "cumulative":
-        running, pts = 0.0, []
-        for p in series:
-            if p.year > ev.base_year and p.value is not None:
-                running += p.value
-                pts.append((p.year, running, p.simulated))
-        return tuple(pts), ind.target.value
-    if ev.method == "annual":
-        if ev.detail.get("observed_as") == "rate":
-            return None, ev.detail.get("target_rate")
-        return None, None  # a growth-rate target has no level line to draw
-    if ev.method == "reduction":
-        return None, ev.detail.get("target_level")
-    return None, ind.target.value
+    return kinds.get(ev.method).chart(ind.target.value, ev, series)
 
 
 def _region_names(inp: EvaluationInput) -> dict[str, str]:
@@ -112,7 +100,7 @@ def indicator_row(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput,
     latest = None
     if ev.year is not None and (ev.value is not None or ev.judgement is not None):
         at = next((p for p in series if p.year == ev.year), None)
-        if ev.method == "cumulative":
+        if kinds.get(ev.method).value_label is not None:  # a sum over the years (累计)
             flows = [p for p in series if p.year > ev.base_year]
             latest = Point(ev.year, ev.value, None, any(p.simulated for p in flows), "见附件1分年度数据")
         else:
@@ -167,7 +155,7 @@ def indicator_row(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput,
         subregions=tuple(subs),
         equalisation=eq,
         method=ev.method,
-        value_label="累计" if ev.method == "cumulative" else None,
+        value_label=kinds.get(ev.method).value_label,
         target_line=target_line,
         chart_series=chart_series,
         projection_meets=p.meets_target,

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from planwatch.evaluate import kinds
 from planwatch.evaluate.wording import rate_words
 from planwatch.report import fmt
 from planwatch.report.config import KIND_NAMES, ReportConfig
@@ -324,34 +325,40 @@ def binding_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
 # --- 四、进展滞后指标分析 ------------------------------------------------------------
 
 
+def _kind(r: IndicatorRow) -> kinds.Kind:
+    """The row's target kind (a row built without an evaluation reads as a level)."""
+    return kinds.get(r.method or "level")
+
+
 def trajectory(r: IndicatorRow, base_year: int, references: tuple[tuple[str, float], ...] = ()) -> TrajectoryChart:
     if r.chart_series is not None:
         pts = r.chart_series
     else:
         pts = tuple((p.year, p.value, p.simulated) for p in r.series if p.value is not None)  # type: ignore[misc]
-    if r.method == "cumulative":
-        base: tuple[int, float] | None = (base_year, 0.0)  # a running sum starts from nothing
-    elif r.method == "annual":
-        base = None  # rates and growth targets have no level path
+    kind = _kind(r)
+    if kind.rate:
+        base: tuple[int, float] | None = None  # rates and growth targets have no level path
+    elif not kind.baseline_on_chart:
+        base = (base_year, 0.0)  # a running sum starts from nothing
     else:
         base = (r.baseline_year, r.baseline) if r.baseline is not None and r.baseline_year is not None else None
-    line = r.target_line if r.target_line is not None else (None if r.method == "annual" else r.target_value)
+    line = r.target_line if r.target_line is not None else (None if kind.rate else r.target_value)
     target = (r.target_year, line) if line is not None else None
     proj = None
-    if r.projected_value is not None and r.method not in ("annual",):
+    if r.projected_value is not None and kind.shows_projection():
         proj = (r.target_year, r.projected_value)
     return TrajectoryChart(
         title=r.name,
-        unit="%" if r.method == "annual" else (f"{r.unit or ''}（累计）" if r.method == "cumulative" else r.unit),
+        unit=kind.chart_unit(r.unit),
         points=pts,
         baseline=base,
         target=target,
         target_label=f"目标 {target_text(r)}",
-        schedule_path=base is not None and target is not None and r.method not in ("maintain", "range"),
+        schedule_path=base is not None and target is not None and kind.schedule_path(),
         projection=proj,
-        mark_baseline=r.method != "cumulative",
+        mark_baseline=kind.baseline_on_chart or kind.rate,
         breaks=tuple(p.year for p in r.series if p.series_break),
-        references=references if r.method not in ("annual", "cumulative") else (),
+        references=references if kind.level_target else (),
     )
 
 
@@ -388,7 +395,7 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     if r.completion is not None and r.schedule is not None:
         text += f"，完成度{fmt.percent(r.completion)}，时序进度{fmt.percent(r.schedule)}"
     text += f"，评估状态为“{r.status}”。"
-    if r.projected_value is not None and r.method != "annual":
+    if r.projected_value is not None and _kind(r).shows_projection():
         how = f"按{r.projection_method}" if r.projection_method else "按现有趋势"
         text += f"{how}推算，{r.target_year}年预计为{fmt.number(r.projected_value)}{u}"
         if r.projection_meets:
@@ -403,7 +410,7 @@ def lagging_paragraph(r: IndicatorRow, data: ReportData) -> str:
     if r.required_rate is not None and start <= r.target_year:
         text += f"如期实现目标，{span}需{signed_rate(r.required_rate).replace('年均', each)}。"
     elif r.required_change is not None and start <= r.target_year:
-        verb = "新增" if r.method == "cumulative" else ("增加" if r.required_change >= 0 else "减少")
+        verb = _kind(r).added_verb(r.required_change)
         text += f"如期实现目标，{span}需{each}{verb}{fmt.number(abs(r.required_change))}{u}。"
     text += f"牵头责任单位：{r.lead_department or '未明确'}。"
     return text

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from planwatch import model
-from planwatch.evaluate import EvaluationConfig, evaluate_plan
+from planwatch.evaluate import EvaluationConfig, evaluate_plan, kinds
 from planwatch.register.queries import evaluation_input as register_input
 
 STAFF_STATUSES = ("approved", "submitted")
@@ -37,6 +37,8 @@ class IndicatorEval:
     subregions: list[dict[str, Any]] = field(default_factory=list)
     equalisation: dict[str, Any] | None = None
     flags: list[str] = field(default_factory=list)
+    method: str | None = None  # the target kind the evaluation judged by (planwatch.evaluate.kinds)
+    target_line: float | None = None  # the level a chart draws as the target (None: no level)
 
 
 @dataclass
@@ -70,10 +72,12 @@ def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: i
     year = year or data_year(inp, statuses)
     result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
     per: dict[str, IndicatorEval] = {}
+    targets = {i.id: i.target.value for i in inp.indicators}
     for e in result.indicators:
         per[e.id] = IndicatorEval(
             status=e.status, label=e.label, S=e.S, P=e.P, Q=e.Q, year=e.year, value=e.value,
             projection=e.projection.to_dict(), warnings=[w.reason for w in e.warnings],
             subregions=list(e.subregions), equalisation=e.equalisation.to_dict() if e.equalisation else None,
-            flags=list(e.flags))
+            flags=list(e.flags), method=e.method,
+            target_line=kinds.get(e.method).chart(targets.get(e.id), e, ())[1])
     return PlanEval(year, per, [w.to_dict() for w in result.early_warnings], dict(result.summary))

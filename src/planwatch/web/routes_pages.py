@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from planwatch.evaluate import kinds
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, translate
@@ -38,7 +39,7 @@ def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str,
 
 
 def spark(row: dict[str, Any], lang: str) -> str:
-    return charts.sparkline(row["series"], target=row["target"], label=row["name"])
+    return charts.sparkline(row["series"], target=row["target_line"], label=row["name"])
 
 
 def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, float]] | None = None) -> str:
@@ -46,11 +47,11 @@ def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, 
     years = {v["year"] for v in view["values"] if v["simulated"]}
     proj = ev["projection"] or {}
     projection = ([(ind["target_year"], proj["value_at_target"])]
-                  if proj.get("value_at_target") is not None and ind["target_kind"] == "level"
+                  if proj.get("value_at_target") is not None and kinds.get(ind["method"]).level_target
                   and (ind["series"] and ind["series"][-1][0] < ind["target_year"]) else [])
     return charts.trajectory(
         base_year=ind["baseline_year"] or plan["base_year"], target_year=ind["target_year"],
-        baseline=ind["baseline"], target=ind["target"], observed=ind["series"], projection=projection,
+        baseline=ind["baseline"], target=ind["target_line"], observed=ind["series"], projection=projection,
         unit=ind["unit"] or "", simulated_years=frozenset(years), references=references or (),
         labels=charts.TrajectoryLabels(translate("legend.observed", lang), translate("legend.target", lang),
                                        translate("legend.schedule", lang), translate("legend.projection", lang)))
@@ -91,7 +92,7 @@ def benchmark_columns(request: Request, rows: list[dict[str, Any]]) -> dict[str,
 def reference_lines(request: Request, row: dict[str, Any], lang: str) -> list[tuple[str, float]]:
     """The national and superior plans' targets on the same metric, for a level target's chart
     (a cumulative or yearly-rate target is not drawn on the same scale)."""
-    if row.get("target_kind") != "level":
+    if not kinds.get(row.get("target_kind") or "level").level_target:
         return []
     b = benchmark_columns(request, [row])["benchmarks"].get(row["ref"])
     if b is None:
@@ -189,7 +190,7 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
     def make() -> dict[str, Any]:
         lang = request_lang(request)
         bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in view["subregions"]],
-                                  unit=view["indicator"]["unit"] or "", target=view["indicator"]["target"],
+                                  unit=view["indicator"]["unit"] or "", target=view["indicator"]["target_line"],
                                   target_label=translate("legend.target", lang))
         refs = reference_lines(request, view["indicator"], lang)
         return {"view": view, "chart": trajectory_svg(view, lang, refs), "bars": bars}

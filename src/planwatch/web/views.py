@@ -86,6 +86,9 @@ def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any
         "baseline": ind.baseline_value, "baseline_raw": ind.baseline_raw, "baseline_year": ind.baseline_year,
         "target": ind.target_value, "target_raw": ind.target_raw, "target_year": ind.target_year,
         "target_kind": ind.target_kind, "target_op": ind.target_op, "direction": ind.direction,
+        # the kind judged by and the level its target means (a change's size or a rate is not a level)
+        "method": ev.method or ind.target_kind,
+        "target_line": ev.target_line if ev.method else ind.target_value,
         "lead_department": lead, "departments": deps,
         "status": ev.status, "S": ev.S, "P": ev.P, "Q": ev.Q,
         "latest": ({"year": series[-1].year, "value": series[-1].value, "judgement": series[-1].judgement,
