@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -33,34 +32,16 @@ def _load_document(path: Path) -> tuple[dict[str, Any], list[str] | None]:
 
 def _from_register(ref: str) -> tuple[dict[str, Any], str]:
     """A plan of the register in the extraction-contract shape (its table indicators)."""
+    from planwatch.audit.context import register_plan
     from planwatch.register.cli import open_register
     from planwatch.register.db import transaction
     from planwatch.register.errors import RegisterError
-    from planwatch.register.queries import evaluation_input
 
     try:
         with transaction(open_register()) as s:
-            ev = evaluation_input(s, ref)
+            return register_plan(s, ref)
     except RegisterError as exc:
         raise click.ClickException(str(exc)) from exc
-    indicators = [{
-        "source": i.source, "line": 0, "name": i.name, "unit": i.unit,
-        "attribute": "约束性" if i.binding else "预期性",
-        "baseline": None if i.baseline is None else {"value": i.baseline, "year": i.baseline_year},
-        "target": {"raw": i.target.raw, "value": i.target.value, "op": i.target.op, "kind": i.target.kind,
-                   "year": i.target.year},
-    } for i in ev.indicators]
-    return {"plan": {"title": ev.plan.title}, "indicators": indicators}, f"《{ev.plan.title}》"
-
-
-def _national_standard() -> list[dict[str, str]]:
-    from planwatch.register.demo import default_data_dir
-
-    path = default_data_dir() / "reference" / "national_basic_service_standard.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [row for row in csv.DictReader(fh) if (row.get("item") or "").strip()]
 
 
 def _superior(against: str | None) -> tuple[dict[str, Any] | None, str]:
@@ -99,12 +80,11 @@ def _text(findings: list[Finding], total: int) -> str:
 def audit_command(doc: Path, against: str | None, as_json: bool, show_all: bool) -> None:
     """审核规划文本(印发前)/ audit a plan before it is issued: consistency, directions, numbers, period,
     fit with the superior plan and the national basic public service standard."""
-    from planwatch.audit import audit_plan
+    from planwatch.audit.context import audit_document
 
     data, lines = _load_document(doc)
     superior, label = _superior(against)
-    everything = audit_plan(data, lines, superior=superior, superior_label=label, standard=_national_standard(),
-                            limit=None)
+    everything = audit_document(data, lines, superior=superior, superior_label=label, limit=None)
     shown = everything if show_all else everything[:30]
     if as_json:
         json.dump({"findings": [f.to_dict() for f in shown], "total": len(everything)}, sys.stdout,

@@ -48,15 +48,21 @@ def rollup_observations(indicator_id: str, rule: str, region_code: str, observat
     A year is rolled up only when every child has a value for it (directly or rolled up itself)."""
     if rule not in ("sum", "mean_pop"):
         return []
+    # Only this indicator's usable values matter (filtered once, not once per region of the tree).
+    observations = [o for o in observations if o.indicator_id == indicator_id and o.value is not None
+                    and o.status in accepted_statuses]
+    if not observations:
+        return []
     children = [r for r in regions if r.parent_code == region_code]
     if not children:
         return []
     per_child: dict[str, dict[int, Observation]] = {}
     for ch in children:
-        own = [o for o in observations if o.indicator_id == indicator_id and o.region_code == ch.code
-               and o.value is not None and o.status in accepted_statuses]
+        own = [o for o in observations if o.region_code == ch.code]
         if not own:
             own = rollup_observations(indicator_id, rule, ch.code, observations, regions, accepted_statuses)
+        if not own:
+            return []  # a year needs every child: one child with nothing means no year at all
         by_year: dict[int, Observation] = {}
         for o in sorted(own, key=lambda o: (o.year, o.status != "approved", o.value)):
             by_year.setdefault(o.year, o)

@@ -215,11 +215,13 @@ def _upsert_fact(s: Session, code: str, name: str, year: int, value: float, unit
 
 
 def _simulate(s: Session) -> int:
-    """Deterministic made-up values along each numeric target's path, some lagging, for plan-region years
-    that have no real value. Stored with simulated=True."""
+    """Deterministic made-up values along each numeric target's path, some lagging, for indicators that
+    have no real value at all: a published series (the national ones) is never padded with invented
+    years. Stored with simulated=True and the note SIMULATED_NOTE, so every page and report labels them."""
     rows = []
+    has_real = set(s.scalars(select(Observation.indicator_id).where(Observation.simulated.is_(False)).distinct()))
     for ind, plan in s.execute(select(Indicator, Plan).join(Plan).where(Indicator.active)):
-        if ind.baseline_value is None or ind.target_value is None:
+        if ind.baseline_value is None or ind.target_value is None or ind.id in has_real:
             continue
         span = plan.period_end - plan.base_year
         for year in range(plan.base_year + 1, min(2024, plan.period_end) + 1):

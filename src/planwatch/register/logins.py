@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, case, delete, select, update
+from sqlalchemy import Row, bindparam, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from planwatch.register.schema import Department, LoginFailure, User, UserSession
@@ -71,12 +71,18 @@ def session_account(session: Session, token: str) -> Row[Any] | None:
     id, username, role, department_id, department name, display_name, must_change_password."""
     if not token or len(token) > 200:
         return None
-    return session.execute(
-        select(User.id, User.username, User.role, User.department_id, Department.name.label("department_name"),
-               User.display_name, User.must_change_password)
-        .join(UserSession, UserSession.user_id == User.id)
-        .outerjoin(Department, Department.id == User.department_id)
-        .where(UserSession.id == _digest(token), UserSession.expires_at > _now(), User.active)).first()
+    return session.execute(_ACCOUNT, {"sid": _digest(token), "now": _now()}).first()
+
+
+# Built once: building the statement cost four times more than running it (every request reads it).
+_ACCOUNT = (
+    select(User.id, User.username, User.role, User.department_id, Department.name.label("department_name"),
+           User.display_name, User.must_change_password)
+    .join(UserSession, UserSession.user_id == User.id)
+    .outerjoin(Department, Department.id == User.department_id)
+    .where(UserSession.id == bindparam("sid", type_=UserSession.id.type),
+           UserSession.expires_at > bindparam("now", type_=UserSession.expires_at.type), User.active)
+)
 
 
 def end_session(session: Session, token: str) -> None:

@@ -195,3 +195,16 @@ def descendants(session: Session, code: str) -> list[Region]:
         out.extend(children)
         frontier = [c.code for c in children]
     return out
+
+
+def ancestors(session: Session, code: str) -> list[Region]:
+    """The regions above `code`, nearest first (a county's city, its province, 全国); bounded against cycles."""
+    out: list[Region] = []
+    region = session.get(Region, code)
+    seen = {code}
+    while region is not None and region.parent_code and region.parent_code not in seen and len(out) < 10:
+        seen.add(region.parent_code)
+        region = session.get(Region, region.parent_code)
+        if region is not None:
+            out.append(region)
+    return out

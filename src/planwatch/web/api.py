@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -287,6 +287,21 @@ def api_review_get(request: Request, draft_id: str, user: Planners) -> dict[str,
     if d is None:
         raise HTTPException(404)
     return _draft_json(d)
+
+
+@router.get("/review/{draft_id}/audit", tags=["review"])
+def api_review_audit(request: Request, draft_id: str, user: Planners,
+                     against: Annotated[str | None, Query(max_length=20, description=(
+                         "superior plan id, or 'none'; default: the nearest plan above the draft's region, "
+                         "else the national plan"))] = None) -> dict[str, Any]:
+    """The draft's audit findings, most severe first (at most 30): kind, severity, lines, message, quotes."""
+    d = store(request).get(draft_id)
+    if d is None:
+        raise HTTPException(404)
+    with request.app.state.services.read() as s:
+        audit = review.audit(s, d, against)
+    return {"findings": audit["findings"],
+            "superior": None if audit["superior"] is None else {"plan_id": audit["superior"], "label": audit["label"]}}
 
 
 @router.post("/review/{draft_id}/items", tags=["review"], dependencies=csrf)

@@ -60,6 +60,7 @@ class TrajectoryLabels:
     target: str
     schedule: str
     projection: str
+    simulated: str = ""  # the legend of points that are simulated (shown only when there are some)
 
 
 def trajectory(*, base_year: int, target_year: int, baseline: float | None, target: float | None,
@@ -129,8 +130,9 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
         out.append(f'<polyline points="{pts}" class="observed"/>')
     for x, v in series:
         cls = "pt pt-sim" if x in simulated_years else "pt"
+        sim = f" ({escape(labels.simulated)})" if x in simulated_years and labels.simulated else ""
         out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(v):.1f}" r="4" class="{cls}"><title>{x}: {escape(_fmt(v))}'
-                   f'{" " + escape(unit) if unit else ""}</title></circle>')
+                   f'{" " + escape(unit) if unit else ""}{sim}</title></circle>')
         out.append(f'<text x="{sx(x):.1f}" y="{sy(v) - 8:.1f}" text-anchor="middle" class="pt-label">{escape(_fmt(v))}</text>')
     # legend
     ly = height - 12
@@ -141,6 +143,10 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
         out.append(f'<line x1="{x}" x2="{x + 22}" y1="{ly - 4}" y2="{ly - 4}" class="{cls}"/>')
         out.append(f'<text x="{x + 27}" y="{ly}" class="legend">{escape(text)}</text>')
         x += 40 + 13 * len(text) if any(ord(c) > 0x2E80 for c in text) else 40 + 7 * len(text)
+    if labels.simulated and any(x_ in simulated_years for x_, _ in series):
+        out.append(f'<circle cx="{x + 11}" cy="{ly - 4}" r="4" class="pt pt-sim"/>')
+        out.append(f'<text x="{x + 27}" y="{ly}" class="legend" data-legend="simulated">'
+                   f'{escape(labels.simulated)}</text>')
     out.append("</svg>")
     return "".join(out)
 

@@ -219,3 +219,32 @@ def publishable(draft: Draft) -> dict[str, Any]:
             kept.append(_apply(item, draft.data["edits"].get(key, {})))
         data[section] = kept
     return data
+
+
+def audit(session: Any, draft: Draft, against: str | None) -> dict[str, Any]:
+    """The audit of a draft: its findings (most severe first) against the superior plan the reviewer picked
+    (`against`: a plan id, "none" for no superior plan) or, by default, the nearest plan above its region."""
+    from planwatch.audit.context import audit_document, default_superior, register_plan, superior_choices
+    from planwatch.register.errors import RegisterError
+
+    choices = superior_choices(session)
+    published = (draft.data.get("published") or {}).get("plan_id")
+    choices = [c for c in choices if c["id"] != published]
+    region = draft.data.get("region") or (draft.extraction.get("plan") or {}).get("region")
+    chosen: int | None
+    if against == "none":
+        chosen = None
+    elif against and against.isdigit() and any(c["id"] == int(against) for c in choices):
+        chosen = int(against)
+    else:
+        chosen = default_superior(session, region)
+        chosen = chosen if chosen != published else None
+    superior, label = None, "上位规划"
+    if chosen is not None:
+        try:
+            superior, label = register_plan(session, chosen)
+        except RegisterError:
+            chosen = None
+    findings = audit_document(draft.extraction, draft.data["lines"], superior=superior, superior_label=label)
+    return {"findings": [f.to_dict() for f in findings], "superior": chosen, "label": label, "choices": choices,
+            "automatic": against is None or against == ""}

@@ -54,7 +54,8 @@ def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, 
         baseline=ind["baseline"], target=ind["target_line"], observed=ind["series"], projection=projection,
         unit=ind["unit"] or "", simulated_years=frozenset(years), references=references or (),
         labels=charts.TrajectoryLabels(translate("legend.observed", lang), translate("legend.target", lang),
-                                       translate("legend.schedule", lang), translate("legend.projection", lang)))
+                                       translate("legend.schedule", lang), translate("legend.projection", lang),
+                                       translate("word.simulated", lang)))
 
 
 def plan_filters(request: Request) -> dict[str, str]:

@@ -54,9 +54,11 @@ def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: 
 
 def _page(request: Request, draft: review.Draft, errors: dict[str, str] | None = None, status_code: int = 200,
           flash: str | None = None, flash_kind: str = "ok") -> Response:
+    with request.app.state.services.read() as s:
+        audit = review.audit(s, draft, request.query_params.get("against"))
     return render(request, "review_draft.html", status_code=status_code, draft=draft, items=review.items(draft),
                   counts=review.counts(draft), errors=errors or {}, flash=flash, flash_kind=flash_kind,
-                  editable=review.EDITABLE)
+                  editable=review.EDITABLE, audit=audit)
 
 
 @router.get("/review")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from planwatch.evaluate.wording import rate_words
 from planwatch.web.i18n import normalise_lang, status_label, translate
@@ -41,12 +42,33 @@ def _signed_rate(value: Any) -> str:
     return f"{word}{_num(float(size))}%"
 
 
+_URL = re.compile(r"https?://[^\s()（）<>\"'|]+")
+
+
+def _source(text: Any) -> Markup:
+    """A value's source note with its web addresses as links (the quote stays as written)."""
+    if not text:
+        return Markup("—")
+    out, last = [], 0
+    s = str(text)
+    for m in _URL.finditer(s):
+        url = m.group(0).rstrip(".,;。，；")
+        end = m.start() + len(url)
+        host = re.sub(r"^https?://", "", url).split("/", 1)[0]
+        out.append(escape(s[last:m.start()]))
+        out.append(Markup('<a href="{}" rel="noopener noreferrer" title="{}">{}</a>').format(url, url, host))
+        last = end
+    out.append(escape(s[last:]))
+    return Markup("").join(out)
+
+
 def build_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["num"] = _num
     env.filters["pct"] = _pct
     env.filters["signed_rate"] = _signed_rate
+    env.filters["source"] = _source
     env.globals["svg"] = Markup  # charts are built (and escaped) by planwatch.web.charts
     return env
 

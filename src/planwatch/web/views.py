@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.register import schema as db
+from planwatch.register.reference import national_reference
 from planwatch.web.evaluation import IndicatorEval, PlanEval, evaluate_register_plan, statuses_for
 from planwatch.web.i18n import STATUS_ORDER
 
@@ -226,6 +227,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         "subregions": sub_rows,
         "equalisation": ({**eq, "laggard_names": [subs.get(c, c) for c in eq["laggards"]]} if eq else None),
         "history": history,
+        "national": national_reference(session, ind.id, public),
     }
 
 

@@ -18,12 +18,30 @@
         const li = document.getElementById("item-" + key);
         if (li) { li.classList.add("focus"); first = first || li; }
       });
+      (line.dataset.findings || "").trim().split(/\s+/).forEach(key => {
+        const li = document.getElementById("finding-" + key);
+        if (li) { li.classList.add("focus"); first = first || li; }
+      });
       if (first) first.scrollIntoView({ block: "center" });
       focusLine(line.id);
     });
   });
   document.querySelectorAll(".doc-items a.to-line").forEach(a => {
     a.addEventListener("click", ev => { ev.preventDefault(); focusLine(a.getAttribute("href").slice(1)); history.replaceState(null, "", a.getAttribute("href")); });
+  });
+  // Audit panel: a finding marks every line it names in the source beside it.
+  document.querySelectorAll(".audit-findings li[data-lines]").forEach(li => {
+    li.addEventListener("click", ev => {
+      ev.preventDefault();
+      document.querySelectorAll(".ln.focus").forEach(e => e.classList.remove("focus"));
+      document.querySelectorAll(".audit-findings li.focus").forEach(e => e.classList.remove("focus"));
+      li.classList.add("focus");
+      const ids = li.dataset.lines.trim().split(/\s+/).map(n => "L" + n);
+      ids.forEach(id => { const el = document.getElementById(id); if (el) el.classList.add("focus"); });
+      const first = document.getElementById(ids[0]);
+      if (first) first.scrollIntoView({ block: "center" });
+      history.replaceState(null, "", "#" + ids[0]);
+    });
   });
   if (location.hash.startsWith("#L")) focusLine(location.hash.slice(1));
 
