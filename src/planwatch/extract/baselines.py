@@ -18,6 +18,7 @@ from planwatch.extract.naming import metric_name
 from planwatch.extract.numbers import change_direction, kind_of
 from planwatch.extract.periods import FIVE_YEAR_NAME, current_names, name_of, span_of
 from planwatch.extract.quantity_context import Mention, quote, unit_of
+from planwatch.extract.sentences import REACH
 
 _YEAR_REF = rx(r"({time.compare})?((?:19|20)\d\d){time.year}{time.year_suffix}?")
 _SINCE = rx("{time.since}")
@@ -88,8 +89,9 @@ _SINGLE_YEAR = rx(r"(?<![\d—–~～-])(?:19|20)\d\d{time.year}(?!{time.since})
 
 def _period_total(m: Mention, period: tuple[int, int]) -> str:
     """"(十四五累计)" when the fact is a total over the previous plan, else ""."""
-    clause = m.text[m.clause.start : m.q.start]
-    sentence = m.text[m.sentence.start : m.q.start]
+    # Read at most REACH characters back, as every prose pass does (linear in the line's length).
+    clause = m.text[max(m.clause.start, m.q.start - REACH) : m.q.start]
+    sentence = m.text[max(m.sentence.start, m.q.start - REACH) : m.q.start]
     if _SINGLE_YEAR.search(clause):
         return ""
     written = [s for n in FIVE_YEAR_NAME.finditer(sentence) if (s := span_of(n.group(0))) and s[1] < period[0]]

@@ -6,31 +6,29 @@ import json
 import os
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import click
 
+from planwatch.extract.bounded import Limits, extract_path_bounded, limits_from_env
 from planwatch.extract.document import ExtractError
 
 
-def _extract_one(path: str) -> tuple[str, dict[str, Any] | None, str | None]:
-    """Run in a worker: never raises, so one bad file does not stop a batch."""
-    from planwatch.extract.pipeline import extract_path
-
+def _extract_one(path: str, limits: Limits) -> tuple[str, dict[str, Any] | None, str | None]:
+    """Never raises, so one bad file does not stop a batch."""
     try:
-        return path, extract_path(path), None
+        return path, extract_path_bounded(path, limits), None
     except ExtractError as exc:
         return path, None, exc.reason
     except Exception as exc:  # a bug must not hide the other files' results
         return path, None, f"internal error / 内部错误: {type(exc).__name__}: {exc}"
 
 
-def _run_all(paths: list[str], progress: bool) -> list[tuple[str, dict[str, Any] | None, str | None]]:
+def _run_all(paths: list[str], progress: bool, limits: Limits) -> list[tuple[str, dict[str, Any] | None, str | None]]:
+    """Each file in its own bounded worker process (extract.bounded), as many at once as there are cores."""
     from tqdm import tqdm
-
-    import planwatch.extract.pipeline  # noqa: F401  # imported once here, inherited by forked workers
 
     bar = tqdm(total=len(paths), desc="extract", unit="doc", file=sys.stderr,
                disable=not progress or len(paths) < 2 or not sys.stderr.isatty(), leave=False)
@@ -38,11 +36,11 @@ def _run_all(paths: list[str], progress: bool) -> list[tuple[str, dict[str, Any]
     workers = min(len(paths), os.cpu_count() or 1)
     if workers <= 1:
         for p in paths:
-            results[p] = _extract_one(p)
+            results[p] = _extract_one(p, limits)
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for res in pool.map(_extract_one, paths, chunksize=max(1, len(paths) // (workers * 4))):
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for res in pool.map(lambda p: _extract_one(p, limits), paths):
                 results[res[0]] = res
                 bar.update()
     bar.close()
@@ -108,9 +106,23 @@ def summary_text(result: dict[str, Any]) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one <stem>.json per input into this folder.")
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr for many files.")
-def extract_command(paths: tuple[str, ...], as_json: bool, out_dir: Path | None, progress: bool) -> None:
-    """从规划文本抽取指标与承诺 / Extract indicators and commitments from plan documents."""
-    results = _run_all(list(paths), progress)
+@click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="S",
+              help="Seconds each file may take, 0 = no limit [env PLANWATCH_EXTRACT_TIMEOUT, default 30].")
+@click.option("--max-memory", type=click.IntRange(min=0), default=None, metavar="MB",
+              help="Memory (address space) each file may use, 0 = no limit "
+                   "[env PLANWATCH_EXTRACT_MAX_MEMORY_MB, default 1024].")
+def extract_command(paths: tuple[str, ...], as_json: bool, out_dir: Path | None, progress: bool,
+                    timeout: float | None, max_memory: int | None) -> None:
+    """从规划文本抽取指标与承诺 / Extract indicators and commitments from plan documents.
+
+    Each file is read in a worker process within a time and memory limit; a file past a
+    limit is reported like any unreadable file and the others go on.
+    """
+    try:
+        limits = limits_from_env(timeout, max_memory)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    results = _run_all(list(paths), progress, limits)
     failed = 0
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)

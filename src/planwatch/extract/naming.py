@@ -9,12 +9,13 @@ here. Plain data in, plain data out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from planwatch.extract.lexicon import NAME_COUNT_SUFFIX, NAME_PAIRED, WORDS, rx
-from planwatch.extract.sentences import Span, clauses, sentences
+from planwatch.extract.sentences import REACH, Span, clauses, sentences
 
 if TYPE_CHECKING:
     from planwatch.extract.quantity_context import Mention
@@ -203,8 +204,12 @@ def _previous_clause_subject(m: Mention, reach: int = 4) -> str:
     that name nothing (a bare year and value, a comparison) are passed over; a share ("占…") takes
     the subject before it.
     """
-    stop = m.text.rfind("。", 0, m.clause.start) + 1
-    before = [c for c in _clauses(m.text) if c.end <= m.clause.start and c.start >= stop][-reach:]
+    lo = max(0, m.clause.start - REACH)  # bounded look-back (see sentences.REACH)
+    full_stop = m.text.rfind("。", lo, m.clause.start)
+    stop = full_stop + 1 if full_stop >= 0 else lo
+    cls = _clauses(m.text)
+    k = bisect_right(cls, m.clause.start, key=lambda c: c.end)  # clauses ending before this one
+    before = [c for c in cls[max(0, k - reach) : k] if c.start >= stop]
     pending = ""
     for clause in reversed(before):
         subject = _clause_subject(clause.text)
@@ -618,8 +623,10 @@ def _anchored(m: Mention, core: str) -> str:
     anchor = core[:2]
     if not _CJK.match(anchor):
         return ""
-    starts = [s for s in _sentences(m.text) if s.start <= m.clause.start]
-    lo = starts[-2].start if len(starts) > 1 else m.sentence.start
+    sents = _sentences(m.text)
+    k = bisect_right(sents, m.clause.start, key=lambda s: s.start)  # sentences starting by this clause
+    lo = sents[k - 2].start if k > 1 else m.sentence.start
+    lo = max(lo, m.clause.start - 2 * REACH)  # this sentence and the one before, read REACH each
     at = m.text.rfind(anchor, lo, m.clause.start)
     if at < 0:
         return ""
@@ -768,7 +775,9 @@ def stated_attributes(prose: list[dict[str, Any]], lines: list[str]) -> None:
         at = text.find(quote)
         if at < 0:
             continue
-        end = _CLAUSE_END.search(text, at + len(quote))
-        hit = _STATED_ATTRIBUTE.search(text, at + len(quote), end.end() if end else len(text))
+        after = at + len(quote)
+        stop = min(len(text), after + REACH)  # a clause is read REACH characters at most (see sentences)
+        end = _CLAUSE_END.search(text, after, stop)
+        hit = _STATED_ATTRIBUTE.search(text, after, end.end() if end else stop)
         if hit:
             item["attribute"] = hit.group(1) or hit.group(2)

@@ -11,6 +11,7 @@ quotes or book titles (“十四五”, 《…2021—2025》) and descriptors of
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from planwatch.extract.lexicon import DOUBLING, WORDS, expand, rx, words
@@ -60,6 +61,11 @@ _PAREN_CLOSE = re.compile(r"[)）]")
 _REFERENCE_END = rx("{value.reference_verb}$")
 _QUOTE_OPEN = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _ANY_NUMBER = re.compile(rf"[\d{_CN_DIGITS}]")
+# Lead and follow words (连续, 立足, 性 …) are short: rules anchored at a number look this far, never back
+# to the line's start, so a line of thousands of numbers is read in linear time.
+_NEAR = 16
+_SPAN_MAX = 128  # quoted names (24) and explaining brackets (48) are shorter
+_LINE_LEAD = re.compile(r"\s*[(（]?\s*")
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # Nouns that a head count counts ("1000人以上技能人才", "200名以上志愿者").
@@ -107,7 +113,7 @@ def explained_spans(text: str, quotes: list[tuple[int, int]], max_len: int = 48)
     """
     spans: list[tuple[int, int]] = []
     for a, b in quotes:
-        if text[b : b + 1] not in ("(", "（") or not _REFERENCE_END.search(text, 0, a):
+        if text[b : b + 1] not in ("(", "（") or not _REFERENCE_END.search(text, max(0, a - _NEAR), a):
             continue
         k = _PAREN_CLOSE.search(text, b + 1, b + 1 + max_len)
         if k:
@@ -116,13 +122,20 @@ def explained_spans(text: str, quotes: list[tuple[int, int]], max_len: int = 48)
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in spans)
+    """pos strictly inside one of `spans` (sorted by start, each shorter than _SPAN_MAX): a binary search."""
+    j = bisect_left(spans, (pos,)) - 1
+    while j >= 0 and pos - spans[j][0] <= _SPAN_MAX:
+        if spans[j][1] > pos:
+            return True
+        j -= 1
+    return False
 
 
 def _is_list_marker(text: str, start: int, end: int) -> bool:
-    before = text[:start].strip()
     after = text[end : end + 1]
-    if before in ("", "(", "（") and after in (".", "．", "、", ")", "）"):
+    # Only blanks and one bracket before it: the line's lead, measured once, never a rescan of the line.
+    if start <= _LINE_LEAD.match(text).end() and text[:start].strip() in ("", "(", "（") \
+            and after in (".", "．", "、", ")", "）"):
         return True
     return text[start - 1 : start] in ("(", "（") and after in (")", "）")
 
@@ -136,7 +149,7 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None  # "5个至10%": two different things, not a range
     prev = text[start - 1 : start]
     nxt = text[end : end + 1]
-    if prev == "第" or _LATIN.match(prev) or prev in ("/", "+", "-", ":", "：") or _LABEL_END.search(text, 0, start):
+    if prev == "第" or _LATIN.match(prev) or prev in ("/", "+", "-", ":", "：") or _LABEL_END.search(text, max(0, start - 12), start):
         return None
     # Quoted names hold no targets, but a quoted slogan may state a share ("“医疗机构100%全覆盖”").
     if _inside(start, quotes) and unit not in ("%", "％"):
@@ -191,19 +204,19 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
     if num2:
         low, high, val = value, float(num2), None
     return Quantity(start=start, end=end, raw=text[start:end], value=val, value_low=low, value_high=high,
-                    unit=full_unit, suffix_op=suffix_op_, streak=bool(_DURATION_LEAD.search(text, 0, start)))
+                    unit=full_unit, suffix_op=suffix_op_, streak=bool(_DURATION_LEAD.search(text, max(0, start - _NEAR), start)))
 
 
 def _chinese(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quantity | None:
     start, end = m.start(), m.end()
-    if _inside(start, quotes) or _CN_BAD_FOLLOW.match(text[m.end("unit") :]):
+    if _inside(start, quotes) or _CN_BAD_FOLLOW.match(text[m.end("unit") : m.end("unit") + _NEAR]):
         return None
     value = parse_number(m.group("num"))
     if value is None:
         return None
     return Quantity(start=start, end=end, raw=text[start:end], value=value, value_low=None, value_high=None,
                     unit=m.group("unit"), suffix_op=suffix_op(m.group("suffix")), chinese=True,
-                    streak=bool(_DURATION_LEAD.search(text, 0, start)))
+                    streak=bool(_DURATION_LEAD.search(text, max(0, start - _NEAR), start)))
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -219,8 +232,10 @@ def find_quantities(text: str) -> list[Quantity]:
         if not _inside(m.start(), quotes):
             found.append(Quantity(start=m.start(), end=m.end(), raw=m.group(0), value=None, value_low=None,
                                   value_high=None, unit=None, suffix_op=None, ratio=True))
+    taken_ends = [b for _, b in taken]  # ratios do not overlap: the first ending after start is the one
     for m in _ARABIC.finditer(text):
-        if any(a <= m.start() < b for a, b in taken) or _inside(m.start(), explained):
+        k = bisect_right(taken_ends, m.start())
+        if (k < len(taken) and taken[k][0] <= m.start()) or _inside(m.start(), explained):
             continue
         q = _arabic(text, m, quotes)
         if q:

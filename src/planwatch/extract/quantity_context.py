@@ -16,7 +16,7 @@ from planwatch.extract.lexicon import WORDS, expand, rx, words
 from planwatch.extract.naming import noun_after
 from planwatch.extract.numbers import DURATION_UNITS, lead_op, normalize_digits, suffix_op
 from planwatch.extract.quantities import VALUE_VERB_END, Quantity, find_quantities
-from planwatch.extract.sentences import Span, clauses, enclosing, sentences
+from planwatch.extract.sentences import Span, around, clauses, enclosing, sentences
 
 YEAR = rx(r"(?<![\d.])((?:19|20)\d\d)年{time.year_suffix}?")
 # A unit written as a parenthetical of the metric: "产妇死亡率(1/10万)下降至16.0".
@@ -109,8 +109,10 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
         sts = sentences(text)
         last_end = 0  # end of the last kept quantity: the window of the next starts there
         for i, q in enumerate(qs):
-            clause = enclosing(cls, q.start) or Span(0, len(text), text)
-            sentence = enclosing(sts, q.start) or Span(0, len(text), text)
+            whole = Span(0, len(text), text)
+            # Long sentences and clauses are read around the number only (see sentences.REACH).
+            clause = around(text, enclosing(cls, q.start) or whole, [], q.start, q.end)
+            sentence = around(text, enclosing(sts, q.start) or whole, cls, q.start, q.end)
             prev_end = max(clause.start, last_end)
             nxt = qs[i + 1] if i + 1 < len(qs) and qs[i + 1].start < clause.end else None
             m = Mention(line=ln, text=text, written=written, q=q, clause=clause, sentence=sentence,

@@ -76,9 +76,13 @@ def plan_group() -> None:
 @click.option("--plan", "plan_id", type=int, help="作为该规划的修订版导入 / import as a revision of this plan id")
 @click.option("--user", "by", default=None, help="操作人 / who is importing (for history)")
 @click.option("--reason", default=None, help="修订原因 / why (for history)")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="S",
+              help="提取时限(秒)/ seconds the extraction may take [env PLANWATCH_EXTRACT_TIMEOUT, default 30]")
+@click.option("--max-memory", type=click.IntRange(min=0), default=None, metavar="MB",
+              help="提取内存上限 / memory the extraction may use [env PLANWATCH_EXTRACT_MAX_MEMORY_MB, default 1024]")
 @friendly
 def plan_import(path: Path, region: str | None, period_text: str | None, plan_id: int | None, by: str | None,
-                reason: str | None) -> None:
+                reason: str | None, timeout: float | None, max_memory: int | None) -> None:
     """提取并导入规划(文档或提取结果 JSON)/ extract and import a plan document or a contract JSON."""
     from planwatch.register.db import transaction
     from planwatch.register.plans import import_plan, parse_period
@@ -96,9 +100,13 @@ def plan_import(path: Path, region: str | None, period_text: str | None, plan_id
         src = (data.get("source") or {}).get("path")
         content = Path(src).read_bytes() if src and Path(src).is_file() else None
     else:
-        from planwatch.extract import extract_path
+        from planwatch.extract.bounded import extract_path_bounded, limits_from_env
+        from planwatch.extract.document import ExtractError
 
-        data = extract_path(path)
+        try:  # in a worker process within the time and memory limits (extract.bounded)
+            data = extract_path_bounded(path, limits_from_env(timeout, max_memory))
+        except (ExtractError, ValueError) as exc:
+            raise RegisterError(str(exc)) from exc
         content = path.read_bytes()
     with transaction(open_register()) as s:
         r = import_plan(s, data, content=content, filename=path.name, region=region, period=period,

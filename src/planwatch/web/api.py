@@ -268,9 +268,8 @@ def _draft_json(d: review.Draft) -> dict[str, Any]:
 @router.post("/review", tags=["review"], dependencies=csrf)
 async def api_review_upload(request: Request, file: Annotated[UploadFile, File()], user: Planners) -> Any:
     """Upload a plan document; returns the draft with every extracted item pending."""
-    content = await file.read(review.UPLOAD_MAX + 1)
-    try:
-        d = store(request).create(file.filename or "upload.txt", content, user.username)
+    try:  # copied to disk and extracted in a worker process, off the event loop
+        d = await run_in_threadpool(store(request).create, file.filename or "upload.txt", file.file, user.username)
     except review.ReviewError as exc:
         return JSONResponse({"error": "validation", "fields": {exc.field: exc.message}}, status_code=422)
     return _draft_json(d)

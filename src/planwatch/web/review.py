@@ -17,10 +17,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from planwatch.extract import ExtractError, extract_path
-from planwatch.extract.readers import read_document
+from planwatch.extract import ExtractError
+from planwatch.extract.bounded import extract_bounded
 
 SECTIONS = ("indicators", "service_items", "tasks", "projects")
 DECISIONS = ("pending", "accept", "reject")
@@ -56,22 +56,29 @@ class ReviewStore:
             raise KeyError(draft_id)
         return self.root / draft_id
 
-    def create(self, filename: str, content: bytes, by: str) -> Draft:
+    def create(self, filename: str, content: bytes | BinaryIO, by: str) -> Draft:
+        """A draft from an uploaded file: its bytes (or a file object, copied to disk in chunks up to
+        UPLOAD_MAX) are kept, and the extraction runs in a bounded worker process (extract.bounded).
+
+        Blocking: the web calls it from a worker thread, never on the event loop.
+        """
         suffix = Path(filename).suffix.lower()
         if suffix not in UPLOAD_TYPES:
             raise ReviewError("file", "文件类型不支持,请上传 .txt/.docx/.html/.pdf / unsupported file type")
-        if len(content) > UPLOAD_MAX:
-            raise ReviewError("file", "文件过大(上限 30 MB) / file too large (30 MB at most)")
-        if not content:
-            raise ReviewError("file", "文件为空 / the file is empty")
         draft_id = uuid.uuid4().hex
         d = self._dir(draft_id)
         d.mkdir(parents=True)
         original = d / f"original{suffix}"
-        original.write_bytes(content)
         try:
-            extraction = extract_path(original)
-            lines = read_document(original).lines
+            size, sha256 = _store_capped(content, original)
+            if size > UPLOAD_MAX:
+                raise ReviewError("file", "文件过大(上限 30 MB) / file too large (30 MB at most)")
+            if not size:
+                raise ReviewError("file", "文件为空 / the file is empty")
+            extraction, lines = extract_bounded(original, with_lines=True)
+        except ReviewError:
+            _rmtree(d)
+            raise
         except ExtractError as exc:
             _rmtree(d)
             raise ReviewError("file", exc.reason) from exc
@@ -79,7 +86,7 @@ class ReviewStore:
             _rmtree(d)
             raise ReviewError("file", f"无法识别该文件 / this file could not be read ({type(exc).__name__})") from exc
         extraction.setdefault("source", {})["path"] = filename
-        data = {"filename": Path(filename).name, "suffix": suffix, "sha256": hashlib.sha256(content).hexdigest(),
+        data = {"filename": Path(filename).name, "suffix": suffix, "sha256": sha256,
                 "uploaded_at": datetime.now(UTC).isoformat(timespec="seconds"), "by": by,
                 "extraction": extraction, "lines": lines, "decisions": {}, "edits": {}, "published": None,
                 "region": None}
@@ -111,6 +118,26 @@ class ReviewStore:
             return []
         drafts = [self.get(p.name) for p in self.root.iterdir() if p.is_dir() and _DRAFT_ID.match(p.name)]
         return sorted((d for d in drafts if d), key=lambda d: d.data["uploaded_at"], reverse=True)
+
+
+def _store_capped(content: bytes | BinaryIO, path: Path) -> tuple[int, str]:
+    """Write the upload to `path` in chunks, stopping one byte past UPLOAD_MAX: (bytes written, sha256)."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("wb") as out:
+        if isinstance(content, bytes):
+            data = content[: UPLOAD_MAX + 1]
+            out.write(data)
+            digest.update(data)
+            return len(data), digest.hexdigest()
+        while size <= UPLOAD_MAX:
+            chunk = content.read(min(1024 * 1024, UPLOAD_MAX + 1 - size))
+            if not chunk:
+                break
+            out.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
 
 
 def _rmtree(d: Path) -> None:

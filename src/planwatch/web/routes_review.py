@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from planwatch.register.errors import RegisterError
 from planwatch.register.plans import import_plan, parse_period
@@ -74,9 +75,8 @@ async def review_upload(request: Request, user: Planners) -> Response:
     if upload is None or isinstance(upload, str) or not upload.filename:
         return render(request, "review.html", status_code=400, drafts=store(request).list(),
                       errors={"file": translate("review.no_file", lang)})
-    content = await upload.read(review.UPLOAD_MAX + 1)
-    try:
-        draft = store(request).create(upload.filename, content, user.username)
+    try:  # copied to disk and extracted in a worker process, off the event loop
+        draft = await run_in_threadpool(store(request).create, upload.filename, upload.file, user.username)
     except review.ReviewError as exc:
         return render(request, "review.html", status_code=400, drafts=store(request).list(),
                       errors={exc.field: exc.message})

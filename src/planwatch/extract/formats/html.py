@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from planwatch.extract.document import ExtractError
+from planwatch.extract.formats.bounds import GridBudget, span
 from planwatch.extract.formats.text import clean_cell, join_fragments, normalise_newlines, row_line
 from planwatch.extract.formats.txt import decode_text
 
@@ -41,9 +42,10 @@ def decode_html(data: bytes, path: str | None) -> str:
 class _Renderer:
     """Walk the tree once, collecting lines; inline text accumulates until a block ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: GridBudget) -> None:
         self.lines: list[str] = []
         self.current: list[str] = []
+        self.budget = budget
 
     def flush(self) -> None:
         line = _SPACES.sub(" ", "".join(self.current)).strip()
@@ -63,7 +65,7 @@ class _Renderer:
             return
         if tag == "table" and not _is_layout_table(el):
             self.flush()
-            self.lines.extend(_table_rows(el))
+            self.lines.extend(_table_rows(el, self.budget))
         elif tag == "br":
             self.flush()
         elif tag == "pre":
@@ -91,9 +93,9 @@ def _is_layout_table(table: Any) -> bool:
     return max(widths, default=0) <= 1
 
 
-def _cell_text(cell: Any) -> str:
+def _cell_text(cell: Any, budget: GridBudget) -> str:
     """A cell's visible text; its paragraphs and <br>s are wrapped pieces of one value."""
-    r = _Renderer()
+    r = _Renderer(budget)
     r.text(cell.text)
     for child in cell:
         r.walk(child)
@@ -101,31 +103,36 @@ def _cell_text(cell: Any) -> str:
     return clean_cell(join_fragments(r.lines))
 
 
-def _span(cell: Any, attr: str) -> int:
-    try:
-        return max(1, min(int(str(cell.get(attr, "1")).strip() or 1), 1000))
-    except ValueError:
-        return 1
+def _span(cell: Any, attr: str, limit: int = 1000) -> int:
+    return span(cell.get(attr), limit)
 
 
-def _table_rows(table: Any) -> list[str]:
-    """One line per row; a rowspan/colspan cell's text repeats in every position it covers."""
+def _table_rows(table: Any, budget: GridBudget) -> list[str]:
+    """One line per row; a rowspan/colspan cell's text repeats in every position it covers.
+
+    Spans are clamped to the table's real size (see formats.bounds): a rowspan to the rows
+    left, a colspan to the widest row's width with each span at most the most cells a row has.
+    """
     rows = [tr for tr in table.xpath(".//tr") if tr.xpath("ancestor::table[1]")[0] is table]
+    row_cells = [[c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")] for tr in rows]
+    most = max((len(cs) for cs in row_cells), default=0)
+    real_width = max((sum(_span(c, "colspan", most) for c in cs) for cs in row_cells), default=0)
     grid: dict[tuple[int, int], str] = {}
     width = 0
-    for r, tr in enumerate(rows):
+    for r, cells in enumerate(row_cells):
         c = 0
-        for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
-                continue
+        for cell in cells:
             while (r, c) in grid:  # skip positions filled by a rowspan from above
                 c += 1
-            text = _cell_text(cell)
-            for dr in range(min(_span(cell, "rowspan"), len(rows) - r)):
-                for dc in range(_span(cell, "colspan")):
+            text = _cell_text(cell, budget)
+            down, across = min(_span(cell, "rowspan", 65534), len(rows) - r), _span(cell, "colspan", real_width)
+            budget.check(len(rows), max(width, c + across))  # before filling more positions
+            for dr in range(down):
+                for dc in range(across):
                     grid[(r + dr, c + dc)] = text
-            c += _span(cell, "colspan")
+            c += across
             width = max(width, c)
+    budget.add(len(rows), width, sum(len(t) + 1 for t in grid.values()))
     lines: list[str] = []
     caption = table.find("caption")
     if caption is not None and caption.text_content().strip():
@@ -148,7 +155,7 @@ def read_html(data: bytes, path: str | None) -> str:
         root = lxml.html.document_fromstring(text)
     except (ParserError, ValueError) as exc:
         raise ExtractError(path, f"无法解析 HTML / cannot parse HTML: {exc}") from exc
-    r = _Renderer()
+    r = _Renderer(GridBudget(path))
     body = root.find("body")
     r.walk(body if body is not None else root)
     r.flush()
