@@ -37,7 +37,7 @@ CASES = int(os.environ.get("PLANWATCH_SCHEMATHESIS_CASES", "120"))
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()  # one server per test: the fuzzed sign-ins throttle their address for a while
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import socket
 

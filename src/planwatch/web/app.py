@@ -95,6 +95,11 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         lang = request_lang(request)
         key = "error.not_found" if exc.status_code == 404 else "error.title"
+        if _is_api(request) and exc.status_code == 400:
+            # A body that cannot be parsed (not UTF-8, not JSON) is a field error like any other:
+            # the one documented 422 shape, naming the body.
+            return JSONResponse({"error": "validation", "fields": [{"field": "body", "message": str(exc.detail)}]},
+                                status_code=422)
         if _is_api(request):
             detail = exc.detail if isinstance(exc.detail, str | dict | list) else str(exc.detail)
             return JSONResponse({"error": key, "detail": detail}, status_code=exc.status_code)
