@@ -76,16 +76,11 @@ class Annual(Kind):
         return self._result(j, factor, elapsed, j.b0, rates[-1], gaps, "rate")
 
     def _levels(self, j: Judging) -> Completion:
-        nums = [p for p in j.numeric() if p.year >= j.base_year]
-        if not nums:
-            return j.done(P=None, achieved=None, value=None, year=None, missing="no_data")
+        nums, answer = j.opening()
+        if answer is not None:
+            return answer
         cur = nums[-1]
-        assert cur.value is not None
-        if j.baseline_broken:
-            return j.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="series_break",
-                          flags=("series_break",))
-        if j.x0 is None:
-            return j.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="no_baseline")
+        assert cur.value is not None and j.x0 is not None
         if cur.year <= j.base_year:
             return j.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="only_baseline")
         if j.x0 <= 0 or cur.value <= 0:

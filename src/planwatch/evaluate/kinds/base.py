@@ -45,6 +45,20 @@ class Judging:
     def numeric(self, points: tuple[Point, ...] | None = None) -> list[Point]:
         return [p for p in (self.seg if points is None else points) if p.value is not None]
 
+    def opening(self, target_known: bool = True) -> tuple[list[Point], Completion | None]:
+        """The numeric points since the base year, and the answer when they cannot be judged against a
+        level: no data, a 口径 break under the baseline, no baseline (or no target). None: go on."""
+        nums = [p for p in self.numeric() if p.year >= self.base_year]
+        if not nums:
+            return nums, self.done(P=None, achieved=None, value=None, year=None, missing="no_data")
+        cur = nums[-1]
+        if self.baseline_broken:
+            return nums, self.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="series_break",
+                                   flags=("series_break",))
+        if self.x0 is None or not target_known:
+            return nums, self.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="no_baseline")
+        return nums, None
+
 
 @dataclass
 class Frame:

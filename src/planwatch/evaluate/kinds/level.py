@@ -16,16 +16,11 @@ if TYPE_CHECKING:
 
 def judge_level(j: Judging, target: float | None) -> Completion:
     """The level rule, shared by the kinds that end in a level (change, a range approached)."""
-    nums = [p for p in j.numeric() if p.year >= j.base_year]
-    if not nums:
-        return j.done(P=None, achieved=None, value=None, year=None, missing="no_data")
+    nums, answer = j.opening(target_known=target is not None)
+    if answer is not None:
+        return answer
     cur = nums[-1]
     assert cur.value is not None
-    if j.baseline_broken:
-        return j.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="series_break",
-                      flags=("series_break",))
-    if j.x0 is None or target is None:
-        return j.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="no_baseline")
     goal = j.goal
     achieved = goal.satisfied_by(cur.value)
     extra: tuple[str, ...] = ()

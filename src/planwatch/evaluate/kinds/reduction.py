@@ -36,17 +36,13 @@ class Reduction(Kind):
         return s
 
     def complete(self, j: Judging) -> Completion:
-        nums = [p for p in j.numeric() if p.year >= j.base_year]
-        if not nums:
-            return j.done(P=None, achieved=None, value=None, year=None, missing="no_data")
+        nums, answer = j.opening()
+        if answer is not None:
+            return answer
         cur = nums[-1]
         assert cur.value is not None
-        if j.baseline_broken:
-            return j.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="series_break",
-                          flags=("series_break",))
         x0, goal = j.x0, j.goal
-        if x0 is None:
-            return j.done(P=None, achieved=None, value=cur.value, year=cur.year, missing="no_baseline")
+        assert x0 is not None
         assert goal.target is not None
         p = goal.target / 100
         if x0 == 0 or p == 0:
