@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.register import schema as db
+from planwatch.register.changes import plans_read_by_indicator
 from planwatch.register.reference import national_reference
+from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import IndicatorEval, PlanEval, evaluate_register_plan, statuses_for
 from planwatch.web.i18n import STATUS_ORDER
 
@@ -100,6 +102,7 @@ def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any
     }
 
 
+@reads(lambda _svc, plan_id, *_: frozenset({plan_id}))
 def plan_view(session: Session, plan_id: int, public: bool, year: int | None = None) -> dict[str, Any] | None:
     plan = _load_plan(session, plan_id)
     if plan is None:
@@ -153,6 +156,7 @@ def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", 
     return out
 
 
+@reads(EVERY_PLAN)
 def overview(session: Session, public: bool = False) -> dict[str, Any]:
     plans = session.scalars(select(db.Plan).order_by(db.Plan.id)
                             .options(selectinload(db.Plan.indicators), selectinload(db.Plan.region))).all()
@@ -174,6 +178,7 @@ def overview(session: Session, public: bool = False) -> dict[str, Any]:
             "early_warnings": warnings}
 
 
+@reads(lambda svc, indicator_id, *_: svc.view(plans_read_by_indicator, indicator_id))
 def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[str, Any] | None:
     ind = session.get(db.Indicator, indicator_id)
     if ind is None or not ind.active:
@@ -231,6 +236,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     }
 
 
+@reads(STRUCTURE)
 def document_view(session: Session, plan_id: int) -> dict[str, Any] | None:
     """The plan's latest document as lines, with every register item that points at a line."""
     plan = session.get(db.Plan, plan_id)
