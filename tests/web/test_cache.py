@@ -1,0 +1,183 @@
+"""The web's read-model cache: a value written makes stale only the pages that read it, concurrent
+misses build once, a plan edit refreshes the cross-plan tables, and role-restricted copies stay apart.
+
+Writes go through another engine, as another worker or the CLI would write: the cache learns of
+them from the register's change log, not from being told."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import web_seed
+from fastapi.testclient import TestClient
+from webtools import login
+
+from planwatch.register import schema as db
+from planwatch.register.db import make_engine, transaction
+from planwatch.register.editing import update_indicator
+from planwatch.register.observations import ObservationInput, write_observations
+from planwatch.register.plans import import_plan
+from planwatch.web import create_app, data
+from planwatch.web.compare_views import benchmarks
+from planwatch.web.data import Services
+from planwatch.web.views import overview, plan_view
+
+CITY_TARGET = "≥93"
+
+
+@pytest.fixture
+def two_plans(seeded: tuple[str, web_seed.Seed, Path], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The seeded county plan (A) and a city plan above it (B), with the same items."""
+    monkeypatch.setattr(data, "STAMP_TTL", 0.0)  # ask the register on every read: no waiting in tests
+    url, seed, files = seeded
+    city = copy.deepcopy(web_seed.PLAN_JSON)
+    city["plan"] = {**city["plan"], "title": "测试市“十四五”公共服务规划", "region": "测试市", "region_level": "city"}
+    city["indicators"][1]["target"] = {**city["indicators"][1]["target"], "raw": CITY_TARGET, "value": 93.0}
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        b = import_plan(s, city, content=web_seed.DOCUMENT + b"\n", filename="city.txt", by="test").plan_id
+        inds = {i.name: i.id for i in s.get(db.Plan, b).indicators}
+        write_observations(s, [ObservationInput(inds["学前教育毛入园率"], "990100", 2022, 88.0, status="approved")],
+                           by="test")
+    engine.dispose()
+    return url, seed, b, inds, files
+
+
+def _write(url: str, indicator_id: int, region: str, year: int, value: float) -> None:
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        write_observations(s, [ObservationInput(indicator_id, region, year, value, status="approved",
+                                                source_note="test write")], by="test", overwrite=True)
+    engine.dispose()
+
+
+def _latest(view: dict, name: str) -> float | None:  # type: ignore[type-arg]
+    row = next(r for r in view["indicators"] if r["name"] == name)
+    return row["series"][-1][1] if row["series"] else None
+
+
+def test_value_write_refreshes_its_plan_only(two_plans) -> None:  # type: ignore[no-untyped-def]
+    url, seed, b, _, _ = two_plans
+    svc = Services(url)
+    a_before, b_before = svc.view(plan_view, seed.plan_id, False, None), svc.view(plan_view, b, False, None)
+    bench_before = svc.view(benchmarks)
+    assert svc.view(plan_view, b, False, None) is b_before  # a hit
+
+    _write(url, seed.preschool, "990101", 2022, 89.5)  # a value of plan A
+
+    builds = svc.builds
+    assert svc.view(plan_view, b, False, None) is b_before  # plan B read nothing written: still a hit
+    assert svc.view(benchmarks) is bench_before  # targets only: not recomputed on a value write
+    assert svc.builds == builds
+    a_after = svc.view(plan_view, seed.plan_id, False, None)
+    assert a_after is not a_before and svc.builds == builds + 1
+    assert _latest(a_before, "学前教育毛入园率") == 87.0 and _latest(a_after, "学前教育毛入园率") == 87.0
+    row = next(r for r in a_after["indicators"] if r["name"] == "学前教育毛入园率")
+    assert (2022, 89.5) in row["series"]
+    # The cross-plan overview reads every plan's values: it is rebuilt.
+    first = svc.view(overview, False)
+    _write(url, seed.doctors, "990101", 2023, 2.4)
+    assert svc.view(overview, False) is not first
+    svc.engine.dispose()
+
+
+def test_plan_pages_over_http(two_plans) -> None:  # type: ignore[no-untyped-def]
+    url, seed, b, inds, files = two_plans
+    app = create_app(url, secret_key="test-secret", files_dir=files)
+    with TestClient(app, base_url="http://testserver") as client:
+        login(client, "planner")
+        svc: Services = app.state.services
+        assert client.get(f"/plans/{seed.plan_id}").status_code == 200
+        page_b = client.get(f"/plans/{b}").text
+        client.get(f"/plans/{b}")
+        _write(url, inds["学前教育毛入园率"], "990100", 2023, 91.25)  # a value of plan B
+        builds = svc.builds
+        assert client.get(f"/plans/{seed.plan_id}").status_code == 200
+        assert svc.builds == builds  # plan A's page: a hit, nothing rebuilt
+        fresh_b = client.get(f"/plans/{b}").text
+        assert svc.builds > builds
+        assert "91.25" in fresh_b and "91.25" not in page_b
+
+
+def test_plan_edit_refreshes_benchmarks(two_plans) -> None:  # type: ignore[no-untyped-def]
+    url, seed, _, inds, files = two_plans
+    app = create_app(url, secret_key="test-secret", files_dir=files)
+    with TestClient(app, base_url="http://testserver") as client:
+        login(client, "planner")
+        svc: Services = app.state.services
+        assert CITY_TARGET in client.get(f"/plans/{seed.plan_id}").text  # the superior plan's target column
+        before = svc.view(benchmarks)
+        engine = make_engine(url)
+        with transaction(engine) as s:
+            ind = s.get(db.Indicator, inds["学前教育毛入园率"])
+            update_indicator(s, ind, ind.version, {"target_raw": "≥95.5", "target_value": 95.5}, by="test")
+        engine.dispose()
+        assert svc.view(benchmarks) is not before
+        page = client.get(f"/plans/{seed.plan_id}").text  # plan A's page, though only plan B was edited
+        assert "≥95.5" in page and CITY_TARGET not in page
+
+
+def test_concurrent_misses_build_once(seeded) -> None:  # type: ignore[no-untyped-def]
+    svc = Services(seeded[0])
+    calls: list[int] = []
+    start = threading.Barrier(8)
+
+    def build() -> object:
+        calls.append(1)
+        time.sleep(0.3)
+        return object()
+
+    out: list[object] = []
+
+    def read() -> None:
+        start.wait()
+        out.append(svc.cached(("slow",), build))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(out) == 8 and all(o is out[0] for o in out)
+
+    async def many() -> list[object]:
+        return await asyncio.gather(*(svc.acached(("slow-async",), build) for _ in range(8)))
+
+    got = asyncio.run(many())
+    assert len(calls) == 2 and all(o is got[0] for o in got)
+    svc.engine.dispose()
+
+
+def test_failed_build_is_not_cached(seeded) -> None:  # type: ignore[no-untyped-def]
+    svc = Services(seeded[0])
+
+    def broken() -> object:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        svc.cached(("broken",), broken)
+    assert svc.cached(("broken",), lambda: 42) == 42
+    svc.engine.dispose()
+
+
+def test_department_copies_stay_apart(two_plans) -> None:  # type: ignore[no-untyped-def]
+    """The cache is shared by every user: a reporter's copy of a plan page holds only its department's
+    indicators even when a planner's copy was cached first, and after a value write."""
+    url, seed, _, _, files = two_plans
+    app = create_app(url, secret_key="test-secret", files_dir=files)
+    with TestClient(app, base_url="http://testserver") as client:
+        login(client, "planner")
+        assert "学前教育毛入园率" in client.get(f"/plans/{seed.plan_id}").text
+        for _ in range(2):
+            login(client, "health")
+            page = client.get(f"/plans/{seed.plan_id}").text
+            assert "每千人口执业(助理)医师数" in page and "学前教育毛入园率" not in page
+            login(client, "edu")
+            page = client.get(f"/plans/{seed.plan_id}").text
+            assert "学前教育毛入园率" in page and "每千人口执业(助理)医师数" not in page
+            _write(url, seed.preschool, "990101", 2024, 88.0)
