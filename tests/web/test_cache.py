@@ -181,3 +181,23 @@ def test_department_copies_stay_apart(two_plans) -> None:  # type: ignore[no-unt
             page = client.get(f"/plans/{seed.plan_id}").text
             assert "学前教育毛入园率" in page and "每千人口执业(助理)医师数" not in page
             _write(url, seed.preschool, "990101", 2024, 88.0)
+
+
+def test_progress_report_refreshes_its_plan_only(two_plans) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from planwatch.register.progress import ProgressInput, report_progress
+
+    url, seed, b, _, _ = two_plans
+    svc = Services(url)
+    a_before, b_before = svc.view(plan_view, seed.plan_id, False, None), svc.view(plan_view, b, False, None)
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        project = s.scalar(select(db.Project.id).where(db.Project.plan_id == seed.plan_id))
+        report_progress(s, ProgressInput("project", project, 2023, "推进中", 35.0, note="进度说明"), by="test")
+    engine.dispose()
+    assert svc.view(plan_view, b, False, None) is b_before
+    a_after = svc.view(plan_view, seed.plan_id, False, None)
+    assert a_after is not a_before
+    assert [r["percent"] for it in a_after["projects"] for r in it["reports"]] == [35.0]
+    svc.engine.dispose()
