@@ -10,6 +10,7 @@ import asyncio
 import copy
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from planwatch.register.db import make_engine, transaction
 from planwatch.register.editing import update_indicator
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
+from planwatch.register.testing import TempPostgres, why_unavailable
 from planwatch.web import create_app, data
 from planwatch.web.compare_views import benchmarks
 from planwatch.web.data import Services
@@ -30,11 +32,28 @@ from planwatch.web.views import overview, plan_view
 CITY_TARGET = "≥93"
 
 
-@pytest.fixture
-def two_plans(seeded: tuple[str, web_seed.Seed, Path], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """The seeded county plan (A) and a city plan above it (B), with the same items."""
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[TempPostgres]:
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with TempPostgres() as pg:
+        yield pg
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def two_plans(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The seeded county plan (A) and a city plan above it (B), with the same items; on SQLite and
+    on a real PostgreSQL."""
     monkeypatch.setattr(data, "STAMP_TTL", 0.0)  # ask the register on every read: no waiting in tests
-    url, seed, files = seeded
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database()
+    engine = make_engine(url)
+    seed = web_seed.build(engine)
+    engine.dispose()
+    files = tmp_path / "files"
     city = copy.deepcopy(web_seed.PLAN_JSON)
     city["plan"] = {**city["plan"], "title": "测试市“十四五”公共服务规划", "region": "测试市", "region_level": "city"}
     city["indicators"][1]["target"] = {**city["indicators"][1]["target"], "raw": CITY_TARGET, "value": 93.0}
@@ -201,3 +220,33 @@ def test_progress_report_refreshes_its_plan_only(two_plans) -> None:  # type: ig
     assert a_after is not a_before
     assert [r["percent"] for it in a_after["projects"] for r in it["reports"]] == [35.0]
     svc.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_out_of_order_commit_is_seen(postgres: TempPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL hands out log ids when rows are written, not when they commit: a value written in a
+    transaction still open while a later one commits must still make its plan's pages stale."""
+    monkeypatch.setattr(data, "STAMP_TTL", 0.0)
+    url = postgres.create_database()
+    engine = make_engine(url)
+    seed = web_seed.build(engine)
+    svc = Services(url)
+    svc.view(plan_view, seed.plan_id, False, None)
+    with engine.connect() as c1:
+        from sqlalchemy.orm import Session
+
+        slow = Session(bind=c1)
+        slow.begin()
+        write_observations(slow, [ObservationInput(seed.preschool, "990101", 2022, 77.25, status="approved")],
+                           by="slow", overwrite=True)  # its log row has the smaller id, not yet committed
+        with transaction(engine) as s:  # a later write commits first
+            ind = s.get(db.Indicator, seed.doctors)
+            update_indicator(s, ind, ind.version, {"unit": "名"}, by="fast")
+        seen = svc.view(plan_view, seed.plan_id, False, None)
+        assert (2022, 77.25) not in next(r for r in seen["indicators"] if r["id"] == seed.preschool)["series"]
+        slow.commit()
+        slow.close()
+    row = next(r for r in svc.view(plan_view, seed.plan_id, False, None)["indicators"] if r["id"] == seed.preschool)
+    assert (2022, 77.25) in row["series"]
+    svc.engine.dispose()
+    engine.dispose()
