@@ -140,7 +140,12 @@ class Services:
                 if not self._dirty and self._probe is not None and time.monotonic() - self._checked_at < STAMP_TTL:
                     return True
                 dirty, self._dirty = self._dirty, False
-            self._learn(dirty)
+            try:
+                self._learn(dirty)
+            except BaseException:
+                with self._lock:
+                    self._dirty = self._dirty or dirty  # not learnt: look again next time
+                raise
         finally:
             self._refresh_lock.release()
         return True
