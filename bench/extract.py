@@ -13,6 +13,7 @@ per document and target years right among matched prose targets.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -21,7 +22,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> Path:
+    """../shared beside the checkout; from a git worktree, beside the main checkout it belongs to."""
+    beside = ROOT.parent / "shared"
+    if beside.is_dir():
+        return beside
+    try:
+        common = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return beside
+    main_shared = Path(common).parent.parent / "shared"
+    return main_shared if main_shared.is_dir() else beside
+
+
+SHARED = _shared()
+# Measure this checkout's code, not the one the interpreter's environment has installed.
+sys.path.insert(0, str(ROOT / "src"))
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p)}
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 CORPUS_GOLD = ROOT / "tests" / "fixtures" / "corpus_gold"
 
@@ -59,7 +79,7 @@ def main(argv: list[str]) -> int:
         for _ in range(5):
             t0 = time.perf_counter()
             subprocess.run([*planwatch, "extract", *map(str, files), "--out", out, "--no-progress"],
-                           check=True, capture_output=True)
+                           check=True, capture_output=True, env=ENV)
             walls.append(time.perf_counter() - t0)
         print(f"one command, {len(files)} documents, start-up included: "
               f"median {statistics.median(walls):.3f} s, best {min(walls):.3f} s (wall, {len(walls)} runs)")
@@ -81,7 +101,7 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as out:
             # not check=True: a document the extractor refuses scores zero, it must not stop the benchmark
             subprocess.run([*planwatch, "extract", *map(str, corpus_files), "--out", out, "--no-progress"],
-                           capture_output=True)
+                           capture_output=True, env=ENV)
             res = subprocess.run([sys.executable, str(scorer), str(CORPUS_GOLD), out], capture_output=True,
                                  text=True, check=True)
             print(f"corpus scores ({len(corpus_files)} documents in tests/fixtures/corpus):")

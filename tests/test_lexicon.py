@@ -171,6 +171,12 @@ def test_durations_are_upper_bounds() -> None:
         (12.0, "分钟", "<=", "level", None), (2.0, "小时", "<=", "level", None)]
 
 
+def test_working_days_are_a_duration_and_alternative_measure_words_a_unit() -> None:
+    assert cell("1个工作日内")[:3] == (1.0, "个工作日", "<=")
+    assert said("企业开办时间压缩至1个工作日以内,筹集保障性租赁住房1.5万套(间)。") == [
+        (1.0, "个工作日", "<=", "level", None), (1.5, "万套(间)", "=", "cumulative", None)]
+
+
 def test_a_duration_glued_to_a_noun_names_a_thing() -> None:
     assert said("建设城市社区15分钟健身圈,打造1小时经济圈。") == []
 
@@ -199,6 +205,11 @@ def test_a_streak_may_still_be_a_base_period_fact() -> None:
     assert [(b["value"], b["unit"]) for b in got] == [(9.0, "年")]
 
 
+def test_a_streak_of_what_held_is_not_a_base_period_fact() -> None:
+    got = base_facts("“十三五”时期,民生支出占比连续5年保持在65%以上,连续3年成功举办国际马拉松。")
+    assert [(b["value"], b["unit"]) for b in got] == [(65.0, "%")]
+
+
 def test_base_period_facts_in_any_year_are_baselines_with_their_year() -> None:
     got = base_facts("“十三五”时期,全县新增就业1万人。",
                      plan=("2021年全县人均预期寿命为78岁,到2025年提高到79岁。",))
@@ -219,3 +230,43 @@ def test_a_deadline_in_the_first_year_is_a_target_not_a_fact() -> None:
     assert [(t["target"]["value"], t["target"]["year"]) for t in got] == [(55.0, 2026)]
     got = prose("2026年起,每年新增普惠托位500个。", period=(2026, 2030))
     assert [t["target"]["value"] for t in got] == [500.0]
+
+
+def test_each_listed_item_takes_the_value() -> None:
+    got = prose("到2025年,建成市级名校长、名师工作室各50个。")
+    assert [(t["name"], t["target"]["value"]) for t in got] == [("市级名校长数", 50.0), ("市级名师工作室数", 50.0)]
+
+
+def test_a_duration_before_a_verb_of_arriving_is_a_time_limit() -> None:
+    assert said("城市消防救援力量接警后5分钟,农村15分钟到达现场。") == [
+        (5.0, "分钟", "<=", "level", None), (15.0, "分钟", "<=", "level", None)]
+
+
+def test_numbers_of_attachments_and_boxes_are_labels() -> None:
+    assert said("附件2 名词解释,专栏3 重点工程。") == []
+
+
+def test_a_head_count_before_a_body_defines_a_class_of_bodies() -> None:
+    assert said("鼓励100人以上企业建立职工书屋,每个村配备1名以上灾害信息员。") == [(1.0, "名", ">=", "level", None)]
+
+
+def test_a_total_over_the_previous_plan_is_named_with_that_period() -> None:
+    got = base_facts("“十三五”时期,全县累计城镇新增就业3.2万人,2020年城镇登记失业率为3.5%。")
+    assert [(b["metric"], b["value"]) for b in got] == [("城镇新增就业人数(十三五累计)", 3.2), ("城镇登记失业率", 3.5)]
+    # a total with no period written in its sentence keeps its plain name
+    got = base_facts("全县累计城镇新增就业3.2万人。")
+    assert [b["metric"] for b in got] == ["城镇新增就业人数"]
+
+
+def test_naming_and_tasks_spell_no_words_of_their_own() -> None:
+    """Every word a name or task rule uses is in a lexicon group: a new word is one edit in the lexicon."""
+    import importlib.util
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "lexicon_words.py"
+    spec = importlib.util.spec_from_file_location("lexicon_words", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in ("naming.py", "tasks.py", "outline.py", "tables.py", "zones.py", "services.py", "baselines.py",
+                 "periods.py", "numbers.py"):
+        assert module.count(Path(lexicon.__file__).with_name(name)) == 0, name

@@ -170,3 +170,50 @@ def test_values_after_a_named_metric_keep_its_name_across_clauses() -> None:
 def test_primary_and_secondary_schools_split_under_respectively() -> None:
     assert metrics("中小学专任教师本科以上学历比例分别为85%、96%。") == [
         "中学专任教师本科以上学历比例", "小学专任教师本科以上学历比例"]
+
+
+def test_a_change_target_is_named_without_its_comparison() -> None:
+    assert names("到2025年,人均体育消费支出比2020年增长50%,托育服务机构数量比2020年翻一番。") == [
+        "人均体育消费支出", "托育服务机构数量"]
+    # a base-period fact states the change itself and keeps it
+    assert metrics("“十三五”时期,生产安全事故起数比“十二五”末下降30%。") == ["生产安全事故起数比“十二五”末下降"]
+
+
+def test_the_basis_of_a_standard_is_not_part_of_its_name() -> None:
+    assert names("城乡低保标准提高到每人每月1600元以上,生均补助标准不低于每生每年400元。") == [
+        "城乡低保标准", "生均补助标准"]
+
+
+def test_a_per_capita_name_is_not_a_scope_to_complete() -> None:
+    assert names("到2025年,每千人口执业(助理)医师数达到3.2人,每千人口注册护士数达到3.8人。") == [
+        "每千人口执业(助理)医师数", "每千人口注册护士数"]
+
+
+def test_a_streak_is_not_part_of_a_name() -> None:
+    assert metrics("2020年,民生支出占比为66.8%,连续5年保持在65%以上,脱贫人口务工规模连续4年稳定在3000人以上。") == [
+        "民生支出占比", "民生支出占比", "脱贫人口务工规模"]
+
+
+def test_a_name_does_not_reach_into_the_cell_before() -> None:
+    assert names("专栏1 重点工程\t建设社区嵌入式服务设施30处") == ["社区嵌入式服务设施数"]
+
+
+def test_who_pays_is_not_part_of_a_fund() -> None:
+    assert names("区级财政每年安排文化和体育发展专项资金不低于5000万元。") == ["文化和体育发展专项资金"]
+
+
+def test_a_quoted_thing_is_counted_without_the_verb_that_builds_it() -> None:
+    assert names("到2025年,建成“未来社区”12个。") == ["“未来社区”数"]
+
+
+def test_a_place_and_a_year_span_opening_a_fact_are_not_its_name() -> None:
+    assert metrics("“十三五”时期,区内共有中小学52所,2016—2020年新建、改扩建学校62所。") == [
+        "中小学数", "新建、改扩建学校数(十三五累计)"]
+
+
+def test_a_listed_name_that_is_whole_takes_no_shared_head() -> None:
+    assert metrics("2020年,婴儿死亡率、5岁以下儿童死亡率分别下降到4.3‰、5.6‰。") == ["婴儿死亡率", "5岁以下儿童死亡率"]
+
+
+def test_a_rate_written_once_for_listed_groups_is_one_target_each() -> None:
+    assert names("到2025年,高血压、糖尿病患者规范管理率均达到75%。") == ["高血压患者规范管理率", "糖尿病患者规范管理率"]

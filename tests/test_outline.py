@@ -85,3 +85,22 @@ def test_seed_with_contents_list_keeps_body_headings_only() -> None:
     assert len({s.title for s in chapters}) == 7
     boxes = [s for s in o.sections if s.kind == "box"]
     assert len(boxes) == 10 and all(b.domain for b in boxes)
+
+
+def test_contents_list_ends_where_the_body_repeats_its_first_heading() -> None:
+    """An unlabelled or labelled contents list runs into the body's first headings; the body
+    starts where a heading repeats an entry, so the base period opens there, not later."""
+    from planwatch.extract.zones import zones
+
+    entries = ["第一章 发展基础与面临形势", "第一节 “十四五”时期主要成就", "第二节 面临的形势", "第二章 总体要求",
+               "第一节 指导思想", "第二节 发展目标", "第三章 主要任务", "第四章 保障措施"]
+    body = ["第一章 发展基础与面临形势", "", "第一节 “十四五”时期主要成就", "",
+            "2025年,全县学前三年毛入园率为95.6%。", "", "第二节 面临的形势", "", "人口老龄化加快。", "",
+            "第二章 总体要求", "", "第一节 指导思想", "坚持以人民为中心。", "第二节 发展目标",
+            "到2030年,学前三年毛入园率达到97%。", "第三章 主要任务", "推进托育服务。", "第四章 保障措施", "加强领导。"]
+    for label in (["目 录"], []):
+        lines = ["某县“十五五”基本公共服务规划", *label, *entries, "", *body]
+        first_body = len(label) + len(entries) + 3
+        start, plan = zones(lines, build_outline(lines))
+        assert start == first_body, label
+        assert lines[plan - 1] == "第二章 总体要求"

@@ -126,3 +126,37 @@ def test_seed_list_rendered_as_tab_rows_gives_the_same_items() -> None:
     gold = json.loads((GOLD / f"{stem}.gold.json").read_text(encoding="utf-8"))["service_items"]
     assert [(i["domain"], i["item"]) for i in items] == [(g["domain"], g["item"]) for g in gold]
     assert spans == [(1, len(rows) + 1)]
+
+
+def test_flattened_list_with_merged_domain_cells() -> None:
+    """A web page flattens a merged domain cell to one line, written once for the rows it spans:
+    a row's cells are read as item, object, payer when its last cell is like the row before's."""
+    text = """附件:某县基本公共服务实施标准
+
+服务领域
+服务项目
+服务对象
+支出责任
+幼有所育
+孕产妇健康服务
+孕产妇
+县级财政
+儿童健康管理
+0—6岁儿童
+县级财政
+学有所教
+学前教育幼儿资助
+家庭经济困难幼儿
+中央、省、市、县共同
+义务教育免费提供教科书
+义务教育阶段学生
+中央、省共同
+
+扫一扫在手机打开当前页
+【打印本页】【关闭窗口】"""
+    lines = text.split("\n")
+    items, spans = extract_service_items(lines, build_outline(lines))
+    assert [(i["line"], i["domain"], i["item"]) for i in items] == [
+        (8, "幼有所育", "孕产妇健康服务"), (11, "幼有所育", "儿童健康管理"),
+        (15, "学有所教", "学前教育幼儿资助"), (18, "学有所教", "义务教育免费提供教科书")]
+    assert spans == [(1, 18)]

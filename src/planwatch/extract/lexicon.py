@@ -43,7 +43,7 @@ WORDS: dict[str, tuple[str, ...]] = {
                         "改建", "扩建", "增建", "迁建", "评选", "实施", "完成", "争创", "引进", "开工", "增设",
                         "设立", "支持", "规划", "形成", "开展", "培训", "孵化", "组建", "建立", "举办", "撤并",
                         "创作", "带动", "招聘", "招录", "培养", "认定", "申报", "改造", "修建", "新开", "增加",
-                        "新改扩建", "创成", "推出", "评定", "命名", "认证", "安置", "转移", "引入", "引育"),
+                        "新改扩建", "创成", "推出", "评定", "命名", "认证", "安置", "转移", "引入", "引育", "筹集", "筹建"),
     # The words of a cumulative figure a table cell opens with ("累计5000").
     "kind.cumulative_cell": ("五年累计", "累计"),
     "kind.annual": ("年均增长", "年均", "每年", "每月", "逐年"),
@@ -60,6 +60,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "kind.change_up": ("提高", "提升", "增加", "增长", "上升", "扩大", "增幅"),
     "kind.change_down": ("降低", "下降", "减少", "缩小", "降幅"),
     "kind.change_unit": ("个百分点", "百分点"),
+    # "提高了3个百分点": the particle of a completed change.
+    "kind.done": ("了",),
     "kind.per_scope": ("每个", "每所", "每村", "每乡", "每镇", "每县", "每户", "每人", "每一", "所有", "各村",
                        "各乡", "各镇", "各县"),
     # Verbs of making new things that stay cumulative even per unit ("每个县至少培育1家").
@@ -75,6 +77,8 @@ WORDS: dict[str, tuple[str, ...]] = {
                    "不高于", "超过", "高于", "低于", "约", "年的", "缩短至", "缩短到"),
     # Values listed in the order of the names before them ("A、B分别达到x、y").
     "value.respectively": ("分别",),
+    # "建成市级名校长、名师工作室各50个", "高血压、糖尿病患者规范管理率均达到75%": the value holds for each item.
+    "value.each": ("各", "均", "都"),
     # A change verb followed by its end point ("提高到…"): the value is a level, not a change.
     "value.to": ("到", "至", "为"),
     # The start of a change "由X提高到Y", "从X延长至Y": X is the base, not a target.
@@ -135,6 +139,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Comparison words before a year or a plan name ("比2020年", "较“十三五”末").
     "time.compare": ("比", "较", "与", "同", "相比", "对比"),
     "time.since": ("以来", "来", "起"),
+    # A total over the whole previous plan: "五年累计…", "“十四五”期间新增…".
+    "time.period_total": ("五年", "期间", "时期", "以来"),
     # --- comparing metrics (audit, register matching) --------------------------------------------------
     # Scope words a metric name may open with that do not change the quantity ("全县学前教育毛入园率").
     "audit.scope": ("全国", "全省", "全区", "全市", "全县", "全州", "全盟", "全旗", "本市", "本县", "我市", "我县", "我区",
@@ -196,7 +202,7 @@ WORDS: dict[str, tuple[str, ...]] = {
                    "头", "份", "口", "期", "批", "届", "类", "斤", "公斤", "千克", "立方米", "平方米", "平米",
                    "平方公里", "公里", "千米", "公顷", "米", "人次", "场次", "户次", "架次", "周岁", "小时", "分钟",
                    "个月", "人(次)", "家(次)", "户(次)", "人（次）", "家（次）", "户（次）", "人年", "件次", "门次", "册次", "台次", "车次", "床位",
-                   "张床"),
+                   "张床", "张床位", "学时", "课时", "个工作日", "工作日", "套(间)", "套（间）"),
     # Shares and concentrations.
     "unit.rate": ("%", "‰", "‱", "个百分点", "百分点", "㎡", "m2", "m²", "微克/立方米", "毫克/升",
                   "毫克/立方米", "克/立方米", "mg/L", "μg/m3", "μg/m³"),
@@ -210,7 +216,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     # Ages and durations name a group ("65岁以上老年人", "5年一周期") unless a verb puts them in value position.
     "unit.age": ("岁", "周岁", "年", "个月"),
     # Short durations: a time bound ("30分钟内到达") or, glued to a noun, a name ("15分钟健身圈").
-    "unit.duration": ("分钟", "小时"),
+    "unit.duration": ("分钟", "小时", "个工作日", "工作日"),
+    # Verbs after a duration that make it a time limit ("农村15分钟到达现场"), not a name ("15分钟健身圈").
+    "unit.duration_verb": ("到达", "到场", "抵达", "赶到", "响应", "送达", "办结", "出警", "处置", "到位"),
+    # Labels a number only numbers ("附件2", "专栏3"): never a value.
+    "value.label": ("附件", "附表", "附图", "专栏"),
     # Units of a standard or a rate: never a count of new things.
     "unit.level": ("%", "％", "‰", "个百分点", "百分点", "倍", "平方米", "㎡", "m2", "m²", "平米", "册", "小时",
                    "分钟", "岁", "周岁", "年", "1/10万", "元", "微克/立方米", "毫克/升"),
@@ -219,6 +229,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     # People a head count may count ("1000人以上技能人才").
     "unit.person_noun": ("人", "者", "员", "生", "童", "工", "民", "师", "老", "妇", "家庭", "青年", "群众", "职工",
                          "干部"),
+    # Bodies a head count sizes ("100人以上企业", "300人以上单位"): the count defines a class of them.
+    "unit.body_noun": ("企业", "单位", "机构", "工厂", "公司", "用人单位", "事业单位", "场所", "学校", "医院"),
     # Measures that, bounded and glued to a noun, define a class ("年产10万吨以下矿山", "200平方米以上场馆").
     "unit.measure": ("吨", "斤", "公斤", "千克", "亩", "平方米", "平米", "立方米", "平方公里", "公里", "千米", "米",
                      "公顷", "元", "万元", "亿元", "千瓦"),
@@ -230,8 +242,300 @@ WORDS: dict[str, tuple[str, ...]] = {
     # --- durations and class definitions: neither targets nor baselines -------------------------------
     # "连续5年", "连续三届": how long something has held, not a value.
     "class.duration_lead": ("连续",),
+    # ... unless the streak is itself the fact: something that has not happened for N years
+    # ("待遇连续9年没有增长", "连续3年未调整").
+    "class.streak_fact": ("没有", "未", "无", "不曾"),
     # A doubling is a change of +100 % ("比2020年翻一番").
     "kind.doubling": ("翻一番", "翻两番", "翻番"),
+    # --- names (naming.py) -----------------------------------------------------------------------------
+    # Verbs of making something new: part of what is counted ("新建公办幼儿园数").
+    "name.making": ("新开工改造", "新开工", "新建或改建", "改扩建", "新改扩建", "新建", "新增", "增建", "迁建", "扩建",
+                    "改建", "评选", "创作"),
+    # The basis a standard is stated per: "每人每月", "每生每年", "每床每日".
+    "name.per": ("每",),
+    "name.per_basis": ("人", "户", "生", "床", "家", "所", "名", "位", "人次", "学生", "老人"),
+    "name.per_period": ("年", "月", "日", "天", "季度", "学期", "周"),
+    # The words of a comparison a change is measured against ("比2020年", "较上年").
+    "name.compare": ("比", "较", "相比"),
+    "name.last_year": ("上年",),
+    "name.end_mark": ("末",),
+    # Administrative levels written before 级 ("省级", "市级", "县乡级").
+    "name.level": ("国家", "自治区", "省", "市", "州", "县", "区", "乡镇", "镇", "村", "市县", "县乡"),
+    "name.level_major": ("国家", "自治区", "省", "市", "州", "县", "区"),
+    "name.ji": ("级",),
+    # Frames that open a clause before its subject: "其中", "到2025年,", "力争", "全县".
+    "name.lead_conj": ("其中", "同时", "并", "和", "及", "且", "以及", "还要", "还", "要"),
+    "name.lead_to": ("到", "至"),
+    "name.lead_at": ("在",),
+    "name.lead_at_not": tuple("校园岗职读院册"),  # "在校生", "在园幼儿", "在岗职工": part of the name
+    "name.lead_frame": ("力争", "确保", "争取", "努力", "基本", "全面", "逐步", "进一步", "持续", "保障", "实现", "全县",
+                        "全市", "全区", "全州", "全省", "全镇", "我县", "我市", "我区", "县内", "市内", "区内", "镇内",
+                        "辖区内", "域内"),
+    "name.plan_frame": ("时期", "期间", "期末", "末"),
+    "name.year_end": ("底", "末"),
+    "name.de": ("的",),
+    # A total over a period is named "(十四五累计)".
+    "name.total_mark": ("累计",),
+    # Verbs and words closing a subject before its value ("…参保率|达到|95%", "…人数|稳定在|").
+    "name.trail": ("达到", "到达", "达", "为", "到", "至", "稳定在", "保持在", "保持", "控制在", "不低于", "不少于", "不超过",
+                   "不高于", "至少", "超过", "高于", "提高到", "提高至", "增加到", "增至", "增长", "下降至", "下降到",
+                   "下降为", "降至", "降低到", "要在", "在", "的", "均", "分别", "各", "共", "约", "总计", "合计", "累计",
+                   "全部", "有", "每年", "每月", "高达"),
+    "name.yearly": ("年均",),
+    # Predicates that select which of the counted things are meant ("2个医疗机构|开展安宁疗护服务").
+    "name.selecting": ("达到", "能提供", "能够提供", "提供", "开展", "建设", "建成", "入驻", "实施", "纳入", "设置", "通过",
+                       "完成", "实现", "提升为", "增加"),
+    "name.predicate_adverb": ("全部", "均", "都", "全面", "已", "要"),
+    # Where the noun after a counted quantity ends.
+    "name.noun_end": ("全部", "全面", "均", "都", "覆盖", "能够", "要", "将", "并"),
+    "name.conj": ("和", "及", "与"),
+    # A long modifier before a counted noun: "集…于一体的", "以…为主的", "为…提供…服务的", "具有…的".
+    "name.modifier_frame": ("集…于一体", "以…为主", "为…提供", "有…的"),
+    "name.modifier_verb": ("具有", "具备", "承担"),
+    # Heads too generic to name a thing ("…的目标", "…的标准").
+    "name.generic_head": ("目标", "指标", "标准", "要求", "水平", "比例", "任务"),
+    "name.generic_tail": ("目标", "任务", "要求", "标准", "水平"),
+    "name.task": ("任务",),
+    # Units of shares: a share of things is named …比例.
+    "name.share_unit": ("%", "％", "‰", "个百分点"),
+    "name.share_word": ("率", "比例", "比重", "占比"),
+    "name.share_suffix": ("比例",),
+    "name.share_of": ("占",),
+    "name.head_count": ("人数",),
+    # "连续5年", "连续三届": a streak's length.
+    "name.numeral": tuple("一二三四五六七八九十两"),
+    "name.streak_unit": ("年", "届", "次"),
+    # Verbs of doing that open a name without being part of the metric ("打造|示范型服务中心").
+    "name.doing_verb": ("切实保证", "保证", "确保", "力争", "争取", "争创", "努力", "至少", "规划建设", "建设", "建立", "建成",
+                        "打造", "抓好", "开展", "实现", "完成", "实施", "落实", "形成", "创建", "培育", "将"),
+    "name.doing_verb_any": ("开展", "举办", "组织", "实施", "组成", "推进", "完善", "提高", "加强", "实现", "建立", "健全"),
+    "name.not_noun_start": ("为", "对", "将", "在", "向", "把", "从", "由", "以", "与", "和", "及", "等", "的", "了", "有", "到",
+                            "至", "达", "每年", "年"),
+    # Clause subjects that say nothing by themselves ("目标暂定30%").
+    "name.generic_subject": ("其中", "目标", "指标", "比例", "总数", "总量", "数量", "标准"),
+    "name.provisional": ("暂定", "初定", "定为", "为", "是"),
+    # Where a clause's subject ends: its predicate.
+    "name.predicate": ("持续", "可适当", "应", "要", "将", "达到", "保持", "稳定在", "提高", "降低", "下降", "增加", "增长",
+                       "不低于", "不少于", "控制在"),
+    "name.modal": ("可",),
+    "name.modal_not": ("支配",),  # "可支配收入" is a name
+    # Measure words a subject's own count uses ("31个|乡镇卫生院").
+    "name.counted_unit": tuple("个所家项名张"),
+    "name.whole_scope": ("全县", "全市", "全区", "全省"),
+    # After a share, a verb of change is not a noun.
+    "name.change_verb": ("提高", "提升", "增至", "增长", "增加", "下降", "降至", "降低", "减少"),
+    "name.change_end": ("增长", "下降", "提高", "降低", "增加", "减少", "提升"),
+    # A duration, 累计 or a determiner opens a name without being part of it.
+    "name.determiner": ("按照", "依据", "根据", "统计", "据统计", "初步统计", "统计显示", "据统计显示", "初步统计显示",
+                        "五年", "平均每年", "每年", "每月", "累计", "共有", "拥有", "各类", "各种", "各项", "一批", "全部"),
+    # A means or basis before the action: "利用中央和省级补助资金|实施农村危房改造".
+    "name.means": ("利用", "依托", "借助", "通过", "按照", "依据"),
+    "name.means_action": ("实施", "开展", "建设", "完成", "新建", "改造", "推进"),
+    # A scope (每个乡镇) keeps its noun; hedges and the verb of having between them go.
+    "name.scope_unit": ("个", "所", "家", "一"),
+    "name.scope_place": tuple("村乡镇县区户"),
+    "name.scope_stop": tuple("原至都均要应配设建办培有拥"),
+    "name.hedge": ("原则上", "至少", "都", "均", "要", "应"),
+    "name.having": ("建有", "建成", "建", "办好", "配备", "设置", "设立", "培养", "拥有", "有"),
+    "name.scope_word": ("每", "各", "所有"),
+    # An amount given to someone: "对市级示范性托育机构给予5万元/家一次性奖励".
+    "name.to_whom": ("对",),
+    # Who pays before a fund ("县财政每年安排…专项资金").
+    "name.treasury": ("财政",),
+    "name.allocate": ("安排", "投入", "统筹"),
+    "name.giving": ("给予", "发放"),
+    # Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
+    "name.support_verb": ("支持", "鼓励", "推动", "推进", "加快", "引导", "力争", "争取", "确保"),
+    # Verbs of forming after a subject: "医生组成72个|团队" counts the formed thing.
+    "name.form_verb": ("组成", "组建", "成立", "建成", "建设", "打造", "培育", "创建", "争创", "引进", "认定"),
+    "name.etc": ("等",),
+    # Units of amounts, ages and multiples: the noun after them begins the next clause.
+    "name.uncounted_unit": ("元", "岁", "倍"),
+    "name.rate_end": ("率", "比例", "比重", "占比", "数", "量"),
+    # Numbers followed by these are part of a name ("3岁以下", "孕28周"), not a subject's value.
+    "name.not_value_unit": ("岁", "周", "个月", "小时", "分钟", "年", "月"),
+    "name.growth": ("增长率", "增速", "增幅", "增长"),
+    # After a number glued into a name, these units keep it part of the name.
+    "name.glued_unit": ("岁", "周", "个", "年", "月", "日", "天", "小时", "分钟", "万", "千", "百", "亿", "级", "类", "项", "次",
+                        "倍", "轨", "人", "名", "家", "所"),
+    # A finished clause run into a name: "教学质量全面提升|小学…".
+    "name.runon_adverb": ("不断", "全面", "稳步", "持续", "逐步", "显著", "大幅", "明显"),
+    "name.runon_verb": ("提升", "提高", "改善", "完善", "增强", "加强", "扩大", "优化", "推进"),
+    "name.mid_frame_not": tuple("比较由从与"),
+    # Measure words counted as things: "<name>数".
+    "name.count_unit": ("个", "所", "家", "项", "座", "处", "支", "张", "部", "条", "场", "批", "件", "辆", "间", "台", "本",
+                        "册", "轮", "期", "届", "种", "类", "对", "万个", "万户", "万套", "家(次)"),
+    "name.count_suffix": ("数",),
+    # Names that already say what is measured.
+    "name.measure_end": ("数", "量", "率", "比", "比例", "比重", "占比", "人次", "天数", "面积", "时间", "时长", "经费", "金额",
+                         "额", "规模", "年龄", "寿命", "次"),
+    # Persons are counted by their number: "各类人才数", not "各类人才人数".
+    "name.person_end": ("人才", "人员", "人口", "劳动力", "对象", "人"),
+    "name.incomplete_end": ("率", "比例", "占比", "人数", "天数", "次数", "样本"),
+    "name.frame": ("平均每年", "每年", "每月", "年均", "平均"),
+    "name.frame_end": ("每年", "每月"),
+    "name.unit_scale": tuple("万亿千"),
+    "name.achieve": ("实现",),
+    "name.value_verb_end": ("了", "为", "达到", "达", "至", "到"),
+    # "每千常住人口", "每万名老年人拥有": a per-capita opening.
+    "name.per_scale": tuple("十百千万"),
+    "name.resident": ("常住",),
+    "name.per_capita_base": ("人口", "人", "名老年人", "名老年人口", "户"),
+    "name.having_word": ("拥有",),
+    # Two coordinated rates share one value: "受众率和参与率均达到80%".
+    "name.all": ("均", "都"),
+    "name.coord_verb": ("达到", "达", "为", "保持在", "稳定在", "不低于", "不少于", "提高到"),
+    # "…控制在5.5%以内(约束性)", "…为约束性指标".
+    "name.attribute": ("约束性", "预期性"),
+    "name.indicator": ("指标",),
+    "name.is": ("为", "属", "是"),
+    # Plan names in the text ("“十四五”").
+    "time.plan_name": ("十一五", "十二五", "十三五", "十四五", "十五五", "十六五", "十七五", "十八五", "十九五"),
+    "time.year": ("年",),
+    # Five-year plan names: 十N五 ("十四五"), long form 第十N个五年 ("第十五个五年").
+    "time.plan_ten": ("十",),
+    "time.plan_ordinal": tuple("一二三四五六七八九"),
+    "time.plan_five": ("五",),
+    "time.plan_long_tail": ("个五年",),
+    # Between the years of a span ("2021年至2025年") and before a target year ("到2025年").
+    "time.range_to": ("至", "到"),
+    "time.stated_as": ("为", "是", "自"),
+    # Years in hanzi digits ("二〇二一年"): each digit and the ways 0 is written.
+    "cn.year_digit": tuple("〇一二三四五六七八九"),
+    "cn.year_zero": ("零", "○", "O"),
+    # Chinese numerals: what may open one, and every character one is written with.
+    "cn.numeral_start": tuple("〇零一二两三四五六七八九十"),
+    "cn.numeral": tuple("〇零一二两三四五六七八九十百千万亿"),
+    "cn.big_scale": tuple("万亿"),
+    # Between the numbers of a range ("3—5个", "3至5个").
+    "value.range_word": ("至", "到"),
+    "value.place": ("在",),
+    # --- the outline (outline.py) -----------------------------------------------------------------------
+    # Numbered headings: 第X部分/篇 > 第X章 > 第X节, with Chinese or Arabic numerals.
+    "outline.ordinal": ("第",),
+    "outline.numeral": tuple("〇零一二三四五六七八九十百两"),
+    "outline.part": ("部分", "篇"),
+    "outline.chapter": ("章",),
+    "outline.section": ("节",),
+    # A table of contents is labelled 目录 (often spaced out: "目 录").
+    "outline.contents": ("目录",),
+    # "公共服务和就业促进体系": a domain word joined to the plan's own theme is not a domain.
+    "outline.theme": ("公共服务", "社会事业", "民生"),
+    "outline.theme_kind": ("体系", "事业", "工作"),
+    # The service domains of 国家基本公共服务标准 ("七有两保障"); each 七有 domain is also recognised
+    # in the slogans plans vary it to (幼有善育, 病有良医, 老有颐养): 幼有X育.
+    "domain.seven": ("幼有所育", "学有所教", "劳有所得", "病有所医", "老有所养", "住有所居", "弱有所扶"),
+    # --- indicator tables (tables.py) ------------------------------------------------------------------
+    # Captions: "表1", "附表2", "专栏3"; a continued table: "续表1", "(续)".
+    "table.attach": ("附",),
+    "table.caption": ("表",),
+    "table.continued": ("续",),
+    "table.continued_of": ("表", "专栏"),
+    "table.continued_mark": tuple("表上"),
+    "table.unit_note": ("单位", "计量单位"),
+    "table.note": ("注",),
+    # A table title names indicators or targets.
+    "table.title_word": ("指标", "目标"),
+    # Header cells by the role of their column.
+    "table.seq": ("序号", "编号", "序", "号"),
+    "table.attr_word": ("属性", "性质"),
+    "table.attr_label": ("指标类型", "类型"),
+    "table.kind_label": ("类型", "类别"),  # a kind column before the name column is the domain
+    "table.domain_label": ("领域", "类别", "分类", "维度", "方面", "板块", "序列", "一级指标", "服务领域", "指标类别", "指标分类",
+                           "重点领域", "项目类别"),
+    "table.domain_end": ("领域",),
+    "table.unit_label": ("单位", "计量单位", "指标单位", "单位名称"),
+    "table.other_word": ("备注", "责任", "牵头", "来源"),
+    "table.other_label": ("说明",),
+    "table.value_word": ("基期", "现状", "目标", "基数", "预期值", "规划值", "完成", "实际", "末", "现值", "目标值", "情况", "预计",
+                         "年底", "期末", "年均增长", "年均增速", "累计", "增速", "增长"),
+    "table.name_label": ("指标", "指标名称", "名称", "主要指标", "具体指标", "指标内容", "二级指标", "指标项", "监测指标",
+                         "发展指标", "指标名", "主要指标名称"),
+    "table.name_start": ("指标", "主要指标", "具体指标", "名称"),
+    "table.base_word": ("基期", "现状", "基数", "基准"),
+    "table.target_word": ("目标", "规划", "预期"),
+    "table.target_column": ("目标",),
+    # The second half of a header split over two lines: "2020年" + "情况", "指标" + "名称", "计量" + "单位".
+    "table.after_year": ("情况", "目标", "目标值", "基数", "基期值", "现状", "现状值", "完成值", "完成", "实际值", "实际",
+                         "预期值", "预期", "预计", "值", "规划值", "年底", "年末", "末", "基期", "规划目标", "完成情况",
+                         "实现值", "数值", "基准值", "现状水平", "水平"),
+    "table.after_name": ("名称", "性质", "属性", "类型", "类别"),
+    "table.name_head": ("指标",),
+    "table.name_tail": ("名称",),
+    "table.unit_head": ("计量",),
+    "table.unit_tail": ("单位",),
+    "table.seq_head": ("序",),
+    "table.seq_tail": ("号",),
+    # An indicator name ends like a measure ("…率", "…数", "…费").
+    "table.name_end_char": tuple("率数量比例重积度额值寿限入位费"),
+    # --- service lists (services.py) --------------------------------------------------------------------
+    # Captions of a basic-public-service list: "…清单", "基本公共服务项目表/标准/目录".
+    "service.list": ("清单",),
+    "service.basic": ("基本公共服务",),
+    "service.basic_of": ("项目", "标准", "事项", "目录"),
+    "service.public_items": ("公共服务项目",),
+    "service.table": ("表", "目录"),
+    # Header cells: the item column ("服务项目", "基本公共服务事项名称") and the domain column.
+    "service.basic_mark": ("基本",),
+    "service.public_mark": ("公共",),
+    "service.service": ("服务",),
+    "service.item": ("项目", "事项"),
+    "service.name": ("名称",),
+    "service.list_header": ("服务清单",),
+    "service.domain_header": ("领域", "类别", "类型", "分类"),
+    "service.header_word": ("领域", "内容", "项目", "事项", "标准", "对象", "序号", "类别", "责任", "单位", "目标", "名称", "依据",
+                            "备注", "部门"),
+    "service.seq_header": ("序号",),
+    # "(共计9项)": the count a list cell closes with.
+    "service.total": ("共计", "共", "合计"),
+    "service.item_unit": ("项",),
+    # --- tasks and projects (tasks.py) -----------------------------------------------------------------
+    # Promises of a state, not of a quantity; 应X尽X (应保尽保, 应救尽救 …) is built from task.ought/task.all_of.
+    "task.commitment": ("全覆盖", "动态清零", "基本实现", "基本建成", "基本形成", "基本普及", "基本消除", "全面实现",
+                        "全面建成", "全面形成", "全面普及", "全面达标", "全面消除", "全部达标", "有效遏制"),
+    "task.ought": ("应",),
+    "task.all_of": ("尽",),
+    "task.cover": ("全覆盖",),
+    "task.cover_false_before": ("健",),  # "健全覆盖…" is 健全 + 覆盖
+    "task.principle": ("原则",),
+    # Looking back, not ahead: achievements of the base period are not commitments.
+    "task.past": ("已经", "已", "累计", "以来", "取得", "实现了", "建成了", "完成了", "先后", "期间"),
+    "task.to": ("到", "至", "于"),
+    "task.count_unit": ("个", "所", "家", "项", "次", "万", "人", "张", "户", "座", "处", "批"),
+    "task.cn_number": tuple("一二三四五六七八九十百千万两"),
+    "task.cn_small": tuple("一二两三四五六七八九十"),
+    "task.lead": ("并", "并且", "同时", "进一步", "努力", "力争", "确保", "争取", "推动", "推进", "到", "全市", "全县", "全区"),
+    # Programme names in running text: 实施XX工程 / 开展XX行动 / 启动XX计划.
+    "task.run_verb": ("深入实施", "组织实施", "全面实施", "大力实施", "继续实施", "实施", "开展", "启动", "推进", "推动", "落实",
+                      "打造", "创建"),
+    "task.verb_particle": ("好", "了"),
+    "task.batch": ("一批", "一系列"),
+    "task.programme_end": ("行动计划", "专项行动", "三年行动", "工程", "行动", "计划"),
+    "task.programme_not_after": ("生育", "内", "单列", "经济", "外", "性", "态"),
+    "task.programme_hint": ("工程", "行动", "计划"),
+    # Facilities to build: 新建/改扩建 + (quantifier) + … 中心/医院/学校.
+    "task.build": ("新建", "改扩建", "改建", "扩建", "迁建", "建成", "建设"),
+    "task.build_more": ("新建", "改扩建", "改建", "扩建", "迁建"),
+    "task.build_hint": ("建",),
+    "task.facility_unit": tuple("所个家座处栋"),
+    "task.facility_end": ("服务中心", "中心", "医院", "卫生院", "学校", "中学", "小学", "幼儿园", "养老院", "敬老院", "福利院",
+                          "体育馆", "体育场", "图书馆", "文化馆", "博物馆", "纪念馆", "服务站", "服务驿站", "基地", "公园",
+                          "大楼", "综合体"),
+    "task.facility_not_after": ("建设", "体系", "能力", "网络"),
+    "task.box": ("专栏",),
+    # Leading words that are not part of a name ("一批", "我市").
+    "task.name_lead": ("实施", "推进", "开展", "落实", "一批", "一系列", "我市", "我县", "我区", "全市", "全县", "全区", "本市",
+                       "本县"),
+    "task.name_lead_unit": tuple("所个家座处"),
+    # Starts, words and ends that show a match is no name ("的专项行动", "…工作计划").
+    "task.bad_start": ("的", "和", "及", "与", "等", "或", "行动", "工程", "计划", "覆盖", "完善", "提升", "加强", "以", "对", "在",
+                       "为"),
+    "task.bad_inside": ("的", "方案"),
+    "task.bad_end": ("工作计划",),
+    # A bare box entry is a project only when it is named like one.
+    "task.project_end": ("工程", "行动", "计划", "项目", "建设", "中心", "医院", "学校", "基地", "平台", "园区", "馆", "站", "院"),
+    "task.generic_det": ("这项", "该", "此", "各项", "重点", "重大", "有关", "相关", "上述", "以下", "专项", "民生"),
+    "cn.digit": tuple("一二三四五六七八九十"),
     # --- plan metadata (metadata.py, periods.py, divisions.py) ----------------------------------------
     # Labels of a portal's or an encyclopedia's header fields, by the field they give.
     "label.title": ("标题", "名称", "文件名称", "中文名", "信息名称", "文件标题", "公文标题"),
@@ -247,7 +551,8 @@ WORDS: dict[str, tuple[str, ...]] = {
                     "分享到", "打印本页", "关闭窗口", "信息公开形式", "作者", "主办单位", "承办单位", "点击",
                     "浏览", "责任编辑", "编辑"),
     # Page furniture that is never a title: breadcrumbs are matched by their ">" around 首页.
-    "page.chrome": ("当前位置", "您的位置", "打印本页", "分享到", "字号", "关闭窗口", "阅读原文"),
+    "page.chrome": ("当前位置", "您的位置", "打印本页", "分享到", "字号", "关闭窗口", "阅读原文", "扫一扫",
+                    "在手机打开"),
     "page.home": ("首页", "网站首页"),
     # A plan is a 规划, 计划, 纲要 or 方案; its title may carry a stage mark, or the page's (全文).
     "plan.word": ("规划", "计划", "纲要", "方案"),
@@ -300,6 +605,41 @@ UNIT_CANONICAL: dict[str, str] = {
     "人(次)": "人次", "家(次)": "家次", "户(次)": "户次", "/10万": "1/10万", "十万": "10万",
     "μg/m3": "微克/立方米", "μg/m³": "微克/立方米", "mg/L": "毫克/升",
 }
+
+# What a count in a measure word is named ("N人" → "<name>人数", "N小时" → "<name>时间").
+NAME_COUNT_SUFFIX: dict[str, str] = {
+    "人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "万人(次)": "人次",
+    "次": "次数", "场次": "场次", "天": "天数", "户": "户数", "套": "套数", "例": "例数", "小时": "时间",
+    "亩": "面积", "万亩": "面积", "公顷": "面积", "平方米": "面积", "万平方米": "面积",
+}
+
+# Compound words that name two groups at once, in their order ("城乡" = 城镇 and 农村).
+NAME_PAIRED: dict[str, tuple[str, ...]] = {"城乡": ("城镇", "农村"), "中小学": ("中学", "小学")}
+
+# The words that name each service domain in a heading, strongest domain first: strong words decide;
+# weak words (健康, 儿童) only when no strong word names another domain.
+DOMAIN_WORDS: dict[str, tuple[str, ...]] = {
+    "幼有所育": ("托育", "婴幼儿", "育幼", "优生优育", "妇幼", "生育", "儿童关爱", "照护服务"),
+    "学有所教": ("教育", "学校", "教学", "办学", "学前", "义务教", "高中", "职教"),
+    "劳有所得": ("就业", "创业", "劳动", "收入", "增收", "工资"),
+    "老有所养": ("养老", "老年", "老龄", "敬老"),
+    "病有所医": ("医疗", "卫生", "医保", "医药", "中医", "疾控", "公共卫生", "医院"),
+    "住有所居": ("住房", "安居", "保障房", "棚户", "老旧小区", "危房", "租赁住房"),
+    "弱有所扶": ("社会救助", "残疾", "救助", "兜底", "困难群众", "慈善", "社会福利", "低保", "特困"),
+    "优军服务保障": ("优军", "退役军人", "双拥", "优抚", "拥军"),
+    "文体服务保障": ("文体", "文化", "体育", "全民健身", "文物", "广播电视", "图书馆"),
+    "社会保障": ("社会保障", "社会保险", "社保", "参保"),
+    "法律服务": ("法律服务", "公共法律", "法治", "法律援助"),
+    "人才": ("人才",),
+}
+DOMAIN_WEAK_WORDS: dict[str, tuple[str, ...]] = {"病有所医": ("健康",), "幼有所育": ("儿童",)}
+
+# The value of each Chinese digit and small unit (numerals below 10,000: "十二", "两百零五").
+CN_DIGIT_VALUE: dict[str, int] = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                                  "七": 7, "八": 8, "九": 9}
+CN_SMALL_UNIT_VALUE: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+# Digits written another way that the numeral converter (cn2an) reads only in their usual form.
+CN_DIGIT_SPELLING: dict[str, str] = {"两": "二", "俩": "二"}
 
 # What a scale word multiplies a number by.
 SCALE_FACTOR: dict[str, float] = {

@@ -14,28 +14,31 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from planwatch.extract.lexicon import WORDS
+from planwatch.extract.lexicon import NAME_COUNT_SUFFIX, NAME_PAIRED, WORDS, rx
 from planwatch.extract.sentences import REACH, Span, clauses, sentences
 
 if TYPE_CHECKING:
     from planwatch.extract.quantity_context import Mention
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LEAD = re.compile(
-    r"^(?:[(（][一二三四五六七八九十\d]+[)）])?(?:其中|同时|并|和|及|且|以及|还要?|要)?"
-    r"(?:到|至(?!少)|在(?!校|园|岗|职|读|院|册))?(?:(?:19|20)\d\d年(?:底|末|前)?|“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末))?(?:的)?[,，]?"
-    r"(?:(?:力争|确保|争取|努力|基本|全面|逐步|进一步|持续|保障|实现|全县|全市|全区|全州|全省|全镇|我县|我市|我区)+)?"
+_LEAD = rx(
+    r"^(?:[(（][{name.numeral:chars}\d]+[)）])?{name.lead_conj}?"
+    r"(?:(?!{op.at_least}){name.lead_to}|{name.lead_at}(?![{name.lead_at_not:chars}]))?"
+    r"(?:(?:(?:19|20)\d\d\s*[—–~～-]\s*)?(?:19|20)\d\d{time.year}{time.year_suffix}?|“?{time.plan_name}”?{name.plan_frame})?"
+    r"{name.de}?[,，]?"
+    r"(?:{name.lead_frame}+)?"
 )
-_TRAIL = re.compile(
-    r"(?<!年)(?<!年均)(?:达到|到达|达|为|到|至|稳定在|保持在|保持|控制在|不低于|不少于|不超过|不高于|至少|超过|高于|提高到|提高至|"
-    r"增加到|增至|增长|下降至|下降到|下降为|降至|降低到|要在|在|的|均|分别|各|共|约|总计|合计|累计|全部|有|每年|每月|高达)+$"
-)
-# Predicates that select which of the counted things are meant ("2个医疗机构|开展安宁疗护服务").
-_SELECTING = "达到|能提供|能够提供|提供|开展|建设|建成|入驻|实施|纳入|设置|通过|完成|实现|提升为|增加"
+_TRAIL = rx(r"(?<!{time.year})(?<!{name.yearly}){name.trail}+$")
 # Where the noun phrase after a counted quantity ends: a list comma or a predicate. 和/及/与 join
 # one noun phrase ("3-5个青少年体育训练基地和传统体育项目学校") unless a level word opens a new item;
 # a next counted item ends it anyway.
-_NOUN_END = re.compile(rf"、|[和及与](?=(?:国家|自治区|省|市|州|县|区)级)|{_SELECTING}|全部|全面|均|都|覆盖|能够|要|将|并")
+_NOUN_END = rx(r"、|{name.conj}(?={name.level_major}{name.ji})|{name.selecting}|{name.noun_end}")
+_DE = WORDS["name.de"][0]
+_CONJ = "".join(WORDS["name.conj"])
+_LIST_SEPS = tuple(WORDS["list.sep"])
+# "60%以上的城市社区": the value is of the noun after 的.
+_ABOVE_DE = tuple(w + _DE for w in WORDS["op.suffix_at_least"])
+_ABOUT = tuple(WORDS["op.suffix_about"])
 
 
 @lru_cache(maxsize=4)
@@ -51,19 +54,20 @@ def _sentences(line: str) -> list[Span]:
 def noun_after(m: Mention) -> str:
     """The noun a counted quantity modifies ("建设1个|省级儿童早期发展优质服务基地")."""
     after = m.after
-    if after.startswith("以上的"):
-        after = after[3:]
-    elif after.startswith("的"):
+    above = next((w for w in _ABOVE_DE if after.startswith(w)), "")
+    if above:
+        after = after[len(above) :]
+    elif after.startswith(_DE):
         after = after[1:]  # "60%以上的城市社区": the share is of the noun after 的
-    if after.startswith("左右"):
-        after = after[2:]  # "10个左右|公办养老机构"
-    if not after or not _CJK.match(after.lstrip("(（")[:1]) or after[0] in "和及与":
+    about = next((w for w in _ABOUT if after.startswith(w)), "")
+    after = after[len(about) :]  # "10个左右|公办养老机构"
+    if not after or not _CJK.match(after.lstrip("(（")[:1]) or after[0] in _CONJ:
         return ""
     stop = len(after) if m.next_q is None else m.next_q.start - m.q.end
-    seg = after[:stop]
+    seg = after[:stop].split("\t", 1)[0]
     if m.q.unit not in _SHARE_UNITS:
         seg = _past_modifier(seg)
-    return _split_noun(seg).rstrip("和及与")
+    return _split_noun(seg).rstrip(_CONJ)
 
 
 def _split_noun(seg: str) -> str:
@@ -82,11 +86,11 @@ def _split_noun(seg: str) -> str:
 
 # A counted thing is often named after a long modifier ending in 的: "1个集…于一体的|市级儿童福利机构",
 # "1所为…提供…服务的|精神卫生福利设施", "1家具有专业水平的|儿童类社会组织". The noun is the head after 的.
-_MODIFIER = re.compile(
-    r"(?:集(?=[^的]*于一体)|具有|具备|以(?=[^的]*为主)|为(?=[^的]*提供)|承担|有(?=[^的]{2,}的))[^的,，。;；]*的"
-)
-_SHARE_UNITS = {"%", "％", "‰", "个百分点"}
-_GENERIC_HEAD = re.compile(r"^(?:目标|指标|标准|要求|水平|比例|任务)")
+_FRAMES = "|".join(f"{re.escape(a)}(?=[^{_DE}]+{re.escape(b)})"
+                   for a, b in (w.split("…") for w in WORDS["name.modifier_frame"]))
+_MODIFIER = rx(rf"(?:{_FRAMES}|{{name.modifier_verb}})[^{{name.de:chars}},，。;；]*{{name.de}}")
+_SHARE_UNITS = set(WORDS["name.share_unit"])
+_GENERIC_HEAD = rx("^{name.generic_head}")
 
 
 def _head(after_de: str) -> str:
@@ -96,25 +100,33 @@ def _head(after_de: str) -> str:
 
 def _past_modifier(seg: str) -> str:
     """The noun phrase with a leading modifier ("集…于一体的", "达到…标准的", "A、B的") dropped."""
-    de = seg.find("的")
+    de = seg.find(_DE)
     if de <= 0:
         return seg
     before = seg[:de]
     if not (_MODIFIER.match(seg) or re.search(r"[、“”]", before) or _NOUN_END.search(before)):
         return seg
-    last = seg.rfind("的")
+    last = seg.rfind(_DE)
     return seg[last + 1 :] if _head(seg[last + 1 :]) else seg
 
 
 def _subject(text: str) -> str:
     """Clause text with its leading frame ("到2025年,力争") and trailing verb ("达到") removed."""
-    text = text.strip(" 、,，")
+    text = text[text.rfind("\t") + 1 :]  # a table cell ends where its TAB is: the cell before is no subject
+    text = _STREAK.sub("", text).strip(" 、,，")
     for _ in range(3):  # "力争在“十四五”末实现…": frames can follow each other
         shorter = _LEAD.sub("", text, count=1)
         if shorter == text:
             break
         text = shorter
+    text = _TRAIL.sub("", _PER_BASIS.sub("", text))
     return _TRAIL.sub("", text).strip(" 、")
+
+
+# "就业去向落实率|连续5年|保持在": how long a value held is not part of its name.
+_STREAK = rx(r"{class.duration_lead}[\d{name.numeral:chars}]+{name.streak_unit}")
+# The basis a standard is stated per ("城乡低保标准提高到|每人每月|1600元"): not part of the name.
+_PER_BASIS = rx(r"{name.per}{name.per_basis}(?:{name.per}{name.per_period})?$")
 
 
 _OPEN, _CLOSE = "“‘(（《「『【[", "”’)）》」』】]"
@@ -154,20 +166,18 @@ def _before_unmatched(text: str) -> str:
 
 
 # A base-to-target change names its metric before 由/从: "人均期望寿命由2015年的74.9岁提高到…".
-_FROM_BASE = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年|\d|$)")
+_FROM_BASE = rx(r"{value.from}(?:(?:19|20)\d\d{time.year}|\d|$)")
 # Verbs of doing that open a name without being part of the metric ("打造|示范型服务中心").
-_DOING_VERB = re.compile(
-    r"^(?:切实保证|保证|确保|力争|争取|争创|努力|至少|规划建设|建设|建立|建成|打造|抓好|开展|实现|完成|实施|落实|形成|创建|培育|将)+"
-)
-_NOT_A_NOUN_START = re.compile(r"^(?:为|对|将|在|向|把|从|由|以|与|和|及|等|的|了|有|到|至|达|每年|年)")
+_DOING_VERB = rx("^{name.doing_verb}+")
+_NOT_A_NOUN_START = rx("^{name.not_noun_start}")
 # Clause subjects that say nothing by themselves: the metric is in the clause before ("…占比可适当降低,目标暂定30%").
-_GENERIC_SUBJECT = re.compile(r"^(?:其中|目标|指标|比例|总数|总量|数量|标准)(?:暂定|初定|定为|为|是)?$")
-_PREDICATE = re.compile(r"持续|可适当|可(?!支配)|应|要|将|达到|保持|稳定在|提高|降低|下降|增加|增长|不低于|不少于|控制在")
+_GENERIC_SUBJECT = rx("^{name.generic_subject}{name.provisional}?$")
+_PREDICATE = rx("{name.predicate}|{name.modal}(?!{name.modal_not})")
 # A subject holding its own counted value ("31个乡镇卫生院100%") is not a metric name.
-_COUNTED_NUMBER = re.compile(r"\d\s*(?:[%％‰]|[个所家项名张])")
-_LIST_SEP_END = re.compile(r"[、和及与]\s*$")
+_COUNTED_NUMBER = rx(r"\d\s*(?:[%％‰]|[{name.counted_unit:chars}])")
+_LIST_SEP_END = rx(r"[{list.sep:chars}]\s*$")
 # After a share, a verb of change is not a noun: "由2015年的83.2%|提高到2020年的…".
-_CHANGE_VERB = re.compile(r"^(?:提高|提升|增至|增长|增加|下降|降至|降低|减少)")
+_CHANGE_VERB = rx("^{name.change_verb}")
 
 
 def _strip_lead(name: str) -> str:
@@ -182,7 +192,7 @@ def _strip_lead(name: str) -> str:
 
 def _drop_doing_verb(name: str) -> str:
     rest = _DOING_VERB.sub("", name)
-    if rest != name and len(rest) >= 2 and _CJK.match(rest) and not _NOT_A_NOUN_START.match(rest):
+    if rest != name and len(rest) >= 2 and _CJK.match(rest.lstrip("“")) and not _NOT_A_NOUN_START.match(rest):
         return rest
     return name
 
@@ -203,7 +213,7 @@ def _previous_clause_subject(m: Mention, reach: int = 4) -> str:
     pending = ""
     for clause in reversed(before):
         subject = _clause_subject(clause.text)
-        if subject.startswith("占"):
+        if subject.startswith(_SHARE_OF):
             pending = subject + pending
         elif subject and not _NEEDS_SUBJECT.match(subject):
             return subject + pending
@@ -222,7 +232,8 @@ def _clause_subject(text: str) -> str:
     return subject
 
 
-_LEADING_COUNT = re.compile(r"^\s*(?:全[县市区省])?\d+(?:\.\d+)?[个所家名项]")
+_LEADING_COUNT = rx(r"^\s*{name.whole_scope}?\d+(?:\.\d+)?[{name.counted_unit:chars}]")
+_SHARE_OF = tuple(WORDS["name.share_of"])
 
 
 def metric_name(m: Mention) -> str:
@@ -235,6 +246,19 @@ def metric_name(m: Mention) -> str:
         name += _share_predicate(m, name)
     name = _UNIT_NOTE.sub("", name) if len(_UNIT_NOTE.sub("", name)) >= 2 else name
     return _counted(name, m.q.unit) if name else m.q.raw
+
+
+# A target's comparison is its base, not its name: "人均体育消费支出|比2024年增长|50%",
+# "托育服务机构数量|比2025年|翻一番" (a base-period fact keeps it: it states a change, not a level).
+_COMPARED_END = rx(r"{name.compare}(?:(?:19|20)\d\d{time.year}|{name.last_year}|“?{time.plan_name}”?{time.plan_frame}?)"
+                   r"(?:{kind.change_up}|{kind.change_down})?{name.share_suffix}?$")
+
+
+def target_name(m: Mention) -> str:
+    """The name of a prose target: the metric, without the comparison a change is made against."""
+    name = metric_name(m)
+    bare = _COMPARED_END.sub("", name)
+    return bare if len(bare) >= 2 and _CJK.search(bare) else name
 
 
 def _share_predicate(m: Mention, name: str) -> str:
@@ -262,11 +286,11 @@ def _clause_name(m: Mention) -> tuple[str, str]:
     prefix = quoted
     if base or _CHANGE_VERB.match(tail) or _GENERIC_TAIL.search(tail):
         tail = ""  # "控制在4.2%以内的|奋斗目标": a generic noun after 的 is not the metric
-    if tail and not m.after.startswith(("的", "以上的")) and (
+    if tail and not m.after.startswith((_DE, *_ABOVE_DE)) and (
         _NOT_COUNTED_UNIT.search(m.q.unit or "") or _RATE_END.search(prefix)
     ):
         tail = ""  # "成交额达2.53亿元|拥有…", "年增长率为8.11%|农村居民…": the next clause, not a noun
-    if tail and m.after.startswith(("的", "以上的")):
+    if tail and m.after.startswith((_DE, *_ABOVE_DE)):
         return tail, tail
     if m.q.unit not in _SHARE_UNITS and not tail:
         modifier = _MODIFIER.search(prefix)
@@ -295,79 +319,77 @@ def _clause_name(m: Mention) -> tuple[str, str]:
 
 # Words of the language, grouped by their role in a name.
 # A duration, 累计 or a determiner opens a name without being part of it.
-_DETERMINER = re.compile(r"^(?:按照|依据|根据|(?:据|初步)?统计(?:显示)?|\d+年|平均每年|每年|每月|累计|共有|拥有|各类|各种|各项|一批|全部)")
+_DETERMINER = rx(r"^(?:{name.determiner}|\d+{time.year})")
 # A means or basis before the action is not the metric: "利用中央和省级补助资金|实施农村危房改造".
-_MEANS = re.compile(r"^(?:利用|依托|借助|通过|按照|依据)[^,，、]{2,16}?(?=实施|开展|建设|完成|新建|改造|推进)")
+_MEANS = rx(r"^{name.means}[^,，、]{2,16}?(?={name.means_action})")
+# Who pays and how often, before a fund: "县财政每年安排|…专项资金", "市级财政统筹|…".
+_FUNDER = rx(r"^[\u4e00-\u9fff]{0,3}{name.treasury}(?:{name.frame})?{name.allocate}")
 # A scope (每个乡镇) keeps its noun; hedges and the verb of having between them go: "每个乡镇原则上至少办好一所…".
-_SCOPE_VERB = re.compile(
-    r"^(每(?:个|所|家|一|[村乡镇县区户])[^原至都均要应配设建办培有拥,，]{0,12}?)"
-    r"(?:原则上|至少|都|均|要|应)*(?:建有|建成|建|办好|配备|设置|设立|培养|拥有|有)"
+_SCOPE_VERB = rx(
+    r"^({name.per}(?:{name.scope_unit}|[{name.scope_place:chars}])[^{name.scope_stop:chars},，]{0,12}?)"
+    r"{name.hedge}*{name.having}"
 )
 # An amount given to someone: "对市级示范性托育机构给予5万元/家一次性奖励".
-_GIVEN_TO = re.compile(r"^对(.{2,20}?)(?:给予|发放)(.*)$")
+_GIVEN_TO = rx(r"^{name.to_whom}(.{2,20}?){name.giving}(.*)$")
 # "农村危房改造任务9264户": the count is of the thing, 任务 only frames it.
-_TASK_WORD = re.compile(r"(?<=[\u4e00-\u9fff]{4})任务$")
+_TASK_WORD = rx(r"(?<=[\u4e00-\u9fff]{4}){name.task}$")
 # Generic nouns after 的 that say what kind of statement it is, not what is measured.
-_GENERIC_TAIL = re.compile(r"(?:目标|任务|要求|标准|水平)$")
+_GENERIC_TAIL = rx("{name.generic_tail}$")
 # Verbs of making something new: they are part of what is counted ("新建公办幼儿园数").
-_MAKING_WORDS = "新开工改造|新开工|新建或改建|改扩建|新改扩建|新建|新增|增建|迁建|扩建|改建|评选|创作"
-_MAKING_VERB = re.compile(rf"^(?:{_MAKING_WORDS})")
-_MAKING_VERBS = re.compile(rf"^(?:{_MAKING_WORDS})(?:[、和及/](?:{_MAKING_WORDS}))*")  # "新建、改扩建"
-_MAKING_VERB_END = re.compile(rf"(?:{_MAKING_WORDS})$")
+_MAKING_VERB = rx("^{name.making}")
+_MAKING_VERBS = rx(r"^{name.making}(?:[、/{name.conj:chars}]{name.making})*")  # "新建、改扩建"
+_MAKING_VERB_END = rx("{name.making}$")
 # Verbs that introduce an action without being the measured thing ("支持实施…|新建军休所").
-_SUPPORT_VERB = re.compile(r"^(?:支持|鼓励|推动|推进|加快|引导|力争|争取|确保)")
+_SUPPORT_VERB = rx("^{name.support_verb}")
 # Verbs of forming after a subject: "医生组成72个|团队" counts the formed thing, not the subject.
-_FORM_VERB_END = re.compile(r"(?:组成|组建|成立|建成|建设|打造|培育|创建|争创|引进|认定)$")
-_ENUMERATED_CLASS = re.compile(r"(?:[^、,，]{1,16}、)+[^、,，]{1,16}等([\u4e00-\u9fff()（）]{2,})$")
+_FORM_VERB_END = rx("{name.form_verb}$")
+_ENUMERATED_CLASS = rx(r"(?:[^、,，]{1,16}、)+[^、,，]{1,16}{name.etc}([\u4e00-\u9fff()（）]{2,})$")
 # Units of amounts, ages and multiples: the noun after them begins the next clause.
-_NOT_COUNTED_UNIT = re.compile(r"元|岁|^年$|倍")
-_RATE_END = re.compile(r"(?:率|比例|比重|占比|数|量)$")
-_BARE_SCOPE = re.compile(r"每(?:个|所|家|一)?[\u4e00-\u9fff()（）]{1,8}")
+_NOT_COUNTED_UNIT = rx("{name.uncounted_unit}|^{time.year}$")
+_RATE_END = rx("{name.rate_end}$")
+_BARE_SCOPE = rx(r"{name.per}{name.scope_unit}?[\u4e00-\u9fff()（）]{1,8}")
 # A per-unit scope opens a name and stays in it ("每个县(市、区)建成1~2所…").
-_SCOPE = re.compile(r"每|各|所有")
+_SCOPE = rx("{name.scope_word}")
 # Where a subject's own value starts: a number that is not part of a name ("3岁以下", "孕28周").
-_VALUE_START = re.compile(r"\d+(?:\.\d+)?(?![\d.]|岁|周|个月|小时|分钟|年|月)")
+_VALUE_START = rx(r"\d+(?:\.\d+)?(?![\d.]|{name.not_value_unit})")
 # A name that is only a comparison or a rate of change belongs to the subject of the clause before:
 # "机构养老床位4956张,|比2015年增加39%", "…由2016年的10995元增长到16220元,|年均增长率为8.1%".
-_NEEDS_SUBJECT = re.compile(
-    r"^(?:分别)?(?:占|(?:比|较)(?:上年|(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?末?)|(?:年均|年)?(?:增长率|增速|增幅|增长)$)"
+_NEEDS_SUBJECT = rx(
+    r"^{value.respectively}?(?:{name.share_of}|{name.compare}(?:{name.last_year}|(?:19|20)\d\d{time.year}"
+    r"|“?{time.plan_name}”?{name.end_mark}?)|(?:{name.yearly}|{time.year})?{name.growth}$)"
 )
 # "A、B巩固率分别为x、y": the k-th of listed names takes the k-th value.
 _RESPECTIVELY = WORDS["value.respectively"][0]  # "A、B分别达到x、y"
 # Run-on text glued before a name when punctuation is missing: a stray number ("企业63|R&D…"),
 # a finished clause ("教学质量全面提升|小学…"), a time frame inside ("增加就业容量十三五时期|全市…").
-_GLUED_NUMBER = re.compile(
-    r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?:[%％‰](?=[\u4e00-\u9fff])|(?![\d.%％‰/—~-]|岁|周|个|年|月|日|天|小时|分钟|万|千|百|亿|级|类|项|次|倍|轨|人|名|家|所))"
+_GLUED_NUMBER = rx(
+    r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?:[%％‰](?=[\u4e00-\u9fff])|(?![\d.%％‰/—~-]|{name.glued_unit}))"
 )
-_RUN_ON = re.compile(r"(?:不断|全面|稳步|持续|逐步|显著|大幅|明显)(?:提升|提高|改善|完善|增强|加强|扩大|优化|推进)")
-_MID_FRAME = re.compile(r"(?<=[\u4e00-\u9fff]{4})(?<![比较由从与])(?:“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)|(?:19|20)\d\d年(?:底|末)?)")
+_RUN_ON = rx("{name.runon_adverb}{name.runon_verb}")
+_MID_FRAME = rx(r"(?<=[\u4e00-\u9fff]{4})(?<![{name.mid_frame_not:chars}])"
+                r"(?:“?{time.plan_name}”?{name.plan_frame}|(?:19|20)\d\d{time.year}{name.year_end}?)")
 # Members listed before a count of their class: "A、B、C 3个…", "A、B等16个…".
-_ENUMERATION_END = re.compile(r"(?:[^、,，]{1,16}、){2,}[^、,，]{1,16}$|等$")
+_ENUMERATION_END = rx(r"(?:[^、,，]{1,16}、){2,}[^、,，]{1,16}$|{name.etc}$")
 # After the noun a counted quantity modifies, a predicate says which of them are counted:
 # "2个医疗机构|开展安宁疗护服务", "95%以上的村卫生室|能提供中医药服务".
-_PREDICATE_AFTER = re.compile(rf"(?:全部|均|都|全面|已|要)?(?=(?:{_SELECTING}))")
+_PREDICATE_AFTER = rx("{name.predicate_adverb}?(?={name.selecting})")
 # A level word standing alone ("市级10所") borrows the head of its neighbour in the list.
-_BARE_LEVEL = re.compile(r"(?:国家|自治区|省|市|州|县|区|乡镇|镇|村|市县|县乡)级$")
-_LEVEL_HEAD = re.compile(r"(?:国家|自治区|省|市|州|县|区|乡镇|镇|村)级([\u4e00-\u9fff()（）“”]{2,}?)(?=\d|[、,，。;；和及与]|$)")
+_BARE_LEVEL = rx("{name.level}{name.ji}$")
+_LEVEL_HEAD = rx(r"{name.level}{name.ji}([\u4e00-\u9fff()（）“”]{2,}?)(?=\d|[、,，。;；{name.conj:chars}]|$)")
 # Measure words: what "N<unit>" counts becomes "<name>数" (persons: 人数, visits: 人次).
-_COUNT_SUFFIX = {
-    "人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "万人(次)": "人次",
-    "次": "次数", "场次": "场次", "天": "天数", "户": "户数", "套": "套数", "例": "例数", "小时": "时间",
-    "亩": "面积", "万亩": "面积", "公顷": "面积", "平方米": "面积", "万平方米": "面积",
-}
-_COUNT_UNITS = {"个", "所", "家", "项", "座", "处", "支", "张", "部", "条", "场", "批", "件", "辆", "间", "台",
-                "本", "册", "轮", "期", "届", "种", "类", "对", "万个", "万户", "万套", "家(次)"}
+_COUNT_SUFFIX = NAME_COUNT_SUFFIX
+_COUNT_UNITS = set(WORDS["name.count_unit"])
 # Names that already say what is measured.
-_MEASURE_END = re.compile(r"(?:数|量|率|比|比例|比重|占比|人次|天数|面积|时间|时长|经费|金额|额|规模|年龄|寿命|次)$")
+_MEASURE_END = rx("{name.measure_end}$")
 # A share that is a change ("年均增长8%") is not a 比例 of things.
-_CHANGE_END = re.compile(r"(?:增长|下降|提高|降低|增加|减少|提升)$")
+_CHANGE_END = rx("{name.change_end}$")
 # Persons are counted by their number: "各类人才数", not "各类人才人数".
-_PERSON_END = re.compile(r"(?:人才|人员|人口|劳动力|对象|人)$")
+_PERSON_END = rx("{name.person_end}$")
 # Names too short to stand alone ("签约率", "培训人数"): the thing is named in the clause before.
 _SHORT_NAME = 5
-_INCOMPLETE_END = re.compile(r"(?:率|比例|占比|人数|天数|次数|样本)$")
-_FRAME_WORDS = re.compile(r"^(?:平均每年|每年|每月|年均|平均)|(?:每年|每月)$")
-_BREAK = re.compile(r"[,，。;；:：、“”]|\d+(?:\.\d+)?[个所家名项张]?")
+_INCOMPLETE_END = rx("{name.incomplete_end}$")
+_FRAME_WORDS = rx("^{name.frame}|{name.frame_end}$")
+_BREAK = rx(r"[,，。;；:：、“”]|\d+(?:\.\d+)?[{name.counted_unit:chars}]?")
 
 
 def _clean(name: str) -> str:
@@ -381,6 +403,9 @@ def _clean(name: str) -> str:
         if hits and len(name) - hits[-1].end() >= 3:
             name = _subject(name[hits[-1].end() :])
     name = _MEANS.sub("", name, count=1)
+    funded = _FUNDER.match(name)
+    if funded and len(name) - funded.end() >= 2:
+        name = name[funded.end() :]  # "区级财政每年安排|文化和体育发展专项资金": who pays is not the fund
     scoped = _SCOPE_VERB.match(name)
     if scoped and len(name) > scoped.end():
         name = scoped.group(1) + name[scoped.end() :]  # "每个乡镇|原则上至少办好|公办中心园"
@@ -428,7 +453,7 @@ def _with_predicate(m: Mention, noun: str) -> str:
     if m.next_q is not None:
         rest = rest[: max(0, m.next_q.start - m.q.end - at - len(noun))]
     hit = _PREDICATE_AFTER.match(rest)
-    if not hit and rest[:1] in "、和及与":
+    if not hit and rest[:1] in "".join(_LIST_SEPS):  # an empty rest too: the list may close further on
         # "100%的县(市、区)、100%的乡镇(街道)和85.93%的行政村(社区)|完成…": one predicate closes the list.
         rest = full
         last_value = max((d.end() for d in re.finditer(r"\d", rest)), default=0)
@@ -436,16 +461,18 @@ def _with_predicate(m: Mention, noun: str) -> str:
     if not hit:
         return ""
     phrase = rest[hit.end() :].rstrip(" 、")
-    if phrase.startswith("实现") and len(phrase) > 6:
-        phrase = phrase[2:]  # "实现|常态化免费开放": 实现 only announces the state reached
+    achieve = next((w for w in WORDS["name.achieve"] if phrase.startswith(w)), "")
+    if achieve and len(phrase) > 6:
+        phrase = phrase[len(achieve) :]  # "实现|常态化免费开放": 实现 only announces the state reached
     if not 4 <= len(phrase) <= 24 or re.search(r"\d", phrase):
         return ""
-    return f"{phrase}的{noun}"
+    return f"{phrase}{_DE}{noun}"
 
 
 def _qualified(m: Mention, name: str) -> str:
     """A name that cannot stand alone completed from its list or from the clause before."""
-    if _BARE_SCOPE.fullmatch(name) and m.q.unit in _COUNT_UNITS | set(_COUNT_SUFFIX):
+    if _BARE_SCOPE.fullmatch(name) and m.q.unit in _COUNT_UNITS | set(_COUNT_SUFFIX) \
+            and not _MEASURE_END.search(name) and not _PER_CAPITA.match(name):
         # "培育社区社会组织1000个,|每个城市社区不少于10个": per scope, the thing counted before.
         subject = _previous_clause_subject(m)
         if subject:
@@ -490,10 +517,21 @@ def _respective(m: Mention, name: str) -> str:
     compare = _COMPARISON_END.search(items[-1])
     if compare:
         items[-1] = items[-1][: compare.start()]
-    item = items[k]
-    # A head written once after the last item: where the first item's ending recurs in the last
-    # ("职工基本医疗保险和城乡居民基本医疗保险|…报销比例"), else beyond the width of parallel items
-    # ("城镇、农村|低保标准"), else the last's rate word ("小学六年、初中三年|巩固率").
+    item = _with_list_head(items, items[k])
+    # A per-capita opening written once before the first ("每千常住人口|床位数、执业(助理)医师数").
+    per = _PER_CAPITA.match(items[0])
+    if per and not _PER_CAPITA.match(item):
+        item = per.group(0) + item
+    if compare:
+        verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
+        item += compare.group(0) + (verb.group(0) if verb else "")
+    return item + own
+
+
+def _with_list_head(items: list[str], item: str) -> str:
+    """An item of a list with the head written once after the last item: where the first item's
+    ending recurs in the last ("职工基本医疗保险和城乡居民基本医疗保险|…报销比例"), else beyond the width
+    of parallel items ("城镇、农村|低保标准"), else the last's rate word ("小学六年、初中三年|巩固率")."""
     widths = {len(i) for i in items[:-1]}
     head_text = ""
     overlap = next((items[-1].find(items[0][i:]) + len(items[0]) - i for i in range(len(items[0]) - 1)
@@ -504,16 +542,9 @@ def _respective(m: Mention, name: str) -> str:
         head_text = items[-1][width:]
     elif head := _SHARED_HEAD.search(items[-1]):
         head_text = head.group(0)
-    if head_text and item is not items[-1] and not item.endswith(head_text):
+    if head_text and item is not items[-1] and not item.endswith(head_text) and not _SHARED_HEAD.search(item):
         item += head_text
-    # A per-capita opening written once before the first ("每千常住人口|床位数、执业(助理)医师数").
-    per = _PER_CAPITA.match(items[0])
-    if per and not _PER_CAPITA.match(item):
-        item = per.group(0) + item
-    if compare:
-        verb = _CHANGE_VERB.match(m.prefix[at + len(_RESPECTIVELY) :])
-        item += compare.group(0) + (verb.group(0) if verb else "")
-    return item + own
+    return item
 
 
 def _respective_from_before(m: Mention, at: int) -> tuple[list[str], str]:
@@ -537,14 +568,14 @@ def _respective_from_before(m: Mention, at: int) -> tuple[list[str], str]:
     return (subjects, own) if len(subjects) == n and all(subjects) and own else ([], own)
 
 
-_VALUE_VERB_END = re.compile(r"(?:了|为|达到|达|至|到)+$")
+_VALUE_VERB_END = rx("{name.value_verb_end}+$")
 
 
 def _listed(subject: str) -> list[str]:
     """The names of a list subject: "A、B、C", else "A和B"; 城乡 stands for 城镇 and 农村."""
     items = [i for i in subject.split("、") if i]
     if len(items) == 1:
-        items = [i for i in re.split(r"[和与及]", subject) if len(i) >= 2]
+        items = [i for i in _CONJ_SPLIT.split(subject) if len(i) >= 2]
     pair = next((k for k in _PAIRED if len(items) == 1 and items[0].startswith(k)), None)
     if pair:  # "城乡…覆盖率分别达到x、y": 城镇…, 农村…
         items = [word + items[0][len(pair) :] for word in _PAIRED[pair]]
@@ -552,10 +583,11 @@ def _listed(subject: str) -> list[str]:
 
 
 # Compound words that name two groups at once, in their order.
-_PAIRED = {"城乡": ("城镇", "农村"), "中小学": ("中学", "小学")}
-_COMPARISON_END = re.compile(r"(?:比|较)(?:上年|(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?末?)$")
-_PER_CAPITA = re.compile(r"每[十百千万]?(?:常住)?(?:人口|人|名老年人|名老年人口|户)(?:拥有)?")
-_SHARED_HEAD = re.compile(r"[\u4e00-\u9fff]{2}(?:率|比例|比重|占比)$|[\u4e00-\u9fff]{2}人数$")
+_PAIRED = NAME_PAIRED
+_CONJ_SPLIT = rx("[{name.conj:chars}]")
+_COMPARISON_END = rx(r"{name.compare}(?:{name.last_year}|(?:19|20)\d\d{time.year}|“?{time.plan_name}”?{name.end_mark}?)$")
+_PER_CAPITA = rx("{name.per}[{name.per_scale:chars}]?{name.resident}?{name.per_capita_base}{name.having_word}?")
+_SHARED_HEAD = rx(r"[\u4e00-\u9fff]{2}{name.share_word}$|[\u4e00-\u9fff]{2}{name.head_count}$")
 
 
 def _level_head(m: Mention) -> str:
@@ -570,7 +602,7 @@ def _level_head(m: Mention) -> str:
 def _list_verb(m: Mention, name: str) -> str:
     """A later list item takes the verb of making that opens the list: "评选广元名师150名、|名校长30名"."""
     later = len(m.window) < len(m.prefix)
-    if not (later and (m.window.startswith(("、", "和", "及")) or _LIST_SEP_END.search(m.window))) \
+    if not (later and (m.window.startswith(_LIST_SEPS) or _LIST_SEP_END.search(m.window))) \
             or _MAKING_VERB.match(name):
         return ""
     verb = _making_verb(_subject(m.prefix))
@@ -609,41 +641,63 @@ def _anchored(m: Mention, core: str) -> str:
 
 
 # Verbs that open a clause before its object ("举办|三级社会体育指导员培训班").
-_DOING_VERB_ANY = re.compile(r"^(?:开展|举办|组织|实施|组成|推进|完善|提高|加强|实现|建立|健全)")
+_DOING_VERB_ANY = rx("^{name.doing_verb_any}")
 
 
 def _counted(name: str, unit: str | None) -> str:
     """Count of a measure word named as such: "新建公办幼儿园" + 所 -> "新建公办幼儿园数";
     a share of things named as a 比例: "能提供中医药服务的村卫生室" + % -> "…村卫生室比例"."""
-    if not unit or _MEASURE_END.search(name) or not _CJK.match(name.rstrip(")）")[-1:]):
+    if not unit or _MEASURE_END.search(name) or not _CJK.match(name.rstrip(")）”")[-1:]):
         return name
-    if unit not in _COUNT_SUFFIX and unit[:1] in "万亿千":
+    if unit not in _COUNT_SUFFIX and unit[:1] in WORDS["name.unit_scale"]:
         unit = unit[1:]  # "18.6万张": counted in 张
-    if unit in _SHARE_UNITS - {"个百分点"}:
-        return name if _CHANGE_END.search(name) else name + "比例"
+    if unit in _SHARE_UNITS - set(WORDS["kind.change_unit"]):
+        return name if _CHANGE_END.search(name) else name + WORDS["name.share_suffix"][0]
     if unit in _COUNT_SUFFIX:
         suffix = _COUNT_SUFFIX[unit]
-        if suffix == "人数" and _PERSON_END.search(name):
+        if suffix in WORDS["name.head_count"] and _PERSON_END.search(name):
             return name  # "各类人才": persons counted in 人 need no 人数
         return name if name.endswith(suffix) else name + suffix
-    return name + "数" if unit in _COUNT_UNITS else name
+    return name + WORDS["name.count_suffix"][0] if unit in _COUNT_UNITS else name
 
 
 # "受众率和参与率达到80%": two metrics share one value.
-_COORDINATED = re.compile(
-    r"([\u4e00-\u9fff（）()]{2,}?(?:率|比例|比重|占比))(?:和|与|及|、)([\u4e00-\u9fff]{1,8}?(?:率|比例|比重|占比))"
-    r"(?:均|都)?(?:达到|达|为|保持在|稳定在|不低于|不少于|提高到)?$"
+_COORDINATED = rx(
+    r"([\u4e00-\u9fff（）()]{2,}?{name.share_word}){list.sep}([\u4e00-\u9fff]{1,8}?{name.share_word})"
+    r"{name.all}?{name.coord_verb}?$"
 )
 
 
-_BARE_RATE = re.compile(r"[\u4e00-\u9fff]{1,2}(?:率|比例|比重|占比)$")
+_BARE_RATE = rx(r"[\u4e00-\u9fff]{1,2}{name.share_word}$")
+
+
+_EACH_END = rx(r"{value.each}{name.coord_verb}?\s*$")
+# A level word opening the first of listed items is shared by the others ("市级|名校长、名师工作室").
+_LEVEL_LEAD = rx(r"^.{0,4}?{name.level}{name.ji}")
+
+
+def _each_metrics(m: Mention) -> list[str]:
+    """"A、B各N个": one name per listed item, each with the level word the first item opens with."""
+    hit = _EACH_END.search(m.window)
+    if not hit:
+        return []
+    phrase = _clean(_after_unmatched(_subject(m.window[: hit.start()])))
+    items = _listed(phrase)
+    if len(items) < 2:
+        return []
+    lead = _LEVEL_LEAD.match(items[0])
+    names = [items[0], *((lead.group(0) + it if lead and not _LEVEL_LEAD.match(it) else it) for it in items[1:])]
+    if m.q.unit in _SHARE_UNITS:  # "高血压、糖尿病患者规范管理率均达到75%": a rate written once for all
+        names = [_with_list_head(names, n) for n in names]
+    return [_counted(n, m.q.unit) for n in names]
 
 
 def coordinated_metrics(m: Mention) -> list[str]:
-    """Both names when the value is shared by two coordinated rate metrics, else []."""
+    """The names that share one value: two coordinated rate metrics ("受众率和参与率达到80%"), or
+    listed items with 各/均 ("A、B各N个", "A、B…率均达到x"); else []."""
     hit = _COORDINATED.search(m.window)
     if not hit:
-        return []
+        return _each_metrics(m)
     first, second = hit.group(1), hit.group(2)
     # A bare rate word ("…达标率和优良率", "…受众率和参与率") shares the first's qualifier;
     # a full name ("医疗保险参保率和基本养老保险参保率") stands on its own.
@@ -706,7 +760,7 @@ def link_restatements(table_rows: list[dict[str, Any]], prose: list[dict[str, An
 # --- an attribute the text gives a prose target -------------------------------------------
 
 # "…控制在5.5%以内(约束性)", "…，为约束性指标": said in the clause of the target itself.
-_STATED_ATTRIBUTE = re.compile(r"[(（](约束性|预期性)(?:指标)?[)）]|(?:为|属|是)(约束性|预期性)指标")
+_STATED_ATTRIBUTE = rx(r"[(（]({name.attribute}){name.indicator}?[)）]|{name.is}({name.attribute}){name.indicator}")
 _CLAUSE_END = re.compile(r"[,，;；。]")
 
 

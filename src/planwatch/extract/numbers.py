@@ -35,7 +35,19 @@ import re
 from functools import lru_cache
 from typing import NotRequired, TypedDict
 
-from planwatch.extract.lexicon import DOUBLING, SCALE_FACTOR, WORDS, alt, canonical_unit, chars, rx, words
+from planwatch.extract.lexicon import (
+    CN_DIGIT_SPELLING,
+    CN_DIGIT_VALUE,
+    CN_SMALL_UNIT_VALUE,
+    DOUBLING,
+    SCALE_FACTOR,
+    WORDS,
+    alt,
+    canonical_unit,
+    chars,
+    rx,
+    words,
+)
 
 
 class Value(TypedDict):
@@ -51,7 +63,7 @@ class Value(TypedDict):
 
 
 NUM = r"\d+(?:\.\d+)?"
-CN_NUM_CHARS = "〇零一二两三四五六七八九十百千万亿"
+CN_NUM_CHARS = "".join(WORDS["cn.numeral"])
 
 # One-to-one character normalisation (keeps string positions): full-width
 # digits/letters/operators → ASCII.
@@ -117,11 +129,12 @@ _LEAD_WORDS_RE = rx("{kind.cumulative_cell}|{kind.annual_cell}|{kind.change_down
                     "|{op.above}|{op.below}|{op.equal}")
 _FILLER_RE = rx("{value.lead}")
 
-_NUMBER_RE = re.compile(rf"-?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{NUM}|[〇零一二两三四五六七八九十][{CN_NUM_CHARS}]*)")
+_CN_START = "".join(WORDS["cn.numeral_start"])
+_NUMBER_RE = re.compile(rf"-?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{NUM}|[{_CN_START}][{CN_NUM_CHARS}]*)")
 _RATIO_RE = re.compile(rf"^{NUM}(?::{NUM})+$")
 _ARABIC_SCALED_RE = re.compile(rf"^({NUM})({_SCALE_ALT}?)$")
-_RANGE_SEP_RE = re.compile(r"(?:——|-|—|–|~|至|到)")
-_YEAR_PREFIX_RE = rx(r"(?:到|至|在|{time.compare})?(?:19|20)\d\d年{time.year_suffix}?[,，、]?")
+_RANGE_SEP_RE = rx(r"(?:——|-|—|–|~|{value.range_word})")
+_YEAR_PREFIX_RE = rx(r"(?:{value.range_word}|{value.place}|{time.compare})?(?:19|20)\d\d{time.year}{time.year_suffix}?[,，、]?")
 # "/10万", "/千人", "/人/年": what a rate is counted against.
 _PER = rf"/(?:{NUM}[{_SCALE}]*(?:{_UNIT_ALT})?|[{_SCALE}]*(?:{_UNIT_ALT}))"
 _UNIT_AT_RE = re.compile(rf"(?:{_UNIT_ALT})(?:{_PER})*|{_PER}")
@@ -130,24 +143,24 @@ DURATION_UNITS = frozenset(WORDS["unit.duration"])
 _SPACES_RE = re.compile(r"\s+")
 # A scale after an Arabic number ("3.5万亿", "1.2千万"); not the 十/百 of "5十" (never written).
 _SCALE_AT_RE = rx("{scale.number}")
-_COMPARED_YEAR_RE = rx(r"{time.compare}((?:19|20)\d\d)年")
-_DOUBLING_RE = rx("^(?:比(?:19|20)\\d\\d年)?(" + "|".join(DOUBLING) + ")$")
+_COMPARED_YEAR_RE = rx(r"{time.compare}((?:19|20)\d\d){time.year}")
+_DOUBLING_RE = rx(r"^(?:{name.compare}(?:19|20)\d\d{time.year})?(" + "|".join(DOUBLING) + ")$")
 
 # Qualitative targets: no number, a commitment word.
-QUALITATIVE_RE = rx("应([{qual.yingjin:chars}])尽\\1|{qual.word}")
+QUALITATIVE_RE = rx(r"{task.ought}([{qual.yingjin:chars}]){task.all_of}\1|{qual.word}")
 _NOT_QUALITATIVE_RE = re.compile(r"[\d()（）:：、,，]")
 # Last characters of indicator names ("…率", "…数", "…比重"), never of a qualitative value.
 _NAME_END = frozenset(WORDS["name.end_char"])
 
 # Kinds, read off the words before a value (see kind_of).
-ANNUAL = rx(r"{kind.annual}|(?<![\d{kind.annual_year_not_after:chars}])年(?!{kind.annual_year_not_before}|\d)"
+ANNUAL = rx(r"{kind.annual}|(?<![\d{kind.annual_year_not_after:chars}]){time.year}(?!{kind.annual_year_not_before}|\d)"
             r"[\u4e00-\u9fff]")
 REDUCTION = rx("{kind.reduction}(?!{value.to})")
 PER_SCOPE = rx("{kind.per_scope}")
 CUMULATIVE = rx("{kind.cumulative}")
 _MAKING_NEW = rx("{kind.making_new}[\u4e00-\u9fff]{0,3}$")
-_CHANGE_END = rx("({kind.change_up}|{kind.change_down})了?$")
-_CHANGE_UP_END = rx("{kind.change_up}了?$")
+_CHANGE_END = rx("({kind.change_up}|{kind.change_down}){kind.done}?$")
+_CHANGE_UP_END = rx("{kind.change_up}{kind.done}?$")
 _CHANGE_DOWN = frozenset(WORDS["kind.change_down"])
 _CHANGE_UNITS = frozenset(WORDS["kind.change_unit"])
 LEVEL_UNITS = frozenset(WORDS["unit.level"])
@@ -223,9 +236,8 @@ def parse_number(text: str) -> float | None:
     return None
 
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9}
-_CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_DIGIT = CN_DIGIT_VALUE
+_CN_SMALL_UNIT = CN_SMALL_UNIT_VALUE
 
 
 def _small_cn_number(s: str) -> float | None:
@@ -256,7 +268,7 @@ def _cn_number(s: str) -> float | None:
     import cn2an  # slow import, see _small_cn_number
 
     try:
-        return float(cn2an.cn2an(s.replace("两", "二"), "smart"))
+        return float(cn2an.cn2an("".join(CN_DIGIT_SPELLING.get(c, c) for c in s), "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
         return None
 
@@ -291,7 +303,7 @@ def _read_number(body: str, pos: int) -> tuple[float | None, str, int]:
     if not text.lstrip("-")[:1].isdigit():
         # Chinese numeral; a trailing 万/亿 followed by a unit is the unit's scale ("三万人").
         scale = ""
-        if len(text) > 1 and text[-1] in "万亿" and _UNIT_AT_RE.match(body, end):
+        if len(text) > 1 and text[-1] in WORDS["cn.big_scale"] and _UNIT_AT_RE.match(body, end):
             text, scale, end = text[:-1], text[-1], end - 1
             end += 1
         num = _cn_number(text)
@@ -348,7 +360,7 @@ def _number_after(body: str, pos: int) -> re.Match[str] | None:
         text = m.group(0).lstrip("-")
         if not text or not text[0].isdigit():
             continue
-        if len(text) == 4 and text.startswith(("19", "20")) and body.startswith("年", m.end()):
+        if len(text) == 4 and text.startswith(("19", "20")) and body.startswith(WORDS["time.year"], m.end()):
             continue
         return m
     return None

@@ -11,52 +11,31 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-CN_DIGITS = "〇零一二三四五六七八九十百两"
+from planwatch.extract.lexicon import DOMAIN_WEAK_WORDS, DOMAIN_WORDS, WORDS, rx
 
 # (kind, level, pattern). Lower level = higher in the hierarchy.
 HEADING_PATTERNS: list[tuple[str, int, re.Pattern[str]]] = [
-    ("part", 0, re.compile(rf"^\s*第[{CN_DIGITS}\d]+(?:部分|篇)\s*(.*)$")),
-    ("chapter", 1, re.compile(rf"^\s*第[{CN_DIGITS}\d]+章\s*(.*)$")),
-    ("section", 2, re.compile(rf"^\s*第[{CN_DIGITS}\d]+节\s*(.*)$")),
-    ("cn_item", 3, re.compile(rf"^\s*[{CN_DIGITS}]+[、.．]\s*(.*)$")),
-    ("cn_paren", 4, re.compile(rf"^\s*[(（][{CN_DIGITS}]+[)）]\s*(.*)$")),
+    ("part", 0, rx(r"^\s*{outline.ordinal}[{outline.numeral:chars}\d]+{outline.part}\s*(.*)$")),
+    ("chapter", 1, rx(r"^\s*{outline.ordinal}[{outline.numeral:chars}\d]+{outline.chapter}\s*(.*)$")),
+    ("section", 2, rx(r"^\s*{outline.ordinal}[{outline.numeral:chars}\d]+{outline.section}\s*(.*)$")),
+    ("cn_item", 3, rx(r"^\s*[{outline.numeral:chars}]+[、.．]\s*(.*)$")),
+    ("cn_paren", 4, rx(r"^\s*[(（][{outline.numeral:chars}]+[)）]\s*(.*)$")),
     ("num_item", 5, re.compile(r"^\s*\d{1,2}[.．、](?!\d)\s*(.*)$")),
     ("num_paren", 6, re.compile(r"^\s*[(（]\d{1,2}[)）]\s*(.*)$")),
 ]
-BOX_PATTERN = re.compile(r"^\s*专栏\s*[\d一二三四五六七八九十]*[:：\s]*(.*)$")
+BOX_PATTERN = rx(r"^\s*{task.box}\s*[\d{cn.digit:chars}]*[:：\s]*(.*)$")
 
 # The service domains of 国家基本公共服务标准 ("七有两保障") and common local ones.
 # Plans vary the slogans (幼有善育, 病有良医, 老有颐养), so each 七有 domain is
 # also recognised by its pattern 幼有X育. Strong words decide first; weak words
 # (健康, 儿童 ...) only when no strong word names another domain.
 DOMAIN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (d, re.compile(p))
-    for d, p in [
-        ("幼有所育", r"幼有.?育"), ("学有所教", r"学有.?教"), ("劳有所得", r"劳有.?得"),
-        ("病有所医", r"病有.?医"), ("老有所养", r"老有.?养"), ("住有所居", r"住有.?居"),
-        ("弱有所扶", r"弱有.?扶"),
-    ]
+    (d, re.compile(f"{re.escape(d[:2])}.?{re.escape(d[3:])}")) for d in WORDS["domain.seven"]
 ]
-DOMAIN_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("幼有所育", ("托育", "婴幼儿", "育幼", "优生优育", "妇幼", "生育", "儿童关爱", "照护服务")),
-    ("学有所教", ("教育", "学校", "教学", "办学", "学前", "义务教", "高中", "职教")),
-    ("劳有所得", ("就业", "创业", "劳动", "收入", "增收", "工资")),
-    ("老有所养", ("养老", "老年", "老龄", "敬老")),
-    ("病有所医", ("医疗", "卫生", "医保", "医药", "中医", "疾控", "公共卫生", "医院")),
-    ("住有所居", ("住房", "安居", "保障房", "棚户", "老旧小区", "危房", "租赁住房")),
-    ("弱有所扶", ("社会救助", "残疾", "救助", "兜底", "困难群众", "慈善", "社会福利", "低保", "特困")),
-    ("优军服务保障", ("优军", "退役军人", "双拥", "优抚", "拥军")),
-    ("文体服务保障", ("文体", "文化", "体育", "全民健身", "文物", "广播电视", "图书馆")),
-    ("社会保障", ("社会保障", "社会保险", "社保", "参保")),
-    ("法律服务", ("法律服务", "公共法律", "法治", "法律援助")),
-    ("人才", ("人才",)),
-]
-WEAK_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("病有所医", ("健康",)),
-    ("幼有所育", ("儿童",)),
-]
+DOMAIN_KEYWORDS: list[tuple[str, tuple[str, ...]]] = list(DOMAIN_WORDS.items())
+WEAK_KEYWORDS: list[tuple[str, tuple[str, ...]]] = list(DOMAIN_WEAK_WORDS.items())
 # "公共服务和就业促进体系": a domain word joined to the plan's own theme is not a domain.
-GENERIC_THEME = re.compile(r"(?:公共服务|社会事业|民生)(?:体系|事业|工作)?(?:和|与|及)")
+GENERIC_THEME = rx("{outline.theme}{outline.theme_kind}?{name.conj}")
 
 
 @dataclass(frozen=True)
@@ -144,7 +123,7 @@ class Outline:
         return None
 
 
-TOC_LABEL = re.compile(r"^\s*目\s*录\s*$")
+TOC_LABEL = re.compile(r"^\s*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in WORDS["outline.contents"]) + r")\s*$")
 # Dot leaders and page numbers of a table of contents entry: "第一章 规划背景……3".
 TOC_TAIL = re.compile(r"[\s.·…．\-—_]*\d*\s*$")
 # A flattened table or an unlabelled contents list is a long run of short lines.
@@ -153,7 +132,8 @@ CELL_RUN = 8
 STRUCTURAL = ("part", "chapter", "section", "box")
 
 
-def _toc_key(text: str) -> str:
+def toc_key(text: str) -> str:
+    """A contents entry or heading without its dot leaders, page number and spaces."""
     return re.sub(r"\s+", "", TOC_TAIL.sub("", text))
 
 
@@ -170,7 +150,7 @@ def _toc_lines(lines: list[str]) -> set[int]:
             text = lines[j].strip()
             if not text:
                 continue
-            key = _toc_key(text)
+            key = toc_key(text)
             if first is None:
                 if not classify_heading(text):
                     break

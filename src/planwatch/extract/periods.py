@@ -12,12 +12,13 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from planwatch.extract.lexicon import rx
+from planwatch.extract.lexicon import WORDS, rx
 from planwatch.extract.numbers import normalize_digits
 
-_CN = "一二三四五六七八九"
+_CN = "".join(WORDS["time.plan_ordinal"])
+_TEN, _FIVE = WORDS["time.plan_ten"][0], WORDS["time.plan_five"][0]
 # "十三五", "“十四五”", "十五五"; 十一五 (2006–2010) … 十九五 cover every plan we can meet.
-FIVE_YEAR_NAME = re.compile(rf"十([{_CN}])五")
+FIVE_YEAR_NAME = re.compile(f"{_TEN}([{_CN}]){_FIVE}")
 # The Nth "十N五" plan starts in 2001 + 5N (十一五 2006, 十四五 2021, 十五五 2026).
 _FIRST_YEAR = 2001
 
@@ -36,11 +37,11 @@ def name_of(period: tuple[int, int]) -> str | None:
     n, rest = divmod(period[0] - _FIRST_YEAR, 5)
     if rest or not 1 <= n <= len(_CN) or period[1] != period[0] + 4:
         return None
-    return f"十{_CN[n - 1]}五"
+    return f"{_TEN}{_CN[n - 1]}{_FIVE}"
 
 
 def _names(keep: object) -> str:
-    names = [f"十{c}五" for c in _CN]
+    names = [f"{_TEN}{c}{_FIVE}" for c in _CN]
     return "|".join(n for n in names if keep(span_of(n)))  # type: ignore[operator]
 
 
@@ -72,22 +73,25 @@ def most_named(text: str) -> str | None:
 
 # "2021—2025年", "2026-2030年", "2021年至2025年", "2026～2030年", "(2021-2035)": any dash or 至/到
 # between the years, then 年 or the closing bracket.
-PERIOD_RANGE = re.compile(r"(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)\s*(?:年|(?=[)）]))")
+PERIOD_RANGE = rx(r"(20\d\d)\s*{time.year}?\s*(?:[-—–~～―－]+|{time.range_to})\s*(20\d\d)\s*(?:{time.year}|(?=[)）]))")
 # "第十五个五年规划" is the long form of 十五五.
-_LONG_NAME = re.compile(rf"第十([{_CN}])个五年")
+_LONG_NAME = rx(r"{outline.ordinal}{time.plan_ten}([{time.plan_ordinal:chars}]){time.plan_long_tail}")
 # "规划期为2026—2030年", "规划期限:2021年至2035年", "规划期至2025年": the plan stating its own span.
-_STATED = rx(r"{plan.period_stated}\s*(?:为|是|：|:|自)?\s*(20\d\d)\s*年?\s*(?:[-—–~～―－]+|至|到)\s*(20\d\d)")
+_STATED = rx(r"{plan.period_stated}\s*(?:{time.stated_as}|[：:])?\s*(20\d\d)\s*{time.year}?\s*(?:[-—–~～―－]+|{time.range_to})"
+             r"\s*(20\d\d)")
 # "到2025年", "至2030年末": the year a target aims at. "展望2035年" / "远景目标" years are visions.
-_TARGET_YEAR = re.compile(r"(?:到|至)\s*(20\d\d)\s*年")
+_TARGET_YEAR = rx(r"{time.range_to}\s*(20\d\d)\s*{time.year}")
 _VISION = rx("{plan.vision}")
 _PLAN_WORD = rx("{plan.word}")
-_BARE_RANGE = re.compile(r"^[(（]?\s*20\d\d\s*年?\s*(?:[-—–~～―－]+|至|到)\s*20\d\d\s*年\s*[)）]?$")
+_BARE_RANGE = rx(r"^[(（]?\s*20\d\d\s*{time.year}?\s*(?:[-—–~～―－]+|{time.range_to})\s*20\d\d\s*{time.year}\s*[)）]?$")
 # How far into a document its title and front matter reach.
 FRONT_LINES = 80
 
 
-_HANZI_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
-_HANZI_YEAR = re.compile(r"二[〇○零O][一二三四五六七八九〇○零O]{2}")
+_HANZI_DIGIT = {c: str(i) for i, c in enumerate(WORDS["cn.year_digit"])} | {c: "0" for c in WORDS["cn.year_zero"]}
+_ZEROES = WORDS["cn.year_digit"][0] + "".join(WORDS["cn.year_zero"])
+# "二〇二一": 2, a zero, then two digits.
+_HANZI_YEAR = re.compile(f"{WORDS['cn.year_digit'][2]}[{_ZEROES}][{''.join(WORDS['cn.year_digit'])}{_ZEROES}]{{2}}")
 
 
 def hanzi_years(text: str) -> str:
@@ -97,7 +101,7 @@ def hanzi_years(text: str) -> str:
 
 def long_names(text: str) -> str:
     """"第十五个五年规划" → "十五五规划": one spelling for the plan names, same positions not kept."""
-    return _LONG_NAME.sub(lambda m: f"十{m.group(1)}五", text)
+    return _LONG_NAME.sub(lambda m: f"{_TEN}{m.group(1)}{_FIVE}", text)
 
 
 def range_in(text: str, longest: int = 15) -> tuple[int, int] | None:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from planwatch.extract.baselines import compared_year
 from planwatch.extract.lexicon import WORDS, expand, rx
-from planwatch.extract.naming import coordinated_metrics, metric_name
+from planwatch.extract.naming import coordinated_metrics, target_name
 from planwatch.extract.numbers import (
     ANNUAL,
     CUMULATIVE,
@@ -177,7 +177,7 @@ def target_record(m: Mention, domain: str | None, period: tuple[int, int],
         "line": m.line,
         "table": None,
         "domain": domain,
-        "name": name or metric_name(m),
+        "name": name or target_name(m),
         "unit": unit,
         "attribute": None,
         "baseline": None,

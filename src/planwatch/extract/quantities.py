@@ -52,6 +52,8 @@ _DOUBLING = rx("{kind.doubling}")
 # "连续5年", "连续三届": how long something has held.
 _DURATION_LEAD = rx("{class.duration_lead}$")
 _WITHIN = rx("{op.within}")
+_DURATION_VERB = rx("{unit.duration_verb}")
+_LABEL_END = rx(r"{value.label}\s*$")
 
 VALUE_VERB_END = rx("{value.verb}$")
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "‘": "’", "〈": "〉"}
@@ -68,6 +70,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # Nouns that a head count counts ("1000人以上技能人才", "200名以上志愿者").
 _PERSON_NOUN = rx(r"[\u4e00-\u9fff]{0,4}?{unit.person_noun}")
+# Bodies sized by a head count ("100人以上企业"): a class of bodies, not people.
+_BODY_NOUN = rx("{unit.body_noun}")
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None  # "5个至10%": two different things, not a range
     prev = text[start - 1 : start]
     nxt = text[end : end + 1]
-    if prev == "第" or _LATIN.match(prev) or prev in ("/", "+", "-", ":", "："):
+    if prev == "第" or _LATIN.match(prev) or prev in ("/", "+", "-", ":", "：") or _LABEL_END.search(text, max(0, start - 12), start):
         return None
     # Quoted names hold no targets, but a quoted slogan may state a share ("“医疗机构100%全覆盖”").
     if _inside(start, quotes) and unit not in ("%", "％"):
@@ -169,6 +173,8 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         within = _WITHIN.match(text, end)
         if within:  # "2小时内到达", "30分钟内": a time limit
             end, suffix_op_ = within.end(), "<="
+        elif _DURATION_VERB.match(text, end):
+            suffix_op_ = "<="  # "农村15分钟到达现场": a time limit
         elif _CJK_CHAR.match(text, end):
             return None  # "15分钟健身圈", "1小时经济圈": a duration naming a thing
     if unit in _AGE_UNITS and (num2 or not VALUE_VERB_END.search(text[max(0, start - 4) : start])):
@@ -180,7 +186,7 @@ def _arabic(text: str, m: re.Match[str], quotes: list[tuple[int, int]]) -> Quant
         return None
     # "消除66人以上超大班额", "500户以上村": a head count glued to a noun that is not people sizes it.
     if unit in ("人", "户", "名") and suffix and _CJK_CHAR.match(text[end : end + 1]) \
-            and not _PERSON_NOUN.match(text, end):
+            and (_BODY_NOUN.match(text, end) or not _PERSON_NOUN.match(text, end)):
         return None
     # "年产10万吨以下矿山", "200平方米以上场馆": a bounded measure glued to a noun defines a class.
     if unit in _MEASURE_UNITS and suffix and _CJK_CHAR.match(text[end : end + 1]):

@@ -118,7 +118,8 @@ def mentions(lines: list[str], first: int, last: int, skip: list[tuple[int, int]
             m = Mention(line=ln, text=text, written=written, q=q, clause=clause, sentence=sentence,
                         window=text[prev_end : q.start], prefix=text[clause.start : q.start], next_q=nxt)
             if plausible(m):
-                last_end = q.end
+                if not q.streak:  # "连续5年|保持在65%以上": a streak does not open the next value's window
+                    last_end = q.end
                 yield m
 
 

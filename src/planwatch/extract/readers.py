@@ -106,12 +106,13 @@ def _read(p: Path, fmt: str) -> tuple[str, str]:
         from planwatch.extract.formats.html import read_html
 
         return read_html(data, name), "html"
+    from planwatch.extract.formats.markdown import render_markdown
     from planwatch.extract.formats.txt import decode_text
 
     if fmt:
-        return decode_text(data, name), fmt
+        return render_markdown(decode_text(data, name)), fmt
     try:
-        return decode_text(data, name), "txt"
+        return render_markdown(decode_text(data, name)), "txt"
     except ExtractError as exc:
         ext = p.suffix or os.path.basename(name)
         raise ExtractError(name, f"不支持的文件类型 {ext}，内容也不是文本 / unsupported file type {ext} "

@@ -16,21 +16,26 @@ a real table as one line per row with cells joined by TAB. Both are read here.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Any
 
+from planwatch.extract.lexicon import WORDS, rx
 from planwatch.extract.outline import Outline
 
-CAPTION = re.compile(r"清单|基本公共服务.{0,6}(?:项目|标准|事项|目录)|公共服务项目(?:表|目录)")
+CAPTION = rx(r"{service.list}|{service.basic}.{0,6}{service.basic_of}|{service.public_items}{service.table}")
 # Header cells: the item column and the domain column of a list.
-ITEM_HEADER = re.compile(r"^(?:基本)?(?:公共)?服务(?:项目|事项)(?:名称)?$|^项目(?:名称)?$|^服务清单$")
-DOMAIN_HEADER = re.compile(r"领域|类别|类型|分类")
-HEADER_WORDS = re.compile(r"领域|内容|项目|事项|标准|对象|序号|类别|责任|单位|目标|名称|依据|备注|部门")
-COUNT = re.compile(r"[(（]?\s*(?:共计|共|合计)\s*(\d+)\s*项\s*[)）]?\s*[。.]?\s*$")
+ITEM_HEADER = rx(r"^{service.basic_mark}?{service.public_mark}?{service.service}{service.item}{service.name}?$"
+                 r"|^{service.item}{service.name}?$|^{service.list_header}$")
+DOMAIN_HEADER = rx("{service.domain_header}")
+HEADER_WORDS = rx("{service.header_word}")
+COUNT = rx(r"[(（]?\s*{service.total}\s*(\d+)\s*{service.item_unit}\s*[)）]?\s*[。.]?\s*$")
 PRIMARY_SEP = re.compile(r"\s*[,，;；]\s*")
 MINOR_SEP = re.compile(r"\s*、\s*")
-ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[.．、)）]\s*|^\s*[(（]\s*\d{1,3}\s*[)）]\s*")
-DOMAIN_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[.．、])\s*")
+ITEM_NUMBER = rx(r"^\s*(?:\d{1,3}|[{cn.digit:chars}]+)\s*[.．、)）]\s*|^\s*[(（]\s*\d{1,3}\s*[)）]\s*")
+DOMAIN_NUMBER = rx(r"^\s*(?:[{cn.digit:chars}]+\s*[、.．]|[(（]\s*[{cn.digit:chars}\d]+\s*[)）]|\d{1,2}\s*[.．、])\s*")
 PUNCT = re.compile(r"[,，;；。:：、]")
+# A web page's furniture after a flattened table ("扫一扫在手机打开当前页", "【打印本页】") ends it.
+PAGE_CHROME = rx("{page.chrome}")
 MAX_LIST_LINES = 600
 
 
@@ -107,7 +112,7 @@ def _parse_flat(lines: list[str], cap: int) -> tuple[list[dict[str, Any]], int]:
     item_col = next((c for c, h in enumerate(header) if ITEM_HEADER.search(h)), None)
     if item_col is None:
         return [], cap
-    if header[0] == "序号" and not any(DOMAIN_HEADER.search(h) for h in header):
+    if header[0] in WORDS["service.seq_header"] and not any(DOMAIN_HEADER.search(h) for h in header):
         return _parse_flat_numbered(lines, idx[k:], item_col, len(header), cap)
     dom_col = next((c for c, h in enumerate(header) if DOMAIN_HEADER.search(h)), 0)
     if dom_col >= item_col:
@@ -117,9 +122,14 @@ def _parse_flat(lines: list[str], cap: int) -> tuple[list[dict[str, Any]], int]:
     last = cap
     domain: str | None = None
     pos = ncols  # position of the next cell in its row; ncols = a new row is due
+    row_end = ""  # the last cell of the row before
     while k < len(idx):
         j = idx[k]
         s = lines[j].strip()
+        if PAGE_CHROME.search(s):
+            break
+        if pos >= ncols and _domain_merged(lines, idx, k, ncols, dom_col, row_end):
+            pos = dom_col + 1  # the row continues the domain above: its domain cell was merged away
         if pos >= ncols or pos <= dom_col:
             if _is_short_cell(s, 12):
                 domain = _domain_name(s)
@@ -138,9 +148,29 @@ def _parse_flat(lines: list[str], cap: int) -> tuple[list[dict[str, Any]], int]:
             for item in split_items(s):
                 items.append({"line": j + 1, "domain": domain, "item": item})
             last = j
+        if pos == ncols - 1:
+            row_end = s
         pos += 1
         k += 1
     return items, last
+
+
+_ALIKE = 0.5  # a row's last cell and the row before's: "中央、省共同" / "中央、省、市、县共同"
+
+
+def _alike(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _domain_merged(lines: list[str], idx: list[int], k: int, ncols: int, dom_col: int, row_end: str) -> bool:
+    """True when the row starting at idx[k] has no domain cell (a merged cell flattens to one line,
+    written once for the rows it spans). The row's last cell is alike in every row ("县级财政",
+    "中央、省共同"): the reading whose last cell is more like the row before's wins."""
+    if dom_col != 0 or not row_end or ncols < 3 or k + ncols - 1 >= len(idx):
+        return False
+    with_domain = _alike(lines[idx[k + ncols - 1]].strip(), row_end)
+    without = _alike(lines[idx[k + ncols - 2]].strip(), row_end)
+    return without >= _ALIKE and without > with_domain
 
 
 def _parse_flat_numbered(

@@ -23,19 +23,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from planwatch.extract.lexicon import attribute
+from planwatch.extract.lexicon import WORDS, attribute, rx
 from planwatch.extract.numbers import is_placeholder, is_unit_text, is_value_text, normalize, parse_value
 from planwatch.extract.outline import Outline, classify_heading
 from planwatch.extract.periods import FIVE_YEAR_NAME, plan_period, span_of
 
-_CN = "0-9一二三四五六七八九十"
-CAPTION_RE = re.compile(rf"^\s*((?:附\s*)?表\s*[{_CN}]+(?:\s*[-－—.．]\s*\d+)?|专栏\s*[{_CN}]+)(?![{_CN}])\s*[:：.．、]?\s*(.*)$")
-_UNIT_NOTE_RE = re.compile(r"^\s*[(（]?\s*(?:计量)?单位\s*[:：]")
-_CONTINUED_RE = re.compile(rf"^\s*续\s*(?:表|专栏)\s*[{_CN}]*\s*$|^\s*[(（]?续[表上]?[)）]?\s*$")
-_STRONG_HEADING_RE = re.compile(rf"^\s*第[{_CN}〇零两百]+(?:章|节|篇|部分)")
-_NOTE_RE = re.compile(r"^\s*(?:注|备注|说明|资料来源|数据来源)\s*[:：\d]|^\s*注\s*[：:]?\s*[【\[*]")
-_FOOTNOTE_LINE_RE = re.compile(r"^\s*(?:注\s*[:：]?\s*)?[(（\[]?(\d{1,2})[)）\]]?[.、．:：]?\s*(?=\D)")
-_TABLE_TITLE_WORDS = ("指标", "目标")
+CAPTION_RE = rx(r"^\s*((?:{table.attach}\s*)?{table.caption}\s*[0-9{cn.digit:chars}]+(?:\s*[-－—.．]\s*\d+)?"
+                r"|{task.box}\s*[0-9{cn.digit:chars}]+)(?![0-9{cn.digit:chars}])\s*[:：.．、]?\s*(.*)$")
+_UNIT_NOTE_RE = rx(r"^\s*[(（]?\s*{table.unit_note}\s*[:：]")
+_CONTINUED_RE = rx(r"^\s*{table.continued}\s*{table.continued_of}\s*[0-9{cn.digit:chars}]*\s*$"
+                   r"|^\s*[(（]?{table.continued}[{table.continued_mark:chars}]?[)）]?\s*$")
+_STRONG_HEADING_RE = rx(r"^\s*{outline.ordinal}[0-9{outline.numeral:chars}]+(?:{outline.chapter}|{outline.section}|{outline.part})")
+_NOTE_RE = rx(r"^\s*{doc.note_start}\s*[:：\d]|^\s*{table.note}\s*[：:]?\s*[【\[*]")
+_FOOTNOTE_LINE_RE = rx(r"^\s*(?:{table.note}\s*[:：]?\s*)?[(（\[]?(\d{1,2})[)）\]]?[.、．:：]?\s*(?=\D)")
+_TABLE_TITLE_WORDS = WORDS["table.title_word"]
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)")
 _WS_RE = re.compile(r"\s+")
 _PLAN_NAME_START = re.compile(rf"“?{FIVE_YEAR_NAME.pattern}")
@@ -46,12 +47,28 @@ _FOOTNOTE_END_RE = re.compile(r"(?<=[\u4e00-\u9fff)）】”])(\d{1,2})$")
 _UNIT_PAREN_RE = re.compile(r"[(（]([^()（）]{1,14})[)）]$")
 
 # Header cells. Continuations are the second half of a header split over two lines.
-_VALUE_WORDS = ("基期", "现状", "目标", "基数", "预期值", "规划值", "完成", "实际", "末", "现值", "目标值", "情况",
-                "预计", "年底", "期末", "年均增长", "年均增速", "累计", "增速", "增长")
-_CONT_AFTER_YEAR = frozenset({"情况", "目标", "目标值", "基数", "基期值", "现状", "现状值", "完成值", "完成", "实际值",
-                              "实际", "预期值", "预期", "预计", "值", "规划值", "年底", "年末", "末", "基期", "规划目标",
-                              "完成情况", "实现值", "数值", "基准值", "现状水平", "水平"})
-_CONT_AFTER_NAME = frozenset({"名称", "性质", "属性", "类型", "类别"})
+_VALUE_WORDS = WORDS["table.value_word"]
+_CONT_AFTER_YEAR = frozenset(WORDS["table.after_year"])
+_CONT_AFTER_NAME = frozenset(WORDS["table.after_name"])
+_SEQ = WORDS["table.seq"]
+_ATTR_WORDS = WORDS["table.attr_word"]
+_ATTR_LABELS = WORDS["table.attr_label"]
+_KIND_LABELS = WORDS["table.kind_label"]
+_DOMAIN_LABELS = WORDS["table.domain_label"]
+_DOMAIN_END = WORDS["table.domain_end"]
+_UNIT_LABELS = WORDS["table.unit_label"]
+_OTHER_WORDS = WORDS["table.other_word"]
+_OTHER_LABELS = WORDS["table.other_label"]
+_INDICATOR = WORDS["name.indicator"]
+_NAME_LABELS = WORDS["table.name_label"]
+_NAME_START = WORDS["table.name_start"]
+_BASE_WORDS = WORDS["table.base_word"]
+_TARGET_WORDS = WORDS["table.target_word"]
+_TARGET_COLUMN = WORDS["table.target_column"]
+_NAME_HEAD, _NAME_TAIL = WORDS["table.name_head"], WORDS["table.name_tail"]
+_UNIT_HEAD, _UNIT_TAIL = WORDS["table.unit_head"], WORDS["table.unit_tail"]
+_SEQ_HEAD, _SEQ_TAIL = WORDS["table.seq_head"], WORDS["table.seq_tail"]
+_NAME_END_CHARS = "".join(WORDS["table.name_end_char"])
 
 
 @dataclass
@@ -109,27 +126,24 @@ def _header_role(label: str) -> str | None:
     """The role of a header cell (spaces removed), or None when it is not a header word."""
     if not label or len(label) > 14:
         return None
-    if label in ("序号", "编号", "序", "号"):
+    if label in _SEQ:
         return "seq"
-    if "属性" in label or "性质" in label or label in ("指标类型", "类型"):
+    if any(w in label for w in _ATTR_WORDS) or label in _ATTR_LABELS:
         return "attr"
-    if label in ("领域", "类别", "分类", "维度", "方面", "板块", "序列", "一级指标", "服务领域", "指标类别",
-                 "指标分类", "重点领域", "项目类别") or (label.endswith("领域") and len(label) <= 6):
+    if label in _DOMAIN_LABELS or (label.endswith(_DOMAIN_END) and len(label) <= 6):
         return "domain"
-    if label in ("单位", "计量单位", "指标单位", "单位名称"):
+    if label in _UNIT_LABELS:
         return "unit"
-    if "备注" in label or "责任" in label or "牵头" in label or "来源" in label or label == "说明":
+    if any(w in label for w in _OTHER_WORDS) or label in _OTHER_LABELS:
         return "other"
     if _YEAR_RE.search(label) and len(label) <= 12:
         return "value"
     # "“十三五”末", "十四五目标": a column named after a five-year plan holds values.
     if _PLAN_NAME_START.match(label) and len(label) <= 10:
         return "value"
-    if any(w in label for w in _VALUE_WORDS) and len(label) <= 6 and "指标" not in label:
+    if any(w in label for w in _VALUE_WORDS) and len(label) <= 6 and not any(w in label for w in _INDICATOR):
         return "value"
-    if label in ("指标", "指标名称", "名称", "主要指标", "具体指标", "指标内容", "二级指标", "指标项", "监测指标",
-                 "发展指标", "指标名", "主要指标名称") or (
-            label.startswith(("指标", "主要指标", "具体指标", "名称")) and len(label) <= 10):
+    if label in _NAME_LABELS or (label.startswith(_NAME_START) and len(label) <= 10):
         return "name"
     return None
 
@@ -138,13 +152,13 @@ def _value_year(label: str, period: tuple[int, int]) -> int | None:
     m = _YEAR_RE.search(label)
     if m:
         return int(m.group(1))
-    if any(w in label for w in ("基期", "现状", "基数", "基准")):
+    if any(w in label for w in _BASE_WORDS):
         return period[0] - 1
     # "“十三五”末" is 2020, "十四五目标" 2025: a plan name dates a column by the plan's last year.
     named = span_of(label)
     if named:
         return named[1]
-    if "目标" in label or "规划" in label or "预期" in label:
+    if any(w in label for w in _TARGET_WORDS):
         return period[1]
     return None
 
@@ -153,7 +167,7 @@ def _build_header(labels: list[str], period: tuple[int, int]) -> Header | None:
     cols: list[Column] = []
     for label in labels:
         role = _header_role(label) or "other"
-        if role == "attr" and label in ("类型", "类别") and not any(c.role == "name" for c in cols):
+        if role == "attr" and label in _KIND_LABELS and not any(c.role == "name" for c in cols):
             role = "domain"
         year = _value_year(label, period) if role == "value" else None
         cols.append(Column(role, label, year))
@@ -173,7 +187,7 @@ def _build_header(labels: list[str], period: tuple[int, int]) -> Header | None:
     if values:
         years = [c.year for c in values]
         known = [y for y in years if y is not None]
-        target = next((i for i, c in enumerate(values) if "目标" in c.label), None)
+        target = next((i for i, c in enumerate(values) if any(w in c.label for w in _TARGET_COLUMN)), None)
         if target is None and period[1] in years and (len(known) == 1 or period[1] != min(known)):
             target = years.index(period[1])
         if target is None:
@@ -195,9 +209,9 @@ def _merge_flat_header(cells: list[str]) -> list[str]:
             prev = out[-1]
             has_name = any(_header_role(x) == "name" for x in out[:-1])
             if (_YEAR_RE.search(prev) and not any(w in prev for w in _CONT_AFTER_YEAR) and c in _CONT_AFTER_YEAR) \
-                    or (prev == "指标" and c == "名称") \
-                    or (prev == "指标" and c in _CONT_AFTER_NAME and has_name) \
-                    or (prev == "计量" and c == "单位") or (prev == "序" and c == "号"):
+                    or (prev in _NAME_HEAD and c in _NAME_TAIL) \
+                    or (prev in _NAME_HEAD and c in _CONT_AFTER_NAME and has_name) \
+                    or (prev in _UNIT_HEAD and c in _UNIT_TAIL) or (prev in _SEQ_HEAD and c in _SEQ_TAIL):
                 out[-1] = prev + c
                 continue
         out.append(c)
@@ -208,7 +222,7 @@ def _is_header_cell(text: str) -> bool:
     if len(text) > 30:
         return False
     s = _squash(text)
-    return _header_role(s) is not None or s in _CONT_AFTER_YEAR or s in _CONT_AFTER_NAME or s in ("计量", "序")
+    return _header_role(s) is not None or s in _CONT_AFTER_YEAR or s in _CONT_AFTER_NAME or s in _UNIT_HEAD + _SEQ_HEAD
 
 
 def _is_caption(text: str) -> re.Match[str] | None:
@@ -233,7 +247,7 @@ def _stops_table(text: str) -> bool:
 def _name_like(text: str) -> bool:
     """A cell that reads as an indicator name rather than a qualitative value."""
     s = text.strip()
-    return len(s) > 10 or bool(_UNIT_PAREN_RE.search(s)) or s[-1:] in "率数量比例重积度额值寿限入位费"
+    return len(s) > 10 or bool(_UNIT_PAREN_RE.search(s)) or s[-1:] in _NAME_END_CHARS
 
 
 def _classify(text: str) -> str:

@@ -13,18 +13,16 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from planwatch.extract.lexicon import WORDS, expand, rx
 from planwatch.extract.outline import Outline, Section
 from planwatch.extract.periods import earlier_names
 
 # Promises of a state, not of a quantity. 应X尽X covers 应保尽保, 应救尽救, 应养尽养 ...
-COMMITMENT = re.compile(
-    r"全覆盖|动态清零|应(.)尽\1|基本(?:实现|建成|形成|普及|消除)|全面(?:实现|建成|形成|普及|达标|消除)|"
-    r"全部达标|有效遏制"
-)
+COMMITMENT = rx(r"{task.commitment}|{task.ought}(.){task.all_of}\1")
 # Clause boundaries inside a line.
 CLAUSE_SPLIT = re.compile(r"[^,，;；。！!？?]+")
 # Looking back, not ahead: achievements of the base period are not commitments.
-_PAST_WORDS = r"已经|已|累计|以来|取得|实现了|建成了|完成了|先后|期间"
+_PAST_WORDS = expand("{task.past}")
 
 
 @lru_cache(maxsize=16)
@@ -32,42 +30,42 @@ def _past(period: tuple[int, int]) -> re.Pattern[str]:
     # The previous plan's name ("十三五" in a 十四五 plan, "十四五" in a 十五五 plan) looks back too.
     return re.compile(f"{_PAST_WORDS}|{earlier_names(period)}")
 # A year or the plan's name is not a number a target hangs on.
-YEAR_WORDS = re.compile(r"(?:到|至|于)?\s*20\d{2}\s*年(?:底|末|前)?|“?十[一二三四五六七八九]五”?")
-DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万两]+(?:个|所|家|项|次|万|人|张|户|座|处|批)")
-LEAD = re.compile(r"^(?:并|并且|同时|进一步|努力|力争|确保|争取|推动|推进|到|全市|全县|全区)+")
+YEAR_WORDS = rx(r"{task.to}?\s*20\d{2}\s*{time.year}{time.year_suffix}?|“?{time.plan_name}”?")
+DIGIT = rx(r"[0-9０-９]|[{task.cn_number:chars}]+{task.count_unit}")
+LEAD = rx("^{task.lead}+")
 
 # Programme names in running text: 实施XX工程 / 开展XX行动 / 启动XX计划.
-PROGRAMME = re.compile(
-    r"(?:深入实施|组织实施|全面实施|大力实施|继续实施|实施|开展|启动|推进|推动|落实|打造|创建)"
-    r"(?:好|了)?(?:一批|一系列)?"
-    r"(?P<name>“?[\u4e00-\u9fff“”A-Za-z0-9.+]{2,24}?(?:行动计划|专项行动|三年行动|工程|行动|计划))"
-    r"(?!生育|内|单列|经济|外|性|态)"
+PROGRAMME = rx(
+    r"{task.run_verb}{task.verb_particle}?{task.batch}?"
+    r"(?P<name>“?[\u4e00-\u9fff“”A-Za-z0-9.+]{2,24}?{task.programme_end})"
+    r"(?!{task.programme_not_after})"
 )
 # Facilities to build: 新建/改扩建 + (quantifier) + … 中心/医院/学校.
-FACILITY = re.compile(
-    r"(?P<verb>(?:新建|改扩建|改建|扩建|迁建|建成|建设)(?:[、和及/]?(?:新建|改扩建|改建|扩建|迁建))*)"
-    r"(?:[0-9一二两三四五六七八九十]+(?:所|个|家|座|处|栋))?"
-    r"(?P<name>[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?"
-    r"(?:服务中心|中心|医院|卫生院|学校|中学|小学|幼儿园|养老院|敬老院|福利院|体育馆|体育场|图书馆|文化馆|"
-    r"博物馆|纪念馆|服务站|服务驿站|基地|公园|大楼|综合体))"
-    r"(?![\u4e00-\u9fff]{0,2}(?:建设|体系|能力|网络))"
+FACILITY = rx(
+    r"(?P<verb>{task.build}(?:[、/{name.conj:chars}]?{task.build_more})*)"
+    r"(?:[0-9{task.cn_small:chars}]+[{task.facility_unit:chars}])?"
+    r"(?P<name>[\u4e00-\u9fff“”A-Za-z0-9]{2,24}?{task.facility_end})"
+    r"(?![\u4e00-\u9fff]{0,2}{task.facility_not_after})"
 )
 # Box entries: "1.托育服务扩容工程:加强…" or "出生缺陷防治工程。进一步…".
-ENTRY_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[(（]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十]+[)）])\s*")
+ENTRY_NUMBER = rx(r"^\s*(?:\d{1,2}\s*[.．、]|[(（]\s*\d{1,2}\s*[)）]|[{cn.digit:chars}]+\s*[、.．]|[(（][{cn.digit:chars}]+[)）])\s*")
 ENTRY_LEAD = re.compile(r"^(?P<name>[^:：。;；,，]{2,40}?)\s*[:：。]")
-BOX_LABEL = re.compile(r"专栏\s*([0-9]+|[一二三四五六七八九十]+)")
+BOX_LABEL = rx(r"{task.box}\s*([0-9]+|[{cn.digit:chars}]+)")
+_BOX = WORDS["task.box"][0]
 # Leading words that are not part of a name ("一批", "我市") and starts that show
 # the match began mid-phrase ("覆盖…学校", "的专项行动").
-NAME_LEAD = re.compile(
-    r"^(?:实施|推进|开展|落实|一批|一系列|[0-9一二两三四五六七八九十]+(?:所|个|家|座|处)|我市|我县|我区|全市|全县|全区|本市|本县)+"
-)
-BAD_NAME = re.compile(r"^(?:的|和|及|与|等|或|行动|工程|计划|覆盖|完善|提升|加强|以|对|在|为)|的|方案|工作计划$")
+NAME_LEAD = rx(r"^(?:{task.name_lead}|[0-9{task.cn_small:chars}]+[{task.name_lead_unit:chars}])+")
+BAD_NAME = rx("^{task.bad_start}|{task.bad_inside}|{task.bad_end}$")
 # A bare box entry is a project only when it is named like one (not a table cell).
-PROJECT_END = re.compile(r"(?:工程|行动|计划|项目|建设|中心|医院|学校|基地|平台|园区|馆|站|院)$")
+PROJECT_END = rx("{task.project_end}$")
 SENTENCE_MARK = re.compile(r"[,，;；。]")
 TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
-PROGRAMME_HINT = ("工程", "行动", "计划")
-TOO_GENERIC = re.compile(r"^(?:“)?(?:这项|该|此|各项|重点|重大|有关|相关|上述|以下|专项|民生)(?:工程|行动|计划)$")
+PROGRAMME_HINT = WORDS["task.programme_hint"]
+TOO_GENERIC = rx("^“?{task.generic_det}{task.programme_hint}$")
+_COVER = WORDS["task.cover"]
+_COVER_FALSE_BEFORE = WORDS["task.cover_false_before"]
+_PRINCIPLE = WORDS["task.principle"]
+_BUILD_HINT = WORDS["task.build_hint"]
 
 
 def _balance_quotes(name: str) -> str:
@@ -81,7 +79,7 @@ def _balance_quotes(name: str) -> str:
 
 def _promises(text: str) -> bool:
     """Whether text holds a commitment phrase ("健全覆盖…" is 健全 + 覆盖, not 全覆盖)."""
-    return any(not (m.group(0) == "全覆盖" and text[m.start() - 1 : m.start()] == "健")
+    return any(not (m.group(0) in _COVER and text[m.start() - 1 : m.start()] in _COVER_FALSE_BEFORE)
                for m in COMMITMENT.finditer(text))
 
 
@@ -99,7 +97,7 @@ def _plan_start(lines: list[str], outline: Outline) -> int:
 
 def _box_label(box: Section) -> str:
     m = BOX_LABEL.search(box.heading)
-    return f"专栏{m.group(1)}" if m else "专栏"
+    return f"{_BOX}{m.group(1)}" if m else _BOX
 
 
 def _commitments(lines: list[str], outline: Outline, skip: set[int], heads: set[int],
@@ -113,7 +111,7 @@ def _commitments(lines: list[str], outline: Outline, skip: set[int], heads: set[
             continue
         for m in CLAUSE_SPLIT.finditer(text):
             clause = m.group(0).strip()
-            if len(clause) < 4 or not _promises(clause) or past.search(clause) or "原则" in clause:
+            if len(clause) < 4 or not _promises(clause) or past.search(clause) or any(w in clause for w in _PRINCIPLE):
                 continue
             if DIGIT.search(YEAR_WORDS.sub("", clause)):
                 continue  # a quantified target, not a qualitative commitment
@@ -164,10 +162,10 @@ def _prose_projects(lines: list[str], outline: Outline, skip: set[int], covered:
         text = lines[ln - 1]
         seen: set[str] = set()
         # Cheap substring tests first: most lines name no programme or building.
-        regexes = [rx for rx, hit in ((PROGRAMME, any(h in text for h in PROGRAMME_HINT)), (FACILITY, "建" in text))
-                   if hit]
-        for rx in regexes:
-            for m in rx.finditer(text):
+        regexes = [pattern for pattern, hit in ((PROGRAMME, any(h in text for h in PROGRAMME_HINT)),
+                                                (FACILITY, any(h in text for h in _BUILD_HINT))) if hit]
+        for pattern in regexes:
+            for m in pattern.finditer(text):
                 name = NAME_LEAD.sub("", _balance_quotes(m.group("name")))
                 if TOO_GENERIC.match(name) or BAD_NAME.search(name) or name in seen or len(name) < 4:
                     continue

@@ -10,11 +10,10 @@ part is "everything before the first real goal heading".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from planwatch.extract.lexicon import rx
-from planwatch.extract.outline import Outline, Section
+from planwatch.extract.outline import Outline, Section, toc_key
 from planwatch.extract.periods import FIVE_YEAR_NAME, plan_period, span_of
 
 # Any heading naming goals (主要目标, 目标要求, 规划目标, 发展目标与主要指标 …) turns to the plan.
@@ -43,27 +42,42 @@ _MIN_TOC_RUN = 4
 
 
 # A line that looks like a numbered heading, whether or not the outline kept it.
-_HEADING_LIKE = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百\d]+[章节部分篇]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、])"
+_HEADING_LIKE = rx(
+    r"^\s*(?:{outline.ordinal}[{outline.numeral:chars}\d]+(?:{outline.chapter}|{outline.section}|{outline.part})"
+    r"|[{cn.digit:chars}]+[、.．]|[(（][{cn.digit:chars}\d]+[)）]|\d{1,2}[.．、])"
     r"[^。；;]{0,40}$"
 )
 
 
 def _toc_lines(lines: list[str], heading_lines: set[int]) -> set[int]:
-    """Lines of a table of contents: runs of bare headings with no text between."""
+    """Lines of a table of contents: runs of bare headings with no text between.
+
+    A contents list is followed by the body, which opens with the same headings again
+    ("第一章 发展基础" … "第十二章 保障措施", then "第一章 发展基础", "第一节 …", text):
+    a heading that repeats an entry of the run starts the body, so the run ends before it.
+    """
     toc: set[int] = set()
     run: list[int] = []
+    keys: set[str] = set()
+
+    def close() -> None:
+        if len(run) >= _MIN_TOC_RUN:
+            toc.update(run)
+        run.clear()
+        keys.clear()
+
     for i, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         if i in heading_lines or _HEADING_LIKE.match(raw):
+            key = toc_key(raw)
+            if key in keys:
+                close()
             run.append(i)
+            keys.add(key)
             continue
-        if len(run) >= _MIN_TOC_RUN:
-            toc.update(run)
-        run = []
-    if len(run) >= _MIN_TOC_RUN:
-        toc.update(run)
+        close()
+    close()
     return toc
 
 
@@ -95,8 +109,9 @@ def zones(lines: list[str], outline: Outline) -> tuple[int, int]:
 
 # A heading line the outline may not have taken: short, no sentence inside
 # ("主要目标", "二、主要目标。", "2 发展目标").
-_BARE_HEADING = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十\d]+[章节部分篇]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
+_BARE_HEADING = rx(
+    r"^\s*(?:{outline.ordinal}[{cn.digit:chars}\d]+(?:{outline.chapter}|{outline.section}|{outline.part})"
+    r"|[{cn.digit:chars}]+[、.．]|[(（][{cn.digit:chars}\d]+[)）]"
     r"|\d{1,2}(?:[.．、]|\s))?\s*(?P<title>[^。，,；;：:！？!?\d]{2,20})[。.]?\s*$"
 )
 
