@@ -99,10 +99,15 @@ def _chunks(ids: set[int], size: int = 500) -> Iterable[list[int]]:
 
 
 def _observation_plans(session: Session, observation_ids: set[int]) -> set[int]:
-    """The plans whose pages read these observations."""
+    """The plans whose pages read these observations: with values keyed by series (metric × region ×
+    year, shared by a predecessor and a successor plan), every plan with a target on the metric;
+    with values keyed by indicator, the indicator's plan."""
+    metric = getattr(Observation, "metric_id", None)
+    on = (Observation.metric_id == Indicator.metric_id if metric is not None  # type: ignore[attr-defined]
+          else Observation.indicator_id == Indicator.id)
     out: set[int] = set()
     for chunk in _chunks(observation_ids):
-        out.update(session.scalars(select(Indicator.plan_id).join(Observation, Observation.indicator_id == Indicator.id)
+        out.update(session.scalars(select(Indicator.plan_id).join(Observation, on)
                                    .where(Observation.id.in_(chunk)).distinct()))
     return out
 
