@@ -30,6 +30,7 @@ from planwatch.web.data import Services
 from planwatch.web.views import overview, plan_view
 
 CITY_TARGET = "≥93"
+CITY_ITEM = "城市社区综合服务设施覆盖率"
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +44,8 @@ def postgres() -> Iterator[TempPostgres]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def two_plans(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """The seeded county plan (A) and a city plan above it (B), with the same items; on SQLite and
-    on a real PostgreSQL."""
+    """The seeded county plan (A) and a city plan above it (B) sharing one item (the superior target
+    shown on A's page) and one item of its own; on SQLite and on a real PostgreSQL."""
     monkeypatch.setattr(data, "STAMP_TTL", 0.0)  # ask the register on every read: no waiting in tests
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
@@ -56,12 +57,16 @@ def two_plans(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
     files = tmp_path / "files"
     city = copy.deepcopy(web_seed.PLAN_JSON)
     city["plan"] = {**city["plan"], "title": "测试市“十四五”公共服务规划", "region": "测试市", "region_level": "city"}
-    city["indicators"][1]["target"] = {**city["indicators"][1]["target"], "raw": CITY_TARGET, "value": 93.0}
+    shared = city["indicators"][1]
+    own = {**city["indicators"][0], "line": 4, "domain": "住有所居", "name": CITY_ITEM, "unit": "%",
+           "quote": CITY_ITEM, "baseline": {"raw": "60", "value": 60.0, "year": 2020},
+           "target": {**city["indicators"][0]["target"], "raw": "80", "value": 80.0}}
+    city["indicators"] = [{**shared, "target": {**shared["target"], "raw": CITY_TARGET, "value": 93.0}}, own]
     engine = make_engine(url)
     with transaction(engine) as s:
         b = import_plan(s, city, content=web_seed.DOCUMENT + b"\n", filename="city.txt", by="test").plan_id
         inds = {i.name: i.id for i in s.get(db.Plan, b).indicators}
-        write_observations(s, [ObservationInput(inds["学前教育毛入园率"], "990100", 2022, 88.0, status="approved")],
+        write_observations(s, [ObservationInput(inds[CITY_ITEM], "990100", 2022, 66.0, status="approved")],
                            by="test")
     engine.dispose()
     return url, seed, b, inds, files
@@ -87,7 +92,7 @@ def test_value_write_refreshes_its_plan_only(two_plans) -> None:  # type: ignore
     bench_before = svc.view(benchmarks)
     assert svc.view(plan_view, b, False, None) is b_before  # a hit
 
-    _write(url, seed.preschool, "990101", 2022, 89.5)  # a value of plan A
+    _write(url, seed.childcare, "990101", 2022, 2.75)  # a value of an item of plan A only
 
     builds = svc.builds
     assert svc.view(plan_view, b, False, None) is b_before  # plan B read nothing written: still a hit
@@ -95,9 +100,8 @@ def test_value_write_refreshes_its_plan_only(two_plans) -> None:  # type: ignore
     assert svc.builds == builds
     a_after = svc.view(plan_view, seed.plan_id, False, None)
     assert a_after is not a_before and svc.builds == builds + 1
-    assert _latest(a_before, "学前教育毛入园率") == 87.0 and _latest(a_after, "学前教育毛入园率") == 87.0
-    row = next(r for r in a_after["indicators"] if r["name"] == "学前教育毛入园率")
-    assert (2022, 89.5) in row["series"]
+    assert _latest(a_before, "每千人口3岁以下婴幼儿托位数") == 2.3
+    assert _latest(a_after, "每千人口3岁以下婴幼儿托位数") == 2.75
     # The cross-plan overview reads every plan's values: it is rebuilt.
     first = svc.view(overview, False)
     _write(url, seed.doctors, "990101", 2023, 2.4)
@@ -114,13 +118,13 @@ def test_plan_pages_over_http(two_plans) -> None:  # type: ignore[no-untyped-def
         assert client.get(f"/plans/{seed.plan_id}").status_code == 200
         page_b = client.get(f"/plans/{b}").text
         client.get(f"/plans/{b}")
-        _write(url, inds["学前教育毛入园率"], "990100", 2023, 91.25)  # a value of plan B
+        _write(url, inds[CITY_ITEM], "990100", 2023, 71.25)  # a value of an item of plan B only
         builds = svc.builds
         assert client.get(f"/plans/{seed.plan_id}").status_code == 200
         assert svc.builds == builds  # plan A's page: a hit, nothing rebuilt
         fresh_b = client.get(f"/plans/{b}").text
         assert svc.builds > builds
-        assert "91.25" in fresh_b and "91.25" not in page_b
+        assert "71.25" in fresh_b and "71.25" not in page_b
 
 
 def test_plan_edit_refreshes_benchmarks(two_plans) -> None:  # type: ignore[no-untyped-def]
