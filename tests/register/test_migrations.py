@@ -34,6 +34,11 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0004 → 0003: metrics, the series columns and plan links go
+    assert migrate.current_revision(blank) == "0003"
+    assert "metrics" not in set(sa.inspect(blank).get_table_names())
+    assert "metric_id" not in {c["name"] for c in sa.inspect(blank).get_columns("observations")}
+
     migrate.downgrade(blank, "-1")  # 0003 → 0002: sessions, login failures and the new user columns go
     assert migrate.current_revision(blank) == "0002"
     tables = set(sa.inspect(blank).get_table_names())

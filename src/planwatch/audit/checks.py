@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from planwatch.audit.findings import Finding
-from planwatch.audit.metrics import compatible_units, same_metric, unit_key
 from planwatch.extract import lexicon
+from planwatch.metric_match import compatible_units, same_metric, unit_key
 from planwatch.register.rules import infer_direction, value_problem
 
 Item = dict[str, Any]
@@ -69,7 +69,8 @@ def _pairs(items: list[Item], others: list[Item]) -> Iterator[tuple[Item, Item]]
     for a in items:
         for b in others:
             if a is not b and a["line"] != b["line"] and same_metric(a.get("name") or a.get("metric") or "",
-                                                                     b.get("name") or b.get("metric") or "") \
+                                                                     b.get("name") or b.get("metric") or "",
+                                                                     within_document=True) \
                     and compatible_units(a.get("unit"), b.get("unit")):
                 yield a, b
 

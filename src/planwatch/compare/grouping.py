@@ -2,7 +2,7 @@
 
 `group_by_metric` is the one place that decides it: every page, export and report
 section that puts plans side by side groups through it. Today it reads the names and
-units the way the plan audit does (`planwatch.audit.metrics`); when the register keeps
+units the way the plan audit does (`planwatch.metric_match`); when the register keeps
 a metric id per item, only this function changes."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from planwatch.audit.metrics import compatible_units, metric_key, same_metric, unit_key
+from planwatch.metric_match import compatible_units, metric_key, same_metric, unit_key
 
 
 class Named(Protocol):

@@ -19,16 +19,22 @@ EXPORT_COLUMNS = (*COLUMNS, *EXPORT_EXTRA)
 
 def export_rows(session: Session, plan_ref: str | int | None = None, year: int | None = None
                 ) -> list[dict[str, Any]]:
+    """A plan's values are the series of its targets' metrics; without a plan, each value appears once,
+    under the target it was reported through (or the first target on its metric)."""
     q = (select(Observation, Indicator, Region.name)
-         .join(Indicator, Observation.indicator_id == Indicator.id)
+         .join(Indicator, Observation.metric_id == Indicator.metric_id)
          .join(Region, Observation.region_code == Region.code))
     if plan_ref is not None:
         q = q.where(Indicator.plan_id == resolve_plan(session, plan_ref).id)
     if year is not None:
         q = q.where(Observation.year == year)
     q = q.order_by(Indicator.plan_id, Indicator.position, Observation.region_code, Observation.year)
-    out = []
+    chosen: dict[int, tuple[Any, Any, str]] = {}
     for o, ind, region_name in session.execute(q):
+        if o.id not in chosen or (ind.id == o.indicator_id and chosen[o.id][1].id != o.indicator_id):
+            chosen[o.id] = (o, ind, region_name)
+    out = []
+    for o, ind, region_name in chosen.values():
         out.append({
             "indicator_id": ind.ref, "indicator": ind.name, "unit": ind.unit, "region_code": o.region_code,
             "region": region_name, "year": o.year,

@@ -221,16 +221,16 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
         except _Bad as b:
             bad(number, key, b.zh, b.en)
             continue
-        natural = (ind.id, region.code, year)
+        natural = (ind.metric_id, region.code, year)  # two plans' targets on one metric share the value
         if natural in seen:
-            bad(number, "indicator_id", f"与第{seen[natural]}行重复(同一指标、地区、年份)",
-                f"duplicate of row {seen[natural]} (same indicator, region and year)")
+            bad(number, "indicator_id", f"与第{seen[natural]}行重复(同一指标口径、地区、年份)",
+                f"duplicate of row {seen[natural]} (same metric, region and year)")
             continue
         seen[natural] = number
         good.append((number, ObservationInput(
             ind.id, region.code, year, value=value, judgement=judgement, status=status, source_note=source,
             evidence_file=evidence, reporter_id=reporter_id, reporter_name=reporter,
-            expected_version=int(version_f) if version_f is not None else None,
+            expected_version=int(version_f) if version_f is not None else None, metric_id=ind.metric_id,
         )))
 
     # Version check: a value someone changed since this form was made is a conflict, not an overwrite.

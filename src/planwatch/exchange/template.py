@@ -93,8 +93,10 @@ def _this_year() -> int:
 
 def _rows(session: Session, items: list[tuple[Indicator, list[Region]]], year: int) -> list[FormRow]:
     ids = [i.id for i, _ in items]
-    obs = {(o.indicator_id, o.region_code, o.year): o for o in session.scalars(
-        select(Observation).where(Observation.indicator_id.in_(ids), Observation.year <= year))}
+    # Values are the series of each target's metric: a 十五五 form shows what the 十四五 plan collected.
+    metric_of = {i.id: i.metric_id for i, _ in items}
+    obs = {(o.metric_id, o.region_code, o.year): o for o in session.scalars(
+        select(Observation).where(Observation.metric_id.in_(set(metric_of.values())), Observation.year <= year))}
     latest_before: dict[tuple[int, str], Observation] = {}
     for (ind, reg, y), o in obs.items():
         if y < year and ((k := (ind, reg)) not in latest_before or latest_before[k].year < y):
@@ -104,10 +106,10 @@ def _rows(session: Session, items: list[tuple[Indicator, list[Region]]], year: i
     rows = []
     for ind, regions in items:
         for region in regions:
-            last = latest_before.get((ind.id, region.code))
+            last = latest_before.get((ind.metric_id, region.code))
             rows.append(FormRow(ind, region, year, miles.get((ind.id, region.code)),
                                 None if last is None else (last.value if last.value is not None else last.judgement),
-                                obs.get((ind.id, region.code, year))))
+                                obs.get((ind.metric_id, region.code, year))))
     return rows
 
 

@@ -113,6 +113,7 @@ def plan_import(path: Path, region: str | None, period_text: str | None, plan_id
                         plan_id=plan_id, by=by, reason=reason)
     if r.created:
         click.echo(f"新规划 new plan {r.plan_id}: {r.title} [{r.region_code}] — {len(r.added)} 项指标 indicators")
+        _series_links(r)
         return
     click.echo(f"规划 plan {r.plan_id}: {r.title} [{r.region_code}]")
     if r.is_noop:
@@ -128,6 +129,37 @@ def plan_import(path: Path, region: str | None, period_text: str | None, plan_id
         diffs = "; ".join(f"{f}: {old!r} → {new!r}" for f, (old, new) in c.fields.items())
         click.echo(f"  ~ 修改 changed:  {c.name}: {diffs}")
     click.echo(f"  未变 unchanged: {r.unchanged}")
+    _series_links(r)
+
+
+def _series_links(r: Any) -> None:
+    if r.matched:
+        click.echo(f"  {len(r.matched)} 项指标对应到已有指标口径,数据序列共用(请在审核页确认或拆分)/ {len(r.matched)} "
+                   "items matched onto existing metrics and share their series (confirm or split on the review page)")
+    if r.predecessor_id or r.superior_plan_id:
+        click.echo(f"  前序规划 previous plan: {r.predecessor_id or '—'} · 上位规划 superior plan: "
+                   f"{r.superior_plan_id or '—'}")
+
+
+@plan_group.command("link")
+@click.argument("plan_ref")
+@click.option("--predecessor", help="前序规划(同一地区、更早规划期)/ the previous plan (same region, earlier period)")
+@click.option("--superior", help="上位规划(上级地区)/ the superior plan (a region above)")
+@click.option("--user", "by", default=None, help="操作人 / who (for history)")
+@friendly
+def plan_link(plan_ref: str, predecessor: str | None, superior: str | None, by: str | None) -> None:
+    """指定规划的前序规划和上位规划 / name a plan's previous and superior plan (found automatically at import
+    when not given); each target then links to the superior plan's target on the same metric."""
+    from planwatch.register.db import transaction
+    from planwatch.register.metrics import link_plans
+    from planwatch.register.queries import resolve_plan
+
+    with transaction(open_register()) as s:
+        plan = resolve_plan(s, plan_ref)
+        link_plans(s, plan, predecessor=resolve_plan(s, predecessor) if predecessor else None,
+                   superior=resolve_plan(s, superior) if superior else None, by=by)
+        click.echo(f"规划 plan {plan.id}: 前序规划 previous {plan.predecessor_id or '—'} · "
+                   f"上位规划 superior {plan.superior_plan_id or '—'}")
 
 
 @click.command("plans")

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from planwatch.register.db import transaction
-from planwatch.register.observations import ObservationInput, write_observations
+from planwatch.register.observations import ObservationInput, resolve_metrics, write_observations
 from planwatch.register.plans import import_plan
 from planwatch.register.regions import (
     NATION_CODE,
@@ -219,9 +219,10 @@ def _simulate(s: Session) -> int:
     have no real value at all: a published series (the national ones) is never padded with invented
     years. Stored with simulated=True and the note SIMULATED_NOTE, so every page and report labels them."""
     rows = []
-    has_real = set(s.scalars(select(Observation.indicator_id).where(Observation.simulated.is_(False)).distinct()))
+    has_real = {(m, r) for m, r in s.execute(select(Observation.metric_id, Observation.region_code)
+                                              .where(Observation.simulated.is_(False)).distinct())}
     for ind, plan in s.execute(select(Indicator, Plan).join(Plan).where(Indicator.active)):
-        if ind.baseline_value is None or ind.target_value is None or ind.id in has_real:
+        if ind.baseline_value is None or ind.target_value is None or (ind.metric_id, plan.region_code) in has_real:
             continue
         span = plan.period_end - plan.base_year
         for year in range(plan.base_year + 1, min(2024, plan.period_end) + 1):
@@ -230,8 +231,14 @@ def _simulate(s: Session) -> int:
             v = ind.baseline_value + (ind.target_value - ind.baseline_value) * (year - plan.base_year) / span * pace
             rows.append(ObservationInput(ind.id, plan.region_code, year, value=round(v, 2), status="approved",
                                          source_note=SIMULATED_NOTE, reporter_name=DEMO_USER, simulated=True))
-    real = {(o.indicator_id, o.region_code, o.year) for o in s.scalars(select(Observation).where(
+    resolve_metrics(s, rows)
+    taken = {(o.metric_id, o.region_code, o.year) for o in s.scalars(select(Observation).where(
         Observation.simulated.is_(False)))}
-    rows = [r for r in rows if r.key not in real]
+    kept = []
+    for r in rows:  # one value per series and year, even when two plans' targets share a metric
+        if r.key not in taken:
+            taken.add(r.key)
+            kept.append(r)
+    rows = kept
     write_observations(s, rows, by=DEMO_USER, reason="demo: simulated scenario", overwrite=True)
     return len(rows)

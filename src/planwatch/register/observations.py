@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.register import history
 from planwatch.register.errors import ConflictError, NotFound, RegisterError
-from planwatch.register.schema import OBSERVATION_STATUSES, History, Observation, utcnow
+from planwatch.register.schema import OBSERVATION_STATUSES, History, Indicator, Observation, utcnow
 
 # Fields a report sets; comparing them decides whether a re-submitted row changes anything.
 PAYLOAD = ("value", "judgement", "status", "source_note", "evidence_file", "simulated", "series_break")
@@ -28,6 +28,9 @@ _T = Observation.__table__
 
 @dataclass(slots=True)
 class ObservationInput:
+    """A value reported through a plan target (`indicator_id`); it is stored on the target's metric,
+    so every plan on that metric reads it. `metric_id` is filled in by `resolve_metrics`."""
+
     indicator_id: int
     region_code: str
     year: int
@@ -42,10 +45,29 @@ class ObservationInput:
     series_break: bool = False
     # The version the writer last saw; None means "I believe there is no value yet".
     expected_version: int | None = None
+    metric_id: int | None = None
 
     @property
     def key(self) -> tuple[int, str, int]:
-        return (self.indicator_id, self.region_code, self.year)
+        """The natural key of the stored value: metric × region × year (after `resolve_metrics`)."""
+        if self.metric_id is None:
+            raise RegisterError(f"指标 {self.indicator_id} 尚未对应到度量 / indicator {self.indicator_id} has no "
+                                "metric resolved yet (call resolve_metrics)")
+        return (self.metric_id, self.region_code, self.year)
+
+
+def resolve_metrics(session: Session, rows: Sequence[ObservationInput]) -> None:
+    """Fill in each row's metric from its indicator (one query per 500 indicators)."""
+    wanted = sorted({r.indicator_id for r in rows if r.metric_id is None})
+    found: dict[int, int] = {}
+    for i in range(0, len(wanted), 500):
+        found.update(session.execute(select(Indicator.id, Indicator.metric_id)
+                                     .where(Indicator.id.in_(wanted[i:i + 500]))).all())
+    for r in rows:
+        if r.metric_id is None:
+            if r.indicator_id not in found:
+                raise NotFound(f"未知指标 / unknown indicator {r.indicator_id}")
+            r.metric_id = found[r.indicator_id]
 
 
 @dataclass
@@ -92,14 +114,14 @@ def lock_writes(session: Session, what: str = "observations") -> None:
 
 
 def existing_for(session: Session, keys: Iterable[tuple[int, str, int]]) -> dict[tuple[int, str, int], dict[str, Any]]:
-    """Stored rows for the given natural keys (fetched per indicator, which is what the keys group by)."""
+    """Stored rows for the given natural keys (metric, region, year), fetched per metric."""
     keys = set(keys)
-    indicators = sorted({k[0] for k in keys})
+    metrics = sorted({k[0] for k in keys})
     out: dict[tuple[int, str, int], dict[str, Any]] = {}
-    cols = [_T.c.id, _T.c.indicator_id, _T.c.region_code, _T.c.year, _T.c.version, *(_T.c[f] for f in PAYLOAD)]
-    for i in range(0, len(indicators), 500):
-        for row in session.execute(select(*cols).where(_T.c.indicator_id.in_(indicators[i:i + 500]))).mappings():
-            k = (row["indicator_id"], row["region_code"], row["year"])
+    cols = [_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year, _T.c.version, *(_T.c[f] for f in PAYLOAD)]
+    for i in range(0, len(metrics), 500):
+        for row in session.execute(select(*cols).where(_T.c.metric_id.in_(metrics[i:i + 500]))).mappings():
+            k = (row["metric_id"], row["region_code"], row["year"])
             if k in keys:
                 out[k] = dict(row)
     return out
@@ -121,6 +143,14 @@ def write_observations(
     for r in rows:
         if r.status not in OBSERVATION_STATUSES:
             raise RegisterError(f"未知状态 / unknown status: {r.status}")
+    resolve_metrics(session, rows)
+    seen: dict[tuple[int, str, int], ObservationInput] = {}
+    for r in rows:
+        if (first := seen.setdefault(r.key, r)) is not r:
+            raise RegisterError(
+                f"同一数据报送了两次:指标 {first.indicator_id} 与 {r.indicator_id} 属同一度量,地区 {r.region_code},"
+                f"{r.year}年 / the same value twice: indicators {first.indicator_id} and {r.indicator_id} "
+                f"measure one metric, region {r.region_code}, {r.year}")
     lock_writes(session)
     stored = existing_for(session, (r.key for r in rows))
     result = WriteResult()
@@ -174,7 +204,7 @@ def write_observations(
     return result
 
 
-_INSERT_COLS = ("indicator_id", "region_code", "year", "value", "judgement", "status", "source_note",
+_INSERT_COLS = ("metric_id", "indicator_id", "region_code", "year", "value", "judgement", "status", "source_note",
                 "evidence_file", "reporter_id", "reporter_name", "reported_at", "series_break", "simulated", "version")
 _HISTORY_COLS = ("entity", "entity_id", "action", "changed_by", "changed_at", "old", "new", "reason")
 _str = json.encoder.encode_basestring  # type: ignore[attr-defined]
@@ -193,21 +223,24 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
     """The bulk path: plain tuples through the driver's executemany, then one history row each."""
     stamp = history.stored_time(session, now)
     history.insert_tuples(session, _T, _INSERT_COLS, [
-        (r.indicator_id, r.region_code, r.year, r.value, r.judgement, r.status, r.source_note, r.evidence_file,
+        (r.metric_id, r.indicator_id, r.region_code, r.year, r.value, r.judgement, r.status, r.source_note,
+         r.evidence_file,
          r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
         for r in rows
     ])
-    ids = _ids_for(session, [(r.indicator_id, r.region_code, r.year) for r in rows])
+    ids = _ids_for(session, [r.key for r in rows])
     history.insert_tuples(session, History.__table__, _HISTORY_COLS, [
-        ("observation", ids[(r.indicator_id, r.region_code, r.year)], "create", by, stamp, None, _created_json(r),
+        ("observation", ids[r.key], "create", by, stamp, None, _created_json(r),
          reason)
         for r in rows
     ])
 
 
 def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
+    # The metric, region and year are the row's key and never change; `indicator_id` keeps the
+    # target the value was first reported through.
     return {
-        "indicator_id": r.indicator_id, "region_code": r.region_code, "year": r.year, "value": r.value,
+        "region_code": r.region_code, "year": r.year, "value": r.value,
         "judgement": r.judgement, "status": r.status, "source_note": r.source_note,
         "evidence_file": r.evidence_file, "reporter_id": r.reporter_id, "reporter_name": r.reporter_name,
         "reported_at": now, "series_break": r.series_break, "simulated": r.simulated,
@@ -217,13 +250,13 @@ def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
 def _ids_for(session: Session, keys: list[tuple[int, str, int]]) -> dict[tuple[int, str, int], int]:
     wanted = set(keys)
     out: dict[tuple[int, str, int], int] = {}
-    indicators = sorted({k[0] for k in keys})
-    for i in range(0, len(indicators), 500):
-        q = select(_T.c.id, _T.c.indicator_id, _T.c.region_code, _T.c.year).where(
-            _T.c.indicator_id.in_(indicators[i:i + 500]))
-        for oid, ind, reg, year in session.execute(q):
-            if (ind, reg, year) in wanted:
-                out[(ind, reg, year)] = oid
+    metrics = sorted({k[0] for k in keys})
+    for i in range(0, len(metrics), 500):
+        q = select(_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year).where(
+            _T.c.metric_id.in_(metrics[i:i + 500]))
+        for oid, metric, reg, year in session.execute(q):
+            if (metric, reg, year) in wanted:
+                out[(metric, reg, year)] = oid
     return out
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.extract.numbers import normalize_digits
 from planwatch.extract.periods import name_of
-from planwatch.register import history
+from planwatch.register import history, metrics
 from planwatch.register.errors import InputError, NotFound
 from planwatch.register.regions import ensure_nation, find_region_in_text, resolve_region
 from planwatch.register.rules import infer_aggregation, infer_direction, normalize_name
@@ -68,6 +68,9 @@ class PlanImport:
     restored: list[str] = field(default_factory=list)
     changed: list[IndicatorChange] = field(default_factory=list)
     unchanged: int = 0
+    matched: list[str] = field(default_factory=list)  # added items that joined another plan's metric
+    predecessor_id: int | None = None
+    superior_plan_id: int | None = None
 
     @property
     def is_noop(self) -> bool:
@@ -252,6 +255,8 @@ def import_plan(
 
     _sync_indicators(session, plan, data.get("indicators") or [], result, by, reason)
     _sync_children(session, plan, data)
+    metrics.link_plans(session, plan, by=by)
+    result.predecessor_id, result.superior_plan_id = plan.predecessor_id, plan.superior_plan_id
     if not created and (result.added or result.removed or result.changed or result.restored):
         history.record(session, "plan", plan.id, "revise", by=by, reason=reason or "re-import",
                        new={"document_sha256": sha, "added": result.added, "removed": result.removed,
@@ -268,15 +273,25 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
     keys = _keys(wanted)
     existing = {i.key: i for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
     why = reason or ("import" if result.created else "re-import")
+    # New targets are mapped onto the catalogue; a metric serves one target per plan.
+    catalogue: metrics.Catalogue | None = None
+    taken = {i.metric_id for i in existing.values()}
+    related = (plan.predecessor_id or getattr(metrics.find_predecessor(session, plan), "id", None),
+               plan.superior_plan_id or getattr(metrics.find_superior(session, plan), "id", None))
+    prefer = frozenset(p for p in related if p is not None)
     for key, fields in zip(keys, wanted, strict=True):
         ind = existing.pop(key, None)
         if ind is None:
-            ind = Indicator(
-                plan_id=plan.id, key=key, **fields,
-                direction=infer_direction(fields["name"], fields["target_op"], fields["baseline_value"],
-                                          fields["target_value"]),
-                aggregation=infer_aggregation(fields["name"], fields["unit"]),
-            )
+            inferred = {
+                "direction": infer_direction(fields["name"], fields["target_op"], fields["baseline_value"],
+                                             fields["target_value"]),
+                "aggregation": infer_aggregation(fields["name"], fields["unit"]),
+            }
+            catalogue = catalogue or metrics.Catalogue(session)
+            metric_id, link = metrics.map_indicator(session, catalogue, plan, fields | inferred, taken, prefer)
+            ind = Indicator(plan_id=plan.id, key=key, **fields, **inferred, metric_id=metric_id, metric_link=link)
+            if link == "matched":
+                result.matched.append(fields["name"])
             session.add(ind)
             session.flush()
             history.record(session, "indicator", ind.id, "create", new=_snapshot(ind), by=by, reason=why)

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from planwatch import model
+from planwatch.register import series
 from planwatch.register.errors import Ambiguous, NotFound
 from planwatch.register.regions import descendants
 from planwatch.register.schema import (
@@ -81,11 +82,15 @@ def list_plans(session: Session) -> list[dict[str, Any]]:
             "issuer": plan.issuer,
             "issued": plan.issued,
             "indicator_count": counts.get(plan.id, 0),
+            "predecessor_id": plan.predecessor_id,
+            "superior_plan_id": plan.superior_plan_id,
         })
     return out
 
 
-def to_model_indicator(ind: Indicator, lead: str | None = None) -> model.Indicator:
+def to_model_indicator(ind: Indicator, lead: str | None = None, baseline: float | None = None,
+                       use_baseline: bool = False) -> model.Indicator:
+    """`baseline`/`use_baseline`: the value `series.baseline` settled on (the document's otherwise)."""
     return model.Indicator(
         id=ind.ref,
         plan_id=str(ind.plan_id),
@@ -103,7 +108,7 @@ def to_model_indicator(ind: Indicator, lead: str | None = None) -> model.Indicat
         domain=ind.domain,
         binding=ind.attribute == "约束性",
         direction=ind.direction,  # type: ignore[arg-type]
-        baseline=ind.baseline_value,
+        baseline=baseline if use_baseline else ind.baseline_value,
         baseline_year=ind.baseline_year,
         aggregation=ind.aggregation,  # type: ignore[arg-type]
         lead_department=lead or ind.lead_department_text,
@@ -135,10 +140,22 @@ def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationI
                         .order_by(Indicator.position, Indicator.id))
     )
     leads = lead_departments(session, [i.id for i in indicators], plan.region_code)
-    refs = {i.id: i.ref for i in indicators}
+    by_metric: dict[int, list[str]] = {}
+    for i in indicators:
+        by_metric.setdefault(i.metric_id, []).append(i.ref)
+    regions = descendants(session, plan.region_code)
+    codes = [r.code for r in regions]
+    rows = session.execute(
+        select(Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
+               Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
+               Observation.source_note)
+        .where(Observation.metric_id.in_(list(by_metric)), Observation.region_code.in_(codes))
+        .order_by(Observation.metric_id, Observation.region_code, Observation.year)
+    ).all()
+    # The series of a metric serves every target of the plan on it (usually one).
     observations = [
         model.Observation(
-            indicator_id=refs[o.indicator_id],
+            indicator_id=ref,
             region_code=o.region_code,
             year=o.year,
             value=o.value,
@@ -148,18 +165,22 @@ def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationI
             simulated=o.simulated,
             source=o.source_note,
         )
-        for o in session.execute(
-            select(Observation.indicator_id, Observation.region_code, Observation.year, Observation.value,
-                   Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
-                   Observation.source_note)
-            .where(Observation.indicator_id.in_(list(refs)))
-            .order_by(Observation.indicator_id, Observation.region_code, Observation.year)
-        )
+        for o in rows for ref in by_metric[o.metric_id]
     ]
-    regions = descendants(session, plan.region_code)
+    own: dict[int, list[Any]] = {}
+    for o in rows:
+        if o.region_code == plan.region_code:
+            own.setdefault(o.metric_id, []).append(o)
+    successor = plan.predecessor_id is not None
+    baselines = {
+        i.id: series.baseline(i.baseline_value, i.baseline_raw, series.base_year_of(i, plan.base_year),
+                              series.reported_at(own.get(i.metric_id, ()), series.base_year_of(i, plan.base_year)),
+                              successor)
+        for i in indicators
+    }
     pops: dict[str, dict[int, float]] = {}
     for p in session.scalars(select(RegionPopulation).where(
-            RegionPopulation.region_code.in_([r.code for r in regions]))):
+            RegionPopulation.region_code.in_(codes))):
         pops.setdefault(p.region_code, {})[p.year] = p.population
     return model.EvaluationInput(
         plan=model.Plan(
@@ -169,7 +190,8 @@ def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationI
             period=(plan.period_start, plan.period_end),
             base_year=plan.base_year,
         ),
-        indicators=[to_model_indicator(i, leads.get(i.id)) for i in indicators],
+        indicators=[to_model_indicator(i, leads.get(i.id), baselines[i.id].value, baselines[i.id].from_series)
+                    for i in indicators],
         observations=observations,
         regions=[
             model.Region(code=r.code, name=r.name, level=_LEVELS.get(r.level, r.level),
@@ -194,7 +216,7 @@ _VIEW_COLS = (
     Indicator.id, Indicator.plan_id, Indicator.position, Indicator.name, Indicator.domain, Indicator.unit,
     Indicator.attribute, Indicator.baseline_raw, Indicator.baseline_value, Indicator.baseline_year,
     Indicator.target_raw, Indicator.target_value, Indicator.target_op, Indicator.target_kind, Indicator.target_year,
-    Indicator.direction, Indicator.aggregation, Indicator.source, Indicator.version,
+    Indicator.direction, Indicator.aggregation, Indicator.source, Indicator.version, Indicator.metric_id,
 )
 
 
@@ -215,18 +237,24 @@ def plan_view(session: Session, plan_ref: str | int, region_code: str | None = N
                              .where(Milestone.indicator_id.in_(ids), Milestone.region_code == region)
                              .order_by(Milestone.year)):
         views[m.indicator_id].milestones.append(m)
+    metrics = select(Indicator.metric_id).where(Indicator.plan_id == plan.id, Indicator.active).scalar_subquery()
     latest_year = (
-        select(Observation.indicator_id, func.max(Observation.year).label("year"))
-        .where(Observation.indicator_id.in_(ids), Observation.region_code == region)
-        .group_by(Observation.indicator_id)
+        select(Observation.metric_id, func.max(Observation.year).label("year"))
+        .where(Observation.metric_id.in_(metrics), Observation.region_code == region)
+        .group_by(Observation.metric_id)
         .subquery()
     )
+    on_metric: dict[int, list[int]] = {}
+    for r in rows:
+        on_metric.setdefault(r.metric_id, []).append(r.id)
     for o in session.execute(
-        select(Observation.id, Observation.indicator_id, Observation.year, Observation.value, Observation.judgement,
-               Observation.status, Observation.simulated, Observation.source_note, Observation.version)
-        .join(latest_year, (Observation.indicator_id == latest_year.c.indicator_id)
+        select(Observation.id, Observation.metric_id, Observation.indicator_id, Observation.year, Observation.value,
+               Observation.judgement, Observation.status, Observation.simulated, Observation.source_note,
+               Observation.version)
+        .join(latest_year, (Observation.metric_id == latest_year.c.metric_id)
               & (Observation.year == latest_year.c.year))
         .where(Observation.region_code == region)
     ):
-        views[o.indicator_id].latest = o
+        for ind_id in on_metric.get(o.metric_id, ()):
+            views[ind_id].latest = o
     return plan, list(views.values())

@@ -1,7 +1,7 @@
 """The national reference of a local indicator: the national plan's indicator on the same metric,
 its target and its published series (each value with its source; simulated ones flagged).
 
-The metric is matched the way the audit matches it (`audit.metrics.same_metric`, convertible
+The metric is matched the way the audit matches it (`metric_match.same_metric`, convertible
 units); a plan of 全国 is the national plan."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _national_indicators(session: Session) -> list[tuple[Indicator, Plan]]:
 def national_reference(session: Session, indicator_id: int, public: bool = False) -> dict[str, Any] | None:
     """The national counterpart of `indicator_id` (None for a national indicator or when there is none):
     plan, name, unit, target, and the national values (year, value, source, simulated), oldest first."""
-    from planwatch.audit.metrics import same_metric
+    from planwatch.metric_match import same_metric
 
     ind = session.get(Indicator, indicator_id)
     if ind is None:
@@ -35,8 +35,11 @@ def national_reference(session: Session, indicator_id: int, public: bool = False
     plan = session.get(Plan, ind.plan_id)
     if plan is None or plan.region_code == NATION_CODE:
         return None
-    for nat, nat_plan in _national_indicators(session):
-        if not same_metric(ind.name, nat.name):
+    nationals = _national_indicators(session)
+    # The register's own mapping first (the same metric), then the name rule.
+    nationals.sort(key=lambda pair: pair[0].metric_id != ind.metric_id)
+    for nat, nat_plan in nationals:
+        if nat.metric_id != ind.metric_id and not same_metric(ind.name, nat.name):
             continue
         factor = unit_factor(nat.unit, ind.unit) if nat.unit and ind.unit else 1.0
         if factor is None:
@@ -45,7 +48,7 @@ def national_reference(session: Session, indicator_id: int, public: bool = False
         values = [{"year": o.year, "value": o.value, "judgement": o.judgement, "source": o.source_note,
                    "simulated": o.simulated}
                   for o in session.scalars(select(Observation).where(
-                      Observation.indicator_id == nat.id, Observation.region_code == NATION_CODE,
+                      Observation.metric_id == nat.metric_id, Observation.region_code == NATION_CODE,
                       Observation.status.in_(statuses)).order_by(Observation.year))]
         return {"plan_id": nat_plan.id, "plan_title": nat_plan.title, "indicator_id": nat.id, "name": nat.name,
                 "unit": nat.unit, "target_raw": nat.target_raw, "target_value": nat.target_value,

@@ -47,6 +47,8 @@ AGGREGATIONS = ("sum", "mean_pop", "none")
 RESPONSIBILITY_ROLES = ("lead", "co")
 ITEM_KINDS = ("task", "project")
 # 滞后 only for projects: a task is qualitative (no schedule to be behind), a project has one.
+# How an indicator came to its metric: created for it, matched by name at import, or settled by a reviewer.
+METRIC_LINKS = ("new", "matched", "confirmed")
 TASK_STATES = ("未启动", "推进中", "已完成")
 PROJECT_STATES = ("未启动", "推进中", "已完成", "滞后")
 
@@ -81,6 +83,28 @@ class RegionPopulation(Base):
     region: Mapped[Region] = relationship(back_populates="populations")
 
 
+class Metric(Base):
+    """What is measured, apart from any plan: name, unit, 统计口径, direction, aggregation, domain.
+
+    A series is a metric in one region: its observations, year by year. Plan targets (indicators)
+    refer to a metric, so a 十五五 plan reads the values its 十四五 predecessor collected."""
+
+    __tablename__ = "metrics"
+    __table_args__ = (
+        CheckConstraint("direction IN ('up', 'down')", name="direction"),
+        CheckConstraint("aggregation IN ('sum', 'mean_pop', 'none')", name="aggregation"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str | None] = mapped_column(String(50))
+    definition: Mapped[str | None] = mapped_column(Text)  # 统计口径
+    direction: Mapped[str] = mapped_column(String(4), default="up")
+    aggregation: Mapped[str] = mapped_column(String(10), default="none")
+    domain: Mapped[str | None] = mapped_column(String(100))
+    national_code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Plan(Base):
     __tablename__ = "plans"
     __table_args__ = (UniqueConstraint("region_code", "title"),)
@@ -94,6 +118,9 @@ class Plan(Base):
     doc_number: Mapped[str | None] = mapped_column(String(100))
     issued: Mapped[str | None] = mapped_column(String(10))  # ISO date as the document states it
     note: Mapped[str | None] = mapped_column(Text)
+    # The plan this one follows in the same region (十四五 → 十五五), and the plan of the level above.
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"), index=True)
+    superior_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -124,10 +151,15 @@ class Indicator(Base):
         UniqueConstraint("plan_id", "key"),
         CheckConstraint("direction IN ('up', 'down')", name="direction"),
         CheckConstraint("aggregation IN ('sum', 'mean_pop', 'none')", name="aggregation"),
+        CheckConstraint("metric_link IN ('new', 'matched', 'confirmed')", name="metric_link"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(300))  # normalised name: the natural key within a plan
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metrics.id"), index=True)
+    metric_link: Mapped[str] = mapped_column(String(10), default="new", server_default="new")  # METRIC_LINKS
+    # The superior plan's target on the same metric (上位规划目标), when there is one.
+    superior_indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(300))
     domain: Mapped[str | None] = mapped_column(String(100))
@@ -155,6 +187,7 @@ class Indicator(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
+    metric: Mapped[Metric] = relationship()
 
     @property
     def ref(self) -> str:
@@ -343,16 +376,20 @@ class LoginFailure(Base):
 
 
 class Observation(Base):
-    """One reported value: indicator × region × year → a number or a qualitative judgement."""
+    """One reported value of a series: metric × region × year → a number or a qualitative judgement.
+
+    Every plan target on the metric reads it; `indicator_id` only records the target it was reported
+    through (kept when that plan is deleted, as NULL)."""
 
     __tablename__ = "observations"
     __table_args__ = (
-        UniqueConstraint("indicator_id", "region_code", "year"),
+        UniqueConstraint("metric_id", "region_code", "year"),
         CheckConstraint("status IN ('draft', 'submitted', 'approved', 'returned')", name="status"),
         Index("ix_observations_region_year", "region_code", "year"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metrics.id"))
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id", ondelete="SET NULL"), index=True)
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     year: Mapped[int] = mapped_column(Integer)
     value: Mapped[float | None] = mapped_column(Float)

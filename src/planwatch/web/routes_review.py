@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from planwatch.register import metrics
 from planwatch.register.errors import RegisterError
 from planwatch.register.plans import import_plan, parse_period
 from planwatch.web import review
@@ -59,7 +60,16 @@ def _page(request: Request, draft: review.Draft, errors: dict[str, str] | None =
         audit = review.audit(s, draft, request.query_params.get("against"))
     return render(request, "review_draft.html", status_code=status_code, draft=draft, items=review.items(draft),
                   counts=review.counts(draft), errors=errors or {}, flash=flash, flash_kind=flash_kind,
-                  editable=review.EDITABLE, audit=audit)
+                  editable=review.EDITABLE, audit=audit, metric_matches=_metric_matches(request, draft))
+
+
+def _metric_matches(request: Request, draft: review.Draft) -> list[dict[str, Any]] | None:
+    """Once published: the plan's items that share a metric with another plan, for confirm or split."""
+    published = draft.data.get("published")
+    if not published:
+        return None
+    with request.app.state.services.read() as s:
+        return metrics.pending_matches(s, int(published["plan_id"]))
 
 
 @router.get("/review")
@@ -108,6 +118,25 @@ async def review_decide(request: Request, draft_id: str, user: Planners) -> Resp
                      flash=translate("error.title", request_lang(request)), flash_kind="err")
     store(request).save(draft)
     return RedirectResponse(f"/review/{draft_id}#item-{key.replace('/', '-')}", status_code=303)
+
+
+@router.post("/review/{draft_id}/metrics", dependencies=[Depends(check_csrf)])
+async def review_metric(request: Request, draft_id: str, user: Planners) -> Response:
+    """Confirm an item's metric match, or split the item into a new metric."""
+    draft = _draft(request, draft_id)
+    published = draft.data.get("published")
+    form = await request.form()
+    raw_id, decision = str(form.get("indicator_id") or ""), str(form.get("decision") or "")
+    if not published or not raw_id.isdigit() or decision not in ("confirm", "split"):
+        raise HTTPException(400)
+    try:
+        with request.app.state.services.write() as s:
+            act = metrics.confirm_metric if decision == "confirm" else metrics.split_metric
+            act(s, int(raw_id), plan_id=int(published["plan_id"]), by=user.username)
+    except RegisterError as exc:
+        return _page(request, draft, errors={f"metric:{raw_id}": str(exc)}, status_code=400, flash=str(exc),
+                     flash_kind="err")
+    return RedirectResponse(f"/review/{draft_id}#metric-{raw_id}", status_code=303)
 
 
 @router.post("/review/{draft_id}/accept-all", dependencies=[Depends(check_csrf)])

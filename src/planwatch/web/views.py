@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.register import schema as db
+from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
 from planwatch.register.reference import national_reference
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
@@ -42,16 +43,6 @@ def _lead_departments(session: Session, indicator_ids: list[int]) -> dict[int, l
     return out
 
 
-def _series(session: Session, ids: list[int], region: str, statuses: tuple[str, ...]) -> dict[int, list[db.Observation]]:
-    out: dict[int, list[db.Observation]] = defaultdict(list)
-    if not ids:
-        return out
-    rows = session.scalars(select(db.Observation).where(
-        db.Observation.indicator_id.in_(ids), db.Observation.region_code == region,
-        db.Observation.status.in_(statuses)).order_by(db.Observation.year)).all()
-    for o in rows:
-        out[o.indicator_id].append(o)
-    return out
 
 
 def _load_plan(session: Session, plan_id: int) -> db.Plan | None:
@@ -80,8 +71,14 @@ def plan_summary(plan: db.Plan, ev: PlanEval) -> dict[str, Any]:
             "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)}}
 
 
+def baseline_of(ind: db.Indicator, plan: db.Plan, series: list[db.Observation]) -> register_series.Baseline:
+    year = register_series.base_year_of(ind, plan.base_year)
+    return register_series.baseline(ind.baseline_value, ind.baseline_raw, year,
+                                    register_series.reported_at(series, year), plan.predecessor_id is not None)
+
+
 def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any]],
-                  series: list[db.Observation]) -> dict[str, Any]:
+                  series: list[db.Observation], base: register_series.Baseline | None = None) -> dict[str, Any]:
     lead = next((d["name"] for d in deps if d["role"] == "lead"), None) or ind.lead_department_text
     return {
         "id": ind.id, "ref": ind.ref, "name": ind.name, "domain": ind.domain or NO_DOMAIN, "unit": ind.unit,
@@ -99,6 +96,11 @@ def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any
         "series": [(o.year, o.value) for o in series if o.value is not None],
         "simulated": any(o.simulated for o in series),
         "warnings": ev.warnings, "line": ind.line, "source": ind.source, "main": is_main(ind.source),
+        # The series' base-year value when the baseline is read from it, and a document that disagrees.
+        "baseline_series": (base.reported if base is not None and base.from_series else None),
+        "baseline_disagrees": bool(base is not None and base.disagrees),
+        "baseline_reported": base.reported if base is not None else None,
+        "metric_id": ind.metric_id, "superior_indicator_id": ind.superior_indicator_id,
     }
 
 
@@ -111,8 +113,9 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     inds = [i for i in plan.indicators if i.active]
     ids = [i.id for i in inds]
     deps = _lead_departments(session, ids)
-    series = _series(session, ids, plan.region_code, statuses_for(public))
-    rows = [indicator_row(i, ev.indicators.get(i.ref, IndicatorEval()), deps.get(i.id, []), series.get(i.id, []))
+    series = register_series.series_by_indicator(session, inds, plan.region_code, statuses_for(public))
+    rows = [indicator_row(i, ev.indicators.get(i.ref, IndicatorEval()), deps.get(i.id, []), series.get(i.id, []),
+                          baseline_of(i, plan, series.get(i.id, [])))
             for i in inds]
     by_domain: dict[str, Counter[str]] = defaultdict(Counter)
     for r in rows:
@@ -123,8 +126,14 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     services = session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)
                                .order_by(db.ServiceItem.position)).all()
     names = {r["ref"]: r["name"] for r in rows}
+    wanted = [x for x in (plan.predecessor_id, plan.superior_plan_id) if x is not None]
+    related = {p.id: p for p in session.scalars(select(db.Plan).where(db.Plan.id.in_(wanted)))} if wanted else {}
+    links = {k: {"id": p.id, "title": p.title, "period": [p.period_start, p.period_end]}
+             for k, pid in (("predecessor", plan.predecessor_id), ("superior", plan.superior_plan_id))
+             if pid is not None and (p := related.get(pid)) is not None}
     return {
         "plan": plan_summary(plan, ev),
+        "links": links,
         "indicators": rows,
         "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in by_domain.items()},
         "early_warnings": [{**w, "indicator_name": names.get(w.get("indicator_id") or "")}
@@ -190,11 +199,12 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     deps = _lead_departments(session, [ind.id]).get(ind.id, [])
     shown = statuses if public else ("approved", "submitted", "draft", "returned")
     obs = session.scalars(select(db.Observation).where(
-        db.Observation.indicator_id == ind.id, db.Observation.status.in_(shown))
+        db.Observation.metric_id == ind.metric_id, db.Observation.status.in_(shown))
         .order_by(db.Observation.year, db.Observation.region_code)).all()
     own = [o for o in obs if o.region_code == plan.region_code]
     counted = [o for o in own if o.status in statuses]
-    row = indicator_row(ind, ev.indicators.get(ind.ref, IndicatorEval()), deps, counted)
+    row = indicator_row(ind, ev.indicators.get(ind.ref, IndicatorEval()), deps, counted,
+                        baseline_of(ind, plan, counted))
     ev_ind = ev.indicators.get(ind.ref, IndicatorEval())
     subs = {r.code: r.name for r in session.scalars(select(db.Region).where(
         db.Region.parent_code == plan.region_code)).all()}

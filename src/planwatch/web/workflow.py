@@ -155,7 +155,7 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
         clean = validate_entry(ind, plan, entry, lang)
         region = plan.region_code
         current = s.scalars(select(db.Observation).where(
-            db.Observation.indicator_id == ind.id, db.Observation.region_code == region,
+            db.Observation.metric_id == ind.metric_id, db.Observation.region_code == region,
             db.Observation.year == clean["year"])).first()
         cur_version = current.version if current else None
         if current is not None and current.status == "approved" and user.role == "reporter":
@@ -186,7 +186,7 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
         raise FieldErrors({"value": str(exc)}) from exc
     with services.read() as s:
         obs = s.scalars(select(db.Observation).where(
-            db.Observation.indicator_id == ind.id, db.Observation.region_code == region,
+            db.Observation.metric_id == ind.metric_id, db.Observation.region_code == region,
             db.Observation.year == clean["year"])).one()
         return observation_dict(obs)
 
@@ -243,7 +243,7 @@ def decide(services: Any, user: WebUser, observation_id: int, action: str, expec
 
 
 def observation_dict(o: db.Observation) -> dict[str, Any]:
-    return {"id": o.id, "indicator_id": o.indicator_id, "region_code": o.region_code, "year": o.year,
+    return {"id": o.id, "indicator_id": o.indicator_id, "metric_id": o.metric_id, "region_code": o.region_code, "year": o.year,
             "value": o.value, "judgement": o.judgement, "status": o.status, "source_note": o.source_note,
             "evidence": bool(o.evidence_file), "reporter": o.reporter_name, "version": o.version,
             "simulated": o.simulated,
@@ -273,7 +273,7 @@ def reporting_rows(session: Session, user: WebUser, ids: frozenset[int] | None, 
         y = year if year and plan.base_year < year <= plan.period_end else default_year(plan.period_start,
                                                                                          plan.period_end)
         obs = session.scalars(select(db.Observation).where(
-            db.Observation.indicator_id == ind.id, db.Observation.region_code == plan.region_code,
+            db.Observation.metric_id == ind.metric_id, db.Observation.region_code == plan.region_code,
             db.Observation.year == y)).first()
         out.append({"id": ind.id, "ref": ind.ref, "plan_id": plan.id, "plan_title": plan.title, "name": ind.name,
                     "unit": ind.unit, "domain": ind.domain, "target_raw": ind.target_raw,
@@ -314,7 +314,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
     from planwatch.exchange.importer import check_rows
     from planwatch.exchange.reader import read_table
     from planwatch.exchange.safety import check_file
-    from planwatch.register.observations import existing_for, lock_writes
+    from planwatch.register.observations import existing_for, lock_writes, resolve_metrics
 
     suffix = Path(filename).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -336,6 +336,7 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
         with services.write() as s:
             lock_writes(s)  # before the rows are compared with stored versions
             rows, problems, empty = check_rows(s, table, "submitted", user.username, user.id)
+            resolve_metrics(s, rows)
             msgs = [_problem_text(p, lang, filename) for p in problems]
             if allowed is not None:
                 for r in rows:
