@@ -258,3 +258,30 @@ def test_out_of_order_commit_is_seen(postgres: TempPostgres, tmp_path: Path, mon
     assert (2022, 77.25) in row["series"]
     svc.engine.dispose()
     engine.dispose()
+
+
+def test_shared_series_refreshes_every_plan_reading_it(two_plans) -> None:  # type: ignore[no-untyped-def]
+    """A successor plan's targets on the same metrics read the same series: a value written through
+    the predecessor's target makes both plans' pages stale, and leaves a plan without that metric a hit."""
+    url, seed, b, _, _ = two_plans
+    successor = copy.deepcopy(web_seed.PLAN_JSON)
+    successor["plan"] = {**successor["plan"], "title": "测试县“十五五”公共服务规划", "period": [2026, 2030]}
+    for ind in successor["indicators"]:
+        ind["baseline"] = {**ind["baseline"], "year": 2025}
+        ind["target"] = {**ind["target"], "year": 2030}
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        c = import_plan(s, successor, content=web_seed.DOCUMENT + b"\n15", filename="next.txt", by="test",
+                        period=(2026, 2030)).plan_id
+        metric_of = {i.name: i.metric_id for i in s.get(db.Plan, c).indicators}
+        assert metric_of["每千人口3岁以下婴幼儿托位数"] == s.get(db.Indicator, seed.childcare).metric_id
+    engine.dispose()
+    svc = Services(url)
+    views = {p: svc.view(plan_view, p, False, None) for p in (seed.plan_id, b, c)}
+    _write(url, seed.childcare, "990101", 2025, 3.1)  # through the predecessor's target
+    assert svc.view(plan_view, b, False, None) is views[b]
+    for p in (seed.plan_id, c):
+        fresh = svc.view(plan_view, p, False, None)
+        assert fresh is not views[p]
+        assert (2025, 3.1) in next(r for r in fresh["indicators"] if r["name"] == "每千人口3岁以下婴幼儿托位数")["series"]
+    svc.engine.dispose()

@@ -4,10 +4,9 @@ Every write of a value (observation, progress report) and of the plans' structur
 in the append-only `history` log, so "what did the writes since history id N touch" is answered
 from the log alone, whichever process wrote: the web, another worker, the CLI.
 
-A touched plan is one whose pages read the written row: an observation touches the plan of its
-indicator (when observations are keyed by series shared between plans, `_observation_plans` is the
-one place that maps a series to every plan reading it); a progress report touches the plan of its
-task or project. Anything else in the log (plans, indicators, targets, milestones, assignments)
+A touched plan is one whose pages read the written row: an observation (a value of a series, metric ×
+region × year) touches every plan with a target on its metric; a progress report touches the plan of
+its task or project. Anything else in the log (plans, indicators, targets, milestones, assignments)
 is a structure change: it may change what every plan's page and every cross-plan table shows.
 
 `probe` also covers the writes the log does not record (users, responsibilities set by an import,
@@ -99,15 +98,12 @@ def _chunks(ids: set[int], size: int = 500) -> Iterable[list[int]]:
 
 
 def _observation_plans(session: Session, observation_ids: set[int]) -> set[int]:
-    """The plans whose pages read these observations: with values keyed by series (metric × region ×
-    year, shared by a predecessor and a successor plan), every plan with a target on the metric;
-    with values keyed by indicator, the indicator's plan."""
-    metric = getattr(Observation, "metric_id", None)
-    on = (Observation.metric_id == Indicator.metric_id if metric is not None  # type: ignore[attr-defined]
-          else Observation.indicator_id == Indicator.id)
+    """The plans whose pages read these observations: values are keyed by series (metric × region ×
+    year, shared by a predecessor and a successor plan), so every plan with a target on the metric."""
     out: set[int] = set()
     for chunk in _chunks(observation_ids):
-        out.update(session.scalars(select(Indicator.plan_id).join(Observation, on)
+        out.update(session.scalars(select(Indicator.plan_id)
+                                   .join(Observation, Observation.metric_id == Indicator.metric_id)
                                    .where(Observation.id.in_(chunk)).distinct()))
     return out
 
