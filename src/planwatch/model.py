@@ -50,6 +50,7 @@ class Indicator:
     # additions (summed); "running": the running total since the base year (how bulletins
     # report 累计; the latest is the total). None: "annual", flagged when the series looks running.
     cumulative_convention: Literal["annual", "running"] | None = None
+    metric_id: int | None = None  # the register's metric this target measures (None: outside a register)
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,20 @@ def test_no_stance_between_targets_of_different_kinds_or_units() -> None:
     assert rows["每千人口拥有3岁以下婴幼儿托位数"].national_target == "4.5"
     assert rows["每千人口拥有3岁以下婴幼儿托位数"].national_stance is None  # 提高3 is no level of 3
     assert rows["城镇调查失业率"].national_stance is None  # 个百分点 is not %
+
+
+def test_register_metric_ids_decide_the_groups() -> None:
+    """Items the register mapped onto one metric group together whatever their names; items of
+    two metrics stay apart even when named alike; items without an id fall back to names."""
+    from planwatch.compare.items import TargetItem
+
+    def t(ref: str, name: str, mid: int | None) -> TargetItem:
+        return TargetItem(ref=ref, plan_id=ref[:2], plan_title="", region_code="", region="", level="county",
+                          name=name, unit="个", domain=None, target_raw="1", target_value=1.0, direction="up",
+                          metric_id=mid)
+
+    groups = group_by_metric([t("p1-i1", "每千人口拥有3岁以下婴幼儿托位数", 7), t("p2-i1", "千人口托位数", 7),
+                              t("p3-i1", "省级重点专科数", 8), t("p4-i1", "省级重点专科数", 9),
+                              t("p5-i1", "省级重点专科数", None)])
+    assert [[m.ref for m in g.members] for g in groups] == [["p1-i1", "p2-i1"], ["p3-i1"], ["p4-i1"], ["p5-i1"]]
+    assert [g.id for g in groups][:3] == ["m7", "m8", "m9"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from webtools import login
@@ -73,5 +74,9 @@ def test_bad_compare_requests(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/public/compare/download.pdf").status_code == 404
     # An unknown filter value is ignored rather than showing an empty table.
     assert client.get("/public/compare?level=galaxy&domain=%3Cscript%3E").status_code == 200
-    ok = client.get("/public/compare/metric?id=学前教育毛入园率")
+    page = client.get("/public/compare").text
+    # the metric page is addressed by the register's metric id, as the scorecard links it
+    mid = re.search(r'metric\?id=(m\d+)"[^>]*>\s*学前教育毛入园率', page)
+    assert mid, "the scorecard links 学前教育毛入园率 to its metric page"
+    ok = client.get(f"/public/compare/metric?id={mid.group(1)}")
     assert ok.status_code == 200 and "测试市" in ok.text

@@ -1,9 +1,10 @@
 """Which items of different plans measure the same metric.
 
 `group_by_metric` is the one place that decides it: every page, export and report
-section that puts plans side by side groups through it. Today it reads the names and
-units the way the plan audit does (`planwatch.metric_match`); when the register keeps
-a metric id per item, only this function changes."""
+section that puts plans side by side groups through it. An item that carries the
+register's metric id (mapped at import, confirmed or split by a reviewer) is grouped by
+that id; an item without one (plain data, a draft not yet in the register) by its name
+and unit, with the register's own matching rule (`planwatch.metric_match`)."""
 
 from __future__ import annotations
 
@@ -45,8 +46,20 @@ def group_by_metric(items: Iterable[T]) -> list[MetricGroup[T]]:
     # Character pairs → groups whose first member's key holds them: names close enough to be one
     # metric share some, so only those groups are compared (the register holds thousands of items).
     by_pair: dict[str, list[int]] = {}
+    by_id: dict[int, int] = {}  # register metric id → group
+    ids: list[int | None] = []  # each group's metric id (None: grouped by name)
     for item in items:
         key = metric_key(item.name)
+        mid = getattr(item, "metric_id", None)
+        if mid is not None:
+            found = by_id.get(mid)
+            if found is None:
+                found = by_id[mid] = len(groups)
+                groups.append([])
+                heads.append((key or str(mid), item.name, item.unit))
+                ids.append(mid)
+            groups[found].append(item)
+            continue
         if not key:
             continue
         found = by_key.get(key)
@@ -54,20 +67,21 @@ def group_by_metric(items: Iterable[T]) -> list[MetricGroup[T]]:
             found = None
         if found is None:
             candidates = sorted({g for p in _pairs(key) for g in by_pair.get(p, ())})
-            found = next((g for g in candidates if compatible_units(heads[g][2], item.unit)
+            found = next((g for g in candidates if ids[g] is None and compatible_units(heads[g][2], item.unit)
                           and same_metric(heads[g][1], item.name)), None)
         if found is None:
             found = len(groups)
             groups.append([])
             heads.append((key, item.name, item.unit))
+            ids.append(None)
             by_key.setdefault(key, found)
             for p in _pairs(key):
                 by_pair.setdefault(p, []).append(found)
         groups[found].append(item)
     out: list[MetricGroup[T]] = []
     seen_ids: set[str] = set()
-    for (key, _, _), members in zip(heads, groups, strict=True):
-        gid = key
+    for (key, _, _), mid, members in zip(heads, ids, groups, strict=True):
+        gid = f"m{mid}" if mid is not None else key
         n = 2
         while gid in seen_ids:  # same name, incompatible unit: a different metric
             gid = f"{key}~{n}"

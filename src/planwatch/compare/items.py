@@ -28,6 +28,7 @@ class TargetItem:
     binding: bool = False
     main: bool = True  # in the plan's indicator table (False: a target found in running text)
     position: int = 0  # order within its plan
+    metric_id: int | None = None  # the register's metric (None: grouped by name)
 
     @property
     def national(self) -> bool:

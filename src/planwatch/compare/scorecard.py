@@ -45,7 +45,8 @@ def items_of(cp: ComparePlan) -> list[TargetItem]:
         ref=i.id, plan_id=p.id, plan_title=p.title, region_code=p.region_code, region=cp.region, level=cp.level,
         name=i.name, unit=i.unit, domain=i.domain, target_raw=i.target.raw, target_value=i.target.value,
         direction=i.direction or infer_direction(i.name, i.target.op, i.baseline, i.target.value),
-        kind=i.target.kind, op=i.target.op, binding=i.binding, main=i.source != "prose", position=n) for n, i in enumerate(cp.input.indicators)]
+        kind=i.target.kind, op=i.target.op, binding=i.binding, main=i.source != "prose", position=n,
+        metric_id=i.metric_id) for n, i in enumerate(cp.input.indicators)]
 
 
 @dataclass(frozen=True)

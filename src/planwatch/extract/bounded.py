@@ -15,9 +15,10 @@ platform has it, else "spawn"), so a document costs a fork, not an interpreter s
 
 Limits, from the environment unless given:
 
-- PLANWATCH_EXTRACT_TIMEOUT: seconds, default 30. Real plans take well under a second each
-  (the 5 seeds and the 17 corpus plans: < 0.3 s; a 300-page PDF a few seconds); 30 s leaves
-  room on a slow, shared machine and still answers an attack in half a minute.
+- PLANWATCH_EXTRACT_TIMEOUT: seconds, default 10. Real plans take well under a second each
+  (the 5 seeds and the 17 corpus plans: < 0.3 s; a 300-page PDF a few seconds), so 10 s leaves
+  room on a slow, shared machine while every upload is answered within 10 s; raise it for
+  unusually large documents on a loaded server.
 - PLANWATCH_EXTRACT_MAX_MEMORY_MB: address space of the child in MB, default 1024 (the
   largest real plan peaks near 200 MB). 0 turns a limit off; both 0 extracts in process.
 - PLANWATCH_EXTRACT_WORKERS: how many documents are extracted at once, default 2; more wait.
@@ -35,7 +36,7 @@ from typing import Any
 
 from planwatch.extract.document import ExtractError
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_MEMORY_MB = 1024
 DEFAULT_WORKERS = 2
 _MB = 1024 * 1024

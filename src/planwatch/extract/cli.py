@@ -107,7 +107,7 @@ def summary_text(result: dict[str, Any]) -> str:
               help="Write one <stem>.json per input into this folder.")
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr for many files.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="S",
-              help="Seconds each file may take, 0 = no limit [env PLANWATCH_EXTRACT_TIMEOUT, default 30].")
+              help="Seconds each file may take, 0 = no limit [env PLANWATCH_EXTRACT_TIMEOUT, default 10].")
 @click.option("--max-memory", type=click.IntRange(min=0), default=None, metavar="MB",
               help="Memory (address space) each file may use, 0 = no limit "
                    "[env PLANWATCH_EXTRACT_MAX_MEMORY_MB, default 1024].")

@@ -77,7 +77,7 @@ def plan_group() -> None:
 @click.option("--user", "by", default=None, help="操作人 / who is importing (for history)")
 @click.option("--reason", default=None, help="修订原因 / why (for history)")
 @click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="S",
-              help="提取时限(秒)/ seconds the extraction may take [env PLANWATCH_EXTRACT_TIMEOUT, default 30]")
+              help="提取时限(秒)/ seconds the extraction may take [env PLANWATCH_EXTRACT_TIMEOUT, default 10]")
 @click.option("--max-memory", type=click.IntRange(min=0), default=None, metavar="MB",
               help="提取内存上限 / memory the extraction may use [env PLANWATCH_EXTRACT_MAX_MEMORY_MB, default 1024]")
 @friendly

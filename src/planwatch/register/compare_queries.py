@@ -43,5 +43,6 @@ def target_items(session: Session) -> list[TargetItem]:
         level=_LEVELS.get(level, level), name=i.name, unit=i.unit, domain=i.domain, target_raw=i.target_raw or "",
         target_value=i.target_value,
         direction=i.direction or infer_direction(i.name, i.target_op, i.baseline_value, i.target_value),
-        kind=i.target_kind, op=i.target_op, binding=i.attribute == "约束性", main=i.source != "prose", position=i.position)
+        kind=i.target_kind, op=i.target_op, binding=i.attribute == "约束性", main=i.source != "prose", position=i.position,
+        metric_id=i.metric_id)
         for i, title, code, region, level in rows]

@@ -113,6 +113,7 @@ def to_model_indicator(ind: Indicator, lead: str | None = None, baseline: float 
         aggregation=ind.aggregation,  # type: ignore[arg-type]
         lead_department=lead or ind.lead_department_text,
         source=ind.source,
+        metric_id=ind.metric_id,
     )
 
 
