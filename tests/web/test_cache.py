@@ -285,3 +285,22 @@ def test_shared_series_refreshes_every_plan_reading_it(two_plans) -> None:  # ty
         assert fresh is not views[p]
         assert (2025, 3.1) in next(r for r in fresh["indicators"] if r["name"] == "每千人口3岁以下婴幼儿托位数")["series"]
     svc.engine.dispose()
+
+
+def test_value_of_another_region_leaves_the_plan_a_hit(two_plans) -> None:  # type: ignore[no-untyped-def]
+    """A plan reads its metrics' series in its region and below: a value of the same metric in a region
+    outside it changes nothing the plan shows; one in a region below it (a township) does."""
+    url, seed, b, _, _ = two_plans
+    svc = Services(url)
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        s.add(db.Region(code="990200", name="别市", level="city", parent_code="990000"))
+    engine.dispose()
+    county, city = svc.view(plan_view, seed.plan_id, False, None), svc.view(plan_view, b, False, None)
+    _write(url, seed.preschool, "990200", 2022, 50.0)  # the shared metric, in another city
+    assert svc.view(plan_view, seed.plan_id, False, None) is county
+    assert svc.view(plan_view, b, False, None) is city
+    _write(url, seed.preschool, "990101001", 2022, 91.0)  # a township of the county (so of the city too)
+    assert svc.view(plan_view, seed.plan_id, False, None) is not county
+    assert svc.view(plan_view, b, False, None) is not city
+    svc.engine.dispose()

@@ -5,8 +5,8 @@ in the append-only `history` log, so "what did the writes since history id N tou
 from the log alone, whichever process wrote: the web, another worker, the CLI.
 
 A touched plan is one whose pages read the written row: an observation (a value of a series, metric ×
-region × year) touches every plan with a target on its metric; a progress report touches the plan of
-its task or project. Anything else in the log (plans, indicators, targets, milestones, assignments)
+region × year) touches every plan with a target on its metric in its region or a region above it; a
+progress report touches the plan of its task or project. Anything else in the log (plans, indicators, targets, milestones, assignments)
 is a structure change: it may change what every plan's page and every cross-plan table shows.
 
 `probe` also covers the writes the log does not record (users, responsibilities set by an import,
@@ -30,6 +30,7 @@ from planwatch.register.schema import (
     Plan,
     ProgressReport,
     Project,
+    Region,
     Responsibility,
     Task,
     User,
@@ -37,6 +38,7 @@ from planwatch.register.schema import (
 
 # Log entities that hold values read by one plan's pages; every other entity is structure.
 VALUE_ENTITIES = ("observation", "progress")
+MAX_DEPTH = 12  # levels of regions walked up from a value's region (nation > province > city > county > …)
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,48 @@ def _chunks(ids: set[int], size: int = 500) -> Iterable[list[int]]:
 
 
 def _observation_plans(session: Session, observation_ids: set[int]) -> set[int]:
-    """The plans whose pages read these observations: values are keyed by series (metric × region ×
-    year, shared by a predecessor and a successor plan), so every plan with a target on the metric."""
-    out: set[int] = set()
+    """The plans whose pages read these observations. A value belongs to a series (metric × region ×
+    year) that a predecessor and a successor plan share; a plan reads the series of its targets' metrics
+    in its region and the regions below it. So: every plan with a target on the value's metric whose
+    region is the value's region or one above it."""
+    pairs: set[tuple[int, str]] = set()
     for chunk in _chunks(observation_ids):
-        out.update(session.scalars(select(Indicator.plan_id)
-                                   .join(Observation, Observation.metric_id == Indicator.metric_id)
-                                   .where(Observation.id.in_(chunk)).distinct()))
+        pairs.update((m, r) for m, r in session.execute(
+            select(Observation.metric_id, Observation.region_code).where(Observation.id.in_(chunk))))
+    if not pairs:
+        return set()
+    above = _with_ancestors(session, {r for _, r in pairs})
+    wanted = {(m, a) for m, r in pairs for a in above[r]}
+    regions = sorted({a for _, a in wanted})
+    out: set[int] = set()
+    for chunk in _chunks({m for m, _ in pairs}):
+        q = (select(Indicator.plan_id, Indicator.metric_id, Plan.region_code)
+             .join(Plan, Plan.id == Indicator.plan_id).where(Indicator.metric_id.in_(chunk)))
+        if len(regions) <= 500:
+            q = q.where(Plan.region_code.in_(regions))
+        out.update(plan_id for plan_id, m, region in session.execute(q) if (m, region) in wanted)
+    return out
+
+
+def _with_ancestors(session: Session, codes: set[str]) -> dict[str, set[str]]:
+    """Each region code → itself and every region above it (bounded against cycles)."""
+    parent: dict[str, str | None] = {}
+    frontier = set(codes)
+    for _ in range(MAX_DEPTH):
+        todo = sorted(c for c in frontier if c not in parent)
+        if not todo:
+            break
+        for i in range(0, len(todo), 500):
+            parent.update((c, p) for c, p in session.execute(select(Region.code, Region.parent_code)
+                                                             .where(Region.code.in_(todo[i:i + 500]))))
+        frontier = {p for c in todo if (p := parent.setdefault(c, None)) is not None}
+    out: dict[str, set[str]] = {}
+    for code in codes:
+        chain, at = {code}, parent.get(code)
+        while at is not None and at not in chain:
+            chain.add(at)
+            at = parent.get(at)
+        out[code] = chain
     return out
 
 

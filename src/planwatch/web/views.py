@@ -17,6 +17,7 @@ from planwatch.register import schema as db
 from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
 from planwatch.register.reference import national_reference
+from planwatch.register.regions import descendants
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import IndicatorEval, PlanEval, evaluate_register_plan, statuses_for
 from planwatch.web.i18n import STATUS_ORDER
@@ -216,7 +217,9 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     sub_rows.sort(key=lambda r: r["value"], reverse=ind.direction != "down")
     history = []
     if not public:
-        obs_ids = [o.id for o in obs]
+        # The values of the plan's region and the regions below it (the series holds every region's).
+        below = {r.code for r in descendants(session, plan.region_code)}
+        obs_ids = [o.id for o in obs if o.region_code in below]
         entries = session.scalars(select(db.History).where(
             ((db.History.entity == "indicator") & (db.History.entity_id == ind.id))
             | ((db.History.entity == "observation") & db.History.entity_id.in_(obs_ids or [-1])))
