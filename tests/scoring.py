@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-OFFICIAL = Path("/work/shared/tools/score_extraction.py")
+OFFICIAL = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score_extraction.py"  # ../shared beside the checkout
 
 UNIT_ALIASES = {
     "％": "%", "百分点": "%", "个百分点": "%", "m2": "平方米", "㎡": "平方米", "m²": "平方米",

@@ -8,7 +8,7 @@ import pytest
 
 from planwatch.extract.metadata import extract_metadata, parse_date, region_level, split_regions
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 
 
 def meta(text: str) -> dict:

@@ -8,7 +8,7 @@ import pytest
 
 from planwatch.extract.outline import build_outline, domain_of_title
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 
 BODY = """某县“十四五”公共服务规划
 目录

@@ -10,8 +10,8 @@ import pytest
 from planwatch.extract.outline import build_outline
 from planwatch.extract.services import extract_service_items, split_items
 
-SEEDS = Path("/work/shared/seeds")
-GOLD = Path("/work/shared/gold")
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"  # ../shared beside the checkout
 
 
 def run(text: str) -> tuple[list[dict], list[tuple[int, int]]]:

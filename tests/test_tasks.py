@@ -9,7 +9,7 @@ import pytest
 from planwatch.extract.outline import build_outline
 from planwatch.extract.tasks import extract_tasks
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 
 PLAN = """第一章 发展基础
 “十三五”期间,全县已实现城乡低保全覆盖,建成敬老院12所。

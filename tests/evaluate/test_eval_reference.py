@@ -9,7 +9,7 @@ import pytest
 from planwatch.evaluate.engine import evaluate_plan
 from planwatch.model import EvaluationInput, Indicator, Observation, Plan, Target
 
-REFERENCE = Path("/work/shared/reference")
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
 NATION = "100000"
 # (indicator, year, value) as published — 全国 rows of reference/observations.csv
 SERIES = [
