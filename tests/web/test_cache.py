@@ -10,7 +10,6 @@ import asyncio
 import copy
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from planwatch.register.db import make_engine, transaction
 from planwatch.register.editing import update_indicator
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
-from planwatch.register.testing import TempPostgres, why_unavailable
+from planwatch.register.testing import TempPostgres
 from planwatch.web import create_app, data
 from planwatch.web.compare_views import benchmarks
 from planwatch.web.data import Services
@@ -31,15 +30,6 @@ from planwatch.web.views import overview, plan_view
 
 CITY_TARGET = "≥93"
 CITY_ITEM = "城市社区综合服务设施覆盖率"
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[TempPostgres]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    with TempPostgres() as pg:
-        yield pg
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -50,7 +40,7 @@ def two_plans(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
     else:
-        url = request.getfixturevalue("postgres").create_database()
+        url = request.getfixturevalue("pg_server").create_database()
     engine = make_engine(url)
     seed = web_seed.build(engine)
     engine.dispose()
@@ -231,11 +221,11 @@ def test_progress_report_refreshes_its_plan_only(two_plans) -> None:  # type: ig
 
 
 @pytest.mark.postgres
-def test_out_of_order_commit_is_seen(postgres: TempPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_out_of_order_commit_is_seen(pg_server: TempPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """PostgreSQL hands out log ids when rows are written, not when they commit: a value written in a
     transaction still open while a later one commits must still make its plan's pages stale."""
     monkeypatch.setattr(data, "STAMP_TTL", 0.0)
-    url = postgres.create_database()
+    url = pg_server.create_database()
     engine = make_engine(url)
     seed = web_seed.build(engine)
     svc = Services(url)
