@@ -20,7 +20,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import hostile  # noqa: E402
+from web_load import free_port, stop_server, wait_ready  # noqa: E402
 
 PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
 PASSWORD = "hostile-bench-orchard-7"
@@ -74,12 +74,6 @@ def measure(label: str, path: Path, mode: str = "extract") -> None:
     print(f"{label:38s} {size / 1024:9.1f} KB  {m['seconds']:7.2f} s  peak {m['peak_mb']:7.1f} MB  {m['outcome'][:90]}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def web(tmp: Path, repeats: int) -> None:
     import httpx
 
@@ -94,16 +88,7 @@ def web(tmp: Path, repeats: int) -> None:
     server = subprocess.Popen([PLANWATCH, "serve", "--port", str(port), "--workers", "1"], env=env, cwd=home,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/public", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.2)
+        wait_ready(base)
         doc = hostile.long_line_txt(tmp / "upload.txt", repeats)
         with httpx.Client(base_url=base, timeout=120) as planner:
             r = planner.post("/api/session", json={"username": "uploader", "password": PASSWORD})
@@ -135,11 +120,7 @@ def web(tmp: Path, repeats: int) -> None:
         print(f"/public while it ran: {len(latencies)} requests, median {latencies[len(latencies) // 2] * 1000:.0f} ms,"
               f" slowest {latencies[-1] * 1000:.0f} ms")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
 
 def main() -> None:

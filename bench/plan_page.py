@@ -42,7 +42,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from web_load import PLANWATCH, free_port, pct, wait_ready  # noqa: E402
+from web_load import PLANWATCH, free_port, pct, stop_server, wait_ready  # noqa: E402
 
 PASSWORD = "load-test-orchard-1"
 USERS = 50  # one account and session per client, as 50 people signed in would have
@@ -285,11 +285,7 @@ def main() -> None:
               f"server CPU {cpu_per:.2f} ms/request  [{verdict}]")
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
         if not args.keep and not args.reuse:
             shutil.rmtree(home, ignore_errors=True)
 

@@ -56,6 +56,15 @@ def wait_ready(base: str, timeout: float = 60) -> None:
     raise RuntimeError("server did not start")
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """End a `planwatch serve` started by a bench: politely, then for good."""
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def largest_plan(base: str) -> tuple[int, str, int]:
     plans = httpx.get(base + "/api/public/plans", timeout=30).json()
     p = max(plans, key=lambda p: p["indicator_count"])
@@ -165,11 +174,7 @@ def main() -> None:
                   f"{res['rps']:7.1f} req/s  p50 {res['p50']:6.1f} ms  p95 {res['p95']:6.1f} ms  "
                   f"p99 {res['p99']:6.1f} ms  [{verdict}]")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
         shutil.rmtree(home, ignore_errors=True)
 
 
