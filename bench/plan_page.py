@@ -121,8 +121,9 @@ def server_cpu(pid: int) -> float:
 
 
 def writer(home: Path, per_second: float, stop: threading.Event) -> int:
-    """A department saving values while people read: each write changes the data, so every cached page
-    is rebuilt on its next view. Writes a simulated value (flagged) of the first plan's first indicator."""
+    """A department saving values while people read: each write changes the data of one plan, whose
+    cached pages are rebuilt on their next view (the other plans' stay cached). Writes a simulated
+    value (flagged) of the first plan's first indicator."""
     from planwatch.register.db import make_engine, transaction
     from planwatch.register.observations import ObservationInput, write_observations
     from planwatch.register.queries import plan_view
@@ -221,7 +222,7 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds each client pauses between pages (0: closed loop, every client always waiting)")
     ap.add_argument("--writes", type=float, default=0.0,
-                    help="values written per second during the load (each makes every cached page stale)")
+                    help="values written per second during the load (each makes the written plan's pages stale)")
     ap.add_argument("--keep", action="store_true", help="keep the register directory")
     ap.add_argument("--reuse", type=Path, default=None, help="a register directory kept by an earlier --keep run")
     args = ap.parse_args()

@@ -180,3 +180,24 @@ def test_register_metric_ids_decide_the_groups() -> None:
                               t("p5-i1", "省级重点专科数", None)])
     assert [[m.ref for m in g.members] for g in groups] == [["p1-i1", "p2-i1"], ["p3-i1"], ["p4-i1"], ["p5-i1"]]
     assert [g.id for g in groups][:3] == ["m7", "m8", "m9"]
+
+
+def test_the_registers_superior_link_decides_over_the_nearest_region() -> None:
+    """A target linked in the register to a superior target (at import or by `plan link`) is compared with
+    that one, even when a nearer region above also has a plan on the metric; unlinked, the nearest wins."""
+    from dataclasses import replace as copy
+
+    from planwatch.compare.benchmarks import benchmark_for
+    from planwatch.compare.items import TargetItem
+
+    def t(ref: str, code: str, level: str, value: float) -> TargetItem:
+        return TargetItem(ref=ref, plan_id=ref[:2], plan_title="", region_code=code, region=code, level=level,
+                          name="托位数", unit="个", domain=None, target_raw=str(value), target_value=value,
+                          direction="up", metric_id=1)
+
+    county, city, province = t("p1-i1", "140429", "county", 4.0), t("p2-i1", "140400", "city", 4.5), \
+        t("p3-i1", "140000", "province", 5.0)
+    group = [county, city, province]
+    assert benchmark_for(county, group).superior == city
+    linked = copy(county, superior_ref="p3-i1")
+    assert benchmark_for(linked, [linked, city, province]).superior == province

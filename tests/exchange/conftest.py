@@ -14,19 +14,9 @@ from planwatch.register.db import make_engine, transaction
 from planwatch.register.plans import import_plan
 from planwatch.register.regions import import_regions_csv
 from planwatch.register.schema import Indicator
-from planwatch.register.testing import TempPostgres, why_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "tests" / "register" / "fixtures" / "cangxi_v1.json"
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[TempPostgres]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    with TempPostgres() as pg:
-        yield pg
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

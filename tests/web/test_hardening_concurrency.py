@@ -17,19 +17,9 @@ from sqlalchemy import func, select
 
 from planwatch.register import schema as db
 from planwatch.register.db import make_engine
-from planwatch.register.testing import TempPostgres, why_unavailable
 from planwatch.web import create_app
 
 WRITERS = 20
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[TempPostgres]:
-    reason = why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    with TempPostgres() as pg:
-        yield pg
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -37,7 +27,7 @@ def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
     else:
-        url = request.getfixturevalue("postgres").create_database()
+        url = request.getfixturevalue("pg_server").create_database()
     engine = make_engine(url)
     request.node.seed = web_seed.build(engine)
     engine.dispose()

@@ -84,8 +84,10 @@ def benchmark_for(item: TargetItem, same_metric: Sequence[TargetItem],
     if not item.national:
         nat = [m for m in same_metric if m.national and m.plan_id != item.plan_id]
         national = pick(nat) if nat else None
-    superior = None
-    for code in superior_chain(item.region_code, parents):
+    # The register's link (made at import or by hand) decides; else the nearest region above on the metric.
+    superior = next((m for m in same_metric if item.superior_ref and m.ref == item.superior_ref
+                     and not m.national), None)
+    for code in ([] if superior is not None else superior_chain(item.region_code, parents)):
         if code in by_region:
             superior = pick(by_region[code])
             break

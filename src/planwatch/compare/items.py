@@ -29,6 +29,7 @@ class TargetItem:
     main: bool = True  # in the plan's indicator table (False: a target found in running text)
     position: int = 0  # order within its plan
     metric_id: int | None = None  # the register's metric (None: grouped by name)
+    superior_ref: str | None = None  # the superior plan's target this one is linked to in the register
 
     @property
     def national(self) -> bool:

@@ -31,11 +31,12 @@ def target_items(session: Session) -> list[TargetItem]:
         select(Indicator, Plan.title, Plan.region_code, Region.name, Region.level)
         .join(Plan, Indicator.plan_id == Plan.id).join(Region, Plan.region_code == Region.code)
         .where(Indicator.active).order_by(Indicator.plan_id, Indicator.position, Indicator.id)).all()
+    refs = {i.id: i.ref for i, *_ in rows}
     return [TargetItem(
         ref=i.ref, plan_id=str(i.plan_id), plan_title=title, region_code=code, region=region,
         level=_LEVELS.get(level, level), name=i.name, unit=i.unit, domain=i.domain, target_raw=i.target_raw or "",
         target_value=i.target_value,
         direction=i.direction or infer_direction(i.name, i.target_op, i.baseline_value, i.target_value),
         kind=i.target_kind, op=i.target_op, binding=i.attribute == "约束性", main=i.source != "prose", position=i.position,
-        metric_id=i.metric_id)
+        metric_id=i.metric_id, superior_ref=refs.get(i.superior_indicator_id) if i.superior_indicator_id else None)
         for i, title, code, region, level in rows]

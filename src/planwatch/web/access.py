@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.register import schema as db
+from planwatch.web.data import STRUCTURE, reads
 from planwatch.web.security import WebUser
 
 
+@reads(STRUCTURE)
 def department_indicator_ids(session: Session, department_id: int | None) -> frozenset[int]:
     if department_id is None:
         return frozenset()

@@ -12,11 +12,13 @@ from planwatch.compare import ComparePlan, Scorecard, ScoreRow, build_scorecard
 from planwatch.compare.benchmarks import plan_benchmarks
 from planwatch.evaluate import EvaluationConfig
 from planwatch.register.compare_queries import plan_inputs, region_parents, target_items
+from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import data_year, statuses_for
 from planwatch.web.i18n import status_label, translate
 from planwatch.web.templating import _num, _pct
 
 
+@reads(EVERY_PLAN)
 def scorecard(session: Session, public: bool) -> Scorecard:
     """Every plan evaluated as its own page evaluates it (same counted states, same data year)."""
     statuses = statuses_for(public)
@@ -24,6 +26,7 @@ def scorecard(session: Session, public: bool) -> Scorecard:
     return build_scorecard(plans, EvaluationConfig(accepted_statuses=statuses), region_parents(session))
 
 
+@reads(STRUCTURE)  # targets only: a value written changes no benchmark
 def benchmarks(session: Session) -> dict[str, dict[str, Any]]:
     """Item ref → its national and superior targets, for every plan (targets are not values:
     the same for staff and public)."""

@@ -1,33 +1,95 @@
 """The web's door to the register: one `Services` object per app.
 
-It owns the engine and caches read models keyed by a cheap
-"data stamp" of the database, so a burst of readers on one plan costs one
-evaluation, and any write — from this process, another worker or the CLI —
-is seen on the next request.
+It owns the engine and caches read models, so a burst of readers on one plan costs one
+evaluation, and any write — from this process, another worker or the CLI — is seen on the
+next request (within `STAMP_TTL`).
+
+What a cached entry depends on is tracked, so a write makes stale only what read it:
+
+- Every entry depends on the register's *structure* (plans, indicators, targets, assignments,
+  users): a change there makes every entry stale.
+- An entry depends on the *values* (observations, progress reports) of a set of plans, or of
+  every plan. Read models declare it with `reads` (undeclared ones read every plan's values);
+  an entry built from other cached entries (a page from its plan's read model) depends on what
+  those depend on, collected as they are read during its build.
+
+The register's change log says which plans a write touched (`register.changes`); each refresh
+of that knowledge is one step of a sequence number, and an entry is fresh while nothing it
+depends on changed after the step its build started at.
+
+Concurrent misses on one key build once: the others wait for that build (bounded by
+`WAIT_LIMIT`), then use its result if it is still fresh.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from planwatch.register import schema as db
+from planwatch.register import changes
 from planwatch.register.db import make_engine, session_factory
 
 T = TypeVar("T")
 MISS = object()
 
-# How long a data stamp is trusted before the database is asked again. Short
+# A scope: the plans whose values an entry reads; None for every plan.
+Scope = frozenset[int] | None
+STRUCTURE: Scope = frozenset()  # reads no plan's values (targets, assignments, documents)
+EVERY_PLAN: Scope = None
+
+# How long the register's state is trusted before the database is asked again. Short
 # enough that another process's write shows within a blink, long enough that
-# a load burst does not query the stamp on every request.
+# a load burst does not query it on every request.
 STAMP_TTL = 0.5
+# How long a request waits for another request's build of the same entry before building it itself.
+WAIT_LIMIT = 15.0
+# How long a log id missing between seen ones (a transaction still open when the log was read, on
+# PostgreSQL) is looked for again.
+HOLE_TTL = 300.0
+MAX_HOLES = 10_000
+MAX_ENTRIES = 2000
+
+
+def reads(scope: Scope | Callable[..., Scope]) -> Callable[[T], T]:
+    """Declare which plans' values a read model `fn(session, *args)` reads: a scope, or a function
+    `(services, *args) -> scope`. A read model without a declaration reads every plan's values."""
+    def mark(fn: T) -> T:
+        fn.cache_scope = scope  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+@dataclass(frozen=True)
+class Entry:
+    step: int  # the sequence step the build started at
+    plans: Scope  # the plans whose values it read
+    value: Any
+
+
+class _Frame:
+    """The dependencies collected while one entry is built."""
+
+    def __init__(self) -> None:
+        self.plans: set[int] | None = set()
+
+    def add(self, plans: Scope) -> None:
+        if plans is None:
+            self.plans = None
+        elif self.plans is not None:
+            self.plans |= plans
+
+    def scope(self) -> Scope:
+        return None if self.plans is None else frozenset(self.plans)
 
 
 class Services:
@@ -35,10 +97,20 @@ class Services:
         self.engine = make_engine(database_url)
         self._sessions = session_factory(self.engine)
         self._lock = threading.Lock()
-        self._cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
-        self._stamp: tuple[Any, ...] | None = None
-        self._stamp_at = 0.0
-        self._local_writes = 0
+        self._refresh_lock = threading.Lock()
+        self._local = threading.local()
+        self._cache: dict[tuple[Any, ...], Entry] = {}
+        self._inflight: dict[tuple[Any, ...], Future[Entry]] = {}
+        # what is known of the register: the sequence step at which each thing last changed
+        self._step = 0
+        self._structure_step = 0
+        self._values_step = 0  # any plan's values
+        self._plan_step: dict[int, int] = {}
+        self._probe: changes.Probe | None = None
+        self._holes: dict[int, float] = {}  # log id → when first missed
+        self._checked_at = 0.0
+        self._dirty = False
+        self.builds = 0  # entries built (for tests and benches: how many misses did the work)
 
     # -- sessions -------------------------------------------------------
     @contextmanager
@@ -48,71 +120,215 @@ class Services:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction; the caches are invalidated when it commits."""
+        """One transaction; what it changed is looked up on the next read."""
         with self._sessions() as session, session.begin():
             yield session
         with self._lock:
-            self._local_writes += 1
-            self._stamp = None
+            self._dirty = True
+
+    # -- what changed ---------------------------------------------------
+    def refresh(self, block: bool = True) -> bool:
+        """Learn what changed in the register since last asked (at most every `STAMP_TTL`, at once
+        after a write through `write`). False when another thread is at it and `block` is false."""
+        with self._lock:
+            if not self._dirty and self._probe is not None and time.monotonic() - self._checked_at < STAMP_TTL:
+                return True
+        if not self._refresh_lock.acquire(blocking=block):
+            return False
+        try:
+            with self._lock:
+                if not self._dirty and self._probe is not None and time.monotonic() - self._checked_at < STAMP_TTL:
+                    return True
+                dirty, self._dirty = self._dirty, False
+            try:
+                self._learn(dirty)
+            except BaseException:
+                with self._lock:
+                    self._dirty = self._dirty or dirty  # not learnt: look again next time
+                raise
+        finally:
+            self._refresh_lock.release()
+        return True
+
+    def _learn(self, dirty: bool) -> None:
+        now = time.monotonic()
+        old = self._probe
+        plans: set[int] = set()
+        structure = False
+        with self.read() as s:
+            probe = changes.probe(s)
+            last = old.last_history_id if old is not None else probe.last_history_id
+            holes = {i: t for i, t in self._holes.items() if now - t < HOLE_TTL}
+            if old is None:
+                structure = True  # first look: nothing cached yet
+            elif probe.last_history_id < last or probe.last_history_id - last > MAX_HOLES:
+                structure = True  # the log went back (a restore) or too much changed to look at
+                holes = {}
+            else:
+                structure = probe.structure != old.structure
+                if probe.last_history_id > last or holes:
+                    touched = changes.touched_since(s, last, holes)
+                    if touched is None:
+                        structure, holes = True, {}
+                    else:
+                        structure = structure or touched.structure
+                        plans = touched.plans
+                        seen = set(touched.seen)
+                        top = max([probe.last_history_id, *seen])
+                        holes = {i: t for i, t in holes.items() if i not in seen}
+                        holes.update((i, now) for i in range(last + 1, top + 1) if i not in seen)
+                        if len(holes) > MAX_HOLES:
+                            holes = dict(sorted(holes.items())[-MAX_HOLES:])
+                        probe = changes.Probe(top, probe.structure)
+            if dirty and not structure and not plans and old is not None and probe == old:
+                structure = True  # a write through `write` the log does not show: be safe
+        with self._lock:
+            if structure or plans:
+                self._step += 1
+                if structure:
+                    self._structure_step = self._step
+                if plans:
+                    self._values_step = self._step
+                    for p in plans:
+                        self._plan_step[p] = self._step
+            self._probe, self._holes, self._checked_at = probe, holes, now
+
+    def _fresh(self, e: Entry) -> bool:
+        if self._structure_step > e.step:
+            return False
+        if e.plans is None:
+            return self._values_step <= e.step
+        return all(self._plan_step.get(p, 0) <= e.step for p in e.plans)
 
     # -- caching --------------------------------------------------------
-    def data_stamp(self) -> tuple[Any, ...]:
-        now = time.monotonic()
-        with self._lock:
-            if self._stamp is not None and now - self._stamp_at < STAMP_TTL:
-                return self._stamp
-        with self.read() as s:
-            row = s.execute(select(
-                select(func.max(db.History.id)).scalar_subquery(),
-                select(func.count(db.Observation.id)).scalar_subquery(),
-                select(func.max(db.Observation.version)).scalar_subquery(),
-                select(func.max(db.Plan.updated_at)).scalar_subquery(),
-                select(func.count(db.Indicator.id)).scalar_subquery(),
-                select(func.count(db.Responsibility.id)).scalar_subquery(),
-                select(func.count(db.User.id)).scalar_subquery(),
-            )).one()
-        stamp = (*tuple(row), self._local_writes)
-        with self._lock:
-            self._stamp, self._stamp_at = stamp, now
-        return stamp
+    def _frames(self) -> list[_Frame]:
+        frames = getattr(self._local, "frames", None)
+        if frames is None:
+            frames = self._local.frames = []
+        return frames
 
-    def cached(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-        stamp = self.data_stamp()
+    def _note(self, plans: Scope) -> None:
+        """An entry being built read a cached entry: it depends on what that one depends on."""
+        frames = self._frames()
+        if frames:
+            frames[-1].add(plans)
+
+    def _build(self, build: Callable[[], T], scope: Scope | Callable[[], Scope]) -> Entry:
         with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None and hit[0] == stamp:
-                return hit[1]
-        value = build()
-        with self._lock:
-            if len(self._cache) > 2000:  # bounded: drop everything rather than track LRU
-                self._cache.clear()
-            self._cache[key] = (stamp, value)
-        return value
+            step = self._step
+            self.builds += 1
+        frame = _Frame()
+        frames = self._frames()
+        frames.append(frame)
+        try:
+            frame.add(scope() if callable(scope) else scope)
+            value = build()
+        finally:
+            frames.pop()
+        return Entry(step, frame.scope(), value)
+
+    def cached(self, key: tuple[Any, ...], build: Callable[[], T],
+               scope: Scope | Callable[[], Scope] = STRUCTURE) -> T:
+        """The entry for `key`, built by `build()` if missing or stale. `scope`: the plans whose values
+        `build` reads besides those of the cached entries it reads (a scope, or a function giving it)."""
+        for _ in range(3):
+            self.refresh()
+            with self._lock:
+                hit = self._cache.get(key)
+                if hit is not None and self._fresh(hit):
+                    self._note(hit.plans)
+                    return hit.value
+                fut = self._inflight.get(key)
+                mine = fut is None
+                if fut is None:
+                    fut = self._inflight[key] = Future()
+            if not mine:
+                try:
+                    entry = fut.result(timeout=WAIT_LIMIT)
+                except FutureTimeout:
+                    break
+                with self._lock:
+                    fresh = self._fresh(entry)
+                if fresh:
+                    self._note(entry.plans)
+                    return entry.value
+                continue  # written to while it was built: look again
+            try:
+                entry = self._build(build, scope)
+            except BaseException as exc:
+                with self._lock:
+                    self._inflight.pop(key, None)
+                with suppress(Exception):
+                    fut.set_exception(exc)
+                raise
+            with self._lock:
+                if len(self._cache) >= MAX_ENTRIES:  # bounded: drop everything rather than track LRU
+                    self._cache.clear()
+                self._cache[key] = entry
+                self._inflight.pop(key, None)
+            with suppress(Exception):
+                fut.set_result(entry)
+            self._note(entry.plans)
+            return entry.value
+        # Waited too long, or the data kept changing under the builds: build this one alone.
+        entry = self._build(build, scope)
+        self._note(entry.plans)
+        return entry.value
 
     def peek(self, key: tuple[Any, ...]) -> Any:
-        """The cached value for `key` if it is still fresh, else MISS (never builds)."""
-        stamp = self.data_stamp()
+        """The cached value for `key` if it is still fresh, else MISS (never builds, never waits
+        for another thread's refresh)."""
+        if not self.refresh(block=False):
+            return MISS
         with self._lock:
             hit = self._cache.get(key)
-        return hit[1] if hit is not None and hit[0] == stamp else MISS
+            return hit.value if hit is not None and self._fresh(hit) else MISS
 
-    async def acached(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    async def _await_inflight(self, key: tuple[Any, ...]) -> bool:
+        """Wait (without holding a thread) for another request's build of `key`; False if none."""
+        with self._lock:
+            fut = self._inflight.get(key)
+        if fut is None:
+            return False
+        with suppress(Exception):  # a failed or slow build: the caller builds or raises itself
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), WAIT_LIMIT)
+        return True
+
+    async def acached(self, key: tuple[Any, ...], build: Callable[[], T],
+                      scope: Scope | Callable[[], Scope] = STRUCTURE) -> T:
         """`cached` for async routes: a hit costs a dict lookup on the event loop;
         a miss (database and evaluation) runs in the thread pool."""
         hit = self.peek(key)
         if hit is not MISS:
             return hit
-        return await run_in_threadpool(self.cached, key, build)
+        if await self._await_inflight(key):
+            hit = self.peek(key)
+            if hit is not MISS:
+                return hit
+        return await run_in_threadpool(self.cached, key, build, scope)
+
+    def _view_scope(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> Scope:
+        scope = getattr(fn, "cache_scope", EVERY_PLAN)
+        return scope(self, *args) if callable(scope) else scope
 
     async def aview(self, fn: Callable[..., T], *args: Any) -> T:
-        hit = self.peek((fn.__name__, *args))
+        key = (fn.__name__, *args)
+        hit = self.peek(key)
         if hit is not MISS:
             return hit
+        if await self._await_inflight(key):
+            hit = self.peek(key)
+            if hit is not MISS:
+                return hit
         return await run_in_threadpool(self.view, fn, *args)
 
     def view(self, fn: Callable[..., T], *args: Any) -> T:
-        """A read model `fn(session, *args)`, cached until the data changes."""
+        """A read model `fn(session, *args)`, cached until what it reads changes."""
         def build() -> T:
             with self.read() as session:
                 return fn(session, *args)
-        return self.cached((fn.__name__, *args), build)
+        return self.cached((fn.__name__, *args), build, lambda: self._view_scope(fn, args))
+
+
+# The register's own look-ups the read models' scopes use: structure only.
+reads(STRUCTURE)(changes.plans_read_by_indicator)

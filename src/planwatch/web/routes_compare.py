@@ -41,10 +41,12 @@ async def _scorecard_page(request: Request, public: bool, portal: bool) -> Respo
     title = translate("cmp.title", lang)
 
     def make() -> dict[str, Any]:
-        rows = card.select(**filters)
+        # the scorecard read again inside the build, so the page depends on what it depends on
+        fresh: Scorecard = svc.view(compare_views.scorecard, public)
+        rows = fresh.select(**filters)
         return {"rows": compare_views.table(rows, lang), "columns": compare_views.COLUMNS,
-                "headers": compare_views.headers(lang), "filters": filters, "levels": card.levels(),
-                "domains": card.domains(), "metric_count": len({r.metric_id for r in rows}),
+                "headers": compare_views.headers(lang), "filters": filters, "levels": fresh.levels(),
+                "domains": fresh.domains(), "metric_count": len({r.metric_id for r in rows}),
                 "indicator_id": compare_views.indicator_id, "title": title,
                 "query": urlencode({k: v for k, v in filters.items() if v})}
 
@@ -67,13 +69,15 @@ def _download(request: Request, public: bool, fmt: str) -> Response:
 async def _metric_page(request: Request, public: bool, portal: bool, metric_id: str) -> Response:
     svc = request.app.state.services
     card: Scorecard = await svc.aview(compare_views.scorecard, public)
-    detail = metric_detail(card, metric_id)
-    if detail is None:
+    first = metric_detail(card, metric_id)
+    if first is None:
         raise HTTPException(404)
     lang = request_lang(request)
-    title = translate("cmp.metric_title", lang, name=detail["metric"]["label"])
+    title = translate("cmp.metric_title", lang, name=first["metric"]["label"])
 
     def make() -> dict[str, Any]:
+        card = svc.view(compare_views.scorecard, public)  # read inside the build, see _scorecard_page
+        detail = metric_detail(card, metric_id) or first
         rows = card.rows_of(metric_id)
         nat = next((r for r in rows if r.level == "nation"), None)
         bars = charts.ranked_bars([(r.region, r.value, r.status not in _AT_RISK) for r in rows

@@ -108,9 +108,14 @@ def reference_lines(request: Request, row: dict[str, Any], lang: str) -> list[tu
 
 
 async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
+    plan_id = view["plan"]["id"]
+
     def make() -> dict[str, Any]:
+        # Read again inside the build (a cache hit): the page then depends on what the read model
+        # depends on, as of the build (the cache tracks it), not on a copy read before.
+        fresh = request.app.state.services.view(plan_view, plan_id, public, None) or view
         lang = request_lang(request)
-        v = restrict(view, request, user) if user is not None else view
+        v = restrict(fresh, request, user) if user is not None else fresh
         filters = plan_filters(request)
         rows = filter_rows(v["indicators"], **filters)
         # 主要指标 (the indicator table) and 其他量化目标 (targets in running text), each by domain.
@@ -128,7 +133,7 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
                 "shown": len(rows)}
 
-    key = ("plan", view["plan"]["id"], request.url.query, *visibility_key(user))
+    key = ("plan", plan_id, request.url.query, *visibility_key(user))
     return await render_cached(request, "public_plan.html" if public else "plan.html", key, view["plan"]["title"],
                          make, public=public)
 
@@ -188,15 +193,18 @@ async def indicator_page(request: Request, indicator_id: Id, user: Staff) -> Res
 
 
 async def render_indicator(request: Request, view: dict[str, Any], public: bool) -> Response:
-    def make() -> dict[str, Any]:
-        lang = request_lang(request)
-        bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in view["subregions"]],
-                                  unit=view["indicator"]["unit"] or "", target=view["indicator"]["target_line"],
-                                  target_label=translate("legend.target", lang))
-        refs = reference_lines(request, view["indicator"], lang)
-        return {"view": view, "chart": trajectory_svg(view, lang, refs), "bars": bars}
+    indicator_id = view["indicator"]["id"]
 
-    return await render_cached(request, "indicator.html", ("indicator", view["indicator"]["id"]),
+    def make() -> dict[str, Any]:
+        fresh = request.app.state.services.view(indicator_view, indicator_id, public) or view  # see render_plan
+        lang = request_lang(request)
+        bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in fresh["subregions"]],
+                                  unit=fresh["indicator"]["unit"] or "", target=fresh["indicator"]["target_line"],
+                                  target_label=translate("legend.target", lang))
+        refs = reference_lines(request, fresh["indicator"], lang)
+        return {"view": fresh, "chart": trajectory_svg(fresh, lang, refs), "bars": bars}
+
+    return await render_cached(request, "indicator.html", ("indicator", indicator_id),
                          view["indicator"]["name"], make, public=public)
 
 

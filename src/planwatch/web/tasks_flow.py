@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from planwatch.register import progress as pg
 from planwatch.register import schema as db
 from planwatch.register.errors import ConflictError, FieldError, NotFound
+from planwatch.web.data import STRUCTURE, reads
 from planwatch.web.i18n import translate
 from planwatch.web.params import MAX_VERSION, parse_int, parse_year
 from planwatch.web.security import AuthError, WebUser
@@ -49,6 +50,7 @@ class ProgressEntry:
     evidence: tuple[str, bytes] | None = None
 
 
+@reads(STRUCTURE)
 def item_keys(session: Session, department_id: int | None) -> frozenset[tuple[str, int]]:
     return pg.department_items(session, department_id)
 
@@ -167,6 +169,7 @@ def progress_queue(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+@reads(lambda _svc, plan_id, *_: frozenset({plan_id}))
 def plan_items_view(session: Session, plan_id: int, public: bool) -> list[dict[str, Any]]:
     """A plan's tasks and projects as pages show them; the public copy carries approved progress only."""
     items = pg.plan_items(session, plan_id, approved_only=public)

@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from planwatch.register import schema as db
 from planwatch.register import series as register_series
+from planwatch.register.changes import plans_read_by_indicator
 from planwatch.register.finality import ALL_STATUSES, is_pending
 from planwatch.register.reference import national_reference
+from planwatch.register.regions import descendants
+from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import IndicatorEval, PlanEval, evaluate_register_plan, statuses_for
 from planwatch.web.i18n import STATUS_ORDER
 
@@ -103,6 +106,7 @@ def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any
     }
 
 
+@reads(lambda _svc, plan_id, *_: frozenset({plan_id}))
 def plan_view(session: Session, plan_id: int, public: bool, year: int | None = None) -> dict[str, Any] | None:
     plan = _load_plan(session, plan_id)
     if plan is None:
@@ -163,6 +167,7 @@ def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", 
     return out
 
 
+@reads(EVERY_PLAN)
 def overview(session: Session, public: bool = False) -> dict[str, Any]:
     plans = session.scalars(select(db.Plan).order_by(db.Plan.id)
                             .options(selectinload(db.Plan.indicators), selectinload(db.Plan.region))).all()
@@ -184,6 +189,7 @@ def overview(session: Session, public: bool = False) -> dict[str, Any]:
             "early_warnings": warnings}
 
 
+@reads(lambda svc, indicator_id, *_: svc.view(plans_read_by_indicator, indicator_id))
 def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[str, Any] | None:
     ind = session.get(db.Indicator, indicator_id)
     if ind is None or not ind.active:
@@ -212,7 +218,9 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     sub_rows.sort(key=lambda r: r["value"], reverse=ind.direction != "down")
     history = []
     if not public:
-        obs_ids = [o.id for o in obs]
+        # The values of the plan's region and the regions below it (the series holds every region's).
+        below = {r.code for r in descendants(session, plan.region_code)}
+        obs_ids = [o.id for o in obs if o.region_code in below]
         entries = session.scalars(select(db.History).where(
             ((db.History.entity == "indicator") & (db.History.entity_id == ind.id))
             | ((db.History.entity == "observation") & db.History.entity_id.in_(obs_ids or [-1])))
@@ -243,6 +251,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     }
 
 
+@reads(STRUCTURE)
 def document_view(session: Session, plan_id: int) -> dict[str, Any] | None:
     """The plan's latest document as lines, with every register item that points at a line."""
     plan = session.get(db.Plan, plan_id)
