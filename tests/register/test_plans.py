@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from planwatch.register.db import transaction
+from planwatch.register.finality import ALL_STATUSES
 from planwatch.register.history import history_of
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
@@ -82,7 +83,7 @@ def test_revised_document_shows_differences_keeps_observations_and_history(engin
         changed = history_of(s, "indicator", ids["学前教育毛入园率"])[-1]
         assert changed.old == {"target_raw": "98", "target_value": 98.0}
         assert changed.new == {"target_raw": "99", "target_value": 99.0}
-        ev = evaluation_input(s, first.plan_id)
+        ev = evaluation_input(s, first.plan_id, ALL_STATUSES)
         assert "城镇就业占比" not in {i.name for i in ev.indicators}
         assert len(ev.observations) == 1
 

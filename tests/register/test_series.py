@@ -15,6 +15,7 @@ from planwatch.metric_match import same_metric
 from planwatch.register import metrics
 from planwatch.register.db import transaction
 from planwatch.register.errors import InputError
+from planwatch.register.finality import ALL_STATUSES
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
 from planwatch.register.queries import evaluation_input, plan_view
@@ -111,7 +112,7 @@ def test_reviewer_confirms_or_splits_a_match_and_values_follow(regions: Engine) 
         assert mine["托位"].metric_id == new.id and mine["托位"].metric_link == "confirmed"
         moved = {o.region_code: o.metric_id for o in s.scalars(select(Observation))}
         assert moved == {"510824": one["托位数"].metric_id, "510824100": new.id}  # only its own value moved
-        assert [o.value for o in evaluation_input(s, b.plan_id).observations] == [3.0]
+        assert [o.value for o in evaluation_input(s, b.plan_id, ALL_STATUSES).observations] == [3.0]
 
 
 def test_baseline_rule() -> None:

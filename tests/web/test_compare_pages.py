@@ -44,13 +44,14 @@ def rows_of(body: bytes) -> dict[str, list[str]]:
     return {r[head.index("地区")]: dict(zip(head, r, strict=True)) for r in table[1:]}  # type: ignore[misc]
 
 
-def test_staff_see_submitted_values_reporters_and_public_approved_only(client) -> None:  # type: ignore[no-untyped-def]
+def test_staff_reporters_and_public_compare_approved_values_only(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/compare", follow_redirects=False).status_code == 303  # sign in first
     login(client, "planner")
     staff = rows_of(client.get("/compare/download.csv").content)
-    assert staff["测试县"]["最新值"] == "87" and staff["测试县"]["数据年份"] == "2023"
+    # Approved means final: the submitted 87 (2023) moves neither the value nor the data year.
+    assert staff["测试县"]["最新值"] == "86.5" and staff["测试县"]["数据年份"] == "2022"
     page = client.get("/compare").text
-    assert "87" in page and "学前教育毛入园率" in page
+    assert "86.5" in page and "学前教育毛入园率" in page
     client.cookies.clear()
     login(client, "edu")
     assert rows_of(client.get("/compare/download.csv").content)["测试县"]["最新值"] == "86.5"

@@ -70,13 +70,17 @@ def data_import(path: Path, accept_valid: bool, status: str, username: str | Non
 @click.option("--year", type=int)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="输出文件 .csv 或 .xlsx / output file")
+@click.option("--include-pending", is_flag=True,
+              help="含待审核、草稿和退回的数据(供内部核对)/ also export values not yet approved (staff checks)")
 @friendly
-def data_export(plan_ref: str | None, year: int | None, out_path: Path) -> None:
-    """导出数据 / export values (with status and the simulated flag)."""
+def data_export(plan_ref: str | None, year: int | None, out_path: Path, include_pending: bool) -> None:
+    """导出数据 / export values (with status and the simulated flag); approved values only unless
+    --include-pending."""
     from planwatch.exchange.export import export_rows, write_export
     from planwatch.register.db import transaction
+    from planwatch.register.finality import ALL_STATUSES
 
     with transaction(open_register()) as s:
-        rows = export_rows(s, plan_ref, year)
+        rows = export_rows(s, plan_ref, year, ALL_STATUSES if include_pending else None)
     write_export(rows, out_path)
     click.echo(f"{out_path}: {len(rows)} 行 rows")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,19 +12,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.exchange.columns import COLUMNS, DATA_SHEET, EXPORT_EXTRA, letter
+from planwatch.register.finality import counted_statuses
 from planwatch.register.queries import resolve_plan
 from planwatch.register.schema import Indicator, Observation, Region
 
 EXPORT_COLUMNS = (*COLUMNS, *EXPORT_EXTRA)
 
 
-def export_rows(session: Session, plan_ref: str | int | None = None, year: int | None = None
-                ) -> list[dict[str, Any]]:
+def export_rows(session: Session, plan_ref: str | int | None = None, year: int | None = None,
+                statuses: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """A plan's values are the series of its targets' metrics; without a plan, each value appears once,
-    under the target it was reported through (or the first target on its metric)."""
+    under the target it was reported through (or the first target on its metric). Only the values in
+    `statuses` leave the register: by default those that count (approved means final); a staff
+    correction round trip passes `finality.ALL_STATUSES`."""
+    states = list(counted_statuses() if statuses is None else statuses)
     q = (select(Observation, Indicator, Region.name)
          .join(Indicator, Observation.metric_id == Indicator.metric_id)
-         .join(Region, Observation.region_code == Region.code))
+         .join(Region, Observation.region_code == Region.code)
+         .where(Observation.status.in_(states)))
     if plan_ref is not None:
         q = q.where(Indicator.plan_id == resolve_plan(session, plan_ref).id)
     if year is not None:

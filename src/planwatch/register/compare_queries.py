@@ -3,8 +3,6 @@ region tree, and every plan item's target (for benchmarks)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,15 +14,10 @@ from planwatch.register.schema import Indicator, Plan, Region
 
 
 def plan_inputs(session: Session, statuses: tuple[str, ...] | None = None) -> list[model.EvaluationInput]:
-    """Every plan's evaluation input, in plan order; with `statuses`, only the values in those
-    workflow states (the public portal passes approved only, so nothing else leaves the register)."""
-    out = []
-    for plan_id in session.scalars(select(Plan.id).order_by(Plan.id)):
-        inp = evaluation_input(session, plan_id)
-        if statuses is not None:
-            inp = replace(inp, observations=[o for o in inp.observations if o.status in statuses])
-        out.append(inp)
-    return out
+    """Every plan's evaluation input, in plan order, with only the values in `statuses` (by default
+    the counted ones, `finality.counted_statuses`), so nothing else leaves the register."""
+    return [evaluation_input(session, plan_id, statuses)
+            for plan_id in session.scalars(select(Plan.id).order_by(Plan.id))]
 
 
 def region_parents(session: Session) -> dict[str, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from planwatch import model
 from planwatch.register import series
 from planwatch.register.errors import Ambiguous, NotFound
+from planwatch.register.finality import counted_statuses
 from planwatch.register.regions import descendants
 from planwatch.register.schema import (
     Department,
@@ -132,9 +134,13 @@ def lead_departments(session: Session, indicator_ids: Any, region_code: str) -> 
     return out
 
 
-def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationInput:
-    """Everything evaluate needs for one plan: its active indicators, every value reported for them
-    (all statuses, simulated ones flagged), and its region with the regions below it."""
+def evaluation_input(session: Session, plan_ref: str | int,
+                     statuses: Sequence[str] | None = None) -> model.EvaluationInput:
+    """Everything evaluate needs for one plan: its active indicators, the values reported for them
+    in `statuses` (by default only those that count, `finality.counted_statuses`: approved means
+    final; pass `finality.ALL_STATUSES` for every one), simulated ones flagged, and its region with
+    the regions below it."""
+    states = list(counted_statuses() if statuses is None else statuses)
     plan = resolve_plan(session, plan_ref)
     indicators = list(
         session.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active)
@@ -150,7 +156,8 @@ def evaluation_input(session: Session, plan_ref: str | int) -> model.EvaluationI
         select(Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
                Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
                Observation.source_note)
-        .where(Observation.metric_id.in_(list(by_metric)), Observation.region_code.in_(codes))
+        .where(Observation.metric_id.in_(list(by_metric)), Observation.region_code.in_(codes),
+               Observation.status.in_(states))
         .order_by(Observation.metric_id, Observation.region_code, Observation.year)
     ).all()
     # The series of a metric serves every target of the plan on it (usually one).

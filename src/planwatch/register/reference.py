@@ -11,12 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.register.finality import counted_statuses
 from planwatch.register.regions import NATION_CODE
 from planwatch.register.rules import unit_factor
 from planwatch.register.schema import Indicator, Observation, Plan
-
-PUBLIC_STATUSES = ("approved",)
-STAFF_STATUSES = ("approved", "submitted")
 
 
 def _national_indicators(session: Session) -> list[tuple[Indicator, Plan]]:
@@ -44,7 +42,7 @@ def national_reference(session: Session, indicator_id: int, public: bool = False
         factor = unit_factor(nat.unit, ind.unit) if nat.unit and ind.unit else 1.0
         if factor is None:
             continue
-        statuses = PUBLIC_STATUSES if public else STAFF_STATUSES
+        statuses = counted_statuses()  # the same for staff and public: approved means final
         values = [{"year": o.year, "value": o.value, "judgement": o.judgement, "source": o.source_note,
                    "simulated": o.simulated}
                   for o in session.scalars(select(Observation).where(

@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.register.finality import is_counted  # only a final value is a baseline
 from planwatch.register.schema import Indicator, Observation
 
-# Only an approved value is a baseline: a draft or a submitted figure may still change.
-BASELINE_STATUSES = ("approved",)
 _NUMBER = re.compile(r"\d+(?:\.(\d+))?")
 
 
@@ -72,7 +71,7 @@ def base_year_of(ind: Any, plan_base_year: int) -> int:
 def reported_at(rows: Iterable[Any], year: int | None) -> float | None:
     """The approved value of `year` among a series' rows (objects with year, value, status)."""
     for o in rows:
-        if o.year == year and o.status in BASELINE_STATUSES and o.value is not None:
+        if o.year == year and is_counted(o.status) and o.value is not None:
             return float(o.value)
     return None
 

@@ -1,15 +1,15 @@
 """Bridge from the register to `planwatch.evaluate` and back to what pages show.
 
 The formulas live in `planwatch.evaluate`; this module picks the data year,
-chooses which workflow states count (staff: approved and submitted, the
-evaluate default; public: approved only) and flattens the answer into small
+asks the register which workflow states count (`register.finality`: approved
+means final, for staff and public alike) and flattens the answer into small
 records that templates and the API read. Nothing evaluate leaves unanswered
 is turned into a zero: it stays None and shows as "—".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,10 +17,8 @@ from sqlalchemy.orm import Session
 
 from planwatch import model
 from planwatch.evaluate import EvaluationConfig, evaluate_plan, kinds
+from planwatch.register.finality import counted_statuses
 from planwatch.register.queries import evaluation_input as register_input
-
-STAFF_STATUSES = ("approved", "submitted")
-PUBLIC_STATUSES = ("approved",)
 
 
 @dataclass
@@ -50,7 +48,9 @@ class PlanEval:
 
 
 def statuses_for(public: bool) -> tuple[str, ...]:
-    return PUBLIC_STATUSES if public else STAFF_STATUSES
+    """The workflow states that count on a page. Staff and public alike: pending values are shown to
+    staff marked 待审核 but never counted (status, completion, data year)."""
+    return counted_statuses()
 
 
 def data_year(inp: model.EvaluationInput, statuses: tuple[str, ...]) -> int:
@@ -66,9 +66,8 @@ def data_year(inp: model.EvaluationInput, statuses: tuple[str, ...]) -> int:
 
 def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: int | None = None) -> PlanEval:
     statuses = statuses_for(public)
-    inp = register_input(session, plan_id)
-    # Public evaluation never even receives the unapproved values.
-    inp = replace(inp, observations=[o for o in inp.observations if o.status in statuses])
+    # Evaluation never even receives the values that do not count.
+    inp = register_input(session, plan_id, statuses)
     year = year or data_year(inp, statuses)
     result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
     per: dict[str, IndicatorEval] = {}

@@ -229,6 +229,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "obs.submitted": ("待审核", "Submitted"),
     "obs.approved": ("已审核", "Approved"),
     "obs.returned": ("已退回", "Returned"),
+    "obs.pending": ("待审核,不计入统计", "Pending review, not counted"),
     # validation
     "val.required": ("必填", "Required"),
     "val.number": ("请输入数字", "Enter a number"),

@@ -1,8 +1,8 @@
 """Read models: what each page and its API twin show, as plain dicts.
 
-Staff views evaluate approved and submitted values (the evaluate module's
-default); public views are built from approved values only, so nothing
-unapproved can leak through a page, a download or the API.
+Approved means final: staff and public views alike count approved values only
+(`register.finality`), so nothing unapproved reaches a status, a download or the
+API. Staff pages list pending values beside them, marked 待审核.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from planwatch.register import schema as db
 from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
+from planwatch.register.finality import ALL_STATUSES, is_pending
 from planwatch.register.reference import national_reference
 from planwatch.register.regions import descendants
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
@@ -198,7 +199,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     statuses = statuses_for(public)
     ev = evaluate_plan_rows(session, plan, public, None)
     deps = _lead_departments(session, [ind.id]).get(ind.id, [])
-    shown = statuses if public else ("approved", "submitted", "draft", "returned")
+    shown = statuses if public else ALL_STATUSES  # staff see pending values too, marked, never counted
     obs = session.scalars(select(db.Observation).where(
         db.Observation.metric_id == ind.metric_id, db.Observation.status.in_(shown))
         .order_by(db.Observation.year, db.Observation.region_code)).all()
@@ -236,6 +237,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
                        "Q": ev_ind.Q, "year": ev_ind.year, "value": ev_ind.value, "projection": ev_ind.projection,
                        "warnings": ev_ind.warnings, "flags": ev_ind.flags},
         "values": [{"id": o.id, "year": o.year, "value": o.value, "judgement": o.judgement, "status": o.status,
+                    "pending": is_pending(o.status),
                     "source": o.source_note, "evidence": bool(o.evidence_file), "simulated": o.simulated,
                     "series_break": o.series_break,
                     "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None,
