@@ -20,8 +20,8 @@ from planwatch.exchange.columns import BY_KEY
 from planwatch.exchange.problems import ImportRejected, Problem
 from planwatch.exchange.reader import FORMULA, Table, read_table
 from planwatch.exchange.safety import MAX_ROWS
-from planwatch.extract import lexicon
-from planwatch.register.errors import ConflictError, RegisterError
+from planwatch.register import reporting as rp
+from planwatch.register.errors import ConflictError, FieldError, RegisterError
 from planwatch.register.observations import (
     BUSY_EN,
     BUSY_ZH,
@@ -30,8 +30,9 @@ from planwatch.register.observations import (
     lock_writes,
     write_observations,
 )
+from planwatch.register.permissions import Actor
 from planwatch.register.queries import indicator_by_ref
-from planwatch.register.rules import normalize_name, value_problem
+from planwatch.register.rules import normalize_name
 from planwatch.register.schema import Indicator, Plan, Region
 
 MAX_TEXT = 500
@@ -165,10 +166,16 @@ def _cell(table: Table, cells: list[Any], key: str) -> Any:
     return v.strip() if isinstance(v, str) else v
 
 
-def check_rows(session: Session, table: Table, status: str, reporter: str | None, reporter_id: int | None
-               ) -> tuple[list[ObservationInput], list[Problem], int]:
-    """Every row checked against the register: (valid rows, problems, empty rows)."""
+def check_rows(session: Session, table: Table, status: str, reporter: str | None, reporter_id: int | None,
+               actor: Actor | None = None) -> tuple[list[ObservationInput], list[Problem], int]:
+    """Every row checked against the register: (valid rows, problems, empty rows).
+
+    The cell rules are `register.reporting`'s, the same as for a form or the API. With an `actor`
+    (the web upload) each row must also be in its department's scope, and an approved value is
+    refused unless the actor may approve."""
     look = _Lookup(session)
+    scope = None if actor is None else rp.indicator_scope(
+        actor, lambda d: rp.department_indicator_ids(session, d))
     good: list[tuple[int, ObservationInput]] = []
     problems: list[Problem] = []
     seen: dict[tuple[int, str, int], int] = {}
@@ -188,27 +195,17 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
             year_f = _number(_cell(table, cells, "year"), integer=True)
             if year_f is None:
                 raise _Bad("缺少年份", "year is missing")
-            year = int(year_f)
-            plan = look.plan(ind)
-            if not plan.base_year <= year <= plan.period_end:
-                raise _Bad(f"年份 {year} 不在规划期内({plan.base_year}–{plan.period_end})",
-                           f"year {year} is outside the plan ({plan.base_year}-{plan.period_end})")
+            year = rp.check_year(look.plan(ind), int(year_f))
             key = "unit"
-            unit = _text(_cell(table, cells, "unit"))
-            if unit and ind.unit and normalize_name(unit) != normalize_name(ind.unit):
-                raise _Bad(f"计量单位应为“{ind.unit}”,不是“{unit}”", f"the unit is {ind.unit!r}, not {unit!r}")
+            rp.check_unit(ind, _text(_cell(table, cells, "unit")))
             key = "value"
             value = _number(_cell(table, cells, "value"))
-            if value is not None and (why := value_problem(ind.name, ind.unit, value)):
-                raise _Bad(f"不可能的数值 {value:g}:{why[0]}", f"impossible value {value:g}: {why[1]}")
+            try:
+                value = rp.check_value(ind, value)
+            except FieldError as exc:
+                raise _Bad(f"不可能的数值 {value:g}:{exc.zh}", f"impossible value {value:g}: {exc.en}") from None
             key = "judgement"
-            judgement = _text(_cell(table, cells, "judgement"))
-            if judgement is not None:
-                canonical = lexicon.judgement(judgement)
-                if canonical is None:
-                    raise _Bad(f"无法识别的定性判断“{judgement}”,应为:{'、'.join(lexicon.JUDGEMENTS)}",
-                               f"unknown judgement {judgement!r}; one of {', '.join(lexicon.JUDGEMENTS)}")
-                judgement = canonical
+            judgement = rp.check_judgement(_text(_cell(table, cells, "judgement")))
             if value is None and judgement is None:
                 empty += 1
                 continue
@@ -218,8 +215,14 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
             evidence = _text(_cell(table, cells, "evidence"))
             key = "version"
             version_f = _number(_cell(table, cells, "version"), integer=True)
+            key = "indicator_id"
+            if scope is not None and ind.id not in scope:
+                raise _Bad(f"指标 {ind.ref} 不属于本部门", f"indicator {ind.ref} is not assigned to your department")
         except _Bad as b:
             bad(number, key, b.zh, b.en)
+            continue
+        except FieldError as exc:
+            bad(number, exc.field if exc.field in BY_KEY else key, exc.zh, exc.en)
             continue
         natural = (ind.metric_id, region.code, year)  # two plans' targets on one metric share the value
         if natural in seen:
@@ -238,6 +241,15 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
     valid: list[ObservationInput] = []
     for number, o in good:
         old = stored.get(o.key)
+        try:
+            o.evidence_file = rp.check_evidence_reference(o.evidence_file, old["evidence_file"] if old else None)
+            if old is not None and o.evidence_file == old["evidence_file"]:
+                o.evidence_name = old["evidence_name"]
+            if actor is not None:
+                rp.check_open(actor, old["status"] if old else None, "value")
+        except FieldError as exc:
+            bad(number, exc.field, exc.zh, exc.en)
+            continue
         if old is not None and o.expected_version != old["version"] and (old["value"], old["judgement"]) != (
                 o.value, o.judgement):
             bad(number, "version",

@@ -74,6 +74,7 @@ def task_report(plan_ref: str, item_ref: str, year: int, state: str, percent: st
     TASK_OR_PROJECT_ID is what `planwatch tasks PLAN` prints: t12 for a task, pr3 for a project
     (or a unique part of its text)."""
     from planwatch.register import progress as pg
+    from planwatch.register import reporting as rp
     from planwatch.register.db import transaction
     from planwatch.register.queries import resolve_plan
 
@@ -85,18 +86,20 @@ def task_report(plan_ref: str, item_ref: str, year: int, state: str, percent: st
             # The command line acts on what is stored now; the update itself is still version-checked.
             current = pg.stored(s, kind, item.id, year)
             expected_version = current.version if current else None
-        row = pg.report_progress(s, pg.ProgressInput(
-            kind, item.id, year, state, percent=pg.parse_percent(percent), note=note, evidence_file=evidence,
-            status=status, reporter_name=by, simulated=simulated, expected_version=expected_version),
+        row = rp.submit_progress(s, rp.CommandLine(by), rp.ProgressReportIn(
+            kind, item.id, year, state, percent=percent, note=note, expected_version=expected_version,
+            evidence_ref=evidence, status=status, simulated=simulated),
             by=by, reason="命令行报送 / reported from the command line")
-        click.echo(f"{pg.item_ref(kind, item.id)} {pg.item_name(item)[:40]} {year}: {row.state}"
-                   f"{f' {row.percent:g}%' if row.percent is not None else ''} ({row.status}, 版本 version {row.version})")
+        pct = f" {row['percent']:g}%" if row["percent"] is not None else ""
+        click.echo(f"{pg.item_ref(kind, item.id)} {pg.item_name(item)[:40]} {year}: {row['state']}{pct} "
+                   f"({row['status']}, 版本 version {row['version']})")
 
 
 def _decide(plan_ref: str, item_ref: str, year: int, status: str, reason: str | None, by: str | None) -> None:
+    from planwatch.register import reporting as rp
     from planwatch.register.db import transaction
-    from planwatch.register.errors import NotFound, RegisterError
-    from planwatch.register.progress import kind_of, resolve_item, set_progress_status, stored
+    from planwatch.register.errors import NotFound
+    from planwatch.register.progress import kind_of, resolve_item, stored
     from planwatch.register.queries import resolve_plan
 
     with transaction(open_register()) as s:
@@ -105,10 +108,8 @@ def _decide(plan_ref: str, item_ref: str, year: int, status: str, reason: str | 
         row = stored(s, kind_of(item), item.id, year)
         if row is None:
             raise NotFound(f"{item_ref} {year}年尚未报送进展 / nothing reported for {item_ref} in {year}")
-        if row.status != "submitted":
-            raise RegisterError(f"只能审核已提交的进展(当前 {row.status})/ only submitted progress can be "
-                                f"approved or returned (it is {row.status})")
-        set_progress_status(s, row.id, row.version, status, by=by, reason=reason)
+        rp.decide_progress(s, rp.CommandLine(by), row.id, "approve" if status == "approved" else "return",
+                           row.version, reason)
         click.echo(f"{item_ref} {year}: {status}")
 
 

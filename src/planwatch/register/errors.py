@@ -23,11 +23,39 @@ class InputError(RegisterError):
     """Bad input file: the message names file, row and column."""
 
 
-class FieldError(RegisterError):
-    """One bad input field; `field` names it so a form can show the message beside it."""
+class Forbidden(RegisterError):
+    """The actor's role or department does not allow this action."""
 
-    def __init__(self, field: str, zh: str, en: str) -> None:
-        super().__init__(f"{field}: {zh} / {en}")
+
+class FieldError(RegisterError):
+    """Bad input, one field or several: each carries the field name, a Chinese and an English message,
+    so a form shows it beside the field, the API lists it, and a sheet names it by column.
+
+    The one bilingual error type: raise it for one field, or `FieldError.collect([...])` for all at once."""
+
+    def __init__(self, field: str, zh: str, en: str,
+                 more: tuple[tuple[str, str, str], ...] = ()) -> None:
+        self.errors: tuple[tuple[str, str, str], ...] = ((field, zh, en), *more)
+        super().__init__("; ".join(f"{f}: {z} / {e}" for f, z, e in self.errors))
         self.field = field
         self.zh = zh
         self.en = en
+
+    @classmethod
+    def collect(cls, errors: list[FieldError]) -> FieldError:
+        """One error carrying every field's problems (the first field's message leads)."""
+        flat = [e for err in errors for e in err.errors]
+        if not flat:
+            raise ValueError("no errors to collect")
+        (field, zh, en), *rest = flat
+        return cls(field, zh, en, tuple(rest))
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def by_field(self, lang: str) -> dict[str, str]:
+        """field → message in `lang` (the first message per field)."""
+        out: dict[str, str] = {}
+        for f, zh, en in self.errors:
+            out.setdefault(f, zh if lang == "zh" else en)
+        return out

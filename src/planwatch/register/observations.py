@@ -22,7 +22,8 @@ from planwatch.register.errors import ConflictError, NotFound, RegisterError
 from planwatch.register.schema import OBSERVATION_STATUSES, History, Indicator, Observation, utcnow
 
 # Fields a report sets; comparing them decides whether a re-submitted row changes anything.
-PAYLOAD = ("value", "judgement", "status", "source_note", "evidence_file", "simulated", "series_break")
+PAYLOAD = ("value", "judgement", "status", "source_note", "evidence_file", "evidence_name", "simulated",
+           "series_break")
 _T = Observation.__table__
 
 
@@ -39,6 +40,7 @@ class ObservationInput:
     status: str = "submitted"
     source_note: str | None = None
     evidence_file: str | None = None
+    evidence_name: str | None = None  # the uploaded file's name, for display only
     reporter_id: int | None = None
     reporter_name: str | None = None
     simulated: bool = False
@@ -205,7 +207,7 @@ def write_observations(
 
 
 _INSERT_COLS = ("metric_id", "indicator_id", "region_code", "year", "value", "judgement", "status", "source_note",
-                "evidence_file", "reporter_id", "reporter_name", "reported_at", "series_break", "simulated", "version")
+                "evidence_file", "evidence_name", "reporter_id", "reporter_name", "reported_at", "series_break", "simulated", "version")
 _HISTORY_COLS = ("entity", "entity_id", "action", "changed_by", "changed_at", "old", "new", "reason")
 _str = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
@@ -224,7 +226,7 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
     stamp = history.stored_time(session, now)
     history.insert_tuples(session, _T, _INSERT_COLS, [
         (r.metric_id, r.indicator_id, r.region_code, r.year, r.value, r.judgement, r.status, r.source_note,
-         r.evidence_file,
+         r.evidence_file, r.evidence_name,
          r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
         for r in rows
     ])
@@ -242,7 +244,7 @@ def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
     return {
         "region_code": r.region_code, "year": r.year, "value": r.value,
         "judgement": r.judgement, "status": r.status, "source_note": r.source_note,
-        "evidence_file": r.evidence_file, "reporter_id": r.reporter_id, "reporter_name": r.reporter_name,
+        "evidence_file": r.evidence_file, "evidence_name": r.evidence_name, "reporter_id": r.reporter_id, "reporter_name": r.reporter_name,
         "reported_at": now, "series_break": r.series_break, "simulated": r.simulated,
     }
 

@@ -37,7 +37,7 @@ from planwatch.register.schema import (
 )
 
 # Fields a report sets; comparing them decides whether a re-submitted report changes anything.
-PAYLOAD = ("state", "percent", "note", "evidence_file", "status", "simulated")
+PAYLOAD = ("state", "percent", "note", "evidence_file", "evidence_name", "status", "simulated")
 NOTE_MAX = 2000
 _T = ProgressReport.__table__
 _MODELS: dict[str, type[Task] | type[Project]] = {"task": Task, "project": Project}
@@ -70,6 +70,7 @@ class ProgressInput:
     percent: float | None = None
     note: str | None = None
     evidence_file: str | None = None
+    evidence_name: str | None = None  # the uploaded file's name, for display only
     status: str = "submitted"
     reporter_id: int | None = None
     reporter_name: str | None = None
@@ -118,9 +119,9 @@ def validate(session: Session, r: ProgressInput) -> Task | Project:
     item = get_item(session, r.kind, r.item_id)
     plan = session.get(Plan, item.plan_id)
     assert plan is not None
-    if not plan.base_year < r.year <= plan.period_end:
-        raise FieldError("year", f"年度应在 {plan.base_year + 1}–{plan.period_end} 之间",
-                         f"year must be within {plan.base_year + 1}–{plan.period_end}")
+    from planwatch.register.reporting import check_year  # the one year rule for every report
+
+    check_year(plan, r.year)
     allowed = states_for(r.kind)
     if r.state not in allowed:
         raise FieldError("state", "进展应为 " + "、".join(allowed), "state must be one of " + ", ".join(allowed))

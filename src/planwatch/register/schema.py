@@ -316,6 +316,7 @@ class ProgressReport(Base):
     percent: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)  # what was done, and the source it is taken from
     evidence_file: Mapped[str | None] = mapped_column(String(500))
+    evidence_name: Mapped[str | None] = mapped_column(String(255))  # the uploaded file's name, display only
     status: Mapped[str] = mapped_column(String(10), default="draft")
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reporter_name: Mapped[str | None] = mapped_column(String(100))
@@ -397,6 +398,7 @@ class Observation(Base):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     source_note: Mapped[str | None] = mapped_column(Text)  # where the figure comes from (publication, URL, quote)
     evidence_file: Mapped[str | None] = mapped_column(String(500))
+    evidence_name: Mapped[str | None] = mapped_column(String(255))  # the uploaded file's name, display only
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reporter_name: Mapped[str | None] = mapped_column(String(100))
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

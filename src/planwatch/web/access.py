@@ -1,33 +1,31 @@
 """Which indicators a signed-in user may see and report on.
 
-A department reporter sees and changes only the indicators its department
-answers for (lead or co-responsible); everyone else on the staff sees all.
-Pages and API both ask here, so they cannot disagree.
+The rule is the register's (`register.permissions.may` and the department scope in
+`register.reporting`); here it is asked with the services' cached department look-up,
+so pages and API cannot disagree.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.register import schema as db
+from planwatch.register import reporting as rp
 from planwatch.web.data import STRUCTURE, reads
 from planwatch.web.security import WebUser
 
 
 @reads(STRUCTURE)
 def department_indicator_ids(session: Session, department_id: int | None) -> frozenset[int]:
-    if department_id is None:
-        return frozenset()
-    return frozenset(session.scalars(select(db.Responsibility.indicator_id).where(
-        db.Responsibility.department_id == department_id)).all())
+    return rp.department_indicator_ids(session, department_id)
+
+
+def _ids(services: object):  # type: ignore[no-untyped-def]
+    return lambda dept: services.view(department_indicator_ids, dept)  # type: ignore[attr-defined]
 
 
 def visible_ids(services: object, user: WebUser) -> frozenset[int] | None:
     """None: no restriction; otherwise the only indicator ids this user may see."""
-    if user.role != "reporter":
-        return None
-    return services.view(department_indicator_ids, user.department_id)  # type: ignore[attr-defined]
+    return rp.indicator_scope(user, _ids(services))
 
 
 def can_see(services: object, user: WebUser, indicator_id: int) -> bool:
@@ -37,8 +35,4 @@ def can_see(services: object, user: WebUser, indicator_id: int) -> bool:
 
 def can_report(services: object, user: WebUser, indicator_id: int) -> bool:
     """Reporters for their own indicators; planners and admins for any."""
-    if user.role in ("admin", "planner"):
-        return True
-    if user.role != "reporter":
-        return False
-    return indicator_id in visible_ids(services, user)  # type: ignore[operator]
+    return rp.may_report_indicator(user, indicator_id, _ids(services))

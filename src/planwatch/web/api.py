@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from planwatch.register.permissions import department_scoped
 from planwatch.web import review
 from planwatch.web.access import can_see
 from planwatch.web.i18n import translate
@@ -146,7 +147,7 @@ def api_me(request: Request, user: Staff) -> dict[str, Any]:
 @router.get("/overview", tags=["staff"])
 def api_overview(request: Request, user: Staff) -> dict[str, Any]:
     data = request.app.state.services.view(overview, False)
-    if user.role == "reporter":  # warnings name indicators; keep only the department's
+    if department_scoped(user):  # warnings name indicators; keep only the department's
         from planwatch.web.access import visible_ids
 
         ids = visible_ids(request.app.state.services, user) or frozenset()

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from planwatch.register import schema as db
+from planwatch.register import reporting as rp
+from planwatch.register.errors import NotFound
 from planwatch.web.api import ERROR_RESPONSES, fields_error
 from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id
 from planwatch.web.security import Planners, Reporters, Staff, check_csrf
@@ -51,8 +52,10 @@ class ProgressDecisionIn(BaseModel):
 def _items(request: Request, plan_id: int, public: bool) -> list[dict[str, Any]]:
     svc = request.app.state.services
     with svc.read() as s:
-        if s.get(db.Plan, plan_id) is None:
-            raise HTTPException(404)
+        try:
+            rp.plan_year(s, plan_id, None)
+        except NotFound as exc:
+            raise HTTPException(404) from exc
     return svc.view(plan_items_view, plan_id, public)
 
 

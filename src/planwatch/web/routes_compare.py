@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from planwatch.compare import Scorecard, metric_detail
 from planwatch.evaluate.status import AT_RISK as _AT_RISK
+from planwatch.register.permissions import department_scoped
 from planwatch.web import charts, compare_views
 from planwatch.web.i18n import translate
 from planwatch.web.security import Staff, WebUser
@@ -23,7 +24,7 @@ MetricId = Annotated[str, Query(max_length=300)]
 
 
 def _approved_only(user: WebUser | None) -> bool:
-    return user is None or user.role == "reporter"
+    return user is None or department_scoped(user)
 
 
 def _filters(request: Request, card: Scorecard) -> dict[str, str]:

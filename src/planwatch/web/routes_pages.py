@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from planwatch.evaluate import kinds
+from planwatch.register.permissions import department_scoped
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, translate
@@ -65,7 +66,7 @@ def plan_filters(request: Request) -> dict[str, str]:
 
 def visibility_key(user: WebUser | None) -> tuple[Any, ...]:
     """What, besides the data, decides which rows a user's copy of a page holds."""
-    if user is None or user.role != "reporter":
+    if user is None or not department_scoped(user):
         return ("all",)
     return ("dept", user.department_id)
 

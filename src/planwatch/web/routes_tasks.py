@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from planwatch.register import schema as db
+from planwatch.register import reporting as rp
+from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
 from planwatch.web.params import Id, parse_year
 from planwatch.web.routes_reporting import _evidence
@@ -22,20 +23,9 @@ from planwatch.web.tasks_flow import (
     report_item,
 )
 from planwatch.web.templating import render, request_lang
-from planwatch.web.workflow import FieldErrors, default_year
+from planwatch.web.workflow import FieldErrors
 
 router = APIRouter(include_in_schema=False)
-
-
-def last_comment(session: Any, report_id: int) -> str | None:
-    """The reason given with the latest return of a progress report."""
-    from sqlalchemy import select
-
-    for h in session.scalars(select(db.History).where(db.History.entity == "progress", db.History.entity_id ==
-                                                      report_id).order_by(db.History.id.desc()).limit(20)):
-        if (h.new or {}).get("status") == "returned":
-            return h.reason
-    return None
 
 
 def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None, errors: dict[str, Any] | None = None,
@@ -43,17 +33,16 @@ def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None
                  flash_kind: str = "ok") -> Response:
     svc = request.app.state.services
     with svc.read() as s:
-        plan = s.get(db.Plan, plan_id)
-        if plan is None:
-            raise HTTPException(404)
-        if year is None or not plan.base_year < year <= plan.period_end:
-            year = default_year(plan.period_start, plan.period_end)
+        try:
+            plan, year = rp.plan_year(s, plan_id, year)
+        except NotFound as exc:
+            raise HTTPException(404) from exc
         items = department_copy(svc, user, plan_items_view(s, plan_id, public=False))
         for it in items:
             it["can_report"] = can_report_item(svc, user, it["kind"], it["id"])
             it["current"] = next((r for r in it["reports"] if r["year"] == year), None)
             cur = it["current"]
-            it["comment"] = last_comment(s, cur["id"]) if cur and cur["status"] == "returned" else None
+            it["comment"] = rp.last_comment(s, "progress", cur["id"]) if cur and cur["status"] == "returned" else None
     # A reporter's own items first: the ones it has to act on.
     items.sort(key=lambda it: not it["can_report"])
     return render(request, "plan_tasks.html", status_code=status_code, plan=plan, items=items, year=year,

@@ -30,11 +30,10 @@ from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import logins
 from planwatch.register.db import transaction
+from planwatch.register.permissions import ROLES, may, roles_that_may
 from planwatch.register.users import authenticate
 
-ROLES = ("admin", "planner", "reporter", "viewer")
 STAFF_ROLES = frozenset(ROLES)
-PLANNERS = frozenset({"admin", "planner"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PASSWORD_PAGE = "/account/password"
 
@@ -62,7 +61,11 @@ class WebUser:
 
     @property
     def is_planner(self) -> bool:
-        return self.role in PLANNERS
+        """May approve (and so review plans): `register.permissions`."""
+        return may(self, "approve")
+
+    def may(self, action: str) -> bool:
+        return may(self, action)
 
 
 class AuthError(Exception):
@@ -244,5 +247,5 @@ def sign_out(request: Request) -> None:
 
 # Annotated dependencies for route signatures (who may call a route).
 Staff = Annotated[WebUser, Depends(require_roles())]
-Reporters = Annotated[WebUser, Depends(require_roles("reporter", "planner", "admin"))]
-Planners = Annotated[WebUser, Depends(require_roles("planner", "admin"))]
+Reporters = Annotated[WebUser, Depends(require_roles(*sorted(roles_that_may("report"))))]
+Planners = Annotated[WebUser, Depends(require_roles(*sorted(roles_that_may("approve"))))]
