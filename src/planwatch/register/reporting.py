@@ -101,7 +101,7 @@ def _int(text: Any, field: str, lo: int, hi: int, zh: str, en: str) -> int | Non
     if isinstance(text, float) and text.is_integer():
         text = int(text)
     s = str(text).strip()
-    if not re.fullmatch(r"\d{1,10}", s) or not lo <= int(s) <= hi:
+    if not re.fullmatch(r"[0-9]{1,10}", s) or not lo <= int(s) <= hi:
         raise FieldError(field, zh, en)
     return int(s)
 
@@ -132,7 +132,7 @@ def parse_number(text: Any) -> float | None:
     s = str(text).strip().replace(",", "").replace("，", "")
     if not s:
         return None
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", s):
+    if not re.fullmatch(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?", s):
         raise FieldError("value", "请输入数字", "enter a number")
     return float(s)
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from planwatch.register import reporting as rp
+from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
 from planwatch.web.params import Id, parse_year
-from planwatch.web.security import Planners, Reporters, WebUser, check_csrf, current_user
+from planwatch.web.security import AuthError, Planners, Reporters, Staff, WebUser, check_csrf, current_user
 from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import (
     Entry,
@@ -135,3 +139,28 @@ async def approvals_decide(request: Request, observation_id: Id, user: Planners)
                                 typed={observation_id: {"comment": comment}}, flash=translate("error.title", lang),
                                 flash_kind="err")
     return RedirectResponse("/approvals", status_code=303)
+
+
+def content_disposition(name: str, inline: bool) -> str:
+    """RFC 6266/5987: an ASCII fallback name and the real (UTF-8) name; never a path, never a quote."""
+    fallback = re.sub(r'[^A-Za-z0-9._-]+', "_", name).strip("._") or "evidence"
+    suffix = Path(name).suffix
+    if suffix and not fallback.endswith(suffix) and re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix):
+        fallback = f"evidence{suffix}"
+    return f"{'inline' if inline else 'attachment'}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@router.get("/evidence/{kind}/{row_id}")
+def evidence_file(request: Request, kind: str, row_id: Id, user: Staff) -> Response:
+    """An observation's or a progress report's evidence, by the row's id, under the value's rule
+    (`register.reporting.evidence_for`): 404 for anyone who may not see it, or when there is no file."""
+    try:
+        with request.app.state.services.read() as s:
+            found = rp.evidence_for(s, user, files_root(request), kind, row_id)
+    except NotFound as exc:
+        raise AuthError(404, "error.not_found") from exc
+    return FileResponse(found.path, media_type=found.content_type, headers={
+        "Content-Disposition": content_disposition(found.name, found.inline),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    })
