@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from planwatch import model
 from planwatch.register import series
@@ -16,13 +16,18 @@ from planwatch.register.finality import counted_statuses
 from planwatch.register.regions import descendants
 from planwatch.register.schema import (
     Department,
+    History,
     Indicator,
     Milestone,
     Observation,
     Plan,
+    PlanDocument,
+    Project,
     Region,
     RegionPopulation,
     Responsibility,
+    ServiceItem,
+    Task,
 )
 
 _LEVELS = {"prefecture": "city", "county_functional_zone": "county", "township_other": "township"}
@@ -266,3 +271,98 @@ def plan_view(session: Session, plan_ref: str | int, region_code: str | None = N
         for ind_id in on_metric.get(o.metric_id, ()):
             views[ind_id].latest = o
     return plan, list(views.values())
+
+
+# -- read models the pages build on (the web reads through these, never the tables) -----------------------------
+def load_plan(session: Session, plan_id: int) -> Plan | None:
+    """A plan with its indicators and region loaded, or None."""
+    return session.scalars(select(Plan).where(Plan.id == plan_id)
+                           .options(selectinload(Plan.indicators), selectinload(Plan.region))).first()
+
+
+def all_plans(session: Session) -> list[Plan]:
+    return list(session.scalars(select(Plan).order_by(Plan.id)
+                                .options(selectinload(Plan.indicators), selectinload(Plan.region))).all())
+
+
+def plans_by_id(session: Session, ids: Sequence[int]) -> dict[int, Plan]:
+    return {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_(list(ids))))} if ids else {}
+
+
+def get_indicator(session: Session, indicator_id: int) -> Indicator | None:
+    """An active indicator, or None."""
+    ind = session.get(Indicator, indicator_id)
+    return ind if ind is not None and ind.active else None
+
+
+def departments_of(session: Session, indicator_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Indicator id → its departments ({id, name, role}), the lead first."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not indicator_ids:
+        return out
+    rows = session.execute(
+        select(Responsibility.indicator_id, Responsibility.role, Department.id, Department.name)
+        .join(Department, Department.id == Responsibility.department_id)
+        .where(Responsibility.indicator_id.in_(list(indicator_ids)))).all()
+    seen: set[tuple[int, int]] = set()
+    for ind_id, role, dep_id, name in rows:
+        if (ind_id, dep_id) in seen:
+            continue
+        seen.add((ind_id, dep_id))
+        out.setdefault(ind_id, []).append({"id": dep_id, "name": name, "role": role})
+    for deps in out.values():
+        deps.sort(key=lambda d: (d["role"] != "lead", d["name"]))
+    return out
+
+
+def service_items(session: Session, plan_id: int) -> list[ServiceItem]:
+    return list(session.scalars(select(ServiceItem).where(ServiceItem.plan_id == plan_id)
+                                .order_by(ServiceItem.position)).all())
+
+
+def latest_document(session: Session, plan_id: int) -> PlanDocument | None:
+    return session.scalars(select(PlanDocument).where(PlanDocument.plan_id == plan_id)
+                           .order_by(PlanDocument.id.desc()).limit(1)).first()
+
+
+def has_document(session: Session, plan_id: int) -> bool:
+    return session.scalar(select(PlanDocument.id).where(PlanDocument.plan_id == plan_id).limit(1)) is not None
+
+
+def line_items(session: Session, plan_id: int) -> list[tuple[str, int, int | None, str]]:
+    """A plan's active tasks, projects and service items as (kind, id, line, label)."""
+    out: list[tuple[str, int, int | None, str]] = []
+    out += [("task", t.id, t.line, t.text[:60]) for t in session.scalars(
+        select(Task).where(Task.plan_id == plan_id, Task.active))]
+    out += [("project", p.id, p.line, p.name[:60]) for p in session.scalars(
+        select(Project).where(Project.plan_id == plan_id, Project.active))]
+    out += [("service", x.id, x.line, x.item) for x in session.scalars(
+        select(ServiceItem).where(ServiceItem.plan_id == plan_id))]
+    return out
+
+
+def metric_observations(session: Session, metric_id: int, statuses: Sequence[str]) -> list[Observation]:
+    """Every region's values of a metric in `statuses`, by year then region."""
+    return list(session.scalars(select(Observation).where(
+        Observation.metric_id == metric_id, Observation.status.in_(list(statuses)))
+        .order_by(Observation.year, Observation.region_code)).all())
+
+
+def child_regions(session: Session, code: str) -> dict[str, str]:
+    """code → name of the regions directly below `code`."""
+    return {r.code: r.name for r in session.scalars(select(Region).where(Region.parent_code == code))}
+
+
+def indicator_history(session: Session, indicator_id: int, observation_ids: Sequence[int],
+                      limit: int = 200) -> list[History]:
+    """The newest history rows of an indicator and of the given values."""
+    return list(session.scalars(select(History).where(
+        ((History.entity == "indicator") & (History.entity_id == indicator_id))
+        | ((History.entity == "observation") & History.entity_id.in_(list(observation_ids) or [-1])))
+        .order_by(History.id.desc()).limit(limit)).all())
+
+
+def milestones_of(views: Sequence[IndicatorView]) -> dict[int, list[dict[str, Any]]]:
+    """Indicator id → its yearly milestones as plain dicts (year, value, raw)."""
+    return {v.indicator.id: [{"year": m.year, "value": m.value, "raw": m.raw} for m in v.milestones]
+            for v in views}

@@ -109,6 +109,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "word.source": ("来源", "Source"),
     "word.note": ("说明", "Note"),
     "word.evidence": ("佐证材料", "Evidence"),
+    "word.milestones": ("年度目标", "Milestones"),
     "word.comment": ("意见", "Comment"),
     "word.when": ("时间", "When"),
     "word.who": ("操作人", "Who"),

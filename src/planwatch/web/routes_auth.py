@@ -8,10 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from planwatch.register.errors import FieldError
+from planwatch.register.errors import FieldError, NotFound
 from planwatch.register.logins import start_session
-from planwatch.register.schema import User
-from planwatch.register.users import set_password, verify_password
+from planwatch.register.users import find_user, set_password, verify_password
 from planwatch.web.i18n import LANGS, translate
 from planwatch.web.security import (
     AuthError,
@@ -96,6 +95,15 @@ def logout(request: Request) -> Response:
 
 
 # -- password change -------------------------------------------------------
+def _account(session: Any, user: WebUser) -> Any:
+    """The signed-in user's own account row (by name, checked against the id), or None."""
+    try:
+        row = find_user(session, user.username)
+    except NotFound:
+        return None
+    return row if row.id == user.id else None
+
+
 def change_password(request: Request, user: WebUser, current: str, new: str, confirm: str,
                     lang: str) -> dict[str, str]:
     """Field errors, or {} after the change: the policy applies, every session of the user ends, and this
@@ -105,7 +113,7 @@ def change_password(request: Request, user: WebUser, current: str, new: str, con
     if new != confirm:
         errors["confirm"] = translate("password.mismatch", lang)
     with request.app.state.services.read() as s:
-        row = s.get(User, user.id)
+        row = _account(s, user)
         stored = row.password_hash if row is not None and row.active else None
     if stored is None:
         raise AuthError(401, "login.required")
@@ -116,7 +124,7 @@ def change_password(request: Request, user: WebUser, current: str, new: str, con
     if errors:
         return errors
     with request.app.state.services.write() as s:
-        row = s.get(User, user.id)
+        row = _account(s, user)
         assert row is not None
         try:
             set_password(s, row, new)  # ends every session of the user, this one included

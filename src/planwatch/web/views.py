@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from planwatch.register import schema as db
+from planwatch.register import queries
 from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
 from planwatch.register.finality import ALL_STATUSES, is_pending
@@ -27,32 +26,14 @@ NO_DOMAIN = "其他"
 
 
 def _lead_departments(session: Session, indicator_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if not indicator_ids:
-        return out
-    rows = session.execute(
-        select(db.Responsibility.indicator_id, db.Responsibility.role, db.Department.id, db.Department.name)
-        .join(db.Department, db.Department.id == db.Responsibility.department_id)
-        .where(db.Responsibility.indicator_id.in_(indicator_ids))).all()
-    seen: set[tuple[int, int]] = set()
-    for ind_id, role, dep_id, name in rows:
-        if (ind_id, dep_id) in seen:
-            continue
-        seen.add((ind_id, dep_id))
-        out[ind_id].append({"id": dep_id, "name": name, "role": role})
-    for deps in out.values():
-        deps.sort(key=lambda d: (d["role"] != "lead", d["name"]))
-    return out
+    return defaultdict(list, queries.departments_of(session, indicator_ids))
 
 
+def _load_plan(session: Session, plan_id: int) -> Any:
+    return queries.load_plan(session, plan_id)
 
 
-def _load_plan(session: Session, plan_id: int) -> db.Plan | None:
-    return session.scalars(select(db.Plan).where(db.Plan.id == plan_id)
-                           .options(selectinload(db.Plan.indicators), selectinload(db.Plan.region))).first()
-
-
-def evaluate_plan_rows(session: Session, plan: db.Plan, public: bool, year: int | None) -> PlanEval:
+def evaluate_plan_rows(session: Session, plan: Any, public: bool, year: int | None) -> PlanEval:
     return evaluate_register_plan(session, plan.id, public, year)
 
 
@@ -61,7 +42,7 @@ def is_main(source: str | None) -> bool:
     return source != "prose"
 
 
-def plan_summary(plan: db.Plan, ev: PlanEval) -> dict[str, Any]:
+def plan_summary(plan: Any, ev: PlanEval) -> dict[str, Any]:
     counts = Counter(ev.indicators[i.ref].status for i in plan.indicators if i.active and i.ref in ev.indicators)
     main = sum(1 for i in plan.indicators if i.active and is_main(i.source))
     return {"id": plan.id, "title": plan.title, "region_code": plan.region_code,
@@ -73,14 +54,15 @@ def plan_summary(plan: db.Plan, ev: PlanEval) -> dict[str, Any]:
             "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)}}
 
 
-def baseline_of(ind: db.Indicator, plan: db.Plan, series: list[db.Observation]) -> register_series.Baseline:
+def baseline_of(ind: Any, plan: Any, series: list[Any]) -> register_series.Baseline:
     year = register_series.base_year_of(ind, plan.base_year)
     return register_series.baseline(ind.baseline_value, ind.baseline_raw, year,
                                     register_series.reported_at(series, year), plan.predecessor_id is not None)
 
 
-def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any]],
-                  series: list[db.Observation], base: register_series.Baseline | None = None) -> dict[str, Any]:
+def indicator_row(ind: Any, ev: IndicatorEval, deps: list[dict[str, Any]],
+                  series: list[Any], base: register_series.Baseline | None = None,
+                  milestones: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     lead = next((d["name"] for d in deps if d["role"] == "lead"), None) or ind.lead_department_text
     return {
         "id": ind.id, "ref": ind.ref, "name": ind.name, "domain": ind.domain or NO_DOMAIN, "unit": ind.unit,
@@ -103,6 +85,8 @@ def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any
         "baseline_disagrees": bool(base is not None and base.disagrees),
         "baseline_reported": base.reported if base is not None else None,
         "metric_id": ind.metric_id, "superior_indicator_id": ind.superior_indicator_id,
+        # the plan's yearly milestones (年度目标) for the indicator, oldest first
+        "milestones": milestones or [],
     }
 
 
@@ -112,12 +96,14 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     if plan is None:
         return None
     ev = evaluate_plan_rows(session, plan, public, year)
+    # The register's plan view gives each active indicator its milestones (the benchmark times it).
+    _, views = queries.plan_view(session, plan.id)
+    milestones = queries.milestones_of(views)
     inds = [i for i in plan.indicators if i.active]
-    ids = [i.id for i in inds]
-    deps = _lead_departments(session, ids)
+    deps = _lead_departments(session, [i.id for i in inds])
     series = register_series.series_by_indicator(session, inds, plan.region_code, statuses_for(public))
     rows = [indicator_row(i, ev.indicators.get(i.ref, IndicatorEval()), deps.get(i.id, []), series.get(i.id, []),
-                          baseline_of(i, plan, series.get(i.id, [])))
+                          baseline_of(i, plan, series.get(i.id, [])), milestones.get(i.id))
             for i in inds]
     by_domain: dict[str, Counter[str]] = defaultdict(Counter)
     for r in rows:
@@ -125,11 +111,10 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     from planwatch.web.tasks_flow import plan_items_view
 
     items = plan_items_view(session, plan_id, public)
-    services = session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)
-                               .order_by(db.ServiceItem.position)).all()
+    services = queries.service_items(session, plan_id)
     names = {r["ref"]: r["name"] for r in rows}
     wanted = [x for x in (plan.predecessor_id, plan.superior_plan_id) if x is not None]
-    related = {p.id: p for p in session.scalars(select(db.Plan).where(db.Plan.id.in_(wanted)))} if wanted else {}
+    related = queries.plans_by_id(session, wanted)
     links = {k: {"id": p.id, "title": p.title, "period": [p.period_start, p.period_end]}
              for k, pid in (("predecessor", plan.predecessor_id), ("superior", plan.superior_plan_id))
              if pid is not None and (p := related.get(pid)) is not None}
@@ -145,8 +130,7 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
         "tasks": [it for it in items if it["kind"] == "task"],
         "projects": [it for it in items if it["kind"] == "project"],
         "services": [{"id": s.id, "line": s.line, "domain": s.domain, "item": s.item} for s in services],
-        "has_document": session.scalar(select(db.PlanDocument.id).where(db.PlanDocument.plan_id == plan_id)
-                                       .limit(1)) is not None,
+        "has_document": queries.has_document(session, plan_id),
     }
 
 
@@ -169,8 +153,7 @@ def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", 
 
 @reads(EVERY_PLAN)
 def overview(session: Session, public: bool = False) -> dict[str, Any]:
-    plans = session.scalars(select(db.Plan).order_by(db.Plan.id)
-                            .options(selectinload(db.Plan.indicators), selectinload(db.Plan.region))).all()
+    plans = queries.all_plans(session)
     summaries, domains, warnings = [], defaultdict(Counter), []
     for plan in plans:
         ev = evaluate_plan_rows(session, plan, public, None)
@@ -191,8 +174,8 @@ def overview(session: Session, public: bool = False) -> dict[str, Any]:
 
 @reads(lambda svc, indicator_id, *_: svc.view(plans_read_by_indicator, indicator_id))
 def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[str, Any] | None:
-    ind = session.get(db.Indicator, indicator_id)
-    if ind is None or not ind.active:
+    ind = queries.get_indicator(session, indicator_id)
+    if ind is None:
         return None
     plan = _load_plan(session, ind.plan_id)
     assert plan is not None
@@ -200,16 +183,13 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     ev = evaluate_plan_rows(session, plan, public, None)
     deps = _lead_departments(session, [ind.id]).get(ind.id, [])
     shown = statuses if public else ALL_STATUSES  # staff see pending values too, marked, never counted
-    obs = session.scalars(select(db.Observation).where(
-        db.Observation.metric_id == ind.metric_id, db.Observation.status.in_(shown))
-        .order_by(db.Observation.year, db.Observation.region_code)).all()
+    obs = queries.metric_observations(session, ind.metric_id, shown)
     own = [o for o in obs if o.region_code == plan.region_code]
     counted = [o for o in own if o.status in statuses]
     row = indicator_row(ind, ev.indicators.get(ind.ref, IndicatorEval()), deps, counted,
                         baseline_of(ind, plan, counted))
     ev_ind = ev.indicators.get(ind.ref, IndicatorEval())
-    subs = {r.code: r.name for r in session.scalars(select(db.Region).where(
-        db.Region.parent_code == plan.region_code)).all()}
+    subs = queries.child_regions(session, plan.region_code)
     eq = ev_ind.equalisation
     laggards = set(eq["laggards"]) if eq else set()
     sub_rows = [{"code": r["code"], "name": r["name"], "value": r["value"], "year": r["year"],
@@ -221,10 +201,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         # The values of the plan's region and the regions below it (the series holds every region's).
         below = {r.code for r in descendants(session, plan.region_code)}
         obs_ids = [o.id for o in obs if o.region_code in below]
-        entries = session.scalars(select(db.History).where(
-            ((db.History.entity == "indicator") & (db.History.entity_id == ind.id))
-            | ((db.History.entity == "observation") & db.History.entity_id.in_(obs_ids or [-1])))
-            .order_by(db.History.id.desc()).limit(200)).all()
+        entries = queries.indicator_history(session, ind.id, obs_ids)
         history = [{"id": h.id, "entity": h.entity, "action": h.action, "by": h.changed_by,
                     "at": h.changed_at.strftime("%Y-%m-%d %H:%M") if h.changed_at else None,
                     "old": h.old, "new": h.new, "reason": h.reason} for h in entries]
@@ -254,32 +231,25 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
 @reads(STRUCTURE)
 def document_view(session: Session, plan_id: int) -> dict[str, Any] | None:
     """The plan's latest document as lines, with every register item that points at a line."""
-    plan = session.get(db.Plan, plan_id)
+    plan = queries.load_plan(session, plan_id)
     if plan is None:
         return None
-    doc = session.scalars(select(db.PlanDocument).where(db.PlanDocument.plan_id == plan_id)
-                          .order_by(db.PlanDocument.id.desc()).limit(1)).first()
+    doc = queries.latest_document(session, plan_id)
     lines = document_lines(doc) if doc is not None else []
     items: list[dict[str, Any]] = []
     for i in plan.indicators:
         if i.active and i.line:
             items.append({"kind": "indicator", "id": i.id, "line": i.line, "label": i.name,
                           "href": f"/indicators/{i.id}"})
-    for t in session.scalars(select(db.Task).where(db.Task.plan_id == plan_id, db.Task.active)).all():
-        if t.line:
-            items.append({"kind": "task", "id": t.id, "line": t.line, "label": t.text[:60], "href": None})
-    for p in session.scalars(select(db.Project).where(db.Project.plan_id == plan_id, db.Project.active)).all():
-        if p.line:
-            items.append({"kind": "project", "id": p.id, "line": p.line, "label": p.name[:60], "href": None})
-    for s in session.scalars(select(db.ServiceItem).where(db.ServiceItem.plan_id == plan_id)).all():
-        if s.line:
-            items.append({"kind": "service", "id": s.id, "line": s.line, "label": s.item, "href": None})
+    for kind, item_id, line, label in queries.line_items(session, plan_id):
+        if line:
+            items.append({"kind": kind, "id": item_id, "line": line, "label": label, "href": None})
     items.sort(key=lambda it: (it["line"], it["kind"]))
     return {"plan": {"id": plan.id, "title": plan.title}, "lines": lines, "items": items,
             "filename": doc.filename if doc else None}
 
 
-def document_lines(doc: db.PlanDocument) -> list[str]:
+def document_lines(doc: Any) -> list[str]:
     """The plain-text rendering the extractor's line numbers refer to."""
     extraction = doc.extraction or {}
     text = extraction.get("text") if isinstance(extraction, dict) else None
