@@ -8,6 +8,10 @@ and prints what 20 simultaneous writers get back:
 - 20 updates of the same version (again one winner),
 - 20 first progress reports of the same project and year,
 - 20 simultaneous spreadsheet uploads of the same value,
+- 20 first submissions with an evidence file (one file should stay on disk),
+
+each with its wall time and per-request latency (p50, max), then whether every stored version
+of the contested rows has its history row (create + one update per later version),
 
 then the server's memory (VmRSS, VmHWM from /proc) before and after an
 anonymous 300 MB POST streamed in chunks (it should get 413 early and memory
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "web"))
@@ -89,31 +94,53 @@ def server(url: str, tmp: Path) -> Iterator[tuple[str, int]]:
 
 
 def all_at_once(base: str, user: str, writers: int,
-                call: Callable[[httpx.Client, int, str], httpx.Response]) -> Counter[str]:
+                call: Callable[[httpx.Client, int, str], httpx.Response]) -> tuple[Counter[str], list[float], float]:
+    """Every writer's call released at once: (status counts, latencies in ms, wall time in ms)."""
     with httpx.Client(base_url=base) as c:
         r = c.post("/api/session", json={"username": user, "password": web_seed.PASSWORD})
         r.raise_for_status()
         cookies, token = c.cookies, r.json()["csrf_token"]
     barrier = threading.Barrier(writers)
     out: Counter[str] = Counter()
+    latencies: list[float] = []
     lock = threading.Lock()
 
     def run(i: int) -> None:
         with httpx.Client(base_url=base, cookies=cookies, timeout=120) as c:
             barrier.wait()
+            t0 = time.perf_counter()
             try:
                 key = str(call(c, i, token).status_code)
             except httpx.HTTPError as exc:
                 key = type(exc).__name__
+            ms = (time.perf_counter() - t0) * 1000
         with lock:
             out[key] += 1
+            latencies.append(ms)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(writers)]
+    start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=300)
-    return out
+    return out, latencies, (time.perf_counter() - start) * 1000
+
+
+def history_complete(url: str) -> list[str]:
+    """Every observation and progress report: its history rows are one create and one update per later
+    version. Returns the rows that lack some."""
+    engine = make_engine(url)
+    missing = []
+    with engine.connect() as c:
+        for table, entity in (("observations", "observation"), ("progress_reports", "progress")):
+            for row_id, version in c.exec_driver_sql(f"SELECT id, version FROM {table}"):
+                n = c.execute(text("SELECT count(*) FROM history WHERE entity = :e AND entity_id = :i"),
+                              {"e": entity, "i": row_id}).scalar()
+                if n < version:
+                    missing.append(f"{entity} {row_id}: version {version}, {n} history rows")
+    engine.dispose()
+    return missing
 
 
 def memory(pid: int) -> dict[str, int]:
@@ -180,9 +207,20 @@ def main() -> None:
                         "/reporting-upload", data={"csrf_token": t}, files={"file": (
                             f"f{i}.csv", ("indicator_id,region_code,year,value\n"
                                           f"{seed.childcare},990101,2025,{3 + i / 100}\n").encode(), "text/csv")}))),
+                    ("first submissions with evidence", all_at_once(base, "planner", n, lambda c, i, t: c.post(
+                        f"/api/observations/{seed.doctors}/evidence", headers={"X-CSRF-Token": t},
+                        data={"year": "2024", "value": str(2.5 + i / 100)},
+                        files={"evidence": (f"e{i}.pdf", b"%PDF-1.4 " + bytes([i]), "application/pdf")}))),
                 ]
-                for name, counts in rows:
-                    print(f"  {name:45s} " + ", ".join(f"{k}×{v}" for k, v in sorted(counts.items())))
+                for name, (counts, lat, wall) in rows:
+                    lat.sort()
+                    print(f"  {name:45s} " + ", ".join(f"{k}×{v}" for k, v in sorted(counts.items()))
+                          + f"; wall {wall:.0f} ms, latency p50 {lat[len(lat) // 2]:.0f} ms, max {lat[-1]:.0f} ms")
+                kept = list((tmp / "files" / "evidence").glob("*")) if (tmp / "files" / "evidence").exists() else []
+                print(f"  evidence files on disk after the evidence round: {len(kept)} (1 expected)")
+                missing = history_complete(url)
+                print(f"  stored versions without their history row: {len(missing)}"
+                      + (": " + "; ".join(missing[:5]) if missing else ""))
                 before = memory(pid)
                 status, sent = streamed_post(base, "/api/observations", args.body_mb * 1024 * 1024)
                 after = memory(pid)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import web_seed
 from fastapi.testclient import TestClient
-from webtools import login
+from webtools import login, sign_in_page
 
 from planwatch.register import schema as db
 from planwatch.register.db import make_engine, transaction
@@ -120,11 +120,7 @@ def test_planner_opens_evidence_from_the_approval_screen(server, page, seed) -> 
         r = c.post(f"/api/observations/{seed.preschool}/evidence", headers={"X-CSRF-Token": token},
                    data={"year": "2024", "value": "88"}, files={"evidence": (NAME, PDF, "application/pdf")})
         assert r.status_code == 200, r.text
-    page.goto(f"{server}/login")
-    page.fill("#username", "planner")
-    page.fill("#password", web_seed.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in_page(page, server, "planner")
     page.goto(f"{server}/approvals")
     link = page.locator("[data-testid=evidence-link]").first
     assert link.get_attribute("href") == f"/evidence/observation/{r.json()['id']}"

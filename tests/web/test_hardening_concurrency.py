@@ -206,3 +206,17 @@ def test_concurrent_cli_imports_answer_with_one_line(register_url: str, tmp_path
                                                                              )).scalar()
     engine.dispose()
     assert n == 2
+
+
+def test_concurrent_submissions_with_evidence_keep_one_file(live: tuple[str, str, Any], tmp_path: Path) -> None:
+    """Evidence goes through the same one path: the 19 refused writers' files are removed with their
+    transactions, so one winner leaves exactly one file."""
+    base, url, seed = live
+    results = _all_at_once(base, "planner", lambda c, i, h: c.post(
+        f"/api/observations/{seed.doctors}/evidence", headers=h, data={"year": "2024", "value": str(2.5 + i / 100)},
+        files={"evidence": (f"公报{i}.pdf", b"%PDF-1.4 " + bytes([i]), "application/pdf")}))
+    assert _outcome(results) == {200: 1, 409: WRITERS - 1}
+    winner = next(r.json() for r in results if r.status_code == 200)
+    files = sorted((tmp_path / "files" / "evidence").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".pdf"
+    assert _history(url, "observation", winner["id"]) == ["create"]

@@ -4,9 +4,8 @@ plan page shows them beside the target."""
 from __future__ import annotations
 
 import pytest
-import web_seed
 from fastapi.testclient import TestClient
-from webtools import login
+from webtools import login, sign_in_page
 
 from planwatch.register import schema as db
 from planwatch.register.db import make_engine, transaction
@@ -34,11 +33,7 @@ def test_the_plan_view_carries_milestones(client: TestClient, seed, seeded) -> N
 @pytest.mark.browser
 def test_the_plan_page_shows_milestones(server, page, seed, seeded) -> None:  # type: ignore[no-untyped-def]
     add_milestones(seeded[0], seed.preschool)
-    page.goto(f"{server}/login")
-    page.fill("#username", "planner")
-    page.fill("#password", web_seed.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in_page(page, server, "planner")
     page.goto(f"{server}/plans/{seed.plan_id}")
     shown = page.locator("[data-testid=milestones]")
     assert shown.count() == 1

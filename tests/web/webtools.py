@@ -36,3 +36,13 @@ def stored(url: str, indicator_id: int, year: int) -> tuple[float | None, str, i
             db.Observation.year == year)).first()
     engine.dispose()
     return tuple(row) if row else None  # type: ignore[return-value]
+
+
+def sign_in_page(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form in a real browser."""
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", web_seed.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/login" not in page.url

@@ -24,7 +24,12 @@ class InputError(RegisterError):
 
 
 class Forbidden(RegisterError):
-    """The actor's role or department does not allow this action."""
+    """The actor's role or department does not allow this action; `reason` says which rule
+    ("forbidden", or "own_submission" for the four-eyes rule)."""
+
+    def __init__(self, message: str, reason: str = "forbidden") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class FieldError(RegisterError):

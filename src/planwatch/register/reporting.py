@@ -263,7 +263,8 @@ def check_decision(actor: Actor, action: str, comment: str | None, version: Any)
 def check_not_own(actor: Actor, status: str, reporter_id: int | None) -> None:
     """Four eyes: whoever submitted a row may return it, not approve it."""
     if status == "approved" and not may_decide_own(actor, reporter_id):
-        raise Forbidden("不能审核通过自己报送的数据或进展 / you cannot approve your own submission")
+        raise Forbidden("不能审核通过自己报送的数据或进展 / you cannot approve your own submission",
+                        "own_submission")
 
 
 def may_decide_own(actor: Actor, reporter_id: int | None) -> bool:
@@ -500,17 +501,7 @@ def submit_value(session: Session, actor: Actor, r: ValueReport, files_root: Pat
 def decide_value(session: Session, actor: Actor, observation_id: int, action: str, version: Any,
                  comment: str | None = None) -> dict[str, Any]:
     """Approve a submitted value or return it with a comment (version-checked, four eyes)."""
-    status, v = check_decision(actor, action, comment, version)
-    obs = session.get(Observation, observation_id)
-    if obs is None:
-        raise NotFound(f"数据不存在 / no observation {observation_id}")
-    if obs.status != "submitted":
-        raise FieldError("action", "只能审核待审核的数据", "only submitted values can be approved or returned")
-    check_not_own(actor, status, obs.reporter_id)
-    set_status(session, observation_id, v, status, by=getattr(actor, "username", None),
-               reason=(comment or "").strip() or "审核通过 / approved")
-    session.refresh(obs)
-    return observation_dict(obs)
+    return decide(session, actor, "observation", observation_id, action, version, comment)
 
 
 def observation_dict(o: Observation) -> dict[str, Any]:
@@ -597,17 +588,25 @@ def submit_progress(session: Session, actor: Actor, r: ProgressReportIn, files_r
 def decide_progress(session: Session, actor: Actor, report_id: int, action: str, version: Any,
                     comment: str | None = None) -> dict[str, Any]:
     """Approve a submitted progress report or return it with a comment (version-checked, four eyes)."""
+    return decide(session, actor, "progress", report_id, action, version, comment)
+
+
+def decide(session: Session, actor: Actor, kind: str, row_id: int, action: str, version: Any,
+           comment: str | None = None) -> dict[str, Any]:
+    """The one decision for every reported thing ("observation" or "progress"): only a submitted row,
+    by someone who may approve and did not submit it, at the version they saw."""
     status, v = check_decision(actor, action, comment, version)
-    row = session.get(ProgressReport, report_id)
+    model, set_row_status, as_dict, what = _DECIDABLE[kind]
+    row = session.get(model, row_id)
     if row is None:
-        raise NotFound(f"进展报告不存在 / no progress report {report_id}")
+        raise NotFound(f"{what[0]}不存在 / no {what[1]} {row_id}")
     if row.status != "submitted":
-        raise FieldError("action", "只能审核待审核的进展", "only submitted progress can be approved or returned")
+        raise FieldError("action", f"只能审核待审核的{what[0]}", f"only a submitted {what[1]} can be approved or returned")
     check_not_own(actor, status, row.reporter_id)
-    pg.set_progress_status(session, report_id, v, status, by=getattr(actor, "username", None),
-                           reason=(comment or "").strip() or "审核通过 / approved")
+    set_row_status(session, row_id, v, status, by=getattr(actor, "username", None),
+                   reason=(comment or "").strip() or "审核通过 / approved")
     session.refresh(row)
-    return progress_dict(row)
+    return as_dict(row)
 
 
 def progress_dict(row: Any) -> dict[str, Any]:
@@ -615,6 +614,13 @@ def progress_dict(row: Any) -> dict[str, Any]:
     d["evidence_name"] = (evidence_display_name(row.evidence_file, getattr(row, "evidence_name", None))
                           if row.evidence_file else None)
     return d
+
+
+# What can be decided: the row's model, its status setter (storage layer), its dict, its name (zh, en).
+_DECIDABLE: dict[str, tuple[Any, Callable[..., Any], Callable[[Any], dict[str, Any]], tuple[str, str]]] = {
+    "observation": (Observation, set_status, observation_dict, ("数据", "value")),
+    "progress": (ProgressReport, pg.set_progress_status, progress_dict, ("进展", "progress report")),
+}
 
 
 # -- reads the reporting screens need ---------------------------------------------------------------------------

@@ -46,9 +46,9 @@ def conflict(field_name: str, exc: ConflictError, lang: str) -> ConflictErrors:
 
 
 @contextmanager
-def register_errors(field_name: str, lang: str, forbidden: int = 403) -> Iterator[None]:
+def register_errors(field_name: str, lang: str) -> Iterator[None]:
     """The register's errors as the web answers them: fields (422/400), conflicts (409),
-    a role or department refusal (403, or `forbidden`), not found (404)."""
+    a role or department refusal (403), not found (404)."""
     try:
         yield
     except FieldError as exc:
@@ -56,7 +56,7 @@ def register_errors(field_name: str, lang: str, forbidden: int = 403) -> Iterato
     except ConflictError as exc:
         raise conflict(field_name, exc, lang) from exc
     except Forbidden as exc:
-        raise AuthError(forbidden, "error.forbidden" if forbidden == 403 else "error.not_found") from exc
+        raise AuthError(403, "rep.own_submission" if exc.reason == "own_submission" else "error.forbidden") from exc
     except NotFound as exc:
         raise AuthError(404, "error.not_found") from exc
     except RegisterError as exc:
