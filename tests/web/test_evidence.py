@@ -131,3 +131,14 @@ def test_planner_opens_evidence_from_the_approval_screen(server, page, seed) -> 
     # the indicator page links the same file beside the value
     page.goto(f"{server}/indicators/{seed.preschool}")
     assert page.locator("[data-testid=evidence-link]").count() >= 1
+
+
+def test_one_rule_for_units_and_judgement_words_on_every_path(client: TestClient, seed) -> None:  # type: ignore[no-untyped-def]
+    """The API checks a stated unit as the sheet import does (register.reporting.check_unit)."""
+    token = login(client, "edu")
+    r = client.post("/api/observations", headers={"X-CSRF-Token": token},
+                    json={"indicator_id": seed.preschool, "year": 2024, "value": 88, "unit": "人"})
+    assert r.status_code == 422 and "unit" in r.json()["fields"]
+    r = client.post("/api/observations", headers={"X-CSRF-Token": token},
+                    json={"indicator_id": seed.preschool, "year": 2024, "value": 88, "unit": "%"})
+    assert r.status_code == 200, r.text

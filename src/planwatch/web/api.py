@@ -82,6 +82,7 @@ class ValueIn(BaseModel):
     value: float | str | None = None
     judgement: str | None = None
     source_note: str | None = None
+    unit: str | None = Field(None, description="the unit the value is in; when given it must be the indicator's")
     action: str = Field("submit", description="draft | submit")
     expected_version: BodyVersion | None = Field(None, description="version last seen; omit only for a new value")
 
@@ -206,7 +207,7 @@ def api_report(request: Request, body: ValueIn, user: Reporters) -> Any:
     """Save a draft or submit a value for the plan's region (version-checked)."""
     entry = Entry(indicator_id=body.indicator_id, year=str(body.year),
                   value="" if body.value is None else str(body.value), judgement=body.judgement or "",
-                  source_note=body.source_note or "", action=body.action,
+                  source_note=body.source_note or "", unit=body.unit or "", action=body.action,
                   expected_version="" if body.expected_version is None else str(body.expected_version))
     try:
         return report_value(request.app.state.services, user, entry, request_lang(request),
