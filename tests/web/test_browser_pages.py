@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import web_seed
-from webtools import shot
+from webtools import shot, sign_in_page
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", web_seed.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+sign_in = sign_in_page
 
 
 def test_screenshots_of_every_page(server, page, seed):  # type: ignore[no-untyped-def]

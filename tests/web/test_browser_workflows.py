@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import web_seed
 from sqlalchemy import func, select
-from webtools import shot
+from webtools import shot, sign_in_page
 
 from planwatch.register import schema as db
 from planwatch.register.db import make_engine, transaction
@@ -16,13 +15,7 @@ pytestmark = pytest.mark.browser
 SEED_DOC = Path(__file__).resolve().parents[2] / "data" / "seeds" / "001_7a093e98f0871c03.txt"
 
 
-def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", web_seed.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url
+sign_in = sign_in_page
 
 
 def test_review_then_publish(server, page, seeded):  # type: ignore[no-untyped-def]

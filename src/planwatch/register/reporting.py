@@ -369,6 +369,19 @@ def evidence_display_name(stored: str | None, name: str | None) -> str:
     return tail[33:] if len(tail) > 33 and tail[32] == "_" else tail or "evidence"
 
 
+def in_scope(session: Session, actor: Actor, kind: str, row: Any) -> bool:
+    """Whether `actor` may see a reported row ("observation" or "progress"): staff who see all, or a
+    reporter of the department the row's indicator or task/project belongs to."""
+    if may(actor, "see_all"):
+        return True
+    if not department_scoped(actor):
+        return False
+    if kind == "observation":
+        return row.indicator_id is not None and row.indicator_id in department_indicator_ids(
+            session, actor.department_id)
+    return (row.kind, row.item_id) in department_items(session, actor.department_id)
+
+
 @dataclass(frozen=True)
 class EvidenceFile:
     path: Path
@@ -383,23 +396,14 @@ def evidence_for(session: Session, actor: Actor | None, root: Path, kind: str, r
     `NotFound` for everything else, so a file's existence is not revealed."""
     if actor is None:
         raise Forbidden("请先登录 / sign in first")
-    if kind == "observation":
-        obs = session.get(Observation, row_id)
-        if obs is None:
-            raise NotFound(f"数据不存在 / no observation {row_id}")
-        stored, name = obs.evidence_file, obs.evidence_name
-        allowed = may(actor, "see_all") or (
-            department_scoped(actor) and obs.indicator_id is not None
-            and obs.indicator_id in department_indicator_ids(session, actor.department_id))
-    elif kind == "progress":
-        rep = session.get(ProgressReport, row_id)
-        if rep is None:
-            raise NotFound(f"进展报告不存在 / no progress report {row_id}")
-        stored, name = rep.evidence_file, rep.evidence_name
-        allowed = may(actor, "see_all") or (
-            department_scoped(actor) and (rep.kind, rep.item_id) in department_items(session, actor.department_id))
-    else:
+    if kind not in _DECIDABLE:
         raise NotFound(f"未知类型 / unknown kind {kind}")
+    model, _, _, what = _DECIDABLE[kind]
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"{what[0]}不存在 / no {what[1]} {row_id}")
+    stored, name = row.evidence_file, row.evidence_name
+    allowed = in_scope(session, actor, kind, row)
     path = evidence_path(root, stored) if allowed else None
     if path is None:
         raise NotFound("佐证材料不存在 / no such evidence")
