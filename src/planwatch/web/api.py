@@ -40,7 +40,7 @@ from planwatch.web.workflow import (
     Entry,
     FieldErrors,
     approval_queue,
-    decide,
+    decide_row,
     report_value,
     visible_reporting,
 )
@@ -209,9 +209,14 @@ def api_report(request: Request, body: ValueIn, user: Reporters) -> Any:
                   value="" if body.value is None else str(body.value), judgement=body.judgement or "",
                   source_note=body.source_note or "", unit=body.unit or "", action=body.action,
                   expected_version="" if body.expected_version is None else str(body.expected_version))
+    return submitted(request, user, report_value, entry)
+
+
+def submitted(request: Request, user: WebUser, fn: Any, entry: Any) -> Any:
+    """One answer for every submission (a value or a task's/project's progress): the stored row, or
+    422 / 409 with a message per field."""
     try:
-        return report_value(request.app.state.services, user, entry, request_lang(request),
-                            request.app.state.files_root)
+        return fn(request.app.state.services, user, entry, request_lang(request), request.app.state.files_root)
     except FieldErrors as exc:
         return fields_error(exc)
 
@@ -224,15 +229,9 @@ async def api_report_with_evidence(request: Request, indicator_id: Id, year: Ann
                                    action: Annotated[str, Form()] = "submit",
                                    expected_version: Annotated[str, Form()] = "") -> Any:
     """The same as POST /api/observations, as multipart with an evidence file."""
-    content = await evidence.read(11 * 1024 * 1024)
     entry = Entry(indicator_id=indicator_id, year=year, value=value, judgement=judgement, source_note=source_note,
-                  action=action, expected_version=expected_version, evidence=(evidence.filename or "file", content))
-    try:
-        # off the event loop: the write may wait for the register's write lock
-        return await run_in_threadpool(report_value, request.app.state.services, user, entry, request_lang(request),
-                                       request.app.state.files_root)
-    except FieldErrors as exc:
-        return fields_error(exc)
+                  action=action, expected_version=expected_version, evidence=await evidence_upload(evidence))
+    return await submitted_with_file(request, user, report_value, entry)
 
 
 @router.get("/approvals", tags=["reporting"])
@@ -241,22 +240,33 @@ def api_approvals(request: Request, user: Planners) -> list[dict[str, Any]]:
         return approval_queue(s)
 
 
-@router.post("/observations/{observation_id}/approve", tags=["reporting"], dependencies=csrf)
-def api_approve(request: Request, observation_id: Id, body: DecisionIn, user: Planners) -> Any:
+def decided(request: Request, user: WebUser, kind: str, row_id: int, action: str, body: DecisionIn) -> Any:
+    """One answer for every approve/return call (values and task/project progress)."""
     try:
-        return decide(request.app.state.services, user, observation_id, "approve", str(body.expected_version),
-                      body.comment, request_lang(request))
+        return decide_row(request.app.state.services, user, kind, row_id, action, str(body.expected_version),
+                          body.comment, request_lang(request))
     except FieldErrors as exc:
         return fields_error(exc)
+
+
+async def submitted_with_file(request: Request, user: WebUser, fn: Any, entry: Any) -> Any:
+    """Run a multipart submission (its evidence file read, at most 11 MB) off the event loop: the
+    write may wait for the register's write lock."""
+    return await run_in_threadpool(submitted, request, user, fn, entry)
+
+
+async def evidence_upload(evidence: UploadFile) -> tuple[str, bytes]:
+    return (evidence.filename or "file", await evidence.read(11 * 1024 * 1024))
+
+
+@router.post("/observations/{observation_id}/approve", tags=["reporting"], dependencies=csrf)
+def api_approve(request: Request, observation_id: Id, body: DecisionIn, user: Planners) -> Any:
+    return decided(request, user, "observation", observation_id, "approve", body)
 
 
 @router.post("/observations/{observation_id}/return", tags=["reporting"], dependencies=csrf)
 def api_return(request: Request, observation_id: Id, body: DecisionIn, user: Planners) -> Any:
-    try:
-        return decide(request.app.state.services, user, observation_id, "return", str(body.expected_version),
-                      body.comment, request_lang(request))
-    except FieldErrors as exc:
-        return fields_error(exc)
+    return decided(request, user, "observation", observation_id, "return", body)
 
 
 # -- review ----------------------------------------------------------------

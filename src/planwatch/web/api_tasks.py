@@ -10,24 +10,27 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
-from planwatch.web.api import ERROR_RESPONSES, fields_error
+from planwatch.web.api import (
+    ERROR_RESPONSES,
+    DecisionIn,
+    decided,
+    evidence_upload,
+    submitted,
+    submitted_with_file,
+)
 from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id
 from planwatch.web.security import Planners, Reporters, Staff, check_csrf
 from planwatch.web.tasks_flow import (
     ProgressEntry,
     can_report_item,
-    decide_item,
     department_copy,
     plan_items_view,
     progress_queue,
     report_item,
 )
-from planwatch.web.templating import request_lang
-from planwatch.web.workflow import FieldErrors
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 csrf = [Depends(check_csrf)]
@@ -42,11 +45,6 @@ class ProgressIn(BaseModel):
     note: str | None = Field(None, description="what was done, and its source")
     action: str = Field("submit", description="draft | submit")
     expected_version: BodyVersion | None = Field(None, description="version last seen; omit only for a new report")
-
-
-class ProgressDecisionIn(BaseModel):
-    expected_version: BodyVersion
-    comment: str = ""
 
 
 def _items(request: Request, plan_id: int, public: bool) -> list[dict[str, Any]]:
@@ -75,11 +73,7 @@ def api_report_progress(request: Request, body: ProgressIn, user: Reporters) -> 
                           percent="" if body.percent is None else str(body.percent), note=body.note or "",
                           action=body.action,
                           expected_version="" if body.expected_version is None else str(body.expected_version))
-    try:
-        return report_item(request.app.state.services, user, entry, request_lang(request),
-                           request.app.state.files_root)
-    except FieldErrors as exc:
-        return fields_error(exc)
+    return submitted(request, user, report_item, entry)
 
 
 @router.post("/progress/{kind}/{item_id}/evidence", tags=["tasks"], dependencies=csrf)
@@ -89,16 +83,9 @@ async def api_report_progress_with_evidence(
         note: Annotated[str, Form()] = "", action: Annotated[str, Form()] = "submit",
         expected_version: Annotated[str, Form()] = "") -> Any:
     """The same as POST /api/progress, as multipart with an evidence file."""
-    content = await evidence.read(11 * 1024 * 1024)
     entry = ProgressEntry(kind=kind, item_id=item_id, year=year, state=state, percent=percent, note=note,
-                          action=action, expected_version=expected_version,
-                          evidence=(evidence.filename or "file", content))
-    try:
-        # off the event loop: the write may wait for the register's write lock
-        return await run_in_threadpool(report_item, request.app.state.services, user, entry, request_lang(request),
-                                       request.app.state.files_root)
-    except FieldErrors as exc:
-        return fields_error(exc)
+                          action=action, expected_version=expected_version, evidence=await evidence_upload(evidence))
+    return await submitted_with_file(request, user, report_item, entry)
 
 
 @router.get("/progress/approvals", tags=["tasks"])
@@ -108,21 +95,13 @@ def api_progress_queue(request: Request, user: Planners) -> list[dict[str, Any]]
 
 
 @router.post("/progress/{report_id}/approve", tags=["tasks"], dependencies=csrf)
-def api_progress_approve(request: Request, report_id: Id, body: ProgressDecisionIn, user: Planners) -> Any:
-    try:
-        return decide_item(request.app.state.services, user, report_id, "approve", str(body.expected_version),
-                           body.comment, request_lang(request))
-    except FieldErrors as exc:
-        return fields_error(exc)
+def api_progress_approve(request: Request, report_id: Id, body: DecisionIn, user: Planners) -> Any:
+    return decided(request, user, "progress", report_id, "approve", body)
 
 
 @router.post("/progress/{report_id}/return", tags=["tasks"], dependencies=csrf)
-def api_progress_return(request: Request, report_id: Id, body: ProgressDecisionIn, user: Planners) -> Any:
-    try:
-        return decide_item(request.app.state.services, user, report_id, "return", str(body.expected_version),
-                           body.comment, request_lang(request))
-    except FieldErrors as exc:
-        return fields_error(exc)
+def api_progress_return(request: Request, report_id: Id, body: DecisionIn, user: Planners) -> Any:
+    return decided(request, user, "progress", report_id, "return", body)
 
 
 @router.get("/public/plans/{plan_id}/tasks", tags=["public"])

@@ -21,7 +21,7 @@ from planwatch.web.workflow import (
     Entry,
     FieldErrors,
     approval_queue,
-    decide,
+    decide_row,
     import_spreadsheet,
     may_approve,
     report_value,
@@ -129,15 +129,21 @@ def approvals_page(request: Request, user: Planners) -> Response:
 
 @router.post("/approvals/{observation_id}", dependencies=[Depends(check_csrf)])
 async def approvals_decide(request: Request, observation_id: Id, user: Planners) -> Response:
+    return await decide_form(request, user, "observation", observation_id)
+
+
+async def decide_form(request: Request, user: WebUser, kind: str, row_id: int) -> Response:
+    """The approvals page's approve/return form, for a value ("observation") or a progress report."""
     form = await request.form()
     action, version, comment = (str(form.get(k) or "") for k in ("action", "expected_version", "comment"))
     lang = request_lang(request)
     try:
-        decide(request.app.state.services, user, observation_id, action, version, comment, lang)
+        decide_row(request.app.state.services, user, kind, row_id, action, version, comment, lang)
     except FieldErrors as exc:
-        return render_approvals(request, status_code=400, errors={observation_id: exc.errors},
-                                typed={observation_id: {"comment": comment}}, flash=translate("error.title", lang),
-                                flash_kind="err")
+        errors = {"errors": {row_id: exc.errors}, "typed": {row_id: {"comment": comment}}} if kind == "observation" \
+            else {"progress_errors": {row_id: exc.errors}}
+        return render_approvals(request, status_code=400, flash=translate("error.title", lang), flash_kind="err",
+                                **errors)
     return RedirectResponse("/approvals", status_code=303)
 
 

@@ -17,7 +17,6 @@ from planwatch.web.security import Planners, Reporters, Staff, WebUser, check_cs
 from planwatch.web.tasks_flow import (
     ProgressEntry,
     can_report_item,
-    decide_item,
     department_copy,
     plan_items_view,
     report_item,
@@ -88,14 +87,6 @@ async def tasks_submit(request: Request, plan_id: Id, kind: str, item_id: Id, us
 
 @router.post("/approvals/progress/{report_id}", dependencies=[Depends(check_csrf)])
 async def progress_decide(request: Request, report_id: Id, user: Planners) -> Response:
-    form = await request.form()
-    action, version, comment = (str(form.get(k) or "") for k in ("action", "expected_version", "comment"))
-    lang = request_lang(request)
-    try:
-        decide_item(request.app.state.services, user, report_id, action, version, comment, lang)
-    except FieldErrors as exc:
-        from planwatch.web.routes_reporting import render_approvals
+    from planwatch.web.routes_reporting import decide_form
 
-        return render_approvals(request, status_code=400, progress_errors={report_id: exc.errors},
-                                flash=translate("error.title", lang), flash_kind="err")
-    return RedirectResponse("/approvals", status_code=303)
+    return await decide_form(request, user, "progress", report_id)

@@ -58,13 +58,6 @@ def report_item(services: Any, user: WebUser, entry: ProgressEntry, lang: str, f
     return write(services, rp.submit_progress, user, report, files_root, field_name="state", lang=lang)
 
 
-def decide_item(services: Any, user: WebUser, report_id: int, action: str, expected_version: str, comment: str,
-                lang: str) -> dict[str, Any]:
-    """A planner approves a submitted progress report or returns it with a comment."""
-    return write(services, rp.decide_progress, user, report_id, action, expected_version, comment,
-                 field_name="action", lang=lang)
-
-
 def progress_queue(session: Session) -> list[dict[str, Any]]:
     return rp.progress_queue(session)
 

@@ -98,10 +98,11 @@ def report_value(services: Any, user: WebUser, entry: Entry, lang: str, files_ro
     return write(services, rp.submit_value, user, report, files_root, field_name="value", lang=lang)
 
 
-def decide(services: Any, user: WebUser, observation_id: int, action: str, expected_version: str,
-           comment: str, lang: str) -> dict[str, Any]:
-    """A planner approves a submitted value or returns it with a comment."""
-    return write(services, rp.decide_value, user, observation_id, action, expected_version, comment,
+def decide_row(services: Any, user: WebUser, kind: str, row_id: int, action: str, expected_version: str,
+               comment: str, lang: str) -> dict[str, Any]:
+    """A planner approves a submitted value ("observation") or progress report ("progress"), or returns
+    it with a comment: `register.reporting.decide`, for pages and API alike."""
+    return write(services, rp.decide, user, kind, row_id, action, expected_version, comment,
                  field_name="action", lang=lang)
 
 
