@@ -24,6 +24,7 @@ from planwatch.web.routes_review import publish_draft, store
 from planwatch.web.security import (
     AuthError,
     Planners,
+    Publishers,
     Reporters,
     Staff,
     Throttled,
@@ -330,7 +331,7 @@ def api_review_decide(request: Request, draft_id: str, body: ReviewDecisionIn,
 
 
 @router.post("/review/{draft_id}/publish", tags=["review"], dependencies=csrf)
-def api_review_publish(request: Request, draft_id: str, body: PublishIn, user: Planners) -> Any:
+def api_review_publish(request: Request, draft_id: str, body: PublishIn, user: Publishers) -> Any:
     d = store(request).get(draft_id)
     if d is None:
         raise HTTPException(404)

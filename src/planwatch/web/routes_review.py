@@ -13,7 +13,7 @@ from planwatch.register.errors import RegisterError
 from planwatch.register.plans import import_plan, parse_period
 from planwatch.web import review
 from planwatch.web.i18n import translate
-from planwatch.web.security import Planners, WebUser, check_csrf
+from planwatch.web.security import Planners, Publishers, WebUser, check_csrf
 from planwatch.web.templating import render, request_lang
 
 router = APIRouter(include_in_schema=False)
@@ -148,7 +148,7 @@ def review_accept_all(request: Request, draft_id: str, user: Planners) -> Respon
 
 
 @router.post("/review/{draft_id}/publish", dependencies=[Depends(check_csrf)])
-async def review_publish(request: Request, draft_id: str, user: Planners) -> Response:
+async def review_publish(request: Request, draft_id: str, user: Publishers) -> Response:
     draft = _draft(request, draft_id)
     form = await request.form()
     lang = request_lang(request)

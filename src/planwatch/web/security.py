@@ -249,3 +249,5 @@ def sign_out(request: Request) -> None:
 Staff = Annotated[WebUser, Depends(require_roles())]
 Reporters = Annotated[WebUser, Depends(require_roles(*sorted(roles_that_may("report"))))]
 Planners = Annotated[WebUser, Depends(require_roles(*sorted(roles_that_may("approve"))))]
+Publishers = Annotated[WebUser, Depends(require_roles(*sorted(roles_that_may("publish"))))]
+Administrators = Annotated[WebUser, Depends(require_roles(*sorted(roles_that_may("administer"))))]
