@@ -103,3 +103,51 @@ def actors(session: Session) -> list[str]:
 
 def actions(session: Session) -> list[str]:
     return list(session.scalars(select(_T.c.action).distinct().order_by(_T.c.action)))
+
+
+def target_labels(session: Session, rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], str]:
+    """(kind, id) → a readable name for the targets of `rows`: the account, department, plan, indicator,
+    task or project name; a value as "indicator · region · year". Targets since removed are left out."""
+    from planwatch.register.schema import (
+        Department,
+        Indicator,
+        Metric,
+        Observation,
+        Plan,
+        ProgressReport,
+        Project,
+        Region,
+        Task,
+        User,
+    )
+
+    wanted: dict[str, set[int]] = {}
+    for r in rows:
+        if r.get("target_id") is not None:
+            wanted.setdefault(r["target_kind"], set()).add(r["target_id"])
+    out: dict[tuple[str, int], str] = {}
+    simple = {"user": (User, User.username), "department": (Department, Department.name),
+              "plan": (Plan, Plan.title), "indicator": (Indicator, Indicator.name), "task": (Task, Task.text),
+              "project": (Project, Project.name), "metric": (Metric, Metric.name)}
+    def chunks(kind: str) -> Iterable[list[int]]:
+        ids = sorted(wanted.get(kind, ()))
+        for n in range(0, len(ids), 1000):
+            yield ids[n:n + 1000]
+
+    for kind, (model, col) in simple.items():
+        for ids in chunks(kind):
+            for i, name in session.execute(select(model.id, col).where(model.id.in_(ids))):
+                out[(kind, i)] = str(name)[:80]
+    for ids in chunks("observation"):
+        q = (select(Observation.id, Metric.name, Region.name, Observation.year)
+             .join(Metric, Metric.id == Observation.metric_id).join(Region, Region.code == Observation.region_code)
+             .where(Observation.id.in_(ids)))
+        for i, metric, region, year in session.execute(q):
+            out[("observation", i)] = f"{metric} · {region} · {year}"
+    for ids in chunks("progress"):
+        q = (select(ProgressReport.id, func.coalesce(Task.text, Project.name), ProgressReport.year)
+             .outerjoin(Task, Task.id == ProgressReport.task_id)
+             .outerjoin(Project, Project.id == ProgressReport.project_id).where(ProgressReport.id.in_(ids)))
+        for i, name, year in session.execute(q):
+            out[("progress", i)] = f"{str(name)[:60]} · {year}"
+    return out

@@ -25,7 +25,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from planwatch.register import auditlog
-from planwatch.register.errors import FieldError, NotFound, RegisterError
+from planwatch.register.errors import FieldError, NotFound
 from planwatch.register.schema import ROLES, Department, User, UserSession
 
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: ~16 MiB and ~50 ms per check
@@ -105,14 +105,14 @@ def add_user(session: Session, username: str, password: str, role: str, *,
     """A new account. `demo`: the explicit demo path (see the module doc): the account must change its password.
     `temporary`: an administrator chose the first password, so the user must replace it at first sign-in."""
     if role not in ROLES:
-        raise RegisterError(f"未知角色 / unknown role {role!r}; 可选 / one of: {', '.join(ROLES)}")
+        raise FieldError("role", f"未知角色 {role!r},可选:{'、'.join(ROLES)}", f"unknown role {role!r}; one of: {', '.join(ROLES)}")
     if role == "reporter" and department is None:
-        raise RegisterError("填报员必须绑定部门(--dept) / a reporter must belong to a department (--dept)")
+        raise FieldError("department", "填报员必须绑定部门(--dept)", "a reporter must belong to a department (--dept)")
     if not username.strip() or len(username) > 100:
         raise FieldError("username", "用户名须为1–100个字符", "the user name needs 1–100 characters")
     check_password(username, password, demo=demo)
     if session.scalars(select(User).where(User.username == username)).first() is not None:
-        raise RegisterError(f"用户已存在 / user {username!r} exists")
+        raise FieldError("username", f"用户已存在:{username}", f"user {username!r} exists")
     user = User(username=username, password_hash=hash_password(password), role=role,
                 department_id=department.id if department else None, display_name=display_name,
                 must_change_password=demo or temporary, password_changed_at=datetime.now(UTC))
@@ -160,10 +160,10 @@ def set_role(session: Session, user: User, role: str, department: Department | N
              by: str | None = None) -> None:
     """A new role ends the user's sessions: pages and tokens issued under the old role are not reused."""
     if role not in ROLES:
-        raise RegisterError(f"未知角色 / unknown role {role!r}; 可选 / one of: {', '.join(ROLES)}")
+        raise FieldError("role", f"未知角色 {role!r},可选:{'、'.join(ROLES)}", f"unknown role {role!r}; one of: {', '.join(ROLES)}")
     dept_id = department.id if department is not None else user.department_id
     if role == "reporter" and dept_id is None:
-        raise RegisterError("填报员必须绑定部门(--dept) / a reporter must belong to a department (--dept)")
+        raise FieldError("department", "填报员必须绑定部门(--dept)", "a reporter must belong to a department (--dept)")
     before = _audit_view(user)
     user.role = role
     user.department_id = dept_id
@@ -193,7 +193,8 @@ def set_active(session: Session, user: User, active: bool, *, by: str | None = N
 def list_users(session: Session) -> list[dict[str, Any]]:
     rows = session.scalars(select(User).order_by(User.username)).all()
     return [{"username": u.username, "display_name": u.display_name, "role": u.role,
-             "department": u.department.name if u.department else None, "active": u.active,
+             "department": u.department.name if u.department else None, "department_id": u.department_id,
+             "active": u.active,
              "must_change_password": u.must_change_password,
              "password_changed_at": u.password_changed_at.isoformat(timespec="seconds")
              if u.password_changed_at else None} for u in rows]
