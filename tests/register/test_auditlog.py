@@ -157,3 +157,28 @@ def test_the_audit_log_is_append_only_and_pages(engine: Engine) -> None:
     for sql in ("UPDATE audit_log SET actor = 'someone'", "DELETE FROM audit_log"):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as c:
             c.execute(sa.text(sql))
+
+
+def test_the_user_commands_are_audited_under_the_operating_system_account(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from planwatch.cli import main
+    from planwatch.register.db import make_engine
+
+    monkeypatch.setenv("PLANWATCH_HOME", str(tmp_path))
+    monkeypatch.delenv("PLANWATCH_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    cli = CliRunner()
+    for args in (["add", "wu", "--role", "planner", "--password", "lantern-orchard-42"],
+                 ["passwd", "wu", "--password", "temporary-orchard-44", "--temporary"],
+                 ["disable", "wu"], ["enable", "wu"]):
+        r = cli.invoke(main, ["user", *args])
+        assert r.exit_code == 0, r.output
+    listed = json.loads(cli.invoke(main, ["user", "list", "--json"]).output)
+    assert listed[0]["must_change_password"] is True
+    engine = make_engine(f"sqlite:///{tmp_path / 'var' / 'planwatch.sqlite3'}")
+    rows = entries(engine)
+    engine.dispose()
+    assert [r["action"] for r in rows] == ["user.create", "user.reset_password", "user.deactivate", "user.reactivate"]
+    assert all(str(r["actor"]).startswith("cli") for r in rows)
