@@ -16,6 +16,12 @@ from planwatch.register.users import add_user, authenticate, find_user
 TEMP = "lantern-orchard-77"
 
 
+def uid(client: TestClient, username: str) -> int:
+    """An account's id as the users page links it."""
+    page = client.get("/admin/users").text
+    return int(page.split(f'data-user="{username}"')[0].rsplit('id="user-', 1)[1].split('"')[0])
+
+
 def page_csrf(client: TestClient, path: str) -> str:
     return client.get(path).text.split('name="csrf_token" value="')[1].split('"')[0]
 
@@ -32,12 +38,12 @@ def test_admin_writes_are_refused_to_other_roles_and_without_csrf(client: TestCl
     r = client.post("/admin/users", data={"csrf_token": csrf, "username": "x1", "role": "viewer",
                                           "password": TEMP, "confirm": TEMP})
     assert r.status_code == 403
-    assert client.post("/admin/users/viewer/disable", data={"csrf_token": csrf}).status_code == 403
+    assert client.post("/admin/users/1/disable", data={"csrf_token": csrf}).status_code == 403
     assert client.post("/admin/departments", data={"csrf_token": csrf, "name": "新局"}).status_code == 403
     login(client, "viewer")
     assert client.get(f"/plans/{seed.plan_id}/assign").status_code == 403
     login(client, "admin")
-    assert client.post("/admin/users/viewer/disable", data={}).status_code == 403  # no CSRF token
+    assert client.post(f"/admin/users/{uid(client, 'viewer')}/disable", data={}).status_code == 403  # no CSRF token
     assert client.get("/admin/users").status_code == 200
 
 
@@ -63,23 +69,27 @@ def test_admin_creates_resets_disables_and_changes_roles(client: TestClient, see
     assert r.status_code == 400 and "用户已存在" in r.text
 
     # disable and enable again; an administrator cannot disable themself
-    assert client.post("/admin/users/newrep/disable", data={"csrf_token": csrf}).status_code == 200
+    assert client.post(f"/admin/users/{uid(client, 'newrep')}/disable", data={"csrf_token": csrf}).status_code == 200
     engine = make_engine(url)
     with transaction(engine) as s:
         assert not find_user(s, "newrep").active
-    client.post("/admin/users/newrep/enable", data={"csrf_token": csrf})
-    r = client.post("/admin/users/admin/disable", data={"csrf_token": csrf})
+    client.post(f"/admin/users/{uid(client, 'newrep')}/enable", data={"csrf_token": csrf})
+    r = client.post(f"/admin/users/{uid(client, 'admin')}/disable", data={"csrf_token": csrf})
     assert r.status_code == 400 and "不能停用自己的账号" in r.text
     # a temporary password: the user must change it at the next sign-in
     with transaction(engine) as s:
         add_user(s, "old", "first-orchard-11", "viewer")
-    r = client.post("/admin/users/old/reset", data={"csrf_token": csrf, "password": "old"})
+    r = client.post(f"/admin/users/{uid(client, 'old')}/reset", data={"csrf_token": csrf, "password": "old"})
     assert r.status_code == 400 and "至少10个字符" in r.text
-    client.post("/admin/users/old/reset", data={"csrf_token": csrf, "password": TEMP})
+    client.post(f"/admin/users/{uid(client, 'old')}/reset", data={"csrf_token": csrf, "password": TEMP})
     with transaction(engine) as s:
         assert find_user(s, "old").must_change_password and authenticate(s, "old", TEMP) is not None
-    client.post("/admin/users/old/role", data={"csrf_token": csrf, "role": "planner", "department": ""})
-    assert client.post("/admin/users/nobody/disable", data={"csrf_token": csrf}).status_code == 404
+    client.post(f"/admin/users/{uid(client, 'old')}/role", data={"csrf_token": csrf, "role": "planner", "department": ""})
+    assert client.post("/admin/users/999999/disable", data={"csrf_token": csrf}).status_code == 404
+    r = client.post(f"/admin/users/{uid(client, 'admin')}/role", data={"csrf_token": csrf, "role": "viewer"})
+    assert r.status_code == 400 and "不能修改自己的角色" in r.text
+    with transaction(engine) as s:
+        assert find_user(s, "old").role == "planner" and find_user(s, "admin").role == "admin"
     engine.dispose()
 
     other = TestClient(client.app, base_url="http://testserver")
@@ -137,7 +147,7 @@ def test_the_audit_log_filters_pages_and_exports_readably(client: TestClient, se
     csrf = page_csrf(client, "/admin/departments")
     for n in range(3):
         client.post("/admin/departments", data={"csrf_token": csrf, "name": f"第{n}局", "region": "990101"})
-    client.post("/admin/users/viewer/disable", data={"csrf_token": csrf})
+    client.post(f"/admin/users/{uid(client, 'viewer')}/disable", data={"csrf_token": csrf})
     page = client.get("/admin/audit?actor=admin").text
     assert "共 4 条" in page and "部门 · 新建" in page and "账号 · 停用" in page
     assert "启用:是 → 否" in page and "active" not in page.split('data-testid="audit"')[1]

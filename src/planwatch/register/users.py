@@ -136,6 +136,13 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"找不到用户 / no user {user_id}")
+    return user
+
+
 def end_sessions(session: Session, user_id: int) -> None:
     """End every session of a user: the next request with any of them is refused."""
     session.execute(delete(UserSession).where(UserSession.user_id == user_id))
@@ -192,7 +199,7 @@ def set_active(session: Session, user: User, active: bool, *, by: str | None = N
 
 def list_users(session: Session) -> list[dict[str, Any]]:
     rows = session.scalars(select(User).order_by(User.username)).all()
-    return [{"username": u.username, "display_name": u.display_name, "role": u.role,
+    return [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
              "department": u.department.name if u.department else None, "department_id": u.department_id,
              "active": u.active,
              "must_change_password": u.must_change_password,

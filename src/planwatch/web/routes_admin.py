@@ -27,7 +27,7 @@ from planwatch.register.errors import FieldError, NotFound, RegisterError
 from planwatch.register.users import (
     ROLES,
     add_user,
-    find_user,
+    get_user,
     list_users,
     set_active,
     set_password,
@@ -124,30 +124,30 @@ async def users_create(request: Request, user: Administrators) -> Response:
     return RedirectResponse("/admin/users?msg=created", status_code=303)
 
 
-@router.post("/admin/users/{username}/{what}", dependencies=[Depends(check_csrf)])
-async def users_change(request: Request, username: str, what: str, user: Administrators) -> Response:
+@router.post("/admin/users/{user_id}/{what}", dependencies=[Depends(check_csrf)])
+async def users_change(request: Request, user_id: Id, what: str, user: Administrators) -> Response:
     if what not in ("disable", "enable", "reset", "role"):
         raise HTTPException(404)
     f = await _form(request)
     lang = request_lang(request)
     try:
         with request.app.state.services.write() as s:
-            target = find_user(s, username)
+            target = get_user(s, user_id)
             if what in ("disable", "enable"):
                 set_active(s, target, what == "enable", by=user.username)
             elif what == "reset":
                 set_password(s, target, f.get("password", ""), temporary=True, by=user.username)
             else:
                 dept = _department_of(s, f.get("department", ""))
-                if username == user.username and f.get("role") != target.role:
+                if target.id == user.id and f.get("role") != target.role:
                     raise FieldError("role", "不能修改自己的角色", "you cannot change your own role")
                 set_role(s, target, f.get("role", ""), dept, by=user.username)
     except NotFound as exc:
         raise HTTPException(404) from exc
     except RegisterError as exc:
-        return _users_page(request, row_errors={username: _message(exc, lang)}, status_code=400)
+        return _users_page(request, row_errors={user_id: _message(exc, lang)}, status_code=400)
     msg = {"disable": "disabled", "enable": "enabled", "reset": "reset", "role": "role"}[what]
-    return RedirectResponse(f"/admin/users?msg={msg}#user-{username}", status_code=303)
+    return RedirectResponse(f"/admin/users?msg={msg}#user-{user_id}", status_code=303)
 
 
 # -- departments -----------------------------------------------------------------------------------------------
