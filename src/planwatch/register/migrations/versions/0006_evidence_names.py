@@ -4,8 +4,8 @@ Evidence files are stored under a random id (`evidence/<hex>.<ext>`); the upload
 kept beside the reference in `evidence_name` and shown (and sent as the download's name), never used
 as a path.
 
-Revision ID: 0005_evidence_names
-Revises: 0004
+Revision ID: 0006_evidence_names
+Revises: 0005_audit_log
 Create Date: 2026-12-05 12:30:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_evidence_names"
-down_revision = "0004"
+revision = "0006_evidence_names"
+down_revision = "0005_audit_log"
 branch_labels = None
 depends_on = None
 
