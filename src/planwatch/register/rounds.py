@@ -174,8 +174,8 @@ def check_indicator_writes(session: Session, writes: Iterable[tuple[int | None, 
     ids = sorted({i for i, _ in pairs})
     plan_of: dict[int, int] = {}
     for n in range(0, len(ids), 500):
-        plan_of.update(session.execute(select(Indicator.id, Indicator.plan_id)
-                                       .where(Indicator.id.in_(ids[n:n + 500]))).tuples().all())
+        plan_of.update({i: p for i, p in session.execute(select(Indicator.id, Indicator.plan_id)
+                                                         .where(Indicator.id.in_(ids[n:n + 500])))})
     for plan_id, year in sorted({(plan_of[i], y) for i, y in pairs if i in plan_of}):
         check_writable(session, plan_id, year, user, decision=decision)
 
