@@ -556,3 +556,11 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
 
 __all__ = ["ROUND_STATES", "RoundClosed", "approve_round", "check_writable", "close_round", "completeness",
            "data_year", "lock_round", "open_round", "round_for", "set_dates", "todo", "unlock_round"]
+
+
+def round_log(session: Session, round_id: int) -> list[dict[str, Any]]:
+    """Every recorded step of a round (open, dates, close, approve, lock, unlock, remind): who, when, why."""
+    rows = session.scalars(select(History).where(History.entity == "round", History.entity_id == round_id)
+                           .order_by(History.id))
+    return [{"action": h.action, "by": h.changed_by, "at": h.changed_at, "reason": h.reason, "old": h.old,
+             "new": h.new} for h in rows]
