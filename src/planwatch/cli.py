@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "report": "planwatch.report.cli:report_command",
     "backup": "planwatch.register.cli_backup:backup_command",
     "restore": "planwatch.register.cli_backup:restore_command",
+    "round": "planwatch.register.cli_rounds:round_group",
 }
 
 

@@ -205,3 +205,35 @@ def test_data_year_moves_only_when_a_round_is_closed_or_approved(engine: Engine,
         assert rounds.data_year(s, inp) == 2023
         rounds.approve_round(s, r24.id, by="boss")
         assert rounds.data_year(s, inp) == 2024
+
+
+def test_cli_open_dates_status_lock_unlock(engine: Engine, plan: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from planwatch.cli import main
+
+    monkeypatch.setenv("PLANWATCH_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    p = str(plan["plan"])
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, list(args))
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    past = (TODAY - timedelta(days=2)).isoformat()
+    assert "填报中 open" in run("round", "open", p, "--year", "2025", "--due", past, "--user", "boss")
+    bad = CliRunner().invoke(main, ["round", "dates", p, "--year", "2025", "--due", "2025-13-01"])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+    run("round", "dates", p, "--year", "2025", "--due", past, "--lock", (TODAY - timedelta(days=1)).isoformat())
+    out = run("round", "status", p, "--year", "2025")
+    assert "0% (0/3)" in out and "县教育局: 0% (0/2)" in out and "逾期 overdue 2d" in out
+    with pytest.raises(rounds.RoundClosed), transaction(engine) as s:
+        write_observations(s, [value(plan["rate"])], by="edu")
+    missing = CliRunner().invoke(main, ["round", "unlock", p, "--year", "2025"])
+    assert missing.exit_code != 0 and "--reason" in missing.output
+    assert "已解锁 unlocked" in run("round", "unlock", p, "--year", "2025", "--reason", "补报", "--user", "boss")
+    with transaction(engine) as s:
+        write_observations(s, [value(plan["rate"])], by="edu")
+    assert "已锁定 locked" in run("round", "lock", p, "--year", "2025")
+    none = CliRunner().invoke(main, ["round", "close", p, "--year", "2024"])
+    assert none.exit_code == 1 and "round open" in none.output
