@@ -153,6 +153,8 @@ def decide_item(services: Any, user: WebUser, report_id: int, action: str, expec
                                    reason=comment.strip() or "审核通过 / approved")
     except ConflictError as exc:
         raise conflict("action", exc, lang) from exc
+    except FieldError as exc:  # e.g. a locked reporting round (register.rounds)
+        raise FieldErrors({"action": exc.zh if lang == "zh" else exc.en}) from exc
     with services.read() as s:
         return pg.report_dict(s.get(db.ProgressReport, report_id))
 

@@ -236,6 +236,8 @@ def decide(services: Any, user: WebUser, observation_id: int, action: str, expec
                        by=user.username, reason=comment.strip() or ("审核通过 / approved"))
     except ConflictError as exc:
         raise conflict("action", exc, lang) from exc
+    except RegisterError as exc:  # e.g. a locked reporting round (register.rounds)
+        raise FieldErrors({"action": str(exc)}) from exc
     with services.read() as s:
         obs = s.get(db.Observation, observation_id)
         assert obs is not None
@@ -360,6 +362,8 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
             result = write_observations(s, rows, by=user.username, reason=f"报表导入 / spreadsheet {filename}")
     except ConflictError as exc:
         raise conflict("file", exc, lang) from exc
+    except RegisterError as exc:  # e.g. a reporting round past its lock date (register.rounds)
+        raise FieldErrors({"file": f"{filename}: {exc}"}) from exc
     finally:
         path.unlink(missing_ok=True)
     return {"rows": len(rows), "inserted": result.inserted, "updated": result.updated,
