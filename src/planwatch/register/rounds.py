@@ -168,9 +168,9 @@ def check_indicator_writes(session: Session, writes: Iterable[tuple[int | None, 
                            decision: bool = False) -> None:
     """`check_writable` for values reported through indicators: (indicator id, year) pairs, checked once
     per plan and year. Costs one query when no plan has a round."""
-    pairs = {(i, y) for i, y in writes if i is not None}
-    if not pairs or session.scalars(select(ReportingRound.id).limit(1)).first() is None:
+    if session.scalars(select(ReportingRound.id).limit(1)).first() is None:
         return
+    pairs = {(i, y) for i, y in writes if i is not None}
     ids = sorted({i for i, _ in pairs})
     plan_of: dict[int, int] = {}
     for n in range(0, len(ids), 500):

@@ -140,8 +140,7 @@ def render_round(request: Request, round_id: int, status_code: int = 200, **ctx:
     elif flash is None and msg == "reminded":
         flash = translate("rnd.reminded", lang, n=parse_int(request.query_params.get("n")) or 0)
     ctx = {"errors": {}, **ctx}
-    return render(request, "round.html", status_code=status_code, c=c, r=c.round, log=log, flash=flash,
-                  email=bool(getattr(request.app.state.settings, "smtp_host", None)), **ctx)
+    return render(request, "round.html", status_code=status_code, c=c, r=c.round, log=log, flash=flash, **ctx)
 
 
 @router.get("/rounds/{round_id}")
