@@ -199,8 +199,11 @@ def test_data_year_moves_only_when_a_round_is_closed_or_approved(engine: Engine,
         assert rounds.data_year(s, inp) == 2024  # no rounds: the latest approved value
         r23 = rounds.open_round(s, plan["plan"], 2023, by="boss")
         r24 = rounds.open_round(s, plan["plan"], 2024, by="boss")
-        # rounds exist: only a closed/approved/locked round moves it (none yet: the year due by now)
+        # a year whose round is open does not count, even with an approved value (none left: the year due)
         assert rounds.data_year(s, inp) == min(2025, max(2021, TODAY.year - 1))
+        write_observations(s, [value(plan["rate"], 2022, status="approved")], by="boss")
+        inp = evaluation_input(s, plan["plan"])
+        assert rounds.data_year(s, inp) == 2022  # a year without a round: its approved value counts
         rounds.close_round(s, r23.id, by="boss")
         assert rounds.data_year(s, inp) == 2023
         rounds.approve_round(s, r24.id, by="boss")

@@ -284,22 +284,23 @@ def final_round_years(session: Session, plan_ids: Iterable[int] | None = None) -
 
 def data_year(session: Session, inp: model.EvaluationInput, statuses: tuple[str, ...] | None = None,
               on: date | None = None) -> int:
-    """The year a plan is evaluated at on every page: the latest year whose round is closed, approved or
-    locked when the plan has any round; otherwise the latest year with a counted (approved,
-    `finality.counted_statuses`) value; with neither, the last year that should have been reported by
-    now, so missing data shows as overdue rather than as a plan evaluated at its base year. Always
-    within the plan's period."""
+    """The year a plan is evaluated at on every page.
+
+    The latest of: a year whose round is closed, approved or locked; a year without a round that has a
+    counted (approved, `finality.counted_statuses`) value. A year whose round is still open never
+    counts, so one department's early submission (even approved) does not move the plan's data year
+    before the round ends. With none, the last year that should have been reported by now, so missing
+    data shows as overdue rather than as a plan evaluated at its base year. Always within the plan's
+    period."""
     start, end = inp.plan.period
     plan_id = int(inp.plan.id)
-    if session.scalars(select(ReportingRound.id).where(ReportingRound.plan_id == plan_id).limit(1)).first():
-        year = final_round_years(session, [plan_id]).get(plan_id)
-        if year is not None:
-            return max(start, min(year, end))
-    else:
-        counted = statuses if statuses is not None else counted_statuses()
-        years = [o.year for o in inp.observations if o.status in counted]
-        if years:
-            return max(start, min(max(years), end))
+    states: dict[int, str] = dict(session.execute(select(ReportingRound.year, ReportingRound.state)
+                                  .where(ReportingRound.plan_id == plan_id)).all())
+    counted = statuses if statuses is not None else counted_statuses()
+    years = {y for y, state in states.items() if state in FINAL_STATES}
+    years |= {o.year for o in inp.observations if o.status in counted and o.year not in states}
+    if years:
+        return max(start, min(max(years), end))
     due = (on or today()).year - 1
     return max(start, min(due, end))
 
