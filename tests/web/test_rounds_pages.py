@@ -148,3 +148,26 @@ def test_data_year_on_the_plan_page_follows_closed_rounds(client, seed, seeded) 
     time.sleep(STAMP_TTL + 0.2)  # another process's write is seen once the register's stamp is re-read
     plans = client.get("/api/plans").json()
     assert next(p for p in plans if p["id"] == seed.plan_id)["data_year"] == 2023
+
+
+def test_task_progress_after_the_lock_date_is_refused_on_the_page_and_the_api(client, seed, seeded) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from planwatch.register.schema import Project
+
+    url = seeded[0]
+    open_round(url, seed.plan_id, 2024, lock_date=TODAY - timedelta(days=1))
+    engine = make_engine(url)
+    with engine.connect() as c:
+        project = c.execute(select(Project.id)).scalar_one()
+    engine.dispose()
+    csrf = login(client, "health")
+    r = client.post("/api/progress", json={"kind": "project", "item_id": project, "year": 2024, "state": "推进中"},
+                    headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422 and "锁定日期" in r.text
+    page = client.post(f"/plans/{seed.plan_id}/tasks/project/{project}",
+                       data={"csrf_token": csrf, "year": "2024", "state": "推进中", "action": "submit"})
+    assert page.status_code == 400 and "锁定日期" in page.text and "解锁" in page.text
+    r = client.post("/api/progress", json={"kind": "project", "item_id": project, "year": 2023, "state": "推进中"},
+                    headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text  # 2023 has no round
