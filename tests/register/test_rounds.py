@@ -240,3 +240,19 @@ def test_cli_open_dates_status_lock_unlock(engine: Engine, plan: dict[str, int],
     assert "已锁定 locked" in run("round", "lock", p, "--year", "2025")
     none = CliRunner().invoke(main, ["round", "close", p, "--year", "2024"])
     assert none.exit_code == 1 and "round open" in none.output
+
+
+def test_a_file_import_into_a_locked_round_is_refused_naming_the_file(engine: Engine, plan: dict[str, int],
+                                                                      tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from planwatch.exchange.importer import import_file
+    from planwatch.exchange.problems import ImportRejected
+
+    sheet = tmp_path / "edu-2025.csv"
+    sheet.write_text(f"indicator_id,region_code,year,value\n{plan['rate']},990101,2025,88\n", encoding="utf-8")
+    with transaction(engine) as s:
+        rounds.open_round(s, plan["plan"], 2025, lock_date=TODAY - timedelta(days=1))
+    with pytest.raises(ImportRejected) as err, transaction(engine) as s:
+        import_file(s, sheet, reporter="edu")
+    assert "edu-2025.csv" in str(err.value) and "锁定日期" in str(err.value)
+    with transaction(engine) as s:
+        assert s.scalars(select(Observation)).first() is None
