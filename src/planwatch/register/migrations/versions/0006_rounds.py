@@ -1,7 +1,7 @@
 """reporting rounds (due date, lock date, state, unlock) and in-app notifications
 
-Revision ID: 0005_rounds
-Revises: 0004
+Revision ID: 0006_rounds
+Revises: 0005_audit_log
 Create Date: 2026-12-05 12:30:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_rounds"
-down_revision = "0004"
+revision = "0006_rounds"
+down_revision = "0005_audit_log"
 branch_labels = None
 depends_on = None
 
