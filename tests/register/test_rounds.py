@@ -91,6 +91,12 @@ def test_after_the_lock_date_every_write_path_is_refused_until_a_planner_unlocks
         unlock = next(h for h in log if h.action == "unlock")
         assert (unlock.changed_by, unlock.reason) == ("boss", "统计局数据延迟发布")
         assert unlock.changed_at is not None
+        # and the global audit log lists every step of the round
+        from planwatch.register import auditlog
+
+        entries, _ = auditlog.search(s, auditlog.Filter(action="round."))
+        assert {e["action"] for e in entries} == {"round.open", "round.unlock"}
+        assert next(e for e in entries if e["action"] == "round.unlock")["note"] == "统计局数据延迟发布"
 
 
 def test_locked_round_refuses_even_a_decision_while_past_lock_date_allows_one(
