@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "report": "planwatch.report.cli:report_command",
     "backup": "planwatch.register.cli_backup:backup_command",
     "restore": "planwatch.register.cli_backup:restore_command",
+    "round": "planwatch.register.cli_rounds:round_group",
 }
 
 # name → the first line of its help (tests/test_cli_help.py checks each against the command's own
@@ -44,6 +45,7 @@ SHORT_HELP: dict[str, str] = {
     "regions": "行政区划 / regions",
     "report": "Draft the annual, mid-term or final evaluation report of PLAN",
     "restore": "从备份恢复并校验 / restore a backup and verify it",
+    "round": "填报轮次:应报日期、锁定日期、报送率 / reporting rounds",
     "serve": "Serve the web console, the public portal and the JSON API",
     "task": "重点任务和项目进展 / progress of tasks and projects",
     "tasks": "列出规划的重点任务和项目及最新进展 / list a plan's tasks and projects",

@@ -34,6 +34,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0007 → 0006: reporting rounds and notifications go
+    assert migrate.current_revision(blank) == "0006_evidence_names"
+    assert not {"reporting_rounds", "notifications"} & set(sa.inspect(blank).get_table_names())
+
     migrate.downgrade(blank, "-1")  # 0006 → 0005: the evidence names go
     assert "evidence_name" not in {c["name"] for c in sa.inspect(blank).get_columns("observations")}
     migrate.downgrade(blank, "-1")  # 0005 → 0004: the audit log goes

@@ -32,6 +32,7 @@ from planwatch.register.observations import (
 )
 from planwatch.register.permissions import Actor
 from planwatch.register.queries import indicator_by_ref
+from planwatch.register.rounds import RoundClosed
 from planwatch.register.rules import normalize_name
 from planwatch.register.schema import Indicator, Plan, Region
 
@@ -285,5 +286,7 @@ def import_file(session: Session, path: Path, *, accept_valid: bool = False, sta
         written = write_observations(session, rows, by=reporter, reason=reason or f"import {path.name}")
     except ConflictError as exc:  # a concurrent writer got in between check and write
         raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
+    except RoundClosed as exc:  # a reporting round past its lock date, locked or closed (register.rounds)
+        raise ImportRejected([Problem(str(path), exc.zh, exc.en, column="year")]) from exc
     report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
     return report

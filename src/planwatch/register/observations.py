@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from planwatch.register import auditlog, history
+from planwatch.register import auditlog, history, rounds
 from planwatch.register.errors import ConflictError, NotFound, RegisterError
 from planwatch.register.schema import OBSERVATION_STATUSES, History, Indicator, Observation, utcnow
 
@@ -154,6 +154,7 @@ def write_observations(
                 f"{r.year}年 / the same value twice: indicators {first.indicator_id} and {r.indicator_id} "
                 f"measure one metric, region {r.region_code}, {r.year}")
     lock_writes(session)
+    rounds.check_indicator_writes(session, ((r.indicator_id, r.year) for r in rows), by)
     stored = existing_for(session, (r.key for r in rows))
     result = WriteResult()
     inserts: list[ObservationInput] = []
@@ -290,6 +291,9 @@ def update_observation(
     old = {k: getattr(obs, k) for k in changes if getattr(obs, k) != changes[k]}
     if not old:
         return obs
+    decision = set(old) <= {"status", "reporter_id", "reporter_name"} and changes.get("status") in \
+        rounds.DECISION_STATUSES
+    rounds.check_indicator_writes(session, [(obs.indicator_id, obs.year)], by, decision=decision)
     old_version = obs.version
     stmt = (
         update(_T)

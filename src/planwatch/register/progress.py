@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from planwatch.register import history
+from planwatch.register import history, rounds
 from planwatch.register.errors import Ambiguous, ConflictError, FieldError, NotFound, RegisterError
 from planwatch.register.observations import lock_writes
 from planwatch.register.plans import ensure_department
@@ -147,8 +147,9 @@ def stored(session: Session, kind: str, item_id: int, year: int) -> ProgressRepo
 def report_progress(session: Session, r: ProgressInput, *, by: str | None = None,
                     reason: str | None = None) -> ProgressReport:
     """Insert or update the report for (task/project, year) in the caller's transaction."""
-    validate(session, r)
+    item = validate(session, r)
     lock_writes(session, "progress")  # before reading what the version check compares
+    rounds.check_writable(session, item.plan_id, r.year, by)
     old = stored(session, r.kind, r.item_id, r.year)
     if old is None:
         if r.expected_version is not None:
@@ -210,6 +211,8 @@ def set_progress_status(session: Session, report_id: int, expected_version: int,
                             f"{expected_version}); reload")
     if row.status == status:
         return row
+    item = get_item(session, row.kind, row.item_id)
+    rounds.check_writable(session, item.plan_id, row.year, by, decision=status in rounds.DECISION_STATUSES)
     return _update(session, row, {"status": status}, by=by, reason=reason)
 
 

@@ -8,13 +8,14 @@ appended to `history`, which triggers in the migrations make append-only.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -444,6 +445,46 @@ class History(Base):
     old: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     new: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+ROUND_STATES = ("open", "closed", "approved", "locked")
+
+
+class ReportingRound(Base):
+    """A reporting round (填报轮次): one plan's values and progress for one year, with a due date
+    (应报日期), a lock date (锁定日期) after which nothing is written, and a state set by a planner.
+    An unlock (recorded in `history`, entity "round") lets writes through again until `unlocked_until`
+    (inclusive) or, without it, until the round is locked again."""
+
+    __tablename__ = "reporting_rounds"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "year"),
+        CheckConstraint("state IN ('open', 'closed', 'approved', 'locked')", name="state"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    lock_date: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    unlocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unlocked_until: Mapped[date | None] = mapped_column(Date)
+    opened_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Notification(Base):
+    """An in-app message to one user (a 催报 reminder of a round); read on the 待办 page."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("reporting_rounds.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

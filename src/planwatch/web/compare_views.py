@@ -12,8 +12,9 @@ from planwatch.compare import ComparePlan, Scorecard, ScoreRow, build_scorecard
 from planwatch.compare.benchmarks import plan_benchmarks
 from planwatch.evaluate import EvaluationConfig
 from planwatch.register.compare_queries import plan_inputs, region_parents, target_items
+from planwatch.register.rounds import data_year
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
-from planwatch.web.evaluation import data_year, statuses_for
+from planwatch.web.evaluation import statuses_for
 from planwatch.web.i18n import status_label, translate
 from planwatch.web.templating import _num, _pct
 
@@ -22,7 +23,7 @@ from planwatch.web.templating import _num, _pct
 def scorecard(session: Session, public: bool) -> Scorecard:
     """Every plan evaluated as its own page evaluates it (same counted states, same data year)."""
     statuses = statuses_for(public)
-    plans = [ComparePlan.of(inp, data_year(inp, statuses)) for inp in plan_inputs(session, statuses)]
+    plans = [ComparePlan.of(inp, data_year(session, inp, statuses)) for inp in plan_inputs(session, statuses)]
     return build_scorecard(plans, EvaluationConfig(accepted_statuses=statuses), region_parents(session))
 
 

@@ -1,8 +1,9 @@
 """Bridge from the register to `planwatch.evaluate` and back to what pages show.
 
-The formulas live in `planwatch.evaluate`; this module picks the data year,
-asks the register which workflow states count (`register.finality`: approved
-means final, for staff and public alike) and flattens the answer into small
+The formulas live in `planwatch.evaluate`; this module takes the data year from
+`register.rounds.data_year` (the one rule every page uses), asks the register which
+workflow states count (`register.finality`: approved means final, for staff and public
+alike) and flattens the answer into small
 records that templates and the API read. Nothing evaluate leaves unanswered
 is turned into a zero: it stays None and shows as "—".
 """
@@ -10,15 +11,14 @@ is turned into a zero: it stays None and shows as "—".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from planwatch import model
 from planwatch.evaluate import EvaluationConfig, evaluate_plan, kinds
 from planwatch.register.finality import counted_statuses
 from planwatch.register.queries import evaluation_input as register_input
+from planwatch.register.rounds import data_year
 
 
 @dataclass
@@ -53,22 +53,11 @@ def statuses_for(public: bool) -> tuple[str, ...]:
     return counted_statuses()
 
 
-def data_year(inp: model.EvaluationInput, statuses: tuple[str, ...]) -> int:
-    """The latest year with a counted value (capped at the plan's end). With none, the
-    last year that should have been reported by now, so missing data shows as
-    overdue rather than as a plan evaluated at its base year."""
-    years = [o.year for o in inp.observations if o.status in statuses]
-    if not years:
-        due = date.today().year - 1
-        return max(inp.plan.period[0], min(due, inp.plan.period[1]))
-    return min(max(years), inp.plan.period[1])
-
-
 def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: int | None = None) -> PlanEval:
     statuses = statuses_for(public)
     # Evaluation never even receives the values that do not count.
     inp = register_input(session, plan_id, statuses)
-    year = year or data_year(inp, statuses)
+    year = year or data_year(session, inp, statuses)
     result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
     per: dict[str, IndicatorEval] = {}
     targets = {i.id: i.target.value for i in inp.indicators}

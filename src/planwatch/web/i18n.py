@@ -325,6 +325,10 @@ from planwatch.web.compare_text import MESSAGES as _COMPARE_MESSAGES  # noqa: E4
 
 MESSAGES.update(_COMPARE_MESSAGES)
 
+from planwatch.web.rounds_text import MESSAGES as _ROUND_MESSAGES  # noqa: E402
+
+MESSAGES.update(_ROUND_MESSAGES)
+
 # Evaluation statuses → (zh label, en label, css class). Codes are the
 # evaluate module's; unknown codes fall back to the code itself.
 STATUS_LABELS: dict[str, tuple[str, str, str]] = {

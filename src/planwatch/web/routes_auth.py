@@ -50,8 +50,8 @@ def throttled_json(exc: Throttled, lang: str) -> JSONResponse:
 
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str = "/") -> Response:
-    if current_user(request) is not None:
-        return RedirectResponse(safe_next(next), status_code=303)
+    if (signed_in := current_user(request)) is not None:
+        return RedirectResponse(landing(signed_in.role, safe_next(next)), status_code=303)
     return render(request, "login.html", next=safe_next(next), errors={}, username="")
 
 
@@ -80,9 +80,15 @@ def login_submit(request: Request, username: Annotated[str, Form(max_length=100)
     if user is None:
         return render(request, "login.html", status_code=400, next=safe_next(next), errors=errors,
                       username=username)
+    target = landing(user.role, safe_next(next))
     if user.must_change_password:
-        return RedirectResponse(PASSWORD_NEXT.format(next=safe_next(next)), status_code=303)
-    return RedirectResponse(safe_next(next), status_code=303)
+        return RedirectResponse(PASSWORD_NEXT.format(next=target), status_code=303)
+    return RedirectResponse(target, status_code=303)
+
+
+def landing(role: str, target: str) -> str:
+    """Where a sign-in without a page to return to lands: a reporter on 待办, everyone else on the overview."""
+    return "/todo" if target == "/" and role == "reporter" else target
 
 
 PASSWORD_NEXT = "/account/password?next={next}"

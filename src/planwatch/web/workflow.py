@@ -166,6 +166,8 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
             result = write_observations(s, rows, by=user.username, reason=f"报表导入 / spreadsheet {filename}")
     except ConflictError as exc:
         raise conflict("file", exc, lang) from exc
+    except RegisterError as exc:  # e.g. a reporting round past its lock date (register.rounds)
+        raise FieldErrors({"file": f"{filename}: {exc}"}) from exc
     finally:
         path.unlink(missing_ok=True)
     return {"rows": len(rows), "inserted": result.inserted, "updated": result.updated,
