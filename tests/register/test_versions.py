@@ -78,3 +78,6 @@ def test_an_indicator_edit_moves_the_structure_sequence(engine: Engine, plans: d
     with transaction(engine) as s:
         after = versions.current(s)
     assert after.seq > before.seq and after.structure_seq == after.seq
+    # the edit is the plan's own: its version moves, the evaluation of other plans is not affected
+    assert _version(engine, plans["a"]) == after.seq and after.shared_seq == before.shared_seq
+    assert _version(engine, plans["b"]) < after.seq

@@ -451,12 +451,14 @@ class History(Base):
 class RegisterState(Base):
     """One row: the register's change sequence. `seq` moves at every write that changes what a page
     reads; `structure_seq` is the `seq` of the last change that may alter every page (plans, indicators,
-    targets, assignments, users, regions). Written only by `register.versions`."""
+    targets, assignments, users, regions); `shared_seq` of the last change every plan's evaluation reads
+    (regions, populations, metrics). Written only by `register.versions`."""
 
     __tablename__ = "register_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     structure_seq: Mapped[int] = mapped_column(Integer, default=0)
+    shared_seq: Mapped[int] = mapped_column(Integer, default=0)  # regions, populations, metrics changed
 
 
 class Evaluation(Base):

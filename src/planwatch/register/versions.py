@@ -56,11 +56,16 @@ class Pending:
     observations: set[int] = field(default_factory=set)  # observation ids (from the log)
     series: set[tuple[int, str]] = field(default_factory=set)  # (metric id, region code) written
     progress: set[int] = field(default_factory=set)  # progress report ids
-    plans: set[int] = field(default_factory=set)  # plans known directly
-    structure: bool = False
+    plans: set[int] = field(default_factory=set)  # plans whose own rows changed
+    indicators: set[int] = field(default_factory=set)  # indicators whose own rows changed (→ their plans)
+    tasks: set[int] = field(default_factory=set)
+    projects: set[int] = field(default_factory=set)
+    structure: bool = False  # something cross-plan pages read changed: every cached page is stale
+    shared: bool = False  # something every plan's evaluation reads changed (regions, metrics)
 
     def empty(self) -> bool:
-        return not (self.observations or self.series or self.progress or self.plans or self.structure)
+        return not (self.observations or self.series or self.progress or self.plans or self.indicators
+                    or self.tasks or self.projects or self.structure or self.shared)
 
 
 def pending(session: Session) -> Pending:
@@ -70,44 +75,47 @@ def pending(session: Session) -> Pending:
     return p
 
 
-def note_log(session: Session, entity: str, entity_id: int) -> None:
-    """A history row is being written: what it touches is resolved at commit."""
-    p = pending(session)
-    if entity == "observation":
-        p.observations.add(entity_id)
-    elif entity == "progress":
-        p.progress.add(entity_id)
-    else:
-        p.structure = True
+# Log entities and what their id names; anything else is shared structure.
+_LOGGED = {"observation": "observations", "progress": "progress", "plan": "plans", "indicator": "indicators",
+           "task": "tasks", "project": "projects"}
 
 
 def note_log_rows(session: Session, rows: list[tuple[str, int]]) -> None:
+    """History rows are being written: what they touch is resolved at commit."""
     p = pending(session)
     for entity, entity_id in rows:
-        if entity == "observation":
-            p.observations.add(entity_id)
-        elif entity == "progress":
-            p.progress.add(entity_id)
-        else:
+        where = _LOGGED.get(entity)
+        if where is None:
+            p.structure = p.shared = True
+            continue
+        getattr(p, where).add(entity_id)
+        if entity not in changes.VALUE_ENTITIES:
             p.structure = True
 
 
-def note_structure(session: Session) -> None:
-    pending(session).structure = True
+def note_log(session: Session, entity: str, entity_id: int) -> None:
+    note_log_rows(session, [(entity, entity_id)])
+
+
+def note_structure(session: Session, shared: bool = True) -> None:
+    p = pending(session)
+    p.structure = True
+    p.shared = p.shared or shared
 
 
 # -- reading ------------------------------------------------------------------
 @dataclass(frozen=True)
 class State:
-    seq: int
-    structure_seq: int
+    seq: int  # the last change
+    structure_seq: int  # the last change of structure (every cached page may change)
+    shared_seq: int  # the last change every plan's evaluation reads (regions, populations, metrics)
 
 
 def current(session: Session) -> State:
     """The register's change sequence: one row by primary key."""
-    row = session.execute(select(RegisterState.seq, RegisterState.structure_seq)
+    row = session.execute(select(RegisterState.seq, RegisterState.structure_seq, RegisterState.shared_seq)
                           .where(RegisterState.id == 1)).first()
-    return State(0, 0) if row is None else State(int(row[0]), int(row[1]))
+    return State(0, 0, 0) if row is None else State(int(row[0]), int(row[1]), int(row[2]))
 
 
 def changed_plans(session: Session, after: int, upto: int) -> set[int] | None:
@@ -127,43 +135,57 @@ def plan_versions(session: Session, plan_ids: list[int]) -> dict[int, int]:
 
 
 # -- writing ------------------------------------------------------------------
-def _next_seq(session: Session, structure: bool) -> int:
+def _next_seq(session: Session, structure: bool, shared: bool) -> int:
     conn = session.connection()
     values: dict[str, Any] = {"seq": _STATE.c.seq + 1}
     if structure:
         values["structure_seq"] = _STATE.c.seq + 1
+    if shared:
+        values["shared_seq"] = _STATE.c.seq + 1
     if conn.execute(update(_STATE).where(_STATE.c.id == 1).values(**values)).rowcount == 0:
-        conn.execute(insert(_STATE).values(id=1, seq=1, structure_seq=1 if structure else 0))
+        conn.execute(insert(_STATE).values(id=1, seq=1, structure_seq=int(structure), shared_seq=int(shared)))
         return 1
     return int(conn.execute(select(_STATE.c.seq).where(_STATE.c.id == 1)).scalar_one())
+
+
+def _owners(session: Session, column: Any, key: Any, ids: set[int]) -> set[int]:
+    out: set[int] = set()
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        out.update(session.scalars(select(column).where(key.in_(ordered[i:i + 500]))))
+    return out
 
 
 def bump(session: Session) -> int | None:
     """Resolve what the open transaction wrote and write the new versions. Returns the sequence
     number taken, or None when nothing pages read changed. Called by the `before_commit` hook;
     callers never need to."""
+    from planwatch.register.schema import Indicator, Project, Task
+
     p = session.info.get(KEY)
     if p is None or p.empty():
         return None
     session.flush()
     p = session.info.pop(KEY, None) or p
     plans = set(p.plans)
-    structure = p.structure
-    if not structure:
-        series = set(p.series)
-        if p.observations:
-            found = changes.series_of_observations(session, p.observations)
-            if not found:
-                structure = True  # values gone (deleted): do not guess who read them
-            series |= found
-        plans |= changes.plans_reading_series(session, series)
-        if p.progress:
-            found_plans = changes.progress_plans(session, p.progress)
-            if not found_plans:
-                structure = True
-            plans |= found_plans
-    seq = _next_seq(session, structure)
-    if plans and not structure:
+    structure, shared = p.structure, p.shared
+    series = set(p.series)
+    if p.observations:
+        found = changes.series_of_observations(session, p.observations)
+        if not found:
+            structure = shared = True  # values gone (deleted): do not guess who read them
+        series |= found
+    plans |= changes.plans_reading_series(session, series)
+    if p.progress:
+        found_plans = changes.progress_plans(session, p.progress)
+        if not found_plans:
+            structure = shared = True
+        plans |= found_plans
+    plans |= _owners(session, Indicator.plan_id, Indicator.id, p.indicators)
+    plans |= _owners(session, Task.plan_id, Task.id, p.tasks)
+    plans |= _owners(session, Project.plan_id, Project.id, p.projects)
+    seq = _next_seq(session, structure, shared)
+    if plans:
         conn = session.connection()
         ordered = sorted(plans)
         for i in range(0, len(ordered), 500):
@@ -173,13 +195,51 @@ def bump(session: Session) -> int | None:
 
 
 # -- session events: every Session of the register -----------------------------
+# Tables no evaluation reads: a statement on them is structure for cached pages only.
+_NOT_EVALUATED = frozenset({"users", "departments", "service_items", "plan_documents", "reference_facts"})
+
 def _table_of(obj: object) -> str | None:
     table = getattr(type(obj), "__table__", None)
     return getattr(table, "name", None)
 
 
-@event.listens_for(Session, "before_flush")
-def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+# Tables every plan's evaluation reads: a change there makes every stored evaluation stale.
+SHARED = frozenset({"regions", "region_populations", "metrics"})
+
+
+def _note_object(p: Pending, obj: Any, name: str) -> None:
+    """An ORM row flushed: the plan it belongs to, or shared structure."""
+    if isinstance(obj, Observation):
+        if obj.metric_id is not None and obj.region_code is not None:
+            p.series.add((obj.metric_id, obj.region_code))
+        else:
+            p.structure = p.shared = True
+        return
+    if isinstance(obj, ProgressReport):
+        if obj.task_id is not None:
+            p.tasks.add(obj.task_id)
+        elif obj.project_id is not None:
+            p.projects.add(obj.project_id)
+        return
+    p.structure = True
+    if name in SHARED:
+        p.shared = True
+    elif isinstance(obj, Plan):
+        if obj.id is not None:
+            p.plans.add(obj.id)
+    elif (plan_id := getattr(obj, "plan_id", None)) is not None:
+        p.plans.add(plan_id)
+    elif (indicator_id := getattr(obj, "indicator_id", None)) is not None:
+        p.indicators.add(indicator_id)
+    elif (task_id := getattr(obj, "task_id", None)) is not None:
+        p.tasks.add(task_id)
+    elif (project_id := getattr(obj, "project_id", None)) is not None:
+        p.projects.add(project_id)
+    # users, departments: structure for cached pages, nothing an evaluation reads
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     p: Pending | None = None
     for bucket in (session.new, session.dirty, session.deleted):
         for obj in bucket:
@@ -189,27 +249,7 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> 
             if bucket is session.dirty and not session.is_modified(obj, include_collections=False):
                 continue
             p = p or pending(session)
-            if isinstance(obj, Observation):
-                if obj.metric_id is not None and obj.region_code is not None:
-                    p.series.add((obj.metric_id, obj.region_code))
-                else:
-                    p.structure = True
-            elif isinstance(obj, ProgressReport) and bucket is not session.deleted and obj.id is not None:
-                p.progress.add(obj.id)
-            elif isinstance(obj, ProgressReport):
-                p.plans.update(_progress_report_plan(session, obj))
-            else:
-                p.structure = True
-
-
-def _progress_report_plan(session: Session, report: ProgressReport) -> set[int]:
-    from planwatch.register.schema import Project, Task
-
-    if report.task_id is not None:
-        pid = session.scalar(select(Task.plan_id).where(Task.id == report.task_id))
-    else:
-        pid = session.scalar(select(Project.plan_id).where(Project.id == report.project_id))
-    return {pid} if pid is not None else set()
+            _note_object(p, obj, name)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -222,7 +262,8 @@ def _do_orm_execute(state: Any) -> None:
         return
     if name in ("observations", "progress_reports"):
         return  # value writes are logged row by row (`history`), and the log rows are noted
-    note_structure(state.session)
+    # A statement on many rows: which plans it touched is not known here, so every plan's.
+    note_structure(state.session, shared=name not in _NOT_EVALUATED)
 
 
 @event.listens_for(Session, "before_commit")

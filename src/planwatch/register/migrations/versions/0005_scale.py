@@ -29,9 +29,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("structure_seq", sa.Integer(), nullable=False),
+        sa.Column("shared_seq", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_register_state")),
     )
-    op.execute("INSERT INTO register_state (id, seq, structure_seq) VALUES (1, 0, 0)")
+    op.execute("INSERT INTO register_state (id, seq, structure_seq, shared_seq) VALUES (1, 0, 0, 0)")
     op.create_table(
         "evaluations",
         sa.Column("id", sa.Integer(), nullable=False),
