@@ -461,10 +461,27 @@ class RegisterState(Base):
     shared_seq: Mapped[int] = mapped_column(Integer, default=0)  # regions, populations, metrics changed
 
 
+class PlanEvaluation(Base):
+    """A plan's stored evaluation (`register.evaluations`): the data year, the early warnings and the
+    summary, with the versions it was computed from. Fresh while the plan's `data_version` and the
+    register's `shared_seq` have not moved; its indicators' rows are in `evaluations`."""
+
+    __tablename__ = "plan_evaluations"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int | None] = mapped_column(Integer)  # the data year evaluated
+    data_version: Mapped[int] = mapped_column(Integer)
+    shared_seq: Mapped[int] = mapped_column(Integer)
+    indicator_count: Mapped[int] = mapped_column(Integer, default=0)  # active indicators
+    main_count: Mapped[int] = mapped_column(Integer, default=0)  # of them in the plan's indicator table
+    early_warnings: Mapped[list[Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evaluated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Evaluation(Base):
-    """A stored evaluation of one indicator of a plan, with the versions it was computed from
-    (`register.evaluations`). Pages read it while the plan's `data_version` and the register's
-    `structure_seq` have not moved."""
+    """A stored evaluation of one indicator of a plan, with the version it was computed from
+    (`register.evaluations`); `detail` holds what pages show beyond the columns (projection,
+    warnings, sub-regions, equalisation, flags)."""
 
     __tablename__ = "evaluations"
     __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),)
@@ -481,8 +498,10 @@ class Evaluation(Base):
     projected: Mapped[float | None] = mapped_column(Float)  # value expected at the target year
     projected_meets: Mapped[bool | None] = mapped_column(Boolean)
     warning_code: Mapped[str | None] = mapped_column(String(20))  # the most severe early warning's severity
+    domain: Mapped[str | None] = mapped_column(String(100))
+    binding: Mapped[bool] = mapped_column(Boolean, default=False)
     data_version: Mapped[int] = mapped_column(Integer)
-    structure_seq: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class StatusCount(Base):

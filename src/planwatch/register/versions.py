@@ -34,6 +34,7 @@ from planwatch.register.schema import (
     LoginFailure,
     Observation,
     Plan,
+    PlanEvaluation,
     ProgressReport,
     RegisterState,
     StatusCount,
@@ -43,7 +44,7 @@ from planwatch.register.schema import (
 KEY = "planwatch.versions"
 # Tables no page reads (sessions, throttling) and the ones this module and the evaluation store write.
 UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, RegisterState, Evaluation,
-                                             StatusCount))
+                                             PlanEvaluation, StatusCount))
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
 MAX_PLANS_LISTED = 10_000  # more touched plans than this since a reader last looked: treat as structure

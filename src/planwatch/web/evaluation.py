@@ -1,24 +1,21 @@
 """Bridge from the register to `planwatch.evaluate` and back to what pages show.
 
-The formulas live in `planwatch.evaluate`; this module picks the data year,
-asks the register which workflow states count (`register.finality`: approved
-means final, for staff and public alike) and flattens the answer into small
-records that templates and the API read. Nothing evaluate leaves unanswered
+The formulas live in `planwatch.evaluate`; the register evaluates on the values that count
+(`register.finality`: approved means final, for staff and public alike), picks the data year and
+stores the result with the plan's data version (`register.evaluations`); this module turns it into
+small records that templates and the API read. Nothing evaluate leaves unanswered
 is turned into a zero: it stays None and shows as "—".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from planwatch import model
-from planwatch.evaluate import EvaluationConfig, evaluate_plan, kinds
+from planwatch.register.evaluations import data_year, plan_evaluation
 from planwatch.register.finality import counted_statuses
-from planwatch.register.queries import evaluation_input as register_input
 
 
 @dataclass
@@ -53,30 +50,17 @@ def statuses_for(public: bool) -> tuple[str, ...]:
     return counted_statuses()
 
 
-def data_year(inp: model.EvaluationInput, statuses: tuple[str, ...]) -> int:
-    """The latest year with a counted value (capped at the plan's end). With none, the
-    last year that should have been reported by now, so missing data shows as
-    overdue rather than as a plan evaluated at its base year."""
-    years = [o.year for o in inp.observations if o.status in statuses]
-    if not years:
-        due = date.today().year - 1
-        return max(inp.plan.period[0], min(due, inp.plan.period[1]))
-    return min(max(years), inp.plan.period[1])
-
-
 def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: int | None = None) -> PlanEval:
-    statuses = statuses_for(public)
-    # Evaluation never even receives the values that do not count.
-    inp = register_input(session, plan_id, statuses)
-    year = year or data_year(inp, statuses)
-    result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
-    per: dict[str, IndicatorEval] = {}
-    targets = {i.id: i.target.value for i in inp.indicators}
-    for e in result.indicators:
-        per[e.id] = IndicatorEval(
-            status=e.status, label=e.label, S=e.S, P=e.P, Q=e.Q, year=e.year, value=e.value,
-            projection=e.projection.to_dict(), warnings=[w.reason for w in e.warnings],
-            subregions=list(e.subregions), equalisation=e.equalisation.to_dict() if e.equalisation else None,
-            flags=list(e.flags), method=e.method,
-            target_line=kinds.get(e.method).chart(targets.get(e.id), e, ())[1])
-    return PlanEval(year, per, [w.to_dict() for w in result.early_warnings], dict(result.summary))
+    """The plan's evaluation: stored when its version has not moved, else computed (and stored) by
+    the register (`register.evaluations`). Staff and public count the same values (`statuses_for`)."""
+    del public  # approved means final for both: one stored evaluation serves both
+    r = plan_evaluation(session, plan_id, year)
+    per = {ref: IndicatorEval(
+        status=e["status"], label=e["label"], S=e["S"], P=e["P"], Q=e["Q"], year=e["year"], value=e["value"],
+        projection=e["projection"], warnings=list(e["warnings"]), subregions=list(e["subregions"]),
+        equalisation=e["equalisation"], flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
+        for ref, e in r.indicators.items()}
+    return PlanEval(r.year, per, list(r.early_warnings), dict(r.summary))
+
+
+__all__ = ["IndicatorEval", "PlanEval", "data_year", "evaluate_register_plan", "statuses_for"]

@@ -34,6 +34,21 @@ def upgrade() -> None:
     )
     op.execute("INSERT INTO register_state (id, seq, structure_seq, shared_seq) VALUES (1, 0, 0, 0)")
     op.create_table(
+        "plan_evaluations",
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=True),
+        sa.Column("data_version", sa.Integer(), nullable=False),
+        sa.Column("shared_seq", sa.Integer(), nullable=False),
+        sa.Column("indicator_count", sa.Integer(), nullable=False),
+        sa.Column("main_count", sa.Integer(), nullable=False),
+        sa.Column("early_warnings", sa.JSON(), nullable=False),
+        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("evaluated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_plan_evaluations_plan_id_plans"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("plan_id", name=op.f("pk_plan_evaluations")),
+    )
+    op.create_table(
         "evaluations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("plan_id", sa.Integer(), nullable=False),
@@ -48,8 +63,10 @@ def upgrade() -> None:
         sa.Column("projected", sa.Float(), nullable=True),
         sa.Column("projected_meets", sa.Boolean(), nullable=True),
         sa.Column("warning_code", sa.String(length=20), nullable=True),
+        sa.Column("domain", sa.String(length=100), nullable=True),
+        sa.Column("binding", sa.Boolean(), nullable=False),
         sa.Column("data_version", sa.Integer(), nullable=False),
-        sa.Column("structure_seq", sa.Integer(), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["indicator_id"], ["indicators.id"],
                                 name=op.f("fk_evaluations_indicator_id_indicators"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_evaluations_plan_id_plans"),
@@ -81,6 +98,7 @@ def downgrade() -> None:
     op.drop_table("status_counts")
     op.drop_index(op.f("ix_evaluations_indicator_id"), table_name="evaluations")
     op.drop_table("evaluations")
+    op.drop_table("plan_evaluations")
     op.drop_table("register_state")
     with op.batch_alter_table("plans", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plans_data_version"))
