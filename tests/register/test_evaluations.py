@@ -87,5 +87,11 @@ def test_planwatch_evaluate_all_on_the_command_line(engine: Engine, plans: dict[
     assert "evaluated 0 plan(s)" in res.output
     res = CliRunner().invoke(evaluate_command, ["--all", "--force", "--db", url])
     assert "evaluated 2 plan(s)" in res.output
+    # in worker processes, one plan a batch: the same results
+    with transaction(engine) as s:
+        before = {p: evaluations.stored(s, p).indicators for p in plans.values()}  # type: ignore[union-attr]
+    assert evaluations.evaluate_register(engine, force=True, batch=1, workers=2) == 2
+    with transaction(engine) as s:
+        assert {p: evaluations.stored(s, p).indicators for p in plans.values()} == before  # type: ignore[union-attr]
     res = CliRunner().invoke(evaluate_command, ["--all", "--year", "2022", "--db", url])
     assert res.exit_code != 0 and "--all takes no PLAN" in res.output

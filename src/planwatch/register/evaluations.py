@@ -197,28 +197,68 @@ def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list
     return out
 
 
+def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
+    """Compute a batch in a read session, then store it in one short transaction (the write lock is
+    held for the writes only, not for the evaluation)."""
+    with Session(engine) as s:
+        results = [(plan_id, compute(s, plan_id)) for plan_id in plan_ids]
+    with Session(engine) as s, s.begin():
+        for plan_id, result in results:
+            save(s, plan_id, result)
+
+
+_worker_engine: Engine | None = None
+
+
+def _worker_start(url: str) -> None:
+    global _worker_engine
+    from planwatch.register.db import make_engine
+
+    _worker_engine = make_engine(url)
+
+
+def _worker_batch(plan_ids: list[int]) -> int:
+    assert _worker_engine is not None
+    _evaluate_batch(_worker_engine, plan_ids)
+    return len(plan_ids)
+
+
 def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[int] | None = None,
-                      progress: Progress | None = None, force: bool = False, batch: int = 20) -> int:
+                      progress: Progress | None = None, force: bool = False, batch: int = 20,
+                      workers: int = 1) -> int:
     """Evaluate and store every plan (or `plan_ids`) whose stored evaluation is not fresh (every one
-    with `force`). Each batch of plans is one transaction, so an interrupted run keeps what it did.
-    Returns how many plans were evaluated. `progress(done, total)` is called after each batch."""
+    with `force`). Each batch of plans is stored in one transaction, so an interrupted run keeps what
+    it did. `workers` > 1 evaluates batches in that many processes. Returns how many plans were
+    evaluated. `progress(done, total)` is called at the start and after each batch."""
     engine = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     assert isinstance(engine, Engine)
     with Session(engine) as s:
         if force:
-            q = select(Plan.id).order_by(Plan.id)
-            todo = list(s.scalars(q)) if plan_ids is None else sorted(set(plan_ids))
+            todo = list(s.scalars(select(Plan.id).order_by(Plan.id))) if plan_ids is None else sorted(set(plan_ids))
         else:
             todo = stale_plans(s, plan_ids)
     total = len(todo)
     if progress:
         progress(0, total)
-    for i in range(0, total, batch):
-        with Session(engine) as s, s.begin():
-            for plan_id in todo[i:i + batch]:
-                save(s, plan_id, compute(s, plan_id))
+    batches = [todo[i:i + batch] for i in range(0, total, batch)]
+    done = 0
+    if workers > 1 and len(batches) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        url = engine.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(min(workers, len(batches)), mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_worker_start, initargs=(url,)) as pool:
+            for fut in as_completed([pool.submit(_worker_batch, b) for b in batches]):
+                done += fut.result()
+                if progress:
+                    progress(done, total)
+        return total
+    for b in batches:
+        _evaluate_batch(engine, b)
+        done += len(b)
         if progress:
-            progress(min(i + batch, total), total)
+            progress(done, total)
     return total
 
 
