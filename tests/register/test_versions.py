@@ -81,3 +81,16 @@ def test_an_indicator_edit_moves_the_structure_sequence(engine: Engine, plans: d
     # the edit is the plan's own: its version moves, the evaluation of other plans is not affected
     assert _version(engine, plans["a"]) == after.seq and after.shared_seq == before.shared_seq
     assert _version(engine, plans["b"]) < after.seq
+
+
+def test_a_bulk_write_beyond_the_limit_counts_as_a_change_of_everything(
+        engine: Engine, plans: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(versions, "MAX_VALUES_RESOLVED", 1)
+    with transaction(engine) as s:
+        before = versions.current(s)
+        rate = s.scalars(select(Indicator.id).where(Indicator.plan_id == plans["a"], Indicator.name == RATE)).one()
+        region = s.get(Plan, plans["a"]).region_code  # type: ignore[union-attr]
+        write_observations(s, [ObservationInput(rate, region, y, value=90.0 + y % 5) for y in (2021, 2022)], by="t")
+    with transaction(engine) as s:
+        after = versions.current(s)
+    assert after.seq == before.seq + 1 and after.shared_seq == after.structure_seq == after.seq

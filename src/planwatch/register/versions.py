@@ -48,6 +48,9 @@ UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History,
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
 MAX_PLANS_LISTED = 10_000  # more touched plans than this since a reader last looked: treat as structure
+# More values than this in one transaction (a bulk import): not resolved to plans one by one; the
+# transaction counts as a change of everything (every cached page and stored evaluation is stale).
+MAX_VALUES_RESOLVED = 200_000
 
 
 @dataclass
@@ -85,6 +88,8 @@ def note_log_rows(session: Session, rows: list[tuple[str, int]]) -> None:
     """History rows are being written: what they touch is resolved at commit."""
     p = pending(session)
     for entity, entity_id in rows:
+        if entity == "observation" and p.shared:
+            continue  # already a change of everything: nothing to resolve
         where = _LOGGED.get(entity)
         if where is None:
             p.structure = p.shared = True
@@ -92,6 +97,9 @@ def note_log_rows(session: Session, rows: list[tuple[str, int]]) -> None:
         getattr(p, where).add(entity_id)
         if entity not in changes.VALUE_ENTITIES:
             p.structure = True
+    if len(p.observations) > MAX_VALUES_RESOLVED:
+        p.observations.clear()
+        p.structure = p.shared = True
 
 
 def note_log(session: Session, entity: str, entity_id: int) -> None:
@@ -170,8 +178,8 @@ def bump(session: Session) -> int | None:
     p = session.info.pop(KEY, None) or p
     plans = set(p.plans)
     structure, shared = p.structure, p.shared
-    series = set(p.series)
-    if p.observations:
+    series = set(p.series) if not shared else set()
+    if p.observations and not shared:
         found = changes.series_of_observations(session, p.observations)
         if not found:
             structure = shared = True  # values gone (deleted): do not guess who read them
