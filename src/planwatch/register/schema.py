@@ -519,3 +519,21 @@ class StatusCount(Base):
     status: Mapped[str] = mapped_column(String(20))
     count: Mapped[int] = mapped_column(Integer)
     binding_count: Mapped[int] = mapped_column(Integer, default=0)  # of them 约束性
+
+
+class AuditEntry(Base):
+    """The global audit log: who did what to which target, when, before → after. Append-only (triggers),
+    written in the transaction of the change (`register.auditlog`)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_actor", "actor"),
+                      Index("ix_audit_log_action", "action"), Index("ix_audit_log_target", "target_kind", "target_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))  # "<kind>.<verb>": observation.status, user.create, ...
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from planwatch.register import changes
 from planwatch.register.schema import (
+    AuditEntry,
     Evaluation,
     History,
     LoginFailure,
@@ -43,8 +44,8 @@ from planwatch.register.schema import (
 
 KEY = "planwatch.versions"
 # Tables no page reads (sessions, throttling) and the ones this module and the evaluation store write.
-UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, RegisterState, Evaluation,
-                                             PlanEvaluation, StatusCount))
+UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, AuditEntry, RegisterState,
+                                             Evaluation, PlanEvaluation, StatusCount))
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
 MAX_PLANS_LISTED = 10_000  # more touched plans than this since a reader last looked: treat as structure

@@ -5,7 +5,7 @@ read; `register_state` holds the sequence; `evaluations` and `status_counts` kee
 with the versions they were computed from (register.versions, register.evaluations).
 
 Revision ID: 0005_scale
-Revises: 0004
+Revises: 0005_audit_log
 Create Date: 2026-12-05 12:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_scale"
-down_revision = "0004"
+down_revision = "0005_audit_log"
 branch_labels = None
 depends_on = None
 
