@@ -34,6 +34,11 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0008 → 0007: data versions, stored evaluations, status counts go
+    assert migrate.current_revision(blank) == "0007_rounds"
+    assert "evaluations" not in set(sa.inspect(blank).get_table_names())
+    assert "data_version" not in {c["name"] for c in sa.inspect(blank).get_columns("plans")}
+
     migrate.downgrade(blank, "-1")  # 0007 → 0006: reporting rounds and notifications go
     assert migrate.current_revision(blank) == "0006_evidence_names"
     assert not {"reporting_rounds", "notifications"} & set(sa.inspect(blank).get_table_names())

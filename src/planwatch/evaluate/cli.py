@@ -62,18 +62,63 @@ def table_text(ev: PlanEvaluation) -> str:
     return "\n".join(out)
 
 
+def evaluate_all(db_url: str | None, force: bool, workers: int = 1) -> int:
+    """Evaluate and store every plan of the register whose stored evaluation is not fresh, with a
+    progress bar on stderr. Returns how many plans were evaluated."""
+    from tqdm import tqdm
+
+    from planwatch.register.db import make_engine
+    from planwatch.register.evaluations import evaluate_register
+
+    engine = make_engine(db_url)
+    bar: tqdm | None = None  # type: ignore[type-arg]
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="plan", desc="评估 evaluate", file=sys.stderr, disable=total == 0)
+        bar.update(done - bar.n)
+
+    try:
+        return evaluate_register(engine, progress=progress, force=force, workers=workers)
+    finally:
+        if bar is not None:
+            bar.close()
+        engine.dispose()
+
+
 @click.command("evaluate")
 @click.argument("plan", required=False)
-@click.option("--year", "year", type=int, required=True, help="数据年份 / data year to evaluate (e.g. 2025).")
+@click.option("--year", "year", type=int, default=None, help="数据年份 / data year to evaluate (e.g. 2025).")
+@click.option("--all", "every", is_flag=True,
+              help="Evaluate every plan of the register and store the results (only plans whose data changed).")
+@click.option("--force", is_flag=True, help="With --all: evaluate every plan again, changed or not.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="With --all: processes that evaluate (default: the machine's cores).")
 @click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON.")
 @click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False),
               help="Evaluate an EvaluationInput JSON file instead of the register.")
 @click.option("--db", "db_url", help="Register database URL (default: PLANWATCH_DATABASE_URL or the local SQLite).")
 @click.option("--tolerance", type=float, default=None, help="Maintain/floor tolerance in the indicator's unit.")
-def evaluate_command(plan: str | None, year: int, as_json: bool, input_path: str | None, db_url: str | None,
-                     tolerance: float | None) -> None:
-    """评估规划实施进度 / Evaluate a plan: 时序进度, 完成度, status, projection, early warnings."""
+def evaluate_command(plan: str | None, year: int | None, every: bool, force: bool, workers: int | None,
+                     as_json: bool, input_path: str | None, db_url: str | None, tolerance: float | None) -> None:
+    """评估规划实施进度 / Evaluate a plan: 时序进度, 完成度, status, projection, early warnings.
+
+    With --all: evaluate the whole register (each plan on its latest data year) and store the
+    results that pages, the overview and the dashboard read."""
     from dataclasses import replace
+
+    if every:
+        if plan or input_path or year is not None or tolerance is not None:
+            raise click.UsageError("--all 不与 PLAN、--input、--year、--tolerance 同用 / "
+                                   "--all takes no PLAN, --input, --year or --tolerance")
+        import os
+
+        n = evaluate_all(db_url, force, workers or os.cpu_count() or 1)
+        click.echo(f"已评估 {n} 个规划 / evaluated {n} plan(s)")
+        return
+    if year is None:
+        raise click.UsageError("需要 --year / give --year (the data year to evaluate)")
 
     from planwatch.evaluate.config import DEFAULT_CONFIG
     from planwatch.evaluate.engine import evaluate_plan

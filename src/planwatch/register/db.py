@@ -62,6 +62,8 @@ def make_engine(url: str | None = None, **kwargs: object) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    import planwatch.register.versions  # noqa: F401  (its session events bump plan data versions)
+
     return sessionmaker(engine, expire_on_commit=False)
 
 

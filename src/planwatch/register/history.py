@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from planwatch.register import auditlog
+from planwatch.register import auditlog, versions
 from planwatch.register.schema import History, utcnow
 
 
@@ -45,6 +45,7 @@ def record(
     by: str | None = None,
     reason: str | None = None,
 ) -> None:
+    versions.note_log(session, entity, entity_id)
     session.execute(
         insert(History).values(
             entity=entity,
@@ -103,6 +104,9 @@ def insert_tuples(session: Session, table: Table, cols: tuple[str, ...], tuples:
     """`bulk_insert` for rows already laid out as tuples in `cols` order."""
     if not tuples:
         return
+    if table.name == History.__tablename__:  # what the logged writes touch: bumped at commit
+        e, i = cols.index("entity"), cols.index("entity_id")
+        versions.note_log_rows(session, [(t[e], t[i]) for t in tuples])
     conn = session.connection()
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         # COPY is PostgreSQL's bulk path: ~10x executemany.

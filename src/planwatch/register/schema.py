@@ -124,6 +124,10 @@ class Plan(Base):
     superior_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The register's change sequence (`register_state.seq`) at the last write that changed what this
+    # plan's pages read: bumped in the writing transaction (`register.versions`), so a cache of the
+    # plan's pages is fresh while it has not moved.
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
 
     region: Mapped[Region] = relationship()
     indicators: Mapped[list[Indicator]] = relationship(
@@ -485,6 +489,79 @@ class Notification(Base):
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RegisterState(Base):
+    """One row: the register's change sequence. `seq` moves at every write that changes what a page
+    reads; `structure_seq` is the `seq` of the last change that may alter every page (plans, indicators,
+    targets, assignments, users, regions); `shared_seq` of the last change every plan's evaluation reads
+    (regions, populations, metrics). Written only by `register.versions`."""
+
+    __tablename__ = "register_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    structure_seq: Mapped[int] = mapped_column(Integer, default=0)
+    shared_seq: Mapped[int] = mapped_column(Integer, default=0)  # regions, populations, metrics changed
+
+
+class PlanEvaluation(Base):
+    """A plan's stored evaluation (`register.evaluations`): the data year, the early warnings and the
+    summary, with the versions it was computed from. Fresh while the plan's `data_version` and the
+    register's `shared_seq` have not moved; its indicators' rows are in `evaluations`."""
+
+    __tablename__ = "plan_evaluations"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int | None] = mapped_column(Integer)  # the data year evaluated
+    data_version: Mapped[int] = mapped_column(Integer)
+    shared_seq: Mapped[int] = mapped_column(Integer)
+    indicator_count: Mapped[int] = mapped_column(Integer, default=0)  # active indicators
+    main_count: Mapped[int] = mapped_column(Integer, default=0)  # of them in the plan's indicator table
+    early_warnings: Mapped[list[Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evaluated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Evaluation(Base):
+    """A stored evaluation of one indicator of a plan, with the version it was computed from
+    (`register.evaluations`); `detail` holds what pages show beyond the columns (projection,
+    warnings, sub-regions, equalisation, flags)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer)  # the data year evaluated
+    status: Mapped[str] = mapped_column(String(20))
+    completion: Mapped[float | None] = mapped_column(Float)  # 完成度 P
+    schedule: Mapped[float | None] = mapped_column(Float)  # 时序进度 S
+    ratio: Mapped[float | None] = mapped_column(Float)  # Q = P / S
+    value: Mapped[float | None] = mapped_column(Float)
+    value_year: Mapped[int | None] = mapped_column(Integer)
+    projected: Mapped[float | None] = mapped_column(Float)  # value expected at the target year
+    projected_meets: Mapped[bool | None] = mapped_column(Boolean)
+    warning_code: Mapped[str | None] = mapped_column(String(20))  # the most severe early warning's severity
+    domain: Mapped[str | None] = mapped_column(String(100))
+    binding: Mapped[bool] = mapped_column(Boolean, default=False)
+    data_version: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class StatusCount(Base):
+    """The summary the overview and the dashboard read: how many of a plan's indicators are in each
+    status, by domain and lead department. Rewritten with the plan's evaluations."""
+
+    __tablename__ = "status_counts"
+    __table_args__ = (UniqueConstraint("plan_id", "domain", "department", "status"),
+                      Index("ix_status_counts_region_code", "region_code"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    region_code: Mapped[str] = mapped_column(String(20))
+    domain: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
+    binding_count: Mapped[int] = mapped_column(Integer, default=0)  # of them 约束性
 
 
 class AuditEntry(Base):

@@ -17,7 +17,7 @@ from planwatch.register.permissions import department_scoped
 from planwatch.web import review
 from planwatch.web.access import can_see
 from planwatch.web.i18n import translate
-from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id, OptYear
+from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id, OptLimit, OptYear, Page, page_of
 from planwatch.web.routes_auth import throttled_json
 from planwatch.web.routes_pages import restrict
 from planwatch.web.routes_review import publish_draft, store
@@ -158,8 +158,9 @@ def api_overview(request: Request, user: Staff) -> dict[str, Any]:
 
 
 @router.get("/plans", tags=["staff"])
-def api_plans(request: Request, user: Staff) -> list[dict[str, Any]]:
-    return request.app.state.services.view(overview, False)["plans"]
+def api_plans(request: Request, user: Staff, page: Page = 1, limit: OptLimit = None) -> list[dict[str, Any]]:
+    """Plans by id with their status counts; `limit` rows a `page` (every plan without a limit)."""
+    return page_of(request.app.state.services.view(overview, False)["plans"], page, limit)
 
 
 @router.get("/plans/{plan_id}", tags=["staff"])
@@ -343,9 +344,9 @@ def api_review_publish(request: Request, draft_id: str, body: PublishIn, user: P
 
 # -- public ----------------------------------------------------------------
 @router.get("/public/plans", tags=["public"])
-def api_public_plans(request: Request) -> list[dict[str, Any]]:
-    """Every plan with status counts from approved values only."""
-    return request.app.state.services.view(overview, True)["plans"]
+def api_public_plans(request: Request, page: Page = 1, limit: OptLimit = None) -> list[dict[str, Any]]:
+    """Every plan with status counts from approved values only; `limit` rows a `page`."""
+    return page_of(request.app.state.services.view(overview, True)["plans"], page, limit)
 
 
 @router.get("/public/plans/{plan_id}", tags=["public"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -120,6 +121,46 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     return app
 
 
+# After the server has shut down (SIGTERM; uvicorn gives requests `SHUTDOWN_GRACE` seconds), a build
+# still running in a worker thread (a long evaluation, a query waiting on a lock) must not keep the
+# process alive: the interpreter would wait for the thread at exit. The process ends this many
+# seconds after the application's shutdown, whatever such threads are doing (they only read, or
+# write in one transaction the database rolls back).
+SHUTDOWN_GRACE = 5
+EXIT_GRACE = 3.0
+
+
+def _exit_when_stuck(grace: float) -> None:
+    import os
+    import threading
+
+    def stop() -> None:
+        import sys
+
+        sys.stderr.flush()
+        os._exit(0)
+
+    timer = threading.Timer(grace, stop)
+    timer.daemon = True  # a clean exit before the timer fires ends it with the process
+    timer.start()
+
+
+def served(app: FastAPI) -> FastAPI:
+    """`app` as `planwatch serve` runs it: the process ends after the shutdown (see EXIT_GRACE)."""
+    from contextlib import asynccontextmanager
+
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: Any) -> Any:
+        async with inner(a) as state:
+            yield state
+        _exit_when_stuck(EXIT_GRACE)
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
 def app_from_env() -> FastAPI:
     """Factory for uvicorn workers: everything from the environment. The access log goes to stderr
     (one line a request); each worker sets it up, since workers are fresh processes."""
@@ -133,4 +174,4 @@ def app_from_env() -> FastAPI:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    return create_app()
+    return served(create_app())

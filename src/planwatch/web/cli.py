@@ -37,5 +37,8 @@ def serve_command(host: str, port: int, workers: int, database_url: str | None) 
     engine.dispose()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     click.echo(f"planwatch: http://{shown}:{port}/  (公众门户 public portal: http://{shown}:{port}/public)", err=False)
+    from planwatch.web.app import SHUTDOWN_GRACE
+
+    # SIGTERM: requests get SHUTDOWN_GRACE seconds, then the process ends (web.app.served).
     uvicorn.run("planwatch.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, timeout_graceful_shutdown=SHUTDOWN_GRACE)

@@ -13,9 +13,10 @@ What a cached entry depends on is tracked, so a write makes stale only what read
   an entry built from other cached entries (a page from its plan's read model) depends on what
   those depend on, collected as they are read during its build.
 
-The register's change log says which plans a write touched (`register.changes`); each refresh
-of that knowledge is one step of a sequence number, and an entry is fresh while nothing it
-depends on changed after the step its build started at.
+Every write bumps the data version of the plans it touched, or the register's structure sequence,
+in its own transaction (`register.versions`); a refresh reads one row and, when it moved, the
+plans whose version moved. Each refresh that learns something is one step of a local sequence
+number, and an entry is fresh while nothing it depends on changed after the step its build started at.
 
 Concurrent misses on one key build once: the others wait for that build (bounded by
 `WAIT_LIMIT`), then use its result if it is still fresh.
@@ -36,7 +37,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from planwatch.register import changes
+from planwatch.register import changes, versions
 from planwatch.register.db import make_engine, session_factory
 
 T = TypeVar("T")
@@ -53,10 +54,6 @@ EVERY_PLAN: Scope = None
 STAMP_TTL = 0.5
 # How long a request waits for another request's build of the same entry before building it itself.
 WAIT_LIMIT = 15.0
-# How long a log id missing between seen ones (a transaction still open when the log was read, on
-# PostgreSQL) is looked for again.
-HOLE_TTL = 300.0
-MAX_HOLES = 10_000
 MAX_ENTRIES = 2000
 
 
@@ -106,8 +103,7 @@ class Services:
         self._structure_step = 0
         self._values_step = 0  # any plan's values
         self._plan_step: dict[int, int] = {}
-        self._probe: changes.Probe | None = None
-        self._holes: dict[int, float] = {}  # log id → when first missed
+        self._state: versions.State | None = None
         self._checked_at = 0.0
         self._dirty = False
         self.builds = 0  # entries built (for tests and benches: how many misses did the work)
@@ -131,13 +127,13 @@ class Services:
         """Learn what changed in the register since last asked (at most every `STAMP_TTL`, at once
         after a write through `write`). False when another thread is at it and `block` is false."""
         with self._lock:
-            if not self._dirty and self._probe is not None and time.monotonic() - self._checked_at < STAMP_TTL:
+            if not self._dirty and self._state is not None and time.monotonic() - self._checked_at < STAMP_TTL:
                 return True
         if not self._refresh_lock.acquire(blocking=block):
             return False
         try:
             with self._lock:
-                if not self._dirty and self._probe is not None and time.monotonic() - self._checked_at < STAMP_TTL:
+                if not self._dirty and self._state is not None and time.monotonic() - self._checked_at < STAMP_TTL:
                     return True
                 dirty, self._dirty = self._dirty, False
             try:
@@ -150,38 +146,26 @@ class Services:
             self._refresh_lock.release()
         return True
 
-    def _learn(self, dirty: bool) -> None:
+    def _learn(self, _dirty: bool) -> None:
+        """One row (the register's change sequence) and, when it moved, the plans whose data version
+        moved (`register.versions`): bounded by what changed, never by the register's size."""
         now = time.monotonic()
-        old = self._probe
+        old = self._state
         plans: set[int] = set()
         structure = False
         with self.read() as s:
-            probe = changes.probe(s)
-            last = old.last_history_id if old is not None else probe.last_history_id
-            holes = {i: t for i, t in self._holes.items() if now - t < HOLE_TTL}
-            if old is None:
-                structure = True  # first look: nothing cached yet
-            elif probe.last_history_id < last or probe.last_history_id - last > MAX_HOLES:
-                structure = True  # the log went back (a restore) or too much changed to look at
-                holes = {}
-            else:
-                structure = probe.structure != old.structure
-                if probe.last_history_id > last or holes:
-                    touched = changes.touched_since(s, last, holes)
-                    if touched is None:
-                        structure, holes = True, {}
+            state = versions.current(s)
+            if old is None or state.seq < old.seq:
+                structure = True  # first look, or the sequence went back (a restore)
+            elif state.seq > old.seq:
+                if state.structure_seq > old.seq:
+                    structure = True
+                else:
+                    moved = versions.changed_plans(s, old.seq, state.seq)
+                    if moved is None:
+                        structure = True
                     else:
-                        structure = structure or touched.structure
-                        plans = touched.plans
-                        seen = set(touched.seen)
-                        top = max([probe.last_history_id, *seen])
-                        holes = {i: t for i, t in holes.items() if i not in seen}
-                        holes.update((i, now) for i in range(last + 1, top + 1) if i not in seen)
-                        if len(holes) > MAX_HOLES:
-                            holes = dict(sorted(holes.items())[-MAX_HOLES:])
-                        probe = changes.Probe(top, probe.structure)
-            if dirty and not structure and not plans and old is not None and probe == old:
-                structure = True  # a write through `write` the log does not show: be safe
+                        plans = moved
         with self._lock:
             if structure or plans:
                 self._step += 1
@@ -191,7 +175,7 @@ class Services:
                     self._values_step = self._step
                     for p in plans:
                         self._plan_step[p] = self._step
-            self._probe, self._holes, self._checked_at = probe, holes, now
+            self._state, self._checked_at = state, now
 
     def _fresh(self, e: Entry) -> bool:
         if self._structure_step > e.step:

@@ -1,10 +1,9 @@
 """Bridge from the register to `planwatch.evaluate` and back to what pages show.
 
-The formulas live in `planwatch.evaluate`; this module takes the data year from
-`register.rounds.data_year` (the one rule every page uses), asks the register which
-workflow states count (`register.finality`: approved means final, for staff and public
-alike) and flattens the answer into small
-records that templates and the API read. Nothing evaluate leaves unanswered
+The formulas live in `planwatch.evaluate`; the register evaluates on the values that count
+(`register.finality`: approved means final, for staff and public alike), picks the data year and
+stores the result with the plan's data version (`register.evaluations`); this module turns it into
+small records that templates and the API read. Nothing evaluate leaves unanswered
 is turned into a zero: it stays None and shows as "—".
 """
 
@@ -15,10 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from planwatch.evaluate import EvaluationConfig, evaluate_plan, kinds
+from planwatch.register.evaluations import data_year, plan_evaluation
 from planwatch.register.finality import counted_statuses
-from planwatch.register.queries import evaluation_input as register_input
-from planwatch.register.rounds import data_year
 
 
 @dataclass
@@ -54,18 +51,16 @@ def statuses_for(public: bool) -> tuple[str, ...]:
 
 
 def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: int | None = None) -> PlanEval:
-    statuses = statuses_for(public)
-    # Evaluation never even receives the values that do not count.
-    inp = register_input(session, plan_id, statuses)
-    year = year or data_year(session, inp, statuses)
-    result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
-    per: dict[str, IndicatorEval] = {}
-    targets = {i.id: i.target.value for i in inp.indicators}
-    for e in result.indicators:
-        per[e.id] = IndicatorEval(
-            status=e.status, label=e.label, S=e.S, P=e.P, Q=e.Q, year=e.year, value=e.value,
-            projection=e.projection.to_dict(), warnings=[w.reason for w in e.warnings],
-            subregions=list(e.subregions), equalisation=e.equalisation.to_dict() if e.equalisation else None,
-            flags=list(e.flags), method=e.method,
-            target_line=kinds.get(e.method).chart(targets.get(e.id), e, ())[1])
-    return PlanEval(year, per, [w.to_dict() for w in result.early_warnings], dict(result.summary))
+    """The plan's evaluation: stored when its version has not moved, else computed (and stored) by
+    the register (`register.evaluations`). Staff and public count the same values (`statuses_for`)."""
+    del public  # approved means final for both: one stored evaluation serves both
+    r = plan_evaluation(session, plan_id, year)
+    per = {ref: IndicatorEval(
+        status=e["status"], label=e["label"], S=e["S"], P=e["P"], Q=e["Q"], year=e["year"], value=e["value"],
+        projection=e["projection"], warnings=list(e["warnings"]), subregions=list(e["subregions"]),
+        equalisation=e["equalisation"], flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
+        for ref, e in r.indicators.items()}
+    return PlanEval(r.year, per, list(r.early_warnings), dict(r.summary))
+
+
+__all__ = ["IndicatorEval", "PlanEval", "data_year", "evaluate_register_plan", "statuses_for"]

@@ -9,11 +9,12 @@ any query runs.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Path, Query
 from pydantic import Field
 
+T = TypeVar("T")
 MAX_ID = 2**31 - 1  # register ids are 32-bit integers on PostgreSQL
 YEAR_MIN, YEAR_MAX = 1949, 2200  # any plan year the register can hold
 MAX_VERSION = 2**31 - 1
@@ -22,6 +23,9 @@ MAX_VERSION = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="register id")]
 # Query parameters
 OptYear = Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description="data year")]
+MAX_PAGE_SIZE = 1000
+Page = Annotated[int, Query(ge=1, le=MAX_ID, description="page number, from 1 (with limit)")]
+OptLimit = Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="rows per page (default: every row)")]
 # Body fields (pydantic models)
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 BodyYear = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
@@ -43,3 +47,10 @@ def parse_int(text: str | None, lo: int = 0, hi: int = MAX_ID) -> int | None:
 
 def parse_year(text: str | None) -> int | None:
     return parse_int(text, YEAR_MIN, YEAR_MAX)
+
+
+def page_of(rows: list[T], page: int, limit: int | None) -> list[T]:
+    """Rows of page `page` (from 1) of `limit` rows each; every row without a limit."""
+    if limit is None:
+        return rows
+    return rows[(page - 1) * limit:page * limit]

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from planwatch.register import queries
+from planwatch.register import queries, summary
 from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
+from planwatch.register.evaluations import is_main
 from planwatch.register.finality import ALL_STATUSES, is_pending
 from planwatch.register.reference import national_reference
 from planwatch.register.regions import descendants
@@ -35,11 +36,6 @@ def _load_plan(session: Session, plan_id: int) -> Any:
 
 def evaluate_plan_rows(session: Session, plan: Any, public: bool, year: int | None) -> PlanEval:
     return evaluate_register_plan(session, plan.id, public, year)
-
-
-def is_main(source: str | None) -> bool:
-    """The plan's indicator table is its 主要指标; targets found in running text are 其他量化目标."""
-    return source != "prose"
 
 
 def plan_summary(plan: Any, ev: PlanEval) -> dict[str, Any]:
@@ -153,23 +149,18 @@ def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", 
 
 @reads(EVERY_PLAN)
 def overview(session: Session, public: bool = False) -> dict[str, Any]:
-    plans = queries.all_plans(session)
-    summaries, domains, warnings = [], defaultdict(Counter), []
-    for plan in plans:
-        ev = evaluate_plan_rows(session, plan, public, None)
-        summaries.append(plan_summary(plan, ev))
-        names = {}
-        for ind in plan.indicators:
-            if ind.active:
-                names[ind.ref] = (ind.id, ind.name)
-                domains[ind.domain or NO_DOMAIN][ev.indicators.get(ind.ref, IndicatorEval()).status] += 1
-        for w in ev.early_warnings:
-            ind_id, name = names.get(w.get("indicator_id") or "", (None, w.get("name")))
-            warnings.append({**w, "plan_id": plan.id, "plan_title": plan.title, "indicator": ind_id,
-                             "indicator_name": name})
-    return {"plans": summaries,
+    """Every plan with its status counts, the counts by domain and the early warnings: from the stored
+    evaluations (`register.summary`), after bringing the plans whose version moved up to date."""
+    del public  # approved means final for both: one stored evaluation serves both
+    summary.ensure_fresh(session)
+    domains: dict[str, Counter[str]] = defaultdict(Counter)
+    for d, c in summary.status_counts(session, "domain").items():
+        domains[d or NO_DOMAIN].update(c)
+    return {"plans": [{**row, "status_counts": {k: row["status_counts"][k] for k in STATUS_ORDER
+                                                if row["status_counts"].get(k)}}
+                      for row in summary.plan_rows(session)],
             "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in sorted(domains.items())},
-            "early_warnings": warnings}
+            "early_warnings": summary.early_warnings(session)}
 
 
 @reads(lambda svc, indicator_id, *_: svc.view(plans_read_by_indicator, indicator_id))

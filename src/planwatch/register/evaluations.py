@@ -1,0 +1,254 @@
+"""Stored evaluations: each plan's evaluation kept with the versions it was computed from.
+
+A plan's evaluation (`planwatch.evaluate`, on the values that count: `register.finality`) is stored
+in `plan_evaluations` (data year, early warnings, summary) and `evaluations` (one row per indicator),
+with the plan's `data_version` and the register's `shared_seq` (`register.versions`). It is fresh
+while neither moved: pages read it instead of evaluating, and recompute only the plans whose version
+moved. The same step rewrites the plan's rows of `status_counts`, the summary the overview and the
+dashboard read (`register.summary`).
+
+`evaluate_register` brings every plan (or the given ones) up to date: `planwatch evaluate --all`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, or_, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from planwatch.register import versions
+from planwatch.register.finality import counted_statuses
+from planwatch.register.queries import evaluation_input, lead_departments
+from planwatch.register.rounds import data_year
+from planwatch.register.schema import Evaluation, Indicator, Plan, PlanEvaluation, StatusCount
+
+log = logging.getLogger(__name__)
+SEVERITY_ORDER = ("red", "orange", "yellow")
+Progress = Callable[[int, int], None]  # (plans done, plans in all)
+
+
+def is_main(source: str | None) -> bool:
+    """The plan's indicator table is its 主要指标; targets found in running text are 其他量化目标."""
+    return source != "prose"
+
+
+@dataclass
+class PlanResult:
+    """A plan's evaluation as pages read it: plain data, the same whether computed or stored."""
+
+    year: int | None
+    indicators: dict[str, dict[str, Any]]  # indicator ref → its evaluation (see `_flatten`)
+    early_warnings: list[dict[str, Any]]
+    summary: dict[str, Any]
+    data_version: int = 0
+    shared_seq: int = 0
+    stored: bool = False  # read from the store (not computed by this call)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # indicator id, domain, binding, department
+
+
+def _flatten(e: Any, target: float | None) -> dict[str, Any]:
+    from planwatch.evaluate import kinds
+
+    return {"status": e.status, "label": e.label, "S": e.S, "P": e.P, "Q": e.Q, "year": e.year, "value": e.value,
+            "projection": e.projection.to_dict(), "warnings": [w.reason for w in e.warnings],
+            "severity": next((s for s in SEVERITY_ORDER if any(w.severity == s for w in e.warnings)), None),
+            "subregions": list(e.subregions),
+            "equalisation": e.equalisation.to_dict() if e.equalisation else None,
+            "flags": list(e.flags), "method": e.method,
+            "target_line": kinds.get(e.method).chart(target, e, ())[1]}
+
+
+def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResult:
+    """Evaluate a plan now, on the values that count (`finality.counted_statuses`)."""
+    from planwatch.evaluate import EvaluationConfig, evaluate_plan
+
+    state = versions.current(session)
+    version = session.scalar(select(Plan.data_version).where(Plan.id == plan_id)) or 0
+    statuses = counted_statuses()
+    inp = evaluation_input(session, plan_id, statuses)  # evaluation never sees values that do not count
+    year = year or data_year(session, inp, statuses)
+    result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
+    targets = {i.id: i.target.value for i in inp.indicators}
+    per = {e.id: _flatten(e, targets.get(e.id)) for e in result.indicators}
+    return PlanResult(year, per, [w.to_dict() for w in result.early_warnings], dict(result.summary),
+                      data_version=version, shared_seq=state.shared_seq)
+
+
+def stored(session: Session, plan_id: int) -> PlanResult | None:
+    """The plan's stored evaluation if it is fresh (its versions have not moved), else None."""
+    state = versions.current(session)
+    row = session.execute(
+        select(PlanEvaluation.year, PlanEvaluation.early_warnings, PlanEvaluation.summary,
+               PlanEvaluation.data_version, PlanEvaluation.shared_seq, Plan.data_version)
+        .join(Plan, Plan.id == PlanEvaluation.plan_id).where(PlanEvaluation.plan_id == plan_id)).first()
+    if row is None or row[3] != row[5] or row[4] != state.shared_seq:
+        return None
+    per = {f"p{plan_id}-i{ind_id}": detail for ind_id, detail in session.execute(
+        select(Evaluation.indicator_id, Evaluation.detail).where(Evaluation.plan_id == plan_id))}
+    return PlanResult(row[0], per, list(row[1]), dict(row[2]), data_version=row[3], shared_seq=row[4], stored=True)
+
+
+def plan_evaluation(session: Session, plan_id: int, year: int | None = None, store: bool = True) -> PlanResult:
+    """What pages read: the stored evaluation when fresh, else computed now (and stored, in its own
+    short transaction, unless `store` is false). A given `year` is always computed, never stored."""
+    if year is None:
+        hit = stored(session, plan_id)
+        if hit is not None:
+            return hit
+    result = compute(session, plan_id, year)
+    if year is None and store:
+        bind = session.get_bind()
+        if isinstance(bind, Engine):
+            save_quietly(bind, plan_id, result)
+    return result
+
+
+def save_quietly(engine: Engine, plan_id: int, result: PlanResult) -> bool:
+    """Store a result computed on a read path. A store is a cache: when another writer holds the
+    register or stored the same plan first, the next reader computes again. False then."""
+    try:
+        with Session(engine) as s, s.begin():
+            save(s, plan_id, result)
+        return True
+    except (IntegrityError, DBAPIError) as exc:
+        log.info("evaluation of plan %s not stored: %s", plan_id, exc.__class__.__name__)
+        return False
+
+
+def save(session: Session, plan_id: int, result: PlanResult) -> None:
+    """Replace the plan's stored evaluation and its status counts (one transaction: the caller's).
+    A result older than the one stored is not written over it."""
+    have = session.scalar(select(PlanEvaluation.data_version).where(PlanEvaluation.plan_id == plan_id))
+    if have is not None and have > result.data_version:
+        return
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        return
+    inds = list(session.execute(select(Indicator.id, Indicator.domain, Indicator.attribute, Indicator.source,
+                                       Indicator.lead_department_text)
+                                .where(Indicator.plan_id == plan_id, Indicator.active)))
+    leads = lead_departments(session, [i[0] for i in inds], plan.region_code)
+    session.execute(delete(Evaluation).where(Evaluation.plan_id == plan_id))
+    session.execute(delete(StatusCount).where(StatusCount.plan_id == plan_id))
+    session.execute(delete(PlanEvaluation).where(PlanEvaluation.plan_id == plan_id))
+    session.flush()
+    counts: Counter[tuple[str, str, str]] = Counter()
+    binding: Counter[tuple[str, str, str]] = Counter()
+    rows = []
+    for ind_id, domain, attribute, _source, lead_text in inds:
+        ev = result.indicators.get(f"p{plan_id}-i{ind_id}")
+        status = ev["status"] if ev else "not_reported"
+        key = (domain or "", leads.get(ind_id) or lead_text or "", status)
+        counts[key] += 1
+        binding[key] += attribute == "约束性"
+        if ev is None:
+            continue
+        proj = ev.get("projection") or {}
+        rows.append({"plan_id": plan_id, "indicator_id": ind_id, "year": result.year, "status": status,
+                     "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
+                     "value_year": ev["year"], "projected": proj.get("value_at_target"),
+                     "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
+                     "domain": domain, "binding": attribute == "约束性", "data_version": result.data_version,
+                     "detail": ev})
+    session.add(PlanEvaluation(plan_id=plan_id, year=result.year, data_version=result.data_version,
+                               shared_seq=result.shared_seq, indicator_count=len(inds),
+                               main_count=sum(1 for i in inds if is_main(i[3])),
+                               early_warnings=result.early_warnings, summary=result.summary))
+    if rows:
+        session.execute(Evaluation.__table__.insert(), rows)
+    if counts:
+        session.execute(StatusCount.__table__.insert(), [
+            {"plan_id": plan_id, "region_code": plan.region_code, "domain": d, "department": dep, "status": st,
+             "count": n, "binding_count": binding[(d, dep, st)]}
+            for (d, dep, st), n in counts.items()])
+
+
+def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list[int]:
+    """The plans whose stored evaluation is missing or older than their version: one pass over
+    `plans` joined by primary key to `plan_evaluations` (no observation is read)."""
+    state = versions.current(session)
+    q = (select(Plan.id).outerjoin(PlanEvaluation, PlanEvaluation.plan_id == Plan.id)
+         .where(or_(PlanEvaluation.plan_id.is_(None), PlanEvaluation.data_version != Plan.data_version,
+                    PlanEvaluation.shared_seq != state.shared_seq)).order_by(Plan.id))
+    if plan_ids is None:
+        return list(session.scalars(q))
+    wanted = sorted(set(plan_ids))
+    out: list[int] = []
+    for i in range(0, len(wanted), 500):
+        out += session.scalars(q.where(and_(Plan.id.in_(wanted[i:i + 500]))))
+    return out
+
+
+def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
+    """Compute a batch in a read session, then store it in one short transaction (the write lock is
+    held for the writes only, not for the evaluation)."""
+    with Session(engine) as s:
+        results = [(plan_id, compute(s, plan_id)) for plan_id in plan_ids]
+    with Session(engine) as s, s.begin():
+        for plan_id, result in results:
+            save(s, plan_id, result)
+
+
+_worker_engine: Engine | None = None
+
+
+def _worker_start(url: str) -> None:
+    global _worker_engine
+    from planwatch.register.db import make_engine
+
+    _worker_engine = make_engine(url)
+
+
+def _worker_batch(plan_ids: list[int]) -> int:
+    assert _worker_engine is not None
+    _evaluate_batch(_worker_engine, plan_ids)
+    return len(plan_ids)
+
+
+def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[int] | None = None,
+                      progress: Progress | None = None, force: bool = False, batch: int = 20,
+                      workers: int = 1) -> int:
+    """Evaluate and store every plan (or `plan_ids`) whose stored evaluation is not fresh (every one
+    with `force`). Each batch of plans is stored in one transaction, so an interrupted run keeps what
+    it did. `workers` > 1 evaluates batches in that many processes. Returns how many plans were
+    evaluated. `progress(done, total)` is called at the start and after each batch."""
+    engine = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    assert isinstance(engine, Engine)
+    with Session(engine) as s:
+        if force:
+            todo = list(s.scalars(select(Plan.id).order_by(Plan.id))) if plan_ids is None else sorted(set(plan_ids))
+        else:
+            todo = stale_plans(s, plan_ids)
+    total = len(todo)
+    if progress:
+        progress(0, total)
+    batches = [todo[i:i + batch] for i in range(0, total, batch)]
+    done = 0
+    if workers > 1 and len(batches) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        url = engine.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(min(workers, len(batches)), mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_worker_start, initargs=(url,)) as pool:
+            for fut in as_completed([pool.submit(_worker_batch, b) for b in batches]):
+                done += fut.result()
+                if progress:
+                    progress(done, total)
+        return total
+    for b in batches:
+        _evaluate_batch(engine, b)
+        done += len(b)
+        if progress:
+            progress(done, total)
+    return total
+
+
+__all__ = ["PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
+           "save_quietly", "stale_plans", "stored"]

@@ -1,0 +1,123 @@
+"""The summary the overview, `/api/plans`, `/public` and the dashboard read: status counts by plan,
+domain, lead department and region, and the plans' early warnings, from the stored evaluations
+(`register.evaluations`). Nothing here reads observations; every list pages (`offset`, `limit`).
+
+Call `evaluations.evaluate_register(session, stale only)` (or `ensure_fresh`) first when the
+counts must reflect the latest writes; the overview does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planwatch.register.evaluations import SEVERITY_ORDER, evaluate_register
+from planwatch.register.schema import Evaluation, Indicator, Plan, PlanEvaluation, Region, StatusCount
+
+DIMENSIONS = {"plan": StatusCount.plan_id, "domain": StatusCount.domain, "department": StatusCount.department,
+              "region": StatusCount.region_code, "status": StatusCount.status}
+
+
+def ensure_fresh(session: Session, plan_ids: list[int] | None = None) -> int:
+    """Evaluate and store the plans whose stored evaluation is not fresh; how many were."""
+    return evaluate_register(session, plan_ids)
+
+
+def status_counts(session: Session, by: str = "plan", plan_ids: list[int] | None = None,
+                  region_codes: list[str] | None = None, domain: str | None = None,
+                  department: str | None = None, binding_only: bool = False) -> dict[Any, dict[str, int]]:
+    """Indicator counts by status, grouped `by` one of plan | domain | department | region | status,
+    filtered by plans, regions (the plans' own region codes), domain and lead department. A domain
+    or department the plan does not state is ''. `binding_only`: count 约束性 indicators only."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"by: one of {', '.join(DIMENSIONS)}")
+    key = DIMENSIONS[by]
+    n = func.sum(StatusCount.binding_count if binding_only else StatusCount.count)
+    q = select(key, StatusCount.status, n).group_by(key, StatusCount.status)
+    if plan_ids is not None:
+        q = q.where(StatusCount.plan_id.in_(plan_ids))
+    if region_codes is not None:
+        q = q.where(StatusCount.region_code.in_(region_codes))
+    if domain is not None:
+        q = q.where(StatusCount.domain == domain)
+    if department is not None:
+        q = q.where(StatusCount.department == department)
+    out: dict[Any, dict[str, int]] = defaultdict(dict)
+    for k, status, count in session.execute(q):
+        if count:
+            out[k][status] = int(count)
+    return dict(out)
+
+
+def plan_rows(session: Session, offset: int = 0, limit: int | None = None,
+              region_codes: list[str] | None = None) -> list[dict[str, Any]]:
+    """One row per plan (by id): title, region, period, issuer, indicator counts, data year and
+    status counts, as stored. A plan not evaluated yet has no data year and no counts."""
+    q = (select(Plan.id, Plan.title, Plan.region_code, Region.name, Plan.period_start, Plan.period_end,
+                Plan.base_year, Plan.issuer, Plan.doc_number, Plan.issued, PlanEvaluation.year,
+                PlanEvaluation.indicator_count, PlanEvaluation.main_count)
+         .join(Region, Region.code == Plan.region_code)
+         .outerjoin(PlanEvaluation, PlanEvaluation.plan_id == Plan.id).order_by(Plan.id))
+    if region_codes is not None:
+        q = q.where(Plan.region_code.in_(region_codes))
+    q = q.offset(max(offset, 0))
+    if limit is not None:
+        q = q.limit(max(limit, 0))
+    rows = session.execute(q).all()
+    counts = status_counts(session, "plan", [r[0] for r in rows]) if rows else {}
+    return [{"id": r[0], "title": r[1], "region_code": r[2], "region": r[3] or r[2], "period": [r[4], r[5]],
+             "base_year": r[6], "issuer": r[7], "doc_number": r[8], "issued": r[9], "data_year": r[10],
+             "indicator_count": r[11] or 0, "main_count": r[12] or 0, "other_count": (r[11] or 0) - (r[12] or 0),
+             "status_counts": counts.get(r[0], {})} for r in rows]
+
+
+def plan_count(session: Session, region_codes: list[str] | None = None) -> int:
+    q = select(func.count(Plan.id))
+    if region_codes is not None:
+        q = q.where(Plan.region_code.in_(region_codes))
+    return int(session.scalar(q) or 0)
+
+
+def risk_rows(session: Session, offset: int = 0, limit: int | None = 200, plan_ids: list[int] | None = None,
+              severities: tuple[str, ...] = SEVERITY_ORDER) -> list[dict[str, Any]]:
+    """Indicators with an early warning, by plan and the plan's order of indicators: plan, indicator,
+    severity (red | orange | yellow), status, completion, schedule progress and the warnings' reasons."""
+    q = (select(Evaluation.plan_id, Plan.title, Evaluation.indicator_id, Indicator.name, Evaluation.warning_code,
+                Evaluation.status, Evaluation.completion, Evaluation.schedule, Evaluation.detail)
+         .join(Plan, Plan.id == Evaluation.plan_id).join(Indicator, Indicator.id == Evaluation.indicator_id)
+         .where(Evaluation.warning_code.in_(severities))
+         .order_by(Evaluation.plan_id, Indicator.position, Indicator.id))
+    if plan_ids is not None:
+        q = q.where(Evaluation.plan_id.in_(plan_ids))
+    q = q.offset(max(offset, 0))
+    if limit is not None:
+        q = q.limit(max(limit, 0))
+    return [{"plan_id": r[0], "plan_title": r[1], "indicator": r[2], "indicator_name": r[3], "severity": r[4],
+             "status": r[5], "P": r[6], "S": r[7], "reasons": list((r[8] or {}).get("warnings") or [])}
+            for r in session.execute(q)]
+
+
+def early_warnings(session: Session, plan_ids: list[int] | None = None, offset: int = 0,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+    """The plans' early warnings as each plan's evaluation lists them, with the plan's title and the
+    indicator's id: what the overview lists."""
+    q = (select(PlanEvaluation.plan_id, Plan.title, PlanEvaluation.early_warnings)
+         .join(Plan, Plan.id == PlanEvaluation.plan_id).order_by(PlanEvaluation.plan_id))
+    if plan_ids is not None:
+        q = q.where(PlanEvaluation.plan_id.in_(plan_ids))
+    out: list[dict[str, Any]] = []
+    for plan_id, title, warnings in session.execute(q):
+        for w in warnings or []:
+            ref = str(w.get("indicator_id") or "")
+            ind = int(ref.rsplit("-i", 1)[1]) if "-i" in ref and ref.rsplit("-i", 1)[1].isdigit() else None
+            out.append({**w, "plan_id": plan_id, "plan_title": title, "indicator": ind,
+                        "indicator_name": w.get("name")})
+    end = None if limit is None else offset + limit
+    return out[offset:end]
+
+
+__all__ = ["DIMENSIONS", "early_warnings", "ensure_fresh", "plan_count", "plan_rows", "risk_rows",
+           "status_counts"]

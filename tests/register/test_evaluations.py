@@ -1,0 +1,97 @@
+"""Stored evaluations: `evaluate_register` stores every plan's evaluation with its data version,
+pages read it while the version holds, a write makes only the plans that read it stale, and the
+summary counts what the stored rows say (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine, select
+
+from planwatch.evaluate.cli import evaluate_command
+from planwatch.register import evaluations, summary
+from planwatch.register.db import transaction
+from planwatch.register.observations import ObservationInput, write_observations
+from planwatch.register.plans import import_plan
+from planwatch.register.regions import import_regions_csv
+from planwatch.register.schema import Indicator, Plan
+
+ROOT = Path(__file__).resolve().parents[2]
+V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
+RATE = "学前教育毛入园率"
+
+
+@pytest.fixture
+def plans(engine: Engine) -> dict[str, int]:
+    other = copy.deepcopy(V1)
+    other["plan"] = {**other["plan"], "title": "文水县“十四五”公共服务规划", "region": "文水县"}
+    with transaction(engine) as s:
+        import_regions_csv(s, ROOT / "data" / "reference" / "regions.csv")
+        a = import_plan(s, V1).plan_id
+        b = import_plan(s, other).plan_id
+    return {"a": a, "b": b}
+
+
+def _report(engine: Engine, plan_id: int, year: int, value: float) -> None:
+    with transaction(engine) as s:
+        rate = s.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.name == RATE)).one()
+        region = s.get(Plan, plan_id).region_code  # type: ignore[union-attr]
+        write_observations(s, [ObservationInput(rate, region, year, value=value, status="approved")], by="t")
+
+
+def test_evaluate_register_stores_every_plan_and_only_a_moved_version_is_evaluated_again(
+        engine: Engine, plans: dict[str, int]) -> None:
+    _report(engine, plans["a"], 2022, 80.0)
+    seen: list[tuple[int, int]] = []
+    assert evaluations.evaluate_register(engine, progress=lambda d, t: seen.append((d, t))) == 2
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+    with transaction(engine) as s:
+        assert evaluations.stale_plans(s) == []
+        kept = evaluations.stored(s, plans["a"])
+        now = evaluations.compute(s, plans["a"])
+        assert kept is not None and kept.stored
+        # what is stored is what evaluating now gives
+        assert kept.year == now.year == 2022
+        assert {k: v["status"] for k, v in kept.indicators.items()} == {k: v["status"] for k, v in now.indicators.items()}
+        assert kept.early_warnings == now.early_warnings
+        n_active = len(s.scalars(select(Indicator.id).where(Indicator.plan_id == plans["a"], Indicator.active)).all())
+        counts = summary.status_counts(s, "plan")
+        assert sum(counts[plans["a"]].values()) == n_active
+        rate_status = now.indicators[f"p{plans['a']}-i" + str(s.scalars(select(Indicator.id).where(
+            Indicator.plan_id == plans["a"], Indicator.name == RATE)).one())]["status"]
+        assert counts[plans["a"]].get(rate_status, 0) >= 1
+    assert evaluations.evaluate_register(engine) == 0  # nothing moved: nothing to do
+
+    _report(engine, plans["b"], 2023, 95.0)  # a value of plan B only
+    with transaction(engine) as s:
+        assert evaluations.stale_plans(s) == [plans["b"]]
+        assert evaluations.stored(s, plans["b"]) is None and evaluations.stored(s, plans["a"]) is not None
+    assert evaluations.evaluate_register(engine) == 1
+    with transaction(engine) as s:
+        assert evaluations.stored(s, plans["b"]).year == 2023  # type: ignore[union-attr]
+        rows = summary.plan_rows(s, offset=1, limit=1)
+        assert [r["id"] for r in rows] == [plans["b"]] and rows[0]["data_year"] == 2023
+        assert summary.plan_count(s) == 2
+
+
+def test_planwatch_evaluate_all_on_the_command_line(engine: Engine, plans: dict[str, int]) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    res = CliRunner().invoke(evaluate_command, ["--all", "--db", url])
+    assert res.exit_code == 0, res.output
+    assert "evaluated 2 plan(s)" in res.output
+    res = CliRunner().invoke(evaluate_command, ["--all", "--db", url])
+    assert "evaluated 0 plan(s)" in res.output
+    res = CliRunner().invoke(evaluate_command, ["--all", "--force", "--db", url])
+    assert "evaluated 2 plan(s)" in res.output
+    # in worker processes, one plan a batch: the same results
+    with transaction(engine) as s:
+        before = {p: evaluations.stored(s, p).indicators for p in plans.values()}  # type: ignore[union-attr]
+    assert evaluations.evaluate_register(engine, force=True, batch=1, workers=2) == 2
+    with transaction(engine) as s:
+        assert {p: evaluations.stored(s, p).indicators for p in plans.values()} == before  # type: ignore[union-attr]
+    res = CliRunner().invoke(evaluate_command, ["--all", "--year", "2022", "--db", url])
+    assert res.exit_code != 0 and "--all takes no PLAN" in res.output

@@ -1,0 +1,105 @@
+"""The hot reads use indexes: every SELECT the plan page, the indicator page, the overview (from the
+summary) and the cache's freshness check send is explained, on SQLite (EXPLAIN QUERY PLAN: no SCAN of
+observations or history) and PostgreSQL (EXPLAIN (FORMAT JSON) with sequential scans disabled: no Seq
+Scan on observations or history, so an index serves each one)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, text
+
+from planwatch.register import evaluations, versions
+from planwatch.register.db import session_factory, transaction
+from planwatch.register.observations import ObservationInput, write_observations
+from planwatch.register.plans import import_plan
+from planwatch.register.regions import import_regions_csv
+from planwatch.register.schema import Indicator, Plan
+from planwatch.web.views import indicator_view, overview, plan_view
+
+ROOT = Path(__file__).resolve().parents[2]
+V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
+BIG = ("observations", "history")
+
+
+@pytest.fixture
+def register(engine: Engine) -> dict[str, Any]:
+    other = copy.deepcopy(V1)
+    other["plan"] = {**other["plan"], "title": "文水县“十四五”公共服务规划", "region": "文水县"}
+    with transaction(engine) as s:
+        import_regions_csv(s, ROOT / "data" / "reference" / "regions.csv")
+        a = import_plan(s, V1).plan_id
+        import_plan(s, other)
+        inds = s.execute(select(Indicator.id, Plan.region_code).join(Plan, Plan.id == Indicator.plan_id)).all()
+        write_observations(s, [ObservationInput(i, region, y, value=50.0 + y % 7, status="approved")
+                               for i, region in inds for y in range(2021, 2024)], by="t")
+        ind = s.scalars(select(Indicator.id).where(Indicator.plan_id == a)).first()
+    evaluations.evaluate_register(engine)
+    return {"plan": a, "indicator": ind}
+
+
+def _statements(engine: Engine, read: Callable[[Any], Any]) -> list[tuple[str, Any]]:
+    seen: list[tuple[str, Any]] = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, executemany):  # type: ignore[no-untyped-def]
+        if not executemany and statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        with session_factory(engine)() as s:
+            read(s)
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    assert seen
+    return seen
+
+
+def _full_scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
+    bad = []
+    with engine.connect() as c:
+        if engine.dialect.name == "sqlite":
+            for sql, params in statements:
+                for row in c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params):
+                    if re.search(rf"\bSCAN (TABLE )?({'|'.join(BIG)})\b", row[-1]):
+                        bad.append(f"{row[-1]}  ←  {sql[:200]}")
+        else:
+            c.exec_driver_sql("SET enable_seqscan = off")
+            for sql, params in statements:
+                plan = c.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar_one()
+                text = json.dumps(plan)
+                for table in BIG:
+                    if re.search(rf'"Node Type": "Seq Scan", [^{{}}]*"Relation Name": "{table}"', text):
+                        bad.append(f"Seq Scan on {table}  ←  {sql[:200]}")
+    return bad
+
+
+@pytest.mark.parametrize("page", ["plan", "indicator", "overview", "freshness"])
+def test_hot_reads_use_indexes_not_scans_of_values_or_history(engine: Engine, register: dict[str, Any],
+                                                              page: str) -> None:
+    reads: dict[str, Callable[[Any], Any]] = {
+        "plan": lambda s: plan_view(s, register["plan"], False),
+        "indicator": lambda s: indicator_view(s, register["indicator"], False),
+        "overview": lambda s: overview(s, False),
+        "freshness": lambda s: (versions.current(s), versions.changed_plans(s, 0, 10**9),
+                                evaluations.stored(s, register["plan"])),
+    }
+    statements = _statements(engine, reads[page])
+    assert _full_scans(engine, statements) == []
+
+
+def test_the_overview_reads_no_values_when_every_plan_is_fresh(engine: Engine, register: dict[str, Any]) -> None:
+    statements = _statements(engine, lambda s: overview(s, False))
+    assert not [sql for sql, _ in statements if re.search(r"\b(FROM|JOIN) observations\b", sql)]
+
+
+def test_the_check_itself_sees_a_scan(engine: Engine, register: dict[str, Any]) -> None:
+    """A read no index serves is reported (so the checks above can fail)."""
+    bad = _statements(engine, lambda s: s.execute(text("SELECT count(*) FROM observations WHERE value > 1")).all())
+    assert len(_full_scans(engine, bad)) == 1

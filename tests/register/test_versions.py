@@ -1,0 +1,96 @@
+"""Per-plan data versions: a write bumps, in its own transaction, the versions of the plans that read
+what it wrote (or the register's structure sequence), and nothing else; readers ask one row."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from planwatch.register import versions
+from planwatch.register.db import transaction
+from planwatch.register.editing import update_indicator
+from planwatch.register.observations import ObservationInput, write_observations
+from planwatch.register.plans import import_plan
+from planwatch.register.regions import import_regions_csv
+from planwatch.register.schema import Indicator, Plan
+
+ROOT = Path(__file__).resolve().parents[2]
+V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
+RATE = "学前教育毛入园率"
+
+
+@pytest.fixture
+def plans(engine: Engine) -> dict[str, int]:
+    """The Cangxi county plan and an unrelated plan of another county."""
+    other = copy.deepcopy(V1)
+    other["plan"] = {**other["plan"], "title": "文水县“十四五”公共服务规划", "region": "文水县"}
+    with transaction(engine) as s:
+        import_regions_csv(s, ROOT / "data" / "reference" / "regions.csv")
+        a = import_plan(s, V1).plan_id
+        b = import_plan(s, other).plan_id
+    return {"a": a, "b": b}
+
+
+def _version(engine: Engine, plan_id: int) -> int:
+    with transaction(engine) as s:
+        return s.scalar(select(Plan.data_version).where(Plan.id == plan_id))  # type: ignore[return-value]
+
+
+def test_a_value_bumps_the_plans_that_read_it_in_the_same_transaction(engine: Engine, plans: dict[str, int]) -> None:
+    with transaction(engine) as s:
+        before = versions.current(s)
+        rate = s.scalars(select(Indicator.id).where(Indicator.plan_id == plans["a"], Indicator.name == RATE)).one()
+        region = s.get(Plan, plans["a"]).region_code  # type: ignore[union-attr]
+    other_before = _version(engine, plans["b"])
+    with transaction(engine) as s:
+        write_observations(s, [ObservationInput(rate, region, 2022, value=93.5, status="approved")], by="t")
+    with transaction(engine) as s:
+        after = versions.current(s)
+        assert after.seq == before.seq + 1
+        assert after.structure_seq == before.structure_seq  # a value is not structure
+        assert versions.changed_plans(s, before.seq, after.seq) == {plans["a"]}
+    assert _version(engine, plans["a"]) == after.seq
+    assert _version(engine, plans["b"]) == other_before
+
+
+def test_a_rolled_back_write_bumps_nothing(engine: Engine, plans: dict[str, int]) -> None:
+    with transaction(engine) as s:
+        before = versions.current(s)
+        rate = s.scalars(select(Indicator.id).where(Indicator.plan_id == plans["a"], Indicator.name == RATE)).one()
+        region = s.get(Plan, plans["a"]).region_code  # type: ignore[union-attr]
+    with pytest.raises(RuntimeError), transaction(engine) as s:
+        write_observations(s, [ObservationInput(rate, region, 2022, value=93.5)], by="t")
+        raise RuntimeError("abandon")
+    with transaction(engine) as s:
+        assert versions.current(s) == before
+    assert _version(engine, plans["a"]) <= before.seq
+
+
+def test_an_indicator_edit_moves_the_structure_sequence(engine: Engine, plans: dict[str, int]) -> None:
+    with transaction(engine) as s:
+        before = versions.current(s)
+        ind = s.scalars(select(Indicator).where(Indicator.plan_id == plans["a"], Indicator.name == RATE)).one()
+        update_indicator(s, ind, ind.version, {"unit": "百分比"}, by="t", reason="test")
+    with transaction(engine) as s:
+        after = versions.current(s)
+    assert after.seq > before.seq and after.structure_seq == after.seq
+    # the edit is the plan's own: its version moves, the evaluation of other plans is not affected
+    assert _version(engine, plans["a"]) == after.seq and after.shared_seq == before.shared_seq
+    assert _version(engine, plans["b"]) < after.seq
+
+
+def test_a_bulk_write_beyond_the_limit_counts_as_a_change_of_everything(
+        engine: Engine, plans: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(versions, "MAX_VALUES_RESOLVED", 1)
+    with transaction(engine) as s:
+        before = versions.current(s)
+        rate = s.scalars(select(Indicator.id).where(Indicator.plan_id == plans["a"], Indicator.name == RATE)).one()
+        region = s.get(Plan, plans["a"]).region_code  # type: ignore[union-attr]
+        write_observations(s, [ObservationInput(rate, region, y, value=90.0 + y % 5) for y in (2021, 2022)], by="t")
+    with transaction(engine) as s:
+        after = versions.current(s)
+    assert after.seq == before.seq + 1 and after.shared_seq == after.structure_seq == after.seq
