@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, str] = {
     "plans": "planwatch.register.cli:plans_command",
     "regions": "planwatch.register.cli:regions_group",
     "dept": "planwatch.register.cli:dept_group",
+    "metric": "planwatch.register.cli:metric_group",
     "task": "planwatch.register.cli_progress:task_group",
     "tasks": "planwatch.register.cli_progress:tasks_command",
     "user": "planwatch.register.cli:user_group",
