@@ -17,6 +17,7 @@ from planwatch.register import schema as db
 from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
 from planwatch.register.finality import ALL_STATUSES, is_pending
+from planwatch.register.metrics import metric_meta
 from planwatch.register.reference import national_reference
 from planwatch.register.regions import descendants
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
@@ -61,16 +62,39 @@ def is_main(source: str | None) -> bool:
     return source != "prose"
 
 
+def is_reported(status: str) -> bool:
+    """An indicator has counted data for the page's year unless its status says 未报送."""
+    return status != "not_reported"
+
+
+def reporting_by_domain(plan: db.Plan, ev: PlanEval) -> list[dict[str, Any]]:
+    """Per domain: how many 主要指标 and other targets the plan has, and how many have counted data."""
+    out: dict[str, dict[str, Any]] = {}
+    for i in plan.indicators:
+        if not i.active:
+            continue
+        d = out.setdefault(i.domain or NO_DOMAIN, {"domain": i.domain or NO_DOMAIN, "main": 0, "main_reported": 0,
+                                                   "other": 0, "other_reported": 0})
+        kind = "main" if is_main(i.source) else "other"
+        d[kind] += 1
+        d[f"{kind}_reported"] += is_reported(ev.indicators.get(i.ref, IndicatorEval()).status)
+    return list(out.values())
+
+
 def plan_summary(plan: db.Plan, ev: PlanEval) -> dict[str, Any]:
     counts = Counter(ev.indicators[i.ref].status for i in plan.indicators if i.active and i.ref in ev.indicators)
     main = sum(1 for i in plan.indicators if i.active and is_main(i.source))
+    reporting = reporting_by_domain(plan, ev)
     return {"id": plan.id, "title": plan.title, "region_code": plan.region_code,
             "region": plan.region.name if plan.region else plan.region_code,
             "period": [plan.period_start, plan.period_end], "base_year": plan.base_year,
             "issuer": plan.issuer, "doc_number": plan.doc_number, "issued": plan.issued,
             "indicator_count": sum(1 for i in plan.indicators if i.active), "data_year": ev.year,
             "main_count": main, "other_count": sum(1 for i in plan.indicators if i.active) - main,
-            "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)}}
+            "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)},
+            # how many indicators have counted data: a plan with none shows no 数据年份
+            "reported_count": sum(d["main_reported"] + d["other_reported"] for d in reporting),
+            "reporting": reporting}
 
 
 def baseline_of(ind: db.Indicator, plan: db.Plan, series: list[db.Observation]) -> register_series.Baseline:
@@ -232,6 +256,8 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         "plan": {"id": plan.id, "title": plan.title, "region": plan.region.name if plan.region else plan.region_code,
                  "period": [plan.period_start, plan.period_end], "base_year": plan.base_year},
         "indicator": row,
+        # definition, 统计口径 and data source, shared by every plan measuring the metric
+        "meta": metric_meta(session, ind.metric_id),
         "quote": ind.quote, "line": ind.line, "table": ind.table_label,
         "evaluation": {"status": ev_ind.status, "label": ev_ind.label, "S": ev_ind.S, "P": ev_ind.P,
                        "Q": ev_ind.Q, "year": ev_ind.year, "value": ev_ind.value, "projection": ev_ind.projection,
