@@ -20,8 +20,8 @@ from planwatch.web.views import document_view, filter_rows, indicator_view, is_r
 
 router = APIRouter(include_in_schema=False)
 
-# viewBox width of the portal's trajectory chart: 12 px text stays above 10 px on a 375 px phone
-PUBLIC_CHART_WIDTH = 420
+# viewBox width of the portal's charts: their 11-12 px text stays about 10 px on a 375 px phone
+PUBLIC_CHART_WIDTH = 360
 
 
 def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str, Any]:
@@ -210,7 +210,8 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
         bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in fresh["subregions"]],
                                   unit=fresh["indicator"]["unit"] or "", target=fresh["indicator"]["target_line"],
                                   target_label=translate("legend.target", lang),
-                                  label=translate("ind.by_subregion", lang), width=400 if public else 560)
+                                  label=translate("ind.by_subregion", lang),
+                                  width=PUBLIC_CHART_WIDTH if public else 560)
         refs = reference_lines(request, fresh["indicator"], lang)
         # The portal's chart is drawn narrow so that its labels stay readable when a phone shrinks it.
         return {"view": fresh, "chart": trajectory_svg(fresh, lang, refs, width=PUBLIC_CHART_WIDTH if public else 640),
