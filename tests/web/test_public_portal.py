@@ -71,7 +71,7 @@ def test_indicator_downloads_hold_approved_values_only(client: TestClient, seed)
 def test_status_page_counts_indicators_with_data(client: TestClient, seed) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/public/status").text
     assert "数据报送情况" in page
-    rows = re.findall(r'data-testid="status-row"><td>([^<]+)</td><td>.*?<b>(\d+)</b> / (\d+)', page)
+    rows = re.findall(r'data-testid="status-row"><span class="d">([^<]+)</span>.*?<b>(\d+)</b> / (\d+)', page)
     assert sorted(rows) == sorted([("幼有所育", "1", "1"), ("学有所教", "1", "1"), ("病有所医", "1", "1")])
 
 
@@ -97,9 +97,9 @@ def _plan_without_data(url: str) -> tuple[int, int]:
     """A plan none of whose indicators has a value, and its number of indicators."""
     engine = make_engine(url)
     with transaction(engine) as s:
-        with_values = set(s.scalars(select(db.Indicator.plan_id).join(
-            db.Observation, db.Observation.metric_id == db.Indicator.metric_id).where(
-            db.Observation.status == "approved")))
+        with_values = set(s.scalars(select(db.Indicator.plan_id).join(db.Plan).join(
+            db.Observation, (db.Observation.metric_id == db.Indicator.metric_id)
+            & (db.Observation.region_code == db.Plan.region_code)).where(db.Observation.status == "approved")))
         plans = s.execute(select(db.Plan.id, func.count(db.Indicator.id)).join(db.Indicator)
                           .where(db.Indicator.active).group_by(db.Plan.id)).all()
     engine.dispose()
@@ -166,8 +166,9 @@ def _demo_urls(app, url: str, base: str) -> list[tuple[str, str]]:  # type: igno
     engine = make_engine(url)
     with transaction(engine) as s:
         plans = list(s.scalars(select(db.Plan.id).order_by(db.Plan.id)))
-        with_data = s.scalars(select(db.Indicator.id).join(
-            db.Observation, db.Observation.metric_id == db.Indicator.metric_id).where(
+        with_data = s.scalars(select(db.Indicator.id).join(db.Plan).join(
+            db.Observation, (db.Observation.metric_id == db.Indicator.metric_id)
+            & (db.Observation.region_code == db.Plan.region_code)).where(
             db.Observation.status == "approved", db.Indicator.active).order_by(db.Indicator.id)).first()
         without = s.scalars(select(db.Indicator.id).where(db.Indicator.active, ~db.Indicator.metric_id.in_(
             select(db.Observation.metric_id))).order_by(db.Indicator.id)).first()
