@@ -37,6 +37,7 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     migrate.downgrade(blank, "0004")  # later revisions (0005_*) go: the indicator metadata columns with them
     assert migrate.current_revision(blank) == "0004"
     assert not {"scope", "data_source"} & {c["name"] for c in sa.inspect(blank).get_columns("metrics")}
+    assert "note" not in {c["name"] for c in sa.inspect(blank).get_columns("indicators")}
 
     migrate.downgrade(blank, "-1")  # 0004 → 0003: metrics, the series columns and plan links go
     assert migrate.current_revision(blank) == "0003"

@@ -121,6 +121,18 @@ def test_a_plan_without_data_shows_no_data_year_and_hides_unreported_rows(demo_a
         assert "数据年份" not in card
 
 
+def test_the_plans_own_footnote_on_an_indicator_is_shown(demo_app, demo_url) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(demo_url)
+    with transaction(engine) as s:
+        noted = s.execute(select(db.Indicator.id, db.Indicator.note).where(
+            db.Indicator.active, db.Indicator.note.is_not(None)).order_by(db.Indicator.id)).first()
+    engine.dispose()
+    assert noted is not None, "a seed plan's table footnotes (注:1依据…) reach the register"
+    with TestClient(demo_app) as c:
+        page = c.get(f"/public/indicators/{noted[0]}").text
+    assert "规划注释" in page and noted[1][:20] in page
+
+
 # --- every public page in a real browser at 375 px, with axe-core --------------------------------------
 
 @pytest.fixture(scope="module")

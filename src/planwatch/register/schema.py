@@ -183,6 +183,7 @@ class Indicator(Base):
     line: Mapped[int | None] = mapped_column(Integer)
     table_label: Mapped[str | None] = mapped_column(String(50))
     quote: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # the plan's own note on it (a table footnote)
     lead_department_text: Mapped[str | None] = mapped_column(String(300))  # as the document names it
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: dropped by a later revision
     version: Mapped[int] = mapped_column(Integer, default=1)

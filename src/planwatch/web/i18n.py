@@ -259,6 +259,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pub.scope": ("统计口径", "Statistical scope"),
     "pub.data_source": ("数据来源", "Data source"),
     "pub.not_provided": ("未提供", "Not provided"),
+    "pub.plan_note": ("规划注释", "Note in the plan"),
     "pub.target_year": ("目标年份", "Target year"),
     "pub.plan": ("所属规划", "Plan"),
     "pub.download_data": ("下载本指标数据", "Download this indicator's data"),

@@ -258,6 +258,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         "indicator": row,
         # definition, 统计口径 and data source, shared by every plan measuring the metric
         "meta": metric_meta(session, ind.metric_id),
+        "note": ind.note,  # the plan's own footnote on this target
         "quote": ind.quote, "line": ind.line, "table": ind.table_label,
         "evaluation": {"status": ev_ind.status, "label": ev_ind.label, "S": ev_ind.S, "P": ev_ind.P,
                        "Q": ev_ind.Q, "year": ev_ind.year, "value": ev_ind.value, "projection": ev_ind.projection,
