@@ -31,6 +31,7 @@ from planwatch.web import create_app, data
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 375, "height": 812}
 MIN_CHART_TEXT_PX = 9.5  # "about 10 px" after the phone scales the SVG down
+MAX_PLAN_PAGE_PX = 4000  # a plan page at 1366 px wide with default filters
 
 
 # --- in process, on the small seeded register -------------------------------------------------------
@@ -236,6 +237,19 @@ def test_every_public_page_fits_a_phone_and_has_no_serious_accessibility_violati
                     where = "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
                                       for n in v["nodes"][:3])
                     problems.append(f"{path}: axe {v['id']} ({v['impact']}): {v['help']} at {where}")
+    finally:
+        ctx.close()
+    # On a desktop, with default filters (未报送 hidden), a plan page is short: under 4,000 px.
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        for name, path in urls:
+            if name.startswith("plan-"):
+                page.goto(demo_server + path)
+                height = page.evaluate("document.documentElement.scrollHeight")
+                print(f"{path}: {height} px tall at 1366 px")
+                if height >= MAX_PLAN_PAGE_PX:
+                    problems.append(f"{path}: {height} px tall at 1366 px")
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
