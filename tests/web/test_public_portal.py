@@ -19,7 +19,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from webtools import shot
+from webtools import login, shot
 
 from planwatch.register import migrate
 from planwatch.register import schema as db
@@ -53,6 +53,28 @@ def test_indicator_page_shows_metadata_or_not_provided(client: TestClient, seede
     for text in ("在园幼儿数占3-5岁适龄人口的比例", "按户籍适龄人口计", "县教育统计年报"):
         assert text in page
     assert f"/public/indicators/{seed.preschool}/data.csv" in page and "data.json" in page
+
+
+def test_a_planner_edits_the_metadata_and_the_portal_shows_it(client: TestClient, seed,  # type: ignore[no-untyped-def]
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data, "STAMP_TTL", 0.0)
+    token = login(client, "planner")
+    form = client.get(f"/indicators/{seed.doctors}/meta")
+    assert form.status_code == 200 and "统计口径" in form.text and "数据来源" in form.text
+    r = client.post(f"/indicators/{seed.doctors}/meta", data={"csrf_token": token, "definition": "",
+                    "scope": "按常住人口计算", "data_source": "县卫生健康统计年报"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/indicators/{seed.doctors}"
+    staff = client.get(f"/indicators/{seed.doctors}").text
+    assert "按常住人口计算" in staff and f"/indicators/{seed.doctors}/meta" in staff
+    too_long = client.post(f"/indicators/{seed.doctors}/meta", data={
+        "csrf_token": token, "definition": "x" * 2001, "scope": "", "data_source": ""})
+    assert too_long.status_code == 400 and "2000" in too_long.text
+    assert client.post(f"/indicators/{seed.doctors}/meta", data={"scope": "x"}).status_code == 403  # no CSRF token
+    public = client.get(f"/public/indicators/{seed.doctors}").text
+    assert "按常住人口计算" in public and "县卫生健康统计年报" in public  # the failed save changed nothing
+    client.post("/logout", data={"csrf_token": token})
+    login(client, "health")
+    assert client.get(f"/indicators/{seed.doctors}/meta").status_code == 403  # reporters do not edit it
 
 
 def test_indicator_downloads_hold_approved_values_only(client: TestClient, seed) -> None:  # type: ignore[no-untyped-def]

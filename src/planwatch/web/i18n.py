@@ -260,6 +260,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pub.data_source": ("数据来源", "Data source"),
     "pub.not_provided": ("未提供", "Not provided"),
     "pub.plan_note": ("规划注释", "Note in the plan"),
+    "meta.edit": ("编辑指标信息", "Edit indicator information"),
+    "meta.shared": ("指标解释、统计口径和数据来源属于该指标口径,所有使用同一口径的规划共用;公众门户的指标页显示这些信息。",
+                    "The definition, statistical scope and data source belong to the metric: every plan measuring it "
+                    "shares them, and the portal's indicator page shows them."),
+    "meta.back": ("返回指标页", "Back to the indicator"),
     "pub.target_year": ("目标年份", "Target year"),
     "pub.plan": ("所属规划", "Plan"),
     "pub.download_data": ("下载本指标数据", "Download this indicator's data"),
