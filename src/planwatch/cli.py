@@ -40,6 +40,7 @@ SHORT_HELP: dict[str, str] = {
     "evaluate": "评估规划实施进度 / Evaluate a plan",
     "extract": "从规划文本抽取指标与承诺 / Extract indicators and commitments",
     "init": "创建或升级登记库 / create or upgrade the register database",
+    "metric": "指标元数据(指标解释、统计口径、数据来源)/ indicator metadata shown on the public portal",
     "plan": "规划 / plans in the register",
     "plans": "列出规划 / list the plans",
     "regions": "行政区划 / regions",
