@@ -34,10 +34,14 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
-    migrate.downgrade(blank, "0004")  # later revisions (0005_*) go: the indicator metadata columns with them
-    assert migrate.current_revision(blank) == "0004"
+    migrate.downgrade(blank, "0005_audit_log")  # 0005_indicator_meta → 0005_audit_log: the metadata columns go
+    assert migrate.current_revision(blank) == "0005_audit_log"
     assert not {"scope", "data_source"} & {c["name"] for c in sa.inspect(blank).get_columns("metrics")}
     assert "note" not in {c["name"] for c in sa.inspect(blank).get_columns("indicators")}
+
+    migrate.downgrade(blank, "-1")  # 0005 → 0004: the audit log goes
+    assert migrate.current_revision(blank) == "0004"
+    assert "audit_log" not in set(sa.inspect(blank).get_table_names())
 
     migrate.downgrade(blank, "-1")  # 0004 → 0003: metrics, the series columns and plan links go
     assert migrate.current_revision(blank) == "0003"

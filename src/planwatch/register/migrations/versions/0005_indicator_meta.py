@@ -7,7 +7,7 @@ every plan that measures the same metric. An indicator also keeps its plan's own
 table's footnote, "注:1依据…"), as the extractor reads it.
 
 Revision ID: 0005_indicator_meta
-Revises: 0004
+Revises: 0005_audit_log (chained after main's other 0005)
 Create Date: 2026-12-05 12:20:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_indicator_meta"
-down_revision = "0004"
+down_revision = "0005_audit_log"
 branch_labels = None
 depends_on = None
 
