@@ -75,6 +75,10 @@ def test_seed_004_box1_units_footnotes_and_notes() -> None:
     assert rows_at[181]["name"] == "5岁以下儿童死亡率"
     assert brief(rows_at[189]) == ("公共医疗服务", "孕产妇死亡率", "/10", "19.38", "≤16", "预期性")
     assert rows_at[189]["name_raw"] == "孕产妇死亡率3"
+    # each footnoted row keeps its note's text (注:1依据…), the portal shows it as 规划注释
+    assert rows_at[173]["note"].startswith("依据国家《健康中国2030》建设主要指标中人均预期寿命")
+    assert rows_at[189]["note"].startswith("依据国家《健康中国2030》建设主要指标中孕产妇死亡率")
+    assert "note" not in rows_at[127]
     assert brief(rows_at[199]) == ("公共医疗服务", "城乡居民健康素养水平", "%", "20.5%", "≥25", "预期性")
     assert rows_at[355]["name"] == "人均公共图书馆藏书量" and rows_at[355]["domain"] == "公共文体服务"
     assert rows_at[321]["name"] == "R&D经费支出占GDP比重"
@@ -229,6 +233,8 @@ def test_flattened_unit_column_footnotes_and_notes() -> None:
     assert [brief(r) for r in rows] == EXPECTED_UNITS
     assert {r["table"] for r in rows} == {"专栏1"}
     assert spans[0][1] == lines.index(NOTES[-1]) + 1
+    assert sorted(r["note"] for r in rows if "note" in r) == ["依据《健康中国2030》。", "依据国家标准(1/10万)。",
+                                                            "依据国家标准。"]
 
 
 def test_footnote_digit_is_kept_when_not_a_footnote() -> None:

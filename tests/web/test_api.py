@@ -132,9 +132,9 @@ def test_downloads(client, seed):
 
 
 def test_language_switch(client, seed):
-    assert "分领域进展" in client.get(f"/public/plans/{seed.plan_id}").text
+    assert "主要指标" in client.get(f"/public/plans/{seed.plan_id}").text
     client.get("/lang/en?next=/public")
-    assert "Progress by domain" in client.get(f"/public/plans/{seed.plan_id}").text
+    assert "Indicators by domain" in client.get(f"/public/plans/{seed.plan_id}").text
     # Only same-site targets: no open redirect.
     r = client.get("/lang/zh?next=//evil.example/x", follow_redirects=False)
     assert r.headers["location"] == "/"

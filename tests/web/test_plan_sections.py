@@ -50,8 +50,9 @@ def test_prose_targets_are_shown_and_counted_apart(seeded) -> None:  # type: ign
         assert "预期性" not in other and "预期性" in main  # no attribute the text did not give
         # 预期性 filter: the prose target is neither binding nor expected
         assert PROSE_NAME not in c.get(f"/plans/{seed.plan_id}?binding=0").text
-        public = c.get(f"/public/plans/{seed.plan_id}").text
+        public = c.get(f"/public/plans/{seed.plan_id}?unreported=1").text  # it has no data: hidden by default
         assert "其他量化目标" in public and PROSE_NAME in public
+        assert PROSE_NAME not in c.get(f"/public/plans/{seed.plan_id}").text
         home = c.get("/public").text
         assert "主要指标 3 · 其他量化目标 1" in home
 

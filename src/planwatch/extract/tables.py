@@ -302,13 +302,16 @@ def _split_name(raw: str) -> tuple[str, str, str | None, str | None]:
     return s_nf, s_nf, unit, None
 
 
-def _note_markers(lines: list[str], start: int, end: int) -> set[str]:
-    """Footnote numbers that the note lines [start, end] (1-based) explain."""
-    out: set[str] = set()
+NOTE_MAX_CHARS = 500  # a footnote kept with its row; longer text is cut (the document keeps the whole)
+
+
+def _note_markers(lines: list[str], start: int, end: int) -> dict[str, str]:
+    """Footnote numbers that the note lines [start, end] (1-based) explain, with each note's text."""
+    out: dict[str, str] = {}
     for i in range(start, end + 1):
         m = _FOOTNOTE_LINE_RE.match(lines[i - 1])
         if m:
-            out.add(m.group(1))
+            out[m.group(1)] = lines[i - 1][m.end():].strip()[:NOTE_MAX_CHARS]
     return out
 
 
@@ -343,7 +346,7 @@ def _scan_notes(lines: list[str], first: int) -> int:
     return last
 
 
-def _finish_rows(rows: list[_Row], header: Header, label: str | None, notes: set[str],
+def _finish_rows(rows: list[_Row], header: Header, label: str | None, notes: dict[str, str],
                  period: tuple[int, int]) -> list[dict[str, Any]]:
     # footnote digits: an increasing 1, 2, 3 … sequence across the table, or numbers the notes explain
     accepted: set[int] = set()
@@ -405,6 +408,8 @@ def _finish_rows(rows: list[_Row], header: Header, label: str | None, notes: set
                  if v is not None and j not in (header.baseline, header.target)}
         if extra:
             row["other_values"] = extra
+        if i in accepted and r.footnote is not None and notes.get(r.footnote):
+            row["note"] = notes[r.footnote]  # the table's own footnote on this row ("注:1依据…")
         out.append(row)
     return out
 
@@ -733,7 +738,7 @@ def _parse_tsv_block(block: list[int], lines: list[str], period: tuple[int, int]
             last_line = ln
     if not rows:
         return [], None
-    notes: set[str] = set()
+    notes: dict[str, str] = {}
     nxt = last_line + 1
     while nxt <= len(lines) and not lines[nxt - 1].strip():
         nxt += 1
@@ -818,7 +823,7 @@ def extract_tables(lines: list[str], outline: Outline) -> tuple[list[dict[str, A
         if not got:
             i = max(i + 1, k)
             continue
-        notes: set[str] = set()
+        notes: dict[str, str] = {}
         if nxt < n and _NOTE_RE.match(cells[nxt].text):
             end = _scan_notes(lines, cells[nxt].line)
             notes = _note_markers(lines, cells[nxt].line, end)

@@ -1,5 +1,5 @@
-"""Register commands: init, plan import, plans, regions import, dept assign, user (add, passwd, list, disable,
-enable, role), demo."""
+"""Register commands: init, plan import, plans, metric (show, set), regions import, dept assign,
+user (add, passwd, list, disable, enable, role), demo."""
 
 from __future__ import annotations
 
@@ -160,6 +160,57 @@ def plan_link(plan_ref: str, predecessor: str | None, superior: str | None, by: 
                    superior=resolve_plan(s, superior) if superior else None, by=by)
         click.echo(f"规划 plan {plan.id}: 前序规划 previous {plan.predecessor_id or '—'} · "
                    f"上位规划 superior {plan.superior_plan_id or '—'}")
+
+
+@click.group("metric")
+def metric_group() -> None:
+    """指标元数据(指标解释、统计口径、数据来源)/ indicator metadata shown on the public portal."""
+
+
+_META_LABELS = {"definition": "指标解释 definition", "scope": "统计口径 scope", "data_source": "数据来源 source"}
+
+
+def _echo_meta(meta: dict[str, str | None]) -> None:
+    for k, label in _META_LABELS.items():
+        click.echo(f"{label}: {meta.get(k) or '未提供 / not provided'}")
+
+
+@metric_group.command("show")
+@click.argument("indicator")
+@friendly
+def metric_show(indicator: str) -> None:
+    """显示指标的元数据 / show an indicator's metadata (INDICATOR: id or p3-i12)."""
+    from planwatch.register.db import transaction
+    from planwatch.register.metrics import metric_meta
+    from planwatch.register.queries import indicator_by_ref
+
+    with transaction(open_register()) as s:
+        ind = indicator_by_ref(s, indicator)
+        click.echo(f"{ind.name}(指标 indicator {ind.id} · 口径 metric {ind.metric_id})")
+        _echo_meta(metric_meta(s, ind.metric_id))
+
+
+@metric_group.command("set")
+@click.argument("indicator")
+@click.option("--definition", default=None, help="指标解释 / what the figure means")
+@click.option("--scope", default=None, help="统计口径 / how it is counted")
+@click.option("--source", "data_source", default=None, help="数据来源 / where the figures come from")
+@click.option("--user", "by", default=None, help="操作人 / who (for history)")
+@friendly
+def metric_set(indicator: str, definition: str | None, scope: str | None, data_source: str | None,
+               by: str | None) -> None:
+    """设置指标元数据(空字符串清除)/ set an indicator's metadata, shared by every plan measuring the same
+    metric (an empty string clears a field)."""
+    from planwatch.register.db import transaction
+    from planwatch.register.metrics import metric_meta, set_indicator_meta
+
+    changes = {k: v for k, v in (("definition", definition), ("scope", scope), ("data_source", data_source))
+               if v is not None}
+    if not changes:
+        raise click.UsageError("请至少给出一项 / give at least one of --definition, --scope, --source")
+    with transaction(open_register()) as s:
+        metric = set_indicator_meta(s, indicator, changes, by=by)
+        _echo_meta(metric_meta(s, metric.id))
 
 
 @click.command("plans")

@@ -272,7 +272,7 @@ def link_superior_targets(session: Session, plan: Plan) -> int:
 
 # --- the catalogue's own fields ------------------------------------------------------------------------
 
-METRIC_FIELDS = ("name", "unit", "definition", "direction", "aggregation", "domain", "national_code")
+METRIC_FIELDS = ("name", "unit", "definition", "scope", "data_source", "direction", "aggregation", "domain", "national_code")
 
 
 def update_metric(session: Session, metric_id: int, changes: dict[str, Any], *, by: str | None = None,
@@ -300,3 +300,35 @@ def update_metric(session: Session, metric_id: int, changes: dict[str, Any], *, 
                        reason=reason)
         session.flush()
     return metric
+
+
+# --- metadata the public portal shows (Open SDG's metadata tab) ----------------------------------------
+
+META_FIELDS = ("definition", "scope", "data_source")
+META_MAX_CHARS = 2000
+
+
+def metric_meta(session: Session, metric_id: int) -> dict[str, str | None]:
+    """A metric's definition (指标解释), 统计口径 and data source (数据来源); None where not provided."""
+    metric = session.get(Metric, metric_id)
+    return {k: (getattr(metric, k) if metric is not None else None) for k in META_FIELDS}
+
+
+def set_indicator_meta(session: Session, indicator_ref: str | int, changes: dict[str, str | None], *,
+                       by: str | None = None) -> Metric:
+    """Set the metadata of the metric an indicator measures (shared by every plan measuring it).
+    Blank text clears a field; text is bounded so a page stays readable."""
+    from planwatch.register.queries import indicator_by_ref
+
+    bad = set(changes) - set(META_FIELDS)
+    if bad:
+        raise InputError(f"不能修改这些字段 / fields not editable: {', '.join(sorted(bad))}")
+    clean: dict[str, str | None] = {}
+    for k, v in changes.items():
+        text = (v or "").strip() or None
+        if text is not None and len(text) > META_MAX_CHARS:
+            raise InputError(f"{k}: 不超过 {META_MAX_CHARS} 字 / at most {META_MAX_CHARS} characters "
+                             f"(got {len(text)})")
+        clean[k] = text
+    ind = indicator_by_ref(session, indicator_ref)
+    return update_metric(session, ind.metric_id, clean, by=by)

@@ -44,7 +44,7 @@ DOC_FIELDS = (
     "source", "lead_department_text",
 )
 # Where the item sits in the document: refreshed on every import, not reported as a change.
-LOCATION_FIELDS = ("position", "line", "table_label", "quote")
+LOCATION_FIELDS = ("position", "line", "table_label", "quote", "note")
 
 _TITLE = re.compile(r"[^\s《》“”\"]{0,30}(?:“十[四五]五”|十[四五]五|\(20\d\d[—\-–~至]+20\d\d年?\)|（20\d\d[—\-–~至]+20\d\d年?）).{0,40}规划")
 _DRAFT_WORDS = re.compile(r"[(（]?(征求意见稿|送审稿|草案|修订稿|修订版|讨论稿)[)）]?")
@@ -121,6 +121,7 @@ def _indicator_fields(item: dict[str, Any], position: int, period_end: int) -> d
         "line": item.get("line"),
         "table_label": item.get("table"),
         "quote": item.get("quote"),
+        "note": item.get("note") or None,
     }
 
 

@@ -85,7 +85,7 @@ class RegionPopulation(Base):
 
 
 class Metric(Base):
-    """What is measured, apart from any plan: name, unit, 统计口径, direction, aggregation, domain.
+    """What is measured, apart from any plan: name, unit, definition, 统计口径, data source, direction, aggregation, domain.
 
     A series is a metric in one region: its observations, year by year. Plan targets (indicators)
     refer to a metric, so a 十五五 plan reads the values its 十四五 predecessor collected."""
@@ -98,7 +98,9 @@ class Metric(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     unit: Mapped[str | None] = mapped_column(String(50))
-    definition: Mapped[str | None] = mapped_column(Text)  # 统计口径
+    definition: Mapped[str | None] = mapped_column(Text)  # 指标解释: what the figure means
+    scope: Mapped[str | None] = mapped_column(Text)  # 统计口径: how it is counted (who, where, which rule)
+    data_source: Mapped[str | None] = mapped_column(Text)  # 数据来源: the statistics or office it comes from
     direction: Mapped[str] = mapped_column(String(4), default="up")
     aggregation: Mapped[str] = mapped_column(String(10), default="none")
     domain: Mapped[str | None] = mapped_column(String(100))
@@ -186,6 +188,7 @@ class Indicator(Base):
     line: Mapped[int | None] = mapped_column(Integer)
     table_label: Mapped[str | None] = mapped_column(String(50))
     quote: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # the plan's own note on it (a table footnote)
     lead_department_text: Mapped[str | None] = mapped_column(String(300))  # as the document names it
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: dropped by a later revision
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -74,6 +74,19 @@ def plan_rows(session: Session, offset: int = 0, limit: int | None = None,
              "status_counts": counts.get(r[0], {})} for r in rows]
 
 
+def indicator_statuses(session: Session, plan_ids: list[int]) -> dict[int, list[tuple[str | None, str | None, str]]]:
+    """Each plan's active indicators as (domain, source, stored status); an indicator without a stored
+    evaluation is 'not_reported'. Bounded by the plans asked for."""
+    out: dict[int, list[tuple[str | None, str | None, str]]] = defaultdict(list)
+    for i in range(0, len(plan_ids), 500):
+        q = (select(Indicator.plan_id, Indicator.domain, Indicator.source, Evaluation.status)
+             .outerjoin(Evaluation, Evaluation.indicator_id == Indicator.id)
+             .where(Indicator.plan_id.in_(plan_ids[i:i + 500]), Indicator.active))
+        for plan_id, domain, source, status in session.execute(q):
+            out[plan_id].append((domain, source, status or "not_reported"))
+    return dict(out)
+
+
 def plan_count(session: Session, region_codes: list[str] | None = None) -> int:
     q = select(func.count(Plan.id))
     if region_codes is not None:

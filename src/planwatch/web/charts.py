@@ -152,7 +152,7 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
 
 
 def ranked_bars(rows: Sequence[tuple[str, float, bool]], *, unit: str = "", target: float | None = None,
-                width: int = 560, bar_h: int = 20, target_label: str = "") -> str:
+                width: int = 560, bar_h: int = 20, target_label: str = "", label: str = "") -> str:
     """Horizontal bars, largest first; rows are (name, value, meets_target)."""
     if not rows:
         return ""
@@ -163,7 +163,8 @@ def ranked_bars(rows: Sequence[tuple[str, float, bool]], *, unit: str = "", targ
     lo = min(0.0, *[r[1] for r in rows])
     span = (hi - lo) or 1.0
     height = len(rows) * (bar_h + 6) + 10
-    out = [f'<svg class="bars" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="12" role="img">']
+    out = [f'<svg class="bars" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="12" role="img" '
+           f'aria-label="{escape(label or target_label)}">']
     for i, (name, value, ok) in enumerate(rows):
         y = 4 + i * (bar_h + 6)
         bw = max(1.0, (value - lo) / span * w)

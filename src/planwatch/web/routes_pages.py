@@ -17,9 +17,12 @@ from planwatch.web.i18n import STATUS_ORDER, translate
 from planwatch.web.params import Id
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
-from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
+from planwatch.web.views import document_view, filter_rows, indicator_view, is_reported, overview, plan_view
 
 router = APIRouter(include_in_schema=False)
+
+# viewBox width of the portal's charts: their 11-12 px text stays about 10 px on a 375 px phone
+PUBLIC_CHART_WIDTH = 360
 
 
 def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str, Any]:
@@ -43,7 +46,8 @@ def spark(row: dict[str, Any], lang: str) -> str:
     return charts.sparkline(row["series"], target=row["target_line"], label=row["name"])
 
 
-def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, float]] | None = None) -> str:
+def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, float]] | None = None,
+                   width: int = 640) -> str:
     ind, ev, plan = view["indicator"], view["evaluation"], view["plan"]
     years = {v["year"] for v in view["values"] if v["simulated"]}
     proj = ev["projection"] or {}
@@ -53,7 +57,7 @@ def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, 
     return charts.trajectory(
         base_year=ind["baseline_year"] or plan["base_year"], target_year=ind["target_year"],
         baseline=ind["baseline"], target=ind["target_line"], observed=ind["series"], projection=projection,
-        unit=ind["unit"] or "", simulated_years=frozenset(years), references=references or (),
+        unit=ind["unit"] or "", simulated_years=frozenset(years), references=references or (), width=width,
         labels=charts.TrajectoryLabels(translate("legend.observed", lang), translate("legend.target", lang),
                                        translate("legend.schedule", lang), translate("legend.projection", lang),
                                        translate("word.simulated", lang)))
@@ -119,6 +123,11 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
         v = restrict(fresh, request, user) if user is not None else fresh
         filters = plan_filters(request)
         rows = filter_rows(v["indicators"], **filters)
+        # The portal hides 未报送 rows unless asked (a toggle) or filtered for by status.
+        show_unreported = not public or request.query_params.get("unreported") == "1" or bool(filters["status"])
+        hidden = 0 if show_unreported else sum(1 for r in rows if not is_reported(r["status"]))
+        if not show_unreported:
+            rows = [r for r in rows if is_reported(r["status"])]
         # 主要指标 (the indicator table) and 其他量化目标 (targets in running text), each by domain.
         domains: dict[str, list[dict[str, Any]]] = {}
         others: dict[str, list[dict[str, Any]]] = {}
@@ -132,7 +141,7 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
                 "all_domains": list(dict.fromkeys(r["domain"] for r in v["indicators"])),
                 "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
-                "shown": len(rows)}
+                "shown": len(rows), "hidden_unreported": hidden, "show_unreported": show_unreported}
 
     key = ("plan", plan_id, request.url.query, *visibility_key(user))
     return await render_cached(request, "public_plan.html" if public else "plan.html", key, view["plan"]["title"],
@@ -201,12 +210,16 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
         lang = request_lang(request)
         bars = charts.ranked_bars([(r["name"], r["value"], not r["laggard"]) for r in fresh["subregions"]],
                                   unit=fresh["indicator"]["unit"] or "", target=fresh["indicator"]["target_line"],
-                                  target_label=translate("legend.target", lang))
+                                  target_label=translate("legend.target", lang),
+                                  label=translate("ind.by_subregion", lang),
+                                  width=PUBLIC_CHART_WIDTH if public else 560)
         refs = reference_lines(request, fresh["indicator"], lang)
-        return {"view": fresh, "chart": trajectory_svg(fresh, lang, refs), "bars": bars}
+        # The portal's chart is drawn narrow so that its labels stay readable when a phone shrinks it.
+        return {"view": fresh, "chart": trajectory_svg(fresh, lang, refs, width=PUBLIC_CHART_WIDTH if public else 640),
+                "bars": bars}
 
-    return await render_cached(request, "indicator.html", ("indicator", indicator_id),
-                         view["indicator"]["name"], make, public=public)
+    return await render_cached(request, "public_indicator.html" if public else "indicator.html",
+                               ("indicator", indicator_id), view["indicator"]["name"], make, public=public)
 
 
 @router.get("/plans/{plan_id}/document")

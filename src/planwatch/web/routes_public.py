@@ -1,10 +1,20 @@
-"""The public portal: no sign-in, approved values only, readable on a phone."""
+"""The public portal: no sign-in, approved values only, readable on a phone.
+
+Pages: the plans (/public), a plan (/public/plans/{id}), an indicator with its metadata, chart and
+data downloads (/public/indicators/{id}, Open SDG's indicator page), the reporting status of every
+plan (/public/status) and the scorecard (/public/compare, routes_compare)."""
 
 from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from planwatch.web.downloads import MEDIA
 from planwatch.web.i18n import translate
 from planwatch.web.params import Id
 from planwatch.web.routes_pages import download_response, render_indicator, render_plan
@@ -13,12 +23,39 @@ from planwatch.web.views import indicator_view, overview, plan_view
 
 router = APIRouter(prefix="/public", include_in_schema=False)
 
+# The indicator data download: one row per counted (approved) value of the plan's region.
+DATA_COLUMNS = [  # (key, zh header, en header)
+    ("indicator", "指标名称", "indicator"),
+    ("region", "地区", "region"),
+    ("year", "年份", "year"),
+    ("value", "数值", "value"),
+    ("unit", "单位", "unit"),
+    ("judgement", "定性判断", "judgement"),
+    ("source", "来源", "source"),
+    ("simulated", "模拟数据", "simulated"),
+]
+
 
 @router.get("")
 async def portal_home(request: Request) -> Response:
     svc = request.app.state.services
     return await render_cached(request, "public_home.html", ("portal",), translate("pub.title", request_lang(request)),
                          lambda: {"data": svc.view(overview, True)}, public=True)
+
+
+@router.get("/status")
+async def portal_status(request: Request) -> Response:
+    """Which indicators have data: per plan and domain, counts and bars (主要指标 apart from the rest)."""
+    svc = request.app.state.services
+
+    def make() -> dict[str, Any]:
+        plans = svc.view(overview, True)["plans"]
+        totals = {k: sum(d[k] for p in plans for d in p["reporting"])
+                  for k in ("main", "main_reported", "other", "other_reported")}
+        return {"plans": plans, "totals": totals}
+
+    return await render_cached(request, "public_status.html", ("portal-status",),
+                               translate("pub.status_title", request_lang(request)), make, public=True)
 
 
 @router.get("/plans/{plan_id}")
@@ -40,3 +77,47 @@ async def portal_indicator(request: Request, indicator_id: Id) -> Response:
     if view is None:
         raise HTTPException(404)
     return await render_indicator(request, view, public=True)
+
+
+@router.get("/indicators/{indicator_id}/data.{fmt}")
+def portal_indicator_data(request: Request, indicator_id: Id, fmt: str) -> Response:
+    """An indicator's counted values (the public view holds approved values only) as CSV or JSON."""
+    if fmt not in ("csv", "json"):
+        raise HTTPException(404)
+    view = request.app.state.services.view(indicator_view, indicator_id, True)
+    if view is None:
+        raise HTTPException(404)
+    lang = request_lang(request)
+    body = indicator_data(view, fmt, lang)
+    return Response(body, media_type=MEDIA[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="indicator-{indicator_id}.{fmt}"'})
+
+
+def indicator_data(view: dict[str, Any], fmt: str, lang: str) -> bytes:
+    ind, plan = view["indicator"], view["plan"]
+    rows = [{"indicator": ind["name"], "region": plan["region"], "year": v["year"], "value": v["value"],
+             "unit": ind["unit"], "judgement": v["judgement"], "source": v["source"], "simulated": v["simulated"]}
+            for v in view["values"]]
+    if fmt == "json":
+        meta = {"id": ind["id"], "ref": ind["ref"], "name": ind["name"], "unit": ind["unit"], "domain": ind["domain"],
+                "attribute": ind["attribute"], "lead_department": ind["lead_department"],
+                "baseline": ind["baseline"], "baseline_year": ind["baseline_year"],
+                "target": ind["target"], "target_raw": ind["target_raw"], "target_year": ind["target_year"],
+                **view["meta"], "plan": {k: plan[k] for k in ("id", "title", "region", "period")}}
+        return json.dumps({"indicator": meta, "values": rows}, ensure_ascii=False, indent=1).encode()
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([zh if lang == "zh" else en for _, zh, en in DATA_COLUMNS])
+    for r in rows:
+        w.writerow([_cell(r[k], lang) for k, _, _ in DATA_COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode()  # BOM: Excel opens UTF-8 CSV correctly
+
+
+def _cell(v: Any, lang: str) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):  # never a formula in Excel
+        return "'" + v
+    return v

@@ -17,6 +17,7 @@ from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
 from planwatch.register.evaluations import is_main
 from planwatch.register.finality import ALL_STATUSES, is_pending
+from planwatch.register.metrics import metric_meta
 from planwatch.register.reference import national_reference
 from planwatch.register.regions import descendants
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
@@ -38,16 +39,43 @@ def evaluate_plan_rows(session: Session, plan: Any, public: bool, year: int | No
     return evaluate_register_plan(session, plan.id, public, year)
 
 
+def is_reported(status: str) -> bool:
+    """An indicator has counted data for the page's year unless its status says 未报送."""
+    return status != "not_reported"
+
+
+def reporting_by_domain(rows: Any) -> list[dict[str, Any]]:
+    """Per domain: how many 主要指标 and other targets a plan has, and how many have counted data.
+    `rows` are its active indicators as (domain, source, status)."""
+    out: dict[str, dict[str, Any]] = {}
+    for domain, source, status in rows:
+        d = out.setdefault(domain or NO_DOMAIN, {"domain": domain or NO_DOMAIN, "main": 0, "main_reported": 0,
+                                                 "other": 0, "other_reported": 0})
+        kind = "main" if is_main(source) else "other"
+        d[kind] += 1
+        d[f"{kind}_reported"] += is_reported(status)
+    return list(out.values())
+
+
+def with_reporting(summary_row: dict[str, Any], reporting: list[dict[str, Any]]) -> dict[str, Any]:
+    """A plan's summary with its reporting by domain, and how many indicators have counted data
+    (a plan with none shows no 数据年份)."""
+    return {**summary_row, "reporting": reporting,
+            "reported_count": sum(d["main_reported"] + d["other_reported"] for d in reporting)}
+
+
 def plan_summary(plan: Any, ev: PlanEval) -> dict[str, Any]:
     counts = Counter(ev.indicators[i.ref].status for i in plan.indicators if i.active and i.ref in ev.indicators)
     main = sum(1 for i in plan.indicators if i.active and is_main(i.source))
-    return {"id": plan.id, "title": plan.title, "region_code": plan.region_code,
+    reporting = reporting_by_domain((i.domain, i.source, ev.indicators.get(i.ref, IndicatorEval()).status)
+                                    for i in plan.indicators if i.active)
+    return with_reporting({"id": plan.id, "title": plan.title, "region_code": plan.region_code,
             "region": plan.region.name if plan.region else plan.region_code,
             "period": [plan.period_start, plan.period_end], "base_year": plan.base_year,
             "issuer": plan.issuer, "doc_number": plan.doc_number, "issued": plan.issued,
             "indicator_count": sum(1 for i in plan.indicators if i.active), "data_year": ev.year,
             "main_count": main, "other_count": sum(1 for i in plan.indicators if i.active) - main,
-            "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)}}
+            "status_counts": {k: counts[k] for k in STATUS_ORDER if counts.get(k)}}, reporting)
 
 
 def baseline_of(ind: Any, plan: Any, series: list[Any]) -> register_series.Baseline:
@@ -156,9 +184,12 @@ def overview(session: Session, public: bool = False) -> dict[str, Any]:
     domains: dict[str, Counter[str]] = defaultdict(Counter)
     for d, c in summary.status_counts(session, "domain").items():
         domains[d or NO_DOMAIN].update(c)
-    return {"plans": [{**row, "status_counts": {k: row["status_counts"][k] for k in STATUS_ORDER
-                                                if row["status_counts"].get(k)}}
-                      for row in summary.plan_rows(session)],
+    rows = summary.plan_rows(session)
+    statuses = summary.indicator_statuses(session, [r["id"] for r in rows])
+    return {"plans": [with_reporting({**row, "status_counts": {k: row["status_counts"][k] for k in STATUS_ORDER
+                                                               if row["status_counts"].get(k)}},
+                                     reporting_by_domain(statuses.get(row["id"], [])))
+                      for row in rows],
             "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in sorted(domains.items())},
             "early_warnings": summary.early_warnings(session)}
 
@@ -200,6 +231,9 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         "plan": {"id": plan.id, "title": plan.title, "region": plan.region.name if plan.region else plan.region_code,
                  "period": [plan.period_start, plan.period_end], "base_year": plan.base_year},
         "indicator": row,
+        # definition, 统计口径 and data source, shared by every plan measuring the metric
+        "meta": metric_meta(session, ind.metric_id),
+        "note": ind.note,  # the plan's own footnote on this target
         "quote": ind.quote, "line": ind.line, "table": ind.table_label,
         "evaluation": {"status": ev_ind.status, "label": ev_ind.label, "S": ev_ind.S, "P": ev_ind.P,
                        "Q": ev_ind.Q, "year": ev_ind.year, "value": ev_ind.value, "projection": ev_ind.projection,
