@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from planwatch.ticks import nice_axis
+
 FONT = "'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif"
 
 
@@ -78,9 +80,8 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
     values += [v for v in (baseline, target) if v is not None] + [v for _, v in references]
     if not values:
         return ""
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
-    lo, hi = lo - pad, hi + pad
+    axis = nice_axis(min(values), max(values))
+    lo, hi = axis.lo, axis.hi
     years = [y for y, _ in observed] + [y for y, _ in projection] + [base_year, target_year]
     y0, y1 = min(years), max(years)
     yspan = (y1 - y0) or 1
@@ -93,12 +94,11 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
 
     out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
            f'font-family="{FONT}" font-size="12" aria-label="{escape(labels.observed)}">']
-    # horizontal grid with 4 ticks
-    for i in range(5):
-        v = lo + (hi - lo) * i / 4
+    # horizontal grid at round values (planwatch.ticks)
+    for v in axis.ticks:
         yy = sy(v)
         out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{yy:.1f}" y2="{yy:.1f}" class="grid"/>')
-        out.append(f'<text x="{ml - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(_fmt(v))}</text>')
+        out.append(f'<text x="{ml - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(axis.label(v))}</text>')
     for yr in range(y0, y1 + 1):
         out.append(f'<text x="{sx(yr):.1f}" y="{mt + h + 16}" text-anchor="middle" class="tick">{yr}</text>')
     if unit:
