@@ -44,6 +44,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         apidocs,
         routes_auth,
         routes_compare,
+        routes_dashboard,
         routes_pages,
         routes_public,
         routes_reporting,
@@ -75,7 +76,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     apidocs.mount(app)
 
-    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_tasks, routes_public, api,
+    for module in (routes_auth, routes_pages, routes_dashboard, routes_compare, routes_review, routes_reporting,
+                   routes_tasks, routes_public, api,
                    api_tasks):
         app.include_router(module.router)
 

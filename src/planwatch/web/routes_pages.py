@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from planwatch.evaluate import kinds
@@ -140,6 +140,8 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
 
 @router.get("/")
 async def overview_page(request: Request, user: Staff) -> Response:
+    if user.role == "viewer":  # a leader lands on the risk dashboard
+        return RedirectResponse("/dashboard", status_code=303)
     svc = request.app.state.services
 
     def make() -> dict[str, Any]:

@@ -103,6 +103,10 @@ def indicator_row(ind: db.Indicator, ev: IndicatorEval, deps: list[dict[str, Any
         "baseline_disagrees": bool(base is not None and base.disagrees),
         "baseline_reported": base.reported if base is not None else None,
         "metric_id": ind.metric_id, "superior_indicator_id": ind.superior_indicator_id,
+        # for the risk dashboard: projection to the target year, and each sub-region's status
+        "projection": ev.projection,
+        "subregion_status": [{"code": r["code"], "name": r["name"], "status": r["status_code"]}
+                             for r in ev.subregions if r.get("status_code")],
     }
 
 
