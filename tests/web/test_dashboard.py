@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import web_seed
-from fastapi.testclient import TestClient
 from webtools import ARTIFACTS, login, shot
 
 from planwatch.register.boundaries import import_boundaries
@@ -54,7 +53,9 @@ EXPECTED_BINDING = [("养老机构护理型床位占比", "市民政局"), ("九
 
 
 @pytest.fixture
-def dash_app(seeded):  # type: ignore[no-untyped-def]
+def app(seeded):  # type: ignore[no-untyped-def]
+    """The shared web seed plus a city plan with binding targets at several severities and the
+    county's townships' outlines (overrides conftest's `app`, so `client` and `server` serve it)."""
     url, _, files = seeded
     engine = make_engine(url)
     with transaction(engine) as s:
@@ -72,12 +73,6 @@ def dash_app(seeded):  # type: ignore[no-untyped-def]
     return create_app(url, secret_key="test-secret", files_dir=files)
 
 
-@pytest.fixture
-def dash_client(dash_app):  # type: ignore[no-untyped-def]
-    with TestClient(dash_app, base_url="http://testserver") as c:
-        yield c
-
-
 def _names(html: str, testid: str = "risk-list") -> list[tuple[str, str, str]]:
     """(name, binding flag, department) of each row of a table."""
     table = html.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
@@ -90,11 +85,11 @@ def _names(html: str, testid: str = "risk-list") -> list[tuple[str, str, str]]:
     return out
 
 
-def test_viewer_lands_on_the_dashboard_with_binding_risks_in_severity_order(dash_client) -> None:  # type: ignore[no-untyped-def]
-    login(dash_client, "viewer")
-    r = dash_client.get("/", follow_redirects=False)
+def test_viewer_lands_on_the_dashboard_with_binding_risks_in_severity_order(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, "viewer")
+    r = client.get("/", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/dashboard"
-    html = dash_client.get("/dashboard").text
+    html = client.get("/dashboard").text
     rows = _names(html)
     assert [(n, d) for n, b, d in rows if b == "1"] == EXPECTED_BINDING
     # binding before expected at the same severity; the achieved and the unreported are not at risk
@@ -107,41 +102,41 @@ def test_viewer_lands_on_the_dashboard_with_binding_risks_in_severity_order(dash
     assert "难以实现" in html
 
 
-def test_not_reported_is_one_line_per_department(dash_client) -> None:  # type: ignore[no-untyped-def]
-    login(dash_client, "viewer")
-    html = dash_client.get("/dashboard").text
+def test_not_reported_is_one_line_per_department(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, "viewer")
+    html = client.get("/dashboard").text
     block = html.split('data-testid="not-reported"', 1)[1].split("</ul>", 1)[0]
     lines = re.findall(r"<li>.*?</li>", block, re.S)
     assert len(lines) == 1 and "市卫生健康局" in lines[0] and "1项指标未报送" in lines[0]
     assert "department=%E5%B8%82%E5%8D%AB%E7%94%9F%E5%81%A5%E5%BA%B7%E5%B1%80" in lines[0]
 
 
-def test_the_list_filters_server_side_and_pages(dash_client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    login(dash_client, "viewer")
-    html = dash_client.get("/dashboard/list?department=市教育局").text
+def test_the_list_filters_server_side_and_pages(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    login(client, "viewer")
+    html = client.get("/dashboard/list?department=市教育局").text
     assert [n for n, _, _ in _names(html, "filtered-list")] == ["九年义务教育巩固率"]
-    html = dash_client.get("/dashboard/list?binding=1&risk=1").text
+    html = client.get("/dashboard/list?binding=1&risk=1").text
     assert [(n, d) for n, _, d in _names(html, "filtered-list")] == EXPECTED_BINDING
-    html = dash_client.get("/dashboard/list?region=990101001").text  # a township: its county's sub-region rows
+    html = client.get("/dashboard/list?region=990101001").text  # a township: its county's sub-region rows
     assert [n for n, _, _ in _names(html, "filtered-list")] == ["每千人口3岁以下婴幼儿托位数"]
     from planwatch.web import dashboard
 
     monkeypatch.setattr(dashboard, "PAGE_SIZE", 3)
-    first = dash_client.get("/dashboard/list?page=1").text
-    second = dash_client.get("/dashboard/list?page=2").text
+    first = client.get("/dashboard/list?page=1").text
+    second = client.get("/dashboard/list?page=2").text
     assert len(_names(first, "filtered-list")) == 3 and "第1–3项,共8项" in first
     assert "第4–6项,共8项" in second and 'rel="prev"' in second and 'rel="next"' in second
     assert not set(_names(first, "filtered-list")) & set(_names(second, "filtered-list"))
     # unknown values are ignored, never an error
-    r = dash_client.get("/dashboard/list?status=bogus&page=abc&binding=9")
+    r = client.get("/dashboard/list?status=bogus&page=abc&binding=9")
     assert r.status_code == 200 and "第1–3项,共8项" in r.text
-    r = dash_client.get("/dashboard/list?region=" + "x" * 5000)
+    r = client.get("/dashboard/list?region=" + "x" * 5000)
     assert r.status_code == 200 and 'data-testid="list-none"' in r.text
 
 
-def test_the_map_draws_imported_outlines_coloured_by_status(dash_client) -> None:  # type: ignore[no-untyped-def]
-    login(dash_client, "viewer")
-    html = dash_client.get("/dashboard").text
+def test_the_map_draws_imported_outlines_coloured_by_status(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, "viewer")
+    html = client.get("/dashboard").text
     svg = html.split('data-testid="region-map"', 1)[1].split("</svg>", 1)[0]
     assert svg.count("<path") == 3
     for code in ("990101001", "990101002", "990101003"):
@@ -154,29 +149,15 @@ def test_the_map_draws_imported_outlines_coloured_by_status(dash_client) -> None
     assert 'data-region="990101"' in tiles
 
 
-def test_a_reporter_sees_only_its_departments_indicators(dash_client) -> None:  # type: ignore[no-untyped-def]
-    login(dash_client, "edu")
-    html = dash_client.get("/dashboard").text
+def test_a_reporter_sees_only_its_departments_indicators(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, "edu")
+    html = client.get("/dashboard").text
     assert {n for n, _, _ in _names(html)} == {"学前教育毛入园率"}
 
 
 @pytest.mark.browser
-def test_browser_viewer_finds_risks_clicks_a_count_and_prints(dash_app, browser):  # type: ignore[no-untyped-def]
-    import threading
-    import time
-
-    import uvicorn
-    from conftest import _free_port
-
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(dash_app, host="127.0.0.1", port=port, log_level="warning",
-                                        access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
+def test_browser_viewer_finds_risks_clicks_a_count_and_prints(server, browser):  # type: ignore[no-untyped-def]
+    base = server
     ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = ctx.new_page()
     try:
@@ -202,14 +183,18 @@ def test_browser_viewer_finds_risks_clicks_a_count_and_prints(dash_app, browser)
                    listed.locator("span.status").evaluate_all("els => els.map(e => e.dataset.status)"))
         shot(page, "dashboard-list")
 
+        # A4 portrait, 10 mm side and 12 mm top/bottom margins: 190 × 273 mm printable, at 96 px per inch
+        width, height = round(190 / 25.4 * 96), round(273 / 25.4 * 96)
+        page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{base}/dashboard?print=1")
         assert not page.locator("header.top").is_visible()
-        shot(page, "dashboard-print")
         page.emulate_media(media="print")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing cut off at the side
+        bottom = page.evaluate("(() => { const r = document.querySelector('[data-testid=risk-list]')"
+                               ".getBoundingClientRect(); return r.bottom + window.scrollY; })()")
+        assert bottom <= height  # the counts and the whole risk list on the first sheet
+        shot(page, "dashboard-print")
         pdf = page.pdf(format="A4", print_background=True)
         (ARTIFACTS / "dashboard-print.pdf").write_bytes(pdf)
-        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # risk list and counts on one A4 page
     finally:
         ctx.close()
-        srv.should_exit = True
-        thread.join(timeout=10)

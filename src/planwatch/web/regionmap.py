@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 from typing import Any
 
 FONT = "'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif"
@@ -81,18 +82,35 @@ def path_d(geometry: dict[str, Any], proj: Projection) -> str:
     return "".join(parts)
 
 
+def _inside_point(rings: list[list[tuple[float, float]]]) -> tuple[float, float, float] | None:
+    """A point well inside a polygon with holes: the middle of the widest inside stretch of five
+    horizontal lines across its middle (even-odd), with that stretch's width. None for a degenerate shape."""
+    ys = [y for ring in rings for _, y in ring]
+    lo, hi = min(ys), max(ys)
+    best: tuple[float, float, float] | None = None
+    for k in (4, 3, 5, 2, 6):  # the middle first: a tie keeps the most central line
+        y = lo + (hi - lo) * k / 8
+        xs: list[float] = []
+        for ring in rings:
+            for (x1, y1), (x2, y2) in pairwise(ring):
+                if (y1 <= y) != (y2 <= y):
+                    xs.append(x1 + (y - y1) * (x2 - x1) / (y2 - y1))
+        xs.sort()
+        for a, b in zip(xs[::2], xs[1::2], strict=False):
+            if best is None or b - a > best[2]:
+                best = ((a + b) / 2, y, b - a)
+    return best
+
+
 def _label_point(geometry: dict[str, Any], proj: Projection) -> tuple[float, float]:
-    """The centre of the largest polygon's bounding box (good enough for a label on a county)."""
-    best, best_area = None, -1.0
+    """Where a region's name goes: inside its largest part, clear of holes."""
+    best: tuple[float, float, float] | None = None
     for poly in geometry.get("coordinates") or ():
-        if not poly:
-            continue
-        xs = [proj.point(lon, lat)[0] for lon, lat, *_ in poly[0]]
-        ys = [proj.point(lon, lat)[1] for lon, lat, *_ in poly[0]]
-        area = (max(xs) - min(xs)) * (max(ys) - min(ys))
-        if area > best_area:
-            best, best_area = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2), area
-    return best or (proj.width / 2, proj.height / 2)
+        rings = [[proj.point(float(lon), float(lat)) for lon, lat, *_ in ring] for ring in poly]
+        got = _inside_point(rings) if rings and rings[0] else None
+        if got is not None and (best is None or got[2] > best[2]):
+            best = got
+    return (best[0], best[1]) if best else (proj.width / 2, proj.height / 2)
 
 
 def region_map(regions: Sequence[dict[str, Any]], outlines: dict[str, dict[str, Any]], *, label: str,
