@@ -177,3 +177,29 @@ def ranked_bars(rows: Sequence[tuple[str, float, bool]], *, unit: str = "", targ
                    f'<title>{escape(target_label)} {escape(_fmt(target))}{escape(unit)}</title></line>')
     out.append("</svg>")
     return "".join(out)
+
+
+def donut(segments: Sequence[tuple[str, str, int]], *, label: str, size: int = 88) -> str:
+    """A ring of status counts: `segments` are (css class, label, count) in display order; the total
+    in the middle. Each arc says its label and count in a tooltip, and the ring's label names them all."""
+    total = sum(n for _, _, n in segments if n > 0)
+    if total <= 0:
+        return ""
+    r = 15.915494309189533  # circumference 100: arc lengths are percentages
+    text = "、".join(f"{name}{n}" for _, name, n in segments if n > 0)
+    out = [f'<svg class="donut" width="{size}" height="{size}" viewBox="0 0 42 42" role="img" '
+           f'aria-label="{escape(label)}:{escape(text)}" font-family="{FONT}">',
+           f'<circle cx="21" cy="21" r="{r}" class="donut-hole"/>']
+    start = 0.0
+    for cls, name, n in segments:
+        if n <= 0:
+            continue
+        share = n / total * 100
+        # arcs start at 12 o'clock and run clockwise (offset 25 turns the circle's 3 o'clock start back)
+        out.append(f'<circle cx="21" cy="21" r="{r}" class="seg {escape(cls)}" '
+                   f'stroke-dasharray="{share:.3f} {100 - share:.3f}" stroke-dashoffset="{25 - start:.3f}">'
+                   f'<title>{escape(name)} {n}</title></circle>')
+        start += share
+    out.append(f'<text x="21" y="24.5" text-anchor="middle" class="donut-total">{total}</text>')
+    out.append("</svg>")
+    return "".join(out)

@@ -57,6 +57,7 @@ def _row(plan: dict[str, Any], r: dict[str, Any], warns: list[dict[str, Any]]) -
         "gap": (r["P"] - r["S"]) if r["P"] is not None and r["S"] is not None else None,
         "trend": _trend(r["series"], r.get("direction")),
         "series": r["series"], "target_line": r["target_line"],
+        "baseline": r["baseline"], "baseline_year": r["baseline_year"] or plan["base_year"],
         "target_raw": r["target_raw"], "target_year": r["target_year"],
         "latest": r["latest"],
         "projection": {"value": proj.get("value_at_target"), "meets": proj.get("meets_target")},

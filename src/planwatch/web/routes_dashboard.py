@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from planwatch.web import charts, regionmap
+from planwatch.web import regionmap
 from planwatch.web.access import visible_ids
 from planwatch.web.dashboard import (
     RISK_SHOWN,
@@ -23,7 +23,7 @@ from planwatch.web.dashboard import (
 )
 from planwatch.web.i18n import STATUS_ORDER, translate
 from planwatch.web.params import parse_int
-from planwatch.web.routes_pages import visibility_key
+from planwatch.web.routes_pages import spark, visibility_key
 from planwatch.web.security import Staff, WebUser
 from planwatch.web.templating import render_cached, request_lang
 
@@ -37,8 +37,8 @@ def _rows(request: Request, user: WebUser) -> list[dict[str, Any]]:
     return rows if ids is None else [r for r in rows if r["id"] in ids]
 
 
-def _sparks(rows: list[dict[str, Any]]) -> dict[int, str]:
-    return {r["id"]: charts.sparkline(r["series"], target=r["target_line"], label=r["name"]) for r in rows}
+def _sparks(rows: list[dict[str, Any]], lang: str) -> dict[int, str]:
+    return {r["id"]: spark(r, lang) for r in rows}
 
 
 @router.get("/dashboard")
@@ -56,7 +56,7 @@ async def dashboard_page(request: Request, user: Staff) -> Response:
             g["title"] = title
             g["map"] = regionmap.region_map(g["regions"], g["outlines"], label=title) if g["outlines"] else ""
         shown = risk if printing else risk[:RISK_SHOWN]
-        return {"counts": counts(rows), "risk": shown, "risk_total": len(risk), "sparks": _sparks(shown),
+        return {"counts": counts(rows), "risk": shown, "risk_total": len(risk), "sparks": _sparks(shown, lang),
                 "not_reported": not_reported_by_department(rows), "groups": groups, "printing": printing,
                 "today": date.today(), "list_url": list_url}
 
@@ -72,8 +72,9 @@ async def dashboard_list(request: Request, user: Staff) -> Response:
     def make() -> dict[str, Any]:
         rows = _rows(request, user)
         chosen = page_of(filter_rows(rows, filters), page)
+        lang = request_lang(request)
         c = counts(rows)
-        return {"filters": filters, "result": chosen, "sparks": _sparks(chosen["rows"]),
+        return {"filters": filters, "result": chosen, "sparks": _sparks(chosen["rows"], lang),
                 "statuses": list(STATUS_ORDER), "domains": [d["key"] for d in c["domain"]],
                 "departments": c["department"], "regions": c["region"],
                 "page_url": lambda n: list_url(**filters, page=str(n)), "list_url": list_url}
