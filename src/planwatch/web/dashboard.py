@@ -33,8 +33,12 @@ reads(STRUCTURE)(dashboard_queries.regions_with_parents)
 reads(STRUCTURE)(dashboard_queries.region_outlines)
 
 
-def _trend(series: list[tuple[int, float]], direction: str | None) -> str | None:
-    """better | flat | worse, from the last two values and the indicator's direction; None with fewer."""
+def _trend(series: list[tuple[int, float]], direction: str | None, baseline: tuple[int, float | None]
+           ) -> str | None:
+    """better | flat | worse, from the last two values (the baseline before a single one) and the
+    indicator's direction; None without two."""
+    if len(series) == 1 and baseline[1] is not None and baseline[0] < series[0][0]:
+        series = [(baseline[0], baseline[1]), *series]
     if len(series) < 2:
         return None
     (_, a), (_, b) = series[-2], series[-1]
@@ -55,7 +59,7 @@ def _row(plan: dict[str, Any], r: dict[str, Any], warns: list[dict[str, Any]]) -
         "region": plan["region"], "lead_department": r["lead_department"] or None,
         "status": r["status"], "S": r["S"], "P": r["P"], "Q": r["Q"],
         "gap": (r["P"] - r["S"]) if r["P"] is not None and r["S"] is not None else None,
-        "trend": _trend(r["series"], r.get("direction")),
+        "trend": _trend(r["series"], r.get("direction"), (r["baseline_year"] or plan["base_year"], r["baseline"])),
         "series": r["series"], "target_line": r["target_line"],
         "baseline": r["baseline"], "baseline_year": r["baseline_year"] or plan["base_year"],
         "target_raw": r["target_raw"], "target_year": r["target_year"],
@@ -217,4 +221,6 @@ def region_groups(svc: Services, rows: list[dict[str, Any]], lang: str) -> list[
     for g in out:
         g["regions"].sort(key=lambda x: x["name"])
         g["outlines"] = {x["code"]: outlines[x["code"]] for x in g["regions"] if x["outline"]}
+        shown = {x["status_code"] for x in g["regions"]}
+        g["legend"] = [c for c in STATUS_ORDER if c in shown]
     return out

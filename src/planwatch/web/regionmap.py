@@ -82,23 +82,35 @@ def path_d(geometry: dict[str, Any], proj: Projection) -> str:
     return "".join(parts)
 
 
+def _crossings(rings: list[list[tuple[float, float]]], value: float, axis: int) -> list[float]:
+    """Where the line `coordinate[axis] == value` crosses the rings' edges (the other coordinate), sorted."""
+    other = 1 - axis
+    out: list[float] = []
+    for ring in rings:
+        for a, b in pairwise(ring):
+            if (a[axis] <= value) != (b[axis] <= value):
+                t = (value - a[axis]) / (b[axis] - a[axis])
+                out.append(a[other] + t * (b[other] - a[other]))
+    return sorted(out)
+
+
 def _inside_point(rings: list[list[tuple[float, float]]]) -> tuple[float, float, float] | None:
-    """A point well inside a polygon with holes: the middle of the widest inside stretch of five
-    horizontal lines across its middle (even-odd), with that stretch's width. None for a degenerate shape."""
+    """A point well inside a polygon with holes (even-odd), and its clearance: of the middles of the inside
+    stretches of nine horizontal lines, the one farthest from an edge both across and up and down."""
     ys = [y for ring in rings for _, y in ring]
     lo, hi = min(ys), max(ys)
     best: tuple[float, float, float] | None = None
-    for k in (4, 3, 5, 2, 6):  # the middle first: a tie keeps the most central line
-        y = lo + (hi - lo) * k / 8
-        xs: list[float] = []
-        for ring in rings:
-            for (x1, y1), (x2, y2) in pairwise(ring):
-                if (y1 <= y) != (y2 <= y):
-                    xs.append(x1 + (y - y1) * (x2 - x1) / (y2 - y1))
-        xs.sort()
+    for k in range(1, 10):
+        y = lo + (hi - lo) * k / 10
+        xs = _crossings(rings, y, 1)
         for a, b in zip(xs[::2], xs[1::2], strict=False):
-            if best is None or b - a > best[2]:
-                best = ((a + b) / 2, y, b - a)
+            x = (a + b) / 2
+            col = _crossings(rings, x, 0)
+            above = max((c for c in col if c <= y), default=y)
+            below = min((c for c in col if c >= y), default=y)
+            clearance = min((b - a) / 2, y - above, below - y)
+            if best is None or clearance > best[2]:
+                best = (x, (above + below) / 2 if below - above < (b - a) else y, clearance)
     return best
 
 
