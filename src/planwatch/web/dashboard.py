@@ -24,7 +24,7 @@ from planwatch.web.i18n import STATUS_ORDER, status_label
 from planwatch.web.views import NO_DOMAIN, plan_view
 
 PAGE_SIZE = 50
-RISK_SHOWN = 30  # rows of the risk list on the dashboard itself; the rest on the list page
+RISK_SHOWN = 15  # rows of the risk list on the dashboard itself; the rest on the list page
 NO_DEPARTMENT = "-"  # the filter and count key of indicators without a lead department (shown as 未明确)
 FILTERS = ("status", "domain", "department", "region", "binding", "risk")
 

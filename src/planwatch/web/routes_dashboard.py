@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from planwatch.evaluate.status import RANK
 from planwatch.web import regionmap
 from planwatch.web.access import visible_ids
 from planwatch.web.dashboard import (
@@ -55,9 +56,12 @@ async def dashboard_page(request: Request, user: Staff) -> Response:
                      else translate("dash.regions_top", lang))
             g["title"] = title
             g["map"] = regionmap.region_map(g["regions"], g["outlines"], label=title) if g["outlines"] else ""
+        # regions without an outline, of every group, as one grid of tiles: worst first
+        tiles = [{**x, "parent_name": g["parent_name"]} for g in groups for x in g["regions"] if not x["outline"]]
+        tiles.sort(key=lambda x: (-RANK.get(x["status_code"], -1), x["name"]))
         shown = risk if printing else risk[:RISK_SHOWN]
         return {"counts": counts(rows), "risk": shown, "risk_total": len(risk), "sparks": _sparks(shown, lang),
-                "not_reported": not_reported_by_department(rows), "groups": groups, "printing": printing,
+                "not_reported": not_reported_by_department(rows), "groups": groups, "tiles": tiles, "printing": printing,
                 "today": date.today(), "list_url": list_url}
 
     key = ("dashboard", printing, *visibility_key(user))
