@@ -48,6 +48,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.no_regions": ("暂无分地区数据", "No regional data yet"),
     "dash.print": ("打印版(A4)", "Print (A4)"),
     "dash.print_note": ("打印日期", "Printed"),
+    "dash.date": ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}"),
     "dash.back": ("返回看板", "Back to the dashboard"),
     "dash.list_title": ("指标清单", "Indicator list"),
     "dash.list_shown": ("第{first}–{last}项,共{total}项", "{first}–{last} of {total}"),

@@ -64,7 +64,7 @@ async def dashboard_page(request: Request, user: Staff) -> Response:
                 "not_reported": not_reported_by_department(rows), "groups": groups, "tiles": tiles, "printing": printing,
                 "today": date.today(), "list_url": list_url}
 
-    key = ("dashboard", printing, *visibility_key(user))
+    key = ("dashboard", printing, date.today() if printing else None, *visibility_key(user))
     return await render_cached(request, "dashboard.html", key, translate("dash.title", request_lang(request)), make)
 
 
