@@ -34,8 +34,13 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
-    migrate.downgrade(blank, "0004")  # the 0005s (region boundaries among them) go
+    migrate.downgrade(blank, "-1")  # 0006 → 0005: the region boundaries go
+    assert migrate.current_revision(blank) == "0005_audit_log"
     assert "region_boundaries" not in set(sa.inspect(blank).get_table_names())
+
+    migrate.downgrade(blank, "-1")  # 0005 → 0004: the audit log goes
+    assert migrate.current_revision(blank) == "0004"
+    assert "audit_log" not in set(sa.inspect(blank).get_table_names())
 
     migrate.downgrade(blank, "-1")  # 0004 → 0003: metrics, the series columns and plan links go
     assert migrate.current_revision(blank) == "0003"

@@ -1,7 +1,7 @@
 """region boundaries: each region's outline from a GeoJSON the office provides (for the dashboard's map)
 
-Revision ID: 0005_region_boundaries
-Revises: 0004
+Revision ID: 0006_region_boundaries
+Revises: 0005_audit_log
 Create Date: 2026-12-05 12:20:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_region_boundaries"
-down_revision = "0004"
+revision = "0006_region_boundaries"
+down_revision = "0005_audit_log"
 branch_labels = None
 depends_on = None
 
