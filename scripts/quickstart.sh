@@ -20,9 +20,10 @@ else
 fi
 "$PW" user add admin --role admin --name 管理员 --password "$DEMO_PASSWORD" --exist-ok "${DEMO_FLAG[@]}"
 "$PW" user add planner --role planner --name 规划科 --password "$DEMO_PASSWORD" --exist-ok "${DEMO_FLAG[@]}"
+"$PW" user add leader --role viewer --name 分管领导 --password "$DEMO_PASSWORD" --exist-ok "${DEMO_FLAG[@]}"
 "$PW" plans
 echo
-echo "登录 sign in: admin / planner, password: $DEMO_PASSWORD   (公众门户 public portal: /public)"
+echo "登录 sign in: admin / planner / leader (风险看板 risk dashboard), password: $DEMO_PASSWORD   (公众门户 public portal: /public)"
 if [ ${#DEMO_FLAG[@]} -gt 0 ]; then
   echo "首次登录须修改演示密码 / you will be asked to choose your own password at first sign-in"
 fi

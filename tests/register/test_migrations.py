@@ -34,6 +34,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0010 → 0009: the region boundaries go
+    assert migrate.current_revision(blank) == "0009_indicator_meta"
+    assert "region_boundaries" not in set(sa.inspect(blank).get_table_names())
+
     migrate.downgrade(blank, "-1")  # 0009 → 0008: the metric and indicator metadata columns go
     assert migrate.current_revision(blank) == "0008_scale"
     assert not {"scope", "data_source"} & {c["name"] for c in sa.inspect(blank).get_columns("metrics")}

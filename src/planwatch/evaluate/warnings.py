@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from planwatch.evaluate import kinds
 from planwatch.evaluate.results import IndicatorEvaluation, Warning
-from planwatch.evaluate.status import AT_RISK
+from planwatch.evaluate.status import AT_RISK, RANK
 from planwatch.evaluate.wording import rate_words, worse_than
 
 _SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
@@ -115,3 +115,23 @@ def early_warnings(evals: Sequence[IndicatorEvaluation]) -> tuple[Warning, ...]:
     ws = [w for e in evals for w in e.warnings]
     return tuple(sorted(ws, key=lambda w: (_SEVERITY_ORDER[w.severity], _KIND_ORDER.get(w.kind, 9),
                                            order.get(w.indicator_id, 0))))
+
+
+# Warnings that say a target may be missed (not a reporting gap or a data-口径 doubt).
+RISK_KINDS = frozenset({"binding_at_risk", "floor_not_met", "seriously_lagging", "backwards"})
+
+
+def risk_key(status: str, binding: bool, warnings: Iterable[tuple[str, str]],
+             Q: float | None = None) -> tuple[float, ...] | None:
+    """How severe an indicator's risk is, as a sort key (smaller first), or None when it is not at risk.
+
+    The one severity rule every risk list uses (the dashboard, its filtered list): an indicator is at
+    risk when its status is one of `status.AT_RISK` or it carries a warning of `RISK_KINDS`; it is ordered
+    as the warning list is (severity, then kind: a binding target at risk first), then by how bad its
+    status is (`status.RANK`), 约束性 before 预期性, then by how far behind schedule it is (Q = P/S)."""
+    risky = [(kind, sev) for kind, sev in warnings if kind in RISK_KINDS]
+    if status not in AT_RISK and not risky:
+        return None
+    severity = min((_SEVERITY_ORDER.get(sev, 3) for _, sev in risky), default=len(_SEVERITY_ORDER))
+    kind = min((_KIND_ORDER.get(k, 9) for k, _ in risky), default=9)
+    return (severity, kind, -RANK.get(status, 0), 0 if binding else 1, Q if Q is not None else float("inf"))

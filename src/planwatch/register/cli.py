@@ -252,6 +252,21 @@ def regions_import(path: Path) -> None:
                f"人口数据 population figures {r.populations}")
 
 
+@regions_group.command("boundaries")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "by", default=None, help="操作人 / who (for history)")
+@friendly
+def regions_boundaries(path: Path, by: str | None) -> None:
+    """导入区划边界 GeoJSON(面要素,属性 code/adcode 或 name;经纬度坐标)/ import region outlines for the
+    dashboard map from a GeoJSON file (Polygon/MultiPolygon features in lon/lat, named by code, adcode or name)."""
+    from planwatch.register.boundaries import import_boundaries
+    from planwatch.register.db import transaction
+
+    with transaction(open_register()) as s:
+        r = import_boundaries(s, path, by=by)
+    click.echo(f"区划边界 boundaries: 新增 added {r.added}, 更新 updated {r.updated}: {', '.join(r.regions)}")
+
+
 @click.group("dept")
 def dept_group() -> None:
     """部门与责任分工 / departments and responsibilities."""

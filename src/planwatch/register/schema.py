@@ -84,6 +84,17 @@ class RegionPopulation(Base):
     region: Mapped[Region] = relationship(back_populates="populations")
 
 
+class RegionBoundary(Base):
+    """A region's outline (GeoJSON Polygon or MultiPolygon geometry, lon/lat), imported from a file the office
+    provides (`planwatch regions boundaries FILE.geojson`), never fetched online."""
+
+    __tablename__ = "region_boundaries"
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code", ondelete="CASCADE"), primary_key=True)
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Metric(Base):
     """What is measured, apart from any plan: name, unit, definition, 统计口径, data source, direction, aggregation, domain.
 

@@ -211,7 +211,8 @@ def bump(session: Session) -> int | None:
 
 # -- session events: every Session of the register -----------------------------
 # Tables no evaluation reads: a statement on them is structure for cached pages only.
-_NOT_EVALUATED = frozenset({"users", "departments", "service_items", "plan_documents", "reference_facts"})
+_NOT_EVALUATED = frozenset({"users", "departments", "service_items", "plan_documents", "reference_facts",
+                            "region_boundaries"})
 
 def _table_of(obj: object) -> str | None:
     table = getattr(type(obj), "__table__", None)

@@ -15,7 +15,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot: no GUI backend, no global state
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter
 from PIL import Image
 
 from planwatch.report import fmt
@@ -26,6 +26,7 @@ from planwatch.report.content import (
     RegionChart,
     TrajectoryChart,
 )
+from planwatch.ticks import nice_axis
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Noto Serif CJK SC")
 
@@ -133,6 +134,15 @@ def _unit(ax: Axes, unit: str | None) -> None:
         _corner(ax, f"单位：{unit}")
 
 
+def _round_ticks(ax: Axes) -> None:
+    """The value axis at round ticks (planwatch.ticks, as the web's charts), spanning the data."""
+    lo, hi = ax.get_ylim()
+    axis = nice_axis(lo, hi)
+    ax.set_ylim(axis.lo, axis.hi)
+    ax.yaxis.set_major_locator(FixedLocator(list(axis.ticks)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: axis.label(v)))
+
+
 def _trajectory(c: TrajectoryChart) -> MplFigure:
     fig = _figure(15.5, 7.0)
     ax = fig.add_subplot()
@@ -180,7 +190,7 @@ def _draw_trajectory(ax: Axes, c: TrajectoryChart) -> None:
     ax.set_xlim(lo - 0.4, hi + 0.4)
     ax.set_xticks(range(lo, hi + 1), [f"{y}" for y in range(lo, hi + 1)])
     _unit(ax, c.unit)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    _round_ticks(ax)
     ax.grid(axis="y", color=GRID, lw=0.5)
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -242,7 +252,7 @@ def _draw_regions(ax: Axes, c: RegionChart, rotate: bool, legend: bool = True) -
     top = max(known, default=1.0)
     ax.set_ylim(min(0.0, *known) if known else 0.0, top * 1.18 if top > 0 else 1.0)  # room for value labels
     _unit(ax, c.unit)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    _round_ticks(ax)
     if any(sims):
         ax.set_xlabel(f"*为{fmt.SIMULATED}（空心柱）", fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)

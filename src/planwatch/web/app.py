@@ -46,6 +46,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         routes_admin,
         routes_auth,
         routes_compare,
+        routes_dashboard,
         routes_meta,
         routes_pages,
         routes_public,
@@ -79,8 +80,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     apidocs.mount(app)
 
-    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_tasks, routes_rounds,
-                   routes_public, api, api_tasks, routes_admin, routes_meta):
+    for module in (routes_auth, routes_pages, routes_dashboard, routes_compare, routes_review, routes_reporting,
+                   routes_tasks, routes_rounds, routes_public, api, api_tasks, routes_admin, routes_meta):
         app.include_router(module.router)
 
     @app.exception_handler(AuthError)

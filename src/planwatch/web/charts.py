@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from planwatch.ticks import nice_axis
+
 FONT = "'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif"
 
 
@@ -78,9 +80,8 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
     values += [v for v in (baseline, target) if v is not None] + [v for _, v in references]
     if not values:
         return ""
-    lo, hi = min(values), max(values)
-    pad = (hi - lo) * 0.12 or abs(hi) * 0.1 or 1.0
-    lo, hi = lo - pad, hi + pad
+    axis = nice_axis(min(values), max(values))
+    lo, hi = axis.lo, axis.hi
     years = [y for y, _ in observed] + [y for y, _ in projection] + [base_year, target_year]
     y0, y1 = min(years), max(years)
     yspan = (y1 - y0) or 1
@@ -93,12 +94,11 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
 
     out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
            f'font-family="{FONT}" font-size="12" aria-label="{escape(labels.observed)}">']
-    # horizontal grid with 4 ticks
-    for i in range(5):
-        v = lo + (hi - lo) * i / 4
+    # horizontal grid at round values (planwatch.ticks)
+    for v in axis.ticks:
         yy = sy(v)
         out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{yy:.1f}" y2="{yy:.1f}" class="grid"/>')
-        out.append(f'<text x="{ml - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(_fmt(v))}</text>')
+        out.append(f'<text x="{ml - 6}" y="{yy + 4:.1f}" text-anchor="end" class="tick">{escape(axis.label(v))}</text>')
     for yr in range(y0, y1 + 1):
         out.append(f'<text x="{sx(yr):.1f}" y="{mt + h + 16}" text-anchor="middle" class="tick">{yr}</text>')
     if unit:
@@ -176,5 +176,31 @@ def ranked_bars(rows: Sequence[tuple[str, float, bool]], *, unit: str = "", targ
         tx = label_w + (target - lo) / span * w
         out.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="0" y2="{height}" class="target-line">'
                    f'<title>{escape(target_label)} {escape(_fmt(target))}{escape(unit)}</title></line>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def donut(segments: Sequence[tuple[str, str, int]], *, label: str, size: int = 88) -> str:
+    """A ring of status counts: `segments` are (css class, label, count) in display order; the total
+    in the middle. Each arc says its label and count in a tooltip, and the ring's label names them all."""
+    total = sum(n for _, _, n in segments if n > 0)
+    if total <= 0:
+        return ""
+    r = 15.915494309189533  # circumference 100: arc lengths are percentages
+    text = "、".join(f"{name}{n}" for _, name, n in segments if n > 0)
+    out = [f'<svg class="donut" width="{size}" height="{size}" viewBox="0 0 42 42" role="img" '
+           f'aria-label="{escape(label)}:{escape(text)}" font-family="{FONT}">',
+           f'<circle cx="21" cy="21" r="{r}" class="donut-hole"/>']
+    start = 0.0
+    for cls, name, n in segments:
+        if n <= 0:
+            continue
+        share = n / total * 100
+        # arcs start at 12 o'clock and run clockwise (offset 25 turns the circle's 3 o'clock start back)
+        out.append(f'<circle cx="21" cy="21" r="{r}" class="seg {escape(cls)}" '
+                   f'stroke-dasharray="{share:.3f} {100 - share:.3f}" stroke-dashoffset="{25 - start:.3f}">'
+                   f'<title>{escape(name)} {n}</title></circle>')
+        start += share
+    out.append(f'<text x="21" y="24.5" text-anchor="middle" class="donut-total">{total}</text>')
     out.append("</svg>")
     return "".join(out)

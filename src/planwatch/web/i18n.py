@@ -356,6 +356,10 @@ from planwatch.web.rounds_text import MESSAGES as _ROUND_MESSAGES  # noqa: E402
 
 MESSAGES.update(_ROUND_MESSAGES)
 
+from planwatch.web.dashboard_text import MESSAGES as _DASHBOARD_MESSAGES  # noqa: E402
+
+MESSAGES.update(_DASHBOARD_MESSAGES)
+
 # Evaluation statuses → (zh label, en label, css class). Codes are the
 # evaluate module's; unknown codes fall back to the code itself.
 STATUS_LABELS: dict[str, tuple[str, str, str]] = {

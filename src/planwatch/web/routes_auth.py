@@ -86,9 +86,13 @@ def login_submit(request: Request, username: Annotated[str, Form(max_length=100)
     return RedirectResponse(target, status_code=303)
 
 
+# Where a sign-in without a page to return to lands: a reporter on 待办, a leader (viewer) on the risk
+# dashboard, everyone else on the overview.
+HOME = {"reporter": "/todo", "viewer": "/dashboard"}
+
+
 def landing(role: str, target: str) -> str:
-    """Where a sign-in without a page to return to lands: a reporter on 待办, everyone else on the overview."""
-    return "/todo" if target == "/" and role == "reporter" else target
+    return HOME.get(role, target) if target == "/" else target
 
 
 PASSWORD_NEXT = "/account/password?next={next}"

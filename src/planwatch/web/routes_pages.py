@@ -6,14 +6,14 @@ from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from planwatch.evaluate import kinds
 from planwatch.register.permissions import department_scoped
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
-from planwatch.web.i18n import STATUS_ORDER, translate
+from planwatch.web.i18n import STATUS_ORDER, status_label, translate
 from planwatch.web.params import Id
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
@@ -43,7 +43,25 @@ def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str,
 
 
 def spark(row: dict[str, Any], lang: str) -> str:
-    return charts.sparkline(row["series"], target=row["target_line"], label=row["name"])
+    """The row's values as a sparkline from its baseline (when the series does not hold the base year),
+    with the target line: one reported value then still shows a direction."""
+    points = list(row["series"])
+    base, year = row.get("baseline"), row.get("baseline_year")
+    if points and base is not None and year is not None and year < points[0][0]:
+        points.insert(0, (year, base))
+    return charts.sparkline(points, target=row["target_line"], label=row["name"])
+
+
+def domain_donuts(rows: list[dict[str, Any]], lang: str) -> dict[str, str]:
+    """One status ring per domain (of every indicator the viewer may see, whatever the filters)."""
+    by_domain: dict[str, Counter[str]] = {}
+    for r in rows:
+        by_domain.setdefault(r["domain"], Counter())[r["status"]] += 1
+    out = {}
+    for domain, c in by_domain.items():
+        segs = [(status_label(code, lang)[1], status_label(code, lang)[0], c[code]) for code in STATUS_ORDER if c[code]]
+        out[domain] = charts.donut(segs, label=domain)
+    return out
 
 
 def trajectory_svg(view: dict[str, Any], lang: str, references: list[tuple[str, float]] | None = None,
@@ -141,6 +159,7 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
                 "all_domains": list(dict.fromkeys(r["domain"] for r in v["indicators"])),
                 "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
+                "donuts": domain_donuts(v["indicators"], lang),
                 "shown": len(rows), "hidden_unreported": hidden, "show_unreported": show_unreported}
 
     key = ("plan", plan_id, request.url.query, *visibility_key(user))
@@ -150,6 +169,8 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
 
 @router.get("/")
 async def overview_page(request: Request, user: Staff) -> Response:
+    if user.role == "viewer":  # a leader lands on the risk dashboard
+        return RedirectResponse("/dashboard", status_code=303)
     svc = request.app.state.services
 
     def make() -> dict[str, Any]:

@@ -111,6 +111,10 @@ def indicator_row(ind: Any, ev: IndicatorEval, deps: list[dict[str, Any]],
         "metric_id": ind.metric_id, "superior_indicator_id": ind.superior_indicator_id,
         # the plan's yearly milestones (年度目标) for the indicator, oldest first
         "milestones": milestones or [],
+        # for the risk dashboard: projection to the target year, and each sub-region's status
+        "projection": ev.projection,
+        "subregion_status": [{"code": r["code"], "name": r["name"], "status": r["status_code"]}
+                             for r in ev.subregions if r.get("status_code")],
     }
 
 

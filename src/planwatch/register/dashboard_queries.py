@@ -1,0 +1,34 @@
+"""What the leader's risk dashboard reads from the register besides evaluations: the plans,
+their regions (names and parents, for the map's groups) and the regions' stored outlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.register.boundaries import boundaries
+from planwatch.register.schema import Plan, Region
+
+
+def plan_ids(session: Session) -> list[int]:
+    """Every plan, oldest first."""
+    return list(session.scalars(select(Plan.id).order_by(Plan.id)))
+
+
+def regions_with_parents(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """code → {name, level, parent, parent_name} for the given regions."""
+    rows = session.execute(select(Region.code, Region.name, Region.level, Region.parent_code)
+                           .where(Region.code.in_(codes))).all()
+    parents = {p for *_, p in rows if p}
+    names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(parents))).all()) \
+        if parents else {}
+    return {code: {"code": code, "name": name, "level": level, "parent": parent,
+                   "parent_name": names.get(parent) if parent else None}
+            for code, name, level, parent in rows}
+
+
+def region_outlines(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored outline (GeoJSON MultiPolygon geometry) of each region that has one."""
+    return boundaries(session, codes)
