@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, text, update
+from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -222,18 +222,29 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
                          reason: str | None) -> None:
     """The bulk path: plain tuples through the driver's executemany, then one history row each."""
     stamp = history.stored_time(session, now)
-    history.insert_tuples(session, _T, _INSERT_COLS, [
-        (r.metric_id, r.indicator_id, r.region_code, r.year, r.value, r.judgement, r.status, r.source_note,
-         r.evidence_file,
-         r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
-        for r in rows
+    ids = reserve_ids(session, len(rows))  # known up front: no read-back of what was just written
+    history.insert_tuples(session, _T, ("id", *_INSERT_COLS), [
+        (oid, r.metric_id, r.indicator_id, r.region_code, r.year, r.value, r.judgement, r.status,
+         r.source_note, r.evidence_file, r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
+        for oid, r in zip(ids, rows, strict=True)
     ])
-    ids = _ids_for(session, [r.key for r in rows])
     history.insert_tuples(session, History.__table__, _HISTORY_COLS, [
-        ("observation", ids[r.key], "create", by, stamp, None, _created_json(r),
-         reason)
-        for r in rows
+        ("observation", oid, "create", by, stamp, None, _created_json(r), reason)
+        for oid, r in zip(ids, rows, strict=True)
     ])
+
+
+def reserve_ids(session: Session, n: int) -> Sequence[int]:
+    """`n` new observation ids for the caller's transaction, so a bulk insert needs no read-back.
+
+    PostgreSQL: drawn from the column's sequence in one statement (safe beside any other writer).
+    SQLite: the write lock (`lock_writes`, BEGIN IMMEDIATE) is held, so max(id) cannot move."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SELECT nextval(pg_get_serial_sequence('observations', 'id')) "
+                                 "FROM generate_series(1, :n)"), {"n": n}).scalars().all()
+    top = int(conn.execute(select(func.max(_T.c.id))).scalar() or 0)
+    return range(top + 1, top + 1 + n)
 
 
 def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
@@ -245,19 +256,6 @@ def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
         "evidence_file": r.evidence_file, "reporter_id": r.reporter_id, "reporter_name": r.reporter_name,
         "reported_at": now, "series_break": r.series_break, "simulated": r.simulated,
     }
-
-
-def _ids_for(session: Session, keys: list[tuple[int, str, int]]) -> dict[tuple[int, str, int], int]:
-    wanted = set(keys)
-    out: dict[tuple[int, str, int], int] = {}
-    metrics = sorted({k[0] for k in keys})
-    for i in range(0, len(metrics), 500):
-        q = select(_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year).where(
-            _T.c.metric_id.in_(metrics[i:i + 500]))
-        for oid, metric, reg, year in session.execute(q):
-            if (metric, reg, year) in wanted:
-                out[(metric, reg, year)] = oid
-    return out
 
 
 def update_observation(
