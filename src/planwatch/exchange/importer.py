@@ -101,6 +101,7 @@ class _Lookup:
         self.plans: dict[int, Plan] = {}
         self.regions: dict[str, Region | None] = {}
         self.by_name: dict[str, list[Indicator]] | None = None
+        self.loaded: list[Indicator | Region] = []
 
     def prefetch(self, table: Table) -> None:
         """Load the file's indicators and regions with a few IN queries (the session's identity map then
@@ -118,10 +119,11 @@ class _Lookup:
             if code not in (None, ""):
                 codes.add(str(code).strip().removesuffix(".0"))
         ids, regions = sorted(refs), sorted(codes)
+        # held here: the identity map keeps objects only while something refers to them
         for i in range(0, len(ids), 500):
-            self.s.scalars(select(Indicator).where(Indicator.id.in_(ids[i:i + 500]))).all()
+            self.loaded.extend(self.s.scalars(select(Indicator).where(Indicator.id.in_(ids[i:i + 500]))))
         for i in range(0, len(regions), 500):
-            self.s.scalars(select(Region).where(Region.code.in_(regions[i:i + 500]))).all()
+            self.loaded.extend(self.s.scalars(select(Region).where(Region.code.in_(regions[i:i + 500]))))
 
     def indicator(self, ref: Any, name: Any) -> Indicator:
         key = str(ref).strip() if ref not in (None, "") else ""

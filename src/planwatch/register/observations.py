@@ -114,16 +114,22 @@ def lock_writes(session: Session, what: str = "observations") -> None:
 
 
 def existing_for(session: Session, keys: Iterable[tuple[int, str, int]]) -> dict[tuple[int, str, int], dict[str, Any]]:
-    """Stored rows for the given natural keys (metric, region, year), fetched per metric."""
+    """Stored rows for the given natural keys (metric, region, year).
+
+    Read by metric × region batches through the unique (metric, region, year) index, so the cost follows
+    the keys asked for, not the size of the register (a metric every county shares holds millions)."""
     keys = set(keys)
     metrics = sorted({k[0] for k in keys})
+    regions = sorted({k[1] for k in keys})
     out: dict[tuple[int, str, int], dict[str, Any]] = {}
     cols = [_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year, _T.c.version, *(_T.c[f] for f in PAYLOAD)]
     for i in range(0, len(metrics), 500):
-        for row in session.execute(select(*cols).where(_T.c.metric_id.in_(metrics[i:i + 500]))).mappings():
-            k = (row["metric_id"], row["region_code"], row["year"])
-            if k in keys:
-                out[k] = dict(row)
+        for j in range(0, len(regions), 500):
+            q = select(*cols).where(_T.c.metric_id.in_(metrics[i:i + 500]), _T.c.region_code.in_(regions[j:j + 500]))
+            for row in session.execute(q).mappings():
+                k = (row["metric_id"], row["region_code"], row["year"])
+                if k in keys:
+                    out[k] = dict(row)
     return out
 
 
