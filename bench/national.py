@@ -31,6 +31,7 @@ import csv
 import json
 import os
 import random
+import resource
 import secrets
 import shutil
 import subprocess
@@ -151,11 +152,18 @@ def write_observations_csv(out: Path, url: str, towns: dict[str, list[str]], ind
 # 2. load through the CLI
 
 
+CPU: dict[str, float] = {}  # CPU seconds of the last CLI run (the machine may be shared: wall time is not all ours)
+
+
 def cli(args: list[str], env: dict[str, str]) -> float:
+    """Run a planwatch command; its wall time (its CPU time in CPU["last"])."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     done = subprocess.run([PLANWATCH, *args], env=env, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"planwatch {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return time.perf_counter() - t
 
 
@@ -275,12 +283,15 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
         say(f"regions imported in {row['regions_s']:.1f} s")
         row["plans"] = info["plans"]
         row["plans_s"] = cli(["plan", "import", str(home / "plans")], env)
-        say(f"{info['plans']} plans imported in {row['plans_s']:.1f} s ({info['plans'] / row['plans_s']:.1f} plans/s)")
+        say(f"{info['plans']} plans imported in {row['plans_s']:.1f} s ({info['plans'] / row['plans_s']:.1f} plans/s; "
+            f"CPU {CPU['last']:.1f} s)")
         t = time.perf_counter()
         row["observations"] = write_observations_csv(home, url, info["towns"], args.indicators)
         say(f"observations.csv: {row['observations']:,} rows in {time.perf_counter() - t:.1f} s")
         row["obs_s"] = cli(["data", "import", "--bulk", "--status", "approved", str(home / "observations.csv")], env)
-        say(f"observations imported in {row['obs_s']:.1f} s ({row['observations'] / row['obs_s']:,.0f} rows/s)")
+        row["obs_cpu"] = CPU["last"]
+        say(f"observations imported in {row['obs_s']:.1f} s ({row['observations'] / row['obs_s']:,.0f} rows/s; "
+            f"planwatch process CPU {row['obs_cpu']:.1f} s; load average {os.getloadavg()[0]:.1f})")
         if not args.keep:
             (home / "observations.csv").unlink()
         row["eval_s"], row["eval_how"] = evaluate_all(url)
@@ -352,6 +363,8 @@ def main() -> None:
             engines.remove("postgresql")
         else:
             pg = TempPostgres().start()
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
+          "(a shared machine: compare CPU seconds, not only wall time)", flush=True)
     rows = []
     try:
         for scale in (float(s) for s in args.scales.split(",")):
