@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from planwatch.register import history
+from planwatch.register import auditlog, history
 from planwatch.register.errors import ConflictError, NotFound, RegisterError
 from planwatch.register.schema import OBSERVATION_STATUSES, History, Indicator, Observation, utcnow
 
@@ -234,10 +234,13 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
          r.source_note, r.evidence_file, r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
         for oid, r in zip(ids, rows, strict=True)
     ])
+    created = [_created_json(r) for r in rows]
     history.insert_tuples(session, History.__table__, _HISTORY_COLS, [
-        ("observation", oid, "create", by, stamp, None, _created_json(r), reason)
-        for oid, r in zip(ids, rows, strict=True)
+        ("observation", oid, "create", by, stamp, None, new, reason)
+        for oid, new in zip(ids, created, strict=True)
     ])
+    auditlog.record_rows(session, [(by, "observation.create", "observation", oid, None, new, reason)
+                                   for oid, new in zip(ids, created, strict=True)], stamp)
 
 
 def reserve_ids(session: Session, n: int) -> Sequence[int]:

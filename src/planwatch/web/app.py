@@ -42,6 +42,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         api,
         api_tasks,
         apidocs,
+        routes_admin,
         routes_auth,
         routes_compare,
         routes_pages,
@@ -76,7 +77,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     apidocs.mount(app)
 
     for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_tasks, routes_public, api,
-                   api_tasks):
+                   api_tasks, routes_admin):
         app.include_router(module.router)
 
     @app.exception_handler(AuthError)
