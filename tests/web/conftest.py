@@ -23,8 +23,28 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+# PLANWATCH_TEST_DB=postgresql runs every test built on `seeded` (API, pages, browser) against a real
+# PostgreSQL server (the session's `pg_server`, a fresh database per test) instead of a SQLite file.
+TEST_DB = os.environ.get("PLANWATCH_TEST_DB", "sqlite").strip().lower() or "sqlite"
+if TEST_DB not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(f"PLANWATCH_TEST_DB must be sqlite or postgresql, not {TEST_DB!r}")
+
+
+@pytest.fixture(scope="session")
+def pg_seed_template(pg_server):  # type: ignore[no-untyped-def]
+    """The seeded register built once on PostgreSQL; each test gets a copy (CREATE DATABASE … TEMPLATE)."""
+    url = pg_server.create_database()
+    engine = make_engine(url)
+    s = seed_mod.build(engine)
+    engine.dispose()  # a template database must have no connections
+    return url.rsplit("/", 1)[1], s
+
+
 @pytest.fixture
-def seeded(tmp_path: Path) -> tuple[str, seed_mod.Seed, Path]:
+def seeded(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, seed_mod.Seed, Path]:
+    if TEST_DB == "postgresql":
+        template, s = request.getfixturevalue("pg_seed_template")
+        return request.getfixturevalue("pg_server").create_database(template=template), s, tmp_path / "files"
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
     engine = make_engine(url)
     s = seed_mod.build(engine)

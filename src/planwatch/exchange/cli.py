@@ -40,12 +40,15 @@ def data_template(plan_ref: str, year: int | None, dept: str | None, subregions:
 @click.option("--status", type=click.Choice(["draft", "submitted", "approved"]), default="submitted",
               show_default=True)
 @click.option("--user", "username", help="填报人用户名 / reporting user")
+@click.option("--bulk", is_flag=True,
+              help="大文件:分块流式读取 .csv(可达数千万行),带进度条 / a large .csv read in chunks (tens of "
+                   "millions of rows), with a progress bar")
 @friendly
-def data_import(path: Path, accept_valid: bool, status: str, username: str | None) -> None:
+def data_import(path: Path, accept_valid: bool, status: str, username: str | None, bulk: bool) -> None:
     """导入填报数据(.xlsx 或 .csv),先整体检查 / import values after checking the whole file."""
     from sqlalchemy import select
 
-    from planwatch.exchange.importer import import_file
+    from planwatch.exchange.importer import import_csv_bulk, import_file
     from planwatch.register.db import transaction
     from planwatch.register.errors import NotFound
     from planwatch.register.schema import User
@@ -57,8 +60,18 @@ def data_import(path: Path, accept_valid: bool, status: str, username: str | Non
             if user is None:
                 raise NotFound(f"未知用户 / unknown user {username}")
             reporter_id = user.id
-        report = import_file(s, path, accept_valid=accept_valid, status=status, reporter=username,
-                             reporter_id=reporter_id)
+        if bulk:
+            import sys
+
+            from tqdm import tqdm
+
+            with tqdm(desc="导入 import", unit="行 rows", unit_scale=True, file=sys.stderr,
+                      disable=not sys.stderr.isatty()) as bar:
+                report = import_csv_bulk(s, path, accept_valid=accept_valid, status=status, reporter=username,
+                                         reporter_id=reporter_id, on_rows=bar.update)
+        else:
+            report = import_file(s, path, accept_valid=accept_valid, status=status, reporter=username,
+                                 reporter_id=reporter_id)
     for p in report.problems:
         click.echo(f"跳过 skipped: {p}", err=True)
     click.echo(f"{path}: 新增 inserted {report.inserted}, 更新 updated {report.updated}, 未变 unchanged "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from planwatch.exchange.columns import BY_KEY
 from planwatch.exchange.problems import ImportRejected, Problem
-from planwatch.exchange.reader import FORMULA, Table, read_table
-from planwatch.exchange.safety import MAX_ROWS
+from planwatch.exchange.reader import FORMULA, Table, iter_csv_tables, read_table
+from planwatch.exchange.safety import MAX_BULK_ROWS, MAX_ROWS
 from planwatch.register import reporting as rp
+from planwatch.register.bulk import CHUNK_ROWS, write_observation_chunks
 from planwatch.register.errors import ConflictError, FieldError, RegisterError
 from planwatch.register.observations import (
     BUSY_EN,
@@ -101,6 +103,29 @@ class _Lookup:
         self.plans: dict[int, Plan] = {}
         self.regions: dict[str, Region | None] = {}
         self.by_name: dict[str, list[Indicator]] | None = None
+        self.loaded: list[Indicator | Region] = []
+
+    def prefetch(self, table: Table) -> None:
+        """Load the file's indicators and regions with a few IN queries (the session's identity map then
+        answers each row's `get`), instead of one query per distinct id."""
+        refs: set[int] = set()
+        codes: set[str] = set()
+        for _, cells in table.rows:
+            ref = _cell(table, cells, "indicator_id")
+            key = str(ref).strip().removesuffix(".0") if ref not in (None, "") else ""
+            if key.isdigit():
+                refs.add(int(key))
+            elif key.startswith("p") and "-i" in key and key.split("-i", 1)[1].isdigit():
+                refs.add(int(key.split("-i", 1)[1]))
+            code = _cell(table, cells, "region_code")
+            if code not in (None, ""):
+                codes.add(str(code).strip().removesuffix(".0"))
+        ids, regions = sorted(refs), sorted(codes)
+        # held here: the identity map keeps objects only while something refers to them
+        for i in range(0, len(ids), 500):
+            self.loaded.extend(self.s.scalars(select(Indicator).where(Indicator.id.in_(ids[i:i + 500]))))
+        for i in range(0, len(regions), 500):
+            self.loaded.extend(self.s.scalars(select(Region).where(Region.code.in_(regions[i:i + 500]))))
 
     def indicator(self, ref: Any, name: Any) -> Indicator:
         key = str(ref).strip() if ref not in (None, "") else ""
@@ -177,6 +202,7 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
     look = _Lookup(session)
     scope = None if actor is None else rp.indicator_scope(
         actor, lambda d: rp.department_indicator_ids(session, d))
+    look.prefetch(table)
     good: list[tuple[int, ObservationInput]] = []
     problems: list[Problem] = []
     seen: dict[tuple[int, str, int], int] = {}
@@ -288,5 +314,53 @@ def import_file(session: Session, path: Path, *, accept_valid: bool = False, sta
         raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
     except RoundClosed as exc:  # a reporting round past its lock date, locked or closed (register.rounds)
         raise ImportRejected([Problem(str(path), exc.zh, exc.en, column="year")]) from exc
+    report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
+    return report
+
+
+MAX_BULK_PROBLEMS = 1000  # problems kept in memory and shown; the count goes on
+
+
+def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False, status: str = "submitted",
+                    reporter: str | None = None, reporter_id: int | None = None, reason: str | None = None,
+                    chunk_rows: int = CHUNK_ROWS, max_rows: int = MAX_BULK_ROWS,
+                    on_rows: Callable[[int], None] | None = None) -> ImportReport:
+    """`import_file` for a CSV of millions of values, read as a stream of chunks in the caller's transaction.
+
+    Each chunk is checked by `check_rows` (the same rules as one form) and written by the register's bulk
+    path (`register.bulk`). All or nothing by default: one problem anywhere and nothing is kept (the
+    caller's transaction rolls back); the file is still read to the end so every problem is reported
+    (the first MAX_BULK_PROBLEMS in full). A duplicate across chunks with a different value is reported
+    as a changed-since conflict, like a form resubmitted after someone else's change.
+    Expunges the session after each chunk: memory stays bounded by the chunk."""
+    try:
+        lock_writes(session)
+    except ConflictError as exc:
+        raise ImportRejected([Problem(str(path), BUSY_ZH, BUSY_EN)]) from exc
+    report = ImportReport(str(path))
+
+    def valid_chunks() -> Iterator[list[ObservationInput]]:
+        for table, problems in iter_csv_tables(path, chunk_rows, max_rows):
+            if table is None:
+                raise ImportRejected(problems)
+            rows, problems, empty = check_rows(session, table, status, reporter, reporter_id)
+            report.rows += len(table.rows)
+            report.empty += empty
+            report.rejected_rows += len({p.row for p in problems})
+            room = MAX_BULK_PROBLEMS - len(report.problems)
+            report.problems.extend(problems[:max(room, 0)])
+            if on_rows is not None:
+                on_rows(len(table.rows))
+            if report.rejected_rows and not accept_valid:
+                continue  # keep reading to report every problem; nothing will be kept
+            yield rows
+
+    try:
+        written = write_observation_chunks(session, valid_chunks(), by=reporter, reason=reason or f"import {path.name}",
+                                           on_chunk=lambda _n: session.expunge_all())
+    except ConflictError as exc:  # a concurrent writer got in between check and write
+        raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
+    if report.rejected_rows and not accept_valid:
+        raise ImportRejected(report.problems)
     report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
     return report

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planwatch.exchange.columns import BY_KEY, DATA_SHEET, REQUIRED, letter, match_header
 from planwatch.exchange.problems import Problem
-from planwatch.exchange.safety import MAX_ROWS, check_file
+from planwatch.exchange.safety import MAX_BULK_ROWS, MAX_ROWS, check_file
 
 MAX_COLUMNS = 40
 FORMULA = object()  # marker for a cell that held a formula
@@ -138,6 +139,79 @@ def _read_csv(path: Path, max_rows: int) -> tuple[Table | None, list[Problem]]:
     except csv.Error as exc:
         return None, [Problem(name, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")]
     return _table(name, None, raw, max_rows)
+
+
+def iter_csv_tables(path: Path, chunk_rows: int, max_rows: int = MAX_BULK_ROWS
+                    ) -> Iterator[tuple[Table | None, list[Problem]]]:
+    """A large CSV as successive Tables of at most `chunk_rows` data rows, read as a stream.
+
+    For the bulk import: memory is bounded by the chunk, not the file. The same header rule and
+    cell cleaning as `read_table`; row numbers are the file's. A problem (encoding, binary content,
+    malformed CSV, too many rows) is yielded as (None, [problem]) and ends the stream."""
+    name = str(path)
+    if not path.is_file():
+        yield None, [Problem(name, "文件不存在", "file not found")]
+        return
+    if path.suffix.lower() not in (".csv", ".txt"):
+        yield None, [Problem(name, "大文件导入只接受 .csv", "the bulk import reads .csv files only")]
+        return
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    encoding = "utf-8-sig"
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the buffer's end
+            encoding = "gb18030"
+    csv.field_size_limit(100_000)
+    with path.open(encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh)
+        first: list[tuple[int, list[Any]]] = []
+        cols: dict[str, int] | None = None
+        rows: list[tuple[int, list[Any]]] = []
+        total = 0
+        try:
+            for number, cells in enumerate(reader, start=1):
+                if any("\x00" in c for c in cells):
+                    yield None, [Problem(name, "文件含有二进制内容,不是 CSV", "binary content; not a CSV file",
+                                         row=number)]
+                    return
+                cells = [FORMULA if c.startswith("=") else (c[1:] if c[:2] in ("'=", "'+", "'-", "'@") else c)
+                         for c in cells[:MAX_COLUMNS]]
+                if not any(c not in (None, "") for c in cells):
+                    continue
+                if cols is None:
+                    first.append((number, cells))
+                    found = _locate_header(name, None, first)
+                    if not isinstance(found, Problem):
+                        cols = found[1]
+                        first = []
+                    elif len(first) >= 10:
+                        yield None, [found]
+                        return
+                    continue
+                rows.append((number, cells))
+                total += 1
+                if total > max_rows:
+                    yield None, [_too_many(name, None, number, max_rows)]
+                    return
+                if len(rows) >= chunk_rows:
+                    yield Table(name, None, cols, rows), []
+                    rows = []
+        except UnicodeDecodeError as exc:
+            yield None, [Problem(name, f"无法识别文件编码(请用 UTF-8):{exc.reason}",
+                                 f"unknown text encoding (use UTF-8): {exc.reason}")]
+            return
+        except csv.Error as exc:
+            yield None, [Problem(name, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}", row=reader.line_num)]
+            return
+    if cols is None:
+        found = _locate_header(name, None, first)
+        yield None, [found] if isinstance(found, Problem) else [
+            Problem(name, "文件没有数据行", "the file has no data rows")]
+        return
+    if rows:
+        yield Table(name, None, cols, rows), []
 
 
 def _table(name: str, sheet: str | None, raw: list[tuple[int, list[Any]]], max_rows: int

@@ -19,6 +19,9 @@ MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 500
 MAX_RATIO = 200  # a legitimate sheet compresses ~10-30x
 MAX_ROWS = 20_000  # data rows in one file: far above any department's form
+# The CLI's bulk import (`planwatch data import --bulk`) streams a CSV in chunks: memory is bounded by the
+# chunk, and this bounds the time (a national register holds ~20 M values).
+MAX_BULK_ROWS = 50_000_000
 
 
 def check_file(path: Path) -> list[Problem]:

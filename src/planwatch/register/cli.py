@@ -68,8 +68,12 @@ def plan_group() -> None:
     """规划 / plans in the register."""
 
 
+PLAN_SUFFIXES = (".json", ".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+PLANS_PER_TRANSACTION = 25  # a folder's plans are committed in groups: fewer commits, each plan in a savepoint
+
+
 @plan_group.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--region", help="地区代码或名称(文档未写明时)/ region code or name when the document does not say")
 @click.option("--period", "period_text", metavar="2026-2030",
               help="规划期(文档未写明或有误时)/ plan period when the document does not say or says it wrongly")
@@ -83,12 +87,27 @@ def plan_group() -> None:
 @friendly
 def plan_import(path: Path, region: str | None, period_text: str | None, plan_id: int | None, by: str | None,
                 reason: str | None, timeout: float | None, max_memory: int | None) -> None:
-    """提取并导入规划(文档或提取结果 JSON)/ extract and import a plan document or a contract JSON."""
+    """提取并导入规划(文档、提取结果 JSON,或整个文件夹)/ extract and import a plan document, a contract JSON,
+    or a folder of them (extracted in parallel, imported in file-name order: put superior plans first)."""
     from planwatch.register.db import transaction
     from planwatch.register.plans import import_plan, parse_period
 
     period = parse_period(period_text) if period_text else None
+    if path.is_dir():
+        if region or plan_id:
+            raise RegisterError("导入文件夹时不能用 --region 或 --plan / --region and --plan name one plan; "
+                                "not with a folder")
+        _import_folder(path, period, by, reason, timeout, max_memory)
+        return
+    data, content = _read_plan(path, timeout, max_memory)
+    with transaction(open_register()) as s:
+        r = import_plan(s, data, content=content, filename=path.name, region=region, period=period,
+                        plan_id=plan_id, by=by, reason=reason)
+    _print_import(r)
 
+
+def _read_plan(path: Path, timeout: float | None, max_memory: int | None) -> tuple[dict[str, Any], bytes | None]:
+    """A plan file's extraction-contract object and the document's bytes; RegisterError naming the file."""
     content: bytes | None
     if path.suffix.lower() == ".json":
         try:
@@ -99,18 +118,79 @@ def plan_import(path: Path, region: str | None, period_text: str | None, plan_id
             raise RegisterError(f"{path}: 不是提取结果 JSON(缺少 plan)/ not an extraction JSON (no 'plan' key)")
         src = (data.get("source") or {}).get("path")
         content = Path(src).read_bytes() if src and Path(src).is_file() else None
-    else:
-        from planwatch.extract.bounded import extract_path_bounded, limits_from_env
-        from planwatch.extract.document import ExtractError
+        return data, content
+    from planwatch.extract.bounded import extract_path_bounded, limits_from_env
+    from planwatch.extract.document import ExtractError
 
-        try:  # in a worker process within the time and memory limits (extract.bounded)
-            data = extract_path_bounded(path, limits_from_env(timeout, max_memory))
-        except (ExtractError, ValueError) as exc:
-            raise RegisterError(str(exc)) from exc
-        content = path.read_bytes()
-    with transaction(open_register()) as s:
-        r = import_plan(s, data, content=content, filename=path.name, region=region, period=period,
-                        plan_id=plan_id, by=by, reason=reason)
+    try:  # in a worker process within the time and memory limits (extract.bounded)
+        data = extract_path_bounded(path, limits_from_env(timeout, max_memory))
+    except (ExtractError, ValueError) as exc:
+        raise RegisterError(str(exc)) from exc
+    return data, path.read_bytes()
+
+
+def _import_folder(folder: Path, period: tuple[int, int] | None, by: str | None, reason: str | None,
+                   timeout: float | None, max_memory: int | None) -> None:
+    """Every plan file in `folder`: extracted in parallel (each document in its own bounded worker process,
+    as many at once as there are cores), written by this one process in file-name order, a savepoint per
+    plan so a bad plan is reported and skipped without undoing the others. Exit status 1 if any failed."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tqdm import tqdm
+
+    from planwatch.register.db import session_factory
+    from planwatch.register.plans import import_plan
+
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
+    if not files:
+        raise RegisterError(f"{folder}: 没有规划文件 / no plan files ({', '.join(PLAN_SUFFIXES)})")
+
+    def read(p: Path) -> tuple[Path, tuple[dict[str, Any], bytes | None] | None, str | None]:
+        try:
+            return p, _read_plan(p, timeout, max_memory), None
+        except RegisterError as exc:
+            return p, None, str(exc)
+
+    engine = open_register()
+    failed: list[str] = []
+    created = revised = 0
+    bar = tqdm(total=len(files), desc="导入规划 plans", unit="份", file=sys.stderr, disable=not sys.stderr.isatty())
+    workers = max(1, min(len(files), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool, session_factory(engine)() as s:
+        results = pool.map(read, files)  # in file order, read ahead in parallel
+        pending = 0
+        s.begin()
+        for p, got, error in results:
+            bar.update()
+            if got is None:
+                failed.append(f"{p.name}: {error}")
+                continue
+            try:
+                with s.begin_nested():
+                    r = import_plan(s, got[0], content=got[1], filename=p.name, period=period, by=by, reason=reason)
+            except RegisterError as exc:
+                failed.append(f"{p.name}: {exc}")
+                continue
+            created += r.created
+            revised += not r.created and not r.is_noop
+            pending += 1
+            if pending >= PLANS_PER_TRANSACTION:
+                s.commit()
+                s.expunge_all()
+                s.begin()
+                pending = 0
+        s.commit()
+    bar.close()
+    click.echo(f"{folder}: {len(files)} 份文件 files — 新规划 new {created}, 修订 revised {revised}, "
+               f"失败 failed {len(failed)}")
+    for line in failed:
+        click.echo(f"  失败 failed: {line}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _print_import(r: Any) -> None:
     if r.created:
         click.echo(f"新规划 new plan {r.plan_id}: {r.title} [{r.region_code}] — {len(r.added)} 项指标 indicators")
         _series_links(r)

@@ -58,7 +58,25 @@ def make_engine(url: str | None = None, **kwargs: object) -> Engine:
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)  # type: ignore[arg-type]
+    return create_engine(url, pool_pre_ping=True, **{**pool_settings(), **kwargs})  # type: ignore[arg-type]
+
+
+def pool_settings() -> dict[str, object]:
+    """The server database's connection pool, per process (see docs/deployment.md).
+
+    PLANWATCH_DB_POOL_SIZE (default 5) connections kept open, PLANWATCH_DB_MAX_OVERFLOW (default 10) more
+    under a burst; PLANWATCH_DB_PGBOUNCER=1 when the URL points at pgbouncer in transaction pooling, which
+    cannot keep the server-side prepared statements psycopg makes for repeated queries."""
+    out: dict[str, object] = {}
+    for env, key in (("PLANWATCH_DB_POOL_SIZE", "pool_size"), ("PLANWATCH_DB_MAX_OVERFLOW", "max_overflow")):
+        raw = os.environ.get(env, "").strip()
+        if raw:
+            if not raw.isdigit():
+                raise ValueError(f"{env} 应为非负整数 / must be a whole number ≥ 0: {raw!r}")
+            out[key] = int(raw)
+    if os.environ.get("PLANWATCH_DB_PGBOUNCER", "").strip().lower() in ("1", "true", "yes", "on"):
+        out["connect_args"] = {"prepare_threshold": None}
+    return out
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, text, update
+from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -116,16 +116,22 @@ def lock_writes(session: Session, what: str = "observations") -> None:
 
 
 def existing_for(session: Session, keys: Iterable[tuple[int, str, int]]) -> dict[tuple[int, str, int], dict[str, Any]]:
-    """Stored rows for the given natural keys (metric, region, year), fetched per metric."""
+    """Stored rows for the given natural keys (metric, region, year).
+
+    Read by metric × region batches through the unique (metric, region, year) index, so the cost follows
+    the keys asked for, not the size of the register (a metric every county shares holds millions)."""
     keys = set(keys)
     metrics = sorted({k[0] for k in keys})
+    regions = sorted({k[1] for k in keys})
     out: dict[tuple[int, str, int], dict[str, Any]] = {}
     cols = [_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year, _T.c.version, *(_T.c[f] for f in PAYLOAD)]
     for i in range(0, len(metrics), 500):
-        for row in session.execute(select(*cols).where(_T.c.metric_id.in_(metrics[i:i + 500]))).mappings():
-            k = (row["metric_id"], row["region_code"], row["year"])
-            if k in keys:
-                out[k] = dict(row)
+        for j in range(0, len(regions), 500):
+            q = select(*cols).where(_T.c.metric_id.in_(metrics[i:i + 500]), _T.c.region_code.in_(regions[j:j + 500]))
+            for row in session.execute(q).mappings():
+                k = (row["metric_id"], row["region_code"], row["year"])
+                if k in keys:
+                    out[k] = dict(row)
     return out
 
 
@@ -225,19 +231,32 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
                          reason: str | None) -> None:
     """The bulk path: plain tuples through the driver's executemany, then one history row each."""
     stamp = history.stored_time(session, now)
-    history.insert_tuples(session, _T, _INSERT_COLS, [
-        (r.metric_id, r.indicator_id, r.region_code, r.year, r.value, r.judgement, r.status, r.source_note,
-         r.evidence_file, r.evidence_name,
-         r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
-        for r in rows
+    ids = reserve_ids(session, len(rows))  # known up front: no read-back of what was just written
+    history.insert_tuples(session, _T, ("id", *_INSERT_COLS), [
+        (oid, r.metric_id, r.indicator_id, r.region_code, r.year, r.value, r.judgement, r.status,
+         r.source_note, r.evidence_file, r.evidence_name, r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
+        for oid, r in zip(ids, rows, strict=True)
     ])
-    ids = _ids_for(session, [r.key for r in rows])
     created = [_created_json(r) for r in rows]
     history.insert_tuples(session, History.__table__, _HISTORY_COLS, [
-        ("observation", ids[r.key], "create", by, stamp, None, new, reason) for r, new in zip(rows, created, strict=True)
+        ("observation", oid, "create", by, stamp, None, new, reason)
+        for oid, new in zip(ids, created, strict=True)
     ])
-    auditlog.record_rows(session, [(by, "observation.create", "observation", ids[r.key], None, new, reason)
-                                   for r, new in zip(rows, created, strict=True)], stamp)
+    auditlog.record_rows(session, [(by, "observation.create", "observation", oid, None, new, reason)
+                                   for oid, new in zip(ids, created, strict=True)], stamp)
+
+
+def reserve_ids(session: Session, n: int) -> Sequence[int]:
+    """`n` new observation ids for the caller's transaction, so a bulk insert needs no read-back.
+
+    PostgreSQL: drawn from the column's sequence in one statement (safe beside any other writer).
+    SQLite: the write lock (`lock_writes`, BEGIN IMMEDIATE) is held, so max(id) cannot move."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SELECT nextval(pg_get_serial_sequence('observations', 'id')) "
+                                 "FROM generate_series(1, :n)"), {"n": n}).scalars().all()
+    top = int(conn.execute(select(func.max(_T.c.id))).scalar() or 0)
+    return range(top + 1, top + 1 + n)
 
 
 def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
@@ -249,19 +268,6 @@ def _row(r: ObservationInput, now: Any) -> dict[str, Any]:
         "evidence_file": r.evidence_file, "evidence_name": r.evidence_name, "reporter_id": r.reporter_id, "reporter_name": r.reporter_name,
         "reported_at": now, "series_break": r.series_break, "simulated": r.simulated,
     }
-
-
-def _ids_for(session: Session, keys: list[tuple[int, str, int]]) -> dict[tuple[int, str, int], int]:
-    wanted = set(keys)
-    out: dict[tuple[int, str, int], int] = {}
-    metrics = sorted({k[0] for k in keys})
-    for i in range(0, len(metrics), 500):
-        q = select(_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year).where(
-            _T.c.metric_id.in_(metrics[i:i + 500]))
-        for oid, metric, reg, year in session.execute(q):
-            if (metric, reg, year) in wanted:
-                out[(metric, reg, year)] = oid
-    return out
 
 
 def update_observation(

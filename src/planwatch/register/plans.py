@@ -280,6 +280,7 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
     related = (plan.predecessor_id or getattr(metrics.find_predecessor(session, plan), "id", None),
                plan.superior_plan_id or getattr(metrics.find_superior(session, plan), "id", None))
     prefer = frozenset(p for p in related if p is not None)
+    created: list[dict[str, Any]] = []  # history rows of new targets, written at once (a plan has ~100)
     for key, fields in zip(keys, wanted, strict=True):
         ind = existing.pop(key, None)
         if ind is None:
@@ -295,7 +296,8 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
                 result.matched.append(fields["name"])
             session.add(ind)
             session.flush()
-            history.record(session, "indicator", ind.id, "create", new=_snapshot(ind), by=by, reason=why)
+            created.append({"entity": "indicator", "entity_id": ind.id, "action": "create",
+                            "new": history.jsonable(_snapshot(ind)), "changed_by": by, "reason": why})
             result.added.append(fields["name"])
             _assign_lead(session, plan, ind)
             continue
@@ -321,6 +323,7 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
                 _assign_lead(session, plan, ind)
         else:
             result.unchanged += 1
+    history.record_many(session, created)
     for ind in existing.values():
         if ind.active:
             ind.active = False

@@ -1,0 +1,57 @@
+"""Observations in bulk: many chunks written in one transaction through the one write path.
+
+A national register holds ~20 million values. `write_observation_chunks` takes them chunk by
+chunk (memory bounded by the chunk) and hands every chunk to `observations.write_observations`,
+so the status, duplicate and version rules and the history rows are exactly those of a single
+form's import; nothing here decides whether a value is accepted. The storage is the bulk form of
+each database: COPY on PostgreSQL, executemany on SQLite (`history.insert_tuples`), with ids
+reserved up front (`observations.reserve_ids`) so nothing is read back.
+
+Everything happens in the caller's transaction: an error in chunk N rolls back chunks 1..N-1 too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from sqlalchemy.orm import Session
+
+from planwatch.register.observations import ObservationInput, WriteResult, lock_writes, write_observations
+
+CHUNK_ROWS = 50_000
+
+
+def write_observation_chunks(
+    session: Session,
+    chunks: Iterable[Sequence[ObservationInput]],
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+    overwrite: bool = False,
+    on_chunk: Callable[[int], None] | None = None,
+) -> WriteResult:
+    """Write every chunk in the caller's transaction; `on_chunk(rows)` after each (a progress bar)."""
+    total = WriteResult()
+    lock_writes(session)  # once, for the whole load: other writers wait rather than interleave
+    for rows in chunks:
+        if not rows:
+            continue
+        r = write_observations(session, rows, by=by, reason=reason, overwrite=overwrite)
+        total.inserted += r.inserted
+        total.updated += r.updated
+        total.unchanged += r.unchanged
+        if on_chunk is not None:
+            on_chunk(len(rows))
+    return total
+
+
+def chunked(rows: Iterable[ObservationInput], size: int = CHUNK_ROWS) -> Iterable[list[ObservationInput]]:
+    """Group a stream of rows into lists of at most `size`."""
+    chunk: list[ObservationInput] = []
+    for r in rows:
+        chunk.append(r)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,105 @@
+"""The bulk import of a large CSV: streamed in chunks, the same checks as one form, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine, func, select
+
+from planwatch.exchange.importer import import_csv_bulk
+from planwatch.exchange.problems import ImportRejected
+from planwatch.register.db import transaction
+from planwatch.register.schema import History, Observation
+
+REGIONS = ["510824", "510824100", "510824102"]  # 苍溪县 and two of its townships (reference regions)
+
+
+def write_csv(path: Path, rows: list[list[Any]], header: list[str] | None = None) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header or ["指标编号\nindicator_id", "地区代码\nregion_code", "年份\nyear", "本年值\nvalue",
+                              "数据来源\nsource"])
+        w.writerows(rows)
+    return path
+
+
+def good_rows(ids: dict[str, str]) -> list[list[Any]]:
+    rates = [ids["学前教育毛入园率"], ids["九年义务教育巩固率"], ids["高中阶段教育毛入学率"]]
+    return [[ind, region, year, 80 + year - 2021, "统计公报"]
+            for ind in rates for region in REGIONS for year in range(2021, 2026)]
+
+
+def counts(engine: Engine) -> tuple[int, int]:
+    with transaction(engine) as s:
+        return (s.scalar(select(func.count()).select_from(Observation)) or 0,
+                s.scalar(select(func.count()).select_from(History).where(History.entity == "observation")) or 0)
+
+
+def test_a_csv_in_many_chunks_is_written_whole_with_a_history_row_each(engine: Engine, ids: dict[str, str],
+                                                                       tmp_path: Path) -> None:
+    rows = good_rows(ids)
+    f = write_csv(tmp_path / "values.csv", rows)
+    seen: list[int] = []
+    with transaction(engine) as s:
+        report = import_csv_bulk(s, f, status="approved", reporter="bulk", chunk_rows=7, on_rows=seen.append)
+    assert (report.rows, report.inserted, report.problems) == (len(rows), len(rows), [])
+    assert sum(seen) == len(rows) and max(seen) == 7  # read in chunks, progress after each
+    assert counts(engine) == (len(rows), len(rows))
+    with transaction(engine) as s:
+        stored = s.scalars(select(Observation).order_by(Observation.id)).all()
+        assert {o.status for o in stored} == {"approved"}
+        assert len({o.id for o in stored}) == len(rows)
+    with transaction(engine) as s:  # the same file again: nothing changes
+        again = import_csv_bulk(s, f, status="approved", reporter="bulk", chunk_rows=7)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, len(rows))
+    assert counts(engine) == (len(rows), len(rows))
+
+
+def test_one_bad_row_in_a_late_chunk_refuses_the_file_and_nothing_is_written(engine: Engine, ids: dict[str, str],
+                                                                             tmp_path: Path) -> None:
+    rows = good_rows(ids)
+    rows.append([ids["学前教育毛入园率"], "510824", 2031, 90, "x"])  # outside the plan, the last chunk
+    rows.append([ids["九年义务教育巩固率"], "999999", 2022, 90, "x"])  # unknown region
+    f = write_csv(tmp_path / "values.csv", rows)
+    with pytest.raises(ImportRejected) as err, transaction(engine) as s:
+        import_csv_bulk(s, f, chunk_rows=5)
+    text = str(err.value)
+    assert f"第{len(rows)}行" in text and f"row {len(rows) + 1}" in text  # file rows: the header is row 1
+    assert "2031" in text and "999999" in text
+    assert counts(engine) == (0, 0)
+
+
+def test_accept_valid_writes_the_good_rows_of_every_chunk(engine: Engine, ids: dict[str, str],
+                                                          tmp_path: Path) -> None:
+    rows = good_rows(ids)
+    rows.insert(3, [ids["孤儿和事实无人抚养儿童保障覆盖率"], "510824", 2023, 120, "x"])  # a rate over 100
+    f = write_csv(tmp_path / "values.csv", rows)
+    with transaction(engine) as s:
+        report = import_csv_bulk(s, f, accept_valid=True, chunk_rows=4)
+    assert report.rejected_rows == 1 and report.inserted == len(rows) - 1
+    assert "100" in str(report.problems[0])
+
+
+def test_a_file_without_the_required_columns_is_refused_naming_them(engine: Engine, tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "values.csv", [["x", "y"]], header=["名称", "数值"])
+    with pytest.raises(ImportRejected, match="indicator_id, region_code, year"), transaction(engine) as s:
+        import_csv_bulk(s, f)
+    xlsx = tmp_path / "values.xlsx"
+    xlsx.write_bytes(b"PK")
+    with pytest.raises(ImportRejected, match=r"\.csv"), transaction(engine) as s:
+        import_csv_bulk(s, xlsx)
+
+
+def test_data_import_bulk_on_the_command_line(engine: Engine, ids: dict[str, str], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from planwatch.cli import main
+
+    monkeypatch.setenv("PLANWATCH_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    f = write_csv(tmp_path / "values.csv", good_rows(ids))
+    out = CliRunner().invoke(main, ["data", "import", "--bulk", "--status", "approved", str(f)])
+    assert out.exit_code == 0, out.output
+    assert f"新增 inserted {len(good_rows(ids))}" in out.output
