@@ -13,7 +13,7 @@ from planwatch.evaluate import kinds
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, translate
-from planwatch.web.params import Id
+from planwatch.web.params import IndicatorId, PlanId, same_plan
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
 from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
@@ -154,7 +154,7 @@ async def overview_page(request: Request, user: Staff) -> Response:
 
 
 @router.get("/plans/{plan_id}")
-async def plan_page(request: Request, plan_id: Id, user: Staff) -> Response:
+async def plan_page(request: Request, plan_id: PlanId, user: Staff) -> Response:
     view = await request.app.state.services.aview(plan_view, plan_id, False, None)
     if view is None:
         raise HTTPException(404)
@@ -162,7 +162,7 @@ async def plan_page(request: Request, plan_id: Id, user: Staff) -> Response:
 
 
 @router.get("/plans/{plan_id}/download.{fmt}")
-def plan_download(request: Request, plan_id: Id, fmt: str, user: Staff) -> Response:
+def plan_download(request: Request, plan_id: PlanId, fmt: str, user: Staff) -> Response:
     view = request.app.state.services.view(plan_view, plan_id, False, None)
     return download_response(request, view, fmt, restrict_to=user)
 
@@ -182,12 +182,12 @@ def download_response(request: Request, view: dict[str, Any] | None, fmt: str,
 
 
 @router.get("/indicators/{indicator_id}")
-async def indicator_page(request: Request, indicator_id: Id, user: Staff) -> Response:
+async def indicator_page(request: Request, indicator_id: IndicatorId, user: Staff) -> Response:
     svc = request.app.state.services
     if not await run_in_threadpool(can_see, svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
     view = await svc.aview(indicator_view, indicator_id, False)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     return await render_indicator(request, view, public=False)
 
@@ -209,7 +209,7 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
 
 
 @router.get("/plans/{plan_id}/document")
-def document_page(request: Request, plan_id: Id, user: Staff) -> Response:
+def document_page(request: Request, plan_id: PlanId, user: Staff) -> Response:
     view = request.app.state.services.view(document_view, plan_id)
     if view is None:
         raise HTTPException(404)
