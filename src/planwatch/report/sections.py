@@ -548,6 +548,12 @@ def tasks_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
 Builder = Callable[[ReportData, ReportConfig], list[Block]]
 
 
+def sparse_warning(data: ReportData) -> str:
+    """The cover's warning when most indicators have no data (data.sparse)."""
+    return (f"注意：截至{data.year}年，{len(data.indicators)}项指标中仅{data.with_data}项有已审核数据，"
+            "多数指标未报送，本报告的评估结论不完整，请补齐数据后再印发。")
+
+
 def report_title(data: ReportData, cfg: ReportConfig) -> str:
     name = KIND_NAMES[cfg.kind]
     if cfg.kind == "annual":
@@ -593,6 +599,7 @@ def build_document(data: ReportData, cfg: ReportConfig, today: date | None = Non
         issuer=cfg.issuer,
         date_text=f"{today.year}年{today.month}月",
         notes=(
+            *((sparse_warning(data),) if data.sparse else ()),
             "本报告由 planwatch 根据规划登记库数据自动起草，数据截至"
             f"{data.year}年；“存在的问题”和“下一步工作建议”两部分为初稿，请编制单位修改完善后印发。",
         ),
