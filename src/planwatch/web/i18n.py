@@ -239,6 +239,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "val.too_large": ("数值过大", "The value is too large"),
     "val.file_type": ("文件类型不支持", "Unsupported file type"),
     "val.file_size": ("文件过大", "The file is too large"),
+    # evaluation reports from the web
+    "report.title": ("生成评估报告", "Evaluation report"),
+    "report.link": ("生成评估报告", "Make an evaluation report"),
+    "report.kind": ("报告类型", "Kind"),
+    "report.year": ("数据年份", "Data year"),
+    "report.format": ("文件格式", "Format"),
+    "report.format.docx": ("Word 文档(.docx,可修改)", "Word (.docx, editable)"),
+    "report.format.pdf": ("PDF(.pdf,供印发)", "PDF (.pdf)"),
+    "report.format.html": ("网页(.html)", "Web page (.html)"),
+    "report.default_year": ("默认{year}年", "default {year}"),
+    "report.year_option": ("{year}年({k}/{n}项指标有数据)", "{year} ({k} of {n} indicators have data)"),
+    "report.sparse": ("截至{year}年,{n}项指标中仅{k}项有已审核数据。报告仍可生成,封面将注明评估结论不完整。",
+                      "Only {k} of {n} indicators have approved data up to {year}. The report can be made; "
+                      "its cover will say its findings are incomplete."),
+    "report.note": ("报告由系统根据已审核数据起草,“存在的问题”和“下一步工作建议”为初稿。生成可能需要数秒。",
+                    "The report is drafted from approved values; its problems and suggestions are drafts. "
+                    "Making it can take a few seconds."),
+    "report.download": ("生成并下载", "Make and download"),
+    "report.bad_kind": ("报告类型无效", "unknown report kind"),
+    "report.bad_format": ("文件格式无效", "unknown format"),
+    "report.bad_year": ("年份须在{start}至{end}年之间", "the year must be between {start} and {end}"),
     # public portal
     "pub.title": ("规划实施进展公开", "Plan progress, published"),
     "pub.intro": ("以下仅展示经审核的数据。", "Only approved values are shown."),
