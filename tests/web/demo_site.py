@@ -31,10 +31,6 @@ def build_demo(home: Path) -> str:
     engine = make_engine(url)
     migrate.upgrade(engine)
     run_demo(engine, ROOT / "data", simulate=True, log=lambda _m: None)
-    from sqlalchemy import func, select
-
-    from planwatch.register import schema as db
-
     from sqlalchemy import select
 
     from planwatch.register import schema as db
