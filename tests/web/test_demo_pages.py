@@ -77,3 +77,20 @@ def test_reports_are_for_planners_and_refuse_bad_choices(site, wide) -> None:  #
 
 
 ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
+def test_plan_page_as_of_a_year_leaves_later_values_out(site, wide) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    wide.goto(f"{site.base}/plans/3")
+    now_year = wide.locator(".sub").first.inner_text()
+    wide.select_option("[data-testid=as-of]", "2022")
+    wide.click("[data-testid=filters] button[type=submit]")
+    wide.wait_for_load_state()
+    assert "as_of=2022" in wide.url
+    assert "2022" in wide.locator("[data-testid=as-of-note]").inner_text()
+    sub = wide.locator(".sub").first.inner_text()
+    assert "数据年份 2022" in sub or "数据年份" not in sub, (sub, now_year)
+    latest_years = [int(y.strip(" ()")) for y in wide.locator("[data-testid=indicators] td.num .small")
+                    .all_inner_texts() if y.strip(" ()").isdigit()]
+    assert latest_years and all(y <= 2022 for y in latest_years)
+    shot(wide, "plan-as-of-2022", full_page=False)

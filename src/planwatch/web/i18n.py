@@ -142,6 +142,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "Quantified targets stated in the plan's text, outside its indicator table; "
                                 "not binding or expected unless the text says so."),
     "plan.no_match": ("没有符合条件的指标", "No indicator matches these filters"),
+    "plan.as_of": ("截至年份", "As of"),
+    "plan.as_of_latest": ("最新", "Latest"),
+    "plan.as_of_note": ("以下为截至{year}年底的情况(如中期评估),此后报送的数据未计入。",
+                        "As the plan stood at the end of {year} (e.g. the mid-term view); later values are left out."),
     "plan.open_document": ("查看规划文本", "Read the plan text"),
     # indicator page
     "ind.chart": ("进展轨迹", "Trajectory"),

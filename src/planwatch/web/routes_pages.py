@@ -13,7 +13,7 @@ from planwatch.evaluate import kinds
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, translate
-from planwatch.web.params import IndicatorId, PlanId, same_plan
+from planwatch.web.params import IndicatorId, PlanId, parse_year, same_plan
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
 from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
@@ -107,13 +107,21 @@ def reference_lines(request: Request, row: dict[str, Any], lang: str) -> list[tu
     return out
 
 
+def as_of_year(request: Request, period: list[int] | tuple[int, int]) -> int | None:
+    """?as_of=YEAR: the plan as it stood at the end of a year of its period (the mid-term view);
+    anything else is the current view (None)."""
+    y = parse_year(request.query_params.get("as_of"))
+    return y if y is not None and period[0] <= y <= period[1] else None
+
+
 async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
     plan_id = view["plan"]["id"]
+    year = as_of_year(request, view["plan"]["period"])
 
     def make() -> dict[str, Any]:
         # Read again inside the build (a cache hit): the page then depends on what the read model
         # depends on, as of the build (the cache tracks it), not on a copy read before.
-        fresh = request.app.state.services.view(plan_view, plan_id, public, None) or view
+        fresh = request.app.state.services.view(plan_view, plan_id, public, year) or view
         lang = request_lang(request)
         v = restrict(fresh, request, user) if user is not None else fresh
         filters = plan_filters(request)
@@ -131,7 +139,8 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
                 "all_domains": list(dict.fromkeys(r["domain"] for r in v["indicators"])),
                 "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
-                "shown": len(rows)}
+                "shown": len(rows), "as_of": year,
+                "years": list(range(v["plan"]["period"][0], v["plan"]["period"][1] + 1))}
 
     key = ("plan", plan_id, request.url.query, *visibility_key(user))
     return await render_cached(request, "public_plan.html" if public else "plan.html", key, view["plan"]["title"],

@@ -116,6 +116,8 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     ids = [i.id for i in inds]
     deps = _lead_departments(session, ids)
     series = register_series.series_by_indicator(session, inds, plan.region_code, statuses_for(public))
+    if year is not None:  # the plan as of a year (?as_of=2023): later values are not yet known
+        series = {k: [o for o in v if o.year <= year] for k, v in series.items()}
     rows = [indicator_row(i, ev.indicators.get(i.ref, IndicatorEval()), deps.get(i.id, []), series.get(i.id, []),
                           baseline_of(i, plan, series.get(i.id, [])))
             for i in inds]
