@@ -14,8 +14,9 @@ from planwatch.evaluate import EvaluationConfig
 from planwatch.register.compare_queries import plan_inputs, region_parents, target_items
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import data_year, statuses_for
+from planwatch.web.formatting import num as _num
+from planwatch.web.formatting import pct as _pct
 from planwatch.web.i18n import status_label, translate
-from planwatch.web.templating import _num, _pct
 
 
 @reads(EVERY_PLAN)

@@ -294,6 +294,61 @@ STATUS_LABELS: dict[str, tuple[str, str, str]] = {
 # Display order of statuses, best first (counts, filters, legends).
 STATUS_ORDER = tuple(STATUS_LABELS)
 
+# Codes the register stores, as a page prints them (web.formatting.code). Evaluation statuses are above.
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    # observation workflow (register.schema.OBSERVATION_STATUSES)
+    "draft": ("草稿", "Draft"), "submitted": ("待审核", "Submitted"), "approved": ("已审核", "Approved"),
+    "returned": ("已退回", "Returned"),
+    # target kinds (evaluate.kinds.NAMES)
+    "level": ("水平值", "Level"), "cumulative": ("累计值", "Cumulative"), "annual": ("年度值", "Yearly"),
+    "reduction": ("累计下降", "Reduction"), "change": ("变化量", "Change"), "range": ("区间", "Range"),
+    "maintain": ("保持", "Maintain"), "qualitative": ("定性", "Qualitative"),
+    # target operators
+    ">=": ("不低于", "at least"), "<=": ("不高于", "at most"), ">": ("高于", "above"), "<": ("低于", "below"),
+    "=": ("达到", "equal to"),
+    # direction, aggregation to the region above (register.schema.DIRECTIONS, AGGREGATIONS)
+    "up": ("越大越好", "higher is better"), "down": ("越小越好", "lower is better"),
+    "sum": ("加总", "sum"), "mean_pop": ("按人口加权平均", "population-weighted mean"), "none": ("不汇总", "not aggregated"),
+    # projection methods (report.adapter.PROJECTION_METHODS)
+    "linear": ("线性趋势", "linear trend"), "growth": ("不变增速", "constant growth"),
+    "mean_flow": ("年均新增量", "mean yearly addition"), "realised_rate": ("已实现年均增速", "rate achieved so far"),
+    # responsibilities, where an item comes from, metric links
+    "lead": ("牵头", "lead"), "co": ("配合", "co-responsible"),
+    "table": ("指标表", "indicator table"), "prose": ("正文", "running text"), "manual": ("手工录入", "entered by hand"),
+    "new": ("新口径", "new"), "matched": ("自动对应", "matched"), "confirmed": ("已确认", "confirmed"),
+    # history: what changed, how, and the recorded reasons the system writes itself
+    "indicator": ("指标", "indicator"), "observation": ("数据", "value"), "plan": ("规划", "plan"),
+    "metric": ("指标口径", "metric"), "progress": ("进展", "progress"), "task": ("重点任务", "task"),
+    "project": ("重大项目", "project"),
+    "create": ("新增", "created"), "update": ("修改", "changed"), "assign": ("分工", "assigned"),
+    "milestone": ("年度目标", "milestone"), "revise": ("修订", "revised"), "restore": ("恢复", "restored"),
+    "retire": ("停用", "retired"), "approve": ("审核通过", "approved"), "return": ("退回", "returned"),
+    "submit": ("提交", "submitted"),
+    "import": ("导入规划", "import"), "re-import": ("重新导入规划", "re-import"), "demo": ("演示数据", "demo data"),
+}
+
+# Stored field names, as a page prints them (web.formatting.field): change history, review forms.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("名称", "Name"), "domain": ("领域", "Domain"), "unit": ("单位", "Unit"), "attribute": ("属性", "Attribute"),
+    "baseline_raw": ("基期值(原文)", "Baseline as written"), "baseline_value": ("基期值", "Baseline"),
+    "baseline_year": ("基期年份", "Baseline year"), "target_raw": ("目标值(原文)", "Target as written"),
+    "target_value": ("目标值", "Target"), "target_low": ("目标下限", "Target low"), "target_high": ("目标上限", "Target high"),
+    "target_op": ("目标要求", "Target operator"), "target_kind": ("目标类型", "Target kind"),
+    "target_year": ("目标年份", "Target year"), "direction": ("方向", "Direction"), "aggregation": ("汇总方式", "Aggregation"),
+    "lead_department_text": ("牵头部门(原文)", "Lead department as written"), "source": ("出处", "Source"),
+    "value": ("数值", "Value"), "judgement": ("定性判断", "Judgement"), "status": ("状态", "Status"),
+    "source_note": ("数据来源", "Source"), "evidence_file": ("佐证材料", "Evidence"), "simulated": ("模拟数据", "Simulated"),
+    "series_break": ("口径变化", "Series break"), "state": ("进展", "State"), "percent": ("完成比例", "Percent"),
+    "note": ("说明", "Note"), "region": ("地区", "Region"), "region_code": ("地区代码", "Region code"),
+    "year": ("年份", "Year"), "department": ("部门", "Department"), "role": ("职责", "Role"), "active": ("有效", "Active"),
+    "metric_id": ("指标口径", "Metric"), "metric_link": ("口径对应", "Metric link"), "title": ("标题", "Title"),
+    "superior_plan_id": ("上位规划", "Superior plan"), "predecessor_id": ("前序规划", "Previous plan"),
+    "period_start": ("规划期起", "Period start"), "period_end": ("规划期止", "Period end"),
+    "base_year": ("基期年", "Base year"), "issuer": ("发文单位", "Issuer"), "doc_number": ("文号", "Document number"),
+    "issued": ("印发日期", "Issued"), "comment": ("意见", "Comment"), "version": ("版本", "Version"),
+    "reporter": ("报送人", "Reporter"), "kind": ("类型", "Kind"), "op": ("目标要求", "Operator"),
+}
+
 
 def normalise_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG

@@ -228,7 +228,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
             | ((db.History.entity == "observation") & db.History.entity_id.in_(obs_ids or [-1])))
             .order_by(db.History.id.desc()).limit(200)).all()
         history = [{"id": h.id, "entity": h.entity, "action": h.action, "by": h.changed_by,
-                    "at": h.changed_at.strftime("%Y-%m-%d %H:%M") if h.changed_at else None,
+                    "at": h.changed_at.isoformat(timespec="minutes") if h.changed_at else None,
                     "old": h.old, "new": h.new, "reason": h.reason} for h in entries]
     return {
         "plan": {"id": plan.id, "title": plan.title, "region": plan.region.name if plan.region else plan.region_code,
