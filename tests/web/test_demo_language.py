@@ -114,6 +114,28 @@ def samples(client: TestClient) -> dict[str, list[str]]:
     return {"plan_id": plans, "indicator_id": inds}
 
 
+def workflow_states(client: TestClient) -> None:
+    """Values in each workflow state and their history: a reporter submits two, a planner returns one."""
+    rows = client.get("/api/plans/3").json()["indicators"][:40]  # the reporter's department leads these
+    ind = next(r["id"] for r in rows if r["latest"] is None and r["method"] != "qualitative")
+    client.cookies.clear()
+    r = client.post("/api/session", json={"username": "d-reporter", "password": PASSWORD})
+    csrf = r.json()["csrf_token"]
+    made = []
+    for year in (2024, 2025):
+        r = client.post("/api/observations", headers={"X-CSRF-Token": csrf},
+                        json={"indicator_id": ind, "year": year, "value": 3.14159265, "source_note": "测试"})
+        assert r.status_code in (200, 201), r.text
+        made.append(r.json())
+    client.cookies.clear()
+    r = client.post("/api/session", json={"username": "d-planner", "password": PASSWORD})
+    csrf = r.json()["csrf_token"]
+    obs = made[0].get("observation", made[0])
+    r = client.post(f"/api/observations/{obs['id']}/return", headers={"X-CSRF-Token": csrf},
+                    json={"expected_version": obs["version"], "comment": "请核实"})
+    assert r.status_code == 200, r.text
+
+
 def test_every_page_speaks_chinese(demo_app) -> None:  # type: ignore[no-untyped-def]
     found: dict[tuple[str, str, str], set[str]] = {}
     rendered: dict[str, set[str]] = {}
@@ -126,6 +148,7 @@ def test_every_page_speaks_chinese(demo_app) -> None:  # type: ignore[no-untyped
         assert r.status_code in (200, 201), r.text
         sample = samples(client)
         sample["draft_id"] = [d["id"] for d in client.get("/api/review").json()][:1]
+        workflow_states(client)
         for role in (None, *ROLES):
             client.cookies.clear()
             if role is not None:
