@@ -49,6 +49,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         routes_report,
         routes_reporting,
         routes_review,
+        routes_search,
         routes_tasks,
     )
     from planwatch.web.data import Services
@@ -76,7 +77,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     apidocs.mount(app)
 
-    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_report, routes_tasks, routes_public, api,
+    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_report, routes_search, routes_tasks, routes_public, api,
                    api_tasks):
         app.include_router(module.router)
 
