@@ -94,3 +94,36 @@ def test_plan_page_as_of_a_year_leaves_later_values_out(site, wide) -> None:  # 
                     .all_inner_texts() if y.strip(" ()").isdigit()]
     assert latest_years and all(y <= 2022 for y in latest_years)
     shot(wide, "plan-as-of-2022", full_page=False)
+
+
+def test_overview_and_plan_pages_fit_in_4000_px(site, wide) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    heights = {}
+    for name, path in (("overview", "/"), *((f"plan-{i}", f"/plans/{i}") for i in range(1, 7))):
+        wide.goto(f"{site.base}{path}")
+        heights[name] = wide.evaluate("document.documentElement.scrollHeight")
+        shot(wide, f"demo-{name}")
+    print("page heights at 1366 px:", heights)
+    assert all(h < 4000 for h in heights.values()), heights
+
+
+def test_long_lists_fold_and_unfold(site, wide) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    wide.goto(f"{site.base}/plans/3")
+    shown = wide.locator("[data-testid=indicators] tr[data-indicator]").count()
+    assert wide.locator("[data-testid=nr-toggle]").count() > 0
+    assert wide.locator("[data-testid=tasks-section]").get_attribute("open") is None  # folded by default
+    wide.locator("[data-testid=nr-toggle]").first.click()
+    wide.wait_for_load_state()
+    assert "nr=1" in wide.url
+    assert wide.locator("[data-testid=indicators] tr[data-indicator]").count() > shown
+    assert wide.locator("[data-testid=nr-toggle]").count() == 0
+    # The overview: risks most severe first, 未报送 one line per plan.
+    wide.goto(f"{site.base}/")
+    sev = [s for s in wide.locator("[data-testid=warnings] tr[data-severity]").evaluate_all(
+        "rows => rows.map(r => r.dataset.severity)")]
+    order = {"red": 0, "orange": 1, "yellow": 2}
+    assert sev and sev == sorted(sev, key=order.get) and sev[0] == "red"
+    lines = wide.locator("[data-testid=overdue] details.overdue")
+    assert 0 < lines.count() <= 6  # one per plan, not one per indicator
+    assert "项指标数据未报送" in lines.first.locator("summary").inner_text()

@@ -135,6 +135,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overview.no_plans": ("暂无规划。请在“规划导入审核”中上传规划文本,或运行 planwatch demo。",
                           "No plans yet. Upload a plan under Review, or run planwatch demo."),
     "overview.no_warnings": ("暂无预警", "No early warnings"),
+    "overview.severity": ("级别", "Level"),
+    "overview.more_warnings": ("显示其余{n}条预警", "Show {n} more warnings"),
+    "overview.overdue": ("数据未报送({n}项)", "Data not reported ({n})"),
+    "overview.overdue_plan": ("{n}项指标数据未报送", "{n} indicators without data"),
+    "severity.red": ("红色", "Red"),
+    "severity.orange": ("橙色", "Orange"),
+    "severity.yellow": ("黄色", "Yellow"),
     # plan page
     "plan.indicators_by_domain": ("主要指标", "Indicators by domain"),
     "plan.other_targets": ("其他量化目标", "Other quantified targets"),
@@ -142,6 +149,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "Quantified targets stated in the plan's text, outside its indicator table; "
                                 "not binding or expected unless the text says so."),
     "plan.no_match": ("没有符合条件的指标", "No indicator matches these filters"),
+    "plan.nr_collapsed": ("▸ {n}项未报送,点击展开", "▸ {n} not reported: show them"),
+    "plan.nr_note": ("未报送的{n}项已按领域折叠。", "{n} items not reported are folded by domain."),
+    "plan.nr_show": ("全部展开", "Show all"),
     "plan.as_of": ("截至年份", "As of"),
     "plan.as_of_latest": ("最新", "Latest"),
     "plan.as_of_note": ("以下为截至{year}年底的情况(如中期评估),此后报送的数据未计入。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
@@ -16,9 +17,10 @@ from planwatch.web.i18n import STATUS_ORDER, translate
 from planwatch.web.params import IndicatorId, PlanId, parse_year, same_plan
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
-from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view
+from planwatch.web.views import document_view, filter_rows, indicator_view, overview, plan_view, warning_board
 
 router = APIRouter(include_in_schema=False)
+FOLD_AFTER = 20  # a plan page listing more rows than this folds its 未报送 rows
 
 
 def restrict(view: dict[str, Any], request: Request, user: WebUser) -> dict[str, Any]:
@@ -126,6 +128,10 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
         v = restrict(fresh, request, user) if user is not None else fresh
         filters = plan_filters(request)
         rows = filter_rows(v["indicators"], **filters)
+        # On a long list, 未报送 rows are folded into one line per domain unless asked for (?nr=1) or
+        # filtered on; a short list shows every row.
+        hide_nr = (len(rows) > FOLD_AFTER and not filters["status"] and request.query_params.get("nr") != "1")
+        nr_query = urlencode([*((k, x) for k, x in request.query_params.multi_items() if k != "nr"), ("nr", "1")])
         # 主要指标 (the indicator table) and 其他量化目标 (targets in running text), each by domain.
         domains: dict[str, list[dict[str, Any]]] = {}
         others: dict[str, list[dict[str, Any]]] = {}
@@ -139,7 +145,8 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
                 "all_domains": list(dict.fromkeys(r["domain"] for r in v["indicators"])),
                 "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
-                "shown": len(rows), "as_of": year,
+                "shown": len(rows), "as_of": year, "hide_nr": hide_nr, "nr_query": nr_query,
+                "nr_hidden": [sum(r["status"] == "not_reported" for g in grp.values() for r in g) for grp in (domains, others)],
                 "years": list(range(v["plan"]["period"][0], v["plan"]["period"][1] + 1))}
 
     key = ("plan", plan_id, request.url.query, *visibility_key(user))
@@ -156,7 +163,7 @@ async def overview_page(request: Request, user: Staff) -> Response:
         ids = visible_ids(svc, user)
         if ids is not None:  # a reporter's warning list names only its own indicators
             data = {**data, "early_warnings": [w for w in data["early_warnings"] if w.get("indicator") in ids]}
-        return {"data": data}
+        return {"data": data, "board": warning_board(data["early_warnings"])}
 
     return await render_cached(request, "overview.html", ("overview", *visibility_key(user)),
                          translate("overview.title", request_lang(request)), make)

@@ -253,6 +253,25 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     }
 
 
+SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
+RISKS_SHOWN = 15  # risk warnings shown at first on the overview; the rest behind "show more"
+
+
+def warning_board(warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    """The overview's warning list: risks most severe first (the first RISKS_SHOWN, then the rest), and
+    overdue data (未报送) as one line per plan with a count, never one line per indicator."""
+    risks = sorted((w for w in warnings if w.get("kind") != "overdue"),
+                   key=lambda w: (SEVERITY_ORDER.get(w.get("severity") or "", 3), w.get("plan_id") or 0))
+    overdue: dict[Any, dict[str, Any]] = {}
+    for w in warnings:
+        if w.get("kind") == "overdue":
+            g = overdue.setdefault(w.get("plan_id"), {"plan_id": w.get("plan_id"), "plan_title": w.get("plan_title"),
+                                                      "items": []})
+            g["items"].append(w)
+    return {"risks": risks[:RISKS_SHOWN], "more_risks": risks[RISKS_SHOWN:], "overdue": list(overdue.values()),
+            "overdue_count": sum(len(g["items"]) for g in overdue.values())}
+
+
 @reads(STRUCTURE)
 def document_view(session: Session, plan_id: int) -> dict[str, Any] | None:
     """The plan's latest document as lines, with every register item that points at a line."""
