@@ -548,6 +548,9 @@ def tasks_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
 Builder = Callable[[ReportData, ReportConfig], list[Block]]
 
 
+COVER_TITLE_COLS = 36  # the cover's title (二号, 22 pt) holds about 18 Chinese characters a line on A4
+
+
 def sparse_warning(data: ReportData) -> str:
     """The cover's warning when most indicators have no data (data.sparse)."""
     return (f"注意：截至{data.year}年，{len(data.indicators)}项指标中仅{data.with_data}项有已审核数据，"
@@ -591,8 +594,11 @@ def build_document(data: ReportData, cfg: ReportConfig, today: date | None = Non
     )
     today = today or date.today()
     title = report_title(data, cfg)
+    from planwatch.textwidth import title_lines
+
     cover = Cover(
         plan_title=f"《{data.plan_title}》",
+        plan_title_lines=tuple(title_lines(f"《{data.plan_title}》", COVER_TITLE_COLS)),
         report_title=title,
         region_name=data.region_name,
         data_year=data.year,
