@@ -61,12 +61,12 @@ def title_lines(text: str, cols: int = 36) -> list[str]:
 
 def _split(text: str, points: list[int], cols: int, k: int) -> list[str] | None:
     """The most even split of `text` into k lines at `points`, each within `cols`; None if there is none."""
-    from itertools import combinations
+    from itertools import combinations, pairwise
 
     best, best_score = None, None
     for cut in combinations(points, k - 1):
         bounds = (0, *cut, len(text))
-        lines = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        lines = [text[a:b] for a, b in pairwise(bounds)]
         ws = [width(x) for x in lines]
         if max(ws) > cols:
             continue
