@@ -124,6 +124,13 @@ def main(argv: list[str]) -> int:
     dt = time.perf_counter() - t0
     print(f"throughput, one core, in process: {size * rounds / dt / 1e6:.2f} MB/s of text, "
           f"{len(files) * rounds / dt:.1f} documents/s ({size / 1e3:.0f} kB in {len(files)} documents)")
+
+    # 5. PDF: planwatch's reader beside pypdfium2's raw text on the seeds' PDF renderings, same run
+    print("PDF renderings of the seeds (bench/pdf.py; CPU s, best of 3 interleaved runs):")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import pdf as pdf_bench
+
+    pdf_bench.main([str(seeds), "--repeat", "3"])
     return 0
 
 

@@ -28,10 +28,48 @@ SUBCOMMANDS: dict[str, str] = {
     "restore": "planwatch.register.cli_backup:restore_command",
 }
 
+# name → the first line of its help (tests/test_cli_help.py checks each against the command's own
+# docstring, so the two cannot drift).
+SHORT_HELP: dict[str, str] = {
+    "audit": "审核规划文本(印发前)/ audit a plan before it is issued",
+    "backup": "备份登记库与上传文件(服务运行中亦可)/ back up the register and its files",
+    "data": "数据填报、导入与导出 / reporting forms, data import and export",
+    "demo": "用示例规划和真实公开数据建立登记库 / build the demo register",
+    "dept": "部门与责任分工 / departments and responsibilities",
+    "evaluate": "评估规划实施进度 / Evaluate a plan",
+    "extract": "从规划文本抽取指标与承诺 / Extract indicators and commitments",
+    "init": "创建或升级登记库 / create or upgrade the register database",
+    "plan": "规划 / plans in the register",
+    "plans": "列出规划 / list the plans",
+    "regions": "行政区划 / regions",
+    "report": "Draft the annual, mid-term or final evaluation report of PLAN",
+    "restore": "从备份恢复并校验 / restore a backup and verify it",
+    "serve": "Serve the web console, the public portal and the JSON API",
+    "task": "重点任务和项目进展 / progress of tasks and projects",
+    "tasks": "列出规划的重点任务和项目及最新进展 / list a plan's tasks and projects",
+    "user": "用户 / users and roles",
+}
+
+
+def formatter_width() -> int:
+    return 60
+
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(SUBCOMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # `planwatch --help` lists the commands from SHORT_HELP without importing them: importing
+        # every command would load the web and database stacks (~1 s) to print a list.
+        rows = [(name, SHORT_HELP.get(name) or self._imported_help(ctx, name)) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def _imported_help(self, ctx: click.Context, name: str) -> str:
+        cmd = self.get_command(ctx, name)
+        return cmd.get_short_help_str(limit=formatter_width()) if cmd else ""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = SUBCOMMANDS.get(cmd_name)

@@ -34,6 +34,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0005 → 0004: the audit log goes
+    assert migrate.current_revision(blank) == "0004"
+    assert "audit_log" not in set(sa.inspect(blank).get_table_names())
+
     migrate.downgrade(blank, "-1")  # 0004 → 0003: metrics, the series columns and plan links go
     assert migrate.current_revision(blank) == "0003"
     assert "metrics" not in set(sa.inspect(blank).get_table_names())

@@ -266,6 +266,16 @@ def _assign_items(session: Any, plan: Any, department: str, refs: tuple[str, ...
                    f"({'牵头 lead' if role == 'lead' else '配合 co'})")
 
 
+def cli_actor() -> str:
+    """Who the audit log names for a command-line change: the operating-system account running it."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:100]
+    except (OSError, KeyError):
+        return "cli"
+
+
 @click.group("user")
 def user_group() -> None:
     """用户 / users and roles."""
@@ -306,7 +316,8 @@ def user_add(username: str, role: str, dept: str | None, region: str | None, dis
         department = None
         if dept:
             department = ensure_department(s, dept, resolve_region(s, region).code if region else None)
-        user = add_user(s, username, password, role, department=department, display_name=display_name, demo=demo)
+        user = add_user(s, username, password, role, department=department, display_name=display_name, demo=demo,
+                        by=cli_actor())
     click.echo(f"用户已添加 / user added: {user.username} ({role}{', ' + dept if dept else ''})"
                + (";首次登录须修改密码 / must change the password at first sign-in" if demo else ""))
 
@@ -325,8 +336,7 @@ def user_passwd(username: str, password: str, temporary: bool) -> None:
 
     with transaction(open_register()) as s:
         user = find_user(s, username)
-        set_password(s, user, password)
-        user.must_change_password = temporary
+        set_password(s, user, password, temporary=temporary, by=cli_actor())
     click.echo(f"密码已修改 / password changed: {username}"
                + (";下次登录须修改 / must be changed at next sign-in" if temporary else ""))
 
@@ -358,7 +368,7 @@ def _set_active(username: str, active: bool) -> None:
     from planwatch.register.users import find_user, set_active
 
     with transaction(open_register()) as s:
-        set_active(s, find_user(s, username), active)
+        set_active(s, find_user(s, username), active, by=cli_actor())
 
 
 @user_group.command("disable")
@@ -395,7 +405,7 @@ def user_role(username: str, role: str, dept: str | None, region: str | None) ->
     with transaction(open_register()) as s:
         user = find_user(s, username)
         department = ensure_department(s, dept, resolve_region(s, region).code if region else None) if dept else None
-        set_role(s, user, role, department)
+        set_role(s, user, role, department, by=cli_actor())
     click.echo(f"角色已修改 / role changed: {username} → {role}")
 
 

@@ -76,13 +76,19 @@ def set_milestone(session: Session, indicator: Indicator, region_code: str, year
 
 def assign(session: Session, indicator: Indicator, department_name: str, region_code: str, role: str = "lead", *,
            by: str | None = None) -> Responsibility:
-    """Make a department lead (牵头) or co-responsible (配合) for an indicator in a region."""
+    """Make a department lead (牵头) or co-responsible (配合) for an indicator in a region.
+
+    An indicator has one lead per region: naming a new lead turns the previous one into a co-responsible."""
     if role not in RESPONSIBILITY_ROLES:
         raise RegisterError(f"角色应为 lead 或 co / role must be lead or co: {role!r}")
     dept = ensure_department(session, department_name, region_code)
-    r = session.scalars(select(Responsibility).where(
-        Responsibility.indicator_id == indicator.id, Responsibility.department_id == dept.id,
-        Responsibility.region_code == region_code)).first()
+    rows = list(session.scalars(select(Responsibility).where(
+        Responsibility.indicator_id == indicator.id, Responsibility.region_code == region_code)))
+    if role == "lead":
+        for other in rows:
+            if other.role == "lead" and other.department_id != dept.id:
+                other.role = "co"
+    r = next((x for x in rows if x.department_id == dept.id), None)
     if r is None:
         r = Responsibility(indicator_id=indicator.id, department_id=dept.id, region_code=region_code, role=role)
         session.add(r)

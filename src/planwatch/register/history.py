@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from planwatch.register import auditlog
 from planwatch.register.schema import History, utcnow
 
 
@@ -56,6 +57,8 @@ def record(
             reason=reason,
         )
     )
+    auditlog.record(session, by, auditlog.action_name(entity, action, old, new), entity, entity_id, old, new,
+                    note=reason)
 
 
 def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -76,6 +79,12 @@ def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
         }
         for r in rows
     ])
+    auditlog.record_rows(session, [
+        (r.get("changed_by"), auditlog.action_name(r["entity"], r["action"], r.get("old"), r.get("new")),
+         r["entity"], r["entity_id"], None if r.get("old") is None else dumps(r["old"]),
+         None if r.get("new") is None else dumps(r["new"]), r.get("reason"))
+        for r in rows
+    ], now)
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

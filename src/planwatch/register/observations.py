@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from planwatch.register import history
+from planwatch.register import auditlog, history
 from planwatch.register.errors import ConflictError, NotFound, RegisterError
 from planwatch.register.schema import OBSERVATION_STATUSES, History, Indicator, Observation, utcnow
 
@@ -229,11 +229,12 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
         for r in rows
     ])
     ids = _ids_for(session, [r.key for r in rows])
+    created = [_created_json(r) for r in rows]
     history.insert_tuples(session, History.__table__, _HISTORY_COLS, [
-        ("observation", ids[r.key], "create", by, stamp, None, _created_json(r),
-         reason)
-        for r in rows
+        ("observation", ids[r.key], "create", by, stamp, None, new, reason) for r, new in zip(rows, created, strict=True)
     ])
+    auditlog.record_rows(session, [(by, "observation.create", "observation", ids[r.key], None, new, reason)
+                                   for r, new in zip(rows, created, strict=True)], stamp)
 
 
 def _row(r: ObservationInput, now: Any) -> dict[str, Any]:

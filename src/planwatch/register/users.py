@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from planwatch.register.errors import FieldError, NotFound, RegisterError
+from planwatch.register import auditlog
+from planwatch.register.errors import FieldError, NotFound
 from planwatch.register.schema import ROLES, Department, User, UserSession
 
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: ~16 MiB and ~50 ms per check
@@ -99,23 +100,33 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def add_user(session: Session, username: str, password: str, role: str, *,
-             department: Department | None = None, display_name: str | None = None, demo: bool = False) -> User:
-    """A new account. `demo`: the explicit demo path (see the module doc): the account must change its password."""
+             department: Department | None = None, display_name: str | None = None, demo: bool = False,
+             temporary: bool = False, by: str | None = None) -> User:
+    """A new account. `demo`: the explicit demo path (see the module doc): the account must change its password.
+    `temporary`: an administrator chose the first password, so the user must replace it at first sign-in."""
     if role not in ROLES:
-        raise RegisterError(f"未知角色 / unknown role {role!r}; 可选 / one of: {', '.join(ROLES)}")
+        raise FieldError("role", f"未知角色 {role!r},可选:{'、'.join(ROLES)}", f"unknown role {role!r}; one of: {', '.join(ROLES)}")
     if role == "reporter" and department is None:
-        raise RegisterError("填报员必须绑定部门(--dept) / a reporter must belong to a department (--dept)")
+        raise FieldError("department", "填报员必须绑定部门(--dept)", "a reporter must belong to a department (--dept)")
     if not username.strip() or len(username) > 100:
         raise FieldError("username", "用户名须为1–100个字符", "the user name needs 1–100 characters")
     check_password(username, password, demo=demo)
     if session.scalars(select(User).where(User.username == username)).first() is not None:
-        raise RegisterError(f"用户已存在 / user {username!r} exists")
+        raise FieldError("username", f"用户已存在:{username}", f"user {username!r} exists")
     user = User(username=username, password_hash=hash_password(password), role=role,
                 department_id=department.id if department else None, display_name=display_name,
-                must_change_password=demo, password_changed_at=datetime.now(UTC))
+                must_change_password=demo or temporary, password_changed_at=datetime.now(UTC))
     session.add(user)
     session.flush()
+    auditlog.record(session, by, "user.create", "user", user.id, None, _audit_view(user))
     return user
+
+
+def _audit_view(user: User) -> dict[str, Any]:
+    """What the audit log keeps of an account (never the password hash)."""
+    return {"username": user.username, "role": user.role,
+            "department": user.department.name if user.department else None, "active": user.active,
+            "must_change_password": user.must_change_password}
 
 
 def find_user(session: Session, username: str) -> User:
@@ -125,46 +136,72 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"找不到用户 / no user {user_id}")
+    return user
+
+
 def end_sessions(session: Session, user_id: int) -> None:
     """End every session of a user: the next request with any of them is refused."""
     session.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    """Change a password under the policy; every session of the user ends."""
+def set_password(session: Session, user: User, password: str, *, temporary: bool = False,
+                 by: str | None = None) -> None:
+    """Change a password under the policy; every session of the user ends. `temporary`: an administrator's
+    reset, which the user must replace at the next sign-in."""
     check_password(user.username, password)
+    before = user.must_change_password
     user.password_hash = hash_password(password)
-    user.must_change_password = False
+    user.must_change_password = temporary
     user.password_changed_at = datetime.now(UTC)
     session.flush()
     end_sessions(session, user.id)
+    auditlog.record(session, by or user.username, "user.reset_password" if temporary else "user.password", "user",
+                    user.id, {"must_change_password": before}, {"must_change_password": temporary})
 
 
-def set_role(session: Session, user: User, role: str, department: Department | None = None) -> None:
+def set_role(session: Session, user: User, role: str, department: Department | None = None, *,
+             by: str | None = None) -> None:
     """A new role ends the user's sessions: pages and tokens issued under the old role are not reused."""
     if role not in ROLES:
-        raise RegisterError(f"未知角色 / unknown role {role!r}; 可选 / one of: {', '.join(ROLES)}")
+        raise FieldError("role", f"未知角色 {role!r},可选:{'、'.join(ROLES)}", f"unknown role {role!r}; one of: {', '.join(ROLES)}")
     dept_id = department.id if department is not None else user.department_id
     if role == "reporter" and dept_id is None:
-        raise RegisterError("填报员必须绑定部门(--dept) / a reporter must belong to a department (--dept)")
+        raise FieldError("department", "填报员必须绑定部门(--dept)", "a reporter must belong to a department (--dept)")
+    before = _audit_view(user)
     user.role = role
     user.department_id = dept_id
     session.flush()
+    session.refresh(user, ["department"])
     end_sessions(session, user.id)
+    after = _audit_view(user)
+    auditlog.record(session, by, "user.role", "user", user.id,
+                    {k: v for k, v in before.items() if after[k] != v}, {k: v for k, v in after.items() if before[k] != v})
 
 
-def set_active(session: Session, user: User, active: bool) -> None:
-    """Disable (sessions end at once) or enable an account."""
+def set_active(session: Session, user: User, active: bool, *, by: str | None = None) -> None:
+    """Disable (sessions end at once) or enable an account. An administrator cannot disable their own account
+    (the register would be left without anyone to undo it)."""
+    if not active and by is not None and by == user.username:
+        raise FieldError("active", "不能停用自己的账号", "you cannot disable your own account")
+    if user.active == active:
+        return
     user.active = active
     session.flush()
     if not active:
         end_sessions(session, user.id)
+    auditlog.record(session, by, "user.reactivate" if active else "user.deactivate", "user", user.id,
+                    {"active": not active}, {"active": active})
 
 
 def list_users(session: Session) -> list[dict[str, Any]]:
     rows = session.scalars(select(User).order_by(User.username)).all()
-    return [{"username": u.username, "display_name": u.display_name, "role": u.role,
-             "department": u.department.name if u.department else None, "active": u.active,
+    return [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
+             "department": u.department.name if u.department else None, "department_id": u.department_id,
+             "active": u.active,
              "must_change_password": u.must_change_password,
              "password_changed_at": u.password_changed_at.isoformat(timespec="seconds")
              if u.password_changed_at else None} for u in rows]

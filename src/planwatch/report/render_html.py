@@ -13,6 +13,7 @@ from importlib import resources
 
 import jinja2
 
+from planwatch.report import chart_cache
 from planwatch.report.charts import Format, render_chart
 from planwatch.report.content import (
     Block,
@@ -33,13 +34,16 @@ KEEP_ROWS = 12  # tables this short move whole to the next page rather than spli
 
 # Below this many charts a worker pool costs more than it saves.
 PARALLEL_MIN = 6
+# Charts print 155 mm wide: 150 dpi is sharp on paper and keeps files small. One dpi for every
+# print format, so a report's PDF and .docx share each drawn chart.
+PRINT_DPI = 150
 
 
 def _render_one(args: tuple[Chart, Format, int]) -> bytes:
     return render_chart(*args)
 
 
-def start_charts(doc: Document, form: Format = "png", dpi: int = 200,
+def start_charts(doc: Document, form: Format = "png", dpi: int = PRINT_DPI,
                  workers: int | None = None) -> Callable[[], Images]:
     """Begin drawing every figure of the document; call the result to wait for them.
 
@@ -47,8 +51,18 @@ def start_charts(doc: Document, form: Format = "png", dpi: int = 200,
     workers (matplotlib is already imported here, so a fork starts at once)
     while the caller gets on with other work, e.g. loading WeasyPrint. Without
     fork, or with one core, they are drawn in order when waited for."""
+    # A chart is drawn once per content: the same chart in another format of the report, or in a
+    # report made again from unchanged data, comes from the cache.
     figs = doc.figures()
+    done = {f.key: hit for f in figs if (hit := chart_cache.get(f.chart, form, dpi)) is not None}
+    figs = [f for f in figs if f.key not in done]
     jobs = [(f.chart, form, dpi) for f in figs]
+
+    def keep(drawn: Images) -> Images:
+        for f in figs:
+            chart_cache.put(f.chart, form, dpi, drawn[f.key])
+        return {**done, **drawn}
+
     n = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n > 1 and len(jobs) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods():
         pool = ProcessPoolExecutor(n, mp_context=mp.get_context("fork"))
@@ -56,15 +70,15 @@ def start_charts(doc: Document, form: Format = "png", dpi: int = 200,
 
         def wait() -> Images:
             try:
-                return {f.key: fut.result() for f, fut in zip(figs, futures, strict=True)}
+                return keep({f.key: fut.result() for f, fut in zip(figs, futures, strict=True)})
             finally:
                 pool.shutdown()
 
         return wait
-    return lambda: {f.key: _render_one(j) for f, j in zip(figs, jobs, strict=True)}
+    return lambda: keep({f.key: _render_one(j) for f, j in zip(figs, jobs, strict=True)})
 
 
-def chart_images(doc: Document, form: Format = "png", dpi: int = 200, workers: int | None = None) -> Images:
+def chart_images(doc: Document, form: Format = "png", dpi: int = PRINT_DPI, workers: int | None = None) -> Images:
     """Every figure of the document drawn once, keyed by figure key."""
     return start_charts(doc, form, dpi, workers)()
 

@@ -15,12 +15,8 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
-# Charts print 155 mm wide: 150 dpi is sharp on paper and keeps the file small.
-PDF_DPI = 150
-
-
 def render_pdf(doc: Document, images: Images | None = None) -> bytes:
-    pending = start_charts(doc, "png", PDF_DPI) if images is None else None
+    pending = start_charts(doc, "png") if images is None else None
     from weasyprint import HTML  # heavy import (~1 s), done while the charts are drawn
 
     if pending is not None:

@@ -42,6 +42,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         api,
         api_tasks,
         apidocs,
+        routes_admin,
         routes_auth,
         routes_compare,
         routes_pages,
@@ -77,8 +78,13 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     apidocs.mount(app)
 
+<<<<<<< HEAD
     for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_report, routes_search, routes_tasks, routes_public, api,
                    api_tasks):
+=======
+    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_tasks, routes_public, api,
+                   api_tasks, routes_admin):
+>>>>>>> main
         app.include_router(module.router)
 
     @app.exception_handler(AuthError)

@@ -80,3 +80,12 @@
     input.form && input.form.addEventListener("submit", ev => { if (!check(input)) { ev.preventDefault(); input.focus(); } });
   });
 })();
+
+// "Select all" boxes: a header checkbox with data-select-all="G" ticks every box with data-group="G".
+(function () {
+  document.querySelectorAll("input[data-select-all]").forEach(all => {
+    all.addEventListener("change", () => {
+      document.querySelectorAll('input[data-group="' + all.dataset.selectAll + '"]').forEach(box => { box.checked = all.checked; });
+    });
+  });
+})();
