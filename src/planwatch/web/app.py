@@ -78,13 +78,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     apidocs.mount(app)
 
-<<<<<<< HEAD
-    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_report, routes_search, routes_tasks, routes_public, api,
-                   api_tasks):
-=======
-    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_tasks, routes_public, api,
-                   api_tasks, routes_admin):
->>>>>>> main
+    for module in (routes_auth, routes_pages, routes_compare, routes_review, routes_reporting, routes_report,
+                   routes_search, routes_tasks, routes_public, api, api_tasks, routes_admin):
         app.include_router(module.router)
 
     @app.exception_handler(AuthError)
