@@ -130,7 +130,10 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
         rows = filter_rows(v["indicators"], **filters)
         # On a long list, 未报送 rows are folded into one line per domain unless asked for (?nr=1) or
         # filtered on; a short list shows every row.
-        hide_nr = (len(rows) > FOLD_AFTER and not filters["status"] and request.query_params.get("nr") != "1")
+        # Just after publishing (?published=1) every row shows: the reviewer checks what went in.
+        q = request.query_params
+        hide_nr = (len(rows) > FOLD_AFTER and not filters["status"] and q.get("nr") != "1"
+                   and q.get("published") != "1")
         nr_query = urlencode([*((k, x) for k, x in request.query_params.multi_items() if k != "nr"), ("nr", "1")])
         # 主要指标 (the indicator table) and 其他量化目标 (targets in running text), each by domain.
         domains: dict[str, list[dict[str, Any]]] = {}
