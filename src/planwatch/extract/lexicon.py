@@ -46,6 +46,8 @@ WORDS: dict[str, tuple[str, ...]] = {
                         "新改扩建", "创成", "推出", "评定", "命名", "认证", "安置", "转移", "引入", "引育", "筹集", "筹建"),
     # The words of a cumulative figure a table cell opens with ("累计5000").
     "kind.cumulative_cell": ("五年累计", "累计"),
+    # A long document title may wrap after these (report covers: textwidth.title_lines).
+    "title.break_after": ("规划", "方案", "计划", "纲要", "意见", "报告"),
     "kind.annual": ("年均增长", "年均", "每年", "每月", "逐年"),
     "kind.annual_cell": ("年均增长", "年均", "每年"),
     # A bare 年 before a verb is "per year" ("年接待游客…"), except after these characters

@@ -215,8 +215,9 @@ def import_plan(
             )
         reg = found
     if not title:
-        # Some published pages carry no title at all; say so rather than invent one.
-        title = f"{reg.name}“{name_of(period_t) or f'{period_t[0]}—{period_t[1]}年'}”规划(文档未载明标题 / untitled document)"
+        # Some published pages carry no title at all: name the plan by its region and period only
+        # (武乡县“十四五”规划), which is what the page is, and nothing more.
+        title = f"{reg.name}“{name_of(period_t) or f'{period_t[0]}—{period_t[1]}年'}”规划"
 
     plan = session.get(Plan, plan_id) if plan_id else find_same_plan(session, reg.code, title, period_t)
     if plan_id and plan is None:

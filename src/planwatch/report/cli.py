@@ -9,9 +9,8 @@ from typing import Any
 
 import click
 
+from planwatch.report.build import FORMATS
 from planwatch.report.config import KINDS, Kind
-
-FORMATS = ("docx", "pdf", "html")
 
 
 def default_year(kind: Kind, period: tuple[int, int]) -> int:
@@ -51,23 +50,6 @@ def tasks_of(session: Any, plan_id: int, year: int | None = None) -> list[Any]:
     return rows
 
 
-def load_from_register(plan_ref: str, kind: Kind, year: int | None) -> tuple[Any, list[Any], int]:
-    """EvaluationInput, tasks and the data year of one plan, read from the configured register
-    (its benchmarks: `load_benchmarks`)."""
-    from planwatch.register.cli import open_register
-    from planwatch.register.db import session_factory
-    from planwatch.register.queries import evaluation_input
-
-    engine = open_register()
-    try:
-        with session_factory(engine)() as session:
-            inp = evaluation_input(session, plan_ref)
-            y = year if year is not None else default_year(kind, inp.plan.period)
-            return inp, tasks_of(session, int(inp.plan.id), y), y
-    finally:
-        engine.dispose()
-
-
 def benchmarks_of(session: Any, inp: Any) -> list[Any]:
     """The plan's items beside the national and superior plans' targets on the same metric."""
     from planwatch.compare.benchmarks import plan_benchmarks
@@ -75,18 +57,6 @@ def benchmarks_of(session: Any, inp: Any) -> list[Any]:
     from planwatch.report.adapter import benchmark_rows
 
     return benchmark_rows(inp, plan_benchmarks(target_items(session), inp.plan.id, region_parents(session)))
-
-
-def load_benchmarks(inp: Any) -> list[Any]:
-    from planwatch.register.cli import open_register
-    from planwatch.register.db import session_factory
-
-    engine = open_register()
-    try:
-        with session_factory(engine)() as session:
-            return benchmarks_of(session, inp)
-    finally:
-        engine.dispose()
 
 
 def render(doc: Any, form: str) -> bytes:
@@ -119,10 +89,12 @@ def render(doc: Any, form: str) -> bytes:
 def report_command(plan: str, kind: Kind, year: int | None, form: str | None, out: Path,
                    config_path: Path | None, issuer: str | None) -> None:
     """Draft the annual, mid-term or final evaluation report of PLAN (id or title) from the register."""
+    from planwatch.register.cli import open_register
+    from planwatch.register.db import session_factory
     from planwatch.register.errors import RegisterError
-    from planwatch.report.adapter import evaluate_for_report
+    from planwatch.report.build import build_report
+    from planwatch.report.charts import FontMissing
     from planwatch.report.config import load_config
-    from planwatch.report.sections import build_document
 
     form = form or out.suffix.lstrip(".").lower()
     if form not in FORMATS:
@@ -131,25 +103,26 @@ def report_command(plan: str, kind: Kind, year: int | None, form: str | None, ou
         cfg = load_config(kind, config_path, issuer=issuer)
     except (ValueError, OSError) as exc:
         raise click.UsageError(f"--config: {exc}") from exc
+    started = time.perf_counter()
+    engine = open_register()
     try:
-        inp, tasks, y = load_from_register(plan, kind, year)
+        with session_factory(engine)() as session:
+            built = build_report(session, plan, kind, year, form, cfg)
     except RegisterError as exc:
         click.echo(f"错误 error: {exc}", err=True)
         sys.exit(1)
-    from planwatch.report.charts import FontMissing
-
-    started = time.perf_counter()
-    data = evaluate_for_report(inp, y, tasks=tasks, benchmarks=load_benchmarks(inp))
-    doc = build_document(data, cfg)
-    try:
-        payload = render(doc, form)
     except FontMissing as exc:  # a missing system package is one line, not a traceback
         click.echo(f"错误 error: {exc}", err=True)
         sys.exit(1)
+    finally:
+        engine.dispose()
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(payload)
+    out.write_bytes(built.payload)
+    if built.sparse:
+        click.echo(f"注意 warning: only {built.with_data} of {built.indicators} indicators have data for "
+                   f"{built.year}; the cover says the report is incomplete", err=True)
     click.echo(
-        f"{out}  ({form}, {len(payload) // 1024} KiB, {len(data.indicators)} indicators, data year {y}, "
+        f"{out}  ({form}, {len(built.payload) // 1024} KiB, {built.indicators} indicators, data year {built.year}, "
         f"{time.perf_counter() - started:.1f} s)",
         err=True,
     )

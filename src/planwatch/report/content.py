@@ -136,6 +136,11 @@ class Cover:
     issuer: str | None
     date_text: str
     notes: tuple[str, ...] = ()
+    plan_title_lines: tuple[str, ...] = ()  # plan_title wrapped at natural breaks (textwidth.title_lines)
+
+    @property
+    def plan_title_wrapped(self) -> tuple[str, ...]:
+        return self.plan_title_lines or (self.plan_title,)
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,18 @@ class ReportData:
     evaluation_note: str | None = None  # which evaluate config / method produced the figures
     summary: dict[str, Any] = field(default_factory=dict)  # evaluate's plan summary (completion_rate …)
     benchmarks: tuple[BenchmarkRow, ...] = ()  # items with a national or superior target on the same metric
+
+    @property
+    def with_data(self) -> int:
+        """Indicators with a value counted up to the data year."""
+        return sum(1 for r in self.indicators if r.latest is not None)
+
+    @property
+    def sparse(self) -> bool:
+        return sparse_data(len(self.indicators), self.with_data)
+
+
+def sparse_data(indicators: int, with_data: int) -> bool:
+    """Most indicators have no data: the report warns on its cover and the web says so before it is
+    made (one rule for the CLI, the web and the cover)."""
+    return indicators > 0 and with_data * 2 < indicators

@@ -184,7 +184,7 @@ def _cover(doc: object, d: Document) -> None:
     c = d.cover
     for _ in range(4):
         _para(doc, indent=False)
-    for text in (c.plan_title, c.report_title):
+    for text in ("\n".join(c.plan_title_wrapped), c.report_title):
         p = _para(doc, text, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=SIZES["title"],
                   face=FONTS["title"], bold=True)
         p.paragraph_format.line_spacing = Pt(36)

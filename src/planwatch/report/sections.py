@@ -548,6 +548,15 @@ def tasks_section(data: ReportData, cfg: ReportConfig) -> list[Block]:
 Builder = Callable[[ReportData, ReportConfig], list[Block]]
 
 
+COVER_TITLE_COLS = 36  # the cover's title (二号, 22 pt) holds about 18 Chinese characters a line on A4
+
+
+def sparse_warning(data: ReportData) -> str:
+    """The cover's warning when most indicators have no data (data.sparse)."""
+    return (f"注意：截至{data.year}年，{len(data.indicators)}项指标中仅{data.with_data}项有已审核数据，"
+            "多数指标未报送，本报告的评估结论不完整，请补齐数据后再印发。")
+
+
 def report_title(data: ReportData, cfg: ReportConfig) -> str:
     name = KIND_NAMES[cfg.kind]
     if cfg.kind == "annual":
@@ -585,14 +594,18 @@ def build_document(data: ReportData, cfg: ReportConfig, today: date | None = Non
     )
     today = today or date.today()
     title = report_title(data, cfg)
+    from planwatch.textwidth import title_lines
+
     cover = Cover(
         plan_title=f"《{data.plan_title}》",
+        plan_title_lines=tuple(title_lines(f"《{data.plan_title}》", COVER_TITLE_COLS)),
         report_title=title,
         region_name=data.region_name,
         data_year=data.year,
         issuer=cfg.issuer,
         date_text=f"{today.year}年{today.month}月",
         notes=(
+            *((sparse_warning(data),) if data.sparse else ()),
             "本报告由 planwatch 根据规划登记库数据自动起草，数据截至"
             f"{data.year}年；“存在的问题”和“下一步工作建议”两部分为初稿，请编制单位修改完善后印发。",
         ),

@@ -17,7 +17,19 @@ from planwatch.register.permissions import department_scoped
 from planwatch.web import review
 from planwatch.web.access import can_see
 from planwatch.web.i18n import translate
-from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id, OptLimit, OptYear, Page, page_of
+from planwatch.web.params import (
+    BodyId,
+    BodyVersion,
+    BodyYear,
+    Id,
+    IndicatorId,
+    OptLimit,
+    OptYear,
+    Page,
+    PlanId,
+    page_of,
+    same_plan,
+)
 from planwatch.web.routes_auth import throttled_json
 from planwatch.web.routes_pages import restrict
 from planwatch.web.routes_review import publish_draft, store
@@ -164,7 +176,7 @@ def api_plans(request: Request, user: Staff, page: Page = 1, limit: OptLimit = N
 
 
 @router.get("/plans/{plan_id}", tags=["staff"])
-def api_plan(request: Request, plan_id: Id, user: Staff, domain: str = "", status: str = "", binding: str = "",
+def api_plan(request: Request, plan_id: PlanId, user: Staff, domain: str = "", status: str = "", binding: str = "",
              department: str = "") -> dict[str, Any]:
     view = request.app.state.services.view(plan_view, plan_id, False, None)
     if view is None:
@@ -174,18 +186,18 @@ def api_plan(request: Request, plan_id: Id, user: Staff, domain: str = "", statu
 
 
 @router.get("/indicators/{indicator_id}", tags=["staff"])
-def api_indicator(request: Request, indicator_id: Id, user: Staff) -> dict[str, Any]:
+def api_indicator(request: Request, indicator_id: IndicatorId, user: Staff) -> dict[str, Any]:
     svc = request.app.state.services
     if not can_see(svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
     view = svc.view(indicator_view, indicator_id, False)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     return view
 
 
 @router.get("/plans/{plan_id}/document", tags=["staff"])
-def api_document(request: Request, plan_id: Id, user: Staff) -> dict[str, Any]:
+def api_document(request: Request, plan_id: PlanId, user: Staff) -> dict[str, Any]:
     view = request.app.state.services.view(document_view, plan_id)
     if view is None:
         raise HTTPException(404)
@@ -224,7 +236,7 @@ def submitted(request: Request, user: WebUser, fn: Any, entry: Any) -> Any:
 
 
 @router.post("/observations/{indicator_id}/evidence", tags=["reporting"], dependencies=csrf)
-async def api_report_with_evidence(request: Request, indicator_id: Id, year: Annotated[str, Form()],
+async def api_report_with_evidence(request: Request, indicator_id: IndicatorId, year: Annotated[str, Form()],
                                    evidence: Annotated[UploadFile, File()], user: Reporters,
                                    value: Annotated[str, Form()] = "", judgement: Annotated[str, Form()] = "",
                                    source_note: Annotated[str, Form()] = "",
@@ -350,7 +362,7 @@ def api_public_plans(request: Request, page: Page = 1, limit: OptLimit = None) -
 
 
 @router.get("/public/plans/{plan_id}", tags=["public"])
-def api_public_plan(request: Request, plan_id: Id) -> dict[str, Any]:
+def api_public_plan(request: Request, plan_id: PlanId) -> dict[str, Any]:
     view = request.app.state.services.view(plan_view, plan_id, True, None)
     if view is None:
         raise HTTPException(404)
@@ -358,8 +370,8 @@ def api_public_plan(request: Request, plan_id: Id) -> dict[str, Any]:
 
 
 @router.get("/public/indicators/{indicator_id}", tags=["public"])
-def api_public_indicator(request: Request, indicator_id: Id) -> dict[str, Any]:
+def api_public_indicator(request: Request, indicator_id: IndicatorId) -> dict[str, Any]:
     view = request.app.state.services.view(indicator_view, indicator_id, True)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     return view

@@ -21,7 +21,7 @@ from planwatch.web.api import (
     submitted,
     submitted_with_file,
 )
-from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id
+from planwatch.web.params import BodyId, BodyVersion, BodyYear, Id, ItemId, PlanId
 from planwatch.web.security import Planners, Reporters, Staff, check_csrf
 from planwatch.web.tasks_flow import (
     ProgressEntry,
@@ -58,7 +58,7 @@ def _items(request: Request, plan_id: int, public: bool) -> list[dict[str, Any]]
 
 
 @router.get("/plans/{plan_id}/tasks", tags=["tasks"])
-def api_plan_tasks(request: Request, plan_id: Id, user: Staff) -> list[dict[str, Any]]:
+def api_plan_tasks(request: Request, plan_id: PlanId, user: Staff) -> list[dict[str, Any]]:
     """A plan's tasks and projects: lead department, latest approved and latest report of any status,
     and whether this user may report on each."""
     svc = request.app.state.services
@@ -78,7 +78,7 @@ def api_report_progress(request: Request, body: ProgressIn, user: Reporters) -> 
 
 @router.post("/progress/{kind}/{item_id}/evidence", tags=["tasks"], dependencies=csrf)
 async def api_report_progress_with_evidence(
-        request: Request, kind: str, item_id: Id, year: Annotated[str, Form()], state: Annotated[str, Form()],
+        request: Request, kind: str, item_id: ItemId, year: Annotated[str, Form()], state: Annotated[str, Form()],
         evidence: Annotated[UploadFile, File()], user: Reporters, percent: Annotated[str, Form()] = "",
         note: Annotated[str, Form()] = "", action: Annotated[str, Form()] = "submit",
         expected_version: Annotated[str, Form()] = "") -> Any:
@@ -105,6 +105,6 @@ def api_progress_return(request: Request, report_id: Id, body: DecisionIn, user:
 
 
 @router.get("/public/plans/{plan_id}/tasks", tags=["public"])
-def api_public_plan_tasks(request: Request, plan_id: Id) -> list[dict[str, Any]]:
+def api_public_plan_tasks(request: Request, plan_id: PlanId) -> list[dict[str, Any]]:
     """A plan's tasks and projects with their latest approved progress only."""
     return _items(request, plan_id, True)

@@ -50,9 +50,11 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
         routes_meta,
         routes_pages,
         routes_public,
+        routes_report,
         routes_reporting,
         routes_review,
         routes_rounds,
+        routes_search,
         routes_tasks,
     )
     from planwatch.web.data import Services
@@ -81,7 +83,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None,
     apidocs.mount(app)
 
     for module in (routes_auth, routes_pages, routes_dashboard, routes_compare, routes_review, routes_reporting,
-                   routes_tasks, routes_rounds, routes_public, api, api_tasks, routes_admin, routes_meta):
+                   routes_report, routes_search, routes_tasks, routes_rounds, routes_public, api, api_tasks,
+                   routes_admin, routes_meta):
         app.include_router(module.router)
 
     @app.exception_handler(AuthError)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from planwatch.web import formatting
 from planwatch.web.i18n import translate
 
 KINDS: dict[str, tuple[str, str]] = {
@@ -79,9 +80,8 @@ def _value(field: str, value: Any, lang: str) -> str:
         return translate(f"obs.{value}", lang)
     if field in _ROLE_FIELDS and isinstance(value, str):
         return _pick(_RESPONSIBILITY[value], lang) if value in _RESPONSIBILITY else translate(f"role.{value}", lang)
-    if isinstance(value, float):
-        return f"{value:g}"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+    # Numbers, dates and stored codes as every page prints them (web.formatting)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else formatting.value(value, lang)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
@@ -114,12 +114,13 @@ def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], 
     out = []
     for r in rows:
         target = names.get((r["target_kind"], r["target_id"])) if r["target_id"] is not None else None
-        out.append({"id": r["id"], "at": when(r["at"]), "actor": r["actor"] or translate("log.system", lang),
+        out.append({"id": r["id"], "at": formatting.when(r["at"], lang), "actor": r["actor"] or translate("log.system", lang),
                     "actor_raw": r["actor"], "action": r["action"], "action_label": action_label(r["action"], lang),
                     "kind": r["target_kind"], "kind_label": kind_label(r["target_kind"], lang),
                     "target_id": r["target_id"],
                     "target": target or (f"#{r['target_id']}" if r["target_id"] is not None else "—"),
-                    "changes": changes(r["before"], r["after"], lang), "note": r["note"] or ""})
+                    "changes": changes(r["before"], r["after"], lang),
+                    "note": formatting.code(r["note"], lang) if r["note"] else ""})
     return out
 
 

@@ -15,8 +15,9 @@ from planwatch.register.compare_queries import plan_inputs, region_parents, targ
 from planwatch.register.rounds import data_year
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import statuses_for
+from planwatch.web.formatting import num as _num
+from planwatch.web.formatting import pct as _pct
 from planwatch.web.i18n import status_label, translate
-from planwatch.web.templating import _num, _pct
 
 
 @reads(EVERY_PLAN)

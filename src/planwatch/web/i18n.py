@@ -210,6 +210,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overview.no_plans": ("暂无规划。请在“规划导入审核”中上传规划文本,或运行 planwatch demo。",
                           "No plans yet. Upload a plan under Review, or run planwatch demo."),
     "overview.no_warnings": ("暂无预警", "No early warnings"),
+    "overview.severity": ("级别", "Level"),
+    "overview.more_warnings": ("显示其余{n}条预警", "Show {n} more warnings"),
+    "overview.overdue": ("数据未报送({n}项)", "Data not reported ({n})"),
+    "overview.overdue_plan": ("{n}项指标数据未报送", "{n} indicators without data"),
+    "severity.red": ("红色", "Red"),
+    "severity.orange": ("橙色", "Orange"),
+    "severity.yellow": ("黄色", "Yellow"),
     # plan page
     "plan.indicators_by_domain": ("主要指标", "Indicators by domain"),
     "plan.other_targets": ("其他量化目标", "Other quantified targets"),
@@ -217,6 +224,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "Quantified targets stated in the plan's text, outside its indicator table; "
                                 "not binding or expected unless the text says so."),
     "plan.no_match": ("没有符合条件的指标", "No indicator matches these filters"),
+    "plan.nr_collapsed": ("▸ {n}项未报送,点击展开", "▸ {n} not reported: show them"),
+    "plan.nr_note": ("未报送的{n}项已按领域折叠。", "{n} items not reported are folded by domain."),
+    "plan.nr_show": ("全部展开", "Show all"),
+    "plan.as_of": ("截至年份", "As of"),
+    "plan.as_of_latest": ("最新", "Latest"),
+    "plan.as_of_note": ("以下为截至{year}年底的情况(如中期评估),此后报送的数据未计入。",
+                        "As the plan stood at the end of {year} (e.g. the mid-term view); later values are left out."),
     "plan.open_document": ("查看规划文本", "Read the plan text"),
     # indicator page
     "ind.chart": ("进展轨迹", "Trajectory"),
@@ -258,6 +272,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.bad_file": ("无法识别该文件", "This file could not be read"),
     "review.nothing_accepted": ("至少采纳一项指标后才能发布", "Accept at least one indicator before publishing"),
     "review.saved": ("已保存", "Saved"),
+    "review.diff_title": ("发布将修订规划库中的《{title}》,请核对以下变化后确认", "Publishing revises “{title}” in the register: check the changes, then confirm"),
+    "review.diff_none": ("指标没有变化", "No indicator changes"),
+    "review.diff_added": ("新增指标({n}项)", "Added ({n})"),
+    "review.diff_changed": ("修改的指标({n}项)", "Changed ({n})"),
+    "review.diff_removed": ("删除的指标({n}项,停用并保留历史数据)", "Removed ({n}; retired, their values kept)"),
+    "review.diff_restored": ("恢复的指标({n}项)", "Restored ({n})"),
+    "review.diff_unchanged": ("其余{n}项指标不变。", "{n} other indicators unchanged."),
+    "review.confirm_publish": ("确认发布", "Confirm and publish"),
+    "review.cancel": ("取消", "Cancel"),
     "ind.national": ("全国参照", "National reference"),
     "ind.national_target": ("全国目标", "National target"),
     "audit.title": ("印发前审核", "Audit before issue"),
@@ -314,6 +337,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "val.too_large": ("数值过大", "The value is too large"),
     "val.file_type": ("文件类型不支持", "Unsupported file type"),
     "val.file_size": ("文件过大", "The file is too large"),
+    # evaluation reports from the web
+    "report.title": ("生成评估报告", "Evaluation report"),
+    "report.link": ("生成评估报告", "Make an evaluation report"),
+    "report.kind": ("报告类型", "Kind"),
+    "report.year": ("数据年份", "Data year"),
+    "report.format": ("文件格式", "Format"),
+    "report.format.docx": ("Word 文档(.docx,可修改)", "Word (.docx, editable)"),
+    "report.format.pdf": ("PDF(.pdf,供印发)", "PDF (.pdf)"),
+    "report.format.html": ("网页(.html)", "Web page (.html)"),
+    "report.default_year": ("默认{year}年", "default {year}"),
+    "report.year_option": ("{year}年({k}/{n}项指标有数据)", "{year} ({k} of {n} indicators have data)"),
+    "report.sparse": ("截至{year}年,{n}项指标中仅{k}项有已审核数据。报告仍可生成,封面将注明评估结论不完整。",
+                      "Only {k} of {n} indicators have approved data up to {year}. The report can be made; "
+                      "its cover will say its findings are incomplete."),
+    "report.note": ("报告由系统根据已审核数据起草,“存在的问题”和“下一步工作建议”为初稿。生成可能需要数秒。",
+                    "The report is drafted from approved values; its problems and suggestions are drafts. "
+                    "Making it can take a few seconds."),
+    "report.download": ("生成并下载", "Make and download"),
+    "report.bad_kind": ("报告类型无效", "unknown report kind"),
+    "report.bad_format": ("文件格式无效", "unknown format"),
+    "report.bad_year": ("年份须在{start}至{end}年之间", "the year must be between {start} and {end}"),
+    # search
+    "search.title": ("搜索", "Search"),
+    "search.label": ("规划、指标、任务、项目或部门", "Plans, indicators, tasks, projects or departments"),
+    "search.placeholder": ("输入名称的一部分或拼音首字母,如 托位 或 tws", "Part of a name, or pinyin initials"),
+    "search.go": ("搜索", "Search"),
+    "search.total": ("“{q}”共找到{n}项", "{n} found for “{q}”"),
+    "search.none": ("没有找到匹配的结果", "Nothing matches"),
+    "search.more": ("显示更多(还有{n}项)", "Show more ({n} more)"),
+    "search.all_kinds": ("查看全部类别", "All kinds"),
+    "search.no_duty": ("暂未承担指标", "Leads no indicator yet"),
+    "search.kind.plan": ("规划", "Plans"),
+    "search.kind.indicator": ("指标", "Indicators"),
+    "search.kind.task": ("重点任务", "Tasks"),
+    "search.kind.project": ("重大项目", "Projects"),
+    "search.kind.department": ("部门", "Departments"),
     # public portal
     "pub.title": ("规划实施进展公开", "Plan progress, published"),
     "pub.intro": ("以下仅展示经审核的数据。", "Only approved values are shown."),
@@ -378,6 +437,61 @@ STATUS_LABELS: dict[str, tuple[str, str, str]] = {
 }
 # Display order of statuses, best first (counts, filters, legends).
 STATUS_ORDER = tuple(STATUS_LABELS)
+
+# Codes the register stores, as a page prints them (web.formatting.code). Evaluation statuses are above.
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    # observation workflow (register.schema.OBSERVATION_STATUSES)
+    "draft": ("草稿", "Draft"), "submitted": ("待审核", "Submitted"), "approved": ("已审核", "Approved"),
+    "returned": ("已退回", "Returned"),
+    # target kinds (evaluate.kinds.NAMES)
+    "level": ("水平值", "Level"), "cumulative": ("累计值", "Cumulative"), "annual": ("年度值", "Yearly"),
+    "reduction": ("累计下降", "Reduction"), "change": ("变化量", "Change"), "range": ("区间", "Range"),
+    "maintain": ("保持", "Maintain"), "qualitative": ("定性", "Qualitative"),
+    # target operators
+    ">=": ("不低于", "at least"), "<=": ("不高于", "at most"), ">": ("高于", "above"), "<": ("低于", "below"),
+    "=": ("达到", "equal to"),
+    # direction, aggregation to the region above (register.schema.DIRECTIONS, AGGREGATIONS)
+    "up": ("越大越好", "higher is better"), "down": ("越小越好", "lower is better"),
+    "sum": ("加总", "sum"), "mean_pop": ("按人口加权平均", "population-weighted mean"), "none": ("不汇总", "not aggregated"),
+    # projection methods (report.adapter.PROJECTION_METHODS)
+    "linear": ("线性趋势", "linear trend"), "growth": ("不变增速", "constant growth"),
+    "mean_flow": ("年均新增量", "mean yearly addition"), "realised_rate": ("已实现年均增速", "rate achieved so far"),
+    # responsibilities, where an item comes from, metric links
+    "lead": ("牵头", "lead"), "co": ("配合", "co-responsible"),
+    "table": ("指标表", "indicator table"), "prose": ("正文", "running text"), "manual": ("手工录入", "entered by hand"),
+    "new": ("新口径", "new"), "matched": ("自动对应", "matched"), "confirmed": ("已确认", "confirmed"),
+    # history: what changed, how, and the recorded reasons the system writes itself
+    "indicator": ("指标", "indicator"), "observation": ("数据", "value"), "plan": ("规划", "plan"),
+    "metric": ("指标口径", "metric"), "progress": ("进展", "progress"), "task": ("重点任务", "task"),
+    "project": ("重大项目", "project"),
+    "create": ("新增", "created"), "update": ("修改", "changed"), "assign": ("分工", "assigned"),
+    "milestone": ("年度目标", "milestone"), "revise": ("修订", "revised"), "restore": ("恢复", "restored"),
+    "retire": ("停用", "retired"), "approve": ("审核通过", "approved"), "return": ("退回", "returned"),
+    "submit": ("提交", "submitted"),
+    "import": ("导入规划", "import"), "re-import": ("重新导入规划", "re-import"), "demo": ("演示数据", "demo data"),
+}
+
+# Stored field names, as a page prints them (web.formatting.field): change history, review forms.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("名称", "Name"), "domain": ("领域", "Domain"), "unit": ("单位", "Unit"), "attribute": ("属性", "Attribute"),
+    "baseline_raw": ("基期值(原文)", "Baseline as written"), "baseline_value": ("基期值", "Baseline"),
+    "baseline_year": ("基期年份", "Baseline year"), "target_raw": ("目标值(原文)", "Target as written"),
+    "target_value": ("目标值", "Target"), "target_low": ("目标下限", "Target low"), "target_high": ("目标上限", "Target high"),
+    "target_op": ("目标要求", "Target operator"), "target_kind": ("目标类型", "Target kind"),
+    "target_year": ("目标年份", "Target year"), "direction": ("方向", "Direction"), "aggregation": ("汇总方式", "Aggregation"),
+    "lead_department_text": ("牵头部门(原文)", "Lead department as written"), "source": ("出处", "Source"),
+    "value": ("数值", "Value"), "judgement": ("定性判断", "Judgement"), "status": ("状态", "Status"),
+    "source_note": ("数据来源", "Source"), "evidence_file": ("佐证材料", "Evidence"), "simulated": ("模拟数据", "Simulated"),
+    "series_break": ("口径变化", "Series break"), "state": ("进展", "State"), "percent": ("完成比例", "Percent"),
+    "note": ("说明", "Note"), "region": ("地区", "Region"), "region_code": ("地区代码", "Region code"),
+    "year": ("年份", "Year"), "department": ("部门", "Department"), "role": ("职责", "Role"), "active": ("有效", "Active"),
+    "metric_id": ("指标口径", "Metric"), "metric_link": ("口径对应", "Metric link"), "title": ("标题", "Title"),
+    "superior_plan_id": ("上位规划", "Superior plan"), "predecessor_id": ("前序规划", "Previous plan"),
+    "period_start": ("规划期起", "Period start"), "period_end": ("规划期止", "Period end"),
+    "base_year": ("基期年", "Base year"), "issuer": ("发文单位", "Issuer"), "doc_number": ("文号", "Document number"),
+    "issued": ("印发日期", "Issued"), "comment": ("意见", "Comment"), "version": ("版本", "Version"),
+    "reporter": ("报送人", "Reporter"), "kind": ("类型", "Kind"), "op": ("目标要求", "Operator"),
+}
 
 
 def normalise_lang(value: str | None) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from planwatch.register.errors import RegisterError
 from planwatch.register.metrics import META_FIELDS, META_MAX_CHARS, set_indicator_meta
-from planwatch.web.params import Id
+from planwatch.web.params import IndicatorId, same_plan
 from planwatch.web.security import Planners, check_csrf
 from planwatch.web.templating import render
 from planwatch.web.views import indicator_view
@@ -27,17 +27,17 @@ def _page(request: Request, view: dict[str, Any], values: dict[str, Any], status
 
 
 @router.get("/indicators/{indicator_id}/meta")
-def meta_form(request: Request, indicator_id: Id, user: Planners) -> Response:
+def meta_form(request: Request, indicator_id: IndicatorId, user: Planners) -> Response:
     view = request.app.state.services.view(indicator_view, indicator_id, False)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     return _page(request, view, view["meta"])
 
 
 @router.post("/indicators/{indicator_id}/meta", dependencies=[Depends(check_csrf)])
-async def meta_save(request: Request, indicator_id: Id, user: Planners) -> Response:
+async def meta_save(request: Request, indicator_id: IndicatorId, user: Planners) -> Response:
     view = request.app.state.services.view(indicator_view, indicator_id, False)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     form = await request.form()
     values = {k: str(form.get(k) or "") for k in META_FIELDS}
@@ -46,4 +46,4 @@ async def meta_save(request: Request, indicator_id: Id, user: Planners) -> Respo
             set_indicator_meta(s, indicator_id, values, by=user.username)
     except RegisterError as exc:
         return _page(request, view, values, status_code=400, error=str(exc))
-    return RedirectResponse(f"/indicators/{indicator_id}", status_code=303)
+    return RedirectResponse(f"/indicators/{int(indicator_id)}", status_code=303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,12 +15,21 @@ from planwatch.register.permissions import department_scoped
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, status_label, translate
-from planwatch.web.params import Id
+from planwatch.web.params import IndicatorId, PlanId, parse_year, same_plan
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
-from planwatch.web.views import document_view, filter_rows, indicator_view, is_reported, overview, plan_view
+from planwatch.web.views import (
+    document_view,
+    filter_rows,
+    indicator_view,
+    is_reported,
+    overview,
+    plan_view,
+    warning_board,
+)
 
 router = APIRouter(include_in_schema=False)
+FOLD_AFTER = 20  # a plan page listing more rows than this folds its 未报送 rows
 
 # viewBox width of the portal's charts: their 11-12 px text stays about 10 px on a 375 px phone
 PUBLIC_CHART_WIDTH = 360
@@ -130,13 +140,21 @@ def reference_lines(request: Request, row: dict[str, Any], lang: str) -> list[tu
     return out
 
 
+def as_of_year(request: Request, period: list[int] | tuple[int, int]) -> int | None:
+    """?as_of=YEAR: the plan as it stood at the end of a year of its period (the mid-term view);
+    anything else is the current view (None)."""
+    y = parse_year(request.query_params.get("as_of"))
+    return y if y is not None and period[0] <= y <= period[1] else None
+
+
 async def render_plan(request: Request, view: dict[str, Any], public: bool, user: WebUser | None = None) -> Response:
     plan_id = view["plan"]["id"]
+    year = as_of_year(request, view["plan"]["period"])
 
     def make() -> dict[str, Any]:
         # Read again inside the build (a cache hit): the page then depends on what the read model
         # depends on, as of the build (the cache tracks it), not on a copy read before.
-        fresh = request.app.state.services.view(plan_view, plan_id, public, None) or view
+        fresh = request.app.state.services.view(plan_view, plan_id, public, year) or view
         lang = request_lang(request)
         v = restrict(fresh, request, user) if user is not None else fresh
         filters = plan_filters(request)
@@ -146,6 +164,13 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
         hidden = 0 if show_unreported else sum(1 for r in rows if not is_reported(r["status"]))
         if not show_unreported:
             rows = [r for r in rows if is_reported(r["status"])]
+        # On a long list, 未报送 rows are folded into one line per domain unless asked for (?nr=1) or
+        # filtered on; a short list shows every row.
+        # Just after publishing (?published=1) every row shows: the reviewer checks what went in.
+        q = request.query_params
+        hide_nr = (len(rows) > FOLD_AFTER and not filters["status"] and q.get("nr") != "1"
+                   and q.get("published") != "1")
+        nr_query = urlencode([*((k, x) for k, x in request.query_params.multi_items() if k != "nr"), ("nr", "1")])
         # 主要指标 (the indicator table) and 其他量化目标 (targets in running text), each by domain.
         domains: dict[str, list[dict[str, Any]]] = {}
         others: dict[str, list[dict[str, Any]]] = {}
@@ -160,7 +185,10 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
                 "departments": sorted({r["lead_department"] for r in v["indicators"] if r["lead_department"]}),
                 "statuses": list(STATUS_ORDER), "sparks": {r["id"]: spark(r, lang) for r in rows},
                 "donuts": domain_donuts(v["indicators"], lang),
-                "shown": len(rows), "hidden_unreported": hidden, "show_unreported": show_unreported}
+                "shown": len(rows), "hidden_unreported": hidden, "show_unreported": show_unreported,
+                "as_of": year, "hide_nr": hide_nr, "nr_query": nr_query,
+                "nr_hidden": [sum(r["status"] == "not_reported" for g in grp.values() for r in g) for grp in (domains, others)],
+                "years": list(range(v["plan"]["period"][0], v["plan"]["period"][1] + 1))}
 
     key = ("plan", plan_id, request.url.query, *visibility_key(user))
     return await render_cached(request, "public_plan.html" if public else "plan.html", key, view["plan"]["title"],
@@ -178,14 +206,14 @@ async def overview_page(request: Request, user: Staff) -> Response:
         ids = visible_ids(svc, user)
         if ids is not None:  # a reporter's warning list names only its own indicators
             data = {**data, "early_warnings": [w for w in data["early_warnings"] if w.get("indicator") in ids]}
-        return {"data": data}
+        return {"data": data, "board": warning_board(data["early_warnings"])}
 
     return await render_cached(request, "overview.html", ("overview", *visibility_key(user)),
                          translate("overview.title", request_lang(request)), make)
 
 
 @router.get("/plans/{plan_id}")
-async def plan_page(request: Request, plan_id: Id, user: Staff) -> Response:
+async def plan_page(request: Request, plan_id: PlanId, user: Staff) -> Response:
     view = await request.app.state.services.aview(plan_view, plan_id, False, None)
     if view is None:
         raise HTTPException(404)
@@ -193,7 +221,7 @@ async def plan_page(request: Request, plan_id: Id, user: Staff) -> Response:
 
 
 @router.get("/plans/{plan_id}/download.{fmt}")
-def plan_download(request: Request, plan_id: Id, fmt: str, user: Staff) -> Response:
+def plan_download(request: Request, plan_id: PlanId, fmt: str, user: Staff) -> Response:
     view = request.app.state.services.view(plan_view, plan_id, False, None)
     return download_response(request, view, fmt, restrict_to=user)
 
@@ -213,12 +241,12 @@ def download_response(request: Request, view: dict[str, Any] | None, fmt: str,
 
 
 @router.get("/indicators/{indicator_id}")
-async def indicator_page(request: Request, indicator_id: Id, user: Staff) -> Response:
+async def indicator_page(request: Request, indicator_id: IndicatorId, user: Staff) -> Response:
     svc = request.app.state.services
     if not await run_in_threadpool(can_see, svc, user, indicator_id):
         raise AuthError(403, "error.forbidden")
     view = await svc.aview(indicator_view, indicator_id, False)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     return await render_indicator(request, view, public=False)
 
@@ -244,7 +272,7 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
 
 
 @router.get("/plans/{plan_id}/document")
-def document_page(request: Request, plan_id: Id, user: Staff) -> Response:
+def document_page(request: Request, plan_id: PlanId, user: Staff) -> Response:
     view = request.app.state.services.view(document_view, plan_id)
     if view is None:
         raise HTTPException(404)

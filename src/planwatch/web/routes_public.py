@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from planwatch.web.downloads import MEDIA
 from planwatch.web.i18n import translate
-from planwatch.web.params import Id
+from planwatch.web.params import IndicatorId, PlanId, same_plan
 from planwatch.web.routes_pages import download_response, render_indicator, render_plan
 from planwatch.web.templating import render_cached, request_lang
 from planwatch.web.views import indicator_view, overview, plan_view
@@ -59,7 +59,7 @@ async def portal_status(request: Request) -> Response:
 
 
 @router.get("/plans/{plan_id}")
-async def portal_plan(request: Request, plan_id: Id) -> Response:
+async def portal_plan(request: Request, plan_id: PlanId) -> Response:
     view = await request.app.state.services.aview(plan_view, plan_id, True, None)
     if view is None:
         raise HTTPException(404)
@@ -67,25 +67,25 @@ async def portal_plan(request: Request, plan_id: Id) -> Response:
 
 
 @router.get("/plans/{plan_id}/download.{fmt}")
-def portal_download(request: Request, plan_id: Id, fmt: str) -> Response:
+def portal_download(request: Request, plan_id: PlanId, fmt: str) -> Response:
     return download_response(request, request.app.state.services.view(plan_view, plan_id, True, None), fmt)
 
 
 @router.get("/indicators/{indicator_id}")
-async def portal_indicator(request: Request, indicator_id: Id) -> Response:
+async def portal_indicator(request: Request, indicator_id: IndicatorId) -> Response:
     view = await request.app.state.services.aview(indicator_view, indicator_id, True)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     return await render_indicator(request, view, public=True)
 
 
 @router.get("/indicators/{indicator_id}/data.{fmt}")
-def portal_indicator_data(request: Request, indicator_id: Id, fmt: str) -> Response:
+def portal_indicator_data(request: Request, indicator_id: IndicatorId, fmt: str) -> Response:
     """An indicator's counted values (the public view holds approved values only) as CSV or JSON."""
     if fmt not in ("csv", "json"):
         raise HTTPException(404)
     view = request.app.state.services.view(indicator_view, indicator_id, True)
-    if view is None:
+    if view is None or not same_plan(indicator_id, view["plan"]["id"]):
         raise HTTPException(404)
     lang = request_lang(request)
     body = indicator_data(view, fmt, lang)

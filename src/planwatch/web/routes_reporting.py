@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
-from planwatch.web.params import Id, parse_year
+from planwatch.web.params import Id, IndicatorId, parse_year
 from planwatch.web.security import AuthError, Planners, Reporters, Staff, WebUser, check_csrf, current_user
 from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import (
@@ -68,7 +68,7 @@ async def _evidence(form: Any) -> tuple[str, bytes] | None:
 
 
 @router.post("/reporting/{indicator_id}", dependencies=[Depends(check_csrf)])
-async def reporting_submit(request: Request, indicator_id: Id, user: Reporters) -> Response:
+async def reporting_submit(request: Request, indicator_id: IndicatorId, user: Reporters) -> Response:
     form = await request.form()
 
     def text(name: str) -> str:

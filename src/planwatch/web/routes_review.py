@@ -24,8 +24,9 @@ def store(request: Request) -> review.ReviewStore:
 
 
 def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: str, lang: str,
-                  period_text: str = "") -> dict[str, Any]:
-    """Hand the accepted items to the register. Raises ReviewError with the field to blame."""
+                  period_text: str = "", preview: bool = False) -> dict[str, Any]:
+    """Hand the accepted items to the register. Raises ReviewError with the field to blame.
+    `preview`: change nothing and return {"preview": PlanImport}, what publishing would add, change and remove."""
     c = review.counts(draft)
     if c["pending"]:
         raise review.ReviewError("publish", (f"还有 {c['pending']} 项未审核" if lang == "zh"
@@ -41,8 +42,18 @@ def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: 
     if period is None and not (data.get("plan") or {}).get("period"):
         raise review.ReviewError("period", "文档未写明规划期,请填写(如 2026-2030)/ the document states no period: "
                                            "fill it in (e.g. 2026-2030)")
+    svc = request.app.state.services
     try:
-        with request.app.state.services.write() as s:
+        if preview:  # the same import in a transaction that is rolled back: what publishing would change
+            with svc.read() as s:
+                try:
+                    result = import_plan(s, data, content=store(request).content(draft),
+                                         filename=draft.data["filename"], region=region.strip() or None,
+                                         period=period, by=user.username, reason="web review")
+                finally:
+                    s.rollback()
+            return {"preview": result}
+        with svc.write() as s:
             result = import_plan(s, data, content=store(request).content(draft), filename=draft.data["filename"],
                                  region=region.strip() or None, period=period, by=user.username,
                                  reason="web review")
@@ -55,12 +66,14 @@ def publish_draft(request: Request, draft: review.Draft, user: WebUser, region: 
 
 
 def _page(request: Request, draft: review.Draft, errors: dict[str, str] | None = None, status_code: int = 200,
-          flash: str | None = None, flash_kind: str = "ok") -> Response:
+          flash: str | None = None, flash_kind: str = "ok", diff: Any = None,
+          confirm: dict[str, str] | None = None) -> Response:
     with request.app.state.services.read() as s:
         audit = review.audit(s, draft, request.query_params.get("against"))
     return render(request, "review_draft.html", status_code=status_code, draft=draft, items=review.items(draft),
                   counts=review.counts(draft), errors=errors or {}, flash=flash, flash_kind=flash_kind,
-                  editable=review.EDITABLE, audit=audit, metric_matches=_metric_matches(request, draft))
+                  editable=review.EDITABLE, audit=audit, metric_matches=_metric_matches(request, draft),
+                  diff=diff, confirm=confirm)
 
 
 def _metric_matches(request: Request, draft: review.Draft) -> list[dict[str, Any]] | None:
@@ -152,9 +165,14 @@ async def review_publish(request: Request, draft_id: str, user: Publishers) -> R
     draft = _draft(request, draft_id)
     form = await request.form()
     lang = request_lang(request)
+    region, period = str(form.get("region") or ""), str(form.get("period") or "")
     try:
-        result = publish_draft(request, draft, user, str(form.get("region") or ""), lang,
-                               str(form.get("period") or ""))
+        if form.get("confirm") != "1":
+            # A revision of a plan in the register is shown as a diff first; a new plan is published at once.
+            diff = publish_draft(request, draft, user, region, lang, period, preview=True)["preview"]
+            if not diff.created:
+                return _page(request, draft, diff=diff, confirm={"region": region, "period": period})
+        result = publish_draft(request, draft, user, region, lang, period)
     except review.ReviewError as exc:
         return _page(request, draft, errors={exc.field: exc.message}, status_code=400,
                      flash=exc.message, flash_kind="err")

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
-from planwatch.web.params import Id, parse_year
+from planwatch.web.params import Id, ItemId, PlanId, parse_year
 from planwatch.web.routes_reporting import _evidence
 from planwatch.web.security import Planners, Reporters, Staff, WebUser, check_csrf
 from planwatch.web.tasks_flow import (
@@ -50,7 +50,7 @@ def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None
 
 
 @router.get("/plans/{plan_id}/tasks")
-def tasks_page(request: Request, plan_id: Id, user: Staff) -> Response:
+def tasks_page(request: Request, plan_id: PlanId, user: Staff) -> Response:
     y = request.query_params.get("year", "")
     flash = None
     if request.query_params.get("msg") in ("submitted", "draft"):
@@ -60,7 +60,7 @@ def tasks_page(request: Request, plan_id: Id, user: Staff) -> Response:
 
 
 @router.post("/plans/{plan_id}/tasks/{kind}/{item_id}", dependencies=[Depends(check_csrf)])
-async def tasks_submit(request: Request, plan_id: Id, kind: str, item_id: Id, user: Reporters) -> Response:
+async def tasks_submit(request: Request, plan_id: PlanId, kind: str, item_id: ItemId, user: Reporters) -> Response:
     form = await request.form()
 
     def text(name: str) -> str:

@@ -13,25 +13,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from planwatch.evaluate.wording import rate_words
+from planwatch.web import formatting
 from planwatch.web.i18n import normalise_lang, status_label, translate
 from planwatch.web.security import csrf_token, current_user
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _num(value: Any, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
-        text = f"{value:,.{digits}f}" if abs(value) >= 10000 else f"{value:.{digits}f}"
-        return text.rstrip("0").rstrip(".")
-    return str(value)
-
-
-def _pct(value: Any) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def _signed_rate(value: Any) -> str:
@@ -39,7 +25,7 @@ def _signed_rate(value: Any) -> str:
     if value is None:
         return "—"
     word, size = rate_words(float(value))
-    return f"{word}{_num(float(size))}%"
+    return f"{word}{formatting.num(float(size))}%"
 
 
 _URL = re.compile(r"https?://[^\s()（）<>\"'|]+")
@@ -65,8 +51,8 @@ def _source(text: Any) -> Markup:
 def build_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    env.filters["num"] = _num
-    env.filters["pct"] = _pct
+    env.filters["num"] = formatting.num
+    env.filters["pct"] = formatting.pct
     env.filters["signed_rate"] = _signed_rate
     env.filters["source"] = _source
     env.globals["svg"] = Markup  # charts are built (and escaped) by planwatch.web.charts
@@ -90,8 +76,13 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
     def status_class(code: str | None) -> str:
         return status_label(code, lang)[1]
 
+    def fmt(kind: str) -> Callable[[Any], str]:
+        f = getattr(formatting, kind)
+        return lambda v: f(v, lang)
+
     return {"request": request, "lang": lang, "t": t, "status": status, "status_class": status_class,
-            "path": request.url.path}
+            "path": request.url.path, "when": fmt("when"), "day": fmt("day"), "yesno": fmt("yesno"),
+            "code": fmt("code"), "field": fmt("field"), "value": fmt("value")}
 
 
 def _switch_lang_url(request: Request, lang: str) -> str:

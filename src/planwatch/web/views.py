@@ -130,6 +130,8 @@ def plan_view(session: Session, plan_id: int, public: bool, year: int | None = N
     inds = [i for i in plan.indicators if i.active]
     deps = _lead_departments(session, [i.id for i in inds])
     series = register_series.series_by_indicator(session, inds, plan.region_code, statuses_for(public))
+    if year is not None:  # the plan as of a year (?as_of=2023): later values are not yet known
+        series = {k: [o for o in v if o.year <= year] for k, v in series.items()}
     rows = [indicator_row(i, ev.indicators.get(i.ref, IndicatorEval()), deps.get(i.id, []), series.get(i.id, []),
                           baseline_of(i, plan, series.get(i.id, [])), milestones.get(i.id))
             for i in inds]
@@ -229,7 +231,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         obs_ids = [o.id for o in obs if o.region_code in below]
         entries = queries.indicator_history(session, ind.id, obs_ids)
         history = [{"id": h.id, "entity": h.entity, "action": h.action, "by": h.changed_by,
-                    "at": h.changed_at.strftime("%Y-%m-%d %H:%M") if h.changed_at else None,
+                    "at": h.changed_at.isoformat(timespec="minutes") if h.changed_at else None,
                     "old": h.old, "new": h.new, "reason": h.reason} for h in entries]
     return {
         "plan": {"id": plan.id, "title": plan.title, "region": plan.region.name if plan.region else plan.region_code,
@@ -255,6 +257,25 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         "history": history,
         "national": national_reference(session, ind.id, public),
     }
+
+
+SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
+RISKS_SHOWN = 15  # risk warnings shown at first on the overview; the rest behind "show more"
+
+
+def warning_board(warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    """The overview's warning list: risks most severe first (the first RISKS_SHOWN, then the rest), and
+    overdue data (未报送) as one line per plan with a count, never one line per indicator."""
+    risks = sorted((w for w in warnings if w.get("kind") != "overdue"),
+                   key=lambda w: (SEVERITY_ORDER.get(w.get("severity") or "", 3), w.get("plan_id") or 0))
+    overdue: dict[Any, dict[str, Any]] = {}
+    for w in warnings:
+        if w.get("kind") == "overdue":
+            g = overdue.setdefault(w.get("plan_id"), {"plan_id": w.get("plan_id"), "plan_title": w.get("plan_title"),
+                                                      "items": []})
+            g["items"].append(w)
+    return {"risks": risks[:RISKS_SHOWN], "more_risks": risks[RISKS_SHOWN:], "overdue": list(overdue.values()),
+            "overdue_count": sum(len(g["items"]) for g in overdue.values())}
 
 
 @reads(STRUCTURE)

@@ -1,0 +1,129 @@
+"""The demo register in a real browser: a planner makes reports from the web; the overview and plan pages
+are short enough to read; every page speaks Chinese (see test_demo_language.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from demo_site import DemoSite, build_demo, serve, sign_in
+from webtools import ARTIFACTS, shot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    home = tmp_path_factory.mktemp("demo-pages")
+    url = build_demo(home)
+    for base in serve(url, home / "files"):
+        yield DemoSite(base, url)
+
+
+@pytest.fixture
+def wide(browser):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def test_planner_downloads_a_midterm_report_as_docx_and_pdf(site, wide, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    wide.goto(f"{site.base}/plans/2")
+    wide.click("[data-testid=make-report]")
+    wide.wait_for_url("**/plans/2/report")
+    wide.check("input[name=kind][value=midterm]")
+    wide.select_option("[data-testid=report-year]", "2023")
+    shot(wide, "report-form", full_page=False)
+    got = {}
+    for form in ("docx", "pdf"):
+        wide.check(f"input[name=format][value={form}]")
+        with wide.expect_download(timeout=120_000) as info:
+            wide.click("[data-testid=report-download]")
+        d = info.value
+        assert d.suggested_filename == f"plan-2-midterm-2023.{form}"
+        path = tmp_path / d.suggested_filename
+        d.save_as(path)
+        got[form] = path.read_bytes()
+    assert got["docx"][:2] == b"PK"  # a zip container (Office Open XML)
+    assert got["pdf"][:5] == b"%PDF-"
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(tmp_path / "plan-2-midterm-2023.docx")).paragraphs)
+    assert "中期评估" in text
+    assert "编制单位：＿" not in text  # the issuer comes from the register
+
+
+def test_a_sparse_year_is_announced_before_and_on_the_cover(site, wide, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    wide.goto(f"{site.base}/plans/3/report?kind=midterm&year=2021")
+    warn = wide.locator("[data-testid=report-sparse]")
+    assert warn.count() == 1 and "仅" in warn.inner_text()
+    r = wide.request.get(f"{site.base}/plans/3/report/download?kind=final&year=2021&format=html")
+    assert r.status == 200
+    assert "评估结论不完整" in r.text()
+
+
+def test_reports_are_for_planners_and_refuse_bad_choices(site, wide) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-viewer")
+    assert wide.request.get(f"{site.base}/plans/2/report").status == 403
+    wide.context.clear_cookies()
+    sign_in(wide, site.base, "d-planner")
+    for q, field in (("kind=weekly", "kind"), ("format=odt", "format"), ("year=2031", "year")):
+        r = wide.request.get(f"{site.base}/plans/2/report/download?{q}")
+        assert r.status == 422 and field in r.text(), (q, r.status)
+
+
+ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
+def test_plan_page_as_of_a_year_leaves_later_values_out(site, wide) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    wide.goto(f"{site.base}/plans/3")
+    now_year = wide.locator(".sub").first.inner_text()
+    wide.select_option("[data-testid=as-of]", "2022")
+    wide.click("[data-testid=filters] button[type=submit]")
+    wide.wait_for_load_state()
+    assert "as_of=2022" in wide.url
+    assert "2022" in wide.locator("[data-testid=as-of-note]").inner_text()
+    sub = wide.locator(".sub").first.inner_text()
+    assert "数据年份 2022" in sub or "数据年份" not in sub, (sub, now_year)
+    latest_years = [int(y.strip(" ()")) for y in wide.locator("[data-testid=indicators] td.num .small")
+                    .all_inner_texts() if y.strip(" ()").isdigit()]
+    assert latest_years and all(y <= 2022 for y in latest_years)
+    shot(wide, "plan-as-of-2022", full_page=False)
+
+
+def test_overview_and_plan_pages_fit_in_4000_px(site, wide) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    heights = {}
+    for name, path in (("overview", "/"), *((f"plan-{i}", f"/plans/{i}") for i in range(1, 7))):
+        wide.goto(f"{site.base}{path}")
+        heights[name] = wide.evaluate("document.documentElement.scrollHeight")
+        shot(wide, f"demo-{name}")
+    print("page heights at 1366 px:", heights)
+    assert all(h < 4000 for h in heights.values()), heights
+
+
+def test_long_lists_fold_and_unfold(site, wide) -> None:  # type: ignore[no-untyped-def]
+    sign_in(wide, site.base, "d-planner")
+    wide.goto(f"{site.base}/plans/3")
+    shown = wide.locator("[data-testid=indicators] tr[data-indicator]").count()
+    assert wide.locator("[data-testid=nr-toggle]").count() > 0
+    assert wide.locator("[data-testid=tasks-section]").get_attribute("open") is None  # folded by default
+    wide.locator("[data-testid=nr-toggle]").first.click()
+    wide.wait_for_load_state()
+    assert "nr=1" in wide.url
+    assert wide.locator("[data-testid=indicators] tr[data-indicator]").count() > shown
+    assert wide.locator("[data-testid=nr-toggle]").count() == 0
+    # The overview: risks most severe first, 未报送 one line per plan.
+    wide.goto(f"{site.base}/")
+    sev = [s for s in wide.locator("[data-testid=warnings] tr[data-severity]").evaluate_all(
+        "rows => rows.map(r => r.dataset.severity)")]
+    order = {"red": 0, "orange": 1, "yellow": 2}
+    assert sev and sev == sorted(sev, key=order.get) and sev[0] == "red"
+    lines = wide.locator("[data-testid=overdue] details.overdue")
+    assert 0 < lines.count() <= 6  # one per plan, not one per indicator
+    assert "项指标数据未报送" in lines.first.locator("summary").inner_text()
