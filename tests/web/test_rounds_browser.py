@@ -74,8 +74,9 @@ def test_round_due_lock_unlock(server, browser, seed, seeded):  # type: ignore[n
         reporter.wait_for_load_state()
 
     submit("88.5")
-    error = reporter.locator(f"[data-testid=report-{seed.preschool}] [data-testid=value-error]").inner_text()
-    assert "锁定日期" in error and "解锁" in error and "year" not in error.split("/")[0]
+    # The round refuses the year: the message stands beside the year field, in Chinese.
+    error = reporter.locator(f"[data-testid=report-{seed.preschool}] [data-for=year-{seed.preschool}]").inner_text()
+    assert "锁定日期" in error and "解锁" in error and "year" not in error
     assert stored(url, seed.preschool, 2024) is None
     shot(reporter, "round-refused")
 
