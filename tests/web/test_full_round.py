@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from demo_site import PASSWORD, DemoSite, build_demo, serve, sign_in
@@ -41,6 +42,7 @@ HEALTH_USER, HEALTH_PASSWORD = "wj-reporter", "Wjj-reporting-2025"
 EDU_VALUES = {"学前教育毛入园率": 97.4, "高中阶段教育毛入学率": 95.6}
 HEALTH_VALUES = {"人均预期寿命": 78.1, "每千人口拥有执业(助理)医师数": 2.83}
 RETURNED, CORRECTED = "高中阶段教育毛入学率", 95.9
+LATE = "九年义务教育巩固率"  # an edu indicator nobody reported before the lock
 COMMENT = "与教育统计年报不一致,请核对后更正"
 
 
@@ -254,8 +256,7 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     ev.wait_for_load_state()
     r = planner.request.get(f"{base}{href}")
     assert r.status == 200 and r.body().startswith(b"%PDF-")
-    assert "教育统计年报摘录.pdf" in r.headers["content-disposition"].encode("latin-1").decode("utf-8") or \
-        "%E6%95%99" in r.headers["content-disposition"]
+    assert f"filename*=UTF-8''{quote('教育统计年报摘录.pdf')}" in r.headers["content-disposition"]
     ev.close()
     shot(planner, "04-approvals-with-evidence")
     # … and is refused to the other department (as if it did not exist).
@@ -279,30 +280,67 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     planner.wait_for_load_state()
     assert "已锁定" in planner.locator("[data-testid=round-state]").inner_text()
     shot(planner, "05-round-locked")
-    # A locked year refuses the reporter's changes.
+    # A locked year refuses a late value, with the reason beside the year.
     edu.goto(f"{base}/reporting?year={YEAR}")
-    card = edu.locator("[data-testid^=report-]", has_text="学前教育毛入园率").first
+    card = edu.locator("[data-testid^=report-]", has_text=LATE).first
     card.locator("input[name=value]").fill("99")
     card.locator("button[value=submit]").click()
     edu.wait_for_load_state()
-    assert "锁定" in edu.locator("[data-testid^=report-]", has_text="学前教育毛入园率").first.inner_text()
+    card = edu.locator("[data-testid^=report-]", has_text=LATE).first
+    assert "锁定" in card.locator("[data-for^=year-]").inner_text()
+    assert card.locator("[data-testid=obs-status]").inner_text() == "无"
     shot(edu, "05-edu-refused-after-lock")
 
     # 6. The public page shows exactly the approved values (the returned one nowhere).
     approved = {**EDU_VALUES, **HEALTH_VALUES, RETURNED: CORRECTED}
     outsider.goto(f"{base}/public/plans/{PLAN}")
     shot(outsider, "06-public-plan")
-    text = outsider.locator("main").inner_text()
+    assert "数据年份 2025" in outsider.locator("main").inner_text()
     for name, value in approved.items():
-        row = outsider.locator("tr", has_text=name).first
-        assert f"{value:g}" in row.inner_text(), (name, row.inner_text())
-    assert "95.6" not in text and "99" not in outsider.locator("tr", has_text="学前教育毛入园率").first.inner_text()
+        latest = outsider.locator(".pub-ind", has_text=name).first.locator("[data-testid=pub-latest]").inner_text()
+        assert re.match(rf"{re.escape(f'{value:g}')}\s*\({YEAR}\)", latest), (name, latest)
+    late = outsider.locator(".pub-ind", has_text=LATE).first.locator("[data-testid=pub-latest]").inner_text()
+    assert f"({YEAR})" not in late, late
+    # The public API agrees: one 2025 value per indicator, the approved one.
+    for name, value in approved.items():
+        ind = outsider.locator(".pub-ind", has_text=name).first.get_attribute("data-indicator")
+        data = outsider.request.get(f"{base}/api/public/indicators/{ind}").json()
+        assert [v["value"] for v in data["values"] if v["year"] == YEAR] == [value], (name, data["values"])
 
-    # 7. The audit log lists every step, readable.
+    # 7. The audit log lists every step (newest first, all on its first page), in words.
     admin.goto(f"{base}/admin/audit")
     shot(admin, "07-audit")
-    log = admin.locator("[data-testid=audit]").inner_text()
-    for words in (HEALTH, HEALTH_USER, "指定责任部门", "填报轮次", COMMENT, "95.9", "已审定", "已锁定", "d-planner",
-                  "d-reporter"):
-        assert words in log, words
-    assert PASSWORD not in log
+    rows = [[c.inner_text().strip() for c in tr.locator("td").all()]
+            for tr in admin.locator("[data-testid=audit] tbody tr").all()]
+
+    def logged(actor: str, action: str, target: str, *details: str) -> None:
+        hits = [r for r in rows if r[1] == actor and r[2] == action and target in r[3]
+                and all(d in r[4] + r[5] for d in details)]
+        assert hits, (actor, action, target, details)
+
+    plan_year = f"苍溪县“十四五”公共服务和就业促进规划 · {YEAR}"
+    logged("d-admin", "部门 · 新建", HEALTH)
+    logged("d-admin", "账号 · 新建", HEALTH_USER, "角色:部门填报", f"部门:{HEALTH}")
+    logged(HEALTH_USER, "账号 · 修改密码", HEALTH_USER)
+    for name in HEALTH_VALUES:
+        logged("d-planner", "指标 · 指定责任部门", name, f"部门:{HEALTH}")
+    logged("d-planner", "填报轮次 · 开启", plan_year, f"应报日期:{due.year}年{due.month}月{due.day}日",
+           f"锁定日期:{lock.year}年{lock.month}月{lock.day}日", "轮次状态:填报中")
+    for who, values, sheet in (("d-reporter", EDU_VALUES, "教育局2025.xlsx"), (HEALTH_USER, HEALTH_VALUES,
+                                                                              "卫健局2025.xlsx")):
+        for name, value in values.items():
+            logged(who, "指标数据 · 新建", f"{name} · 苍溪县 · {YEAR}", f"数值:{value:g}", "状态:待审核", sheet)
+    logged("d-planner", "指标数据 · 审核状态变更", RETURNED, "状态:待审核 → 已退回", COMMENT)
+    logged("d-reporter", "指标数据 · 修改", RETURNED, "数值:95.6 → 95.9", "状态:已退回 → 待审核",
+           "佐证材料:— → 教育统计年报摘录.pdf")
+    for name in (*EDU_VALUES, *HEALTH_VALUES):
+        logged("d-planner", "指标数据 · 审核状态变更", name, "状态:待审核 → 已审核")
+    logged("d-planner", "填报轮次 · 审定", plan_year, "轮次状态:填报中 → 已审定")
+    logged("d-planner", "填报轮次 · 锁定", plan_year, "轮次状态:已审定 → 已锁定")
+    # Never an internal name: no stored file path, no field or state code.
+    text = "\n".join(r[3] + r[4] for r in rows)  # targets and changes (notes are the register's reasons)
+    for internal in ("evidence/", "evidence_", "locked", "approved", "submitted", "state", "其他:", "#"):
+        assert internal not in text, internal
+    # The same steps in the export, for the office's records.
+    r = admin.request.get(f"{base}/admin/audit.csv?actor=d-planner")
+    assert r.status == 200 and "填报轮次 · 锁定" in r.text() and COMMENT in r.text()

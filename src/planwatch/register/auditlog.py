@@ -107,7 +107,7 @@ def actions(session: Session) -> list[str]:
 
 def target_labels(session: Session, rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], str]:
     """(kind, id) → a readable name for the targets of `rows`: the account, department, plan, indicator,
-    task or project name; a value as "indicator · region · year". Targets since removed are left out."""
+    task or project name; a value as "indicator · region · year", a round as "plan · year". Targets since removed are left out."""
     from planwatch.register.schema import (
         Department,
         Indicator,
@@ -117,6 +117,7 @@ def target_labels(session: Session, rows: Iterable[dict[str, Any]]) -> dict[tupl
         ProgressReport,
         Project,
         Region,
+        ReportingRound,
         Task,
         User,
     )
@@ -150,4 +151,9 @@ def target_labels(session: Session, rows: Iterable[dict[str, Any]]) -> dict[tupl
              .outerjoin(Project, Project.id == ProgressReport.project_id).where(ProgressReport.id.in_(ids)))
         for i, name, year in session.execute(q):
             out[("progress", i)] = f"{str(name)[:60]} · {year}"
+    for ids in chunks("round"):
+        q = (select(ReportingRound.id, Plan.title, ReportingRound.year).join(Plan, Plan.id == ReportingRound.plan_id)
+             .where(ReportingRound.id.in_(ids)))
+        for i, title, year in session.execute(q):
+            out[("round", i)] = f"{str(title)[:60]} · {year}"
     return out

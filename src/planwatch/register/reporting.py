@@ -351,6 +351,11 @@ def store_evidence(session: Session, root: Path, upload: Upload) -> tuple[str, s
     return rel, name
 
 
+def is_stored_evidence(ref: object) -> bool:
+    """Whether a reference names an uploaded file kept by the register (an internal path, never shown)."""
+    return isinstance(ref, str) and _STORED.fullmatch(ref.lstrip("./")) is not None
+
+
 def evidence_path(root: Path, stored: str | None) -> Path | None:
     """The file behind a stored reference, or None (a text reference, a missing file, anything odd)."""
     if not stored or not _STORED.fullmatch(stored):

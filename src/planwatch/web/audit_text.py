@@ -10,13 +10,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from planwatch.register import reporting as rp
 from planwatch.web import formatting
-from planwatch.web.i18n import translate
+from planwatch.web.i18n import MESSAGES, translate
 
 KINDS: dict[str, tuple[str, str]] = {
     "user": ("账号", "account"), "department": ("部门", "department"), "plan": ("规划", "plan"),
     "indicator": ("指标", "indicator"), "observation": ("指标数据", "value"), "progress": ("任务进展", "progress"),
     "task": ("任务", "task"), "project": ("项目", "project"), "metric": ("度量", "metric"),
+    "round": ("填报轮次", "reporting round"),
 }
 VERBS: dict[str, tuple[str, str]] = {
     "create": ("新建", "created"), "update": ("修改", "changed"), "status": ("审核状态变更", "status changed"),
@@ -49,6 +51,16 @@ FIELDS: dict[str, tuple[str, str]] = {
     "base_year": ("基期年", "base year"), "region_code": ("地区", "region"), "active_flag": ("有效", "active"),
     "definition": ("统计口径", "definition"),
 }
+# A field whose meaning depends on the kind of record (a round's state is not a task's progress state).
+KIND_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
+    "round": {"state": ("轮次状态", "round state"), "plan_id": ("规划", "plan"), "year": ("年度", "year"),
+              "due_date": ("应报日期", "due date"), "lock_date": ("锁定日期", "lock date"),
+              "unlocked": ("已解锁", "unlocked"), "unlocked_until": ("解锁至", "unlocked until"),
+              "sent": ("提醒条数", "reminders sent"), "departments": ("部门数", "departments")},
+}
+# Verbs named by their kind's own pages (a round's steps read as on the round page).
+KIND_VERBS = {"round": "rnd.action.{verb}"}
+KIND_STATES = {"round": "rnd.state.{value}"}
 OTHER_FIELD = ("其他", "other")
 _ROLE_FIELDS = frozenset({"role"})
 _STATUS_FIELDS = frozenset({"status"})
@@ -63,7 +75,10 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 def action_label(action: str, lang: str) -> str:
     kind, _, verb = action.partition(".")
     k = _pick(KINDS.get(kind, ("记录", "record")), lang)
-    v = _pick(VERBS.get(verb, ("变更", "changed")), lang)
+    if kind in KIND_VERBS and KIND_VERBS[kind].format(verb=verb) in MESSAGES:
+        v = translate(KIND_VERBS[kind].format(verb=verb), lang)
+    else:
+        v = _pick(VERBS.get(verb, ("变更", "changed")), lang)
     return f"{k} · {v}"
 
 
@@ -71,9 +86,13 @@ def kind_label(kind: str, lang: str) -> str:
     return _pick(KINDS.get(kind, ("记录", "record")), lang)
 
 
-def _value(field: str, value: Any, lang: str) -> str:
+def _value(field: str, value: Any, lang: str, kind: str = "") -> str:
     if value is None or value == "":
         return "—"
+    if field == "state" and kind in KIND_STATES and KIND_STATES[kind].format(value=value) in MESSAGES:
+        return translate(KIND_STATES[kind].format(value=value), lang)
+    if field == "evidence_file" and rp.is_stored_evidence(value):
+        return translate("log.uploaded_file", lang)  # the register's own path is never shown
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if field in _STATUS_FIELDS and isinstance(value, str):
@@ -85,21 +104,31 @@ def _value(field: str, value: Any, lang: str) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, lang: str) -> list[str]:
+def _evidence_named(values: dict[str, Any]) -> dict[str, Any]:
+    """An uploaded file reads as its name: the stored reference goes where the name stands beside it."""
+    if "evidence_name" not in values:
+        return values
+    out = {k: v for k, v in values.items() if k != "evidence_name"}
+    out["evidence_file"] = values["evidence_name"] or values.get("evidence_file")
+    return out
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, lang: str, kind: str = "") -> list[str]:
     """One "label: old → new" line per field that changed (a created target lists its values)."""
-    before, after = before or {}, after or {}
+    before, after = _evidence_named(before or {}), _evidence_named(after or {})
     keys = list(dict.fromkeys([*after, *before]))
     if len(keys) > 1:
         keys = [k for k in keys if k != "version"]  # the counter says nothing beside real changes
+    fields = {**FIELDS, **KIND_FIELDS.get(kind, {})}
     lines = []
     for k in keys:
-        label = _pick(FIELDS.get(k, OTHER_FIELD), lang)
+        label = _pick(fields.get(k, OTHER_FIELD), lang)
         if k in before and k in after:
-            lines.append(f"{label}:{_value(k, before[k], lang)} → {_value(k, after[k], lang)}")
+            lines.append(f"{label}:{_value(k, before[k], lang, kind)} → {_value(k, after[k], lang, kind)}")
         elif k in after:
-            lines.append(f"{label}:{_value(k, after[k], lang)}")
+            lines.append(f"{label}:{_value(k, after[k], lang, kind)}")
         else:
-            lines.append(f"{label}:{_value(k, before[k], lang)} → —")
+            lines.append(f"{label}:{_value(k, before[k], lang, kind)} → —")
     return lines
 
 
@@ -119,7 +148,7 @@ def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], 
                     "kind": r["target_kind"], "kind_label": kind_label(r["target_kind"], lang),
                     "target_id": r["target_id"],
                     "target": target or (f"#{r['target_id']}" if r["target_id"] is not None else "—"),
-                    "changes": changes(r["before"], r["after"], lang),
+                    "changes": changes(r["before"], r["after"], lang, r["target_kind"]),
                     "note": formatting.code(r["note"], lang) if r["note"] else ""})
     return out
 

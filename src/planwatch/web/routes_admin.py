@@ -34,6 +34,7 @@ from planwatch.register.users import (
     set_role,
 )
 from planwatch.web.audit_text import KINDS, action_label, export, kind_label, readable
+from planwatch.web.formatting import office_zone
 from planwatch.web.i18n import translate
 from planwatch.web.params import Id, parse_int
 from planwatch.web.security import Administrators, Planners, check_csrf
@@ -250,13 +251,16 @@ async def assign_submit(request: Request, plan_id: Id, user: Planners) -> Respon
 
 def _day(text: str | None) -> datetime | None:
     try:
-        return datetime.strptime((text or "").strip(), "%Y-%m-%d").replace(tzinfo=UTC) if text else None
+        # a day of the office's calendar, as the log prints its times (web.formatting.when)
+        return datetime.strptime((text or "").strip(), "%Y-%m-%d").replace(tzinfo=office_zone()).astimezone(UTC) \
+            if text else None
     except ValueError:
         return None
 
 
 def audit_filter(request: Request) -> tuple[auditlog.Filter, dict[str, str]]:
-    """The page's filter from its query: who, action, target kind and id, from–to dates (UTC days, inclusive).
+    """The page's filter from its query: who, action, target kind and id, from–to dates (the office's days,
+    inclusive).
     Unreadable values are ignored (and shown empty)."""
     q = request.query_params
     typed = {k: q.get(k, "").strip()[:100] for k in ("actor", "action", "kind", "target", "from", "to")}
