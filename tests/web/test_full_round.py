@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from demo_site import PASSWORD, DemoSite, build_demo, serve, sign_in
+from demo_site import DemoSite, build_demo, serve, sign_in
 from openpyxl import load_workbook
 from webtools import ARTIFACTS
 
