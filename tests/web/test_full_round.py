@@ -279,6 +279,12 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     planner.click("[data-testid=round-lock]")
     planner.wait_for_load_state()
     assert "已锁定" in planner.locator("[data-testid=round-state]").inner_text()
+    # Only an unlock is offered now (a locked round is not closed, approved or locked again).
+    for step in ("close", "approve", "lock"):
+        assert planner.locator(f"[data-testid=round-{step}]").count() == 0, step
+    assert planner.locator("[data-testid=round-unlock]").count() == 1
+    log = planner.locator("[data-testid=round-log]").inner_text()
+    assert "开启" in log and "审定" in log and "锁定" in log
     shot(planner, "05-round-locked")
     # A locked year refuses a late value, with the reason beside the year.
     edu.goto(f"{base}/reporting?year={YEAR}")

@@ -114,6 +114,7 @@ def round_dict(session: Session, r: ReportingRound, on: date | None = None) -> d
     return {"id": r.id, "plan_id": r.plan_id, "plan_title": plan.title if plan else "", "year": r.year,
             "due_date": r.due_date, "lock_date": r.lock_date, "state": r.state, "unlocked": is_unlocked(r, on),
             "unlocked_until": r.unlocked_until, "past_lock": is_past_lock(r, on), "overdue": is_overdue(r, on),
+            "steps": next_steps(r),
             "writable": _refusal(r, on, reporter=True, decision=False) is None}
 
 
@@ -230,6 +231,17 @@ def set_dates(session: Session, round_id: int, *, due_date: date | None, lock_da
     return _change(session, r, "dates", {"due_date": due_date, "lock_date": lock_date}, by, reason)
 
 
+# The states each whole-round step starts from (lock: any, see `next_steps`).
+STEP_FROM = {"close": ("open",), "approve": ("open", "closed"), "lock": ("open", "closed", "approved", "locked")}
+
+
+def next_steps(r: ReportingRound) -> tuple[str, ...]:
+    """The whole-round steps a planner may take now (what the round page offers): a locked round only
+    locks again after an unlock."""
+    return tuple(step for step, states in STEP_FROM.items()
+                 if r.state in states and not (step == "lock" and r.state == "locked" and not r.unlocked))
+
+
 def _require_state(r: ReportingRound, allowed: tuple[str, ...], action_zh: str, action_en: str) -> None:
     if r.state not in allowed:
         raise FieldError("state", f"当前状态不能{action_zh}", f"a round in state {r.state!r} cannot be {action_en}")
@@ -238,7 +250,7 @@ def _require_state(r: ReportingRound, allowed: tuple[str, ...], action_zh: str, 
 def close_round(session: Session, round_id: int, *, by: str | None = None, reason: str | None = None) -> ReportingRound:
     """End collection: reporters can no longer write; the plan's data year may move to this year."""
     r = get_round(session, round_id)
-    _require_state(r, ("open",), "结束", "closed")
+    _require_state(r, STEP_FROM["close"], "结束", "closed")
     return _change(session, r, "close", {"state": "closed"}, by, reason)
 
 
@@ -246,7 +258,7 @@ def approve_round(session: Session, round_id: int, *, by: str | None = None,
                   reason: str | None = None) -> ReportingRound:
     """The planner approves the year's reporting as a whole."""
     r = get_round(session, round_id)
-    _require_state(r, ("open", "closed"), "审定", "approved")
+    _require_state(r, STEP_FROM["approve"], "审定", "approved")
     return _change(session, r, "approve", {"state": "approved"}, by, reason)
 
 
