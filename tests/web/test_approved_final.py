@@ -67,3 +67,41 @@ def test_staff_see_the_pending_value_marked_and_it_counts_nowhere(client, seed):
     # Never counted: the evaluation judges the last approved year (2022), for staff as for the public.
     assert staff["evaluation"]["year"] == 2022
     assert staff["evaluation"]["value"] != PENDING
+
+
+
+def _text(r) -> str:  # type: ignore[no-untyped-def]
+    """A download's readable content (an .xlsx's cells, one per line)."""
+    if r.content[:2] == b"PK":
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        wb = load_workbook(BytesIO(r.content))
+        return "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                         if c.value is not None)
+    return r.text
+
+
+def test_a_submitted_value_reaches_no_web_download_or_web_report(client, seed):  # type: ignore[no-untyped-def]
+    """The downloads people click: the portal's plan and indicator data, the staff plan table's
+    download (staff see the value on the page, marked 待审核, but an export holds approved values),
+    and a report made from the web."""
+    _submit(client, seed)
+    text = str(PENDING)
+    urls = [f"/public/plans/{seed.plan_id}/download.{f}" for f in ("csv", "xlsx", "json")] + \
+        [f"/public/indicators/{seed.preschool}/data.{f}" for f in ("csv", "json")]
+    for url in urls:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert text not in _text(r), url
+    login(client, "planner")
+    assert 'data-testid="pending"' in client.get(f"/indicators/{seed.preschool}").text  # staff see it, marked
+    for fmt in ("csv", "xlsx", "json"):
+        r = client.get(f"/plans/{seed.plan_id}/download.{fmt}")
+        assert r.status_code == 200, fmt
+        assert text not in _text(r), fmt
+    for kind in ("annual", "final"):
+        r = client.get(f"/plans/{seed.plan_id}/report/download?kind={kind}&year=2024&format=html")
+        assert r.status_code == 200, (kind, r.text[:300])
+        assert text not in r.text, kind
