@@ -271,8 +271,11 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
         queue_row(planner, name).locator("button[value=approve]").click()
         planner.wait_for_load_state()
     assert planner.locator("[data-testid=queue-empty]").count() == 1
+    # Approved values alone do not move the plan's data year: the round's approval does.
+    outsider.goto(f"{base}/public/plans/{PLAN}")
+    assert f"数据年份 {YEAR - 1}" in outsider.locator("main").inner_text()
     planner.goto(round_url)
-    assert planner.locator("[data-testid=plan-rate]").inner_text().strip() != "0%"
+    assert planner.locator("[data-testid=plan-rate]").inner_text().strip() == "10%"  # 4 of the 40 items
     planner.click("[data-testid=round-approve]")
     planner.wait_for_load_state()
     assert "已审定" in planner.locator("[data-testid=round-state]").inner_text()
