@@ -259,9 +259,16 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     assert f"filename*=UTF-8''{quote('教育统计年报摘录.pdf')}" in r.headers["content-disposition"]
     ev.close()
     shot(planner, "04-approvals-with-evidence")
-    # … and is refused to the other department (as if it did not exist).
+    # … and from the indicator page.
+    indicator_id = queue_row(planner, RETURNED).locator("a").first.get_attribute("href")
+    planner.goto(f"{base}{indicator_id}")
+    assert planner.locator(f"[data-testid=evidence-link][href='{href}']").count() == 1
+    shot(planner, "04-indicator-with-evidence")
+    # It is refused to the other department (as if it did not exist), which is offered no link to it.
     r = health.request.get(f"{base}{href}")
     assert r.status == 404
+    health.goto(f"{base}{indicator_id}")
+    assert health.locator(f"[href='{href}']").count() == 0
     health.goto(f"{base}{href}")
     shot(health, "04-evidence-refused")
 

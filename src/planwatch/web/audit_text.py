@@ -58,6 +58,8 @@ KIND_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
               "unlocked": ("已解锁", "unlocked"), "unlocked_until": ("解锁至", "unlocked until"),
               "sent": ("提醒条数", "reminders sent"), "departments": ("部门数", "departments")},
 }
+# Fields the target's own label already names (a round's target reads "plan · year"), left out of the changes.
+KIND_NAMED = {"round": frozenset({"plan_id", "year"})}
 # Verbs named by their kind's own pages (a round's steps read as on the round page).
 KIND_VERBS = {"round": "rnd.action.{verb}"}
 KIND_STATES = {"round": "rnd.state.{value}"}
@@ -77,6 +79,7 @@ def action_label(action: str, lang: str) -> str:
     k = _pick(KINDS.get(kind, ("记录", "record")), lang)
     if kind in KIND_VERBS and KIND_VERBS[kind].format(verb=verb) in MESSAGES:
         v = translate(KIND_VERBS[kind].format(verb=verb), lang)
+        v = v[:1].lower() + v[1:] if lang == "en" else v  # "reporting round · locked", as the other verbs
     else:
         v = _pick(VERBS.get(verb, ("变更", "changed")), lang)
     return f"{k} · {v}"
@@ -122,6 +125,8 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, lang: s
     fields = {**FIELDS, **KIND_FIELDS.get(kind, {})}
     lines = []
     for k in keys:
+        if k in KIND_NAMED.get(kind, ()):
+            continue
         label = _pick(fields.get(k, OTHER_FIELD), lang)
         if k in before and k in after:
             lines.append(f"{label}:{_value(k, before[k], lang, kind)} → {_value(k, after[k], lang, kind)}")

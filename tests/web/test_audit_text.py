@@ -1,0 +1,28 @@
+"""The audit log in words: a round's steps and states, and an uploaded file by its name, never by the
+register's stored path."""
+
+from __future__ import annotations
+
+from planwatch.web.audit_text import action_label, changes
+
+STORED = "evidence/" + "0123456789abcdef" * 2 + ".pdf"
+
+
+def test_an_uploaded_file_reads_as_its_name_or_as_uploaded_never_as_its_path() -> None:
+    named = changes({"evidence_file": None, "evidence_name": None},
+                    {"evidence_file": STORED, "evidence_name": "年报摘录.pdf"}, "zh", "observation")
+    assert named == ["佐证材料:— → 年报摘录.pdf"]
+    bare = changes(None, {"evidence_file": STORED}, "en", "progress")
+    assert bare == ["evidence:uploaded file"]
+    text = changes(None, {"evidence_file": "见统计年报第12页"}, "zh", "observation")  # a text reference stays
+    assert text == ["佐证材料:见统计年报第12页"]
+
+
+def test_a_rounds_steps_and_states_read_as_on_the_round_page() -> None:
+    assert action_label("round.open", "zh") == "填报轮次 · 开启"
+    assert action_label("round.lock", "en") == "reporting round · locked"
+    assert changes({"state": "approved"}, {"state": "locked"}, "zh", "round") == ["轮次状态:已审定 → 已锁定"]
+    opened = changes(None, {"plan_id": 3, "year": 2025, "due_date": "2025-03-31", "state": "open"}, "zh", "round")
+    assert opened == ["应报日期:2025年3月31日", "轮次状态:填报中"]
+    # a task's progress state keeps its own label
+    assert changes({"state": "推进中"}, {"state": "已完成"}, "zh", "progress")[0].startswith("进展状态:")
