@@ -26,3 +26,17 @@ def test_a_rounds_steps_and_states_read_as_on_the_round_page() -> None:
     assert opened == ["应报日期:2025年3月31日", "轮次状态:填报中"]
     # a task's progress state keeps its own label
     assert changes({"state": "推进中"}, {"state": "已完成"}, "zh", "progress")[0].startswith("进展状态:")
+
+
+def test_the_registers_bilingual_reasons_read_in_the_pages_language() -> None:
+    from planwatch.web.audit_text import note
+
+    assert note("提交 / submitted", "zh") == "提交"
+    assert note("提交 / submitted", "en") == "submitted"
+    assert note("报表导入 / spreadsheet 卫健局2025.xlsx", "zh") == "报表导入 卫健局2025.xlsx"
+    assert note("报表导入 / spreadsheet edu.csv", "en") == "spreadsheet edu.csv"
+    assert note("导入: 新版本不再包含该指标 / not in the new revision", "zh") == "导入: 新版本不再包含该指标"
+    # a person's words stay as written
+    assert note("与年报不一致 / 请核对", "zh") == "与年报不一致 / 请核对"
+    assert note("统计快报延迟发布", "en") == "统计快报延迟发布"
+    assert note(None, "zh") == ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -137,6 +138,29 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, lang: s
     return lines
 
 
+# The register writes its own reasons as "中文 / English" (e.g. "提交 / submitted", "报表导入 / spreadsheet
+# 卫健局.xlsx"): the Chinese part ends in a Chinese character, the English part starts with a letter; words
+# after the English phrase (a file name) are data, kept in either language.
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff\uff09\u300b\u201d])\s/\s(?P<en>[A-Za-z][^/]*)$", re.S)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z,;:()'-]*")
+
+
+def note(text: str | None, lang: str) -> str:
+    """A note in the page's language: the matching half of a register's bilingual reason, or the text
+    as written (a person's comment or reason), with a stored code labelled."""
+    if not text:
+        return ""
+    m = _BILINGUAL.match(text.strip())
+    if m is None:
+        return formatting.code(text, lang)
+    words = m["en"].split()
+    n = 0
+    while n < len(words) and _EN_WORD.fullmatch(words[n]):
+        n += 1
+    phrase, data = " ".join(words[:n]), " ".join(words[n:])
+    return " ".join(p for p in ((m["zh"] if lang == "zh" else phrase), data) if p)
+
+
 def when(at: Any) -> str:
     if isinstance(at, datetime):
         return at.strftime("%Y-%m-%d %H:%M:%S")
@@ -154,7 +178,7 @@ def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], 
                     "target_id": r["target_id"],
                     "target": target or (f"#{r['target_id']}" if r["target_id"] is not None else "—"),
                     "changes": changes(r["before"], r["after"], lang, r["target_kind"]),
-                    "note": formatting.code(r["note"], lang) if r["note"] else ""})
+                    "note": note(r["note"], lang)})
     return out
 
 
