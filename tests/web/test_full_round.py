@@ -198,7 +198,11 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     health.fill("#confirm", HEALTH_PASSWORD)
     health.locator("form button[type=submit]").last.click()
     health.wait_for_load_state()
-    assert health.url.endswith("/todo"), health.url  # then on to where a reporter lands
+    assert health.locator("[data-testid=password-done]").count() == 1
+    shot(health, "02-health-password-changed")
+    health.locator("main a", has_text="继续").click()  # on to where a reporter lands
+    health.wait_for_load_state()
+    assert health.url.endswith("/todo"), health.url
     assert health.locator("[data-testid=count-due]").inner_text().strip() == str(len(HEALTH_VALUES))
     shot(health, "02-health-todo")
     health_form = download_template(health, base, tmp_path, site.url, HEALTH)
