@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from planwatch.exchange.importer import CHOICE_COLUMNS
 from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
@@ -22,14 +23,18 @@ from planwatch.web.workflow import (
     FieldErrors,
     approval_queue,
     decide_row,
+    download_template,
     import_spreadsheet,
+    keep_mine,
     may_approve,
     report_value,
+    template_choices,
     visible_reporting,
 )
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 10 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def files_root(request: Request) -> Path:
@@ -42,12 +47,25 @@ def _year(request: Request) -> int | None:
 
 def render_reporting(request: Request, user: WebUser, year: int | None, errors: dict[int, dict[str, str]] | None = None,
                      typed: dict[int, dict[str, str]] | None = None, status_code: int = 200,
-                     flash: str | None = None, flash_kind: str = "ok", upload_error: str | None = None) -> Response:
-    rows = visible_reporting(request.app.state.services, user, year)
+                     flash: str | None = None, flash_kind: str = "ok", upload_error: str | None = None,
+                     imported: dict[str, Any] | None = None) -> Response:
+    services = request.app.state.services
+    rows = visible_reporting(services, user, year)
     return render(request, "reporting.html", status_code=status_code, rows=rows, errors=errors or {},
-                  upload_error=upload_error,
+                  upload_error=upload_error, templates=template_choices(services, user), imported=imported,
                   typed=typed or {}, year=year, flash=flash or request.query_params.get("msg_text"),
                   flash_kind=flash_kind)
+
+
+@router.get("/reporting/template/{plan_id}")
+def reporting_template(request: Request, plan_id: Id, user: Reporters) -> Response:
+    """The department's reporting form (.xlsx) for an open round: a reporter gets its own department's,
+    staff name the department (`?department=`)."""
+    department = request.query_params.get("department")
+    dept_id = int(department) if department and department.isdigit() else None
+    name, content = download_template(request.app.state.services, user, plan_id, _year(request), dept_id)
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": content_disposition(name, False), "Cache-Control": "private, no-store"})
 
 
 @router.get("/reporting")
@@ -105,9 +123,54 @@ async def reporting_upload(request: Request, user: Reporters) -> Response:
     except FieldErrors as exc:
         return render_reporting(request, user, None, upload_error=exc.errors.get("file"), status_code=400,
                                 flash=translate("error.title", lang), flash_kind="err")
-    text = (f"已导入 {result['inserted'] + result['updated']} 条,未变 {result['unchanged']} 条" if lang == "zh"
-            else f"Imported {result['inserted'] + result['updated']} values, {result['unchanged']} unchanged")
-    return render_reporting(request, user, None, flash=text)
+    return _imported(request, user, result, lang)
+
+
+def _imported(request: Request, user: WebUser, result: dict[str, Any], lang: str) -> Response:
+    """The reporting page with an import's outcome: the counts, the rows refused, the conflicts to choose."""
+    done = result["inserted"] + result["updated"]
+    left = len(result["problems"]) + len(result["conflicts"])
+    text = (f"已导入 {done} 条,未变 {result['unchanged']} 条" if lang == "zh"
+            else f"Imported {done} values, {result['unchanged']} unchanged")
+    if left:
+        text += (f";{left} 行未导入,见下方列表" if lang == "zh" else f"; {left} rows not imported, listed below")
+    return render_reporting(request, user, None, flash=text, flash_kind="warn" if left else "ok", imported=result)
+
+
+MAX_CHOICES = 1000
+
+
+@router.post("/reporting-upload/conflicts", dependencies=[Depends(check_csrf)])
+async def reporting_conflicts(request: Request, user: Reporters) -> Response:
+    """The reporter's choice for each conflicting row: keep "mine" (written at the current version shown)
+    or "current" (the row is discarded)."""
+    form = await request.form()
+    lang = request_lang(request)
+
+    def text(name: str) -> str:
+        v = form.get(name)
+        return v.strip() if isinstance(v, str) else ""
+
+    count = text("count")
+    n = int(count) if count.isdigit() else 0
+    mine: list[tuple[int, dict[str, Any]]] = []
+    kept_current = 0
+    for i in range(min(n, MAX_CHOICES)):
+        choice = text(f"choice-{i}")
+        if choice == "current":
+            kept_current += 1
+        elif choice == "mine":
+            row = text(f"row-{i}")
+            mine.append((int(row) if row.isdigit() else i + 1,
+                         {k: text(f"{k}-{i}") or None for k in CHOICE_COLUMNS}))
+    filename = text("file") or "form.xlsx"
+    try:
+        result = await run_in_threadpool(keep_mine, request.app.state.services, user, filename, mine, lang)
+    except FieldErrors as exc:
+        return render_reporting(request, user, None, upload_error=exc.errors.get("file"), status_code=400,
+                                flash=translate("error.title", lang), flash_kind="err")
+    result["kept_current"] = kept_current
+    return _imported(request, user, result, lang)
 
 
 def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Response:
