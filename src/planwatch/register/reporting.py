@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from planwatch.extract import lexicon
@@ -40,6 +40,7 @@ from planwatch.register.schema import (
     ITEM_KINDS,
     History,
     Indicator,
+    Milestone,
     Observation,
     Plan,
     ProgressReport,
@@ -670,16 +671,83 @@ def reporting_rows(session: Session, ids: frozenset[int] | None, year: int | Non
     return out
 
 
-def approval_queue(session: Session) -> list[dict[str, Any]]:
-    """Submitted values, oldest first, with their indicator and plan."""
-    rows = session.execute(select(Observation, Indicator, Plan)
-                           .join(Indicator, Indicator.id == Observation.indicator_id)
-                           .join(Plan, Plan.id == Indicator.plan_id)
-                           .where(Observation.status == "submitted")
-                           .order_by(Observation.reported_at)).all()
-    return [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
+def approval_queue(session: Session, *, offset: int = 0, limit: int | None = None,
+                   context: bool = False) -> list[dict[str, Any]]:
+    """Submitted values, oldest first, with their indicator and plan (`limit` rows from `offset`).
+    With `context`, each row also carries what an approver weighs it against (`approval_context`)."""
+    q = (select(Observation, Indicator, Plan)
+         .join(Indicator, Indicator.id == Observation.indicator_id)
+         .join(Plan, Plan.id == Indicator.plan_id)
+         .where(Observation.status == "submitted")
+         .order_by(Observation.reported_at, Observation.id).offset(max(offset, 0)))
+    if limit is not None:
+        q = q.limit(limit)
+    rows = [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
              "target_raw": i.target_raw, "baseline_raw": i.baseline_raw, "reporter_id": o.reporter_id}
-            for o, i, p in rows]
+            for o, i, p in session.execute(q).all()]
+    return approval_context(session, rows) if context else rows
+
+
+def approval_count(session: Session) -> int:
+    """How many values wait for approval."""
+    return int(session.scalar(select(func.count()).select_from(Observation)
+                              .where(Observation.status == "submitted")) or 0)
+
+
+def approval_context(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each queued value with last year's approved value, the change (absolute and %), the year's
+    milestone and the outlier flags with their explanation (`evaluate.outliers`, the one rule)."""
+    from planwatch.evaluate.outliers import change, outlier
+
+    if not rows:
+        return rows
+    metrics = sorted({r["metric_id"] for r in rows})
+    approved: dict[tuple[int, str], dict[int, float]] = {}
+    for n in range(0, len(metrics), 500):
+        for metric, region, year, value in session.execute(
+                select(Observation.metric_id, Observation.region_code, Observation.year, Observation.value)
+                .where(Observation.metric_id.in_(metrics[n:n + 500]), Observation.status == "approved",
+                       Observation.value.is_not(None))):
+            approved.setdefault((metric, region), {})[year] = value
+    wanted = {(r["indicator_id"], r["region_code"], r["year"]) for r in rows}
+    ids = sorted({k[0] for k in wanted})
+    miles: dict[tuple[int, str, int], Any] = {}
+    for n in range(0, len(ids), 500):
+        for m in session.scalars(select(Milestone).where(Milestone.indicator_id.in_(ids[n:n + 500]))):
+            if (m.indicator_id, m.region_code, m.year) in wanted:
+                miles[(m.indicator_id, m.region_code, m.year)] = m.value if m.value is not None else m.raw
+    for r in rows:
+        series = approved.get((r["metric_id"], r["region_code"]), {})
+        last = series.get(r["year"] - 1)
+        c = change(r["value"], last)
+        flags = outlier(r["value"], last, [v for y, v in sorted(series.items()) if y < r["year"]])
+        r.update({"last_year": last, "change": c.absolute,
+                  "change_pct": None if c.relative is None else c.relative * 100,
+                  "milestone": miles.get((r["indicator_id"], r["region_code"], r["year"])),
+                  "flags": [{"kind": f.kind, "zh": f.zh, "en": f.en} for f in flags]})
+    return rows
+
+
+def decide_many(session: Session, actor: Actor, kind: str, rows: Iterable[tuple[int, Any]], action: str,
+                comment: str | None = None) -> dict[str, Any]:
+    """`decide` for several rows ((id, version seen)) in the caller's transaction: each row that can be
+    decided is; one that cannot (own submission, changed since, no longer waiting) is skipped with
+    its reason and nothing of it is written. A decision needs the right to approve, and a return its
+    comment, before any row is looked at."""
+    check_decision(actor, action, comment, 0)
+    done: list[int] = []
+    skipped: list[dict[str, Any]] = []
+    for row_id, version in rows:
+        try:
+            decide(session, actor, kind, row_id, action, version, comment)
+            done.append(row_id)
+        except Forbidden as exc:
+            skipped.append({"id": row_id, "reason": str(exc)})
+        except FieldError as exc:
+            skipped.append({"id": row_id, "reason": f"{exc.zh} / {exc.en}"})
+        except RegisterError as exc:  # a conflict: changed since the approver saw it
+            skipped.append({"id": row_id, "reason": str(exc)})
+    return {"action": action, "decided": done, "skipped": skipped}
 
 
 def progress_queue(session: Session) -> list[dict[str, Any]]:

@@ -21,8 +21,9 @@ from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import (
     Entry,
     FieldErrors,
-    approval_queue,
+    approval_page,
     decide_row,
+    decide_rows,
     download_template,
     import_spreadsheet,
     keep_mine,
@@ -173,21 +174,76 @@ async def reporting_conflicts(request: Request, user: Reporters) -> Response:
     return _imported(request, user, result, lang)
 
 
+PER_PAGE = 50
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("page") or ""
+    return min(int(raw), 100_000) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+def paging(page: int, total: int, per_page: int = PER_PAGE) -> dict[str, int]:
+    pages = max(1, -(-total // per_page))
+    return {"page": min(page, pages), "pages": pages, "total": total, "per_page": per_page}
+
+
 def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Response:
-    """Values and task/project progress waiting for approval, on one page."""
+    """Values and task/project progress waiting for approval, on one page: each value with its context
+    (last year's approved value, the change, target and milestone, outlier flags), 50 a page."""
     from planwatch.web.tasks_flow import progress_queue
 
+    page = page_number(request)
     with request.app.state.services.read() as s:
-        queue, progress = approval_queue(s), progress_queue(s)
+        queue, total = approval_page(s, page, PER_PAGE)
+        if not queue and total and page > 1:
+            page = paging(page, total)["pages"]
+            queue, total = approval_page(s, page, PER_PAGE)
+        progress = progress_queue(s)
     user = current_user(request)
-    ctx = {"errors": {}, "typed": {}, "progress_errors": {}, **ctx}
+    ctx = {"errors": {}, "typed": {}, "progress_errors": {}, "bulk": None, **ctx}
     return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress,
+                  paging=paging(page, total),
                   may_approve=lambda q: user is not None and may_approve(user, q["reporter_id"]), **ctx)
 
 
 @router.get("/approvals")
 def approvals_page(request: Request, user: Planners) -> Response:
     return render_approvals(request)
+
+
+MAX_BULK = 500
+
+
+@router.post("/approvals-bulk", dependencies=[Depends(check_csrf)])
+async def approvals_bulk(request: Request, user: Planners) -> Response:
+    """Approve the selected values or all listed, or return the selected with a comment. Each `row`
+    is "id:version" as the approver saw it."""
+    form = await request.form()
+    lang = request_lang(request)
+    action = str(form.get("action") or "")
+    comment = str(form.get("comment") or "")
+    field = "all" if action == "approve_all" else "row"
+    rows: list[tuple[int, str]] = []
+    for v in form.getlist(field)[:MAX_BULK]:
+        row_id, _, version = str(v).partition(":")
+        if row_id.isdigit():
+            rows.append((int(row_id), version))
+    if not rows:
+        return render_approvals(request, status_code=400, flash=translate("appr.none_selected", lang),
+                                flash_kind="err")
+    try:
+        result = await run_in_threadpool(decide_rows, request.app.state.services, user, "observation", rows,
+                                         "approve" if action == "approve_all" else action, comment, lang)
+    except FieldErrors as exc:
+        return render_approvals(request, status_code=400, flash=translate("error.title", lang), flash_kind="err",
+                                bulk={"errors": exc.errors, "comment": comment})
+    n = len(result["decided"])
+    text = translate("appr.done", lang, approved=n if result["action"] == "approve" else 0,
+                     returned=n if result["action"] == "return" else 0)
+    if result["skipped"]:
+        text += " · " + translate("appr.skipped", lang, n=len(result["skipped"]))
+    return render_approvals(request, flash=text, flash_kind="warn" if result["skipped"] else "ok",
+                            bulk={"skipped": result["skipped"]})
 
 
 @router.post("/approvals/{observation_id}", dependencies=[Depends(check_csrf)])

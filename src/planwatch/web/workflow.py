@@ -115,6 +115,20 @@ def approval_queue(session: Any) -> list[dict[str, Any]]:
     return rp.approval_queue(session)
 
 
+def approval_page(session: Any, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of the approval queue with each row's context (last year, change, milestone, flags), and
+    the queue's length."""
+    total = rp.approval_count(session)
+    return rp.approval_queue(session, offset=(page - 1) * per_page, limit=per_page, context=True), total
+
+
+def decide_rows(services: Any, user: WebUser, kind: str, rows: list[tuple[int, str]], action: str, comment: str,
+                lang: str) -> dict[str, Any]:
+    """Approve or return several rows at once (`register.reporting.decide_many`): the rows that cannot
+    be decided are skipped with their reason."""
+    return write(services, rp.decide_many, user, kind, rows, action, comment, field_name="action", lang=lang)
+
+
 def visible_reporting(services: Any, user: WebUser, year: int | None) -> list[dict[str, Any]]:
     ids = visible_ids(services, user)
     with services.read() as s:
