@@ -671,6 +671,53 @@ def reporting_rows(session: Session, ids: frozenset[int] | None, year: int | Non
     return out
 
 
+def reporting_groups(session: Session, ids: frozenset[int] | None, year: int | None, *, page: int = 1,
+                     per_page: int = 50, focus: int | None = None, department_id: int | None = None
+                     ) -> dict[str, Any]:
+    """The reporting screen: `reporting_rows` grouped by lead department (for a reporter, its own), each
+    group with its counts (reported = submitted or approved / due), `per_page` rows a page. `focus`: show
+    the page holding that indicator (a form sent back with an error). `department_id`: the reporter's
+    department, its group named so even where it is not the lead."""
+    from planwatch.register.queries import departments_of
+    from planwatch.register.rounds import REPORTED_STATUSES
+
+    rows = reporting_rows(session, ids, year)
+    deps = departments_of(session, [r["id"] for r in rows])
+    own = None
+    if department_id is not None:
+        own = next((d["name"] for ds in deps.values() for d in ds if d["id"] == department_id), None)
+    for r in rows:
+        ds = deps.get(r["id"]) or []
+        if own is not None:
+            r["department"] = own
+        else:
+            r["department"] = ds[0]["name"] if ds else None
+    order: dict[str | None, int] = {}
+    for r in rows:
+        order.setdefault(r["department"], len(order))
+    rows.sort(key=lambda r: (r["department"] is None, r["department"] or "", r["plan_id"]))
+    counts: dict[str | None, dict[str, int]] = {}
+    for r in rows:
+        c = counts.setdefault(r["department"], {"reported": 0, "due": 0})
+        c["due"] += 1
+        o = r["observation"]
+        c["reported"] += bool(o and o["status"] in REPORTED_STATUSES)
+    total = len(rows)
+    pages = max(1, -(-total // per_page))
+    if focus is not None:
+        at = next((i for i, r in enumerate(rows) if r["id"] == focus), None)
+        if at is not None:
+            page = at // per_page + 1
+    page = min(max(page, 1), pages)
+    groups: list[dict[str, Any]] = []
+    for r in rows[(page - 1) * per_page: page * per_page]:
+        if not groups or groups[-1]["department"] != r["department"]:
+            groups.append({"department": r["department"], **counts[r["department"]], "rows": []})
+        groups[-1]["rows"].append(r)
+    return {"groups": groups, "departments": len(counts),
+            "paging": {"page": page, "pages": pages, "total": total, "per_page": per_page}}
+
+
 def approval_queue(session: Session, *, offset: int = 0, limit: int | None = None,
                    context: bool = False) -> list[dict[str, Any]]:
     """Submitted values, oldest first, with their indicator and plan (`limit` rows from `offset`).

@@ -29,8 +29,8 @@ from planwatch.web.workflow import (
     keep_mine,
     may_approve,
     report_value,
+    reporting_groups,
     template_choices,
-    visible_reporting,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -51,8 +51,11 @@ def render_reporting(request: Request, user: WebUser, year: int | None, errors: 
                      flash: str | None = None, flash_kind: str = "ok", upload_error: str | None = None,
                      imported: dict[str, Any] | None = None) -> Response:
     services = request.app.state.services
-    rows = visible_reporting(services, user, year)
-    return render(request, "reporting.html", status_code=status_code, rows=rows, errors=errors or {},
+    focus = next(iter(errors or typed or {}), None)
+    grouped = reporting_groups(services, user, year, page_number(request), PER_PAGE, focus)
+    rows = [r for g in grouped["groups"] for r in g["rows"]]
+    return render(request, "reporting.html", status_code=status_code, rows=rows, groups=grouped["groups"],
+                  paging=grouped["paging"], departments=grouped["departments"], errors=errors or {},
                   upload_error=upload_error, templates=template_choices(services, user), imported=imported,
                   typed=typed or {}, year=year, flash=flash or request.query_params.get("msg_text"),
                   flash_kind=flash_kind)
@@ -107,6 +110,8 @@ async def reporting_submit(request: Request, indicator_id: IndicatorId, user: Re
                                 status_code=400, flash=translate("error.title", lang), flash_kind="err")
     msg = "draft" if entry.action == "draft" else "submitted"
     suffix = f"&year={year}" if year else ""
+    page = text("page")
+    suffix += f"&page={page}" if page.isdigit() else ""
     return RedirectResponse(f"/reporting?msg={msg}{suffix}#ind-{indicator_id}", status_code=303)
 
 

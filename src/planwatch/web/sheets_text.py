@@ -30,6 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet.apply": ("确认选择", "Apply choices"),
     "sheet.kept_current": ("已保留当前值 {n} 行", "Kept the current value for {n} rows"),
     "sheet.department": ("部门", "Department"),
+    "sheet.unassigned": ("未分配部门", "No department"),
     "appr.last_year": ("上年审定值", "Last year (approved)"),
     "appr.change": ("变化", "Change"),
     "appr.milestone": ("年度目标", "Milestone"),

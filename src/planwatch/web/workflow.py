@@ -135,6 +135,17 @@ def visible_reporting(services: Any, user: WebUser, year: int | None) -> list[di
         return rp.reporting_rows(s, ids, year)
 
 
+def reporting_groups(services: Any, user: WebUser, year: int | None, page: int, per_page: int,
+                     focus: int | None = None) -> dict[str, Any]:
+    """The user's reporting rows grouped by department with counts, one page of them."""
+    from planwatch.register.permissions import department_scoped
+
+    ids = visible_ids(services, user)
+    with services.read() as s:
+        return rp.reporting_groups(s, ids, year, page=page, per_page=per_page, focus=focus,
+                                   department_id=user.department_id if department_scoped(user) else None)
+
+
 def template_choices(services: Any, user: WebUser) -> list[dict[str, Any]]:
     """The forms this user may download now: a reporter its department's, staff who see all every one."""
     from planwatch.register.permissions import department_scoped, may
