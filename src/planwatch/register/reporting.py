@@ -33,7 +33,13 @@ from sqlalchemy.orm import Session
 from planwatch.extract import lexicon
 from planwatch.register import progress as pg
 from planwatch.register.errors import FieldError, Forbidden, NotFound, RegisterError
-from planwatch.register.observations import ObservationInput, lock_writes, set_status, write_observations
+from planwatch.register.observations import (
+    ObservationInput,
+    is_unchanged,
+    lock_writes,
+    set_status,
+    write_observations,
+)
 from planwatch.register.permissions import Actor, department_scoped, may
 from planwatch.register.rules import normalize_name, value_problem
 from planwatch.register.schema import (
@@ -482,7 +488,6 @@ def submit_value(session: Session, actor: Actor, r: ValueReport, files_root: Pat
     clean = check_value_report(ind, plan, r)
     lock_writes(session)  # before reading what the version check compares
     current = stored_observation(session, ind, plan.region_code, clean["year"])
-    check_open(actor, current.status if current else None, "value")
     evidence = (current.evidence_file, current.evidence_name) if current else (None, None)
     if r.evidence is not None:
         if files_root is None:
@@ -495,6 +500,8 @@ def submit_value(session: Session, actor: Actor, r: ValueReport, files_root: Pat
         evidence_file=evidence[0], evidence_name=evidence[1], reporter_id=actor.id,
         reporter_name=getattr(actor, "display_name", None) or who,
         expected_version=expected_version(clean["version"], current.version if current else None))
+    if current is None or not is_unchanged(current, row):  # re-sending what is stored writes nothing
+        check_open(actor, current.status if current else None, "value")
     write_observations(session, [row], by=who,
                        reason="填报草稿 / draft" if clean["status"] == "draft" else "提交 / submitted")
     saved = stored_observation(session, ind, plan.region_code, clean["year"])
