@@ -122,3 +122,18 @@ def test_users_have_roles_and_hashed_passwords(engine: Engine) -> None:
     with transaction(engine) as s:
         assert authenticate(s, "jiaoyu", "correct horse") is not None
         assert authenticate(s, "jiaoyu", "wrong password") is None
+
+
+def test_is_unchanged_is_the_one_rule_for_no_update() -> None:
+    from planwatch.register.observations import ObservationInput, is_unchanged
+
+    stored = {"value": 2.3, "judgement": None, "source_note": "公报", "evidence_file": None, "status": "approved",
+              "simulated": True}
+    same = ObservationInput(1, "990101", 2022, 2.3, source_note="公报", status="submitted")
+    assert is_unchanged(stored, same)  # re-sending an approved value: no update, approval and flag kept
+    assert not is_unchanged(stored, ObservationInput(1, "990101", 2022, 2.4, source_note="公报"))
+    assert not is_unchanged(stored, ObservationInput(1, "990101", 2022, 2.3, source_note="另一来源"))
+    draft = {**stored, "status": "draft"}
+    assert not is_unchanged(draft, same)  # submitting a draft moves it forward
+    assert is_unchanged({**stored, "status": "submitted"}, ObservationInput(1, "990101", 2022, 2.3,
+                                                                            source_note="公报", status="draft"))

@@ -107,6 +107,23 @@ def test_overview_and_plan_pages_fit_in_4000_px(site, wide) -> None:  # type: ig
     assert all(h < 4000 for h in heights.values()), heights
 
 
+def test_reporting_and_approvals_fit_in_4000_px(site, wide) -> None:  # type: ignore[no-untyped-def]
+    """The planner's /reporting of the demo register (every indicator, grouped by department, 50 a page)
+    and /approvals stay under 4,000 px at 1366 px with default filters."""
+    sign_in(wide, site.base, "d-planner")
+    heights = {}
+    for name, path in (("reporting", "/reporting"), ("approvals", "/approvals")):
+        wide.goto(f"{site.base}{path}")
+        heights[name] = wide.evaluate("document.documentElement.scrollHeight")
+        shot(wide, f"demo-{name}")
+    wide.goto(f"{site.base}/reporting")
+    assert wide.locator("[data-testid=dept-group]").count() >= 2  # 苍溪县教育局 and the unassigned rest
+    assert "已报" in wide.locator("[data-testid=dept-counts]").first.inner_text()
+    assert wide.locator("[data-testid=reporting-pages]").count() == 1  # more than 50 rows: pages
+    print("page heights at 1366 px:", heights)
+    assert all(h < 4000 for h in heights.values()), heights
+
+
 def test_long_lists_fold_and_unfold(site, wide) -> None:  # type: ignore[no-untyped-def]
     sign_in(wide, site.base, "d-planner")
     wide.goto(f"{site.base}/plans/3")

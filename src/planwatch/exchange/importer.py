@@ -22,6 +22,7 @@ from planwatch.exchange.problems import ImportRejected, Problem
 from planwatch.exchange.reader import FORMULA, Table, iter_csv_tables, read_table
 from planwatch.exchange.safety import MAX_BULK_ROWS, MAX_ROWS
 from planwatch.register import reporting as rp
+from planwatch.register import rounds
 from planwatch.register.bulk import CHUNK_ROWS, write_observation_chunks
 from planwatch.register.errors import ConflictError, FieldError, RegisterError
 from planwatch.register.observations import (
@@ -29,7 +30,9 @@ from planwatch.register.observations import (
     BUSY_ZH,
     ObservationInput,
     existing_for,
+    is_unchanged,
     lock_writes,
+    same_content,
     write_observations,
 )
 from planwatch.register.permissions import Actor
@@ -192,13 +195,40 @@ def _cell(table: Table, cells: list[Any], key: str) -> Any:
     return v.strip() if isinstance(v, str) else v
 
 
+@dataclass
+class Conflict:
+    """A row whose value someone changed since the form was made: what the file says and what is stored."""
+
+    row: int
+    indicator_id: int
+    indicator_ref: str
+    indicator: str
+    unit: str | None
+    region_code: str
+    region: str
+    year: int
+    value: float | None
+    judgement: str | None
+    source: str | None
+    evidence: str | None
+    current_value: float | None
+    current_judgement: str | None
+    current_source: str | None
+    current_status: str
+    current_version: int
+    form_version: int | None
+
+
 def check_rows(session: Session, table: Table, status: str, reporter: str | None, reporter_id: int | None,
-               actor: Actor | None = None) -> tuple[list[ObservationInput], list[Problem], int]:
+               actor: Actor | None = None, conflicts: list[Conflict] | None = None
+               ) -> tuple[list[ObservationInput], list[Problem], int]:
     """Every row checked against the register: (valid rows, problems, empty rows).
 
     The cell rules are `register.reporting`'s, the same as for a form or the API. With an `actor`
-    (the web upload) each row must also be in its department's scope, and an approved value is
-    refused unless the actor may approve."""
+    (the web upload) each row must also be in its department's scope, its round must take it, and an
+    approved value is refused unless the actor may approve. A row that says what is stored already is
+    valid (it writes nothing: `observations.is_unchanged`). With a `conflicts` list, a row changed by
+    someone else since the form was made goes there (with both values) instead of into the problems."""
     look = _Lookup(session)
     scope = None if actor is None else rp.indicator_scope(
         actor, lambda d: rp.department_indicator_ids(session, d))
@@ -206,6 +236,7 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
     good: list[tuple[int, ObservationInput]] = []
     problems: list[Problem] = []
     seen: dict[tuple[int, str, int], int] = {}
+    names: dict[int, tuple[str, str, str | None, str, int]] = {}
     empty = 0
 
     def bad(row: int, key: str | None, zh: str, en: str) -> None:
@@ -257,6 +288,7 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
                 f"duplicate of row {seen[natural]} (same metric, region and year)")
             continue
         seen[natural] = number
+        names[number] = (ind.ref, ind.name, ind.unit, region.name, ind.plan_id)
         good.append((number, ObservationInput(
             ind.id, region.code, year, value=value, judgement=judgement, status=status, source_note=source,
             evidence_file=evidence, reporter_id=reporter_id, reporter_name=reporter,
@@ -272,13 +304,21 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
             o.evidence_file = rp.check_evidence_reference(o.evidence_file, old["evidence_file"] if old else None)
             if old is not None and o.evidence_file == old["evidence_file"]:
                 o.evidence_name = old["evidence_name"]
-            if actor is not None:
+            unchanged = old is not None and is_unchanged(old, o)
+            if actor is not None and not unchanged:
                 rp.check_open(actor, old["status"] if old else None, "value")
+                rounds.check_writable(session, names[number][4], o.year, actor)
         except FieldError as exc:
             bad(number, exc.field, exc.zh, exc.en)
             continue
-        if old is not None and o.expected_version != old["version"] and (old["value"], old["judgement"]) != (
-                o.value, o.judgement):
+        if old is not None and o.expected_version != old["version"] and not same_content(old, o):
+            if conflicts is not None:
+                ref, name, unit, region_name, _ = names[number]
+                conflicts.append(Conflict(
+                    number, o.indicator_id, ref, name, unit, o.region_code, region_name, o.year, o.value,
+                    o.judgement, o.source_note, o.evidence_file, old["value"], old["judgement"], old["source_note"],
+                    old["status"], old["version"], o.expected_version))
+                continue
             bad(number, "version",
                 f"该数值已被他人修改(系统版本 {old['version']},表格版本 {o.expected_version}),请重新下载模板",
                 f"changed by someone else since this form was made (stored version {old['version']}, "
@@ -364,3 +404,47 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
         raise ImportRejected(report.problems)
     report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
     return report
+
+
+@dataclass
+class PartialImport:
+    """A department's form imported row by row: the valid rows written, the rest listed.
+
+    `problems`: rows refused, each with its row, column and message; `conflicts`: rows someone else
+    changed since the form was made, with both values, for the reporter to keep either."""
+
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    empty: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def import_valid_rows(session: Session, table: Table, actor: Actor, *, reporter: str | None,
+                      reason: str, status: str = "submitted") -> PartialImport:
+    """Import the valid rows of `table` for `actor` in the caller's transaction; list the others.
+
+    Every row passes `check_rows` with the actor (its department, the approved-value rule, its
+    round) and is written by `observations.write_observations` (versions, history, the unchanged
+    rule). A row changed by someone else since the form was made is not written: it comes back as a
+    `Conflict`. Resolving one ("keep mine") is this same call on a table of the chosen rows carrying
+    the version the reporter was shown, so it answers to every rule again."""
+    lock_writes(session)  # before the rows are compared with stored versions
+    conflicts: list[Conflict] = []
+    rows, problems, empty = check_rows(session, table, status, reporter, actor.id, actor=actor,
+                                       conflicts=conflicts)
+    written = write_observations(session, rows, by=reporter, reason=reason)
+    return PartialImport(rows=len(table.rows), inserted=written.inserted, updated=written.updated,
+                         unchanged=written.unchanged, empty=empty, problems=problems, conflicts=conflicts)
+
+
+CHOICE_COLUMNS = ("indicator_id", "region_code", "year", "value", "judgement", "source", "evidence", "version")
+
+
+def choice_table(name: str, rows: list[tuple[int, dict[str, Any]]]) -> Table:
+    """Rows a reporter chose to keep after a conflict, as a table `import_valid_rows` reads: each row
+    (its number in the uploaded file, its cells by column key) with `version` the current version shown."""
+    cols = {k: i for i, k in enumerate(CHOICE_COLUMNS)}
+    return Table(name, None, cols, [(n, [cells.get(k) for k in CHOICE_COLUMNS]) for n, cells in rows])

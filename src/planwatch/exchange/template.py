@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,11 +79,37 @@ def write_templates(session: Session, plan_ref: str | int, out_dir: Path, *, yea
     paths = []
     for dept, items in sorted(forms.items()):
         rows = _rows(session, items, year)
-        safe = re.sub(r"[\\/:*?\"<>|\s]+", "_", dept)
-        path = out_dir / f"plan{plan.id}_{year}_{safe}.xlsx"
+        path = out_dir / form_name(plan.id, year, dept)
         _write(path, plan, dept, year, rows)
         paths.append(path)
     return paths
+
+
+def department_form(session: Session, plan_ref: str | int, department: str, *, year: int | None = None
+                    ) -> tuple[str, bytes]:
+    """One department's form as bytes, for a download: (file name, .xlsx content).
+
+    The same form `write_templates` writes (the CLI's `planwatch data template --department`):
+    only the indicators the department answers for, the year's milestone, last year's value and
+    each stored value's version. `NotFound` when the department answers for none of the plan's."""
+    import io
+
+    plan = resolve_plan(session, plan_ref)
+    year = year or min(max(plan.period_start, _this_year() - 1), plan.period_end)
+    forms = _forms(session, plan, year, department, False)
+    if department not in forms:
+        from planwatch.register.errors import NotFound
+
+        raise NotFound(f"部门“{department}”在该规划中没有负责的指标 / department {department!r} has no indicators "
+                       f"in plan {plan.id}")
+    buf = io.BytesIO()
+    _write(buf, plan, department, year, _rows(session, forms[department], year))
+    return form_name(plan.id, year, department), buf.getvalue()
+
+
+def form_name(plan_id: int, year: int, department: str) -> str:
+    safe = re.sub(r"[\\/:*?\"<>|\s]+", "_", department)
+    return f"plan{plan_id}_{year}_{safe}.xlsx"
 
 
 def _this_year() -> int:
@@ -113,7 +140,7 @@ def _rows(session: Session, items: list[tuple[Indicator, list[Region]]], year: i
     return rows
 
 
-def _write(path: Path, plan: Plan, dept: str, year: int, rows: list[FormRow]) -> None:
+def _write(path: Path | BinaryIO, plan: Plan, dept: str, year: int, rows: list[FormRow]) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -201,9 +228,11 @@ def _write(path: Path, plan: Plan, dept: str, year: int, rows: list[FormRow]) ->
         "3. 定性目标(如“应保尽保”)请在“定性判断”列下拉选择:已实现、推进中、未启动、滞后。",
         "4. 数据来源请写明统计口径和出处(如“2023年县统计公报”);佐证材料填写文件名或链接。",
         "5. 请勿重命名、删除工作表,也不要增删列;可删除不需填报的行。",
-        "6. “版本”列用于防止多人同时修改造成覆盖,请保持原样。若提示数据已被他人修改,请重新下载模板。",
+        "6. “版本”列用于防止多人同时修改造成覆盖,请保持原样。若某行在下载模板后已被他人修改,网页上传时会同时列出"
+        "您的值和当前值,由您选择保留哪一个。",
         "7. 系统导入时逐行检查:未知指标或地区、单位不符、数字格里有文字、不可能的数值(如比率超过100、数量为负)、"
-        "年份超出规划期、重复行,都会被指出所在行列;默认有任何错误时整个文件不导入。",
+        "年份超出规划期、重复行,都会被指出所在行列。网页上传时导入有效的行,其余各行连同问题列出;"
+        "命令行导入默认有任何错误时整个文件不导入。与系统中相同的数值不算更新。",
         "",
         "Instructions (English): fill the yellow cells of the data sheet; numbers only, no formulas; keep the "
         "sheet names, columns and the version column unchanged.",

@@ -8,6 +8,7 @@ conflict and nothing is written — two people can't silently overwrite each oth
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,37 @@ from planwatch.register.schema import OBSERVATION_STATUSES, History, Indicator, 
 PAYLOAD = ("value", "judgement", "status", "source_note", "evidence_file", "evidence_name", "simulated",
            "series_break")
 _T = Observation.__table__
+# What a report says; an unchanged value is the same figure or judgement, source and evidence.
+REPORTED = ("value", "judgement", "source_note", "evidence_file")
+# How far along the workflow a status is: re-sending what is already submitted or approved moves nothing.
+_STATUS_STEP = {"draft": 0, "returned": 0, "submitted": 1, "approved": 2}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
+
+
+def same_content(old: Any, new: Any) -> bool:
+    """Whether `new` reports what `old` (a stored row as a mapping, or an object) already says."""
+    def get(o: Any, f: str) -> Any:
+        return o.get(f) if isinstance(o, dict) else getattr(o, f)
+    return all(_same(get(old, f), get(new, f)) for f in REPORTED)
+
+
+def is_unchanged(old: Any, new: Any) -> bool:
+    """The one rule for "an unchanged value is no update": the same content, and a status that does not
+    move the row forward (re-sending a submitted or approved value; a draft of what is stored). Such a
+    write keeps the stored row as it is: no new version, no history row, its flags (simulated, series
+    break) and its approval untouched. Every writer (form, API, spreadsheet, command line) goes through
+    `write_observations`, which applies it; the importer and `register.reporting` ask it before refusing
+    an approved row."""
+    def get(o: Any, f: str) -> Any:
+        return o.get(f) if isinstance(o, dict) else getattr(o, f)
+    if not same_content(old, new):
+        return False
+    return _STATUS_STEP.get(get(new, "status"), 0) <= _STATUS_STEP.get(get(old, "status"), 0)
 
 
 @dataclass(slots=True)
@@ -160,7 +192,6 @@ def write_observations(
                 f"{r.year}年 / the same value twice: indicators {first.indicator_id} and {r.indicator_id} "
                 f"measure one metric, region {r.region_code}, {r.year}")
     lock_writes(session)
-    rounds.check_indicator_writes(session, ((r.indicator_id, r.year) for r in rows), by)
     stored = existing_for(session, (r.key for r in rows))
     result = WriteResult()
     inserts: list[ObservationInput] = []
@@ -170,7 +201,7 @@ def write_observations(
         if old is None:
             inserts.append(r)
             continue
-        if all(old[f] == getattr(r, f) for f in PAYLOAD):
+        if all(old[f] == getattr(r, f) for f in PAYLOAD) or is_unchanged(old, r):
             result.unchanged += 1
             continue
         if not overwrite and r.expected_version != old["version"]:
@@ -183,6 +214,9 @@ def write_observations(
         updates.append((r, old))
     if result.conflicts:
         raise ConflictError("\n".join(result.conflicts))
+    # Only what is written answers to the rounds: re-sending an unchanged value after the lock date is no write.
+    rounds.check_indicator_writes(session, ((r.indicator_id, r.year) for r in (*inserts, *(u for u, _ in updates))),
+                                  by)
 
     now = utcnow()
     if inserts:

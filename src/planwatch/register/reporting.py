@@ -27,19 +27,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from planwatch.extract import lexicon
 from planwatch.register import progress as pg
 from planwatch.register.errors import FieldError, Forbidden, NotFound, RegisterError
-from planwatch.register.observations import ObservationInput, lock_writes, set_status, write_observations
+from planwatch.register.observations import (
+    ObservationInput,
+    is_unchanged,
+    lock_writes,
+    set_status,
+    write_observations,
+)
 from planwatch.register.permissions import Actor, department_scoped, may
 from planwatch.register.rules import normalize_name, value_problem
 from planwatch.register.schema import (
     ITEM_KINDS,
     History,
     Indicator,
+    Milestone,
     Observation,
     Plan,
     ProgressReport,
@@ -486,7 +493,6 @@ def submit_value(session: Session, actor: Actor, r: ValueReport, files_root: Pat
     clean = check_value_report(ind, plan, r)
     lock_writes(session)  # before reading what the version check compares
     current = stored_observation(session, ind, plan.region_code, clean["year"])
-    check_open(actor, current.status if current else None, "value")
     evidence = (current.evidence_file, current.evidence_name) if current else (None, None)
     if r.evidence is not None:
         if files_root is None:
@@ -499,6 +505,8 @@ def submit_value(session: Session, actor: Actor, r: ValueReport, files_root: Pat
         evidence_file=evidence[0], evidence_name=evidence[1], reporter_id=actor.id,
         reporter_name=getattr(actor, "display_name", None) or who,
         expected_version=expected_version(clean["version"], current.version if current else None))
+    if current is None or not is_unchanged(current, row):  # re-sending what is stored writes nothing
+        check_open(actor, current.status if current else None, "value")
     write_observations(session, [row], by=who,
                        reason="填报草稿 / draft" if clean["status"] == "draft" else "提交 / submitted")
     saved = stored_observation(session, ind, plan.region_code, clean["year"])
@@ -675,16 +683,130 @@ def reporting_rows(session: Session, ids: frozenset[int] | None, year: int | Non
     return out
 
 
-def approval_queue(session: Session) -> list[dict[str, Any]]:
-    """Submitted values, oldest first, with their indicator and plan."""
-    rows = session.execute(select(Observation, Indicator, Plan)
-                           .join(Indicator, Indicator.id == Observation.indicator_id)
-                           .join(Plan, Plan.id == Indicator.plan_id)
-                           .where(Observation.status == "submitted")
-                           .order_by(Observation.reported_at)).all()
-    return [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
+def reporting_groups(session: Session, ids: frozenset[int] | None, year: int | None, *, page: int = 1,
+                     per_page: int = 50, focus: int | None = None, department_id: int | None = None
+                     ) -> dict[str, Any]:
+    """The reporting screen: `reporting_rows` grouped by lead department (for a reporter, its own), each
+    group with its counts (reported = submitted or approved / due), `per_page` rows a page. `focus`: show
+    the page holding that indicator (a form sent back with an error). `department_id`: the reporter's
+    department, its group named so even where it is not the lead."""
+    from planwatch.register.queries import departments_of
+    from planwatch.register.rounds import REPORTED_STATUSES
+
+    rows = reporting_rows(session, ids, year)
+    deps = departments_of(session, [r["id"] for r in rows])
+    own = None
+    if department_id is not None:
+        own = next((d["name"] for ds in deps.values() for d in ds if d["id"] == department_id), None)
+    for r in rows:
+        ds = deps.get(r["id"]) or []
+        if own is not None:
+            r["department"] = own
+        else:
+            r["department"] = ds[0]["name"] if ds else None
+    order: dict[str | None, int] = {}
+    for r in rows:
+        order.setdefault(r["department"], len(order))
+    rows.sort(key=lambda r: (r["department"] is None, r["department"] or "", r["plan_id"]))
+    counts: dict[str | None, dict[str, int]] = {}
+    for r in rows:
+        c = counts.setdefault(r["department"], {"reported": 0, "due": 0})
+        c["due"] += 1
+        o = r["observation"]
+        c["reported"] += bool(o and o["status"] in REPORTED_STATUSES)
+    total = len(rows)
+    pages = max(1, -(-total // per_page))
+    if focus is not None:
+        at = next((i for i, r in enumerate(rows) if r["id"] == focus), None)
+        if at is not None:
+            page = at // per_page + 1
+    page = min(max(page, 1), pages)
+    groups: list[dict[str, Any]] = []
+    for r in rows[(page - 1) * per_page: page * per_page]:
+        if not groups or groups[-1]["department"] != r["department"]:
+            groups.append({"department": r["department"], **counts[r["department"]], "rows": []})
+        groups[-1]["rows"].append(r)
+    return {"groups": groups, "departments": len(counts),
+            "paging": {"page": page, "pages": pages, "total": total, "per_page": per_page}}
+
+
+def approval_queue(session: Session, *, offset: int = 0, limit: int | None = None,
+                   context: bool = False) -> list[dict[str, Any]]:
+    """Submitted values, oldest first, with their indicator and plan (`limit` rows from `offset`).
+    With `context`, each row also carries what an approver weighs it against (`approval_context`)."""
+    q = (select(Observation, Indicator, Plan)
+         .join(Indicator, Indicator.id == Observation.indicator_id)
+         .join(Plan, Plan.id == Indicator.plan_id)
+         .where(Observation.status == "submitted")
+         .order_by(Observation.reported_at, Observation.id).offset(max(offset, 0)))
+    if limit is not None:
+        q = q.limit(limit)
+    rows = [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
              "target_raw": i.target_raw, "baseline_raw": i.baseline_raw, "reporter_id": o.reporter_id}
-            for o, i, p in rows]
+            for o, i, p in session.execute(q).all()]
+    return approval_context(session, rows) if context else rows
+
+
+def approval_count(session: Session) -> int:
+    """How many values wait for approval."""
+    return int(session.scalar(select(func.count()).select_from(Observation)
+                              .where(Observation.status == "submitted")) or 0)
+
+
+def approval_context(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each queued value with last year's approved value, the change (absolute and %), the year's
+    milestone and the outlier flags with their explanation (`evaluate.outliers`, the one rule)."""
+    from planwatch.evaluate.outliers import change, outlier
+
+    if not rows:
+        return rows
+    metrics = sorted({r["metric_id"] for r in rows})
+    approved: dict[tuple[int, str], dict[int, float]] = {}
+    for n in range(0, len(metrics), 500):
+        for metric, region, year, value in session.execute(
+                select(Observation.metric_id, Observation.region_code, Observation.year, Observation.value)
+                .where(Observation.metric_id.in_(metrics[n:n + 500]), Observation.status == "approved",
+                       Observation.value.is_not(None))):
+            approved.setdefault((metric, region), {})[year] = value
+    wanted = {(r["indicator_id"], r["region_code"], r["year"]) for r in rows}
+    ids = sorted({k[0] for k in wanted})
+    miles: dict[tuple[int, str, int], Any] = {}
+    for n in range(0, len(ids), 500):
+        for m in session.scalars(select(Milestone).where(Milestone.indicator_id.in_(ids[n:n + 500]))):
+            if (m.indicator_id, m.region_code, m.year) in wanted:
+                miles[(m.indicator_id, m.region_code, m.year)] = m.value if m.value is not None else m.raw
+    for r in rows:
+        series = approved.get((r["metric_id"], r["region_code"]), {})
+        last = series.get(r["year"] - 1)
+        c = change(r["value"], last)
+        flags = outlier(r["value"], last, [v for y, v in sorted(series.items()) if y < r["year"]])
+        r.update({"last_year": last, "change": c.absolute,
+                  "change_pct": None if c.relative is None else c.relative * 100,
+                  "milestone": miles.get((r["indicator_id"], r["region_code"], r["year"])),
+                  "flags": [{"kind": f.kind, "zh": f.zh, "en": f.en} for f in flags]})
+    return rows
+
+
+def decide_many(session: Session, actor: Actor, kind: str, rows: Iterable[tuple[int, Any]], action: str,
+                comment: str | None = None) -> dict[str, Any]:
+    """`decide` for several rows ((id, version seen)) in the caller's transaction: each row that can be
+    decided is; one that cannot (own submission, changed since, no longer waiting) is skipped with
+    its reason and nothing of it is written. A decision needs the right to approve, and a return its
+    comment, before any row is looked at."""
+    check_decision(actor, action, comment, 0)
+    done: list[int] = []
+    skipped: list[dict[str, Any]] = []
+    for row_id, version in rows:
+        try:
+            decide(session, actor, kind, row_id, action, version, comment)
+            done.append(row_id)
+        except Forbidden as exc:
+            skipped.append({"id": row_id, "reason": str(exc)})
+        except FieldError as exc:
+            skipped.append({"id": row_id, "reason": f"{exc.zh} / {exc.en}"})
+        except RegisterError as exc:  # a conflict: changed since the approver saw it
+            skipped.append({"id": row_id, "reason": str(exc)})
+    return {"action": action, "decided": done, "skipped": skipped}
 
 
 def progress_queue(session: Session) -> list[dict[str, Any]]:

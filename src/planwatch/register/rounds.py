@@ -494,6 +494,43 @@ def todo(session: Session, department_id: int | None, on: date | None = None) ->
             "counts": {"due": len(due), "returned": len(returned), "overdue": len(overdue), "waiting": waiting}}
 
 
+def template_choices(session: Session, department_id: int | None, on: date | None = None) -> list[dict[str, Any]]:
+    """The reporting forms that can be downloaded now, one per (plan, year, department): each round open
+    to reporters (open, or unlocked), and for a plan that uses no rounds, its default year. Only
+    `department_id`'s forms when given (a reporter), else every department's (staff). A department's
+    form lists the indicators it answers for (lead or co-responsible), as `exchange.template` writes it."""
+    on = on or today()
+    q = (select(Indicator.plan_id, Department.id, Department.name).distinct()
+         .join(Responsibility, Responsibility.indicator_id == Indicator.id)
+         .join(Department, Department.id == Responsibility.department_id)
+         .where(Indicator.active))
+    if department_id is not None:
+        q = q.where(Department.id == department_id)
+    by_plan: dict[int, list[tuple[int, str]]] = {}
+    for plan_id, dep_id, dep_name in session.execute(q):
+        by_plan.setdefault(plan_id, []).append((dep_id, dep_name))
+    if not by_plan:
+        return []
+    plans = {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_(sorted(by_plan))))}
+    with_rounds: dict[int, list[ReportingRound]] = {}
+    for r in session.scalars(select(ReportingRound).where(ReportingRound.plan_id.in_(sorted(by_plan)))):
+        with_rounds.setdefault(r.plan_id, []).append(r)
+    out: list[dict[str, Any]] = []
+    for plan_id, deps in by_plan.items():
+        plan = plans[plan_id]
+        if plan_id in with_rounds:
+            open_ = [(r.year, r) for r in with_rounds[plan_id] if r.state == "open" or is_unlocked(r, on)]
+        else:
+            open_ = [(max(plan.period_start, min(on.year - 1, plan.period_end)), None)]  # the CLI template's year
+        for year, r in open_:
+            for dep_id, dep_name in sorted(deps, key=lambda d: d[1]):
+                out.append({"plan_id": plan_id, "plan_title": plan.title, "year": year, "department_id": dep_id,
+                            "department": dep_name, "round_id": r.id if r else None,
+                            "due_date": r.due_date if r else None})
+    out.sort(key=lambda c: (c["due_date"] or date.max, c["plan_id"], -c["year"], c["department"]))
+    return out
+
+
 # -- reminders and the 催报 list -------------------------------------------------------------------------------
 
 

@@ -420,6 +420,10 @@ from planwatch.web.dashboard_text import MESSAGES as _DASHBOARD_MESSAGES  # noqa
 
 MESSAGES.update(_DASHBOARD_MESSAGES)
 
+from planwatch.web.sheets_text import MESSAGES as _SHEETS_MESSAGES  # noqa: E402
+
+MESSAGES.update(_SHEETS_MESSAGES)
+
 # Evaluation statuses → (zh label, en label, css class). Codes are the
 # evaluate module's; unknown codes fall back to the code itself.
 STATUS_LABELS: dict[str, tuple[str, str, str]] = {

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from planwatch.exchange.importer import CHOICE_COLUMNS
 from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
@@ -20,16 +21,21 @@ from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import (
     Entry,
     FieldErrors,
-    approval_queue,
+    approval_page,
     decide_row,
+    decide_rows,
+    download_template,
     import_spreadsheet,
+    keep_mine,
     may_approve,
     report_value,
-    visible_reporting,
+    reporting_groups,
+    template_choices,
 )
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 10 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def files_root(request: Request) -> Path:
@@ -42,12 +48,28 @@ def _year(request: Request) -> int | None:
 
 def render_reporting(request: Request, user: WebUser, year: int | None, errors: dict[int, dict[str, str]] | None = None,
                      typed: dict[int, dict[str, str]] | None = None, status_code: int = 200,
-                     flash: str | None = None, flash_kind: str = "ok", upload_error: str | None = None) -> Response:
-    rows = visible_reporting(request.app.state.services, user, year)
-    return render(request, "reporting.html", status_code=status_code, rows=rows, errors=errors or {},
-                  upload_error=upload_error,
+                     flash: str | None = None, flash_kind: str = "ok", upload_error: str | None = None,
+                     imported: dict[str, Any] | None = None) -> Response:
+    services = request.app.state.services
+    focus = next(iter(errors or typed or {}), None)
+    grouped = reporting_groups(services, user, year, page_number(request), PER_PAGE, focus)
+    rows = [r for g in grouped["groups"] for r in g["rows"]]
+    return render(request, "reporting.html", status_code=status_code, rows=rows, groups=grouped["groups"],
+                  paging=grouped["paging"], departments=grouped["departments"], errors=errors or {},
+                  upload_error=upload_error, templates=template_choices(services, user), imported=imported,
                   typed=typed or {}, year=year, flash=flash or request.query_params.get("msg_text"),
                   flash_kind=flash_kind)
+
+
+@router.get("/reporting/template/{plan_id}")
+def reporting_template(request: Request, plan_id: Id, user: Reporters) -> Response:
+    """The department's reporting form (.xlsx) for an open round: a reporter gets its own department's,
+    staff name the department (`?department=`)."""
+    department = request.query_params.get("department")
+    dept_id = int(department) if department and department.isdigit() else None
+    name, content = download_template(request.app.state.services, user, plan_id, _year(request), dept_id)
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": content_disposition(name, False), "Cache-Control": "private, no-store"})
 
 
 @router.get("/reporting")
@@ -88,6 +110,8 @@ async def reporting_submit(request: Request, indicator_id: IndicatorId, user: Re
                                 status_code=400, flash=translate("error.title", lang), flash_kind="err")
     msg = "draft" if entry.action == "draft" else "submitted"
     suffix = f"&year={year}" if year else ""
+    page = text("page")
+    suffix += f"&page={page}" if page.isdigit() else ""
     return RedirectResponse(f"/reporting?msg={msg}{suffix}#ind-{indicator_id}", status_code=303)
 
 
@@ -105,26 +129,126 @@ async def reporting_upload(request: Request, user: Reporters) -> Response:
     except FieldErrors as exc:
         return render_reporting(request, user, None, upload_error=exc.errors.get("file"), status_code=400,
                                 flash=translate("error.title", lang), flash_kind="err")
-    text = (f"已导入 {result['inserted'] + result['updated']} 条,未变 {result['unchanged']} 条" if lang == "zh"
-            else f"Imported {result['inserted'] + result['updated']} values, {result['unchanged']} unchanged")
-    return render_reporting(request, user, None, flash=text)
+    return _imported(request, user, result, lang)
+
+
+def _imported(request: Request, user: WebUser, result: dict[str, Any], lang: str) -> Response:
+    """The reporting page with an import's outcome: the counts, the rows refused, the conflicts to choose."""
+    done = result["inserted"] + result["updated"]
+    left = len(result["problems"]) + len(result["conflicts"])
+    text = (f"已导入 {done} 条,未变 {result['unchanged']} 条" if lang == "zh"
+            else f"Imported {done} values, {result['unchanged']} unchanged")
+    if left:
+        text += (f";{left} 行未导入,见下方列表" if lang == "zh" else f"; {left} rows not imported, listed below")
+    return render_reporting(request, user, None, flash=text, flash_kind="warn" if left else "ok", imported=result)
+
+
+MAX_CHOICES = 1000
+
+
+@router.post("/reporting-upload/conflicts", dependencies=[Depends(check_csrf)])
+async def reporting_conflicts(request: Request, user: Reporters) -> Response:
+    """The reporter's choice for each conflicting row: keep "mine" (written at the current version shown)
+    or "current" (the row is discarded)."""
+    form = await request.form()
+    lang = request_lang(request)
+
+    def text(name: str) -> str:
+        v = form.get(name)
+        return v.strip() if isinstance(v, str) else ""
+
+    count = text("count")
+    n = int(count) if count.isdigit() else 0
+    mine: list[tuple[int, dict[str, Any]]] = []
+    kept_current = 0
+    for i in range(min(n, MAX_CHOICES)):
+        choice = text(f"choice-{i}")
+        if choice == "current":
+            kept_current += 1
+        elif choice == "mine":
+            row = text(f"row-{i}")
+            mine.append((int(row) if row.isdigit() else i + 1,
+                         {k: text(f"{k}-{i}") or None for k in CHOICE_COLUMNS}))
+    filename = text("file") or "form.xlsx"
+    try:
+        result = await run_in_threadpool(keep_mine, request.app.state.services, user, filename, mine, lang)
+    except FieldErrors as exc:
+        return render_reporting(request, user, None, upload_error=exc.errors.get("file"), status_code=400,
+                                flash=translate("error.title", lang), flash_kind="err")
+    result["kept_current"] = kept_current
+    return _imported(request, user, result, lang)
+
+
+PER_PAGE = 50
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("page") or ""
+    return min(int(raw), 100_000) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+def paging(page: int, total: int, per_page: int = PER_PAGE) -> dict[str, int]:
+    pages = max(1, -(-total // per_page))
+    return {"page": min(page, pages), "pages": pages, "total": total, "per_page": per_page}
 
 
 def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Response:
-    """Values and task/project progress waiting for approval, on one page."""
+    """Values and task/project progress waiting for approval, on one page: each value with its context
+    (last year's approved value, the change, target and milestone, outlier flags), 50 a page."""
     from planwatch.web.tasks_flow import progress_queue
 
+    page = page_number(request)
     with request.app.state.services.read() as s:
-        queue, progress = approval_queue(s), progress_queue(s)
+        queue, total = approval_page(s, page, PER_PAGE)
+        if not queue and total and page > 1:
+            page = paging(page, total)["pages"]
+            queue, total = approval_page(s, page, PER_PAGE)
+        progress = progress_queue(s)
     user = current_user(request)
-    ctx = {"errors": {}, "typed": {}, "progress_errors": {}, **ctx}
+    ctx = {"errors": {}, "typed": {}, "progress_errors": {}, "bulk": None, **ctx}
     return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress,
+                  paging=paging(page, total),
                   may_approve=lambda q: user is not None and may_approve(user, q["reporter_id"]), **ctx)
 
 
 @router.get("/approvals")
 def approvals_page(request: Request, user: Planners) -> Response:
     return render_approvals(request)
+
+
+MAX_BULK = 500
+
+
+@router.post("/approvals-bulk", dependencies=[Depends(check_csrf)])
+async def approvals_bulk(request: Request, user: Planners) -> Response:
+    """Approve the selected values or all listed, or return the selected with a comment. Each `row`
+    is "id:version" as the approver saw it."""
+    form = await request.form()
+    lang = request_lang(request)
+    action = str(form.get("action") or "")
+    comment = str(form.get("comment") or "")
+    field = "all" if action == "approve_all" else "row"
+    rows: list[tuple[int, str]] = []
+    for v in form.getlist(field)[:MAX_BULK]:
+        row_id, _, version = str(v).partition(":")
+        if row_id.isdigit():
+            rows.append((int(row_id), version))
+    if not rows:
+        return render_approvals(request, status_code=400, flash=translate("appr.none_selected", lang),
+                                flash_kind="err")
+    try:
+        result = await run_in_threadpool(decide_rows, request.app.state.services, user, "observation", rows,
+                                         "approve" if action == "approve_all" else action, comment, lang)
+    except FieldErrors as exc:
+        return render_approvals(request, status_code=400, flash=translate("error.title", lang), flash_kind="err",
+                                bulk={"errors": exc.errors, "comment": comment})
+    n = len(result["decided"])
+    text = translate("appr.done", lang, approved=n if result["action"] == "approve" else 0,
+                     returned=n if result["action"] == "return" else 0)
+    if result["skipped"]:
+        text += " · " + translate("appr.skipped", lang, n=len(result["skipped"]))
+    return render_approvals(request, flash=text, flash_kind="warn" if result["skipped"] else "ok",
+                            bulk={"skipped": result["skipped"]})
 
 
 @router.post("/approvals/{observation_id}", dependencies=[Depends(check_csrf)])

@@ -115,23 +115,70 @@ def approval_queue(session: Any) -> list[dict[str, Any]]:
     return rp.approval_queue(session)
 
 
+def approval_page(session: Any, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of the approval queue with each row's context (last year, change, milestone, flags), and
+    the queue's length."""
+    total = rp.approval_count(session)
+    return rp.approval_queue(session, offset=(page - 1) * per_page, limit=per_page, context=True), total
+
+
+def decide_rows(services: Any, user: WebUser, kind: str, rows: list[tuple[int, str]], action: str, comment: str,
+                lang: str) -> dict[str, Any]:
+    """Approve or return several rows at once (`register.reporting.decide_many`): the rows that cannot
+    be decided are skipped with their reason."""
+    return write(services, rp.decide_many, user, kind, rows, action, comment, field_name="action", lang=lang)
+
+
 def visible_reporting(services: Any, user: WebUser, year: int | None) -> list[dict[str, Any]]:
     ids = visible_ids(services, user)
     with services.read() as s:
         return rp.reporting_rows(s, ids, year)
 
 
-def import_spreadsheet(services: Any, user: WebUser, filename: str, content: bytes, files_root: Path,
-                       lang: str) -> dict[str, Any]:
-    """A department's filled-in reporting form (.xlsx/.csv from `planwatch data template`).
+def reporting_groups(services: Any, user: WebUser, year: int | None, page: int, per_page: int,
+                     focus: int | None = None) -> dict[str, Any]:
+    """The user's reporting rows grouped by department with counts, one page of them."""
+    from planwatch.register.permissions import department_scoped
 
-    The register's importer checks every cell; on top of it a reporter may only
-    touch its own department's indicators and never an approved value. Any
-    problem refuses the whole file: nothing is written."""
-    from planwatch.exchange.importer import check_rows
+    ids = visible_ids(services, user)
+    with services.read() as s:
+        return rp.reporting_groups(s, ids, year, page=page, per_page=per_page, focus=focus,
+                                   department_id=user.department_id if department_scoped(user) else None)
+
+
+def template_choices(services: Any, user: WebUser) -> list[dict[str, Any]]:
+    """The forms this user may download now: a reporter its department's, staff who see all every one."""
+    from planwatch.register.permissions import department_scoped, may
+    from planwatch.register.rounds import template_choices as choices
+
+    if may(user, "see_all"):
+        department: int | None = None
+    elif department_scoped(user) and user.department_id is not None:
+        department = user.department_id
+    else:
+        return []
+    with services.read() as s:
+        return choices(s, department)
+
+
+def download_template(services: Any, user: WebUser, plan_id: int, year: int | None,
+                      department_id: int | None) -> tuple[str, bytes]:
+    """A department's reporting form for a plan and year (`exchange.template.department_form`, the CLI's
+    `planwatch data template`), if it is one of `template_choices`; 404 otherwise."""
+    from planwatch.exchange.template import department_form
+
+    if department_id is None:
+        department_id = user.department_id
+    for c in template_choices(services, user):
+        if (c["plan_id"], c["department_id"]) == (plan_id, department_id) and year in (None, c["year"]):
+            with register_errors("plan", "zh"), services.read() as s:
+                return department_form(s, plan_id, c["department"], year=c["year"])
+    raise AuthError(404, "error.not_found")
+
+
+def _table(filename: str, content: bytes, files_root: Path, lang: str) -> Any:
+    """An uploaded .xlsx/.csv read into a table (type, size and safety checked), or `FieldErrors` on "file"."""
     from planwatch.exchange.reader import read_table
-    from planwatch.exchange.safety import check_file
-    from planwatch.register.observations import existing_for, lock_writes, resolve_metrics, write_observations
 
     suffix = Path(filename).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -143,35 +190,50 @@ def import_spreadsheet(services: Any, user: WebUser, filename: str, content: byt
     path = tmp_dir / f"{uuid.uuid4().hex}{suffix}"
     path.write_bytes(content)
     try:
-        problems = check_file(path)
-        table, read_problems = (None, problems) if problems else read_table(path)
-        msgs: list[str] = []
-        if table is None:
-            msgs = [_problem_text(p, lang, filename) for p in read_problems]
-            raise FieldErrors({"file": "\n".join(msgs[:50])})
-        with services.write() as s:
-            lock_writes(s)  # before the rows are compared with stored versions
-            # the actor: its department scope and the approved-values rule are the register's, per row
-            rows, problems, empty = check_rows(s, table, "submitted", user.username, user.id, actor=user)
-            resolve_metrics(s, rows)
-            msgs = [_problem_text(p, lang, filename) for p in problems]
-            if msgs:
-                raise FieldErrors({"file": "\n".join(msgs[:50])})
-            for r in rows:
-                r.expected_version = None
-            stored = existing_for(s, (r.key for r in rows))
-            for r in rows:  # the form carries no versions; the import is checked as one unit
-                if r.key in stored:
-                    r.expected_version = stored[r.key]["version"]
-            result = write_observations(s, rows, by=user.username, reason=f"报表导入 / spreadsheet {filename}")
-    except ConflictError as exc:
-        raise conflict("file", exc, lang) from exc
-    except RegisterError as exc:  # e.g. a reporting round past its lock date (register.rounds)
-        raise FieldErrors({"file": f"{filename}: {exc}"}) from exc
+        table, problems = read_table(path)
     finally:
         path.unlink(missing_ok=True)
-    return {"rows": len(rows), "inserted": result.inserted, "updated": result.updated,
-            "unchanged": result.unchanged, "empty": empty}
+    if table is None:
+        raise FieldErrors({"file": "\n".join(_problem_text(p, lang, filename) for p in problems[:50])})
+    table.file = filename
+    return table
+
+
+def _import(services: Any, user: WebUser, table: Any, reason: str, lang: str) -> dict[str, Any]:
+    from planwatch.exchange.importer import import_valid_rows
+
+    try:
+        with services.write() as s:
+            result = import_valid_rows(s, table, user, reporter=user.username, reason=reason)
+    except ConflictError as exc:
+        raise conflict("file", exc, lang) from exc
+    except RegisterError as exc:
+        raise FieldErrors({"file": f"{table.file}: {exc}"}) from exc
+    return {"file": table.file, "rows": result.rows, "inserted": result.inserted, "updated": result.updated,
+            "unchanged": result.unchanged, "empty": result.empty,
+            "problems": [{"row": p.row, "column": p.column or "", "message": p.zh if lang == "zh" else p.en}
+                         for p in result.problems],
+            "conflicts": [vars(c) for c in result.conflicts]}
+
+
+def import_spreadsheet(services: Any, user: WebUser, filename: str, content: bytes, files_root: Path,
+                       lang: str) -> dict[str, Any]:
+    """A department's filled-in reporting form (.xlsx/.csv, the downloaded template): the valid rows are
+    imported and the rest listed (row, column, message); rows someone else changed since the form was
+    made come back as conflicts with both values (`exchange.importer.import_valid_rows`). A file that
+    cannot be read at all raises `FieldErrors` on "file"."""
+    table = _table(filename, content, files_root, lang)
+    return _import(services, user, table, f"报表导入 / spreadsheet {filename}", lang)
+
+
+def keep_mine(services: Any, user: WebUser, filename: str, rows: list[tuple[int, dict[str, Any]]],
+              lang: str) -> dict[str, Any]:
+    """Conflicting rows the reporter chose to keep: written at the version they were shown, through the
+    same import (every rule again; a row changed once more comes back as a conflict)."""
+    from planwatch.exchange.importer import choice_table
+
+    return _import(services, user, choice_table(filename, rows),
+                   f"报表导入冲突处理:保留本人填报值 / spreadsheet {filename}: kept the uploaded value", lang)
 
 
 def _problem_text(p: Any, lang: str, filename: str) -> str:
