@@ -95,21 +95,17 @@ def fill_template(content: bytes, values: dict[str, float]) -> bytes:
     return out.getvalue()
 
 
-def download_template(page, base: str, tmp: Path, url: str, department: str) -> bytes:  # type: ignore[no-untyped-def]
-    """The department's form for the open round.
-
-    Until the reporting page offers the download, the form is the one `planwatch data template`
-    writes (exchange.template.write_templates), made here for the department."""
+def download_template(page, base: str, tmp: Path) -> bytes:  # type: ignore[no-untyped-def]
+    """The department's form for the open round, from the reporting page's list of forms."""
     page.goto(f"{base}/reporting?year={YEAR}")
-    from planwatch.exchange.template import write_templates
-    from planwatch.register.db import make_engine, session_factory
-
-    engine = make_engine(url)
-    try:
-        with session_factory(engine)() as s:
-            (path,) = write_templates(s, PLAN, tmp / department, year=YEAR, department=department)
-    finally:
-        engine.dispose()
+    link = page.locator(f"[data-testid^=template-{PLAN}-{YEAR}-]")
+    assert link.count() == 1, "one form: the reporter's own department's, for the open round"
+    with page.expect_download() as info:
+        link.click()
+    d = info.value
+    assert d.suggested_filename.endswith(".xlsx"), d.suggested_filename
+    path = tmp / d.suggested_filename
+    d.save_as(path)
     return path.read_bytes()
 
 
@@ -185,7 +181,7 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     # 2. Each reporter lands on 待办, downloads the department's form, fills it in and uploads it.
     sign_in(edu, base, "d-reporter")
     assert edu.url.endswith("/todo")
-    edu_form = download_template(edu, base, tmp_path, site.url, EDU)
+    edu_form = download_template(edu, base, tmp_path)
     shot(edu, "02-edu-reporting")
 
     health.goto(f"{base}/login")
@@ -205,7 +201,7 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     assert health.url.endswith("/todo"), health.url
     assert health.locator("[data-testid=count-due]").inner_text().strip() == str(len(HEALTH_VALUES))
     shot(health, "02-health-todo")
-    health_form = download_template(health, base, tmp_path, site.url, HEALTH)
+    health_form = download_template(health, base, tmp_path)
 
     done = upload(edu, base, "教育局2025.xlsx", fill_template(edu_form, EDU_VALUES))
     assert f"已导入 {len(EDU_VALUES)} 条" in done, done
