@@ -274,9 +274,12 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
 
     # 5. The approver approves every value, then the year, and locks the round.
     planner.goto(f"{base}/approvals")
-    for name in (*EDU_VALUES, *HEALTH_VALUES):
-        queue_row(planner, name).locator("button[value=approve]").click()
-        planner.wait_for_load_state()
+    for name in (*EDU_VALUES, *HEALTH_VALUES):  # with last year's value beside each
+        assert queue_row(planner, name).locator("[data-testid=ctx-last]").inner_text().strip() not in ("", "—")
+    all_button = planner.locator("[data-testid=approve-all]")
+    assert "4" in all_button.inner_text()
+    all_button.click()
+    planner.wait_for_load_state()
     assert planner.locator("[data-testid=queue-empty]").count() == 1
     # Approved values alone do not move the plan's data year: the round's approval does.
     outsider.goto(f"{base}/public/plans/{PLAN}")
