@@ -163,7 +163,7 @@ def test_the_audit_log_filters_pages_and_exports_readably(client: TestClient, se
     r = client.get("/admin/audit.csv?actor=admin")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["时间(UTC)", "操作人", "操作"] and len(rows) == 5
+    assert rows[0][:3] == ["时间", "操作人", "操作"] and len(rows) == 5
     assert any("启用:是 → 否" in cell for row in rows for cell in row)
     r = client.get("/admin/audit.xlsx?actor=admin")
     ws = load_workbook(io.BytesIO(r.content)).active

@@ -182,3 +182,52 @@ def test_the_leader_finds_binding_risks_and_clicks_a_count(site, wide) -> None: 
     statuses = wide.locator("[data-testid=filtered-list] tr[data-testid=risk-row] span.status").evaluate_all(
         "els => els.map(e => e.dataset.status)")
     assert statuses and set(statuses) == {code} and len(statuses) == min(n, 50)
+
+
+MAIN_PAGES = {  # name → (account, path): what each user opens first, in Chinese at 1366 px
+    "overview": ("d-planner", "/"), "dashboard": ("d-viewer", "/dashboard"),
+    "dashboard-list": ("d-viewer", "/dashboard/list?risk=1"), "plan-3": ("d-planner", "/plans/3"),
+    "plan-3-tasks": ("d-planner", "/plans/3/tasks"), "plan-3-report": ("d-planner", "/plans/3/report"),
+    "indicator": ("d-planner", "/indicators/p3-i70"), "indicator-meta": ("d-planner", "/indicators/p3-i70/meta"),
+    "reporting": ("d-reporter", "/reporting"), "todo": ("d-reporter", "/todo"), "approvals": ("d-planner", "/approvals"),
+    "rounds": ("d-planner", "/rounds"), "search": ("d-planner", "/search?q=tws"), "compare": ("d-planner", "/compare"),
+    "review": ("d-planner", "/review"), "admin-users": ("d-admin", "/admin/users"),
+    "admin-departments": ("d-admin", "/admin/departments"), "admin-audit": ("d-admin", "/admin/audit"),
+}
+PUBLIC_PAGES = {"public": "/public", "public-status": "/public/status", "public-plan-3": "/public/plans/3",
+                "public-indicator": "/public/indicators/p3-i70", "public-compare": "/public/compare"}
+
+
+def test_screenshots_of_the_main_pages(site, browser) -> None:  # type: ignore[no-untyped-def]
+    """tests/artifacts/web/main-*.png: the main pages of the demo register for a person to look at; none is
+    wider than the window (nothing cut off at the side)."""
+    wide_pages: list[str] = []
+    by_account: dict[str, list[tuple[str, str]]] = {}
+    for name, (account, path) in MAIN_PAGES.items():
+        by_account.setdefault(account, []).append((name, path))
+    for account, pages in by_account.items():
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = ctx.new_page()
+        try:
+            sign_in(page, site.base, account)
+            for name, path in pages:
+                resp = page.goto(site.base + path)
+                assert resp is not None and resp.status == 200, (path, resp and resp.status)
+                shot(page, f"main-{name}")
+                if page.evaluate("document.documentElement.scrollWidth") > 1366:
+                    wide_pages.append(path)
+        finally:
+            ctx.close()
+    for width in (1366, 375):
+        ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+        page = ctx.new_page()
+        try:
+            for name, path in PUBLIC_PAGES.items():
+                resp = page.goto(site.base + path)
+                assert resp is not None and resp.status == 200, path
+                shot(page, f"main-{name}-{width}")
+                if page.evaluate("document.documentElement.scrollWidth") > width:
+                    wide_pages.append(f"{path} at {width} px")
+        finally:
+            ctx.close()
+    assert not wide_pages, wide_pages

@@ -90,7 +90,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "log.title": ("操作日志", "Audit log"),
     "log.intro": ("系统中每一次修改:谁、何时、对什么、改前 → 改后。", "Every change in the register: who, when, what, before → after."),
     "log.system": ("系统", "system"),
-    "log.col.at": ("时间(UTC)", "Time (UTC)"),
+    "log.col.at": ("时间", "Time"),  # in the office's zone (formatting.when, PLANWATCH_TZ)
     "log.col.actor": ("操作人", "By"),
     "log.col.action": ("操作", "Action"),
     "log.col.kind": ("对象类型", "Target type"),
