@@ -3,11 +3,12 @@ are short enough to read; every page speaks Chinese (see test_demo_language.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from demo_site import DemoSite, build_demo, serve, sign_in
+from demo_site import PASSWORD, DemoSite, build_demo, serve, sign_in
 from webtools import ARTIFACTS, shot
 
 pytestmark = pytest.mark.browser
@@ -144,3 +145,106 @@ def test_long_lists_fold_and_unfold(site, wide) -> None:  # type: ignore[no-unty
     lines = wide.locator("[data-testid=overdue] details.overdue")
     assert 0 < lines.count() <= 6  # one per plan, not one per indicator
     assert "项指标数据未报送" in lines.first.locator("summary").inner_text()
+
+
+SEVERITY = {"sev-red": 0, "sev-orange": 1, "sev-yellow": 2, "": 3}  # "": behind schedule, no warning
+
+
+def test_the_leader_finds_binding_risks_and_clicks_a_count(site, wide) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14's viewer bar on the demo register: the quick start's `leader` (a viewer) signs in, lands on the
+    risk dashboard, reads the 约束性 indicators at risk with their departments, most severe first, and a count
+    opens the list filtered to it."""
+    from planwatch.register.db import make_engine, transaction
+    from planwatch.register.users import add_user, list_users
+
+    engine = make_engine(site.url)
+    with transaction(engine) as s:
+        if not any(u["username"] == "leader" for u in list_users(s)):
+            add_user(s, "leader", PASSWORD, "viewer", display_name="分管领导")
+    engine.dispose()
+    sign_in(wide, site.base, "leader")
+    assert wide.url.endswith("/dashboard"), wide.url
+    rows = wide.locator("[data-testid=risk-list] tr[data-testid=risk-row]")
+    listed = rows.evaluate_all("""rows => rows.map(r => ({binding: r.dataset.binding === '1',
+        severity: [...r.classList].find(c => c.startsWith('sev-')) || '',
+        name: r.querySelector('td:nth-child(2) a').textContent,
+        department: r.querySelector('[data-testid=department]').textContent.trim()}))""")
+    binding = [r for r in listed if r["binding"]]
+    assert binding, "the demo register has binding indicators at risk"
+    assert all(r["department"] for r in binding)  # a department, or 未指定 said in words
+    assert any(r["department"] == "苍溪县教育局" for r in listed)  # the demo's one assigned department
+    ranks = [SEVERITY[r["severity"]] for r in listed]
+    assert ranks == sorted(ranks) and ranks[0] == 0, ranks  # most severe first
+    for rank in set(ranks):  # at the same severity the binding ones come first
+        flags = [r["binding"] for r, k in zip(listed, ranks, strict=True) if k == rank]
+        assert flags == sorted(flags, reverse=True), (rank, flags)
+    shot(wide, "demo-leader-dashboard")
+
+    # The department's at-risk count opens the list filtered to that department's risks.
+    cell = wide.locator("[data-testid=count-department] tr", has_text="苍溪县教育局").locator("a.risk-n")
+    n = int(cell.inner_text().split()[-1])
+    cell.click()
+    wide.wait_for_url(re.compile(r"/dashboard/list\?.*department="))
+    got = wide.locator("[data-testid=filtered-list] tr[data-testid=risk-row]")
+    assert got.count() == min(n, 50) and n > 0
+    assert set(got.locator("[data-testid=department]").all_inner_texts()) == {"苍溪县教育局"}
+    shot(wide, "demo-leader-list", full_page=False)
+
+    # And a status count: every row listed has that status.
+    wide.go_back()
+    link = wide.locator("[data-testid=count-status]").first
+    code, n = link.get_attribute("data-status"), int(link.locator("b").inner_text())
+    link.click()
+    wide.wait_for_url(re.compile(r"/dashboard/list\?status="))
+    statuses = wide.locator("[data-testid=filtered-list] tr[data-testid=risk-row] span.status").evaluate_all(
+        "els => els.map(e => e.dataset.status)")
+    assert statuses and set(statuses) == {code} and len(statuses) == min(n, 50)
+
+
+MAIN_PAGES = {  # name → (account, path): what each user opens first, in Chinese at 1366 px
+    "overview": ("d-planner", "/"), "dashboard": ("d-viewer", "/dashboard"),
+    "dashboard-list": ("d-viewer", "/dashboard/list?risk=1"), "plan-3": ("d-planner", "/plans/3"),
+    "plan-3-tasks": ("d-planner", "/plans/3/tasks"), "plan-3-report": ("d-planner", "/plans/3/report"),
+    "indicator": ("d-planner", "/indicators/p3-i70"), "indicator-meta": ("d-planner", "/indicators/p3-i70/meta"),
+    "reporting": ("d-reporter", "/reporting"), "todo": ("d-reporter", "/todo"), "approvals": ("d-planner", "/approvals"),
+    "rounds": ("d-planner", "/rounds"), "search": ("d-planner", "/search?q=tws"), "compare": ("d-planner", "/compare"),
+    "review": ("d-planner", "/review"), "admin-users": ("d-admin", "/admin/users"),
+    "admin-departments": ("d-admin", "/admin/departments"), "admin-audit": ("d-admin", "/admin/audit"),
+}
+PUBLIC_PAGES = {"public": "/public", "public-status": "/public/status", "public-plan-3": "/public/plans/3",
+                "public-indicator": "/public/indicators/p3-i70", "public-compare": "/public/compare"}
+
+
+def test_screenshots_of_the_main_pages(site, browser) -> None:  # type: ignore[no-untyped-def]
+    """tests/artifacts/web/main-*.png: the main pages of the demo register for a person to look at; none is
+    wider than the window (nothing cut off at the side)."""
+    wide_pages: list[str] = []
+    by_account: dict[str, list[tuple[str, str]]] = {}
+    for name, (account, path) in MAIN_PAGES.items():
+        by_account.setdefault(account, []).append((name, path))
+    for account, pages in by_account.items():
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = ctx.new_page()
+        try:
+            sign_in(page, site.base, account)
+            for name, path in pages:
+                resp = page.goto(site.base + path)
+                assert resp is not None and resp.status == 200, (path, resp and resp.status)
+                shot(page, f"main-{name}")
+                if page.evaluate("document.documentElement.scrollWidth") > 1366:
+                    wide_pages.append(path)
+        finally:
+            ctx.close()
+    for width in (1366, 375):
+        ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+        page = ctx.new_page()
+        try:
+            for name, path in PUBLIC_PAGES.items():
+                resp = page.goto(site.base + path)
+                assert resp is not None and resp.status == 200, path
+                shot(page, f"main-{name}-{width}")
+                if page.evaluate("document.documentElement.scrollWidth") > width:
+                    wide_pages.append(f"{path} at {width} px")
+        finally:
+            ctx.close()
+    assert not wide_pages, wide_pages

@@ -50,7 +50,7 @@ def test_round_due_lock_unlock(server, browser, seed, seeded):  # type: ignore[n
     assert reporter.url.endswith("/todo")
     assert reporter.locator("[data-testid=count-due]").inner_text() == "1"
     due_table = reporter.locator("[data-testid=todo-due]")
-    assert "学前教育毛入园率" in due_table.inner_text() and due.isoformat() in due_table.inner_text()
+    assert "学前教育毛入园率" in due_table.inner_text() and f"{due.year}年{due.month}月{due.day}日" in due_table.inner_text()
     shot(reporter, "todo-due")
 
     # 3. The lock date passes (the planner moves both dates into the past).

@@ -570,7 +570,8 @@ def remind(session: Session, round_id: int, *, by: str | None = None, on: date |
     contacts = _reporters(session, [d["department_id"] for d in rows])
     sent = 0
     for d in rows:
-        due = (f",应报日期 {d['due_date'].isoformat()}" if d["due_date"] else "")
+        day = d["due_date"]
+        due = f",应报日期 {day.year}年{day.month}月{day.day}日" if day else ""
         due_en = (f", due {d['due_date'].isoformat()}" if d["due_date"] else "")
         message = (f"催报:《{d['plan_title']}》{r.year}年度尚有 {d['outstanding']} 项未报送{due} / "
                    f"Reminder: {d['outstanding']} items of {r.year} still to report{due_en}")

@@ -6,7 +6,8 @@ the portal (templates use these as filters, see templating.build_env).
 - times: 2026年12月4日 14:35 in the office's time zone (PLANWATCH_TZ, default Asia/Shanghai); dates 2026年12月4日;
 - booleans: 是/否;
 - stored codes (statuses, target kinds, operators, projection methods, aggregation, change reasons) and field
-  names: their labels in i18n.CODE_LABELS / i18n.FIELD_LABELS, never the code itself.
+  names: their labels in i18n.CODE_LABELS / i18n.FIELD_LABELS, never the code itself;
+- texts the system stores in both languages ("提交 / submitted"): the page's half.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 from planwatch.web.i18n import CODE_LABELS, DEFAULT_LANG, FIELD_LABELS
 
+_PAIR = re.compile(r"\s?/ ")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -91,12 +94,30 @@ def yesno(value: Any, lang: str = DEFAULT_LANG) -> str:
     return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
 
 
+def bilingual(text: str, lang: str = DEFAULT_LANG) -> str:
+    """The page's half of a text the system stored in both languages, "中文 / English" or "English / 中文"
+    (reasons, notes, reminders, extraction warnings): 提交 / submitted → 提交 (en: submitted). Text that is
+    not such a pair (one half Chinese, the other without any) is returned as it is."""
+    for m in _PAIR.finditer(text):
+        left, right = text[:m.start()].strip(), text[m.end():].strip()
+        if not left or not right:
+            continue
+        if _CJK.search(left) and not _CJK.search(right) and right[0].isascii():
+            return left if lang == "zh" else right
+        if _CJK.search(right) and not _CJK.search(left) and left[0].isascii():
+            return right if lang == "zh" else left
+    return text
+
+
 def code(value: Any, lang: str = DEFAULT_LANG) -> str:
-    """A stored code's label (approved → 已审核, linear → 线性趋势, >= → 不低于); other text as it is."""
+    """A stored code's label (approved → 已审核, linear → 线性趋势, >= → 不低于); a stored "中文 / English"
+    text in the page's language (bilingual); other text as it is."""
     if value is None:
         return "—"
     pair = CODE_LABELS.get(str(value))
-    return str(value) if pair is None else (pair[0] if lang == "zh" else pair[1])
+    if pair is None:
+        return bilingual(str(value), lang)
+    return pair[0] if lang == "zh" else pair[1]
 
 
 def field(name: str, lang: str = DEFAULT_LANG) -> str:

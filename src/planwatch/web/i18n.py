@@ -474,6 +474,11 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "retire": ("停用", "retired"), "approve": ("审核通过", "approved"), "return": ("退回", "returned"),
     "submit": ("提交", "submitted"),
     "import": ("导入规划", "import"), "re-import": ("重新导入规划", "re-import"), "demo": ("演示数据", "demo data"),
+    "demo: published figures": ("演示数据:公开发布的数据", "demo data: published figures"),
+    "demo: simulated scenario": ("演示数据:模拟情景", "demo data: simulated scenario"),
+    "web review": ("网页审阅后发布", "published after review on the web"), "edit": ("编辑", "edited"),
+    # what a plan document's line holds (the document view)
+    "service": ("基本公共服务", "basic public service"),
 }
 
 # Stored field names, as a page prints them (web.formatting.field): change history, review forms.

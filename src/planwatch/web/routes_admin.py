@@ -33,6 +33,7 @@ from planwatch.register.users import (
     set_password,
     set_role,
 )
+from planwatch.web import formatting
 from planwatch.web.audit_text import KINDS, action_label, export, kind_label, readable
 from planwatch.web.formatting import office_zone
 from planwatch.web.i18n import translate
@@ -59,9 +60,7 @@ async def _form(request: Request) -> dict[str, str]:
 def _message(exc: RegisterError, lang: str) -> str:
     if isinstance(exc, FieldError):
         return exc.zh if lang == "zh" else exc.en
-    text = str(exc)
-    zh, sep, en = text.partition(" / ")
-    return (zh if lang == "zh" else en) if sep else text
+    return formatting.bilingual(str(exc), lang)
 
 
 def _flash(request: Request) -> str | None:

@@ -9,12 +9,13 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from planwatch.evaluate.wording import rate_words
 from planwatch.web import formatting
-from planwatch.web.i18n import normalise_lang, status_label, translate
+from planwatch.web.i18n import DEFAULT_LANG, normalise_lang, status_label, translate
 from planwatch.web.security import csrf_token, current_user
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,12 +32,14 @@ def _signed_rate(value: Any) -> str:
 _URL = re.compile(r"https?://[^\s()（）<>\"'|]+")
 
 
-def _source(text: Any) -> Markup:
-    """A value's source note with its web addresses as links (the quote stays as written)."""
+@pass_context
+def _source(ctx: Context, text: Any) -> Markup:
+    """A value's source note with its web addresses as links (the quote stays as written; a note the system
+    wrote in both languages shows the page's half, formatting.bilingual)."""
     if not text:
         return Markup("—")
     out, last = [], 0
-    s = str(text)
+    s = formatting.bilingual(str(text), ctx.get("lang") or DEFAULT_LANG)
     for m in _URL.finditer(s):
         url = m.group(0).rstrip(".,;。，；")
         end = m.start() + len(url)
