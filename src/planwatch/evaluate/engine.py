@@ -74,12 +74,19 @@ def evaluate_indicator(ind: Indicator, observations: list[Observation], region_c
 def _subregions(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year: int,
                 config: EvaluationConfig, obs: list[Observation]) -> IndicatorEvaluation:
     children = [r for r in inp.regions if r.parent_code == inp.plan.region_code]
-    reported = {o.region_code for o in obs}
+    parents = {r.parent_code for r in inp.regions}
+    by_region: dict[str, list[Observation]] = defaultdict(list)
+    for o in obs:
+        by_region[o.region_code].append(o)
     subs = []
     for ch in children:
-        if ch.code not in reported and not any(r.parent_code == ch.code for r in inp.regions):
+        if ch.code not in by_region and ch.code not in parents:
             continue
-        se = evaluate_indicator(ind, obs, ch.code, year, inp.plan.base_year, config, inp.regions)
+        # A sub-region's own values when one counts (linear in the sub-regions); every value when it
+        # must be rolled up from the regions below it.
+        own = by_region.get(ch.code, [])
+        pool = own if any(o.status in config.accepted_statuses for o in own) else obs
+        se = evaluate_indicator(ind, pool, ch.code, year, inp.plan.base_year, config, inp.regions)
         if se.value is None and se.judgement is None:
             continue
         subs.append((ch, se))
