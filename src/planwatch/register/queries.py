@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -226,7 +227,8 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
         for i in range(0, len(codes), 5000):
             out += session.execute(select(*cols).where(Observation.metric_id.in_(metrics),
                                                        Observation.region_code.in_(codes[i:i + 5000]),
-                                                       Observation.status.in_(states))).all()
+                                                       Observation.status.in_(states))
+                                   .order_by(Observation.metric_id, Observation.region_code, Observation.year)).all()
         return out
 
     metrics = sorted({i.metric_id for i in indicators})
@@ -235,14 +237,17 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
     rolled = sorted({i.metric_id for i in indicators if i.aggregation in ("sum", "mean_pop")})
     have = {(o.metric_id, o.region_code) for o in rows if o.value is not None}
     wanted = {(m, c) for m in rolled for c in level if (m, c) not in have and children.get(c)}
-    while wanted:  # one level down, only below the regions that lack a value
+    ordered = len(level) < 5000  # one query, ordered by the database
+    while wanted:
+        ordered = False  # one level down, only below the regions that lack a value
         below = {ch: c for _, c in wanted for ch in children[c]}
         more = [o for o in load(sorted({m for m, _ in wanted}), sorted(below)) if (o.metric_id, below[o.region_code])
                 in wanted]
         rows += more
         have |= {(o.metric_id, o.region_code) for o in more if o.value is not None}
         wanted = {(m, ch) for m, c in wanted for ch in children[c] if (m, ch) not in have and children.get(ch)}
-    rows.sort(key=lambda o: (o.metric_id, o.region_code, o.year))
+    if not ordered:
+        rows.sort(key=itemgetter(0, 1, 2))  # metric, region, year
     return rows
 
 
