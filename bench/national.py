@@ -293,7 +293,7 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
         row["eval_s"], row["eval_how"] = evaluate_all(url, os.cpu_count() or 1)
         say(f"evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']}; "
             f"load average {os.getloadavg()[0]:.1f})")
-        cli(["user", "add", "bench", "--role", "viewer", "--password", PASSWORD], env)
+        cli(["user", "add", "bench", "--role", "planner", "--password", PASSWORD], env)
         from sqlalchemy import func, select
 
         from planwatch.register.db import make_engine, session_factory
