@@ -169,6 +169,8 @@ class _Lookup:
         key = str(code).strip() if code not in (None, "") else ""
         if key.endswith(".0"):
             key = key[:-2]
+        if key in self.regions and self.regions[key] is not None:  # seen, and well-formed: the rule ran once
+            return self.regions[key]  # type: ignore[return-value]
         if not key and name not in (None, ""):
             found = list(self.s.scalars(select(Region).where(Region.name == str(name).strip())))
             if len(found) == 1:
@@ -206,6 +208,7 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
     good: list[tuple[int, ObservationInput]] = []
     problems: list[Problem] = []
     seen: dict[tuple[int, str, int], int] = {}
+    years: dict[tuple[int, float], int] = {}
     empty = 0
 
     def bad(row: int, key: str | None, zh: str, en: str) -> None:
@@ -222,7 +225,9 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
             year_f = _number(_cell(table, cells, "year"), integer=True)
             if year_f is None:
                 raise _Bad("缺少年份", "year is missing")
-            year = rp.check_year(look.plan(ind), int(year_f))
+            year = years.get((ind.plan_id, year_f))
+            if year is None:  # the rule once per plan and year (it raises on a year out of the plan's window)
+                year = years[(ind.plan_id, year_f)] = rp.check_year(look.plan(ind), int(year_f))
             key = "unit"
             rp.check_unit(ind, _text(_cell(table, cells, "unit")))
             key = "value"
