@@ -141,8 +141,9 @@ def save(session: Session, plan_id: int, result: PlanResult) -> None:
     if plan is None:
         return
     inds = list(session.execute(select(Indicator.id, Indicator.domain, Indicator.attribute, Indicator.source,
-                                       Indicator.lead_department_text)
-                                .where(Indicator.plan_id == plan_id, Indicator.active)))
+                                       Indicator.lead_department_text, Indicator.position)
+                                .where(Indicator.plan_id == plan_id, Indicator.active)
+                                .order_by(Indicator.position, Indicator.id)))
     leads = lead_departments(session, [i[0] for i in inds], plan.region_code)
     session.execute(delete(Evaluation).where(Evaluation.plan_id == plan_id))
     session.execute(delete(StatusCount).where(StatusCount.plan_id == plan_id))
@@ -157,7 +158,9 @@ def save(session: Session, plan_id: int, result: PlanResult) -> None:
     for w in result.early_warnings:
         warns.setdefault(str(w.get("indicator_id") or ""), []).append((w.get("kind") or "", w.get("severity") or ""))
     rows, subs = [], []
-    for ind_id, domain, attribute, _source, lead_text in inds:
+    main: Counter[tuple[str, str, str]] = Counter()
+    first: dict[tuple[str, str, str], int] = {}
+    for ind_id, domain, attribute, source, lead_text, position in inds:
         ref = f"p{plan_id}-i{ind_id}"
         ev = result.indicators.get(ref)
         status = ev["status"] if ev else "not_reported"
@@ -166,6 +169,8 @@ def save(session: Session, plan_id: int, result: PlanResult) -> None:
         is_binding = attribute == "约束性"
         order = risk_key(status, is_binding, warns.get(ref, []), ev["Q"] if ev else None)
         counts[key] += 1
+        main[key] += is_main(source)
+        first.setdefault(key, position or 0)
         binding[key] += is_binding
         risk[key] += order is not None
         binding_risk[key] += is_binding and order is not None
@@ -195,7 +200,8 @@ def save(session: Session, plan_id: int, result: PlanResult) -> None:
         session.execute(StatusCount.__table__.insert(), [
             {"plan_id": plan_id, "region_code": plan.region_code, "domain": d, "department": dep, "status": st,
              "count": n, "binding_count": binding[(d, dep, st)], "risk_count": risk[(d, dep, st)],
-             "binding_risk_count": binding_risk[(d, dep, st)]}
+             "binding_risk_count": binding_risk[(d, dep, st)], "main_count": main[(d, dep, st)],
+             "first_position": first[(d, dep, st)]}
             for (d, dep, st), n in counts.items()])
 
 

@@ -587,6 +587,8 @@ class StatusCount(Base):
     binding_count: Mapped[int] = mapped_column(Integer, default=0)  # of them 约束性
     risk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # at risk (risk_key)
     binding_risk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 约束性 and at risk
+    main_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in the indicator table
+    first_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them, the first
 
 
 class SubregionStatus(Base):

@@ -1,7 +1,7 @@
 """dashboard summary: what the leader's dashboard reads instead of evaluating every plan
 
 Each stored indicator evaluation keeps its plan's region, its lead department and its place in the
-risk order (`evaluate.warnings.risk_key`); `status_counts` keeps how many are at risk; the sub-regions'
+risk order (`evaluate.warnings.risk_key`); `status_counts` keeps how many are at risk, how many are 主要指标 and the plan's order of its domains; the sub-regions'
 statuses of each evaluated indicator get a table of their own (the dashboard's region filter and map).
 Stored evaluations are a cache: they are dropped here and recomputed (`planwatch evaluate --all`, or by
 the pages, stale plans only).
@@ -36,6 +36,8 @@ def upgrade() -> None:
     with op.batch_alter_table("status_counts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("risk_count", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("binding_risk_count", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("main_count", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("first_position", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "subregion_statuses",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -59,6 +61,8 @@ def downgrade() -> None:
     op.drop_index("ix_subregion_statuses_region_status", table_name="subregion_statuses")
     op.drop_table("subregion_statuses")
     with op.batch_alter_table("status_counts", schema=None) as batch_op:
+        batch_op.drop_column("first_position")
+        batch_op.drop_column("main_count")
         batch_op.drop_column("binding_risk_count")
         batch_op.drop_column("risk_count")
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
