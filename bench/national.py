@@ -171,35 +171,17 @@ def cli(args: list[str], env: dict[str, str]) -> float:
 # 3. evaluation: one adapter
 
 
-def evaluate_all(url: str, year: int = 2025) -> tuple[float, str]:
-    """Evaluate every plan in the register; (seconds, how). Uses the register's whole-register evaluation
-    when it exists (`evaluate_register`, issue 13 item 2), else evaluation_input + evaluate_plan per plan."""
+def evaluate_all(url: str, workers: int) -> tuple[float, str]:
+    """Evaluate and store every plan in the register with the path `planwatch evaluate --all` takes
+    (`register.evaluations.evaluate_register`, `workers` processes); (seconds, how)."""
     from planwatch.register import db as regdb
+    from planwatch.register.evaluations import evaluate_register
 
     engine = regdb.make_engine(url)
     t = time.perf_counter()
     try:
-        for module in ("planwatch.register.evaluations", "planwatch.register.evaluation", "planwatch.evaluate.register"):
-            try:
-                mod = __import__(module, fromlist=["evaluate_register"])
-            except ImportError:
-                continue
-            if hasattr(mod, "evaluate_register"):
-                with regdb.transaction(engine) as s:
-                    mod.evaluate_register(s, year=year)
-                return time.perf_counter() - t, f"{module}.evaluate_register"
-        from sqlalchemy import select
-
-        from planwatch.evaluate.engine import evaluate_plan
-        from planwatch.register.queries import evaluation_input
-        from planwatch.register.schema import Plan
-
-        with regdb.session_factory(engine)() as s:
-            ids = list(s.scalars(select(Plan.id).order_by(Plan.id)))
-            for pid in ids:
-                evaluate_plan(evaluation_input(s, pid), year)
-                s.expunge_all()
-        return time.perf_counter() - t, "per plan (evaluation_input + evaluate_plan)"
+        evaluate_register(engine, force=True, workers=workers)
+        return time.perf_counter() - t, f"evaluate_register, {workers} worker processes"
     finally:
         engine.dispose()
 
@@ -308,9 +290,10 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
             f"planwatch process CPU {row['obs_cpu']:.1f} s; load average {os.getloadavg()[0]:.1f})")
         if not args.keep:
             (home / "observations.csv").unlink()
-        row["eval_s"], row["eval_how"] = evaluate_all(url)
-        say(f"evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']})")
-        cli(["user", "add", "bench", "--role", "viewer", "--password", PASSWORD], env)
+        row["eval_s"], row["eval_how"] = evaluate_all(url, os.cpu_count() or 1)
+        say(f"evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']}; "
+            f"load average {os.getloadavg()[0]:.1f})")
+        cli(["user", "add", "bench", "--role", "planner", "--password", PASSWORD], env)
         from sqlalchemy import func, select
 
         from planwatch.register.db import make_engine, session_factory
@@ -323,6 +306,7 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
         engine.dispose()
         try:
             row["web"] = serve_and_load(env, home, int(plan_id), args)
+            row["load"] = os.getloadavg()
         except Exception as exc:  # keep the import and evaluation figures
             row["web_error"] = str(exc).splitlines()[0]
             say(f"web: {row['web_error']}")
@@ -342,8 +326,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     pages = [label for label, _ in routes(0)]
     print()
     print("| scale | engine | plans | observations | plans/s | obs/s | evaluation s | "
-          + " | ".join(f"{p} cold / p50 / p95 ms" for p in pages) + " |")
-    print("|" + "---|" * (7 + len(pages)))
+          + " | ".join(f"{p} cold / p50 / p95 ms" for p in pages) + " | load avg after the web runs |")
+    print("|" + "---|" * (8 + len(pages)))
     for r in rows:
         if "error" in r:
             print(f"| {r['scale']:g} | {r['engine']} | failed: {r['error']} |")
@@ -355,7 +339,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                                            + (f" ({w['errors']} errors)" if w.get("errors") else "")))
         print(f"| {r['scale']:g} | {r['engine']} | {r['plans']:,} | {r['observations']:,} | "
               f"{r['plans'] / r['plans_s']:.1f} | {r['observations'] / r['obs_s']:,.0f} | {r['eval_s']:.1f} | "
-              + " | ".join(cells) + " |")
+              + " | ".join(cells) + " | " + " ".join(f"{x:.1f}" for x in r.get("load", ())) + " |")
 
 
 def main() -> None:

@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select, text
 
-from planwatch.register import evaluations, versions
+from planwatch.register import evaluations, summary, versions
 from planwatch.register.db import session_factory, transaction
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
 from planwatch.register.regions import import_regions_csv
 from planwatch.register.schema import Indicator, Plan
+from planwatch.web.dashboard import dashboard_list, dashboard_summary
 from planwatch.web.views import indicator_view, overview, plan_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,32 +62,35 @@ def _statements(engine: Engine, read: Callable[[Any], Any]) -> list[tuple[str, A
     return seen
 
 
-def _full_scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
+def _full_scans(engine: Engine, statements: list[tuple[str, Any]], big: tuple[str, ...] = BIG) -> list[str]:
     bad = []
     with engine.connect() as c:
         if engine.dialect.name == "sqlite":
             for sql, params in statements:
                 for row in c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params):
-                    if re.search(rf"\bSCAN (TABLE )?({'|'.join(BIG)})\b", row[-1]):
+                    if re.search(rf"\bSCAN (TABLE )?({'|'.join(big)})\b", row[-1]):
                         bad.append(f"{row[-1]}  ←  {sql[:200]}")
         else:
             c.exec_driver_sql("SET enable_seqscan = off")
             for sql, params in statements:
                 plan = c.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql, params).scalar_one()
                 text = json.dumps(plan)
-                for table in BIG:
+                for table in big:
                     if re.search(rf'"Node Type": "Seq Scan", [^{{}}]*"Relation Name": "{table}"', text):
                         bad.append(f"Seq Scan on {table}  ←  {sql[:200]}")
     return bad
 
 
-@pytest.mark.parametrize("page", ["plan", "indicator", "overview", "freshness"])
+@pytest.mark.parametrize("page", ["plan", "indicator", "overview", "freshness", "dashboard", "dashboard list"])
 def test_hot_reads_use_indexes_not_scans_of_values_or_history(engine: Engine, register: dict[str, Any],
                                                               page: str) -> None:
     reads: dict[str, Callable[[Any], Any]] = {
         "plan": lambda s: plan_view(s, register["plan"], False),
         "indicator": lambda s: indicator_view(s, register["indicator"], False),
         "overview": lambda s: overview(s, False),
+        "dashboard": lambda s: (summary.dashboard_counts(s), summary.region_statuses(s),
+                                summary.dashboard_page(s, 0, 15, risk_only=True)),
+        "dashboard list": lambda s: summary.dashboard_page(s, 0, 50, status="lagging", binding=True),
         "freshness": lambda s: (versions.current(s), versions.changed_plans(s, 0, 10**9),
                                 evaluations.stored(s, register["plan"])),
     }
@@ -97,6 +101,18 @@ def test_hot_reads_use_indexes_not_scans_of_values_or_history(engine: Engine, re
 def test_the_overview_reads_no_values_when_every_plan_is_fresh(engine: Engine, register: dict[str, Any]) -> None:
     statements = _statements(engine, lambda s: overview(s, False))
     assert not [sql for sql, _ in statements if re.search(r"\b(FROM|JOIN) observations\b", sql)]
+
+
+def test_the_dashboard_reads_no_values_when_every_plan_is_fresh(engine: Engine, register: dict[str, Any]) -> None:
+    statements = _statements(engine, lambda s: (dashboard_summary(s, None), dashboard_list(s, (), 0, 50, None)))
+    assert not [sql for sql, _ in statements if re.search(r"\b(FROM|JOIN) (observations|history)\b", sql)]
+
+
+def test_the_dashboard_region_filter_finds_sub_regions_by_index(engine: Engine, register: dict[str, Any]) -> None:
+    """A region's rows include the sub-region evaluations of the plans above it: looked up by the
+    region's code (an index), never by scanning every stored sub-region status."""
+    statements = _statements(engine, lambda s: summary.dashboard_page(s, 0, 50, region="510781"))
+    assert _full_scans(engine, statements, ("subregion_statuses",)) == []
 
 
 def test_the_check_itself_sees_a_scan(engine: Engine, register: dict[str, Any]) -> None:

@@ -34,6 +34,11 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0011 → 0010: the dashboard's summary columns and table go
+    assert migrate.current_revision(blank) == "0010_region_boundaries"
+    assert "subregion_statuses" not in set(sa.inspect(blank).get_table_names())
+    assert "risk_count" not in {c["name"] for c in sa.inspect(blank).get_columns("status_counts")}
+
     migrate.downgrade(blank, "-1")  # 0010 → 0009: the region boundaries go
     assert migrate.current_revision(blank) == "0009_indicator_meta"
     assert "region_boundaries" not in set(sa.inspect(blank).get_table_names())

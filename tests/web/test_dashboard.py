@@ -198,3 +198,35 @@ def test_browser_viewer_finds_risks_clicks_a_count_and_prints(server, browser): 
         (ARTIFACTS / "dashboard-print.pdf").write_bytes(pdf)
     finally:
         ctx.close()
+
+
+def test_the_stored_risk_order_is_the_risk_rule_over_every_plans_rows(app) -> None:  # type: ignore[no-untyped-def]
+    """The list pages come from the stored summary in SQL; their order is the one `risk_key` gives the
+    rows of every plan's read model (risk first by severity, then the rest worst status first)."""
+    from collections import defaultdict
+
+    from planwatch.evaluate.status import RANK
+    from planwatch.register import dashboard_queries
+    from planwatch.web.dashboard import _row, indicator_page
+    from planwatch.web.views import plan_view
+
+    svc = app.state.services
+    rows = []
+    for pid in svc.view(dashboard_queries.plan_ids):
+        view = svc.view(plan_view, pid, False, None)
+        warns = defaultdict(list)
+        for w in view["early_warnings"]:
+            warns[w.get("indicator_id") or ""].append(w)
+        rows += [_row(view["plan"], r, warns[r["ref"]]) for r in view["indicators"]]
+
+    def key(r):  # type: ignore[no-untyped-def]
+        if r["risk_key"] is not None:
+            return (0, r["risk_key"], r["plan_id"], r["id"])
+        return (1, (-RANK.get(r["status"], -1),), r["plan_id"], r["id"])
+
+    rows.sort(key=key)
+    listed, total = indicator_page(svc, {}, 0, 1000, None)
+    assert total == len(rows)
+    assert [r["id"] for r in listed] == [r["id"] for r in rows]
+    risky, n = indicator_page(svc, {"risk": "1"}, 0, 1000, None)
+    assert n == len(risky) == sum(r["risk"] for r in rows) > 0

@@ -6,7 +6,7 @@ The scalar path here judges each indicator with every rule; `evaluate_bulk`
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from planwatch.evaluate import kinds
@@ -34,10 +34,12 @@ def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | No
     return back, None if prev is None else {"year": prev.year, "value": prev.value}
 
 
-def evaluate_indicator(ind: Indicator, observations: list[Observation], region_code: str, year: int,
-                       base_year: int = 2020, config: EvaluationConfig = DEFAULT_CONFIG,
-                       regions: list[Region] | None = None) -> IndicatorEvaluation:
-    """Judge one indicator in one region from its observations (any order)."""
+def _judge(ind: Indicator, observations: list[Observation], region_code: str, year: int, base_year: int,
+           config: EvaluationConfig, regions: list[Region] | None
+           ) -> tuple[Indicator, Series, Completion, Any, tuple[str, ...], int]:
+    """The status of one indicator in one region: (indicator as judged, series, completion, status,
+    flags, the year judged to). `evaluate_indicator` adds the projection and the warnings; a
+    sub-region's row needs only this."""
     if ind.cumulative_convention is None and config.cumulative_conventions:
         declared = config.convention_of(ind.id)
         if declared is not None:
@@ -53,6 +55,14 @@ def evaluate_indicator(ind: Indicator, observations: list[Observation], region_c
     series = build_series(own, judged_to, config.accepted_statuses)
     c = complete(ind, series, base_year, config.maintain_tolerance)
     st = classify(c, config.bands, config.reduction_schedule)
+    return ind, series, c, st, flags, judged_to
+
+
+def evaluate_indicator(ind: Indicator, observations: list[Observation], region_code: str, year: int,
+                       base_year: int = 2020, config: EvaluationConfig = DEFAULT_CONFIG,
+                       regions: list[Region] | None = None) -> IndicatorEvaluation:
+    """Judge one indicator in one region from its observations (any order)."""
+    ind, series, c, st, flags, judged_to = _judge(ind, observations, region_code, year, base_year, config, regions)
     proj = project(c, series, config.clear_fit_ratio, config.maintain_tolerance)
     back, prev = _backwards(c, series)
     detail = dict(c.detail)
@@ -71,18 +81,36 @@ def evaluate_indicator(ind: Indicator, observations: list[Observation], region_c
     return replace(ev, warnings=indicator_warnings(ev, year))
 
 
+@dataclass(frozen=True, slots=True)
+class _Sub:
+    """A sub-region's judgement: what its row and the equalisation read."""
+
+    status: str
+    label: str
+    value: float | None
+    year: int | None
+    P: float | None
+
+
 def _subregions(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year: int,
                 config: EvaluationConfig, obs: list[Observation]) -> IndicatorEvaluation:
     children = [r for r in inp.regions if r.parent_code == inp.plan.region_code]
-    reported = {o.region_code for o in obs}
+    parents = {r.parent_code for r in inp.regions}
+    by_region: dict[str, list[Observation]] = defaultdict(list)
+    for o in obs:
+        by_region[o.region_code].append(o)
     subs = []
     for ch in children:
-        if ch.code not in reported and not any(r.parent_code == ch.code for r in inp.regions):
+        if ch.code not in by_region and ch.code not in parents:
             continue
-        se = evaluate_indicator(ind, obs, ch.code, year, inp.plan.base_year, config, inp.regions)
-        if se.value is None and se.judgement is None:
+        # A sub-region's own values when one counts (linear in the sub-regions); every value when it
+        # must be rolled up from the regions below it.
+        own = by_region.get(ch.code, [])
+        pool = own if any(o.status in config.accepted_statuses for o in own) else obs
+        _, _, sc, st, _, _ = _judge(ind, pool, ch.code, year, inp.plan.base_year, config, inp.regions)
+        if sc.value is None and sc.judgement is None:
             continue
-        subs.append((ch, se))
+        subs.append((ch, _Sub(st.code, st.label, sc.value, sc.year, sc.P)))
     if not subs:
         return ev
     rows = tuple({"code": ch.code, "name": ch.name, "status": se.label, "status_code": se.status,

@@ -71,6 +71,12 @@ def _number(v: Any, *, integer: bool = False) -> float | None:
     if isinstance(v, int | float):
         x = float(v)
     elif isinstance(v, str):
+        try:  # a plain number as written (what the removals below leave unchanged)
+            quick: float | None = float(v)
+        except ValueError:
+            quick = None
+        if quick is not None:
+            return _finite(quick, v, integer)
         s = v.strip().replace(",", "").replace(",", "").replace("\u2009", "").replace(" ", "")
         s = s[:-1] if s.endswith("%") else s
         try:
@@ -79,6 +85,10 @@ def _number(v: Any, *, integer: bool = False) -> float | None:
             raise _Bad(f"数字单元格中有文字:{v!r}", f"text in a number cell: {v!r}") from None
     else:
         raise _Bad(f"应为数字:{v!r}", f"a number is expected: {v!r}")
+    return _finite(x, v, integer)
+
+
+def _finite(x: float, v: Any, integer: bool) -> float:
     if not math.isfinite(x):
         raise _Bad("数值不是有限数", "the value is not a finite number")
     if integer and x != int(x):
@@ -172,6 +182,8 @@ class _Lookup:
         key = str(code).strip() if code not in (None, "") else ""
         if key.endswith(".0"):
             key = key[:-2]
+        if key in self.regions and self.regions[key] is not None:  # seen, and well-formed: the rule ran once
+            return self.regions[key]  # type: ignore[return-value]
         if not key and name not in (None, ""):
             found = list(self.s.scalars(select(Region).where(Region.name == str(name).strip())))
             if len(found) == 1:
@@ -219,6 +231,21 @@ class Conflict:
     form_version: int | None
 
 
+_ROW_KEYS = ("indicator_id", "indicator", "region_code", "region", "year", "unit", "value", "judgement", "source",
+             "evidence", "version")
+
+
+def _picker(table: Table, keys: tuple[str, ...]) -> Callable[[list[Any]], list[Any]]:
+    """`_cell` for several keys at once: the row's cells for `keys`, in that order."""
+    where = [table.columns.get(k) for k in keys]
+
+    def pick(cells: list[Any]) -> list[Any]:
+        n = len(cells)
+        return [None if i is None or i >= n else (v.strip() if isinstance(v := cells[i], str) else v)
+                for i in where]
+    return pick
+
+
 def check_rows(session: Session, table: Table, status: str, reporter: str | None, reporter_id: int | None,
                actor: Actor | None = None, conflicts: list[Conflict] | None = None
                ) -> tuple[list[ObservationInput], list[Problem], int]:
@@ -237,42 +264,47 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
     problems: list[Problem] = []
     seen: dict[tuple[int, str, int], int] = {}
     names: dict[int, tuple[str, str, str | None, str, int]] = {}
+    years: dict[tuple[int, float], int] = {}
     empty = 0
 
     def bad(row: int, key: str | None, zh: str, en: str) -> None:
         col = table.where(key) if key and key in table.columns else (BY_KEY[key].zh if key else None)
         problems.append(Problem(table.file, zh, en, sheet=table.sheet, row=row, column=col))
 
+    pick = _picker(table, _ROW_KEYS)
     for number, cells in table.rows:
+        c = dict(zip(_ROW_KEYS, pick(cells), strict=True))
         key = "indicator_id"
         try:
-            ind = look.indicator(_cell(table, cells, "indicator_id"), _cell(table, cells, "indicator"))
+            ind = look.indicator(c["indicator_id"], c["indicator"])
             key = "region_code"
-            region = look.region(_cell(table, cells, "region_code"), _cell(table, cells, "region"))
+            region = look.region(c["region_code"], c["region"])
             key = "year"
-            year_f = _number(_cell(table, cells, "year"), integer=True)
+            year_f = _number(c["year"], integer=True)
             if year_f is None:
                 raise _Bad("缺少年份", "year is missing")
-            year = rp.check_year(look.plan(ind), int(year_f))
+            year = years.get((ind.plan_id, year_f))
+            if year is None:  # the rule once per plan and year (it raises on a year out of the plan's window)
+                year = years[(ind.plan_id, year_f)] = rp.check_year(look.plan(ind), int(year_f))
             key = "unit"
-            rp.check_unit(ind, _text(_cell(table, cells, "unit")))
+            rp.check_unit(ind, _text(c["unit"]))
             key = "value"
-            value = _number(_cell(table, cells, "value"))
+            value = _number(c["value"])
             try:
                 value = rp.check_value(ind, value)
             except FieldError as exc:
                 raise _Bad(f"不可能的数值 {value:g}:{exc.zh}", f"impossible value {value:g}: {exc.en}") from None
             key = "judgement"
-            judgement = rp.check_judgement(_text(_cell(table, cells, "judgement")))
+            judgement = rp.check_judgement(_text(c["judgement"]))
             if value is None and judgement is None:
                 empty += 1
                 continue
             key = "source"
-            source = _text(_cell(table, cells, "source"))
+            source = _text(c["source"])
             key = "evidence"
-            evidence = _text(_cell(table, cells, "evidence"))
+            evidence = _text(c["evidence"])
             key = "version"
-            version_f = _number(_cell(table, cells, "version"), integer=True)
+            version_f = _number(c["version"], integer=True)
             key = "indicator_id"
             if scope is not None and ind.id not in scope:
                 raise _Bad(f"指标 {ind.ref} 不属于本部门", f"indicator {ind.ref} is not assigned to your department")

@@ -3,7 +3,9 @@ region tree, and every plan item's target (for benchmarks)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from planwatch import model
@@ -27,10 +29,39 @@ def region_parents(session: Session) -> dict[str, str | None]:
 
 def target_items(session: Session) -> list[TargetItem]:
     """Every active item of every plan with its target and its plan's region: one query."""
+    return _items(session)
+
+
+def plan_target_items(session: Session, plan_id: int) -> tuple[list[TargetItem], dict[str, str | None]]:
+    """What one plan's benchmarks are drawn from (`compare.benchmarks.plan_benchmarks(items, plan id,
+    parents)`): its own items and, on the same metrics, the national plans' items, the items of plans
+    in the regions above its own and the superior targets its items are linked to; with the parent
+    links of its region's chain. Bounded by the plan, not the register."""
+    from planwatch.compare.benchmarks import superior_chain
+
+    code = session.scalar(select(Plan.region_code).where(Plan.id == plan_id))
+    if code is None:
+        return [], {}
+    parents: dict[str, str | None] = {}
+    up: str | None = code
+    while up is not None and up not in parents and len(parents) < 20:
+        parents[up] = session.scalar(select(Region.parent_code).where(Region.code == up))
+        up = parents[up]
+    chain = superior_chain(code, parents)
+    own = select(Indicator.metric_id).where(Indicator.plan_id == plan_id, Indicator.active)
+    linked = select(Indicator.superior_indicator_id).where(Indicator.plan_id == plan_id, Indicator.active,
+                                                           Indicator.superior_indicator_id.is_not(None))
+    items = _items(session, Indicator.metric_id.in_(own),
+                   or_(Indicator.plan_id == plan_id, Plan.region_code.in_(chain), Region.level == "nation",
+                       Indicator.id.in_(linked)))
+    return items, parents
+
+
+def _items(session: Session, *where: Any) -> list[TargetItem]:
     rows = session.execute(
         select(Indicator, Plan.title, Plan.region_code, Region.name, Region.level)
         .join(Plan, Indicator.plan_id == Plan.id).join(Region, Plan.region_code == Region.code)
-        .where(Indicator.active).order_by(Indicator.plan_id, Indicator.position, Indicator.id)).all()
+        .where(Indicator.active, *where).order_by(Indicator.plan_id, Indicator.position, Indicator.id)).all()
     refs = {i.id: i.ref for i, *_ in rows}
     return [TargetItem(
         ref=i.ref, plan_id=str(i.plan_id), plan_title=title, region_code=code, region=region,

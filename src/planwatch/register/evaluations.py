@@ -26,7 +26,14 @@ from planwatch.register import versions
 from planwatch.register.finality import counted_statuses
 from planwatch.register.queries import evaluation_input, lead_departments
 from planwatch.register.rounds import data_year
-from planwatch.register.schema import Evaluation, Indicator, Plan, PlanEvaluation, StatusCount
+from planwatch.register.schema import (
+    Evaluation,
+    Indicator,
+    Plan,
+    PlanEvaluation,
+    StatusCount,
+    SubregionStatus,
+)
 
 log = logging.getLogger(__name__)
 SEVERITY_ORDER = ("red", "orange", "yellow")
@@ -124,6 +131,9 @@ def save_quietly(engine: Engine, plan_id: int, result: PlanResult) -> bool:
 def save(session: Session, plan_id: int, result: PlanResult) -> None:
     """Replace the plan's stored evaluation and its status counts (one transaction: the caller's).
     A result older than the one stored is not written over it."""
+    from planwatch.evaluate.status import RANK
+    from planwatch.evaluate.warnings import risk_key
+
     have = session.scalar(select(PlanEvaluation.data_version).where(PlanEvaluation.plan_id == plan_id))
     if have is not None and have > result.data_version:
         return
@@ -131,22 +141,39 @@ def save(session: Session, plan_id: int, result: PlanResult) -> None:
     if plan is None:
         return
     inds = list(session.execute(select(Indicator.id, Indicator.domain, Indicator.attribute, Indicator.source,
-                                       Indicator.lead_department_text)
-                                .where(Indicator.plan_id == plan_id, Indicator.active)))
+                                       Indicator.lead_department_text, Indicator.position)
+                                .where(Indicator.plan_id == plan_id, Indicator.active)
+                                .order_by(Indicator.position, Indicator.id)))
     leads = lead_departments(session, [i[0] for i in inds], plan.region_code)
     session.execute(delete(Evaluation).where(Evaluation.plan_id == plan_id))
     session.execute(delete(StatusCount).where(StatusCount.plan_id == plan_id))
+    session.execute(delete(SubregionStatus).where(SubregionStatus.plan_id == plan_id))
     session.execute(delete(PlanEvaluation).where(PlanEvaluation.plan_id == plan_id))
     session.flush()
     counts: Counter[tuple[str, str, str]] = Counter()
     binding: Counter[tuple[str, str, str]] = Counter()
-    rows = []
-    for ind_id, domain, attribute, _source, lead_text in inds:
-        ev = result.indicators.get(f"p{plan_id}-i{ind_id}")
+    risk: Counter[tuple[str, str, str]] = Counter()
+    binding_risk: Counter[tuple[str, str, str]] = Counter()
+    warns: dict[str, list[tuple[str, str]]] = {}
+    for w in result.early_warnings:
+        warns.setdefault(str(w.get("indicator_id") or ""), []).append((w.get("kind") or "", w.get("severity") or ""))
+    rows, subs = [], []
+    main: Counter[tuple[str, str, str]] = Counter()
+    first: dict[tuple[str, str, str], int] = {}
+    for ind_id, domain, attribute, source, lead_text, position in inds:
+        ref = f"p{plan_id}-i{ind_id}"
+        ev = result.indicators.get(ref)
         status = ev["status"] if ev else "not_reported"
-        key = (domain or "", leads.get(ind_id) or lead_text or "", status)
+        department = leads.get(ind_id) or lead_text or ""
+        key = (domain or "", department, status)
+        is_binding = attribute == "约束性"
+        order = risk_key(status, is_binding, warns.get(ref, []), ev["Q"] if ev else None)
         counts[key] += 1
-        binding[key] += attribute == "约束性"
+        main[key] += is_main(source)
+        first.setdefault(key, position or 0)
+        binding[key] += is_binding
+        risk[key] += order is not None
+        binding_risk[key] += is_binding and order is not None
         if ev is None:
             continue
         proj = ev.get("projection") or {}
@@ -154,18 +181,27 @@ def save(session: Session, plan_id: int, result: PlanResult) -> None:
                      "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
                      "value_year": ev["year"], "projected": proj.get("value_at_target"),
                      "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
-                     "domain": domain, "binding": attribute == "约束性", "data_version": result.data_version,
-                     "detail": ev})
+                     "domain": domain, "binding": is_binding, "data_version": result.data_version,
+                     "detail": ev, "region_code": plan.region_code, "department": department or None,
+                     "risk_severity": int(order[0]) if order else None,
+                     "risk_kind": int(order[1]) if order else None,
+                     "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
+        subs += [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"], "status": r["status_code"]}
+                 for r in ev.get("subregions") or [] if r.get("status_code") and r.get("code")]
     session.add(PlanEvaluation(plan_id=plan_id, year=result.year, data_version=result.data_version,
                                shared_seq=result.shared_seq, indicator_count=len(inds),
                                main_count=sum(1 for i in inds if is_main(i[3])),
                                early_warnings=result.early_warnings, summary=result.summary))
     if rows:
         session.execute(Evaluation.__table__.insert(), rows)
+    if subs:
+        session.execute(SubregionStatus.__table__.insert(), subs)
     if counts:
         session.execute(StatusCount.__table__.insert(), [
             {"plan_id": plan_id, "region_code": plan.region_code, "domain": d, "department": dep, "status": st,
-             "count": n, "binding_count": binding[(d, dep, st)]}
+             "count": n, "binding_count": binding[(d, dep, st)], "risk_count": risk[(d, dep, st)],
+             "binding_risk_count": binding_risk[(d, dep, st)], "main_count": main[(d, dep, st)],
+             "first_position": first[(d, dep, st)]}
             for (d, dep, st), n in counts.items()])
 
 

@@ -40,12 +40,15 @@ class Candidate:
 
 
 class Catalogue:
-    """Every metric with the plans that use it, read once per import."""
+    """Every metric, read once per import, with which of the `plans` (the ones a match prefers: the
+    predecessor, the superior plan) use it. Only those plans' targets are read, not the register's."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, plans: frozenset[int] = frozenset()) -> None:
         used: dict[int, set[int]] = {}
-        for metric_id, plan_id in session.execute(select(Indicator.metric_id, Indicator.plan_id).distinct()):
-            used.setdefault(metric_id, set()).add(plan_id)
+        if plans:
+            for metric_id, plan_id in session.execute(select(Indicator.metric_id, Indicator.plan_id)
+                                                      .where(Indicator.plan_id.in_(sorted(plans))).distinct()):
+                used.setdefault(metric_id, set()).add(plan_id)
         self.items = [Candidate(m.id, m.name, m.unit, m.domain, metric_key(m.name), frozenset(used.get(m.id, ())))
                       for m in session.execute(select(Metric.id, Metric.name, Metric.unit, Metric.domain))]
         self.keys = [c.key for c in self.items]

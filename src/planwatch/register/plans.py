@@ -290,7 +290,7 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
                                              fields["target_value"]),
                 "aggregation": infer_aggregation(fields["name"], fields["unit"]),
             }
-            catalogue = catalogue or metrics.Catalogue(session)
+            catalogue = catalogue or metrics.Catalogue(session, prefer)
             metric_id, link = metrics.map_indicator(session, catalogue, plan, fields | inferred, taken, prefer)
             ind = Indicator(plan_id=plan.id, key=key, **fields, **inferred, metric_id=metric_id, metric_link=link)
             if link == "matched":

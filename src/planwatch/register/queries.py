@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -157,14 +159,7 @@ def evaluation_input(session: Session, plan_ref: str | int,
         by_metric.setdefault(i.metric_id, []).append(i.ref)
     regions = descendants(session, plan.region_code)
     codes = [r.code for r in regions]
-    rows = session.execute(
-        select(Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
-               Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
-               Observation.source_note)
-        .where(Observation.metric_id.in_(list(by_metric)), Observation.region_code.in_(codes),
-               Observation.status.in_(states))
-        .order_by(Observation.metric_id, Observation.region_code, Observation.year)
-    ).all()
+    rows = _plan_values(session, plan.region_code, regions, indicators, states)
     # The series of a metric serves every target of the plan on it (usually one).
     observations = [
         model.Observation(
@@ -212,6 +207,48 @@ def evaluation_input(session: Session, plan_ref: str | int,
             for r in regions
         ],
     )
+
+
+def _plan_values(session: Session, region_code: str, regions: Sequence[Any], indicators: Sequence[Indicator],
+                 states: list[str]) -> list[Any]:
+    """The values a plan's evaluation reads, by metric, region and year: those of the plan's region and
+    its direct sub-regions, and deeper only where a region without a value of a summed or averaged
+    metric is rolled up from its own sub-regions (`evaluate.rollup`). A provincial plan so reads its
+    counties, not every township of the province."""
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for r in regions:
+        children[r.parent_code].append(r.code)
+    cols = (Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
+            Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
+            Observation.source_note)
+
+    def load(metrics: list[int], codes: list[str]) -> list[Any]:
+        out: list[Any] = []
+        for i in range(0, len(codes), 5000):
+            out += session.execute(select(*cols).where(Observation.metric_id.in_(metrics),
+                                                       Observation.region_code.in_(codes[i:i + 5000]),
+                                                       Observation.status.in_(states))
+                                   .order_by(Observation.metric_id, Observation.region_code, Observation.year)).all()
+        return out
+
+    metrics = sorted({i.metric_id for i in indicators})
+    level = children.get(region_code, [])
+    rows = load(metrics, [region_code, *level]) if metrics else []
+    rolled = sorted({i.metric_id for i in indicators if i.aggregation in ("sum", "mean_pop")})
+    have = {(o.metric_id, o.region_code) for o in rows if o.value is not None}
+    wanted = {(m, c) for m in rolled for c in level if (m, c) not in have and children.get(c)}
+    ordered = len(level) < 5000  # one query, ordered by the database
+    while wanted:
+        ordered = False  # one level down, only below the regions that lack a value
+        below = {ch: c for _, c in wanted for ch in children[c]}
+        more = [o for o in load(sorted({m for m, _ in wanted}), sorted(below)) if (o.metric_id, below[o.region_code])
+                in wanted]
+        rows += more
+        have |= {(o.metric_id, o.region_code) for o in more if o.value is not None}
+        wanted = {(m, ch) for m, c in wanted for ch in children[c] if (m, ch) not in have and children.get(ch)}
+    if not ordered:
+        rows.sort(key=itemgetter(0, 1, 2))  # metric, region, year
+    return rows
 
 
 @dataclass

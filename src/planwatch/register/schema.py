@@ -541,7 +541,9 @@ class Evaluation(Base):
     warnings, sub-regions, equalisation, flags)."""
 
     __tablename__ = "evaluations"
-    __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),)
+    __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),
+                      Index("ix_evaluations_risk", "risk_severity", "risk_kind"),
+                      Index("ix_evaluations_region_code", "region_code"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
@@ -559,6 +561,13 @@ class Evaluation(Base):
     binding: Mapped[bool] = mapped_column(Boolean, default=False)
     data_version: Mapped[int] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # for the dashboard (register.summary): the plan's region, the lead department, and the place in the
+    # risk order (evaluate.warnings.risk_key: severity and kind, None when not at risk; the status's rank)
+    region_code: Mapped[str | None] = mapped_column(String(20))
+    department: Mapped[str | None] = mapped_column(String(300))
+    risk_severity: Mapped[int | None] = mapped_column(Integer)
+    risk_kind: Mapped[int | None] = mapped_column(Integer)
+    status_rank: Mapped[int | None] = mapped_column(Integer)
 
 
 class StatusCount(Base):
@@ -576,6 +585,24 @@ class StatusCount(Base):
     status: Mapped[str] = mapped_column(String(20))
     count: Mapped[int] = mapped_column(Integer)
     binding_count: Mapped[int] = mapped_column(Integer, default=0)  # of them 约束性
+    risk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # at risk (risk_key)
+    binding_risk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 约束性 and at risk
+    main_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in the indicator table
+    first_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them, the first
+
+
+class SubregionStatus(Base):
+    """The status of a stored indicator evaluation in each sub-region of the plan's region (the
+    dashboard's region filter and map). Rewritten with the plan's evaluations."""
+
+    __tablename__ = "subregion_statuses"
+    __table_args__ = (Index("ix_subregion_statuses_region_status", "region_code", "status"),
+                      Index("ix_subregion_statuses_plan_id", "plan_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    region_code: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
 
 
 class AuditEntry(Base):

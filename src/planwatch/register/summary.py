@@ -11,11 +11,20 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from planwatch.register.evaluations import SEVERITY_ORDER, evaluate_register
-from planwatch.register.schema import Evaluation, Indicator, Plan, PlanEvaluation, Region, StatusCount
+from planwatch.register.schema import (
+    Evaluation,
+    Indicator,
+    Plan,
+    PlanEvaluation,
+    Region,
+    StatusCount,
+    SubregionStatus,
+)
 
 DIMENSIONS = {"plan": StatusCount.plan_id, "domain": StatusCount.domain, "department": StatusCount.department,
               "region": StatusCount.region_code, "status": StatusCount.status}
@@ -87,6 +96,25 @@ def indicator_statuses(session: Session, plan_ids: list[int]) -> dict[int, list[
     return dict(out)
 
 
+def domain_counts(session: Session, plan_ids: list[int]) -> dict[int, list[tuple[str, str, int, int]]]:
+    """Each plan's stored counts as (domain, status, indicators, of them 主要指标), its domains in the
+    plan's order of indicators (a missing domain is ''). From `status_counts`, bounded by the plans."""
+    out: dict[int, list[tuple[str, str, int, int]]] = defaultdict(list)
+    for i in range(0, len(plan_ids), 500):
+        ids = plan_ids[i:i + 500]
+        order = (select(StatusCount.plan_id, StatusCount.domain, func.min(StatusCount.first_position).label("first"))
+                 .where(StatusCount.plan_id.in_(ids)).group_by(StatusCount.plan_id, StatusCount.domain).subquery())
+        q = (select(StatusCount.plan_id, StatusCount.domain, StatusCount.status, func.sum(StatusCount.count),
+                    func.sum(StatusCount.main_count))
+             .join(order, (order.c.plan_id == StatusCount.plan_id) & (order.c.domain == StatusCount.domain))
+             .where(StatusCount.plan_id.in_(ids))
+             .group_by(StatusCount.plan_id, StatusCount.domain, StatusCount.status, order.c.first)
+             .order_by(StatusCount.plan_id, order.c.first, StatusCount.domain, StatusCount.status))
+        for plan_id, domain, status, n, n_main in session.execute(q):
+            out[plan_id].append((domain, status, int(n or 0), int(n_main or 0)))
+    return dict(out)
+
+
 def plan_count(session: Session, region_codes: list[str] | None = None) -> int:
     q = select(func.count(Plan.id))
     if region_codes is not None:
@@ -132,5 +160,118 @@ def early_warnings(session: Session, plan_ids: list[int] | None = None, offset: 
     return out[offset:end]
 
 
-__all__ = ["DIMENSIONS", "early_warnings", "ensure_fresh", "plan_count", "plan_rows", "risk_rows",
-           "status_counts"]
+# -- the leader's dashboard ------------------------------------------------------------------------
+CHUNK = 500  # ids per IN list
+
+
+def _chunks(ids: frozenset[int] | None) -> list[list[int] | None]:
+    if ids is None:
+        return [None]
+    wanted = sorted(ids)
+    return [wanted[i:i + CHUNK] for i in range(0, len(wanted), CHUNK)]
+
+
+def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    """The stored indicator counts the dashboard tallies, one row per domain × lead department × plan
+    region × status: {domain, department, region_code, region, status, count, binding, risk,
+    binding_risk} (a missing domain or department is ''). From `status_counts` for the whole register;
+    for a viewer limited to `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+    if indicator_ids is None:
+        q = (select(StatusCount.domain, StatusCount.department, StatusCount.region_code, Region.name,
+                    StatusCount.status, func.sum(StatusCount.count), func.sum(StatusCount.binding_count),
+                    func.sum(StatusCount.risk_count), func.sum(StatusCount.binding_risk_count))
+             .outerjoin(Region, Region.code == StatusCount.region_code)
+             .group_by(StatusCount.domain, StatusCount.department, StatusCount.region_code, Region.name,
+                       StatusCount.status))
+        rows = list(session.execute(q))
+    else:
+        at_risk = Evaluation.risk_severity.is_not(None)
+        one = case((Evaluation.binding, 1), else_=0)
+        rows = []
+        for ids in _chunks(indicator_ids):
+            assert ids is not None
+            q = (select(func.coalesce(Evaluation.domain, ""), func.coalesce(Evaluation.department, ""),
+                        Evaluation.region_code, Region.name, Evaluation.status, func.count(),
+                        func.sum(one), func.sum(case((at_risk, 1), else_=0)),
+                        func.sum(case((at_risk & Evaluation.binding, 1), else_=0)))
+                 .outerjoin(Region, Region.code == Evaluation.region_code)
+                 .where(Evaluation.indicator_id.in_(ids))
+                 .group_by(Evaluation.domain, Evaluation.department, Evaluation.region_code, Region.name,
+                           Evaluation.status))
+            rows += session.execute(q)
+    return [{"domain": r[0] or "", "department": r[1] or "", "region_code": r[2], "region": r[3] or r[2],
+             "status": r[4], "count": int(r[5] or 0), "binding": int(r[6] or 0), "risk": int(r[7] or 0),
+             "binding_risk": int(r[8] or 0)} for r in rows if r[5]]
+
+
+def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None) -> dict[str, dict[str, int]]:
+    """How many stored indicator evaluations have each status in each region: a plan's own indicators
+    count in the plan's region, and each sub-region evaluation of a plan above counts in its sub-region."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    queries = []
+    for ids in _chunks(indicator_ids):
+        if ids is None:
+            queries.append(select(StatusCount.region_code, StatusCount.status, func.sum(StatusCount.count))
+                           .group_by(StatusCount.region_code, StatusCount.status))
+        else:
+            queries.append(select(Evaluation.region_code, Evaluation.status, func.count())
+                           .where(Evaluation.indicator_id.in_(ids))
+                           .group_by(Evaluation.region_code, Evaluation.status))
+        sub = select(SubregionStatus.region_code, SubregionStatus.status, func.count())
+        if ids is not None:
+            sub = sub.where(SubregionStatus.indicator_id.in_(ids))
+        queries.append(sub.group_by(SubregionStatus.region_code, SubregionStatus.status))
+    for q in queries:
+        for code, status, n in session.execute(q):
+            if code and n:
+                out[code][status] += int(n)
+    return {k: dict(v) for k, v in out.items()}
+
+
+def _risk_filters(status: str | None, domain: str | None, department: str | None, region: str | None,
+                  binding: bool | None, risk_only: bool) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if status:
+        where.append(Evaluation.status == status)
+    if domain is not None:
+        where.append(Evaluation.domain == domain if domain else or_(Evaluation.domain.is_(None),
+                                                                      Evaluation.domain == ""))
+    if department is not None:
+        where.append(Evaluation.department == department if department else Evaluation.department.is_(None))
+    if region is not None:
+        below = select(SubregionStatus.indicator_id).where(SubregionStatus.region_code == region)
+        where.append(or_(Evaluation.region_code == region, Evaluation.indicator_id.in_(below)))
+    if binding is not None:
+        where.append(Evaluation.binding if binding else Evaluation.binding == false())
+    if risk_only:
+        where.append(Evaluation.risk_severity.is_not(None))
+    return where
+
+
+def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: str | None = None,
+                   domain: str | None = None, department: str | None = None, region: str | None = None,
+                   binding: bool | None = None, risk_only: bool = False,
+                   indicator_ids: frozenset[int] | None = None) -> tuple[list[tuple[int, int]], int]:
+    """One page of the dashboard's indicator list as (plan id, indicator id), and how many match: at
+    risk first in the risk order (`evaluate.warnings.risk_key`, stored with each evaluation), the rest
+    worst status first, then by plan and indicator. Filters: status; domain and lead department (''
+    for none); a region (the plan's own, or a sub-region evaluated by a plan above); 约束性 or not; at
+    risk only; the indicators a viewer may see."""
+    where = _risk_filters(status, domain, department, region, binding, risk_only)
+    if indicator_ids is not None:
+        if not indicator_ids:
+            return [], 0
+        where.append(or_(*(Evaluation.indicator_id.in_(ids) for ids in _chunks(indicator_ids) if ids)))
+    total = int(session.scalar(select(func.count()).select_from(Evaluation).where(*where)) or 0)
+    not_risk = Evaluation.risk_severity.is_(None)
+    q = (select(Evaluation.plan_id, Evaluation.indicator_id).where(*where)
+         .order_by(case((not_risk, 1), else_=0), Evaluation.risk_severity, Evaluation.risk_kind,
+                   Evaluation.status_rank.desc(), case((not_risk, 0), (Evaluation.binding, 0), else_=1),
+                   case((not_risk, None), else_=Evaluation.ratio).nulls_last(),
+                   Evaluation.plan_id, Evaluation.indicator_id)
+         .offset(max(offset, 0)).limit(max(limit, 0)))
+    return [(int(p), int(i)) for p, i in session.execute(q)], total
+
+
+__all__ = ["DIMENSIONS", "dashboard_counts", "dashboard_page", "domain_counts", "early_warnings", "ensure_fresh", "plan_count",
+           "plan_rows", "region_statuses", "risk_rows", "status_counts"]

@@ -40,6 +40,7 @@ from planwatch.register.schema import (
     ProgressReport,
     RegisterState,
     StatusCount,
+    SubregionStatus,
     UserSession,
 )
 
@@ -47,7 +48,8 @@ KEY = "planwatch.versions"
 # Tables no page reads (sessions, throttling) and the ones this module and the evaluation store write.
 # Notifications are read live by the 待办 page, never cached.
 UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, AuditEntry, RegisterState,
-                                             Evaluation, PlanEvaluation, StatusCount, Notification))
+                                             Evaluation, PlanEvaluation, StatusCount, SubregionStatus,
+                                             Notification))
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
 MAX_PLANS_LISTED = 10_000  # more touched plans than this since a reader last looked: treat as structure

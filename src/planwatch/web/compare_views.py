@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from planwatch.compare import ComparePlan, Scorecard, ScoreRow, build_scorecard
 from planwatch.compare.benchmarks import plan_benchmarks
 from planwatch.evaluate import EvaluationConfig
-from planwatch.register.compare_queries import plan_inputs, region_parents, target_items
+from planwatch.register.compare_queries import plan_inputs, plan_target_items, region_parents, target_items
 from planwatch.register.rounds import data_year
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import statuses_for
@@ -34,6 +34,13 @@ def benchmarks(session: Session) -> dict[str, dict[str, Any]]:
     the same for staff and public)."""
     return {ref: b.to_dict() for ref, b in plan_benchmarks(target_items(session), None,
                                                              region_parents(session)).items()}
+
+
+@reads(STRUCTURE)  # targets only
+def plan_benchmark_targets(session: Session, plan_id: int) -> dict[str, dict[str, Any]]:
+    """`benchmarks` for one plan's items, read from what can benchmark them (bounded by the plan)."""
+    items, parents = plan_target_items(session, plan_id)
+    return {ref: b.to_dict() for ref, b in plan_benchmarks(items, str(plan_id), parents).items()}
 
 
 # (key, message key, numeric): the scorecard's columns, in order, for page, CSV and XLSX alike.

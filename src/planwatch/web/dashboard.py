@@ -1,34 +1,39 @@
 """The leader's risk dashboard: read model, filters, counts and the sub-region map.
 
-`indicator_rows` is the one read every part of the dashboard uses: one row per active indicator of
-every plan, with its status, gap to the time schedule, trend, projection and warnings. It is built
-from the plans' cached read models (`views.plan_view`), so it is rebuilt only when a plan it read
-changes; when the register keeps stored evaluations (a summary table), only this function changes.
+Everything the dashboard counts comes from the stored summary (`register.summary`: `dashboard_counts`,
+`region_statuses`, kept with each plan's stored evaluation), after the stale plans are evaluated
+(`summary.ensure_fresh`, as the overview does); its lists are pages of `summary.dashboard_page`, in the
+stored risk order. Only the rows a page shows are built in full (sparkline, trend, projection, warning),
+from their plans' cached read models (`views.plan_view`), so a page costs what it shows, not the
+register's size.
 
-How severe a risk is comes from the evaluate package (`evaluate.warnings.risk_key`), the same
-categories the warning lists use; the map colours a region by its worst status (`evaluate.status.RANK`).
+How severe a risk is comes from the evaluate package (`evaluate.warnings.risk_key`, stored with each
+evaluation), the same categories the warning lists use; the map colours a region by its worst status
+(`evaluate.status.RANK`).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from sqlalchemy.orm import Session
+
 from planwatch.evaluate.status import AT_RISK, RANK
 from planwatch.evaluate.warnings import risk_key
-from planwatch.register import dashboard_queries
-from planwatch.web.data import STRUCTURE, Services, reads
+from planwatch.register import dashboard_queries, summary
+from planwatch.web.data import EVERY_PLAN, STRUCTURE, Services, reads
 from planwatch.web.i18n import STATUS_ORDER, status_label
 from planwatch.web.views import NO_DOMAIN, plan_view
 
 PAGE_SIZE = 50
 RISK_SHOWN = 15  # rows of the risk list on the dashboard itself; the rest on the list page
+PRINT_SHOWN = 200  # rows of the risk list on the print view (the rest on the list page)
+TILES_SHOWN = 200  # region tiles (without an outline) shown, worst first
 NO_DEPARTMENT = "-"  # the filter and count key of indicators without a lead department (shown as 未明确)
 FILTERS = ("status", "domain", "department", "region", "binding", "risk")
 
-reads(STRUCTURE)(dashboard_queries.plan_ids)
 reads(STRUCTURE)(dashboard_queries.regions_with_parents)
 reads(STRUCTURE)(dashboard_queries.region_outlines)
 
@@ -73,29 +78,56 @@ def _row(plan: dict[str, Any], r: dict[str, Any], warns: list[dict[str, Any]]) -
     }
 
 
-def indicator_rows(svc: Services) -> list[dict[str, Any]]:
-    """Every active indicator of every plan as a dashboard row, most severe risk first, then the rest
-    worst status first. The one read behind the dashboard (see the module's docstring)."""
-    def build() -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        for pid in svc.view(dashboard_queries.plan_ids):
+@reads(EVERY_PLAN)
+def dashboard_summary(session: Session, ids: frozenset[int] | None) -> dict[str, Any]:
+    """The stored counts and region statuses (of the indicators `ids`, None for all), stale plans first
+    evaluated."""
+    summary.ensure_fresh(session)
+    return {"counts": summary.dashboard_counts(session, ids), "regions": summary.region_statuses(session, ids)}
+
+
+@reads(EVERY_PLAN)
+def dashboard_list(session: Session, filters: tuple[tuple[str, str], ...], offset: int, limit: int,
+                   ids: frozenset[int] | None) -> tuple[list[tuple[int, int]], int]:
+    """A page of (plan id, indicator id) in the risk order, and how many match the filters."""
+    summary.ensure_fresh(session)
+    f = dict(filters)
+    department = f.get("department") or None
+    return summary.dashboard_page(
+        session, offset, limit, status=f.get("status") or None,
+        domain=None if not f.get("domain") else ("" if f["domain"] == NO_DOMAIN else f["domain"]),
+        department=None if department is None else ("" if department == NO_DEPARTMENT else department),
+        region=f.get("region") or None,
+        binding={"1": True, "0": False}.get(f.get("binding") or ""), risk_only=f.get("risk") == "1",
+        indicator_ids=ids)
+
+
+def shown_rows(svc: Services, keys: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The dashboard rows of the given (plan, indicator) pairs, in that order, from their plans' read
+    models (only the plans on the page are read)."""
+    out: list[dict[str, Any]] = []
+    built: dict[int, dict[int, dict[str, Any]]] = {}
+    for pid, iid in keys:
+        if pid not in built:
             view = svc.view(plan_view, pid, False, None)
-            if view is None:
-                continue
-            warns: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for w in view["early_warnings"]:
-                warns[w.get("indicator_id") or ""].append(w)
-            rows.extend(_row(view["plan"], r, warns.get(r["ref"], [])) for r in view["indicators"])
-        rows.sort(key=order_key)
-        return rows
+            built[pid] = {}
+            if view is not None:
+                warns: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                for w in view["early_warnings"]:
+                    warns[w.get("indicator_id") or ""].append(w)
+                built[pid] = {r["id"]: _row(view["plan"], r, warns.get(r["ref"], [])) for r in view["indicators"]}
+        row = built[pid].get(iid)
+        if row is not None:
+            out.append(row)
+    return out
 
-    return svc.cached(("dashboard_rows",), build, STRUCTURE)
 
-
-def order_key(r: dict[str, Any]) -> tuple[Any, ...]:
-    if r["risk_key"] is not None:
-        return (0, r["risk_key"], r["plan_id"], r["id"])
-    return (1, (-RANK.get(r["status"], -1),), r["plan_id"], r["id"])
+def indicator_page(svc: Services, filters: dict[str, str], offset: int, limit: int,
+                   ids: frozenset[int] | None) -> tuple[list[dict[str, Any]], int]:
+    """One page of the dashboard's list, built in full, and how many rows match."""
+    keys, total = svc.view(dashboard_list, tuple(sorted((k, v) for k, v in filters.items() if v)), offset, limit,
+                           ids)
+    return shown_rows(svc, keys), total
 
 
 # -- filters and paging -------------------------------------------------------------------------
@@ -111,36 +143,13 @@ def clean_filters(params: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _in_region(r: dict[str, Any], code: str) -> bool:
-    return r["region_code"] == code or any(s["code"] == code for s in r["subregions"])
-
-
-def filter_rows(rows: list[dict[str, Any]], f: dict[str, str]) -> list[dict[str, Any]]:
-    tests: list[Callable[[dict[str, Any]], bool]] = []
-    if f.get("status"):
-        tests.append(lambda r: r["status"] == f["status"])
-    if f.get("domain"):
-        tests.append(lambda r: r["domain"] == f["domain"])
-    if f.get("department"):
-        dep = None if f["department"] == NO_DEPARTMENT else f["department"]
-        tests.append(lambda r: r["lead_department"] == dep)
-    if f.get("region"):
-        tests.append(lambda r: _in_region(r, f["region"]))
-    if f.get("binding") == "1":
-        tests.append(lambda r: r["binding"])
-    elif f.get("binding") == "0":
-        tests.append(lambda r: not r["binding"])
-    if f.get("risk") == "1":
-        tests.append(lambda r: r["risk"])
-    return [r for r in rows if all(t(r) for t in tests)]
-
-
-def page_of(rows: list[dict[str, Any]], page: int, size: int | None = None) -> dict[str, Any]:
+def page_numbers(total: int, page: int, size: int | None = None) -> dict[str, Any]:
+    """The page asked for, kept within the pages there are, and the numbers the pager shows."""
     size = size or PAGE_SIZE
-    pages = max(1, -(-len(rows) // size))
+    pages = max(1, -(-total // size))
     page = min(max(page, 1), pages)
-    return {"rows": rows[(page - 1) * size: page * size], "page": page, "pages": pages, "total": len(rows),
-            "first": (page - 1) * size + 1 if rows else 0, "last": min(page * size, len(rows))}
+    return {"page": page, "pages": pages, "total": total, "size": size, "offset": (page - 1) * size,
+            "first": (page - 1) * size + 1 if total else 0, "last": min(page * size, total)}
 
 
 def list_url(**params: str) -> str:
@@ -153,8 +162,8 @@ def _tally(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
     risk: Counter[str] = Counter()
     names: dict[str, str] = {}
     for r in rows:
-        k = r[field] or NO_DEPARTMENT
-        total[k] += 1
+        k = r[field] or (NO_DOMAIN if field == "domain" else NO_DEPARTMENT)
+        total[k] += r["count"]
         risk[k] += r["risk"]
         if field == "region_code":
             names[k] = r["region"]
@@ -164,42 +173,42 @@ def _tally(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
 
 
 def counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    by_status = Counter(r["status"] for r in rows)
-    binding = [r for r in rows if r["binding"]]
+    """The dashboard's counts from the stored summary rows (`summary.dashboard_counts`)."""
+    by_status: Counter[str] = Counter()
+    for r in rows:
+        by_status[r["status"]] += r["count"]
     return {
-        "total": len(rows), "risk": sum(r["risk"] for r in rows),
-        "binding": len(binding), "binding_risk": sum(r["risk"] for r in binding),
+        "total": sum(r["count"] for r in rows), "risk": sum(r["risk"] for r in rows),
+        "binding": sum(r["binding"] for r in rows), "binding_risk": sum(r["binding_risk"] for r in rows),
         "status": [(code, by_status[code]) for code in STATUS_ORDER if by_status.get(code)],
         "domain": _tally(rows, "domain"),
-        "department": _tally(rows, "lead_department"),
+        "department": _tally(rows, "department"),
         "region": _tally(rows, "region_code"),
     }
 
 
 def not_reported_by_department(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """未报送 as one line per lead department with its count (never one line per indicator)."""
-    c = Counter(r["lead_department"] or NO_DEPARTMENT for r in rows if r["status"] == "not_reported")
+    c: Counter[str] = Counter()
+    for r in rows:
+        if r["status"] == "not_reported":
+            c[r["department"] or NO_DEPARTMENT] += r["count"]
     return [{"department": d, "count": n} for d, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 # -- sub-regions ----------------------------------------------------------------------------------
-def _worst(codes: list[str]) -> str:
+def _worst(counted: dict[str, int]) -> str:
     """A region's colour: its worst assessed status (evaluate.status.RANK), else 未报送."""
-    assessed = [c for c in codes if c in RANK]
+    assessed = [c for c in counted if c in RANK]
     if assessed:
         return max(assessed, key=lambda c: RANK[c])
-    return "not_reported" if "not_reported" in codes or not codes else codes[0]
+    return "not_reported" if "not_reported" in counted or not counted else next(iter(counted))
 
 
-def region_groups(svc: Services, rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def region_groups(svc: Services, statuses: dict[str, dict[str, int]], lang: str) -> list[dict[str, Any]]:
     """Regions with a status, grouped under their parent region: each group a map where outlines
     exist and tiles for the rest. A region's statuses are those of its own plans' indicators and
-    of the sub-region evaluations of the plans above it."""
-    statuses: dict[str, list[str]] = defaultdict(list)
-    for r in rows:
-        statuses[r["region_code"]].append(r["status"])
-        for s in r["subregions"]:
-            statuses[s["code"]].append(s["status"])
+    of the sub-region evaluations of the plans above it (`summary.region_statuses`)."""
     codes = sorted(statuses)
     info = svc.view(dashboard_queries.regions_with_parents, tuple(codes)) if codes else {}
     outlines = svc.view(dashboard_queries.region_outlines, tuple(codes)) if codes else {}
@@ -208,14 +217,14 @@ def region_groups(svc: Services, rows: list[dict[str, Any]], lang: str) -> list[
         meta = info.get(code)
         if meta is None or meta["level"] == "nation":
             continue
-        worst = _worst(statuses[code])
+        counted = statuses[code]
+        worst = _worst(counted)
         label, css = status_label(worst, lang)
-        counted = Counter(statuses[code])
         g = groups.setdefault(meta["parent"], {"parent": meta["parent"], "parent_name": meta["parent_name"],
                                                "regions": []})
         g["regions"].append({"code": code, "name": meta["name"], "status_code": worst, "status": label, "css": css,
                              "risk": sum(n for c, n in counted.items() if c in AT_RISK),
-                             "total": len(statuses[code]), "href": list_url(region=code),
+                             "total": sum(counted.values()), "href": list_url(region=code),
                              "outline": code in outlines})
     out = sorted(groups.values(), key=lambda g: (-len(g["regions"]), g["parent_name"] or ""))
     for g in out:

@@ -46,6 +46,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.regions_of": ("{name}所辖地区", "Regions of {name}"),
     "dash.regions_top": ("各地区", "Regions"),
     "dash.no_regions": ("暂无分地区数据", "No regional data yet"),
+    "dash.tiles_more": ("状态最差的{shown}个地区已显示,另有{more}个地区可在指标清单中按地区筛选查看",
+                        "The {shown} regions in the worst state are shown; filter the indicator list by region "
+                        "for the other {more}"),
     "dash.print": ("打印版(A4)", "Print (A4)"),
     "dash.print_note": ("打印日期", "Printed"),
     "dash.date": ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}"),

@@ -9,33 +9,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from planwatch.evaluate.status import RANK
-from planwatch.web import regionmap
+from planwatch.web import dashboard, regionmap
 from planwatch.web.access import visible_ids
 from planwatch.web.dashboard import (
+    PRINT_SHOWN,
     RISK_SHOWN,
+    TILES_SHOWN,
     clean_filters,
     counts,
-    filter_rows,
-    indicator_rows,
+    dashboard_summary,
+    indicator_page,
     list_url,
     not_reported_by_department,
-    page_of,
+    page_numbers,
     region_groups,
 )
 from planwatch.web.i18n import STATUS_ORDER, translate
 from planwatch.web.params import parse_int
 from planwatch.web.routes_pages import spark, visibility_key
-from planwatch.web.security import Staff, WebUser
+from planwatch.web.security import Staff
 from planwatch.web.templating import render_cached, request_lang
 
 router = APIRouter(include_in_schema=False)
-
-
-def _rows(request: Request, user: WebUser) -> list[dict[str, Any]]:
-    svc = request.app.state.services
-    rows = indicator_rows(svc)
-    ids = visible_ids(svc, user)
-    return rows if ids is None else [r for r in rows if r["id"] in ids]
 
 
 def _sparks(rows: list[dict[str, Any]], lang: str) -> dict[int, str]:
@@ -48,9 +43,12 @@ async def dashboard_page(request: Request, user: Staff) -> Response:
 
     def make() -> dict[str, Any]:
         lang = request_lang(request)
-        rows = _rows(request, user)
-        risk = [r for r in rows if r["risk"]]
-        groups = region_groups(request.app.state.services, rows, lang)
+        svc = request.app.state.services
+        ids = visible_ids(svc, user)
+        data = svc.view(dashboard_summary, ids)
+        c = counts(data["counts"])
+        risk, risk_total = indicator_page(svc, {"risk": "1"}, 0, PRINT_SHOWN if printing else RISK_SHOWN, ids)
+        groups = region_groups(svc, data["regions"], lang)
         for g in groups:
             title = (translate("dash.regions_of", lang, name=g["parent_name"]) if g["parent_name"]
                      else translate("dash.regions_top", lang))
@@ -58,10 +56,10 @@ async def dashboard_page(request: Request, user: Staff) -> Response:
             g["map"] = regionmap.region_map(g["regions"], g["outlines"], label=title) if g["outlines"] else ""
         # regions without an outline, of every group, as one grid of tiles: worst first
         tiles = [{**x, "parent_name": g["parent_name"]} for g in groups for x in g["regions"] if not x["outline"]]
-        tiles.sort(key=lambda x: (-RANK.get(x["status_code"], -1), x["name"]))
-        shown = risk if printing else risk[:RISK_SHOWN]
-        return {"counts": counts(rows), "risk": shown, "risk_total": len(risk), "sparks": _sparks(shown, lang),
-                "not_reported": not_reported_by_department(rows), "groups": groups, "tiles": tiles, "printing": printing,
+        tiles.sort(key=lambda x: (-RANK.get(x["status_code"], -1), -x["risk"], x["name"]))
+        return {"counts": c, "risk": risk, "risk_total": risk_total, "sparks": _sparks(risk, lang),
+                "not_reported": not_reported_by_department(data["counts"]), "groups": groups,
+                "tiles": tiles[:TILES_SHOWN], "tiles_total": len(tiles), "printing": printing,
                 "today": date.today(), "list_url": list_url}
 
     key = ("dashboard", printing, date.today() if printing else None, *visibility_key(user))
@@ -74,11 +72,17 @@ async def dashboard_list(request: Request, user: Staff) -> Response:
     page = parse_int(request.query_params.get("page"), 1) or 1
 
     def make() -> dict[str, Any]:
-        rows = _rows(request, user)
-        chosen = page_of(filter_rows(rows, filters), page)
+        svc = request.app.state.services
+        ids = visible_ids(svc, user)
         lang = request_lang(request)
-        c = counts(rows)
-        return {"filters": filters, "result": chosen, "sparks": _sparks(chosen["rows"], lang),
+        first, total = indicator_page(svc, filters, (page - 1) * dashboard.PAGE_SIZE, dashboard.PAGE_SIZE, ids)
+        numbers = page_numbers(total, page, dashboard.PAGE_SIZE)
+        rows = first
+        if numbers["page"] != page:  # past the last page: the last page
+            rows, total = indicator_page(svc, filters, numbers["offset"], numbers["size"], ids)
+        chosen = {**numbers, "rows": rows}
+        c = counts(svc.view(dashboard_summary, ids)["counts"])
+        return {"filters": filters, "result": chosen, "sparks": _sparks(rows, lang),
                 "statuses": list(STATUS_ORDER), "domains": [d["key"] for d in c["domain"]],
                 "departments": c["department"], "regions": c["region"],
                 "page_url": lambda n: list_url(**filters, page=str(n)), "list_url": list_url}

@@ -112,23 +112,23 @@ def _status_counts(groups: dict[str, list[dict[str, Any]]]) -> dict[str, dict[st
     return out
 
 
-def benchmark_columns(request: Request, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def benchmark_columns(request: Request, rows: list[dict[str, Any]], plan_id: int) -> dict[str, Any]:
     """The national and superior plans' targets for the plan's items (compare), and which of the two
     columns the page needs."""
-    from planwatch.web.compare_views import benchmarks
+    from planwatch.web.compare_views import plan_benchmark_targets
 
-    every = request.app.state.services.view(benchmarks)
+    every = request.app.state.services.view(plan_benchmark_targets, plan_id)
     own = {r["ref"]: every[r["ref"]] for r in rows if r["ref"] in every}
     return {"benchmarks": own, "bench_national": any(b["national"] for b in own.values()),
             "bench_superior": any(b["superior"] for b in own.values())}
 
 
-def reference_lines(request: Request, row: dict[str, Any], lang: str) -> list[tuple[str, float]]:
+def reference_lines(request: Request, row: dict[str, Any], lang: str, plan_id: int) -> list[tuple[str, float]]:
     """The national and superior plans' targets on the same metric, for a level target's chart
     (a cumulative or yearly-rate target is not drawn on the same scale)."""
     if not kinds.get(row.get("target_kind") or "level").level_target:
         return []
-    b = benchmark_columns(request, [row])["benchmarks"].get(row["ref"])
+    b = benchmark_columns(request, [row], plan_id)["benchmarks"].get(row["ref"])
     if b is None:
         return []
     out = []
@@ -176,7 +176,7 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
         others: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             (domains if r["main"] else others).setdefault(r["domain"], []).append(r)
-        bench = benchmark_columns(request, v["indicators"])
+        bench = benchmark_columns(request, v["indicators"], plan_id)
         return {"view": v, **bench, "grouped": domains, "grouped_other": others, "filters": filters,
                 "shown_main": sum(len(g) for g in domains.values()),
                 "shown_other": sum(len(g) for g in others.values()),
@@ -262,7 +262,7 @@ async def render_indicator(request: Request, view: dict[str, Any], public: bool)
                                   target_label=translate("legend.target", lang),
                                   label=translate("ind.by_subregion", lang),
                                   width=PUBLIC_CHART_WIDTH if public else 560)
-        refs = reference_lines(request, fresh["indicator"], lang)
+        refs = reference_lines(request, fresh["indicator"], lang, fresh["plan"]["id"])
         # The portal's chart is drawn narrow so that its labels stay readable when a phone shrinks it.
         return {"view": fresh, "chart": trajectory_svg(fresh, lang, refs, width=PUBLIC_CHART_WIDTH if public else 640),
                 "bars": bars}

@@ -57,6 +57,20 @@ def reporting_by_domain(rows: Any) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+def reporting_from_counts(counts: list[tuple[str, str, int, int]]) -> list[dict[str, Any]]:
+    """`reporting_by_domain` from stored counts: (domain, status, indicators, of them 主要指标)."""
+    out: dict[str, dict[str, Any]] = {}
+    for domain, status, n, n_main in counts:
+        d = out.setdefault(domain or NO_DOMAIN, {"domain": domain or NO_DOMAIN, "main": 0, "main_reported": 0,
+                                                 "other": 0, "other_reported": 0})
+        d["main"] += n_main
+        d["other"] += n - n_main
+        if is_reported(status):
+            d["main_reported"] += n_main
+            d["other_reported"] += n - n_main
+    return list(out.values())
+
+
 def with_reporting(summary_row: dict[str, Any], reporting: list[dict[str, Any]]) -> dict[str, Any]:
     """A plan's summary with its reporting by domain, and how many indicators have counted data
     (a plan with none shows no 数据年份)."""
@@ -191,10 +205,10 @@ def overview(session: Session, public: bool = False) -> dict[str, Any]:
     for d, c in summary.status_counts(session, "domain").items():
         domains[d or NO_DOMAIN].update(c)
     rows = summary.plan_rows(session)
-    statuses = summary.indicator_statuses(session, [r["id"] for r in rows])
+    counted = summary.domain_counts(session, [r["id"] for r in rows])
     return {"plans": [with_reporting({**row, "status_counts": {k: row["status_counts"][k] for k in STATUS_ORDER
                                                                if row["status_counts"].get(k)}},
-                                     reporting_by_domain(statuses.get(row["id"], [])))
+                                     reporting_from_counts(counted.get(row["id"], [])))
                       for row in rows],
             "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in sorted(domains.items())},
             "early_warnings": summary.early_warnings(session)}
