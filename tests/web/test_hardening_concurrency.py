@@ -156,10 +156,13 @@ def test_concurrent_sheet_uploads_answer_cleanly(live: tuple[str, str, Any]) -> 
 
     results = _all_at_once(base, "health", upload)
     codes = _outcome(results)
-    # One form is stored; the others are refused with a message naming the changed value (a page, not a 500).
-    assert codes[200] == 1 and codes[200] + codes[400] == WRITERS, codes
+    # Partial import: every upload answers with a page (never a 500). One form's row is stored; every other
+    # one comes back as a conflict row to keep or drop (both values shown), or is refused while busy.
+    assert codes[200] + codes[400] == WRITERS, codes
+    stored = [r for r in results if r.status_code == 200 and 'data-testid="conflict-form"' not in r.text]
+    assert len(stored) == 1, [r.text[:500] for r in stored]
     for r in results:
-        if r.status_code == 400:
+        if r not in stored:
             assert "已被他人修改" in r.text or "正忙" in r.text, r.text[:2000]
     engine = make_engine(url)
     with engine.connect() as c:

@@ -123,8 +123,10 @@ def check_year(plan: Plan, year: Any) -> int:
     first, last = year_window(plan)
     zh, en = f"年度应在 {first}–{last} 之间", f"the year must be within {first}–{last}"
     y = _int(year, "year", 0, 9999, zh, en)
-    if y is None or not first <= y <= last:
+    if y is None:
         raise FieldError("year", zh, en)
+    if not first <= y <= last:  # name the year given: a sheet row or API call shows what was wrong
+        raise FieldError("year", f"{y}年不在填报年度 {first}–{last} 之间", f"{y} is outside the years {first}–{last}")
     return y
 
 
