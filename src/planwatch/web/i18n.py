@@ -445,7 +445,7 @@ STATUS_ORDER = tuple(STATUS_LABELS)
 
 # Codes the register stores, as a page prints them (web.formatting.code). Evaluation statuses are above.
 CODE_LABELS: dict[str, tuple[str, str]] = {
-    # observation workflow (register.schema.OBSERVATION_STATUSES)
+    # observation workflow (the register's OBSERVATION_STATUSES)
     "draft": ("草稿", "Draft"), "submitted": ("待审核", "Submitted"), "approved": ("已审核", "Approved"),
     "returned": ("已退回", "Returned"),
     # target kinds (evaluate.kinds.NAMES)
@@ -455,7 +455,7 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     # target operators
     ">=": ("不低于", "at least"), "<=": ("不高于", "at most"), ">": ("高于", "above"), "<": ("低于", "below"),
     "=": ("达到", "equal to"),
-    # direction, aggregation to the region above (register.schema.DIRECTIONS, AGGREGATIONS)
+    # direction, aggregation to the region above (the register's DIRECTIONS, AGGREGATIONS)
     "up": ("越大越好", "higher is better"), "down": ("越小越好", "lower is better"),
     "sum": ("加总", "sum"), "mean_pop": ("按人口加权平均", "population-weighted mean"), "none": ("不汇总", "not aggregated"),
     # projection methods (report.adapter.PROJECTION_METHODS)

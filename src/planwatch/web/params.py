@@ -31,7 +31,7 @@ class Ref(int):
     plan: int | None = None
 
 
-# The printed forms of each kind of id (register.schema.Indicator.ref, register.progress.item_ref).
+# The printed forms of each kind of id (the register's Indicator.ref, register.progress.item_ref).
 _REF_FORMS = {
     "plan": re.compile(r"(?i)p?(?P<id>[0-9]{1,10})"),
     "indicator": re.compile(r"(?i)(?:p(?P<plan>[0-9]{1,10})-)?i?(?P<id>[0-9]{1,10})"),
