@@ -125,6 +125,20 @@ def test_reporting_and_approvals_fit_in_4000_px(site, wide) -> None:  # type: ig
     assert all(h < 4000 for h in heights.values()), heights
 
 
+def test_the_tasks_page_pages(site, wide) -> None:  # type: ignore[no-untyped-def]
+    """A plan's tasks and projects come 20 a page (each is a card with its form); the pager keeps the year."""
+    sign_in(wide, site.base, "d-planner")
+    wide.goto(f"{site.base}/plans/3/tasks?year=2024")
+    cards = wide.locator("div.card[id^=item-]")
+    assert 0 < cards.count() <= 20
+    first = cards.first.get_attribute("id")
+    wide.locator("[data-testid=task-pages-next]").click()
+    wide.wait_for_load_state()
+    assert "page=2" in wide.url and "year=2024" in wide.url
+    assert wide.locator("div.card[id^=item-]").first.get_attribute("id") != first
+    shot(wide, "demo-tasks-page-2")
+
+
 def test_long_lists_fold_and_unfold(site, wide) -> None:  # type: ignore[no-untyped-def]
     sign_in(wide, site.base, "d-planner")
     wide.goto(f"{site.base}/plans/3")

@@ -12,7 +12,7 @@ from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
 from planwatch.web.params import Id, ItemId, PlanId, parse_year
-from planwatch.web.routes_reporting import _evidence
+from planwatch.web.routes_reporting import _evidence, page_number, paging
 from planwatch.web.security import Planners, Reporters, Staff, WebUser, check_csrf
 from planwatch.web.tasks_flow import (
     ProgressEntry,
@@ -25,11 +25,13 @@ from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import FieldErrors
 
 router = APIRouter(include_in_schema=False)
+TASKS_PER_PAGE = 20  # each item is a card with its form: fewer a page than a table's rows
 
 
 def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None, errors: dict[str, Any] | None = None,
                  typed: dict[str, Any] | None = None, status_code: int = 200, flash: str | None = None,
-                 flash_kind: str = "ok") -> Response:
+                 flash_kind: str = "ok", page: int = 1) -> Response:
+    """A plan's tasks and projects, TASKS_PER_PAGE a page; a form refused shows the page that holds its item."""
     svc = request.app.state.services
     with svc.read() as s:
         try:
@@ -44,7 +46,14 @@ def render_tasks(request: Request, user: WebUser, plan_id: int, year: int | None
             it["comment"] = rp.last_comment(s, "progress", cur["id"]) if cur and cur["status"] == "returned" else None
     # A reporter's own items first: the ones it has to act on.
     items.sort(key=lambda it: not it["can_report"])
-    return render(request, "plan_tasks.html", status_code=status_code, plan=plan, items=items, year=year,
+    for i, it in enumerate(items):
+        if f"{it['kind']}-{it['id']}" in (errors or {}):
+            page = i // TASKS_PER_PAGE + 1
+    pages = paging(page, len(items), TASKS_PER_PAGE)
+    start = (pages["page"] - 1) * TASKS_PER_PAGE
+    return render(request, "plan_tasks.html", status_code=status_code, plan=plan,
+                  items=items[start:start + TASKS_PER_PAGE],
+                  year=year, paging=pages,
                   mine=any(it["can_report"] for it in items), errors=errors or {}, typed=typed or {},
                   flash=flash or request.query_params.get("msg_text"), flash_kind=flash_kind)
 
@@ -56,7 +65,7 @@ def tasks_page(request: Request, plan_id: PlanId, user: Staff) -> Response:
     if request.query_params.get("msg") in ("submitted", "draft"):
         flash = translate("rep.submitted_ok" if request.query_params["msg"] == "submitted" else "rep.saved_ok",
                           request_lang(request))
-    return render_tasks(request, user, plan_id, parse_year(y), flash=flash)
+    return render_tasks(request, user, plan_id, parse_year(y), flash=flash, page=page_number(request))
 
 
 @router.post("/plans/{plan_id}/tasks/{kind}/{item_id}", dependencies=[Depends(check_csrf)])
@@ -81,7 +90,9 @@ async def tasks_submit(request: Request, plan_id: PlanId, kind: str, item_id: It
                             typed={key: {k: text(k) for k in ("state", "percent", "note")}}, status_code=400,
                             flash=translate("error.title", lang), flash_kind="err")
     msg = "draft" if entry.action == "draft" else "submitted"
-    return RedirectResponse(f"/plans/{plan_id}/tasks?msg={msg}&year={year or ''}#item-{kind}-{item_id}",
+    page = text("page")
+    return RedirectResponse(f"/plans/{plan_id}/tasks?msg={msg}&year={year or ''}"
+                            f"{'&page=' + page if page.isdigit() else ''}#item-{kind}-{item_id}",
                             status_code=303)
 
 
