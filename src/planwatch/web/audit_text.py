@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from planwatch.register import reporting as rp
-from planwatch.register.rounds import ROUND_STATES
 from planwatch.web import formatting
 from planwatch.web.i18n import MESSAGES, translate
 
@@ -56,9 +55,6 @@ FIELDS: dict[str, tuple[str, str]] = {
     "period_start": ("规划期起", "period start"), "period_end": ("规划期止", "period end"),
     "base_year": ("基期年", "base year"), "region_code": ("地区", "region"), "active_flag": ("有效", "active"),
     "definition": ("统计口径", "definition"),
-    "plan_id": ("规划", "plan"), "due_date": ("应报日期", "due date"), "lock_date": ("锁定日期", "lock date"),
-    "unlocked": ("已解锁", "unlocked"), "unlocked_until": ("解锁至", "unlocked until"),
-    "sent": ("催报提醒数", "reminders sent"), "departments": ("部门数", "departments"),
 }
 # A field whose meaning depends on the kind of record (a round's state is not a task's progress state).
 KIND_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
@@ -75,7 +71,6 @@ KIND_STATES = {"round": "rnd.state.{value}"}
 OTHER_FIELD = ("其他", "other")
 _ROLE_FIELDS = frozenset({"role"})
 _STATUS_FIELDS = frozenset({"status"})
-_STATE_FIELDS = frozenset({"state"})  # a round's state (open, locked…); a task's progress state is stored in words
 _RESPONSIBILITY = {"lead": ("牵头", "lead"), "co": ("配合", "co-responsible")}
 MAX_TEXT = 80
 
@@ -110,8 +105,6 @@ def _value(field: str, value: Any, lang: str, kind: str = "") -> str:
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if field in _STATUS_FIELDS and isinstance(value, str):
         return translate(f"obs.{value}", lang)
-    if field in _STATE_FIELDS and value in ROUND_STATES:
-        return translate(f"rnd.state.{value}", lang)
     if field in _ROLE_FIELDS and isinstance(value, str):
         return _pick(_RESPONSIBILITY[value], lang) if value in _RESPONSIBILITY else translate(f"role.{value}", lang)
     # Numbers, dates and stored codes as every page prints them (web.formatting)
