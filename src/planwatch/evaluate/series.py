@@ -71,7 +71,13 @@ def build_series(observations: Iterable[Observation], up_to_year: int,
     points = []
     dups = []
     for year in sorted(by_year):
-        group = sorted(by_year[year], key=_preference)
+        group = by_year[year]
+        if len(group) == 1:  # the usual case: one value a year, nothing to prefer
+            o = group[0]
+            points.append(Point(year, o.value, o.judgement, bool(o.series_break), o.simulated,
+                                o.status != "approved"))
+            continue
+        group = sorted(group, key=_preference)
         if len({(o.value, o.judgement) for o in group}) > 1:
             dups.append(year)
         o = group[0]

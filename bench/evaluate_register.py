@@ -1,0 +1,133 @@
+"""Time `evaluate_register` (what `planwatch evaluate --all` runs) on a kept register.
+
+    PYTHONPATH=src .venv/bin/python bench/evaluate_register.py URL [--workers 2] [--phases 30] [--profile N]
+
+URL: a SQLAlchemy URL or a SQLite file (e.g. one `bench/national.py --keep DIR` built). The register is
+re-evaluated in place (force: every plan), so evaluate a copy of a register you must not change.
+`--phases N` first times each step for N plans spread over the register, one process (loading inputs,
+judging the plan's region, sub-regions, projections and warnings, flattening, storing rows), and prints
+their mean per plan; `--profile N` prints cProfile's top functions for N such plans.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+
+def _url(arg: str) -> str:
+    return arg if "://" in arg else f"sqlite:///{os.path.abspath(arg)}"
+
+
+def phases(engine: Any, plan_ids: list[int]) -> dict[str, float]:
+    """Seconds per step over `plan_ids`, one plan at a time (the per-plan path)."""
+    from planwatch.evaluate import EvaluationConfig
+    from planwatch.evaluate import engine as ev_engine
+    from planwatch.evaluate.results import PlanEvaluation
+    from planwatch.evaluate.rollup import summarise
+    from planwatch.evaluate.warnings import early_warnings
+    from planwatch.register import evaluations, versions
+    from planwatch.register.finality import counted_statuses
+    from planwatch.register.queries import evaluation_input
+    from planwatch.register.rounds import data_year
+
+    out: dict[str, float] = {k: 0.0 for k in ("inputs", "judge", "subregions", "summary", "flatten", "store")}
+    statuses = counted_statuses()
+    config = EvaluationConfig(accepted_statuses=statuses)
+    for plan_id in plan_ids:
+        with Session(engine) as s:
+            t = time.perf_counter()
+            state = versions.current(s)
+            inp = evaluation_input(s, plan_id, statuses)
+            year = data_year(s, inp, statuses)
+            t1 = time.perf_counter()
+            out["inputs"] += t1 - t1 + (t1 - t)
+            from collections import defaultdict
+
+            by_ind: dict[str, list[Any]] = defaultdict(list)
+            for o in inp.observations:
+                by_ind[o.indicator_id].append(o)
+            evals, tj, ts = [], 0.0, 0.0
+            for ind in inp.indicators:
+                a = time.perf_counter()
+                obs = by_ind.get(ind.id, [])
+                ev = ev_engine.evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config,
+                                                  inp.regions)
+                b = time.perf_counter()
+                if obs and inp.regions:
+                    ev = ev_engine._subregions(ind, ev, inp, year, config, obs)
+                tj += b - a
+                ts += time.perf_counter() - b
+                evals.append(ev)
+            out["judge"] += tj
+            out["subregions"] += ts
+            t2 = time.perf_counter()
+            res = PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
+                                 summarise(evals), early_warnings(evals))
+            t3 = time.perf_counter()
+            out["summary"] += t3 - t2
+            targets = {i.id: i.target.value for i in inp.indicators}
+            per = {e.id: evaluations._flatten(e, targets.get(e.id)) for e in res.indicators}
+            version = s.scalar(select(evaluations.Plan.data_version).where(evaluations.Plan.id == plan_id)) or 0
+            result = evaluations.PlanResult(year, per, [w.to_dict() for w in res.early_warnings], dict(res.summary),
+                                            data_version=version, shared_seq=state.shared_seq)
+            t4 = time.perf_counter()
+            out["flatten"] += t4 - t3
+        with Session(engine) as s, s.begin():
+            evaluations.save(s, plan_id, result)
+        out["store"] += time.perf_counter() - t4
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("url")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--phases", type=int, default=0, help="time each step for this many plans first")
+    ap.add_argument("--profile", type=int, default=0, help="cProfile this many plans (evaluate_register, 1 process)")
+    ap.add_argument("--skip-full", action="store_true", help="only the per-step figures / profile")
+    args = ap.parse_args()
+    from planwatch.register.db import make_engine
+    from planwatch.register.evaluations import evaluate_register
+    from planwatch.register.schema import Plan
+
+    engine = make_engine(_url(args.url))
+    with Session(engine) as s:
+        ids = list(s.scalars(select(Plan.id).order_by(Plan.id)))
+    print(f"{len(ids)} plans; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
+    if args.phases:
+        step = max(1, len(ids) // args.phases)
+        sample = ids[step // 2::step][:args.phases]  # county plans: the first plan is the province's
+        t = time.perf_counter()
+        per = phases(engine, sample)
+        wall = time.perf_counter() - t
+        print(f"per-plan steps over {len(sample)} plans ({wall:.1f} s, {wall / len(sample) * 1000:.0f} ms a plan):")
+        for k, v in per.items():
+            print(f"  {k:11s} {v / len(sample) * 1000:8.1f} ms a plan  ({v / wall:5.1%})")
+    if args.profile:
+        step = max(1, len(ids) // args.profile)
+        sample = ids[::step][:args.profile]
+        prof = cProfile.Profile()
+        prof.enable()
+        evaluate_register(engine, sample, force=True, workers=1)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+    if not args.skip_full:
+        t = time.perf_counter()
+        n = evaluate_register(engine, force=True, workers=args.workers)
+        wall = time.perf_counter() - t
+        print(f"evaluate_register(force=True, workers={args.workers}): {n} plans in {wall:.1f} s "
+              f"({n / wall:.1f} plans/s; load average {os.getloadavg()[0]:.1f})", flush=True)
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
