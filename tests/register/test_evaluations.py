@@ -95,3 +95,56 @@ def test_planwatch_evaluate_all_on_the_command_line(engine: Engine, plans: dict[
         assert {p: evaluations.stored(s, p).indicators for p in plans.values()} == before  # type: ignore[union-attr]
     res = CliRunner().invoke(evaluate_command, ["--all", "--year", "2022", "--db", url])
     assert res.exit_code != 0 and "--all takes no PLAN" in res.output
+
+
+def _stored_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every stored evaluation row, without the time it was stored, in a fixed order."""
+    from planwatch.register.schema import Evaluation, PlanEvaluation, StatusCount, SubregionStatus
+
+    out: dict[str, list[tuple[object, ...]]] = {}
+    with transaction(engine) as s:
+        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount):
+            cols = [c for c in table.__table__.columns if c.name not in ("id", "evaluated_at")]
+            rows = [tuple(json.dumps(v, sort_keys=True, ensure_ascii=False) if isinstance(v, dict | list) else v
+                          for v in r) for r in s.execute(select(*cols))]
+            out[table.__tablename__] = sorted(rows, key=repr)
+    return out
+
+
+def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
+        engine: Engine, plans: dict[str, int]) -> None:
+    """`evaluate_register` stores a batch of plans with one statement per table (`save_many`): its rows
+    (statuses, 完成度, 时序进度, projections, warnings, sub-region rows, status counts) are the rows
+    saving each plan's evaluation on its own gives."""
+    from planwatch.register.schema import Region
+
+    with transaction(engine) as s:
+        ids = {p: s.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.active)
+                            .order_by(Indicator.position)).all() for p, plan_id in plans.items()}
+        home = s.get(Plan, plans["a"]).region_code  # type: ignore[union-attr]
+        towns = s.scalars(select(Region.code).where(Region.parent_code == home).order_by(Region.code)).all()[:4]
+        rows = []
+        for p, plan_id in plans.items():
+            region = s.get(Plan, plan_id).region_code  # type: ignore[union-attr]
+            for k, ind in enumerate(ids[p][:8]):
+                for year in (2021, 2022, 2023):
+                    rows.append(ObservationInput(ind, region, year, value=10.0 + k + (year - 2020) * (k % 3 - 1),
+                                                 status="approved"))
+        for t, town in enumerate(towns):  # plan a's townships: sub-region rows, some behind, some ahead
+            for k, ind in enumerate(ids["a"][:6]):
+                for year in (2021, 2022):
+                    rows.append(ObservationInput(ind, town, year, value=5.0 + t * 4 + k + year - 2021,
+                                                 status="approved"))
+        write_observations(s, rows, by="t")
+    assert towns, "the reference regions list townships below the plan's county"
+    for plan_id in plans.values():  # each plan alone, as a page stores it
+        with transaction(engine) as s:
+            evaluations.save(s, plan_id, evaluations.compute(s, plan_id))
+    alone = _stored_rows(engine)
+    assert evaluations.evaluate_register(engine, force=True, batch=5) == 2
+    together = _stored_rows(engine)
+    assert together == alone
+    # the comparison covers what matters: sub-regions, projections and warnings were stored
+    assert together["subregion_statuses"]
+    assert any(r for r in together["evaluations"] if '"value_at_target": null' not in str(r))
+    assert len({r[0] for r in together["plan_evaluations"]}) == 2

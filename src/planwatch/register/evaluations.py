@@ -131,78 +131,101 @@ def save_quietly(engine: Engine, plan_id: int, result: PlanResult) -> bool:
 def save(session: Session, plan_id: int, result: PlanResult) -> None:
     """Replace the plan's stored evaluation and its status counts (one transaction: the caller's).
     A result older than the one stored is not written over it."""
+    save_many(session, [(plan_id, result)])
+
+
+def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
+    """`save` for a batch of plans with one delete and one multi-row insert per table (the caller's
+    transaction): the rows are the same as saving each plan on its own. A result older than the one
+    stored is skipped, as is a plan that no longer exists."""
     from planwatch.evaluate.status import RANK
     from planwatch.evaluate.warnings import risk_key
 
-    have = session.scalar(select(PlanEvaluation.data_version).where(PlanEvaluation.plan_id == plan_id))
-    if have is not None and have > result.data_version:
+    if not results:
         return
-    plan = session.get(Plan, plan_id)
-    if plan is None:
+    wanted = sorted({plan_id for plan_id, _ in results})
+    have: dict[int, int] = {}
+    regions: dict[int, str] = {}
+    inds_of: dict[int, list[Any]] = {}
+    for i in range(0, len(wanted), 500):
+        ids = wanted[i:i + 500]
+        for plan_id, version in session.execute(select(PlanEvaluation.plan_id, PlanEvaluation.data_version)
+                                                .where(PlanEvaluation.plan_id.in_(ids))):
+            have[plan_id] = version
+        for plan_id, region_code in session.execute(select(Plan.id, Plan.region_code).where(Plan.id.in_(ids))):
+            regions[plan_id] = region_code
+        for row in session.execute(select(Indicator.plan_id, Indicator.id, Indicator.domain, Indicator.attribute,
+                                          Indicator.source, Indicator.lead_department_text, Indicator.position)
+                                   .where(Indicator.plan_id.in_(ids), Indicator.active)
+                                   .order_by(Indicator.plan_id, Indicator.position, Indicator.id)):
+            inds_of.setdefault(row[0], []).append(row[1:])
+    todo = {plan_id: result for plan_id, result in results  # the last result given for a plan wins
+            if plan_id in regions and not (plan_id in have and have[plan_id] > result.data_version)}
+    if not todo:
         return
-    inds = list(session.execute(select(Indicator.id, Indicator.domain, Indicator.attribute, Indicator.source,
-                                       Indicator.lead_department_text, Indicator.position)
-                                .where(Indicator.plan_id == plan_id, Indicator.active)
-                                .order_by(Indicator.position, Indicator.id)))
-    leads = lead_departments(session, [i[0] for i in inds], plan.region_code)
-    session.execute(delete(Evaluation).where(Evaluation.plan_id == plan_id))
-    session.execute(delete(StatusCount).where(StatusCount.plan_id == plan_id))
-    session.execute(delete(SubregionStatus).where(SubregionStatus.plan_id == plan_id))
-    session.execute(delete(PlanEvaluation).where(PlanEvaluation.plan_id == plan_id))
+    ids = sorted(todo)
+    for i in range(0, len(ids), 500):
+        for table in (Evaluation, StatusCount, SubregionStatus, PlanEvaluation):
+            session.execute(delete(table).where(table.plan_id.in_(ids[i:i + 500])))
     session.flush()
-    counts: Counter[tuple[str, str, str]] = Counter()
-    binding: Counter[tuple[str, str, str]] = Counter()
-    risk: Counter[tuple[str, str, str]] = Counter()
-    binding_risk: Counter[tuple[str, str, str]] = Counter()
-    warns: dict[str, list[tuple[str, str]]] = {}
-    for w in result.early_warnings:
-        warns.setdefault(str(w.get("indicator_id") or ""), []).append((w.get("kind") or "", w.get("severity") or ""))
-    rows, subs = [], []
-    main: Counter[tuple[str, str, str]] = Counter()
-    first: dict[tuple[str, str, str], int] = {}
-    for ind_id, domain, attribute, source, lead_text, position in inds:
-        ref = f"p{plan_id}-i{ind_id}"
-        ev = result.indicators.get(ref)
-        status = ev["status"] if ev else "not_reported"
-        department = leads.get(ind_id) or lead_text or ""
-        key = (domain or "", department, status)
-        is_binding = attribute == "约束性"
-        order = risk_key(status, is_binding, warns.get(ref, []), ev["Q"] if ev else None)
-        counts[key] += 1
-        main[key] += is_main(source)
-        first.setdefault(key, position or 0)
-        binding[key] += is_binding
-        risk[key] += order is not None
-        binding_risk[key] += is_binding and order is not None
-        if ev is None:
-            continue
-        proj = ev.get("projection") or {}
-        rows.append({"plan_id": plan_id, "indicator_id": ind_id, "year": result.year, "status": status,
-                     "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
-                     "value_year": ev["year"], "projected": proj.get("value_at_target"),
-                     "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
-                     "domain": domain, "binding": is_binding, "data_version": result.data_version,
-                     "detail": ev, "region_code": plan.region_code, "department": department or None,
-                     "risk_severity": int(order[0]) if order else None,
-                     "risk_kind": int(order[1]) if order else None,
-                     "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
-        subs += [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"], "status": r["status_code"]}
-                 for r in ev.get("subregions") or [] if r.get("status_code") and r.get("code")]
-    session.add(PlanEvaluation(plan_id=plan_id, year=result.year, data_version=result.data_version,
-                               shared_seq=result.shared_seq, indicator_count=len(inds),
-                               main_count=sum(1 for i in inds if is_main(i[3])),
-                               early_warnings=result.early_warnings, summary=result.summary))
-    if rows:
-        session.execute(Evaluation.__table__.insert(), rows)
-    if subs:
-        session.execute(SubregionStatus.__table__.insert(), subs)
-    if counts:
-        session.execute(StatusCount.__table__.insert(), [
-            {"plan_id": plan_id, "region_code": plan.region_code, "domain": d, "department": dep, "status": st,
+    plan_rows, rows, subs, count_rows = [], [], [], []
+    for plan_id in ids:
+        result, region_code = todo[plan_id], regions[plan_id]
+        inds = inds_of.get(plan_id, [])
+        leads = lead_departments(session, [i[0] for i in inds], region_code) if inds else {}
+        counts: Counter[tuple[str, str, str]] = Counter()
+        binding: Counter[tuple[str, str, str]] = Counter()
+        risk: Counter[tuple[str, str, str]] = Counter()
+        binding_risk: Counter[tuple[str, str, str]] = Counter()
+        warns: dict[str, list[tuple[str, str]]] = {}
+        for w in result.early_warnings:
+            warns.setdefault(str(w.get("indicator_id") or ""), []).append((w.get("kind") or "",
+                                                                            w.get("severity") or ""))
+        main: Counter[tuple[str, str, str]] = Counter()
+        first: dict[tuple[str, str, str], int] = {}
+        for ind_id, domain, attribute, source, lead_text, position in inds:
+            ref = f"p{plan_id}-i{ind_id}"
+            ev = result.indicators.get(ref)
+            status = ev["status"] if ev else "not_reported"
+            department = leads.get(ind_id) or lead_text or ""
+            key = (domain or "", department, status)
+            is_binding = attribute == "约束性"
+            order = risk_key(status, is_binding, warns.get(ref, []), ev["Q"] if ev else None)
+            counts[key] += 1
+            main[key] += is_main(source)
+            first.setdefault(key, position or 0)
+            binding[key] += is_binding
+            risk[key] += order is not None
+            binding_risk[key] += is_binding and order is not None
+            if ev is None:
+                continue
+            proj = ev.get("projection") or {}
+            rows.append({"plan_id": plan_id, "indicator_id": ind_id, "year": result.year, "status": status,
+                         "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
+                         "value_year": ev["year"], "projected": proj.get("value_at_target"),
+                         "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
+                         "domain": domain, "binding": is_binding, "data_version": result.data_version,
+                         "detail": ev, "region_code": region_code, "department": department or None,
+                         "risk_severity": int(order[0]) if order else None,
+                         "risk_kind": int(order[1]) if order else None,
+                         "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
+            subs += [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"],
+                      "status": r["status_code"]}
+                     for r in ev.get("subregions") or [] if r.get("status_code") and r.get("code")]
+        plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,
+                          "shared_seq": result.shared_seq, "indicator_count": len(inds),
+                          "main_count": sum(1 for i in inds if is_main(i[3])),
+                          "early_warnings": result.early_warnings, "summary": result.summary})
+        count_rows += [
+            {"plan_id": plan_id, "region_code": region_code, "domain": d, "department": dep, "status": st,
              "count": n, "binding_count": binding[(d, dep, st)], "risk_count": risk[(d, dep, st)],
              "binding_risk_count": binding_risk[(d, dep, st)], "main_count": main[(d, dep, st)],
              "first_position": first[(d, dep, st)]}
-            for (d, dep, st), n in counts.items()])
+            for (d, dep, st), n in counts.items()]
+    for table, data in ((PlanEvaluation, plan_rows), (Evaluation, rows), (SubregionStatus, subs),
+                        (StatusCount, count_rows)):
+        for i in range(0, len(data), 5000):  # bounded statements; executemany within each
+            session.execute(table.__table__.insert(), data[i:i + 5000])
 
 
 def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list[int]:
@@ -227,8 +250,7 @@ def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
     with Session(engine) as s:
         results = [(plan_id, compute(s, plan_id)) for plan_id in plan_ids]
     with Session(engine) as s, s.begin():
-        for plan_id, result in results:
-            save(s, plan_id, result)
+        save_many(s, results)
 
 
 _worker_engine: Engine | None = None
@@ -287,4 +309,4 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
 
 
 __all__ = ["PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
-           "save_quietly", "stale_plans", "stored"]
+           "save_many", "save_quietly", "stale_plans", "stored"]

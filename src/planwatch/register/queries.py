@@ -166,9 +166,10 @@ def evaluation_input(session: Session, plan_ref: str | int,
     observations = [model.Observation(ref, o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8])
                     for o in rows for ref in by_metric[o[0]]]
     own: dict[int, list[Any]] = {}
+    home = plan.region_code  # once: an ORM attribute read per row costs more than the row
     for o in rows:
-        if o.region_code == plan.region_code:
-            own.setdefault(o.metric_id, []).append(o)
+        if o[1] == home:
+            own.setdefault(o[0], []).append(o)
     successor = plan.predecessor_id is not None
     baselines = {
         i.id: series.baseline(i.baseline_value, i.baseline_raw, series.base_year_of(i, plan.base_year),
