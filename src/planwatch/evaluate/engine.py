@@ -92,10 +92,16 @@ class _Sub:
     P: float | None
 
 
+def _tree(inp: EvaluationInput) -> tuple[list[Region], set[str | None]]:
+    """The plan region's direct sub-regions, and every region that has sub-regions."""
+    return ([r for r in inp.regions if r.parent_code == inp.plan.region_code],
+            {r.parent_code for r in inp.regions})
+
+
 def _subregions(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year: int,
-                config: EvaluationConfig, obs: list[Observation]) -> IndicatorEvaluation:
-    children = [r for r in inp.regions if r.parent_code == inp.plan.region_code]
-    parents = {r.parent_code for r in inp.regions}
+                config: EvaluationConfig, obs: list[Observation],
+                tree: tuple[list[Region], set[str | None]] | None = None) -> IndicatorEvaluation:
+    children, parents = tree or _tree(inp)  # `tree`: computed once per plan by the caller
     by_region: dict[str, list[Observation]] = defaultdict(list)
     for o in obs:
         by_region[o.region_code].append(o)
@@ -150,11 +156,12 @@ def evaluate_plan(inp: EvaluationInput, year: int, config: EvaluationConfig = DE
     for o in inp.observations:
         by_ind[o.indicator_id].append(o)
     evals = []
+    tree = _tree(inp)
     for ind in inp.indicators:
         obs = by_ind.get(ind.id, [])
         ev = evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config, inp.regions)
         if obs and inp.regions:
-            ev = _subregions(ind, ev, inp, year, config, obs)
+            ev = _subregions(ind, ev, inp, year, config, obs, tree)
         evals.append(ev)
     return PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
                           summarise(evals), early_warnings(evals))
