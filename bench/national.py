@@ -15,7 +15,7 @@ are the same shape, smaller. For each scale and engine the bench
 3. evaluates the whole register (`evaluate_all` below: one adapter, so the register's bulk evaluation can
    replace the per-plan loop when it lands);
 4. starts `planwatch serve --workers N` and measures, per route, the cold first request and then
-   p50/p95 at `--clients` concurrent clients (bench/web_load.py's driver; wrk when installed).
+   p50/p95 at `--clients` concurrent clients (bench/web_load.py's driver: wrk, else k6, else httpx).
 
 Prints one table by scale and engine. The bars (issue 13): plan page, public plan page, plan API p95 <
 100 ms; overview and dashboard < 300 ms; cold first request < 500 ms; evaluation < 60 s; import ≥ 100,000
@@ -26,7 +26,6 @@ asserted. Scale 1 needs ~15 GB of disk for SQLite and runs for hours on 2 cores:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import json
 import os
@@ -44,7 +43,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_load import PASSWORD, free_port, httpx_load, stop_server, wrk_load
+from web_load import PASSWORD, free_port, load, pick_tool, stop_server
 
 PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
 COUNTIES_AT_1 = 3264
@@ -224,7 +223,8 @@ def serve_and_load(env: dict[str, str], home: Path, plan_id: int, args: argparse
         r = httpx.post(base + "/api/session", json={"username": "bench", "password": PASSWORD}, timeout=60)
         r.raise_for_status()
         cookie = "; ".join(f"{k}={v}" for k, v in r.cookies.items())
-        tool = "wrk" if shutil.which("wrk") and args.tool != "httpx" else "httpx"
+        tool = pick_tool(args.tool)
+        out["tool"] = tool
         for label, path in routes(plan_id):
             url = base + path
             t = time.perf_counter()
@@ -242,10 +242,7 @@ def serve_and_load(env: dict[str, str], home: Path, plan_id: int, args: argparse
                 continue
             for _ in range(args.workers * 2):  # every worker's caches
                 httpx.get(url, headers={"Cookie": cookie}, timeout=args.request_timeout)
-            if tool == "wrk":
-                res = wrk_load(url, cookie, args.clients, args.seconds)
-            else:
-                res = asyncio.run(httpx_load(url, cookie, args.clients, args.seconds, args.max_requests))
+            res = load(tool, url, cookie, args.clients, args.seconds, args.max_requests)
             out[label] = {"cold": cold, **res}
     finally:
         stop_server(server)
@@ -325,6 +322,8 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
 def print_table(rows: list[dict[str, Any]]) -> None:
     pages = [label for label, _ in routes(0)]
     print()
+    tools = sorted({r["web"]["tool"] for r in rows if "tool" in r.get("web", {})})
+    print(f"load driver: {', '.join(tools) or 'none'}")
     print("| scale | engine | plans | observations | plans/s | obs/s | evaluation s | "
           + " | ".join(f"{p} cold / p50 / p95 ms" for p in pages) + " | load avg after the web runs |")
     print("|" + "---|" * (8 + len(pages)))
@@ -351,7 +350,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--max-requests", type=int, default=20000, help="httpx loop only")
-    ap.add_argument("--tool", choices=["auto", "httpx"], default="auto")
+    ap.add_argument("--tool", choices=["auto", "wrk", "k6", "httpx"], default="auto",
+                    help="load driver (auto: wrk, else k6, else httpx)")
     ap.add_argument("--request-timeout", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=600)
     ap.add_argument("--keep", help="build the registers under this directory and keep them")
