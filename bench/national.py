@@ -319,6 +319,41 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
     return row
 
 
+def reuse_one(home: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """A SQLite register kept by an earlier `--keep` run: upgrade it to this code's schema, evaluate it
+    again and serve it (no import figures: the import is not re-run)."""
+    from sqlalchemy import func, select
+
+    from planwatch.register.db import make_engine, session_factory
+    from planwatch.register.schema import Indicator, Observation, Plan
+
+    url = f"sqlite:///{home / 'var' / 'planwatch.sqlite3'}"
+    env = {**os.environ, "PLANWATCH_HOME": str(home), "PLANWATCH_SECRET_KEY": secrets.token_urlsafe(32)}
+    env.pop("PLANWATCH_DATABASE_URL", None)
+    cli(["init"], env)
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        n_plans = s.scalar(select(func.count()).select_from(Plan)) or 0
+        n_obs = s.scalar(select(func.count()).select_from(Observation)) or 0
+        plan_id = s.scalar(select(Indicator.plan_id).group_by(Indicator.plan_id)
+                           .order_by(func.count().desc(), Indicator.plan_id.desc()).limit(1))
+    engine.dispose()
+    row: dict[str, Any] = {"scale": args.reuse_scale, "engine": "sqlite (kept)", "plans": n_plans,
+                           "observations": n_obs}
+    print(f"  [kept {home}] {n_plans:,} plans, {n_obs:,} observations", flush=True)
+    row["eval_s"], row["eval_how"] = evaluate_all(url, os.cpu_count() or 1)
+    print(f"  [kept] evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']}; "
+          f"load average {os.getloadavg()[0]:.1f})", flush=True)
+    done = subprocess.run([PLANWATCH, "user", "add", "bench", "--role", "planner", "--password", PASSWORD],
+                          env=env, capture_output=True, text=True)
+    if done.returncode:  # kept from the earlier run: set its password again
+        subprocess.run([PLANWATCH, "user", "passwd", "bench", "--password", PASSWORD], env=env,
+                       capture_output=True, text=True)
+    row["web"] = serve_and_load(env, home, int(plan_id), args)
+    row["load"] = os.getloadavg()
+    return row
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     pages = [label for label, _ in routes(0)]
     print()
@@ -336,8 +371,10 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             w = r.get("web", {}).get(p, {"note": r.get("web_error", "not measured")})
             cells.append(w.get("note") or (f"{w['cold']:.0f} / {w['p50']:.1f} / {w['p95']:.1f}"
                                            + (f" ({w['errors']} errors)" if w.get("errors") else "")))
+        rates = (f"{r['plans'] / r['plans_s']:.1f} | {r['observations'] / r['obs_s']:,.0f}" if "obs_s" in r
+                 else "(kept) | (kept)")
         print(f"| {r['scale']:g} | {r['engine']} | {r['plans']:,} | {r['observations']:,} | "
-              f"{r['plans'] / r['plans_s']:.1f} | {r['observations'] / r['obs_s']:,.0f} | {r['eval_s']:.1f} | "
+              f"{rates} | {r['eval_s']:.1f} | "
               + " | ".join(cells) + " | " + " ".join(f"{x:.1f}" for x in r.get("load", ())) + " |")
 
 
@@ -355,7 +392,14 @@ def main() -> None:
     ap.add_argument("--request-timeout", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=600)
     ap.add_argument("--keep", help="build the registers under this directory and keep them")
+    ap.add_argument("--reuse", help="a SQLite register home kept by --keep: upgrade, evaluate and serve it "
+                                    "(no build, no import figures)")
+    ap.add_argument("--reuse-scale", type=float, default=1.0, help="the scale the kept register was built at")
     args = ap.parse_args()
+    if args.reuse:
+        print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+        print_table([reuse_one(Path(args.reuse), args)])
+        return
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     pg = None
     if "postgresql" in engines:
