@@ -429,7 +429,8 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
 
     try:
         written = write_observation_chunks(session, valid_chunks(), by=reporter, reason=reason or f"import {path.name}",
-                                           on_chunk=lambda _n: session.expunge_all())
+                                           on_chunk=lambda _n: session.expunge_all(), source=path.name,
+                                           status=status)
     except ConflictError as exc:  # a concurrent writer got in between check and write
         raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
     if report.rejected_rows and not accept_valid:

@@ -8,6 +8,10 @@ each database: COPY on PostgreSQL, executemany on SQLite (`history.insert_tuples
 reserved up front (`observations.reserve_ids`) so nothing is read back.
 
 Everything happens in the caller's transaction: an error in chunk N rolls back chunks 1..N-1 too.
+
+The audit log gets ONE entry for the whole load (`auditlog.record_load`: the file, the counts, the status,
+the user), written with the values, so it commits or rolls back with them; every value keeps its history
+row (measured at scale 0.01 on PostgreSQL: the per-value audit rows were ~20 % of the load's time).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
+from planwatch.register import auditlog
 from planwatch.register.observations import ObservationInput, WriteResult, lock_writes, write_observations
 
 CHUNK_ROWS = 50_000
@@ -29,19 +34,26 @@ def write_observation_chunks(
     reason: str | None = None,
     overwrite: bool = False,
     on_chunk: Callable[[int], None] | None = None,
+    source: str | None = None,
+    status: str | None = None,
 ) -> WriteResult:
-    """Write every chunk in the caller's transaction; `on_chunk(rows)` after each (a progress bar)."""
+    """Write every chunk in the caller's transaction; `on_chunk(rows)` after each (a progress bar).
+    `source` (the file's name) and `status` go into the load's one audit entry."""
     total = WriteResult()
     lock_writes(session)  # once, for the whole load: other writers wait rather than interleave
     for rows in chunks:
         if not rows:
             continue
-        r = write_observations(session, rows, by=by, reason=reason, overwrite=overwrite)
+        r = write_observations(session, rows, by=by, reason=reason, overwrite=overwrite, audit=False)
         total.inserted += r.inserted
         total.updated += r.updated
         total.unchanged += r.unchanged
         if on_chunk is not None:
             on_chunk(len(rows))
+    if total.inserted or total.updated:  # re-sending only unchanged values writes nothing, so logs nothing
+        auditlog.record_load(session, by, "observation", {
+            "file": source, "rows": total.inserted + total.updated + total.unchanged, "inserted": total.inserted,
+            "updated": total.updated, "unchanged": total.unchanged, "status": status}, note=reason)
     return total
 
 

@@ -62,6 +62,9 @@ KIND_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
               "due_date": ("应报日期", "due date"), "lock_date": ("锁定日期", "lock date"),
               "unlocked": ("已解锁", "unlocked"), "unlocked_until": ("解锁至", "unlocked until"),
               "sent": ("提醒条数", "reminders sent"), "departments": ("部门数", "departments")},
+    # a bulk load's one entry (register.auditlog.record_load)
+    "observation": {"file": ("文件", "file"), "rows": ("数据条数", "values"), "inserted": ("新增", "added"),
+                    "updated": ("修改", "changed"), "unchanged": ("未变", "unchanged")},
 }
 # Fields the target's own label already names (a round's target reads "plan · year"), left out of the changes.
 KIND_NAMED = {"round": frozenset({"plan_id", "year"})}
