@@ -288,12 +288,18 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
 def reserve_ids(session: Session, n: int) -> Sequence[int]:
     """`n` new observation ids for the caller's transaction, so a bulk insert needs no read-back.
 
-    PostgreSQL: drawn from the column's sequence in one statement (safe beside any other writer).
-    SQLite: the write lock (`lock_writes`, BEGIN IMMEDIATE) is held, so max(id) cannot move."""
+    PostgreSQL: one contiguous range taken from the column's sequence in one step (`setval` past
+    `nextval`), under a SHARE ROW EXCLUSIVE lock on the table: no other transaction can insert (and so
+    draw from the sequence) until this one ends; readers are not blocked. Drawing `n` values one by one
+    cost ~3 µs a value (0.15 s a 50,000-row chunk). SQLite: the write lock (`lock_writes`, BEGIN
+    IMMEDIATE) is held, so max(id) cannot move."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        return conn.execute(text("SELECT nextval(pg_get_serial_sequence('observations', 'id')) "
-                                 "FROM generate_series(1, :n)"), {"n": n}).scalars().all()
+        conn.exec_driver_sql("LOCK TABLE observations IN SHARE ROW EXCLUSIVE MODE")
+        first = int(conn.execute(text(
+            "SELECT setval(s, nextval(s) + :n - 1) - :n + 1 FROM pg_get_serial_sequence('observations', 'id') AS s"),
+            {"n": n}).scalar_one())
+        return range(first, first + n)
     top = int(conn.execute(select(func.max(_T.c.id))).scalar() or 0)
     return range(top + 1, top + 1 + n)
 
