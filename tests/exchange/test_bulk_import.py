@@ -148,3 +148,39 @@ def test_a_refused_load_leaves_no_value_history_or_audit_entry(engine: Engine, i
     assert counts(engine) == (0, 0)
     with transaction(engine) as s:
         assert auditlog.search(s, auditlog.Filter(target_kind="observation"))[1] == 0
+
+
+def foreign_keys(engine: Engine) -> set[str]:
+    from sqlalchemy import inspect
+
+    return {fk["name"] for fk in inspect(engine).get_foreign_keys("observations")}
+
+
+def test_an_exclusive_load_writes_the_same_and_keeps_every_foreign_key(engine: Engine, ids: dict[str, str],
+                                                                       tmp_path: Path) -> None:
+    keys = foreign_keys(engine)
+    rows = good_rows(ids)
+    f = write_csv(tmp_path / "values.csv", rows)
+    with transaction(engine) as s:
+        report = import_csv_bulk(s, f, status="approved", reporter="bulk", chunk_rows=7, exclusive=True)
+    assert report.inserted == len(rows) and counts(engine) == (len(rows), len(rows))
+    assert foreign_keys(engine) == keys and len(keys) >= 3
+
+
+def test_an_exclusive_load_still_refuses_a_value_of_no_metric_and_rolls_back_whole(engine: Engine,
+                                                                                    ids: dict[str, str]) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from planwatch.register.bulk import write_observation_chunks
+    from planwatch.register.errors import ConflictError
+    from planwatch.register.observations import ObservationInput
+
+    keys = foreign_keys(engine)
+    ind = int(ids["学前教育毛入园率"].split("-i")[1])
+    good = [ObservationInput(ind, "510824", 2022, value=80.0)]
+    orphan = [ObservationInput(ind, "510824", 2023, value=81.0, metric_id=987654)]  # no such metric
+    # PostgreSQL: the foreign key added back at the end refuses it; SQLite checks each row as it goes
+    with pytest.raises((IntegrityError, ConflictError)), transaction(engine) as s:
+        write_observation_chunks(s, [good, orphan], by="bulk", exclusive=True)
+    assert counts(engine) == (0, 0)
+    assert foreign_keys(engine) == keys

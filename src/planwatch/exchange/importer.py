@@ -430,7 +430,7 @@ MAX_BULK_PROBLEMS = 1000  # problems kept in memory and shown; the count goes on
 def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False, status: str = "submitted",
                     reporter: str | None = None, reporter_id: int | None = None, reason: str | None = None,
                     chunk_rows: int = CHUNK_ROWS, max_rows: int = MAX_BULK_ROWS,
-                    on_rows: Callable[[int], None] | None = None) -> ImportReport:
+                    on_rows: Callable[[int], None] | None = None, exclusive: bool = False) -> ImportReport:
     """`import_file` for a CSV of millions of values, read as a stream of chunks in the caller's transaction.
 
     Each chunk is checked by `check_rows` (the same rules as one form) and written by the register's bulk
@@ -465,7 +465,7 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
     try:
         written = write_observation_chunks(session, valid_chunks(), by=reporter, reason=reason or f"import {path.name}",
                                            on_chunk=lambda _n: session.expunge_all(), source=path.name,
-                                           status=status)
+                                           status=status, exclusive=exclusive)
     except ConflictError as exc:  # a concurrent writer got in between check and write
         raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
     if report.rejected_rows and not accept_valid:
