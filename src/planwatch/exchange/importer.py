@@ -307,38 +307,39 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
 
     pick = _picker(table, _ROW_KEYS)
     for number, cells in table.rows:
-        c = dict(zip(_ROW_KEYS, pick(cells), strict=True))
+        (c_indicator_id, c_indicator, c_region_code, c_region, c_year, c_unit, c_value, c_judgement, c_source,
+         c_evidence, c_version) = pick(cells)  # in _ROW_KEYS order
         key = "indicator_id"
         try:
-            ind = look.indicator(c["indicator_id"], c["indicator"])
+            ind = look.indicator(c_indicator_id, c_indicator)
             key = "region_code"
-            region = look.region(c["region_code"], c["region"])
+            region = look.region(c_region_code, c_region)
             key = "year"
-            year_f = _number(c["year"], integer=True)
+            year_f = _number(c_year, integer=True)
             if year_f is None:
                 raise _Bad("缺少年份", "year is missing")
             year = years.get((ind.plan_id, year_f))
             if year is None:  # the rule once per plan and year (it raises on a year out of the plan's window)
                 year = years[(ind.plan_id, year_f)] = rp.check_year(look.plan(ind), int(year_f))
             key = "unit"
-            rp.check_unit(ind, _text(c["unit"]))
+            rp.check_unit(ind, _text(c_unit))
             key = "value"
-            value = _number(c["value"])
+            value = _number(c_value)
             try:
                 value = rp.check_value(ind, value)
             except FieldError as exc:
                 raise _Bad(f"不可能的数值 {value:g}:{exc.zh}", f"impossible value {value:g}: {exc.en}") from None
             key = "judgement"
-            judgement = rp.check_judgement(_text(c["judgement"]))
+            judgement = rp.check_judgement(_text(c_judgement))
             if value is None and judgement is None:
                 empty += 1
                 continue
             key = "source"
-            source = _text(c["source"])
+            source = _text(c_source)
             key = "evidence"
-            evidence = _text(c["evidence"])
+            evidence = _text(c_evidence)
             key = "version"
-            version_f = _number(c["version"], integer=True)
+            version_f = _number(c_version, integer=True)
             key = "indicator_id"
             if scope is not None and ind.id not in scope:
                 raise _Bad(f"指标 {ind.ref} 不属于本部门", f"indicator {ind.ref} is not assigned to your department")
