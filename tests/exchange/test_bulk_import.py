@@ -108,7 +108,7 @@ def test_data_import_bulk_on_the_command_line(engine: Engine, ids: dict[str, str
 def test_a_bulk_load_logs_one_audit_entry_and_a_history_row_per_value(engine: Engine, ids: dict[str, str],
                                                                       tmp_path: Path) -> None:
     from planwatch.register import auditlog
-    from planwatch.web.audit_text import action_label, changes
+    from planwatch.web.audit_text import action_label, changes, readable
 
     rows = good_rows(ids)
     f = write_csv(tmp_path / "县级数据.csv", rows)
@@ -127,6 +127,8 @@ def test_a_bulk_load_logs_one_audit_entry_and_a_history_row_per_value(engine: En
     lines = changes(entry["before"], entry["after"], "zh", "observation")
     assert "文件:县级数据.csv" in lines and f"数据条数:{len(rows)}" in lines
     assert not any(word in " ".join(lines) for word in ("inserted", "rows", "file"))
+    shown = readable([entry], {}, "zh")[0]
+    assert (shown["kind_label"], shown["target"], shown["action_label"]) == ("指标数据", "县级数据.csv", "指标数据 · 导入")
 
     with transaction(engine) as s:  # the same file again writes nothing, so logs nothing
         import_csv_bulk(s, f, status="approved", reporter="bulk", chunk_rows=7)

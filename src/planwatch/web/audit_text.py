@@ -179,6 +179,8 @@ def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], 
     out = []
     for r in rows:
         target = names.get((r["target_kind"], r["target_id"])) if r["target_id"] is not None else None
+        if target is None and isinstance(r["after"], dict) and r["action"].endswith(".import"):
+            target = r["after"].get("file")  # a bulk load's one entry (register.auditlog.record_load): its file
         out.append({"id": r["id"], "at": formatting.when(r["at"], lang), "actor": r["actor"] or translate("log.system", lang),
                     "actor_raw": r["actor"], "action": r["action"], "action_label": action_label(r["action"], lang),
                     "kind": r["target_kind"], "kind_label": kind_label(r["target_kind"], lang),
