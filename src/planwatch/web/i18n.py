@@ -212,6 +212,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "No plans yet. Upload a plan under Review, or run planwatch demo."),
     "overview.no_warnings": ("暂无预警", "No early warnings"),
     "overview.plan_total": ("共{n}个规划", "{n} plans"),
+    "overview.more_overdue": ("显示其余{n}个规划", "Show {n} more plans"),
     "overview.indicator_total": ("指标{n}项", "{n} indicators"),
     "overview.search": ("规划名称或地区", "Plan title or region"),
     "overview.level": ("地区层级", "Region level"),

@@ -28,6 +28,7 @@ from planwatch.web.templating import render_cached, request_lang
 from planwatch.web.views import indicator_view, overview, plan_view
 
 router = APIRouter(prefix="/public", include_in_schema=False)
+STATUS_PER_PAGE = 15  # plans a page on the reporting status (each a card with its domains)
 
 # The indicator data download: one row per counted (approved) value of the plan's region.
 DATA_COLUMNS = [  # (key, zh header, en header)
@@ -60,7 +61,7 @@ async def portal_status(request: Request) -> Response:
     args = overview_args(request)
 
     def make() -> dict[str, Any]:
-        data = svc.view(overview, True, *args)
+        data = svc.view(overview, True, *args, STATUS_PER_PAGE)
         return {"plans": data["plans"], "totals": data["reporting"], "data": data,
                 "query": overview_query(*args[1:])}
 

@@ -306,6 +306,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
 
 SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
 RISKS_SHOWN = 15  # risk warnings shown at first on the overview; the rest behind "show more"
+OVERDUE_SHOWN = 10  # plans with overdue data shown at first on the overview; the rest behind "show more"
 
 
 def warning_board(warnings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -319,7 +320,9 @@ def warning_board(warnings: list[dict[str, Any]]) -> dict[str, Any]:
             g = overdue.setdefault(w.get("plan_id"), {"plan_id": w.get("plan_id"), "plan_title": w.get("plan_title"),
                                                       "items": []})
             g["items"].append(w)
-    return {"risks": risks[:RISKS_SHOWN], "more_risks": risks[RISKS_SHOWN:], "overdue": list(overdue.values()),
+    groups = list(overdue.values())
+    return {"risks": risks[:RISKS_SHOWN], "more_risks": risks[RISKS_SHOWN:], "overdue": groups[:OVERDUE_SHOWN],
+            "more_overdue": groups[OVERDUE_SHOWN:],
             "overdue_count": sum(len(g["items"]) for g in overdue.values())}
 
 
