@@ -10,7 +10,7 @@ are the same shape, smaller. For each scale and engine the bench
 
 1. writes regions.csv, one contract JSON per plan (folder plans/) and observations.csv;
 2. loads them with the CLI a deployment uses: `planwatch regions import`, `planwatch plan import DIR`
-   (parallel extraction, one writer) and `planwatch data import --bulk` (chunks through the one write
+   (parallel extraction, one writer) and `planwatch data import --bulk --exclusive` (a first load; chunks through the one write
    path: same checks, history rows, COPY on PostgreSQL / executemany on SQLite);
 3. evaluates the whole register (`evaluate_all` below: one adapter, so the register's bulk evaluation can
    replace the per-plan loop when it lands);
@@ -281,7 +281,7 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
         t = time.perf_counter()
         row["observations"] = write_observations_csv(home, url, info["towns"], args.indicators)
         say(f"observations.csv: {row['observations']:,} rows in {time.perf_counter() - t:.1f} s")
-        row["obs_s"] = cli(["data", "import", "--bulk", "--status", "approved", str(home / "observations.csv")], env)
+        row["obs_s"] = cli(["data", "import", "--bulk", "--exclusive", "--status", "approved", str(home / "observations.csv")], env)
         row["obs_cpu"] = CPU["last"]
         say(f"observations imported in {row['obs_s']:.1f} s ({row['observations'] / row['obs_s']:,.0f} rows/s; "
             f"planwatch process CPU {row['obs_cpu']:.1f} s; load average {os.getloadavg()[0]:.1f})")

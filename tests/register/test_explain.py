@@ -115,6 +115,16 @@ def test_the_dashboard_region_filter_finds_sub_regions_by_index(engine: Engine, 
     assert _full_scans(engine, statements, ("subregion_statuses",)) == []
 
 
+@pytest.mark.parametrize("args", [(1, "", "", ""), (2, "", "", ""), (1, "文水", "county", "140000")])
+def test_the_overview_reads_its_page_of_plans_never_every_evaluation(engine: Engine, register: dict[str, Any],
+                                                                    args: tuple[Any, ...]) -> None:
+    """A page of the overview (and its filters: title or region name, level, a region above) reads the
+    summary and its plans' rows; never a scan of the indicators' stored evaluations, sub-region
+    statuses, values or history."""
+    statements = _statements(engine, lambda s: overview(s, False, *args, 1))
+    assert _full_scans(engine, statements, (*BIG, "evaluations", "subregion_statuses", "indicators")) == []
+
+
 def test_the_check_itself_sees_a_scan(engine: Engine, register: dict[str, Any]) -> None:
     """A read no index serves is reported (so the checks above can fail)."""
     bad = _statements(engine, lambda s: s.execute(text("SELECT count(*) FROM observations WHERE value > 1")).all())

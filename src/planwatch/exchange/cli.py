@@ -43,8 +43,14 @@ def data_template(plan_ref: str, year: int | None, dept: str | None, subregions:
 @click.option("--bulk", is_flag=True,
               help="大文件:分块流式读取 .csv(可达数千万行),带进度条 / a large .csv read in chunks (tens of "
                    "millions of rows), with a progress bar")
+@click.option("--exclusive", is_flag=True,
+              help="仅与 --bulk 合用,首次装载或维护时段:导入期间独占数据表(网页暂不能读取数据),外键在末尾一次校验,"
+                   "PostgreSQL 上更快 / with --bulk, for a first load or a maintenance window: the values table is "
+                   "locked against readers for the load and its foreign keys are checked once at the end "
+                   "(faster on PostgreSQL)")
 @friendly
-def data_import(path: Path, accept_valid: bool, status: str, username: str | None, bulk: bool) -> None:
+def data_import(path: Path, accept_valid: bool, status: str, username: str | None, bulk: bool,
+                exclusive: bool) -> None:
     """导入填报数据(.xlsx 或 .csv),先整体检查 / import values after checking the whole file."""
     from sqlalchemy import select
 
@@ -68,7 +74,7 @@ def data_import(path: Path, accept_valid: bool, status: str, username: str | Non
             with tqdm(desc="导入 import", unit="行 rows", unit_scale=True, file=sys.stderr,
                       disable=not sys.stderr.isatty()) as bar:
                 report = import_csv_bulk(s, path, accept_valid=accept_valid, status=status, reporter=username,
-                                         reporter_id=reporter_id, on_rows=bar.update)
+                                         reporter_id=reporter_id, on_rows=bar.update, exclusive=exclusive)
         else:
             report = import_file(s, path, accept_valid=accept_valid, status=status, reporter=username,
                                  reporter_id=reporter_id)

@@ -172,14 +172,20 @@ def iter_csv_tables(path: Path, chunk_rows: int, max_rows: int = MAX_BULK_ROWS
         total = 0
         try:
             for number, cells in enumerate(reader, start=1):
-                if any("\x00" in c for c in cells):
+                joined = "".join(cells)  # one scan of the row in C, then the per-cell rules only where needed
+                if "\x00" in joined:
                     yield None, [Problem(name, "文件含有二进制内容,不是 CSV", "binary content; not a CSV file",
                                          row=number)]
                     return
-                cells = [FORMULA if c.startswith("=") else (c[1:] if c[:2] in ("'=", "'+", "'-", "'@") else c)
-                         for c in cells[:MAX_COLUMNS]]
-                if not any(c not in (None, "") for c in cells):
-                    continue
+                if "=" in joined or "'" in joined:
+                    cells = [FORMULA if c.startswith("=") else (c[1:] if c[:2] in ("'=", "'+", "'-", "'@") else c)
+                             for c in cells[:MAX_COLUMNS]]
+                    if not any(c not in (None, "") for c in cells):
+                        continue
+                else:
+                    if not "".join(cells[:MAX_COLUMNS]):
+                        continue
+                    cells = cells[:MAX_COLUMNS]
                 if cols is None:
                     first.append((number, cells))
                     found = _locate_header(name, None, first)

@@ -6,6 +6,10 @@ is mirrored here by `history` itself, so no write path can forget it; writes tha
 (accounts, departments) call `record` directly. The table is append-only (database triggers).
 
 Actions are "<target kind>.<verb>"; an update that only moves a workflow status is "<kind>.status".
+
+A bulk load (`register.bulk`: millions of values from one file) is the one exception to "one audit row per
+history row": it logs ONE entry for the whole load (`record_load`: "<kind>.import", naming the file, the
+row counts, the status and the user), while every value keeps its own history row (the value trail).
 """
 
 from __future__ import annotations
@@ -42,6 +46,17 @@ def record(session: Session, actor: str | None, action: str, target_kind: str, t
     session.execute(insert(AuditEntry).values(
         at=utcnow(), actor=actor, action=action[:40], target_kind=target_kind[:20], target_id=target_id,
         before=jsonable(before), after=jsonable(after), note=note))
+
+
+LOAD = "import"  # the verb of a bulk load's one entry
+
+
+def record_load(session: Session, actor: str | None, kind: str, summary: dict[str, Any], *,
+                note: str | None = None) -> None:
+    """The one audit entry of a bulk load of `kind` rows (its history rows are written per row).
+    `summary`: what the load did, e.g. {"file": ..., "rows": ..., "inserted": ..., "updated": ...,
+    "unchanged": ..., "status": ...}."""
+    record(session, actor, f"{kind}.{LOAD}", kind, None, None, summary, note=note)
 
 
 def record_rows(session: Session, rows: Iterable[tuple[str | None, str, str, int | None, str | None, str | None,

@@ -8,14 +8,20 @@ each database: COPY on PostgreSQL, executemany on SQLite (`history.insert_tuples
 reserved up front (`observations.reserve_ids`) so nothing is read back.
 
 Everything happens in the caller's transaction: an error in chunk N rolls back chunks 1..N-1 too.
+
+The audit log gets ONE entry for the whole load (`auditlog.record_load`: the file, the counts, the status,
+the user), written with the values, so it commits or rolls back with them; every value keeps its history
+row (measured at scale 0.01 on PostgreSQL: the per-value audit rows were ~20 % of the load's time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from planwatch.register import auditlog
 from planwatch.register.observations import ObservationInput, WriteResult, lock_writes, write_observations
 
 CHUNK_ROWS = 50_000
@@ -29,20 +35,63 @@ def write_observation_chunks(
     reason: str | None = None,
     overwrite: bool = False,
     on_chunk: Callable[[int], None] | None = None,
+    source: str | None = None,
+    status: str | None = None,
+    exclusive: bool = False,
 ) -> WriteResult:
-    """Write every chunk in the caller's transaction; `on_chunk(rows)` after each (a progress bar)."""
+    """Write every chunk in the caller's transaction; `on_chunk(rows)` after each (a progress bar).
+    `source` (the file's name) and `status` go into the load's one audit entry.
+
+    `exclusive` (PostgreSQL; a first load or a maintenance window): the values table is locked against
+    readers too for the whole load, and its foreign keys are checked once, over the whole table, at the
+    end (`_deferred_foreign_keys`) instead of row by row. Measured at scale 0.01: the per-row checks were
+    ~19 µs of the server's ~27 µs a value. Nothing is checked less: a value whose indicator, metric or
+    region does not exist still fails the load, and the transaction rolls back whole."""
     total = WriteResult()
     lock_writes(session)  # once, for the whole load: other writers wait rather than interleave
+    deferred = _defer_foreign_keys(session) if exclusive else []
     for rows in chunks:
         if not rows:
             continue
-        r = write_observations(session, rows, by=by, reason=reason, overwrite=overwrite)
+        r = write_observations(session, rows, by=by, reason=reason, overwrite=overwrite, audit=False)
         total.inserted += r.inserted
         total.updated += r.updated
         total.unchanged += r.unchanged
         if on_chunk is not None:
             on_chunk(len(rows))
+    _restore_foreign_keys(session, deferred)
+    if total.inserted or total.updated:  # re-sending only unchanged values writes nothing, so logs nothing
+        auditlog.record_load(session, by, "observation", {
+            "file": source, "rows": total.inserted + total.updated + total.unchanged, "inserted": total.inserted,
+            "updated": total.updated, "unchanged": total.unchanged, "status": status}, note=reason)
     return total
+
+
+_TABLE = "observations"
+
+
+def _defer_foreign_keys(session: Session) -> list[tuple[str, str]]:
+    """PostgreSQL: take the values table for this transaction alone (ACCESS EXCLUSIVE) and drop its
+    foreign keys until `_restore_foreign_keys` adds them back (validated). Transactional DDL: a failed
+    load rolls the drop back with everything else. Other databases: nothing."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return []
+    conn.exec_driver_sql(f"LOCK TABLE {_TABLE} IN ACCESS EXCLUSIVE MODE")
+    keys = [(str(n), str(d)) for n, d in conn.execute(text(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+        "AND contype = 'f' ORDER BY conname"), {"t": _TABLE})]
+    for name, _ in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {_TABLE} DROP CONSTRAINT "{name}"')
+    return keys
+
+
+def _restore_foreign_keys(session: Session, keys: list[tuple[str, str]]) -> None:
+    """Add the dropped foreign keys back: each checks every row in one pass (a join, not a query a row);
+    a violation raises and the caller's transaction rolls back."""
+    conn = session.connection()
+    for name, definition in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {_TABLE} ADD CONSTRAINT "{name}" {definition}')
 
 
 def chunked(rows: Iterable[ObservationInput], size: int = CHUNK_ROWS) -> Iterable[list[ObservationInput]]:

@@ -62,8 +62,9 @@ def record(
                     note=reason)
 
 
-def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Bulk form of `record`: rows with entity, entity_id, action, old, new, changed_by, reason."""
+def record_many(session: Session, rows: list[dict[str, Any]], *, audit: bool = True) -> None:
+    """Bulk form of `record`: rows with entity, entity_id, action, old, new, changed_by, reason.
+    `audit=False`: a bulk load's part, whose one audit entry the load writes (`auditlog.record_load`)."""
     if not rows:
         return
     now = stored_time(session, utcnow())
@@ -80,6 +81,8 @@ def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
         }
         for r in rows
     ])
+    if not audit:
+        return
     auditlog.record_rows(session, [
         (r.get("changed_by"), auditlog.action_name(r["entity"], r["action"], r.get("old"), r.get("new")),
          r["entity"], r["entity_id"], None if r.get("old") is None else dumps(r["old"]),

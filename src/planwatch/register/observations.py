@@ -174,8 +174,12 @@ def write_observations(
     by: str | None = None,
     reason: str | None = None,
     overwrite: bool = False,
+    audit: bool = True,
 ) -> WriteResult:
     """Insert new values and update changed ones in the caller's transaction.
+
+    Every written value gets its history row; `audit=False` is for a bulk load (`register.bulk`), which
+    writes one audit entry for the whole load instead of one per value (`auditlog.record_load`).
 
     With `overwrite=False` (the default) a row whose stored version differs from
     its `expected_version` raises `ConflictError` before anything is written.
@@ -221,7 +225,7 @@ def write_observations(
     now = utcnow()
     if inserts:
         try:
-            _insert_with_history(session, inserts, now, by, reason)
+            _insert_with_history(session, inserts, now, by, reason, audit)
         except IntegrityError as exc:  # a writer that did not take the lock inserted the same key first
             raise ConflictError("数据刚被他人同时报送,请刷新后重试 / the value was reported concurrently by "
                                 "someone else; reload and retry") from exc
@@ -242,7 +246,7 @@ def write_observations(
              "old": {f: old[f] for f in PAYLOAD if old[f] != getattr(r, f)} | {"version": old["version"]},
              "new": {f: getattr(r, f) for f in PAYLOAD if old[f] != getattr(r, f)} | {"version": old["version"] + 1}}
             for r, old in updates
-        ])
+        ], audit=audit)
         result.updated = len(updates)
     return result
 
@@ -262,7 +266,7 @@ def _created_json(r: ObservationInput) -> str:
 
 
 def _insert_with_history(session: Session, rows: list[ObservationInput], now: Any, by: str | None,
-                         reason: str | None) -> None:
+                         reason: str | None, audit: bool = True) -> None:
     """The bulk path: plain tuples through the driver's executemany, then one history row each."""
     stamp = history.stored_time(session, now)
     ids = reserve_ids(session, len(rows))  # known up front: no read-back of what was just written
@@ -276,19 +280,26 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
         ("observation", oid, "create", by, stamp, None, new, reason)
         for oid, new in zip(ids, created, strict=True)
     ])
-    auditlog.record_rows(session, [(by, "observation.create", "observation", oid, None, new, reason)
-                                   for oid, new in zip(ids, created, strict=True)], stamp)
+    if audit:
+        auditlog.record_rows(session, [(by, "observation.create", "observation", oid, None, new, reason)
+                                       for oid, new in zip(ids, created, strict=True)], stamp)
 
 
 def reserve_ids(session: Session, n: int) -> Sequence[int]:
     """`n` new observation ids for the caller's transaction, so a bulk insert needs no read-back.
 
-    PostgreSQL: drawn from the column's sequence in one statement (safe beside any other writer).
-    SQLite: the write lock (`lock_writes`, BEGIN IMMEDIATE) is held, so max(id) cannot move."""
+    PostgreSQL: one contiguous range taken from the column's sequence in one step (`setval` past
+    `nextval`), under a SHARE ROW EXCLUSIVE lock on the table: no other transaction can insert (and so
+    draw from the sequence) until this one ends; readers are not blocked. Drawing `n` values one by one
+    cost ~3 µs a value (0.15 s a 50,000-row chunk). SQLite: the write lock (`lock_writes`, BEGIN
+    IMMEDIATE) is held, so max(id) cannot move."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        return conn.execute(text("SELECT nextval(pg_get_serial_sequence('observations', 'id')) "
-                                 "FROM generate_series(1, :n)"), {"n": n}).scalars().all()
+        conn.exec_driver_sql("LOCK TABLE observations IN SHARE ROW EXCLUSIVE MODE")
+        first = int(conn.execute(text(
+            "SELECT setval(s, nextval(s) + :n - 1) - :n + 1 FROM pg_get_serial_sequence('observations', 'id') AS s"),
+            {"n": n}).scalar_one())
+        return range(first, first + n)
     top = int(conn.execute(select(func.max(_T.c.id))).scalar() or 0)
     return range(top + 1, top + 1 + n)
 

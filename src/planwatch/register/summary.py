@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import case, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
 from planwatch.register.evaluations import SEVERITY_ORDER, evaluate_register
@@ -61,17 +61,37 @@ def status_counts(session: Session, by: str = "plan", plan_ids: list[int] | None
     return dict(out)
 
 
+def _plan_filters(q: Any, region_codes: list[str] | None, search: str | None, level: str | None,
+                  under: str | None) -> Any:
+    """The plan list's filters on a query over plans joined to their region (`Region`): the plans' own
+    region codes; a title or region name containing `search`; the plan region's level; `under` a region
+    (the plans of that region, of the regions directly below it and of those below them)."""
+    if region_codes is not None:
+        q = q.where(Plan.region_code.in_(region_codes))
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(or_(Plan.title.like(pattern, escape="\\"), Region.name.like(pattern, escape="\\")))
+    if level:
+        q = q.where(Region.level == level)
+    if under:
+        parent = aliased(Region)
+        q = (q.outerjoin(parent, parent.code == Region.parent_code)
+             .where(or_(Region.code == under, Region.parent_code == under, parent.parent_code == under)))
+    return q
+
+
 def plan_rows(session: Session, offset: int = 0, limit: int | None = None,
-              region_codes: list[str] | None = None) -> list[dict[str, Any]]:
+              region_codes: list[str] | None = None, search: str | None = None, level: str | None = None,
+              under: str | None = None) -> list[dict[str, Any]]:
     """One row per plan (by id): title, region, period, issuer, indicator counts, data year and
-    status counts, as stored. A plan not evaluated yet has no data year and no counts."""
+    status counts, as stored. A plan not evaluated yet has no data year and no counts. Filters as
+    `plan_count`; a page is `offset`, `limit`."""
     q = (select(Plan.id, Plan.title, Plan.region_code, Region.name, Plan.period_start, Plan.period_end,
                 Plan.base_year, Plan.issuer, Plan.doc_number, Plan.issued, PlanEvaluation.year,
                 PlanEvaluation.indicator_count, PlanEvaluation.main_count)
          .join(Region, Region.code == Plan.region_code)
          .outerjoin(PlanEvaluation, PlanEvaluation.plan_id == Plan.id).order_by(Plan.id))
-    if region_codes is not None:
-        q = q.where(Plan.region_code.in_(region_codes))
+    q = _plan_filters(q, region_codes, search, level, under)
     q = q.offset(max(offset, 0))
     if limit is not None:
         q = q.limit(max(limit, 0))
@@ -115,11 +135,33 @@ def domain_counts(session: Session, plan_ids: list[int]) -> dict[int, list[tuple
     return dict(out)
 
 
-def plan_count(session: Session, region_codes: list[str] | None = None) -> int:
+def plan_count(session: Session, region_codes: list[str] | None = None, search: str | None = None,
+               level: str | None = None, under: str | None = None) -> int:
+    """How many plans match the filters (`_plan_filters`)."""
     q = select(func.count(Plan.id))
-    if region_codes is not None:
-        q = q.where(Plan.region_code.in_(region_codes))
-    return int(session.scalar(q) or 0)
+    if search or level or under:
+        q = q.join(Region, Region.code == Plan.region_code)
+    return int(session.scalar(_plan_filters(q, region_codes, search, level, under)) or 0)
+
+
+def plan_region_choices(session: Session, limit: int = 200) -> dict[str, list[tuple[str, str]]]:
+    """What the plan list can be filtered by: the levels of the plans' regions, and the regions the
+    plans' regions sit in (their parents), as (level, level) and (code, name), at most `limit` of each."""
+    levels = select(Region.level).join(Plan, Plan.region_code == Region.code).distinct().order_by(Region.level)
+    parent = aliased(Region)
+    parents = (select(parent.code, parent.name).where(parent.code.in_(
+        select(Region.parent_code).join(Plan, Plan.region_code == Region.code).distinct()))
+        .order_by(parent.code).limit(limit))
+    return {"levels": [(lv, lv) for lv in session.scalars(levels.limit(limit)) if lv],
+            "regions": [(c, n or c) for c, n in session.execute(parents)]}
+
+
+def register_domain_counts(session: Session) -> list[tuple[str, str, int, int]]:
+    """The whole register's stored counts as (domain, status, indicators, of them 主要指标), like
+    `domain_counts` for one plan: from `status_counts`, one row per domain and status."""
+    q = (select(StatusCount.domain, StatusCount.status, func.sum(StatusCount.count), func.sum(StatusCount.main_count))
+         .group_by(StatusCount.domain, StatusCount.status).order_by(StatusCount.domain, StatusCount.status))
+    return [(d, st, int(n or 0), int(n_main or 0)) for d, st, n, n_main in session.execute(q)]
 
 
 def risk_rows(session: Session, offset: int = 0, limit: int | None = 200, plan_ids: list[int] | None = None,
@@ -273,5 +315,18 @@ def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: s
     return [(int(p), int(i)) for p, i in session.execute(q)], total
 
 
-__all__ = ["DIMENSIONS", "dashboard_counts", "dashboard_page", "domain_counts", "early_warnings", "ensure_fresh", "plan_count",
-           "plan_rows", "region_statuses", "risk_rows", "status_counts"]
+__all__ = [
+    "DIMENSIONS",
+    "dashboard_counts",
+    "dashboard_page",
+    "domain_counts",
+    "early_warnings",
+    "ensure_fresh",
+    "plan_count",
+    "plan_region_choices",
+    "plan_rows",
+    "region_statuses",
+    "register_domain_counts",
+    "risk_rows",
+    "status_counts",
+]

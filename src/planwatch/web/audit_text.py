@@ -62,6 +62,9 @@ KIND_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
               "due_date": ("应报日期", "due date"), "lock_date": ("锁定日期", "lock date"),
               "unlocked": ("已解锁", "unlocked"), "unlocked_until": ("解锁至", "unlocked until"),
               "sent": ("提醒条数", "reminders sent"), "departments": ("部门数", "departments")},
+    # a bulk load's one entry (register.auditlog.record_load)
+    "observation": {"file": ("文件", "file"), "rows": ("数据条数", "values"), "inserted": ("新增", "added"),
+                    "updated": ("修改", "changed"), "unchanged": ("未变", "unchanged")},
 }
 # Fields the target's own label already names (a round's target reads "plan · year"), left out of the changes.
 KIND_NAMED = {"round": frozenset({"plan_id", "year"})}
@@ -176,6 +179,8 @@ def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], 
     out = []
     for r in rows:
         target = names.get((r["target_kind"], r["target_id"])) if r["target_id"] is not None else None
+        if target is None and isinstance(r["after"], dict) and r["action"].endswith(".import"):
+            target = r["after"].get("file")  # a bulk load's one entry (register.auditlog.record_load): its file
         out.append({"id": r["id"], "at": formatting.when(r["at"], lang), "actor": r["actor"] or translate("log.system", lang),
                     "actor_raw": r["actor"], "action": r["action"], "action_label": action_label(r["action"], lang),
                     "kind": r["target_kind"], "kind_label": kind_label(r["target_kind"], lang),

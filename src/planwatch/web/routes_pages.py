@@ -195,20 +195,37 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
                          make, public=public)
 
 
+def overview_args(request: Request) -> tuple[int, str, str, str]:
+    """The plan list's page and filters from the query string: page, title or region name, region
+    level, a region the plans lie in (bounded; `views.overview` trims them again)."""
+    from planwatch.web.routes_reporting import page_number
+
+    q = request.query_params
+    return (page_number(request), (q.get("q") or "").strip()[:100], (q.get("level") or "").strip()[:40],
+            (q.get("region") or "").strip()[:12])
+
+
+def overview_query(search: str, level: str, under: str) -> str:
+    """The filters as the pager keeps them on its links ('&q=…&level=…')."""
+    kept = urlencode({k: v for k, v in (("q", search), ("level", level), ("region", under)) if v})
+    return "&" + kept if kept else ""
+
+
 @router.get("/")
 async def overview_page(request: Request, user: Staff) -> Response:
     if user.role == "viewer":  # a leader lands on the risk dashboard
         return RedirectResponse("/dashboard", status_code=303)
     svc = request.app.state.services
+    args = overview_args(request)
 
     def make() -> dict[str, Any]:
-        data = svc.view(overview, False)
+        data = svc.view(overview, False, *args)
         ids = visible_ids(svc, user)
         if ids is not None:  # a reporter's warning list names only its own indicators
             data = {**data, "early_warnings": [w for w in data["early_warnings"] if w.get("indicator") in ids]}
-        return {"data": data, "board": warning_board(data["early_warnings"])}
+        return {"data": data, "board": warning_board(data["early_warnings"]), "query": overview_query(*args[1:])}
 
-    return await render_cached(request, "overview.html", ("overview", *visibility_key(user)),
+    return await render_cached(request, "overview.html", ("overview", *args, *visibility_key(user)),
                          translate("overview.title", request_lang(request)), make)
 
 

@@ -17,11 +17,18 @@ from fastapi.responses import Response
 from planwatch.web.downloads import MEDIA
 from planwatch.web.i18n import translate
 from planwatch.web.params import IndicatorId, PlanId, same_plan
-from planwatch.web.routes_pages import download_response, render_indicator, render_plan
+from planwatch.web.routes_pages import (
+    download_response,
+    overview_args,
+    overview_query,
+    render_indicator,
+    render_plan,
+)
 from planwatch.web.templating import render_cached, request_lang
 from planwatch.web.views import indicator_view, overview, plan_view
 
 router = APIRouter(prefix="/public", include_in_schema=False)
+STATUS_PER_PAGE = 15  # plans a page on the reporting status (each a card with its domains)
 
 # The indicator data download: one row per counted (approved) value of the plan's region.
 DATA_COLUMNS = [  # (key, zh header, en header)
@@ -39,22 +46,26 @@ DATA_COLUMNS = [  # (key, zh header, en header)
 @router.get("")
 async def portal_home(request: Request) -> Response:
     svc = request.app.state.services
-    return await render_cached(request, "public_home.html", ("portal",), translate("pub.title", request_lang(request)),
-                         lambda: {"data": svc.view(overview, True)}, public=True)
+    args = overview_args(request)
+    return await render_cached(request, "public_home.html", ("portal", *args),
+                               translate("pub.title", request_lang(request)),
+                               lambda: {"data": svc.view(overview, True, *args), "query": overview_query(*args[1:])},
+                               public=True)
 
 
 @router.get("/status")
 async def portal_status(request: Request) -> Response:
-    """Which indicators have data: per plan and domain, counts and bars (主要指标 apart from the rest)."""
+    """Which indicators have data: per plan and domain, counts and bars (主要指标 apart from the rest),
+    a page of plans at a time, with the register's totals."""
     svc = request.app.state.services
+    args = overview_args(request)
 
     def make() -> dict[str, Any]:
-        plans = svc.view(overview, True)["plans"]
-        totals = {k: sum(d[k] for p in plans for d in p["reporting"])
-                  for k in ("main", "main_reported", "other", "other_reported")}
-        return {"plans": plans, "totals": totals}
+        data = svc.view(overview, True, *args, STATUS_PER_PAGE)
+        return {"plans": data["plans"], "totals": data["reporting"], "data": data,
+                "query": overview_query(*args[1:])}
 
-    return await render_cached(request, "public_status.html", ("portal-status",),
+    return await render_cached(request, "public_status.html", ("portal-status", *args),
                                translate("pub.status_title", request_lang(request)), make, public=True)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from planwatch.register import queries, summary
 from planwatch.register import series as register_series
 from planwatch.register.changes import plans_read_by_indicator
-from planwatch.register.evaluations import is_main
+from planwatch.register.evaluations import is_main, stale_plans
 from planwatch.register.finality import ALL_STATUSES, is_pending
 from planwatch.register.metrics import metric_meta
 from planwatch.register.reference import national_reference
@@ -195,23 +195,54 @@ def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", 
     return out
 
 
+PLANS_PER_PAGE = 50  # plans a page on the overview, the public overview and the reporting status
+
+
 @reads(EVERY_PLAN)
-def overview(session: Session, public: bool = False) -> dict[str, Any]:
-    """Every plan with its status counts, the counts by domain and the early warnings: from the stored
-    evaluations (`register.summary`), after bringing the plans whose version moved up to date."""
+def overview(session: Session, public: bool = False, page: int = 1, search: str = "", level: str = "",
+             under: str = "", per_page: int = PLANS_PER_PAGE) -> dict[str, Any]:
+    """One page of the plans (`per_page` by id, filtered by a title or region name, the region's level
+    and a region they lie in) with their status counts, the register's counts (by status and domain,
+    from the stored summary, never by listing every plan) and the early warnings of the plans shown.
+    The shown plans' stale evaluations are brought up to date first, and at most `per_page` others
+    (the rest wait for `planwatch evaluate --all`; `stale` says how many): the cost follows the page,
+    not the register."""
     del public  # approved means final for both: one stored evaluation serves both
-    summary.ensure_fresh(session)
+    filters = {"search": search.strip()[:100], "level": level.strip()[:40], "under": under.strip()[:12]}
+    total = summary.plan_count(session, **filters)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+
+    def rows() -> list[dict[str, Any]]:
+        return summary.plan_rows(session, (page - 1) * per_page, per_page, **filters)
+
+    shown = rows()
+    stale = stale_plans(session)
+    if stale:
+        on_page = {r["id"] for r in shown}
+        todo = [p for p in stale if p in on_page] + [p for p in stale if p not in on_page][:per_page]
+        summary.ensure_fresh(session, todo)
+        shown, stale = rows(), stale_plans(session)
+    ids = [r["id"] for r in shown]
+    counted = summary.domain_counts(session, ids)
     domains: dict[str, Counter[str]] = defaultdict(Counter)
     for d, c in summary.status_counts(session, "domain").items():
         domains[d or NO_DOMAIN].update(c)
-    rows = summary.plan_rows(session)
-    counted = summary.domain_counts(session, [r["id"] for r in rows])
+    by_status = summary.status_counts(session, "status")
+    reporting = reporting_from_counts(summary.register_domain_counts(session))
     return {"plans": [with_reporting({**row, "status_counts": {k: row["status_counts"][k] for k in STATUS_ORDER
                                                                if row["status_counts"].get(k)}},
                                      reporting_from_counts(counted.get(row["id"], [])))
-                      for row in rows],
+                      for row in shown],
+            "paging": {"page": page, "pages": pages, "total": total, "per_page": per_page},
+            "plan_total": total if not any(filters.values()) else summary.plan_count(session),
+            "filters": filters, "choices": summary.plan_region_choices(session),
+            "counts": {k: by_status[k][k] for k in STATUS_ORDER if by_status.get(k, {}).get(k)},
+            "reporting": {k: sum(d[k] for d in reporting) for k in ("main", "main_reported", "other",
+                                                                     "other_reported")},
             "domains": {d: {k: c[k] for k in STATUS_ORDER if c.get(k)} for d, c in sorted(domains.items())},
-            "early_warnings": summary.early_warnings(session)}
+            "early_warnings": summary.early_warnings(session, ids) if ids else [],
+            "stale": len(stale)}
 
 
 @reads(lambda svc, indicator_id, *_: svc.view(plans_read_by_indicator, indicator_id))
@@ -275,6 +306,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
 
 SEVERITY_ORDER = {"red": 0, "orange": 1, "yellow": 2}
 RISKS_SHOWN = 15  # risk warnings shown at first on the overview; the rest behind "show more"
+OVERDUE_SHOWN = 10  # plans with overdue data shown at first on the overview; the rest behind "show more"
 
 
 def warning_board(warnings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -288,7 +320,9 @@ def warning_board(warnings: list[dict[str, Any]]) -> dict[str, Any]:
             g = overdue.setdefault(w.get("plan_id"), {"plan_id": w.get("plan_id"), "plan_title": w.get("plan_title"),
                                                       "items": []})
             g["items"].append(w)
-    return {"risks": risks[:RISKS_SHOWN], "more_risks": risks[RISKS_SHOWN:], "overdue": list(overdue.values()),
+    groups = list(overdue.values())
+    return {"risks": risks[:RISKS_SHOWN], "more_risks": risks[RISKS_SHOWN:], "overdue": groups[:OVERDUE_SHOWN],
+            "more_overdue": groups[OVERDUE_SHOWN:],
             "overdue_count": sum(len(g["items"]) for g in overdue.values())}
 
 
