@@ -6,15 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from planwatch.register.boundaries import boundaries
-from planwatch.register.schema import Plan, Region
+from planwatch.register.schema import Indicator, Plan, Region
 
 
 def plan_ids(session: Session) -> list[int]:
     """Every plan, oldest first."""
     return list(session.scalars(select(Plan.id).order_by(Plan.id)))
+
+
+def indicators_by_id(session: Session, ids: list[int]) -> dict[int, Indicator]:
+    """The active indicators of the given ids, each with its plan and the plan's region loaded (the rows
+    a dashboard page shows; bounded by the ids)."""
+    out: dict[int, Indicator] = {}
+    wanted = sorted(set(ids))
+    for i in range(0, len(wanted), 500):
+        q = (select(Indicator).where(Indicator.id.in_(wanted[i:i + 500]), Indicator.active)
+             .options(selectinload(Indicator.plan).selectinload(Plan.region)))
+        out.update({ind.id: ind for ind in session.scalars(q)})
+    return out
 
 
 def regions_with_parents(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:

@@ -101,6 +101,34 @@ def stored(session: Session, plan_id: int) -> PlanResult | None:
     return PlanResult(row[0], per, list(row[1]), dict(row[2]), data_version=row[3], shared_seq=row[4], stored=True)
 
 
+def stored_indicators(session: Session, keys: Iterable[tuple[int, int]]
+                      ) -> dict[tuple[int, int], tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(plan id, indicator id) → the indicator's stored evaluation (as `PlanResult.indicators` holds
+    it) and its plan's stored early warnings about it, for the pairs asked for that have one: read from
+    those rows only, never a whole plan's evaluation (a list page costs what it shows)."""
+    wanted = sorted(set(keys))
+    out: dict[tuple[int, int], tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+    if not wanted:
+        return out
+    plans = sorted({p for p, _ in wanted})
+    warnings: dict[int, list[dict[str, Any]]] = {}
+    for i in range(0, len(plans), 500):
+        for plan_id, early in session.execute(select(PlanEvaluation.plan_id, PlanEvaluation.early_warnings)
+                                              .where(PlanEvaluation.plan_id.in_(plans[i:i + 500]))):
+            warnings[plan_id] = list(early or [])
+    pairs = set(wanted)
+    ids = sorted({i for _, i in wanted})
+    for i in range(0, len(ids), 500):
+        for plan_id, ind_id, detail in session.execute(
+                select(Evaluation.plan_id, Evaluation.indicator_id, Evaluation.detail)
+                .where(Evaluation.indicator_id.in_(ids[i:i + 500]))):
+            if (plan_id, ind_id) in pairs:
+                ref = f"p{plan_id}-i{ind_id}"
+                out[(plan_id, ind_id)] = (detail, [w for w in warnings.get(plan_id, [])
+                                                   if str(w.get("indicator_id") or "") == ref])
+    return out
+
+
 def plan_evaluation(session: Session, plan_id: int, year: int | None = None, store: bool = True) -> PlanResult:
     """What pages read: the stored evaluation when fresh, else computed now (and stored, in its own
     short transaction, unless `store` is false). A given `year` is always computed, never stored."""
@@ -309,4 +337,4 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
 
 
 __all__ = ["PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
-           "save_many", "save_quietly", "stale_plans", "stored"]
+           "save_many", "save_quietly", "stale_plans", "stored", "stored_indicators"]

@@ -306,8 +306,11 @@ def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: s
         where.append(or_(*(Evaluation.indicator_id.in_(ids) for ids in _chunks(indicator_ids) if ids)))
     total = int(session.scalar(select(func.count()).select_from(Evaluation).where(*where)) or 0)
     not_risk = Evaluation.risk_severity.is_(None)
+    # At risk only, every row has a risk order: its leading columns then follow ix_evaluations_risk, so
+    # the first page reads its rows from the index instead of sorting every evaluation.
+    at_risk_first = [] if risk_only else [case((not_risk, 1), else_=0)]
     q = (select(Evaluation.plan_id, Evaluation.indicator_id).where(*where)
-         .order_by(case((not_risk, 1), else_=0), Evaluation.risk_severity, Evaluation.risk_kind,
+         .order_by(*at_risk_first, Evaluation.risk_severity, Evaluation.risk_kind,
                    Evaluation.status_rank.desc(), case((not_risk, 0), (Evaluation.binding, 0), else_=1),
                    case((not_risk, None), else_=Evaluation.ratio).nulls_last(),
                    Evaluation.plan_id, Evaluation.indicator_id)

@@ -4,8 +4,8 @@ Everything the dashboard counts comes from the stored summary (`register.summary
 `region_statuses`, kept with each plan's stored evaluation), after the stale plans are evaluated
 (`summary.ensure_fresh`, as the overview does); its lists are pages of `summary.dashboard_page`, in the
 stored risk order. Only the rows a page shows are built in full (sparkline, trend, projection, warning),
-from their plans' cached read models (`views.plan_view`), so a page costs what it shows, not the
-register's size.
+from the stored evaluations of those indicators only (`dashboard_rows`), so a page costs what it shows,
+not the register's size nor the size of the plans on it.
 
 How severe a risk is comes from the evaluate package (`evaluate.warnings.risk_key`, stored with each
 evaluation), the same categories the warning lists use; the map colours a region by its worst status
@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session
 
 from planwatch.evaluate.status import AT_RISK, RANK
 from planwatch.evaluate.warnings import risk_key
-from planwatch.register import dashboard_queries, summary
+from planwatch.register import dashboard_queries, evaluations, queries, summary
+from planwatch.register import series as register_series
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, Services, reads
+from planwatch.web.evaluation import IndicatorEval, indicator_eval, statuses_for
 from planwatch.web.i18n import STATUS_ORDER, status_label
-from planwatch.web.views import NO_DOMAIN, plan_view
+from planwatch.web.views import NO_DOMAIN, baseline_of, indicator_row
 
 PAGE_SIZE = 50
 RISK_SHOWN = 15  # rows of the risk list on the dashboard itself; the rest on the list page
@@ -102,24 +104,40 @@ def dashboard_list(session: Session, filters: tuple[tuple[str, str], ...], offse
         indicator_ids=ids)
 
 
-def shown_rows(svc: Services, keys: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """The dashboard rows of the given (plan, indicator) pairs, in that order, from their plans' read
-    models (only the plans on the page are read)."""
-    out: list[dict[str, Any]] = []
-    built: dict[int, dict[int, dict[str, Any]]] = {}
+@reads(lambda _svc, keys: frozenset(p for p, _ in keys))
+def dashboard_rows(session: Session, keys: tuple[tuple[int, int], ...]) -> dict[tuple[int, int], dict[str, Any]]:
+    """The dashboard rows of the given (plan, indicator) pairs, built from those indicators' stored
+    evaluations and series only (`evaluations.stored_indicators`), never from whole plans: a page
+    costs what it shows, whatever the size of the plans on it."""
+    inds = dashboard_queries.indicators_by_id(session, [i for _, i in keys])
+    stored = evaluations.stored_indicators(session, keys)
+    deps = queries.departments_of(session, list(inds))
+    by_region: dict[str, list[Any]] = defaultdict(list)
+    for ind in inds.values():
+        by_region[ind.plan.region_code].append(ind)
+    series: dict[int, list[Any]] = {}
+    for region_code, some in by_region.items():
+        series.update(register_series.series_by_indicator(session, some, region_code, statuses_for(False)))
+    out: dict[tuple[int, int], dict[str, Any]] = {}
     for pid, iid in keys:
-        if pid not in built:
-            view = svc.view(plan_view, pid, False, None)
-            built[pid] = {}
-            if view is not None:
-                warns: dict[str, list[dict[str, Any]]] = defaultdict(list)
-                for w in view["early_warnings"]:
-                    warns[w.get("indicator_id") or ""].append(w)
-                built[pid] = {r["id"]: _row(view["plan"], r, warns.get(r["ref"], [])) for r in view["indicators"]}
-        row = built[pid].get(iid)
-        if row is not None:
-            out.append(row)
+        ind = inds.get(iid)
+        if ind is None or ind.plan_id != pid:
+            continue
+        detail, warns = stored.get((pid, iid), (None, []))
+        ev = indicator_eval(detail) if detail else IndicatorEval()
+        plan = ind.plan
+        s = series.get(iid, [])
+        r = indicator_row(ind, ev, deps.get(iid, []), s, baseline_of(ind, plan, s))
+        out[(pid, iid)] = _row({"id": plan.id, "title": plan.title, "region_code": plan.region_code,
+                                "region": plan.region.name if plan.region else plan.region_code,
+                                "base_year": plan.base_year}, r, warns)
     return out
+
+
+def shown_rows(svc: Services, keys: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The dashboard rows of the given (plan, indicator) pairs, in that order (`dashboard_rows`)."""
+    rows = svc.view(dashboard_rows, tuple(keys)) if keys else {}
+    return [rows[k] for k in keys if k in rows]
 
 
 def indicator_page(svc: Services, filters: dict[str, str], offset: int, limit: int,

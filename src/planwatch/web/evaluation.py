@@ -55,12 +55,16 @@ def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: i
     the register (`register.evaluations`). Staff and public count the same values (`statuses_for`)."""
     del public  # approved means final for both: one stored evaluation serves both
     r = plan_evaluation(session, plan_id, year)
-    per = {ref: IndicatorEval(
-        status=e["status"], label=e["label"], S=e["S"], P=e["P"], Q=e["Q"], year=e["year"], value=e["value"],
-        projection=e["projection"], warnings=list(e["warnings"]), subregions=list(e["subregions"]),
-        equalisation=e["equalisation"], flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
-        for ref, e in r.indicators.items()}
+    per = {ref: indicator_eval(e) for ref, e in r.indicators.items()}
     return PlanEval(r.year, per, list(r.early_warnings), dict(r.summary))
 
 
-__all__ = ["IndicatorEval", "PlanEval", "data_year", "evaluate_register_plan", "statuses_for"]
+def indicator_eval(e: dict[str, Any]) -> IndicatorEval:
+    """An indicator's evaluation as the register keeps it (`PlanResult.indicators`) as pages read it."""
+    return IndicatorEval(
+        status=e["status"], label=e["label"], S=e["S"], P=e["P"], Q=e["Q"], year=e["year"], value=e["value"],
+        projection=e["projection"], warnings=list(e["warnings"]), subregions=list(e["subregions"]),
+        equalisation=e["equalisation"], flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
+
+
+__all__ = ["IndicatorEval", "PlanEval", "data_year", "evaluate_register_plan", "indicator_eval", "statuses_for"]
