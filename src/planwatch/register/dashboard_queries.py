@@ -1,5 +1,6 @@
 """What the leader's risk dashboard reads from the register besides evaluations: the plans,
-their regions (names and parents, for the map's groups) and the regions' stored outlines."""
+their regions (names and parents, for the map's groups and tiles) and the regions' stored outlines. Each
+read is bounded by the regions a page shows (or by the outlines imported), never by the register's size."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.register.boundaries import boundaries
-from planwatch.register.schema import Indicator, Plan, Region
+from planwatch.register.schema import Indicator, Plan, Region, RegionBoundary
 
 
 def plan_ids(session: Session) -> list[int]:
@@ -39,6 +40,16 @@ def regions_with_parents(session: Session, codes: list[str]) -> dict[str, dict[s
     return {code: {"code": code, "name": name, "level": level, "parent": parent,
                    "parent_name": names.get(parent) if parent else None}
             for code, name, level, parent in rows}
+
+
+def outlined_codes(session: Session) -> frozenset[str]:
+    """The regions that have a stored outline (bounded by the outlines the office imported)."""
+    return frozenset(session.scalars(select(RegionBoundary.region_code)))
+
+
+def codes_at_level(session: Session, level: str) -> frozenset[str]:
+    """The regions of one level (the dashboard leaves the nation out of its map)."""
+    return frozenset(session.scalars(select(Region.code).where(Region.level == level)))
 
 
 def region_outlines(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:

@@ -33,11 +33,14 @@ PAGE_SIZE = 50
 RISK_SHOWN = 15  # rows of the risk list on the dashboard itself; the rest on the list page
 PRINT_SHOWN = 200  # rows of the risk list on the print view (the rest on the list page)
 TILES_SHOWN = 200  # region tiles (without an outline) shown, worst first
+MAPS_SHOWN = 4  # maps of region groups (regions with an outline, by parent) shown, largest first
 NO_DEPARTMENT = "-"  # the filter and count key of indicators without a lead department (shown as 未明确)
 FILTERS = ("status", "domain", "department", "region", "binding", "risk")
 
 reads(STRUCTURE)(dashboard_queries.regions_with_parents)
 reads(STRUCTURE)(dashboard_queries.region_outlines)
+reads(STRUCTURE)(dashboard_queries.outlined_codes)
+reads(STRUCTURE)(dashboard_queries.codes_at_level)
 
 
 def _trend(series: list[tuple[int, float]], direction: str | None, baseline: tuple[int, float | None]
@@ -223,31 +226,47 @@ def _worst(counted: dict[str, int]) -> str:
     return "not_reported" if "not_reported" in counted or not counted else next(iter(counted))
 
 
-def region_groups(svc: Services, statuses: dict[str, dict[str, int]], lang: str) -> list[dict[str, Any]]:
-    """Regions with a status, grouped under their parent region: each group a map where outlines
-    exist and tiles for the rest. A region's statuses are those of its own plans' indicators and
-    of the sub-region evaluations of the plans above it (`summary.region_statuses`)."""
-    codes = sorted(statuses)
-    info = svc.view(dashboard_queries.regions_with_parents, tuple(codes)) if codes else {}
-    outlines = svc.view(dashboard_queries.region_outlines, tuple(codes)) if codes else {}
+def _region(code: str, meta: dict[str, Any], counted: dict[str, int], lang: str, outline: bool) -> dict[str, Any]:
+    worst = _worst(counted)
+    label, css = status_label(worst, lang)
+    return {"code": code, "name": meta["name"], "status_code": worst, "status": label, "css": css,
+            "risk": sum(n for c, n in counted.items() if c in AT_RISK), "total": sum(counted.values()),
+            "href": list_url(region=code), "outline": outline, "parent_name": meta["parent_name"]}
+
+
+def region_groups(svc: Services, statuses: dict[str, dict[str, int]], lang: str) -> dict[str, Any]:
+    """The regions with a status (`summary.region_statuses`: those of their own plans' indicators and of
+    the sub-region evaluations of the plans above them), as the page shows them: the regions with an
+    outline grouped under their parent region, a map each (the MAPS_SHOWN largest groups), and the
+    rest as tiles, worst first (the first `TILES_SHOWN`, and how many there are). Names, parents and
+    outlines are read for the shown regions only."""
+    outlined = svc.view(dashboard_queries.outlined_codes)
+    left_out = svc.view(dashboard_queries.codes_at_level, "nation")
+    mapped = sorted(c for c in statuses if c in outlined and c not in left_out)
+    info = svc.view(dashboard_queries.regions_with_parents, tuple(mapped)) if mapped else {}
     groups: dict[str | None, dict[str, Any]] = {}
-    for code in codes:
+    for code in mapped:
         meta = info.get(code)
-        if meta is None or meta["level"] == "nation":
-            continue
-        counted = statuses[code]
-        worst = _worst(counted)
-        label, css = status_label(worst, lang)
-        g = groups.setdefault(meta["parent"], {"parent": meta["parent"], "parent_name": meta["parent_name"],
-                                               "regions": []})
-        g["regions"].append({"code": code, "name": meta["name"], "status_code": worst, "status": label, "css": css,
-                             "risk": sum(n for c, n in counted.items() if c in AT_RISK),
-                             "total": sum(counted.values()), "href": list_url(region=code),
-                             "outline": code in outlines})
-    out = sorted(groups.values(), key=lambda g: (-len(g["regions"]), g["parent_name"] or ""))
-    for g in out:
+        if meta is not None:
+            g = groups.setdefault(meta["parent"], {"parent": meta["parent"], "parent_name": meta["parent_name"],
+                                                   "regions": []})
+            g["regions"].append(_region(code, meta, statuses[code], lang, True))
+    shown = sorted(groups.values(), key=lambda g: (-len(g["regions"]), g["parent_name"] or ""))[:MAPS_SHOWN]
+    codes = tuple(sorted(x["code"] for g in shown for x in g["regions"]))
+    outlines = svc.view(dashboard_queries.region_outlines, codes) if codes else {}
+    for g in shown:
         g["regions"].sort(key=lambda x: x["name"])
-        g["outlines"] = {x["code"]: outlines[x["code"]] for x in g["regions"] if x["outline"]}
-        shown = {x["status_code"] for x in g["regions"]}
-        g["legend"] = [c for c in STATUS_ORDER if c in shown]
-    return out
+        g["outlines"] = {x["code"]: outlines[x["code"]] for x in g["regions"] if x["code"] in outlines}
+        g["legend"] = [c for c in STATUS_ORDER if c in {x["status_code"] for x in g["regions"]}]
+    # the rest as tiles: worst status first, then most at risk, then by code; names for the shown only
+    rest = [(-RANK.get(_worst(counted), -1), -sum(n for c, n in counted.items() if c in AT_RISK), code)
+            for code, counted in statuses.items() if code not in outlined and code not in left_out]
+    rest.sort()
+    tiles: list[dict[str, Any]] = []
+    for i in range(0, len(rest), TILES_SHOWN):
+        chunk = tuple(code for *_, code in rest[i:i + TILES_SHOWN])
+        found = svc.view(dashboard_queries.regions_with_parents, chunk)
+        tiles += [_region(code, found[code], statuses[code], lang, False) for code in chunk if code in found]
+        if len(tiles) >= TILES_SHOWN:
+            break
+    return {"groups": shown, "tiles": tiles[:TILES_SHOWN], "tiles_total": len(rest)}

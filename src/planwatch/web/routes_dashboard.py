@@ -8,13 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from planwatch.evaluate.status import RANK
 from planwatch.web import dashboard, regionmap
 from planwatch.web.access import visible_ids
 from planwatch.web.dashboard import (
     PRINT_SHOWN,
     RISK_SHOWN,
-    TILES_SHOWN,
     clean_filters,
     counts,
     dashboard_summary,
@@ -48,18 +46,16 @@ async def dashboard_page(request: Request, user: Staff) -> Response:
         data = svc.view(dashboard_summary, ids)
         c = counts(data["counts"])
         risk, risk_total = indicator_page(svc, {"risk": "1"}, 0, PRINT_SHOWN if printing else RISK_SHOWN, ids)
-        groups = region_groups(svc, data["regions"], lang)
+        regions = region_groups(svc, data["regions"], lang)
+        groups = regions["groups"]
         for g in groups:
             title = (translate("dash.regions_of", lang, name=g["parent_name"]) if g["parent_name"]
                      else translate("dash.regions_top", lang))
             g["title"] = title
             g["map"] = regionmap.region_map(g["regions"], g["outlines"], label=title) if g["outlines"] else ""
-        # regions without an outline, of every group, as one grid of tiles: worst first
-        tiles = [{**x, "parent_name": g["parent_name"]} for g in groups for x in g["regions"] if not x["outline"]]
-        tiles.sort(key=lambda x: (-RANK.get(x["status_code"], -1), -x["risk"], x["name"]))
         return {"counts": c, "risk": risk, "risk_total": risk_total, "sparks": _sparks(risk, lang),
                 "not_reported": not_reported_by_department(data["counts"]), "groups": groups,
-                "tiles": tiles[:TILES_SHOWN], "tiles_total": len(tiles), "printing": printing,
+                "tiles": regions["tiles"], "tiles_total": regions["tiles_total"], "printing": printing,
                 "today": date.today(), "list_url": list_url}
 
     key = ("dashboard", printing, date.today() if printing else None, *visibility_key(user))
