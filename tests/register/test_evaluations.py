@@ -99,11 +99,17 @@ def test_planwatch_evaluate_all_on_the_command_line(engine: Engine, plans: dict[
 
 def _stored_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every stored evaluation row, without the time it was stored, in a fixed order."""
-    from planwatch.register.schema import Evaluation, PlanEvaluation, StatusCount, SubregionStatus
+    from planwatch.register.schema import (
+        Evaluation,
+        PlanEvaluation,
+        RegionStatusCount,
+        StatusCount,
+        SubregionStatus,
+    )
 
     out: dict[str, list[tuple[object, ...]]] = {}
     with transaction(engine) as s:
-        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount):
+        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount, RegionStatusCount):
             cols = [c for c in table.__table__.columns if c.name not in ("id", "evaluated_at")]
             rows = [tuple(json.dumps(v, sort_keys=True, ensure_ascii=False) if isinstance(v, dict | list) else v
                           for v in r) for r in s.execute(select(*cols))]
@@ -148,3 +154,14 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     assert together["subregion_statuses"]
     assert any(r for r in together["evaluations"] if '"value_at_target": null' not in str(r))
     assert len({r[0] for r in together["plan_evaluations"]}) == 2
+    # the region rollup counts each plan's own statuses in its region and its sub-region statuses in theirs
+    expected: dict[str, dict[str, int]] = {}
+    for _plan, region, _domain, _dep, status, n, *_ in together["status_counts"]:
+        expected.setdefault(str(region), {}).setdefault(str(status), 0)
+        expected[str(region)][str(status)] += int(n)  # type: ignore[call-overload]
+    for _plan, _ind, region, status in together["subregion_statuses"]:
+        expected.setdefault(str(region), {}).setdefault(str(status), 0)
+        expected[str(region)][str(status)] += 1
+    with transaction(engine) as s:
+        assert summary.region_statuses(s) == expected
+    assert set(expected) > {str(t) for t in towns}

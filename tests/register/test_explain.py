@@ -21,7 +21,7 @@ from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
 from planwatch.register.regions import import_regions_csv
 from planwatch.register.schema import Indicator, Plan
-from planwatch.web.dashboard import dashboard_list, dashboard_summary
+from planwatch.web.dashboard import dashboard_list, dashboard_rows, dashboard_summary
 from planwatch.web.views import indicator_view, overview, plan_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,6 +113,21 @@ def test_the_dashboard_region_filter_finds_sub_regions_by_index(engine: Engine, 
     region's code (an index), never by scanning every stored sub-region status."""
     statements = _statements(engine, lambda s: summary.dashboard_page(s, 0, 50, region="510781"))
     assert _full_scans(engine, statements, ("subregion_statuses",)) == []
+
+
+def test_the_dashboard_reads_its_rows_and_region_counts_without_scanning_stored_evaluations(
+        engine: Engine, register: dict[str, Any]) -> None:
+    """The dashboard's region counts come from the rollup (`region_status_counts`), its first page of
+    risks from the risk index, and its rows from their own stored evaluations: never a scan of every
+    stored evaluation or sub-region status, nor a read of a whole plan's evaluation."""
+    with session_factory(engine)() as s:
+        keys, _ = summary.dashboard_page(s, 0, 15, risk_only=True)
+        assert keys
+    statements = _statements(engine, lambda s: (summary.region_statuses(s),
+                                                summary.dashboard_page(s, 0, 15, risk_only=True),
+                                                dashboard_rows(s, tuple(keys))))
+    assert _full_scans(engine, statements, (*BIG, "evaluations", "subregion_statuses", "indicators")) == []
+    assert not [sql for sql, _ in statements if re.search(r"\bFROM subregion_statuses\b", sql)]
 
 
 @pytest.mark.parametrize("args", [(1, "", "", ""), (2, "", "", ""), (1, "文水", "county", "140000")])

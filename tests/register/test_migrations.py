@@ -34,6 +34,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0012 → 0011: the region rollup goes
+    assert migrate.current_revision(blank) == "0011_dashboard_summary"
+    assert "region_status_counts" not in set(sa.inspect(blank).get_table_names())
+
     migrate.downgrade(blank, "-1")  # 0011 → 0010: the dashboard's summary columns and table go
     assert migrate.current_revision(blank) == "0010_region_boundaries"
     assert "subregion_statuses" not in set(sa.inspect(blank).get_table_names())

@@ -5,7 +5,7 @@ in `plan_evaluations` (data year, early warnings, summary) and `evaluations` (on
 with the plan's `data_version` and the register's `shared_seq` (`register.versions`). It is fresh
 while neither moved: pages read it instead of evaluating, and recompute only the plans whose version
 moved. The same step rewrites the plan's rows of `status_counts`, the summary the overview and the
-dashboard read (`register.summary`).
+dashboard read (`register.summary`), and of `region_status_counts`, its statuses counted by region.
 
 `evaluate_register` brings every plan (or the given ones) up to date: `planwatch evaluate --all`.
 """
@@ -31,6 +31,7 @@ from planwatch.register.schema import (
     Indicator,
     Plan,
     PlanEvaluation,
+    RegionStatusCount,
     StatusCount,
     SubregionStatus,
 )
@@ -193,10 +194,10 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
         return
     ids = sorted(todo)
     for i in range(0, len(ids), 500):
-        for table in (Evaluation, StatusCount, SubregionStatus, PlanEvaluation):
+        for table in (Evaluation, StatusCount, SubregionStatus, RegionStatusCount, PlanEvaluation):
             session.execute(delete(table).where(table.plan_id.in_(ids[i:i + 500])))
     session.flush()
-    plan_rows, rows, subs, count_rows = [], [], [], []
+    plan_rows, rows, subs, count_rows, region_rows = [], [], [], [], []
     for plan_id in ids:
         result, region_code = todo[plan_id], regions[plan_id]
         inds = inds_of.get(plan_id, [])
@@ -211,6 +212,7 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                                                                             w.get("severity") or ""))
         main: Counter[tuple[str, str, str]] = Counter()
         first: dict[tuple[str, str, str], int] = {}
+        in_regions: Counter[tuple[str, str]] = Counter()  # (region, status): own and sub-region statuses
         for ind_id, domain, attribute, source, lead_text, position in inds:
             ref = f"p{plan_id}-i{ind_id}"
             ev = result.indicators.get(ref)
@@ -220,6 +222,7 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
             is_binding = attribute == "约束性"
             order = risk_key(status, is_binding, warns.get(ref, []), ev["Q"] if ev else None)
             counts[key] += 1
+            in_regions[(region_code, status)] += 1
             main[key] += is_main(source)
             first.setdefault(key, position or 0)
             binding[key] += is_binding
@@ -237,9 +240,11 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                          "risk_severity": int(order[0]) if order else None,
                          "risk_kind": int(order[1]) if order else None,
                          "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
-            subs += [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"],
-                      "status": r["status_code"]}
-                     for r in ev.get("subregions") or [] if r.get("status_code") and r.get("code")]
+            plan_subs = [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"],
+                          "status": r["status_code"]}
+                         for r in ev.get("subregions") or [] if r.get("status_code") and r.get("code")]
+            subs += plan_subs
+            in_regions.update((r["region_code"], r["status"]) for r in plan_subs)
         plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,
                           "shared_seq": result.shared_seq, "indicator_count": len(inds),
                           "main_count": sum(1 for i in inds if is_main(i[3])),
@@ -250,8 +255,10 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
              "binding_risk_count": binding_risk[(d, dep, st)], "main_count": main[(d, dep, st)],
              "first_position": first[(d, dep, st)]}
             for (d, dep, st), n in counts.items()]
+        region_rows += [{"plan_id": plan_id, "region_code": code, "status": st, "count": n}
+                        for (code, st), n in in_regions.items() if code]
     for table, data in ((PlanEvaluation, plan_rows), (Evaluation, rows), (SubregionStatus, subs),
-                        (StatusCount, count_rows)):
+                        (StatusCount, count_rows), (RegionStatusCount, region_rows)):
         for i in range(0, len(data), 5000):  # bounded statements; executemany within each
             session.execute(table.__table__.insert(), data[i:i + 5000])
 

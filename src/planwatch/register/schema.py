@@ -605,6 +605,21 @@ class SubregionStatus(Base):
     status: Mapped[str] = mapped_column(String(20))
 
 
+class RegionStatusCount(Base):
+    """How many stored indicator evaluations have each status in each region, per plan: the plan's own
+    indicators in its region and its sub-region statuses in theirs (the dashboard's map and tiles).
+    Rewritten with the plan's evaluations."""
+
+    __tablename__ = "region_status_counts"
+    __table_args__ = (Index("ix_region_status_counts_region_status", "region_code", "status", "count"),
+                      Index("ix_region_status_counts_plan_id", "plan_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    region_code: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEntry(Base):
     """The global audit log: who did what to which target, when, before → after. Append-only (triggers),
     written in the transaction of the change (`register.auditlog`)."""

@@ -22,6 +22,7 @@ from planwatch.register.schema import (
     Plan,
     PlanEvaluation,
     Region,
+    RegionStatusCount,
     StatusCount,
     SubregionStatus,
 )
@@ -248,26 +249,32 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
 
 def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None) -> dict[str, dict[str, int]]:
     """How many stored indicator evaluations have each status in each region: a plan's own indicators
-    count in the plan's region, and each sub-region evaluation of a plan above counts in its sub-region."""
-    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    count in the plan's region, and each sub-region evaluation of a plan above counts in its sub-region.
+    For the whole register, summed from `region_status_counts` (kept with each plan's stored evaluation:
+    at most plans × regions × statuses rows, read in index order); for a viewer limited to
+    `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    if indicator_ids is None:
+        q = (select(RegionStatusCount.region_code, RegionStatusCount.status, func.sum(RegionStatusCount.count))
+             .group_by(RegionStatusCount.region_code, RegionStatusCount.status))
+        for code, status, n in session.execute(q):
+            if code and n:
+                out[code][status] = int(n)
+        return dict(out)
     queries = []
     for ids in _chunks(indicator_ids):
-        if ids is None:
-            queries.append(select(StatusCount.region_code, StatusCount.status, func.sum(StatusCount.count))
-                           .group_by(StatusCount.region_code, StatusCount.status))
-        else:
-            queries.append(select(Evaluation.region_code, Evaluation.status, func.count())
-                           .where(Evaluation.indicator_id.in_(ids))
-                           .group_by(Evaluation.region_code, Evaluation.status))
-        sub = select(SubregionStatus.region_code, SubregionStatus.status, func.count())
-        if ids is not None:
-            sub = sub.where(SubregionStatus.indicator_id.in_(ids))
-        queries.append(sub.group_by(SubregionStatus.region_code, SubregionStatus.status))
+        assert ids is not None
+        queries.append(select(Evaluation.region_code, Evaluation.status, func.count())
+                       .where(Evaluation.indicator_id.in_(ids))
+                       .group_by(Evaluation.region_code, Evaluation.status))
+        queries.append(select(SubregionStatus.region_code, SubregionStatus.status, func.count())
+                       .where(SubregionStatus.indicator_id.in_(ids))
+                       .group_by(SubregionStatus.region_code, SubregionStatus.status))
     for q in queries:
         for code, status, n in session.execute(q):
             if code and n:
-                out[code][status] += int(n)
-    return {k: dict(v) for k, v in out.items()}
+                out[code][status] = out[code].get(status, 0) + int(n)
+    return dict(out)
 
 
 def _risk_filters(status: str | None, domain: str | None, department: str | None, region: str | None,
