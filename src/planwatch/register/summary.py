@@ -214,37 +214,64 @@ def _chunks(ids: frozenset[int] | None) -> list[list[int] | None]:
     return [wanted[i:i + CHUNK] for i in range(0, len(wanted), CHUNK)]
 
 
-def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = None) -> list[dict[str, Any]]:
-    """The stored indicator counts the dashboard tallies, one row per domain × lead department × plan
-    region × status: {domain, department, region_code, region, status, count, binding, risk,
-    binding_risk} (a missing domain or department is ''). From `status_counts` for the whole register;
-    for a viewer limited to `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+DASHBOARD_DIMENSIONS = ("domain", "department", "region")
+
+
+def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = None,
+                     by: tuple[str, ...] = DASHBOARD_DIMENSIONS) -> list[dict[str, Any]]:
+    """The stored indicator counts the dashboard tallies, one row per status and each of the `by`
+    dimensions (domain, lead department, plan region): {domain, department, region_code, region,
+    status, count, binding, risk, binding_risk} (a missing domain or department, or one not asked
+    for, is ''; a region not asked for is None). From `status_counts` for the whole register, grouped
+    by the database (a row per value of the dimensions asked for, not per plan); for a viewer limited
+    to `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+    unknown = set(by) - set(DASHBOARD_DIMENSIONS)
+    if unknown:
+        raise ValueError(f"by: any of {', '.join(DASHBOARD_DIMENSIONS)}")
+    rows: list[Any] = []
     if indicator_ids is None:
-        q = (select(StatusCount.domain, StatusCount.department, StatusCount.region_code, Region.name,
-                    StatusCount.status, func.sum(StatusCount.count), func.sum(StatusCount.binding_count),
+        keys = {"domain": StatusCount.domain, "department": StatusCount.department,
+                "region": StatusCount.region_code}
+        cols = [keys[d] for d in DASHBOARD_DIMENSIONS if d in by]
+        q = (select(*cols, *([Region.name] if "region" in by else []), StatusCount.status,
+                    func.sum(StatusCount.count), func.sum(StatusCount.binding_count),
                     func.sum(StatusCount.risk_count), func.sum(StatusCount.binding_risk_count))
-             .outerjoin(Region, Region.code == StatusCount.region_code)
-             .group_by(StatusCount.domain, StatusCount.department, StatusCount.region_code, Region.name,
-                       StatusCount.status))
+             .group_by(*cols, StatusCount.status))
+        if "region" in by:
+            q = q.outerjoin(Region, Region.code == StatusCount.region_code).group_by(Region.name)
         rows = list(session.execute(q))
     else:
         at_risk = Evaluation.risk_severity.is_not(None)
         one = case((Evaluation.binding, 1), else_=0)
-        rows = []
+        keys = {"domain": func.coalesce(Evaluation.domain, ""), "department": func.coalesce(Evaluation.department, ""),
+                "region": Evaluation.region_code}
+        cols = [keys[d] for d in DASHBOARD_DIMENSIONS if d in by]
         for ids in _chunks(indicator_ids):
             assert ids is not None
-            q = (select(func.coalesce(Evaluation.domain, ""), func.coalesce(Evaluation.department, ""),
-                        Evaluation.region_code, Region.name, Evaluation.status, func.count(),
+            q = (select(*cols, *([Region.name] if "region" in by else []), Evaluation.status, func.count(),
                         func.sum(one), func.sum(case((at_risk, 1), else_=0)),
                         func.sum(case((at_risk & Evaluation.binding, 1), else_=0)))
-                 .outerjoin(Region, Region.code == Evaluation.region_code)
                  .where(Evaluation.indicator_id.in_(ids))
-                 .group_by(Evaluation.domain, Evaluation.department, Evaluation.region_code, Region.name,
-                           Evaluation.status))
+                 .group_by(*cols, Evaluation.status))
+            if "region" in by:
+                q = q.outerjoin(Region, Region.code == Evaluation.region_code).group_by(Region.name)
             rows += session.execute(q)
-    return [{"domain": r[0] or "", "department": r[1] or "", "region_code": r[2], "region": r[3] or r[2],
-             "status": r[4], "count": int(r[5] or 0), "binding": int(r[6] or 0), "risk": int(r[7] or 0),
-             "binding_risk": int(r[8] or 0)} for r in rows if r[5]]
+    out = []
+    for r in rows:
+        values = iter(r)
+        row: dict[str, Any] = {"domain": "", "department": "", "region_code": None, "region": None}
+        for d in DASHBOARD_DIMENSIONS:
+            if d in by:
+                v = next(values)
+                row["region_code" if d == "region" else d] = v if d == "region" else (v or "")
+        if "region" in by:
+            name = next(values)
+            row["region"] = name or row["region_code"]
+        status, n, binding, risk, binding_risk = values
+        if n:
+            out.append({**row, "status": status, "count": int(n), "binding": int(binding or 0),
+                        "risk": int(risk or 0), "binding_risk": int(binding_risk or 0)})
+    return out
 
 
 def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None) -> dict[str, dict[str, int]]:
@@ -326,6 +353,7 @@ def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: s
 
 
 __all__ = [
+    "DASHBOARD_DIMENSIONS",
     "DIMENSIONS",
     "dashboard_counts",
     "dashboard_page",

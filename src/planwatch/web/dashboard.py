@@ -88,7 +88,8 @@ def dashboard_summary(session: Session, ids: frozenset[int] | None) -> dict[str,
     """The stored counts and region statuses (of the indicators `ids`, None for all), stale plans first
     evaluated."""
     summary.ensure_fresh(session)
-    return {"counts": summary.dashboard_counts(session, ids), "regions": summary.region_statuses(session, ids)}
+    return {"counts": {d: summary.dashboard_counts(session, ids, (d,)) for d in summary.DASHBOARD_DIMENSIONS},
+            "regions": summary.region_statuses(session, ids)}
 
 
 @reads(EVERY_PLAN)
@@ -193,8 +194,10 @@ def _tally(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
     return out
 
 
-def counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The dashboard's counts from the stored summary rows (`summary.dashboard_counts`)."""
+def counts(by: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The dashboard's counts from the stored summary rows by dimension (`summary.dashboard_counts` by
+    domain, department and region: each dimension's rows count every indicator once)."""
+    rows = by["domain"]
     by_status: Counter[str] = Counter()
     for r in rows:
         by_status[r["status"]] += r["count"]
@@ -202,16 +205,16 @@ def counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "total": sum(r["count"] for r in rows), "risk": sum(r["risk"] for r in rows),
         "binding": sum(r["binding"] for r in rows), "binding_risk": sum(r["binding_risk"] for r in rows),
         "status": [(code, by_status[code]) for code in STATUS_ORDER if by_status.get(code)],
-        "domain": _tally(rows, "domain"),
-        "department": _tally(rows, "department"),
-        "region": _tally(rows, "region_code"),
+        "domain": _tally(by["domain"], "domain"),
+        "department": _tally(by["department"], "department"),
+        "region": _tally(by["region"], "region_code"),
     }
 
 
-def not_reported_by_department(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def not_reported_by_department(by: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """未报送 as one line per lead department with its count (never one line per indicator)."""
     c: Counter[str] = Counter()
-    for r in rows:
+    for r in by["department"]:
         if r["status"] == "not_reported":
             c[r["department"] or NO_DEPARTMENT] += r["count"]
     return [{"department": d, "count": n} for d, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
