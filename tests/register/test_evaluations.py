@@ -165,3 +165,9 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     with transaction(engine) as s:
         assert summary.region_statuses(s) == expected
     assert set(expected) > {str(t) for t in towns}
+    # the database orders the tiles as the rule says: worst status, most at risk, code (no outlines here)
+    with transaction(engine) as s:
+        tiles, total = summary.region_tiles(s, limit=3)
+    order = sorted(expected, key=lambda c: summary._tile_key(c, expected[c]))
+    assert (list(tiles), total) == (order[:3], len(order))
+    assert tiles == {c: expected[c] for c in order[:3]}

@@ -123,7 +123,7 @@ def test_the_dashboard_reads_its_rows_and_region_counts_without_scanning_stored_
     with session_factory(engine)() as s:
         keys, _ = summary.dashboard_page(s, 0, 15, risk_only=True)
         assert keys
-    statements = _statements(engine, lambda s: (summary.region_statuses(s),
+    statements = _statements(engine, lambda s: (summary.region_statuses(s), summary.region_tiles(s),
                                                 summary.dashboard_page(s, 0, 15, risk_only=True),
                                                 dashboard_rows(s, tuple(keys))))
     assert _full_scans(engine, statements, (*BIG, "evaluations", "subregion_statuses", "indicators")) == []

@@ -22,6 +22,7 @@ from planwatch.register.schema import (
     Plan,
     PlanEvaluation,
     Region,
+    RegionBoundary,
     RegionStatusCount,
     StatusCount,
     SubregionStatus,
@@ -274,34 +275,79 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
     return out
 
 
-def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None) -> dict[str, dict[str, int]]:
-    """How many stored indicator evaluations have each status in each region: a plan's own indicators
-    count in the plan's region, and each sub-region evaluation of a plan above counts in its sub-region.
-    For the whole register, summed from `region_status_counts` (kept with each plan's stored evaluation:
-    at most plans × regions × statuses rows, read in index order); for a viewer limited to
-    `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None,
+                    codes: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """How many stored indicator evaluations have each status in each region (of `codes`, or all): a
+    plan's own indicators count in the plan's region, and each sub-region evaluation of a plan above
+    counts in its sub-region. For the whole register, summed from `region_status_counts` (kept with
+    each plan's stored evaluation: at most plans × regions × statuses rows, read in index order); for a
+    viewer limited to `indicator_ids`, from their stored evaluations (bounded by those ids)."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
-    if indicator_ids is None:
-        q = (select(RegionStatusCount.region_code, RegionStatusCount.status, func.sum(RegionStatusCount.count))
-             .group_by(RegionStatusCount.region_code, RegionStatusCount.status))
-        for code, status, n in session.execute(q):
-            if code and n:
-                out[code][status] = int(n)
-        return dict(out)
+    wanted = [None] if codes is None else [sorted(codes)[i:i + CHUNK] for i in range(0, len(codes), CHUNK)]
     queries = []
-    for ids in _chunks(indicator_ids):
-        assert ids is not None
-        queries.append(select(Evaluation.region_code, Evaluation.status, func.count())
-                       .where(Evaluation.indicator_id.in_(ids))
-                       .group_by(Evaluation.region_code, Evaluation.status))
-        queries.append(select(SubregionStatus.region_code, SubregionStatus.status, func.count())
-                       .where(SubregionStatus.indicator_id.in_(ids))
-                       .group_by(SubregionStatus.region_code, SubregionStatus.status))
+    for some in wanted:
+        if indicator_ids is None:
+            q = (select(RegionStatusCount.region_code, RegionStatusCount.status, func.sum(RegionStatusCount.count))
+                 .group_by(RegionStatusCount.region_code, RegionStatusCount.status))
+            queries.append(q if some is None else q.where(RegionStatusCount.region_code.in_(some)))
+            continue
+        for ids in _chunks(indicator_ids):
+            assert ids is not None
+            own = (select(Evaluation.region_code, Evaluation.status, func.count())
+                   .where(Evaluation.indicator_id.in_(ids)).group_by(Evaluation.region_code, Evaluation.status))
+            sub = (select(SubregionStatus.region_code, SubregionStatus.status, func.count())
+                   .where(SubregionStatus.indicator_id.in_(ids))
+                   .group_by(SubregionStatus.region_code, SubregionStatus.status))
+            if some is not None:
+                own, sub = own.where(Evaluation.region_code.in_(some)), sub.where(SubregionStatus.region_code.in_(some))
+            queries += [own, sub]
     for q in queries:
         for code, status, n in session.execute(q):
             if code and n:
                 out[code][status] = out[code].get(status, 0) + int(n)
     return dict(out)
+
+
+def _tile_key(code: str, counted: dict[str, int]) -> tuple[int, int, str]:
+    """The order of the dashboard's region tiles: worst status first (`evaluate.status.RANK`; a region
+    with no assessed status last), then the most at risk (`AT_RISK`), then by code."""
+    from planwatch.evaluate.status import AT_RISK, RANK
+
+    return (-max((RANK[c] for c, n in counted.items() if c in RANK and n), default=-1),
+            -sum(n for c, n in counted.items() if c in AT_RISK), code)
+
+
+def region_tiles(session: Session, indicator_ids: frozenset[int] | None = None, offset: int = 0,
+                 limit: int = 200, left_out_level: str = "nation") -> tuple[dict[str, dict[str, int]], int]:
+    """A page of the regions with a status that have no stored outline (the dashboard's tiles), in the
+    tile order (`_tile_key`), with their counts by status (as `region_statuses`), and how many there
+    are; the regions of `left_out_level` are left out. For the whole register the database orders the
+    regions over the rollup and only the page's counts are read; for a viewer limited to
+    `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+    from planwatch.evaluate.status import AT_RISK, RANK
+
+    outlined = select(RegionBoundary.region_code)
+    left_out = select(Region.code).where(Region.level == left_out_level)
+    if indicator_ids is not None:
+        counted = region_statuses(session, indicator_ids)
+        skip = set(session.scalars(outlined.where(RegionBoundary.region_code.in_(list(counted))))) if counted else set()
+        skip |= set(session.scalars(left_out))
+        order = sorted((_tile_key(c, v), c) for c, v in counted.items() if c not in skip)
+        return {c: counted[c] for _, c in order[offset:offset + limit]}, len(order)
+    rank = case(*((RegionStatusCount.status == st, r) for st, r in RANK.items()), else_=-1)
+    risk = func.sum(case((RegionStatusCount.status.in_(sorted(AT_RISK)), RegionStatusCount.count), else_=0))
+    q = (select(RegionStatusCount.region_code, func.count().over())
+         .where(RegionStatusCount.count > 0, RegionStatusCount.region_code.not_in(outlined),
+                RegionStatusCount.region_code.not_in(left_out))
+         .group_by(RegionStatusCount.region_code)
+         .order_by(func.max(rank).desc(), risk.desc(), RegionStatusCount.region_code)
+         .offset(max(offset, 0)).limit(max(limit, 0)))
+    rows = session.execute(q).all()
+    total = int(rows[0][1]) if rows else int(session.scalar(
+        select(func.count(func.distinct(RegionStatusCount.region_code)))
+        .where(RegionStatusCount.region_code.not_in(outlined), RegionStatusCount.region_code.not_in(left_out))) or 0)
+    counted = region_statuses(session, None, [c for c, _ in rows])
+    return {c: counted.get(c, {}) for c, _ in rows}, total
 
 
 def _risk_filters(status: str | None, domain: str | None, department: str | None, region: str | None,
@@ -364,6 +410,7 @@ __all__ = [
     "plan_region_choices",
     "plan_rows",
     "region_statuses",
+    "region_tiles",
     "register_domain_counts",
     "risk_rows",
     "status_counts",

@@ -85,11 +85,13 @@ def _row(plan: dict[str, Any], r: dict[str, Any], warns: list[dict[str, Any]]) -
 
 @reads(EVERY_PLAN)
 def dashboard_summary(session: Session, ids: frozenset[int] | None) -> dict[str, Any]:
-    """The stored counts and region statuses (of the indicators `ids`, None for all), stale plans first
-    evaluated."""
+    """The stored counts by dimension, the statuses of the regions with an outline and the first page of
+    region tiles (of the indicators `ids`, None for all), stale plans first evaluated."""
     summary.ensure_fresh(session)
     return {"counts": {d: summary.dashboard_counts(session, ids, (d,)) for d in summary.DASHBOARD_DIMENSIONS},
-            "regions": summary.region_statuses(session, ids)}
+            "regions": {"mapped": summary.region_statuses(session, ids,
+                                                          sorted(dashboard_queries.outlined_codes(session))),
+                        "tiles": summary.region_tiles(session, ids, 0, TILES_SHOWN)}}
 
 
 @reads(EVERY_PLAN)
@@ -237,15 +239,15 @@ def _region(code: str, meta: dict[str, Any], counted: dict[str, int], lang: str,
             "href": list_url(region=code), "outline": outline, "parent_name": meta["parent_name"]}
 
 
-def region_groups(svc: Services, statuses: dict[str, dict[str, int]], lang: str) -> dict[str, Any]:
+def region_groups(svc: Services, regions: dict[str, Any], lang: str) -> dict[str, Any]:
     """The regions with a status (`summary.region_statuses`: those of their own plans' indicators and of
     the sub-region evaluations of the plans above them), as the page shows them: the regions with an
     outline grouped under their parent region, a map each (the MAPS_SHOWN largest groups), and the
-    rest as tiles, worst first (the first `TILES_SHOWN`, and how many there are). Names, parents and
-    outlines are read for the shown regions only."""
-    outlined = svc.view(dashboard_queries.outlined_codes)
+    first `TILES_SHOWN` of the rest as tiles, worst first (`summary.region_tiles`), with how many
+    there are. Names, parents and outlines are read for the shown regions only."""
+    statuses: dict[str, dict[str, int]] = regions["mapped"]
     left_out = svc.view(dashboard_queries.codes_at_level, "nation")
-    mapped = sorted(c for c in statuses if c in outlined and c not in left_out)
+    mapped = sorted(c for c in statuses if c not in left_out)
     info = svc.view(dashboard_queries.regions_with_parents, tuple(mapped)) if mapped else {}
     groups: dict[str | None, dict[str, Any]] = {}
     for code in mapped:
@@ -261,15 +263,7 @@ def region_groups(svc: Services, statuses: dict[str, dict[str, int]], lang: str)
         g["regions"].sort(key=lambda x: x["name"])
         g["outlines"] = {x["code"]: outlines[x["code"]] for x in g["regions"] if x["code"] in outlines}
         g["legend"] = [c for c in STATUS_ORDER if c in {x["status_code"] for x in g["regions"]}]
-    # the rest as tiles: worst status first, then most at risk, then by code; names for the shown only
-    rest = [(-RANK.get(_worst(counted), -1), -sum(n for c, n in counted.items() if c in AT_RISK), code)
-            for code, counted in statuses.items() if code not in outlined and code not in left_out]
-    rest.sort()
-    tiles: list[dict[str, Any]] = []
-    for i in range(0, len(rest), TILES_SHOWN):
-        chunk = tuple(code for *_, code in rest[i:i + TILES_SHOWN])
-        found = svc.view(dashboard_queries.regions_with_parents, chunk)
-        tiles += [_region(code, found[code], statuses[code], lang, False) for code in chunk if code in found]
-        if len(tiles) >= TILES_SHOWN:
-            break
-    return {"groups": shown, "tiles": tiles[:TILES_SHOWN], "tiles_total": len(rest)}
+    counted, total = regions["tiles"]
+    found = svc.view(dashboard_queries.regions_with_parents, tuple(counted)) if counted else {}
+    tiles = [_region(code, found[code], n, lang, False) for code, n in counted.items() if code in found]
+    return {"groups": shown, "tiles": tiles, "tiles_total": total}
