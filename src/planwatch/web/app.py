@@ -150,8 +150,26 @@ def _exit_when_stuck(grace: float) -> None:
     timer.start()
 
 
+# Modules pages import on first use (the evaluation, the plan page's tasks, comparisons).
+WARM_MODULES = ("planwatch.evaluate", "planwatch.evaluate.kinds", "planwatch.evaluate.warnings",
+                "planwatch.web.tasks_flow", "planwatch.web.compare_views")
+
+
+def warm_up(app: FastAPI) -> None:
+    """Import the modules pages import lazily and compile every template, so a fresh worker's first
+    request pays for neither. Reads nothing from the register: its cost does not grow with it."""
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    env = app.state.jinja
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
 def served(app: FastAPI) -> FastAPI:
-    """`app` as `planwatch serve` runs it: the process ends after the shutdown (see EXIT_GRACE)."""
+    """`app` as `planwatch serve` runs it: warmed up at start (`warm_up`), and the process ends after
+    the shutdown (see EXIT_GRACE)."""
     from contextlib import asynccontextmanager
 
     inner = app.router.lifespan_context
@@ -159,6 +177,7 @@ def served(app: FastAPI) -> FastAPI:
     @asynccontextmanager
     async def lifespan(a: Any) -> Any:
         async with inner(a) as state:
+            warm_up(app)
             yield state
         _exit_when_stuck(EXIT_GRACE)
 
