@@ -51,9 +51,13 @@ def plan_target_items(session: Session, plan_id: int) -> tuple[list[TargetItem],
     own = select(Indicator.metric_id).where(Indicator.plan_id == plan_id, Indicator.active)
     linked = select(Indicator.superior_indicator_id).where(Indicator.plan_id == plan_id, Indicator.active,
                                                            Indicator.superior_indicator_id.is_not(None))
+    # The plans first (its own, those of the regions above, the national ones), then their items: the
+    # items are looked up by plan (an index), never by metric across every plan sharing it.
+    plans = sorted(set(session.scalars(select(Plan.id).join(Region, Plan.region_code == Region.code).where(
+        or_(Plan.id == plan_id, Plan.region_code.in_(chain), Region.level == "nation")))))
+    superior = sorted(set(session.scalars(linked)))
     items = _items(session, Indicator.metric_id.in_(own),
-                   or_(Indicator.plan_id == plan_id, Plan.region_code.in_(chain), Region.level == "nation",
-                       Indicator.id.in_(linked)))
+                   or_(Indicator.plan_id.in_(plans), Indicator.id.in_(superior)))
     return items, parents
 
 
