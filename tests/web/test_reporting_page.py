@@ -1,0 +1,78 @@
+"""The reporting page in a real browser: the year filter survives an upload, a submission and the
+conflict choices."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sheets import fill, ref_of
+from webtools import shot, sign_in_page, stored
+
+from planwatch.register import rounds
+from planwatch.register.db import make_engine, transaction
+
+pytestmark = pytest.mark.browser
+
+
+def _round(url: str, plan_id: int, year: int, *steps: str) -> None:
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        r = rounds.open_round(s, plan_id, year, due_date=date.today() + timedelta(days=7), by="planner")
+        for step in steps:
+            getattr(rounds, f"{step}_round")(s, r.id, by="planner")
+    engine.dispose()
+
+
+def _query(page) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_the_year_filter_survives_upload_and_submit(
+        server, browser, seed, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = seeded[0]
+    _round(url, seed.plan_id, 2023)
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
+    page = ctx.new_page()
+    sign_in_page(page, server, "health")
+
+    page.goto(f"{server}/reporting")
+    # The form for 2023, filled and uploaded while the page is filtered to 2024: the page stays on 2024.
+    with page.expect_download() as dl:
+        page.click(f"[data-testid=template-{seed.plan_id}-2023-{seed.health_dept}]")
+    content = Path(dl.value.path()).read_bytes()
+    child = ref_of(content, "每千人口3岁以下婴幼儿托位数")
+    filled = tmp_path / "filled.xlsx"
+    filled.write_bytes(fill(content, {child: 2.6}))
+    page.goto(f"{server}/reporting?year=2024")
+    page.set_input_files("#sheet", str(filled))
+    page.click("[data-testid=upload-sheet]")
+    page.wait_for_load_state()
+    assert "已导入 1 条" in page.locator(".flash").first.inner_text()
+    assert _query(page).get("year") == ["2024"]
+    assert page.locator("form.filters input[name=year]").first.input_value() == "2024"
+    assert page.locator(f"#year-{seed.childcare}").input_value() == "2024"
+    assert stored(url, seed.childcare, 2023) == (2.6, "submitted", 1)
+    shot(page, "reporting-after-upload-keeps-year")
+
+    # A submission from the filtered page comes back to the same filter.
+    page.fill(f"#value-{seed.doctors}", "2.4")
+    page.click(f"[data-testid=submit-{seed.doctors}]")
+    page.wait_for_load_state()
+    assert _query(page).get("year") == ["2024"] and _query(page).get("msg") == ["submitted"]
+    assert page.locator("form.filters input[name=year]").first.input_value() == "2024"
+    assert stored(url, seed.doctors, 2024) == (2.4, "submitted", 1)
+    ctx.close()
+
+
+def test_every_form_on_a_filtered_page_carries_the_filter(client, seed) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from webtools import login
+
+    login(client, "health")
+    html = client.get("/reporting?year=2024&page=1").text
+    targets = re.findall(r'<form method="post" action="(/reporting[^"]*)"', html)
+    assert targets and all(t.endswith("?year=2024") for t in targets), targets
