@@ -1,5 +1,5 @@
 """The reporting page in a real browser: the year filter survives an upload, a submission and the
-conflict choices."""
+conflict choices; each row's year defaults to the open round's."""
 
 from __future__ import annotations
 
@@ -30,15 +30,19 @@ def _query(page) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     return parse_qs(urlparse(page.url).query)
 
 
-def test_the_year_filter_survives_upload_and_submit(
+def test_rows_default_to_the_open_rounds_year_and_the_filter_survives_upload_and_submit(
         server, browser, seed, seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url = seeded[0]
-    _round(url, seed.plan_id, 2023)
+    _round(url, seed.plan_id, 2023)  # without it, the default year would be 2025 (last year, within 2021–2025)
     ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
     page = ctx.new_page()
     sign_in_page(page, server, "health")
 
+    # Each row's 年份 is the open round's year (`rounds.reporting_year`), not last calendar year.
     page.goto(f"{server}/reporting")
+    assert page.locator(f"#year-{seed.childcare}").input_value() == "2023"
+    assert page.locator(f"#year-{seed.doctors}").input_value() == "2023"
+
     # The form for 2023, filled and uploaded while the page is filtered to 2024: the page stays on 2024.
     with page.expect_download() as dl:
         page.click(f"[data-testid=template-{seed.plan_id}-2023-{seed.health_dept}]")
@@ -76,3 +80,19 @@ def test_every_form_on_a_filtered_page_carries_the_filter(client, seed) -> None:
     html = client.get("/reporting?year=2024&page=1").text
     targets = re.findall(r'<form method="post" action="(/reporting[^"]*)"', html)
     assert targets and all(t.endswith("?year=2024") for t in targets), targets
+
+
+def test_the_reporting_year_is_the_open_rounds_else_last_year(seed, seeded) -> None:  # type: ignore[no-untyped-def]
+    from planwatch.register.db import make_engine, transaction
+    from planwatch.register.schema import Plan
+
+    engine = make_engine(seeded[0])
+    with transaction(engine) as s:
+        plan = s.get(Plan, seed.plan_id)
+        assert rounds.reporting_year(s, plan, date(2024, 3, 1)) == 2023  # no round: last calendar year
+        assert rounds.reporting_year(s, plan, date(2031, 3, 1)) == 2025  # kept within the plan
+        r = rounds.open_round(s, seed.plan_id, 2022, by="planner")
+        assert rounds.reporting_year(s, plan, date(2024, 3, 1)) == 2022  # the open round's year
+        rounds.close_round(s, r.id, by="planner")
+        assert rounds.reporting_year(s, plan, date(2024, 3, 1)) == 2023  # closed: none open any more
+    engine.dispose()

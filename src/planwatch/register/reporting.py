@@ -661,16 +661,24 @@ def default_year(plan_start: int, plan_end: int, today: Any = None) -> int:
 
 
 def reporting_rows(session: Session, ids: frozenset[int] | None, year: int | None) -> list[dict[str, Any]]:
-    """The indicators a user reports on (`ids`, None: all), each with its value for `year` (or the
-    plan's default year)."""
+    """The indicators a user reports on (`ids`, None: all), each with its value for `year` (or the year
+    the plan reports now, `rounds.reporting_year`: the open round's)."""
+    from planwatch.register import rounds
+
     q = select(Indicator).where(Indicator.active).order_by(Indicator.plan_id, Indicator.position)
     if ids is not None:
         q = q.where(Indicator.id.in_(list(ids) or [-1]))
     out = []
+    years: dict[int, int] = {}
     for ind in session.scalars(q).all():
         plan = ind.plan
         first, last = year_window(plan)
-        y = year if year and first <= year <= last else default_year(plan.period_start, plan.period_end)
+        if year and first <= year <= last:
+            y = year
+        else:
+            if plan.id not in years:
+                years[plan.id] = rounds.reporting_year(session, plan)
+            y = years[plan.id]
         obs = stored_observation(session, ind, plan.region_code, y)
         out.append({"id": ind.id, "ref": ind.ref, "plan_id": plan.id, "plan_title": plan.title, "name": ind.name,
                     "unit": ind.unit, "domain": ind.domain, "target_raw": ind.target_raw,
@@ -824,13 +832,16 @@ def progress_queue(session: Session) -> list[dict[str, Any]]:
 
 
 def plan_year(session: Session, plan_id: int, year: int | None) -> tuple[Plan, int]:
-    """A plan and the year its tasks page shows: `year` when in the window, else the default year."""
+    """A plan and the year its tasks page shows: `year` when in the window, else the year it reports now
+    (`rounds.reporting_year`)."""
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(f"规划不存在 / no plan {plan_id}")
     first, last = year_window(plan)
     if year is None or not first <= year <= last:
-        year = default_year(plan.period_start, plan.period_end)
+        from planwatch.register.rounds import reporting_year
+
+        year = reporting_year(session, plan)
     return plan, year
 
 

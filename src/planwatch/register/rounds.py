@@ -181,6 +181,19 @@ def check_indicator_writes(session: Session, writes: Iterable[tuple[int | None, 
         check_writable(session, plan_id, year, user, decision=decision)
 
 
+def reporting_year(session: Session, plan: Plan, on: date | None = None) -> int:
+    """The year a plan's reporters report now (a form's default year, a plan's reporting form): the
+    latest year whose round is open to reporters (open, or unlocked); with none, last calendar year,
+    kept within the plan's period (a plan that uses no rounds)."""
+    on = on or today()
+    open_years = [r.year for r in rounds(session, plan.id) if r.state == "open" or is_unlocked(r, on)]
+    if open_years:
+        return max(open_years)
+    from planwatch.register.reporting import default_year
+
+    return default_year(plan.period_start, plan.period_end, on)
+
+
 # -- changing rounds ----------------------------------------------------------------------------------------------
 
 
@@ -521,7 +534,7 @@ def template_choices(session: Session, department_id: int | None, on: date | Non
         if plan_id in with_rounds:
             open_ = [(r.year, r) for r in with_rounds[plan_id] if r.state == "open" or is_unlocked(r, on)]
         else:
-            open_ = [(max(plan.period_start, min(on.year - 1, plan.period_end)), None)]  # the CLI template's year
+            open_ = [(reporting_year(session, plan, on), None)]  # the CLI template's year
         for year, r in open_:
             for dep_id, dep_name in sorted(deps, key=lambda d: d[1]):
                 out.append({"plan_id": plan_id, "plan_title": plan.title, "year": year, "department_id": dep_id,
