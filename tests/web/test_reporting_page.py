@@ -1,5 +1,6 @@
 """The reporting page in a real browser: the year filter survives an upload, a submission and the
-conflict choices; each row's year defaults to the open round's."""
+conflict choices; each row's year defaults to the open round's; a year that may not be written shows its
+values read-only with why, by whom and when (the write path's own rule, `rounds.closed_for`)."""
 
 from __future__ import annotations
 
@@ -96,3 +97,43 @@ def test_the_reporting_year_is_the_open_rounds_else_last_year(seed, seeded) -> N
         rounds.close_round(s, r.id, by="planner")
         assert rounds.reporting_year(s, plan, date(2024, 3, 1)) == 2023  # closed: none open any more
     engine.dispose()
+
+
+def test_a_locked_year_shows_values_read_only_with_why_by_whom_and_when(
+        server, browser, seed, seeded) -> None:  # type: ignore[no-untyped-def]
+    url = seeded[0]
+    _round(url, seed.plan_id, 2022, "lock")
+    _round(url, seed.plan_id, 2023, "close")
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    sign_in_page(page, server, "health")
+
+    page.goto(f"{server}/reporting?year=2022")
+    card = page.locator(f"[data-testid=report-{seed.childcare}]")
+    assert card.locator("form").count() == 0  # no form, no submit button
+    ro = card.locator(f"[data-testid=readonly-{seed.childcare}]")
+    assert ro.locator("[data-testid=closed-state]").inner_text() == "已锁定"
+    assert "2022年度填报已锁定" in ro.locator("[data-testid=closed-why]").inner_text()
+    by = ro.locator("[data-testid=closed-by]").inner_text()
+    assert "planner" in by and str(date.today().year) in by  # who locked it and the day
+    assert ro.locator("[data-testid=readonly-value]").inner_text() == "2.3"
+    shot(page, "reporting-locked-year")
+
+    # A closed round ends reporting for the reporter (read-only), not for the planner.
+    page.goto(f"{server}/reporting?year=2023")
+    ro = page.locator(f"[data-testid=readonly-{seed.childcare}]")
+    assert ro.locator("[data-testid=closed-state]").inner_text() == "已结束"
+    assert page.locator(f"[data-testid=submit-{seed.childcare}]").count() == 0
+    planner = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
+    sign_in_page(planner, server, "planner")
+    planner.goto(f"{server}/reporting?year=2023")
+    assert planner.locator(f"[data-testid=submit-{seed.childcare}]").count() == 1
+    planner.goto(f"{server}/reporting?year=2022")  # locked: nobody writes
+    assert planner.locator(f"[data-testid=submit-{seed.childcare}]").count() == 0
+    assert "已锁定" in (planner.locator(f"[data-testid=readonly-{seed.childcare}]").text_content() or "")
+
+    # In English the same reason, in English.
+    page.goto(f"{server}/lang/en?next=/reporting%3Fyear%3D2022")
+    why = page.locator(f"[data-testid=readonly-{seed.childcare}] [data-testid=closed-why]").inner_text()
+    assert "reporting for 2022 is locked" in why
+    ctx.close()

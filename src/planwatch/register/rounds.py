@@ -151,18 +151,63 @@ def _is_reporter(session: Session, user: Any) -> bool:
     return getattr(user, "role", None) == "reporter"
 
 
-def check_writable(session: Session, plan_id: int, year: int, user: Any = None, *, decision: bool = False,
-                   on: date | None = None) -> None:
-    """Raise `RoundClosed` when a value or progress report of `plan_id` for `year` may not be written now.
+def refusal(session: Session, plan_id: int, year: int, user: Any = None, *, decision: bool = False,
+            on: date | None = None) -> tuple[str, str] | None:
+    """Why a value or progress report of `plan_id` for `year` may not be written now (zh, en), or None.
 
     `decision`: an approval or return (allowed after the lock date, not once locked). A plan and year
     without a round are not restricted."""
     r = round_for(session, plan_id, year)
     if r is None:
-        return
-    why = _refusal(r, on or today(), reporter=_is_reporter(session, user), decision=decision)
+        return None
+    return _refusal(r, on or today(), reporter=_is_reporter(session, user), decision=decision)
+
+
+def check_writable(session: Session, plan_id: int, year: int, user: Any = None, *, decision: bool = False,
+                   on: date | None = None) -> None:
+    """Raise `RoundClosed` when `refusal` names a reason: the rule every write obeys."""
+    why = refusal(session, plan_id, year, user, decision=decision, on=on)
     if why is not None:
         raise RoundClosed("year", *why)
+
+
+# The steps that end writing for reporters, newest decides (what a read-only form names: by whom, when).
+_CLOSING_STEPS = ("close", "approve", "lock")
+
+
+def closed_for(session: Session, plan_id: int, year: int, user: Any = None,
+               on: date | None = None) -> dict[str, Any] | None:
+    """A year `user` may not write now, as a form shows it read-only: why (`refusal`, zh and en), the
+    round's state, and who ended writing and when (the latest close/approve/lock step; past the lock
+    date, the lock date and who set it). None when `user` may write."""
+    on = on or today()
+    why = refusal(session, plan_id, year, user, on=on)
+    if why is None:
+        return None
+    r = round_for(session, plan_id, year)
+    assert r is not None  # a refusal needs a round
+    log = round_log(session, r.id)
+    step = next((h for h in reversed(log) if h["action"] in _CLOSING_STEPS), None)
+    if r.state == "open" and is_past_lock(r, on):  # still open, but its lock date has passed
+        setter = next((h for h in reversed(log) if h["action"] in ("open", "dates")), None)
+        by, at = (setter["by"] if setter else r.opened_by), r.lock_date
+    else:
+        by, at = (step["by"], step["at"]) if step else (None, None)
+    return {"zh": why[0], "en": why[1], "state": r.state, "past_lock": is_past_lock(r, on), "by": by, "at": at,
+            "round_id": r.id}
+
+
+def reporting_year(session: Session, plan: Plan, on: date | None = None) -> int:
+    """The year a plan's reporters report now (a form's default year, a plan's reporting form): the
+    latest year whose round is open to reporters (open, or unlocked); with none, last calendar year,
+    kept within the plan's period (a plan that uses no rounds)."""
+    on = on or today()
+    open_years = [r.year for r in rounds(session, plan.id) if r.state == "open" or is_unlocked(r, on)]
+    if open_years:
+        return max(open_years)
+    from planwatch.register.reporting import default_year
+
+    return default_year(plan.period_start, plan.period_end, on)
 
 
 def check_indicator_writes(session: Session, writes: Iterable[tuple[int | None, int]], user: Any = None, *,
@@ -179,19 +224,6 @@ def check_indicator_writes(session: Session, writes: Iterable[tuple[int | None, 
                                                          .where(Indicator.id.in_(ids[n:n + 500])))})
     for plan_id, year in sorted({(plan_of[i], y) for i, y in pairs if i in plan_of}):
         check_writable(session, plan_id, year, user, decision=decision)
-
-
-def reporting_year(session: Session, plan: Plan, on: date | None = None) -> int:
-    """The year a plan's reporters report now (a form's default year, a plan's reporting form): the
-    latest year whose round is open to reporters (open, or unlocked); with none, last calendar year,
-    kept within the plan's period (a plan that uses no rounds)."""
-    on = on or today()
-    open_years = [r.year for r in rounds(session, plan.id) if r.state == "open" or is_unlocked(r, on)]
-    if open_years:
-        return max(open_years)
-    from planwatch.register.reporting import default_year
-
-    return default_year(plan.period_start, plan.period_end, on)
 
 
 # -- changing rounds ----------------------------------------------------------------------------------------------
