@@ -137,3 +137,18 @@ def test_a_locked_year_shows_values_read_only_with_why_by_whom_and_when(
     why = page.locator(f"[data-testid=readonly-{seed.childcare}] [data-testid=closed-why]").inner_text()
     assert "reporting for 2022 is locked" in why
     ctx.close()
+
+
+def test_the_upload_help_is_plain_words_for_a_statistician_never_a_command(client, seed) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from webtools import login
+
+    login(client, "health")
+    for lang, words in (("zh", "有问题的行连同行号和原因列在下方"), ("en", "rows with a problem are listed below")):
+        client.get(f"/lang/{lang}?next=/reporting")
+        html = client.get("/reporting").text
+        card = html[html.index('data-testid="templates"'):html.index("</form>", html.index('action="/reporting-upload'))]
+        text = re.sub(r"<[^>]+>", " ", card)
+        assert words in text
+        assert not re.search(r"planwatch|--[a-z]|\.venv|命令行|command line", text), text
