@@ -71,6 +71,27 @@ def test_rows_default_to_the_open_rounds_year_and_the_filter_survives_upload_and
     assert stored(url, seed.doctors, 2024) == (2.4, "submitted", 1)
     ctx.close()
 
+    # The uploaded row names its reporter by display name wherever a page shows people; storage keeps the
+    # user name.
+    engine = make_engine(url)
+    with engine.connect() as c:
+        from sqlalchemy import select
+
+        from planwatch.register.schema import Observation
+        assert c.scalar(select(Observation.reporter_name).where(
+            Observation.indicator_id == seed.childcare, Observation.year == 2023,
+            Observation.region_code == "990101")) == "health"
+    engine.dispose()
+    planner = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
+    sign_in_page(planner, server, "planner")
+    planner.goto(f"{server}/approvals")
+    queue = planner.locator("main").inner_text()
+    assert "卫健填报员" in queue and "health" not in queue
+    shot(planner, "approvals-reporter-display-name")
+    planner.goto(f"{server}/indicators/{seed.childcare}")
+    values = planner.locator("main").inner_text()
+    assert "卫健填报员" in values and "\thealth" not in values
+
 
 def test_every_form_on_a_filtered_page_carries_the_filter(client, seed) -> None:  # type: ignore[no-untyped-def]
     import re
@@ -115,7 +136,7 @@ def test_a_locked_year_shows_values_read_only_with_why_by_whom_and_when(
     assert ro.locator("[data-testid=closed-state]").inner_text() == "已锁定"
     assert "2022年度填报已锁定" in ro.locator("[data-testid=closed-why]").inner_text()
     by = ro.locator("[data-testid=closed-by]").inner_text()
-    assert "planner" in by and str(date.today().year) in by  # who locked it and the day
+    assert "规划科" in by and str(date.today().year) in by  # who locked it (display name) and the day
     assert ro.locator("[data-testid=readonly-value]").inner_text() == "2.3"
     shot(page, "reporting-locked-year")
 

@@ -102,7 +102,7 @@ def test_round_due_lock_unlock(server, browser, seed, seeded):  # type: ignore[n
     planner.wait_for_load_state()
     assert "已解锁" in planner.locator("[data-testid=round-state]").inner_text()
     log = planner.locator("[data-testid=round-log]").inner_text()
-    assert "解锁" in log and "统计快报延迟发布" in log and "planner" in log
+    assert "解锁" in log and "统计快报延迟发布" in log and "规划科" in log  # the planner, by display name
 
     # 6. The same submit is accepted now.
     submit("88.5")

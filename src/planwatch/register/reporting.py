@@ -52,6 +52,7 @@ from planwatch.register.schema import (
     ProgressReport,
     Responsibility,
 )
+from planwatch.register.users import with_display_names
 
 # -- limits ----------------------------------------------------------------------------------------------------
 NOTE_MAX = 2000
@@ -759,6 +760,7 @@ def approval_queue(session: Session, *, offset: int = 0, limit: int | None = Non
     rows = [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
              "target_raw": i.target_raw, "baseline_raw": i.baseline_raw, "reporter_id": o.reporter_id}
             for o, i, p in session.execute(q).all()]
+    with_display_names(session, rows, "reporter")
     return approval_context(session, rows) if context else rows
 
 
@@ -833,7 +835,7 @@ def progress_queue(session: Session) -> list[dict[str, Any]]:
         plan = session.get(Plan, item.plan_id)
         out.append({**progress_dict(r), "name": pg.item_name(item), "plan_id": item.plan_id,
                     "plan_title": plan.title if plan else "", "reporter_id": r.reporter_id})
-    return out
+    return with_display_names(session, out, "reporter")
 
 
 def plan_year(session: Session, plan_id: int, year: int | None) -> tuple[Plan, int]:

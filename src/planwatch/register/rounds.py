@@ -193,6 +193,10 @@ def closed_for(session: Session, plan_id: int, year: int, user: Any = None,
         by, at = (setter["by"] if setter else r.opened_by), r.lock_date
     else:
         by, at = (step["by"], step["at"]) if step else (None, None)
+    if by:
+        from planwatch.register.users import display_names
+
+        by = display_names(session, [by]).get(by, by)
     return {"zh": why[0], "en": why[1], "state": r.state, "past_lock": is_past_lock(r, on), "by": by, "at": at,
             "round_id": r.id}
 
@@ -658,5 +662,7 @@ def round_log(session: Session, round_id: int) -> list[dict[str, Any]]:
     """Every recorded step of a round (open, dates, close, approve, lock, unlock, remind): who, when, why."""
     rows = session.scalars(select(History).where(History.entity == "round", History.entity_id == round_id)
                            .order_by(History.id))
-    return [{"action": h.action, "by": h.changed_by, "at": h.changed_at, "reason": h.reason, "old": h.old,
-             "new": h.new} for h in rows]
+    from planwatch.register.users import with_display_names
+
+    return with_display_names(session, [{"action": h.action, "by": h.changed_by, "at": h.changed_at,
+                                         "reason": h.reason, "old": h.old, "new": h.new} for h in rows], "by")
