@@ -69,3 +69,13 @@ def test_the_audit_page_names_the_region_of_an_assignment(server, page) -> None:
     assert "地区:测试县 (990101)" in table  # the seed assigns indicators to 县卫生健康局 in 测试县
     assert "地区:990101" not in table
     shot(page, "audit-region")
+
+
+def test_who_acted_reads_as_the_display_name_with_the_user_name_beside_it() -> None:
+    from planwatch.web.audit_text import readable
+
+    rows = [{"id": n, "at": "2026-01-02 03:04:05", "actor": actor, "action": "round.lock", "target_kind": "round",
+             "target_id": None, "note": None, "before": None, "after": None}
+            for n, actor in enumerate(("planner", "cli:root", None, "viewer"))]
+    shown = [r["actor"] for r in readable(rows, {}, "zh", people={"planner": "规划科", "viewer": "viewer"})]
+    assert shown == ["规划科 (planner)", "cli:root", "系统", "viewer"]

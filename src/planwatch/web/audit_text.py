@@ -185,13 +185,23 @@ def when(at: Any) -> str:
     return str(at)[:19]
 
 
+def person(actor: str | None, people: dict[str, str] | None, lang: str) -> str:
+    """Who acted: the display name with the user name the filter and the register use beside it
+    ("规划科 (planner)"); the register's own steps as 系统."""
+    if not actor:
+        return translate("log.system", lang)
+    shown = (people or {}).get(actor)
+    return f"{shown} ({actor})" if shown and shown != actor else actor
+
+
 def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], lang: str,
-             regions: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Rows as the page and the exports show them; `regions`: code → name (`regions.region_names`)."""
+             regions: dict[str, str] | None = None, people: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows as the page and the exports show them; `regions`: code → name (`regions.region_names`),
+    `people`: user name → display name (`users.display_names`)."""
     out = []
     for r in rows:
         target = names.get((r["target_kind"], r["target_id"])) if r["target_id"] is not None else None
-        out.append({"id": r["id"], "at": formatting.when(r["at"], lang), "actor": r["actor"] or translate("log.system", lang),
+        out.append({"id": r["id"], "at": formatting.when(r["at"], lang), "actor": person(r["actor"], people, lang),
                     "actor_raw": r["actor"], "action": r["action"], "action_label": action_label(r["action"], lang),
                     "kind": r["target_kind"], "kind_label": kind_label(r["target_kind"], lang),
                     "target_id": r["target_id"],

@@ -28,6 +28,7 @@ from planwatch.register.regions import region_names
 from planwatch.register.users import (
     ROLES,
     add_user,
+    display_names,
     get_user,
     list_users,
     set_active,
@@ -287,10 +288,11 @@ def audit_page(request: Request, user: Administrators) -> Response:
         rows, total = auditlog.search(s, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         names = auditlog.target_labels(s, rows)
         places = region_names(s, region_codes(rows))
+        people = display_names(s, (r["actor"] for r in rows))
         actors, actions = auditlog.actors(s), auditlog.actions(s)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     query = {k: v for k, v in typed.items() if v}
-    return render(request, "admin_audit.html", rows=readable(rows, names, lang, places), total=total, page=page,
+    return render(request, "admin_audit.html", rows=readable(rows, names, lang, places, people), total=total, page=page,
                   pages=pages, typed=typed, actors=actors, actions=actions, kinds=KINDS,
                   action_label=lambda a: action_label(a, lang), kind_label=lambda k: kind_label(k, lang),
                   query=urlencode(query), page_url=lambda n: "/admin/audit?" + urlencode({**query, "page": n}))
@@ -306,9 +308,10 @@ def audit_export(request: Request, fmt: str, user: Administrators) -> Response:
         rows = list(auditlog.each(s, f, cap=EXPORT_CAP))
         names = auditlog.target_labels(s, rows)
         places = region_names(s, region_codes(rows))
+        people = display_names(s, (r["actor"] for r in rows))
     from planwatch.web.downloads import MEDIA
 
-    body = export(fmt, readable(rows, names, lang, places), lang)
+    body = export(fmt, readable(rows, names, lang, places, people), lang)
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(body, media_type=MEDIA[fmt],
                     headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.{fmt}"'})
