@@ -15,7 +15,7 @@ are the same shape, smaller. For each scale and engine the bench
 3. evaluates the whole register (`evaluate_all` below: one adapter, so the register's bulk evaluation can
    replace the per-plan loop when it lands);
 4. starts `planwatch serve --workers N` and measures, per route, the cold first request and then
-   p50/p95 at `--clients` concurrent clients (bench/web_load.py's driver; wrk when installed).
+   p50/p95 at `--clients` concurrent clients (bench/web_load.py's driver: wrk, else k6, else httpx).
 
 Prints one table by scale and engine. The bars (issue 13): plan page, public plan page, plan API p95 <
 100 ms; overview and dashboard < 300 ms; cold first request < 500 ms; evaluation < 60 s; import ≥ 100,000
@@ -26,7 +26,6 @@ asserted. Scale 1 needs ~15 GB of disk for SQLite and runs for hours on 2 cores:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import json
 import os
@@ -44,7 +43,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_load import PASSWORD, free_port, httpx_load, stop_server, wrk_load
+from web_load import PASSWORD, free_port, load, pick_tool, stop_server
 
 PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
 COUNTIES_AT_1 = 3264
@@ -224,7 +223,8 @@ def serve_and_load(env: dict[str, str], home: Path, plan_id: int, args: argparse
         r = httpx.post(base + "/api/session", json={"username": "bench", "password": PASSWORD}, timeout=60)
         r.raise_for_status()
         cookie = "; ".join(f"{k}={v}" for k, v in r.cookies.items())
-        tool = "wrk" if shutil.which("wrk") and args.tool != "httpx" else "httpx"
+        tool = pick_tool(args.tool)
+        out["tool"] = tool
         for label, path in routes(plan_id):
             url = base + path
             t = time.perf_counter()
@@ -242,10 +242,7 @@ def serve_and_load(env: dict[str, str], home: Path, plan_id: int, args: argparse
                 continue
             for _ in range(args.workers * 2):  # every worker's caches
                 httpx.get(url, headers={"Cookie": cookie}, timeout=args.request_timeout)
-            if tool == "wrk":
-                res = wrk_load(url, cookie, args.clients, args.seconds)
-            else:
-                res = asyncio.run(httpx_load(url, cookie, args.clients, args.seconds, args.max_requests))
+            res = load(tool, url, cookie, args.clients, args.seconds, args.max_requests)
             out[label] = {"cold": cold, **res}
     finally:
         stop_server(server)
@@ -322,9 +319,46 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
     return row
 
 
+def reuse_one(home: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """A SQLite register kept by an earlier `--keep` run: upgrade it to this code's schema, evaluate it
+    again and serve it (no import figures: the import is not re-run)."""
+    from sqlalchemy import func, select
+
+    from planwatch.register.db import make_engine, session_factory
+    from planwatch.register.schema import Indicator, Observation, Plan
+
+    url = f"sqlite:///{home / 'var' / 'planwatch.sqlite3'}"
+    env = {**os.environ, "PLANWATCH_HOME": str(home), "PLANWATCH_SECRET_KEY": secrets.token_urlsafe(32)}
+    env.pop("PLANWATCH_DATABASE_URL", None)
+    cli(["init"], env)
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        n_plans = s.scalar(select(func.count()).select_from(Plan)) or 0
+        n_obs = s.scalar(select(func.count()).select_from(Observation)) or 0
+        plan_id = s.scalar(select(Indicator.plan_id).group_by(Indicator.plan_id)
+                           .order_by(func.count().desc(), Indicator.plan_id.desc()).limit(1))
+    engine.dispose()
+    row: dict[str, Any] = {"scale": args.reuse_scale, "engine": "sqlite (kept)", "plans": n_plans,
+                           "observations": n_obs}
+    print(f"  [kept {home}] {n_plans:,} plans, {n_obs:,} observations", flush=True)
+    row["eval_s"], row["eval_how"] = evaluate_all(url, os.cpu_count() or 1)
+    print(f"  [kept] evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']}; "
+          f"load average {os.getloadavg()[0]:.1f})", flush=True)
+    done = subprocess.run([PLANWATCH, "user", "add", "bench", "--role", "planner", "--password", PASSWORD],
+                          env=env, capture_output=True, text=True)
+    if done.returncode:  # kept from the earlier run: set its password again
+        subprocess.run([PLANWATCH, "user", "passwd", "bench", "--password", PASSWORD], env=env,
+                       capture_output=True, text=True)
+    row["web"] = serve_and_load(env, home, int(plan_id), args)
+    row["load"] = os.getloadavg()
+    return row
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     pages = [label for label, _ in routes(0)]
     print()
+    tools = sorted({r["web"]["tool"] for r in rows if "tool" in r.get("web", {})})
+    print(f"load driver: {', '.join(tools) or 'none'}")
     print("| scale | engine | plans | observations | plans/s | obs/s | evaluation s | "
           + " | ".join(f"{p} cold / p50 / p95 ms" for p in pages) + " | load avg after the web runs |")
     print("|" + "---|" * (8 + len(pages)))
@@ -337,8 +371,10 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             w = r.get("web", {}).get(p, {"note": r.get("web_error", "not measured")})
             cells.append(w.get("note") or (f"{w['cold']:.0f} / {w['p50']:.1f} / {w['p95']:.1f}"
                                            + (f" ({w['errors']} errors)" if w.get("errors") else "")))
+        rates = (f"{r['plans'] / r['plans_s']:.1f} | {r['observations'] / r['obs_s']:,.0f}" if "obs_s" in r
+                 else "(kept) | (kept)")
         print(f"| {r['scale']:g} | {r['engine']} | {r['plans']:,} | {r['observations']:,} | "
-              f"{r['plans'] / r['plans_s']:.1f} | {r['observations'] / r['obs_s']:,.0f} | {r['eval_s']:.1f} | "
+              f"{rates} | {r['eval_s']:.1f} | "
               + " | ".join(cells) + " | " + " ".join(f"{x:.1f}" for x in r.get("load", ())) + " |")
 
 
@@ -351,11 +387,19 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--max-requests", type=int, default=20000, help="httpx loop only")
-    ap.add_argument("--tool", choices=["auto", "httpx"], default="auto")
+    ap.add_argument("--tool", choices=["auto", "wrk", "k6", "httpx"], default="auto",
+                    help="load driver (auto: wrk, else k6, else httpx)")
     ap.add_argument("--request-timeout", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=600)
     ap.add_argument("--keep", help="build the registers under this directory and keep them")
+    ap.add_argument("--reuse", help="a SQLite register home kept by --keep: upgrade, evaluate and serve it "
+                                    "(no build, no import figures)")
+    ap.add_argument("--reuse-scale", type=float, default=1.0, help="the scale the kept register was built at")
     args = ap.parse_args()
+    if args.reuse:
+        print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+        print_table([reuse_one(Path(args.reuse), args)])
+        return
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     pg = None
     if "postgresql" in engines:

@@ -282,6 +282,7 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
                plan.superior_plan_id or getattr(metrics.find_superior(session, plan), "id", None))
     prefer = frozenset(p for p in related if p is not None)
     created: list[dict[str, Any]] = []  # history rows of new targets, written at once (a plan has ~100)
+    added: list[Indicator] = []
     for key, fields in zip(keys, wanted, strict=True):
         ind = existing.pop(key, None)
         if ind is None:
@@ -296,11 +297,8 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
             if link == "matched":
                 result.matched.append(fields["name"])
             session.add(ind)
-            session.flush()
-            created.append({"entity": "indicator", "entity_id": ind.id, "action": "create",
-                            "new": history.jsonable(_snapshot(ind)), "changed_by": by, "reason": why})
+            added.append(ind)
             result.added.append(fields["name"])
-            _assign_lead(session, plan, ind)
             continue
         changes = {f: (getattr(ind, f), fields[f]) for f in DOC_FIELDS if getattr(ind, f) != fields[f]}
         for f in LOCATION_FIELDS:
@@ -324,6 +322,12 @@ def _sync_indicators(session: Session, plan: Plan, items: list[dict[str, Any]], 
                 _assign_lead(session, plan, ind)
         else:
             result.unchanged += 1
+    # New targets are inserted in one flush (one multi-row INSERT … RETURNING), not one round trip each.
+    session.flush()
+    for ind in added:
+        created.append({"entity": "indicator", "entity_id": ind.id, "action": "create",
+                        "new": history.jsonable(_snapshot(ind)), "changed_by": by, "reason": why})
+        _assign_lead(session, plan, ind)
     history.record_many(session, created)
     for ind in existing.values():
         if ind.active:

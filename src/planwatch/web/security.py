@@ -130,8 +130,8 @@ def current_user(request: Request) -> WebUser | None:
     token = request.session.get("sid")
     user = None
     if isinstance(token, str):
-        with request.app.state.services.read() as s:
-            row = logins.session_account(s, token)
+        with request.app.state.services.connect() as conn:
+            row = logins.session_account(conn, token)
         user = web_user(row) if row is not None else None
         if user is None:  # ended, expired, or the account was disabled
             request.session.pop("sid", None)
