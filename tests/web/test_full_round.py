@@ -334,7 +334,9 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
             for tr in admin.locator("[data-testid=audit] tbody tr").all()]
 
     def logged(actor: str, action: str, target: str, *details: str) -> None:
-        hits = [r for r in rows if r[1] == actor and r[2] == action and target in r[3]
+        # who acted: the display name with the user name beside it ("规划科 (d-planner)")
+        hits = [r for r in rows if (r[1] == actor or r[1].endswith(f" ({actor})")) and r[2] == action
+                and target in r[3]
                 and all(d in r[4] + r[5] for d in details)]
         assert hits, (actor, action, target, details)
 
