@@ -341,7 +341,10 @@ def reuse_one(home: Path, args: argparse.Namespace) -> dict[str, Any]:
     row: dict[str, Any] = {"scale": args.reuse_scale, "engine": "sqlite (kept)", "plans": n_plans,
                            "observations": n_obs}
     print(f"  [kept {home}] {n_plans:,} plans, {n_obs:,} observations", flush=True)
-    row["eval_s"], row["eval_how"] = evaluate_all(url, os.cpu_count() or 1)
+    if args.skip_eval:  # the stored evaluations stay (pages read them)
+        row["eval_s"], row["eval_how"] = float("nan"), "skipped"
+    else:
+        row["eval_s"], row["eval_how"] = evaluate_all(url, os.cpu_count() or 1)
     print(f"  [kept] evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']}; "
           f"load average {os.getloadavg()[0]:.1f})", flush=True)
     done = subprocess.run([PLANWATCH, "user", "add", "bench", "--role", "planner", "--password", PASSWORD],
@@ -395,6 +398,7 @@ def main() -> None:
     ap.add_argument("--reuse", help="a SQLite register home kept by --keep: upgrade, evaluate and serve it "
                                     "(no build, no import figures)")
     ap.add_argument("--reuse-scale", type=float, default=1.0, help="the scale the kept register was built at")
+    ap.add_argument("--skip-eval", action="store_true", help="with --reuse: serve the stored evaluations as they are")
     args = ap.parse_args()
     if args.reuse:
         print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)

@@ -3,6 +3,8 @@ register's stored path."""
 
 from __future__ import annotations
 
+import pytest
+
 from planwatch.web.audit_text import action_label, changes
 
 STORED = "evidence/" + "0123456789abcdef" * 2 + ".pdf"
@@ -40,3 +42,40 @@ def test_the_registers_bilingual_reasons_read_in_the_pages_language() -> None:
     assert note("与年报不一致 / 请核对", "zh") == "与年报不一致 / 请核对"
     assert note("统计快报延迟发布", "en") == "统计快报延迟发布"
     assert note(None, "zh") == ""
+
+
+def test_a_region_reads_as_its_name_and_code_never_the_bare_code() -> None:
+    from planwatch.web.audit_text import readable, region_codes
+
+    row = {"id": 1, "at": "2026-01-02 03:04:05", "actor": "planner", "action": "indicator.milestone",
+           "target_kind": "indicator", "target_id": 5, "note": None,
+           "before": {"region": "990101", "year": 2025, "value": 1.0},
+           "after": {"region": "990101", "year": 2025, "value": 2.0}}
+    assert region_codes([row]) == {"990101"}
+    lines = readable([row], {}, "zh", {"990101": "测试县"})[0]["changes"]
+    assert "地区:测试县 (990101) → 测试县 (990101)" in lines
+    assert changes(None, {"region_code": "990101"}, "en", "plan", {"990101": "测试县"}) == ["region:测试县 (990101)"]
+    # a code the register does not know stays as stored rather than vanish
+    assert changes(None, {"region": "123456"}, "zh", "department", {}) == ["地区:123456"]
+
+
+@pytest.mark.browser
+def test_the_audit_page_names_the_region_of_an_assignment(server, page) -> None:  # type: ignore[no-untyped-def]
+    from webtools import shot, sign_in_page
+
+    sign_in_page(page, server, "admin")
+    page.goto(f"{server}/admin/audit?kind=indicator")
+    table = page.locator("[data-testid=audit]").inner_text()
+    assert "地区:测试县 (990101)" in table  # the seed assigns indicators to 县卫生健康局 in 测试县
+    assert "地区:990101" not in table
+    shot(page, "audit-region")
+
+
+def test_who_acted_reads_as_the_display_name_with_the_user_name_beside_it() -> None:
+    from planwatch.web.audit_text import readable
+
+    rows = [{"id": n, "at": "2026-01-02 03:04:05", "actor": actor, "action": "round.lock", "target_kind": "round",
+             "target_id": None, "note": None, "before": None, "after": None}
+            for n, actor in enumerate(("planner", "cli:root", None, "viewer"))]
+    shown = [r["actor"] for r in readable(rows, {}, "zh", people={"planner": "规划科", "viewer": "viewer"})]
+    assert shown == ["规划科 (planner)", "cli:root", "系统", "viewer"]

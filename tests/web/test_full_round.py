@@ -299,14 +299,13 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
     log = planner.locator("[data-testid=round-log]").inner_text()
     assert "开启" in log and "审定" in log and "锁定" in log
     shot(planner, "05-round-locked")
-    # A locked year refuses a late value, with the reason beside the year.
+    # A locked year takes no late value: the page shows it read-only, with why, who locked it and when.
     edu.goto(f"{base}/reporting?year={YEAR}")
     card = edu.locator("[data-testid^=report-]", has_text=LATE).first
-    card.locator("input[name=value]").fill("99")
-    card.locator("button[value=submit]").click()
-    edu.wait_for_load_state()
-    card = edu.locator("[data-testid^=report-]", has_text=LATE).first
-    assert "锁定" in card.locator("[data-for^=year-]").inner_text()
+    assert card.locator("form").count() == 0
+    assert card.locator("[data-testid=closed-state]").inner_text() == "已锁定"
+    assert "锁定" in card.locator("[data-testid=closed-why]").inner_text()
+    assert card.locator("[data-testid=closed-by]").inner_text().strip()
     assert card.locator("[data-testid=obs-status]").inner_text() == "无"
     shot(edu, "05-edu-refused-after-lock")
 
@@ -335,7 +334,9 @@ def test_a_full_round_on_the_demo_register(site: DemoSite, pages, tmp_path: Path
             for tr in admin.locator("[data-testid=audit] tbody tr").all()]
 
     def logged(actor: str, action: str, target: str, *details: str) -> None:
-        hits = [r for r in rows if r[1] == actor and r[2] == action and target in r[3]
+        # who acted: the display name with the user name beside it ("规划科 (d-planner)")
+        hits = [r for r in rows if (r[1] == actor or r[1].endswith(f" ({actor})")) and r[2] == action
+                and target in r[3]
                 and all(d in r[4] + r[5] for d in details)]
         assert hits, (actor, action, target, details)
 

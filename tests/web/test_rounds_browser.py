@@ -73,10 +73,22 @@ def test_round_due_lock_unlock(server, browser, seed, seeded):  # type: ignore[n
         card.locator(f"[data-testid=submit-{seed.preschool}]").click()
         reporter.wait_for_load_state()
 
-    submit("88.5")
-    # The round refuses the year: the message stands beside the year field, in Chinese.
-    error = reporter.locator(f"[data-testid=report-{seed.preschool}] [data-for=year-{seed.preschool}]").inner_text()
-    assert "锁定日期" in error and "解锁" in error and "year" not in error
+    # The page shows the year read-only with the write path's reason (no form to fill in vain) ...
+    reporter.goto(f"{server}/reporting?year=2024")
+    card = reporter.locator(f"[data-testid=report-{seed.preschool}]")
+    assert card.locator("form").count() == 0
+    assert card.locator("[data-testid=closed-state]").inner_text() == "已过锁定日期"
+    why = card.locator("[data-testid=closed-why]").inner_text()
+    assert "锁定日期" in why and "解锁" in why and "year" not in why
+    # ... and a submission sent anyway is refused by that same rule, nothing stored.
+    token = reporter.locator("input[name=csrf_token]").first.get_attribute("value")
+    status = reporter.evaluate("""async ([id, token]) => {
+        const body = new FormData();
+        for (const [k, v] of [["csrf_token", token], ["year", "2024"], ["value", "88.5"], ["action", "submit"]])
+            body.append(k, v);
+        return (await fetch(`/reporting/${id}`, {method: "POST", body, redirect: "manual"})).status;
+    }""", [seed.preschool, token])
+    assert status == 400
     assert stored(url, seed.preschool, 2024) is None
     shot(reporter, "round-refused")
 
@@ -90,7 +102,7 @@ def test_round_due_lock_unlock(server, browser, seed, seeded):  # type: ignore[n
     planner.wait_for_load_state()
     assert "已解锁" in planner.locator("[data-testid=round-state]").inner_text()
     log = planner.locator("[data-testid=round-log]").inner_text()
-    assert "解锁" in log and "统计快报延迟发布" in log and "planner" in log
+    assert "解锁" in log and "统计快报延迟发布" in log and "规划科" in log  # the planner, by display name
 
     # 6. The same submit is accepted now.
     submit("88.5")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +137,16 @@ def set_population(session: Session, code: str, year: int, population: float, so
         row.population, row.source = population, source
         return True
     return False
+
+
+def region_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Region code → name for the `codes` that exist (what a page shows where a code is stored)."""
+    wanted = sorted({str(c) for c in codes if c})
+    out: dict[str, str] = {}
+    for n in range(0, len(wanted), 500):
+        for code, name in session.execute(select(Region.code, Region.name).where(Region.code.in_(wanted[n:n + 500]))):
+            out[code] = name
+    return out
 
 
 def short_name(name: str) -> str:

@@ -52,6 +52,7 @@ from planwatch.register.schema import (
     ProgressReport,
     Responsibility,
 )
+from planwatch.register.users import with_display_names
 
 # -- limits ----------------------------------------------------------------------------------------------------
 NOTE_MAX = 2000
@@ -660,17 +661,30 @@ def default_year(plan_start: int, plan_end: int, today: Any = None) -> int:
     return max(plan_start, min(plan_end, year))
 
 
-def reporting_rows(session: Session, ids: frozenset[int] | None, year: int | None) -> list[dict[str, Any]]:
-    """The indicators a user reports on (`ids`, None: all), each with its value for `year` (or the
-    plan's default year)."""
+def reporting_rows(session: Session, ids: frozenset[int] | None, year: int | None,
+                   user: Any = None) -> list[dict[str, Any]]:
+    """The indicators a user reports on (`ids`, None: all), each with its value for `year` (or the year
+    the plan reports now, `rounds.reporting_year`) and, where `user` may not write that year, why
+    (`rounds.closed_for`, the write path's own rule: the form shows the value read-only)."""
+    from planwatch.register import rounds
+
     q = select(Indicator).where(Indicator.active).order_by(Indicator.plan_id, Indicator.position)
     if ids is not None:
         q = q.where(Indicator.id.in_(list(ids) or [-1]))
     out = []
+    years: dict[int, int] = {}
+    closed: dict[tuple[int, int], dict[str, Any] | None] = {}
     for ind in session.scalars(q).all():
         plan = ind.plan
         first, last = year_window(plan)
-        y = year if year and first <= year <= last else default_year(plan.period_start, plan.period_end)
+        if year and first <= year <= last:
+            y = year
+        else:
+            if plan.id not in years:
+                years[plan.id] = rounds.reporting_year(session, plan)
+            y = years[plan.id]
+        if (plan.id, y) not in closed:
+            closed[(plan.id, y)] = rounds.closed_for(session, plan.id, y, user)
         obs = stored_observation(session, ind, plan.region_code, y)
         out.append({"id": ind.id, "ref": ind.ref, "plan_id": plan.id, "plan_title": plan.title, "name": ind.name,
                     "unit": ind.unit, "domain": ind.domain, "target_raw": ind.target_raw,
@@ -681,13 +695,13 @@ def reporting_rows(session: Session, ids: frozenset[int] | None, year: int | Non
                     "period": [plan.period_start, plan.period_end],
                     "observation": observation_dict(obs) if obs else None,
                     "comment": last_comment(session, "observation", obs.id) if obs and obs.status == "returned"
-                    else None})
+                    else None, "closed": closed[(plan.id, y)]})
     return out
 
 
 def reporting_groups(session: Session, ids: frozenset[int] | None, year: int | None, *, page: int = 1,
-                     per_page: int = 50, focus: int | None = None, department_id: int | None = None
-                     ) -> dict[str, Any]:
+                     per_page: int = 50, focus: int | None = None, department_id: int | None = None,
+                     user: Any = None) -> dict[str, Any]:
     """The reporting screen: `reporting_rows` grouped by lead department (for a reporter, its own), each
     group with its counts (reported = submitted or approved / due), `per_page` rows a page. `focus`: show
     the page holding that indicator (a form sent back with an error). `department_id`: the reporter's
@@ -695,7 +709,7 @@ def reporting_groups(session: Session, ids: frozenset[int] | None, year: int | N
     from planwatch.register.queries import departments_of
     from planwatch.register.rounds import REPORTED_STATUSES
 
-    rows = reporting_rows(session, ids, year)
+    rows = reporting_rows(session, ids, year, user)
     deps = departments_of(session, [r["id"] for r in rows])
     own = None
     if department_id is not None:
@@ -746,6 +760,7 @@ def approval_queue(session: Session, *, offset: int = 0, limit: int | None = Non
     rows = [{**observation_dict(o), "indicator_name": i.name, "unit": i.unit, "plan_title": p.title,
              "target_raw": i.target_raw, "baseline_raw": i.baseline_raw, "reporter_id": o.reporter_id}
             for o, i, p in session.execute(q).all()]
+    with_display_names(session, rows, "reporter")
     return approval_context(session, rows) if context else rows
 
 
@@ -820,17 +835,20 @@ def progress_queue(session: Session) -> list[dict[str, Any]]:
         plan = session.get(Plan, item.plan_id)
         out.append({**progress_dict(r), "name": pg.item_name(item), "plan_id": item.plan_id,
                     "plan_title": plan.title if plan else "", "reporter_id": r.reporter_id})
-    return out
+    return with_display_names(session, out, "reporter")
 
 
 def plan_year(session: Session, plan_id: int, year: int | None) -> tuple[Plan, int]:
-    """A plan and the year its tasks page shows: `year` when in the window, else the default year."""
+    """A plan and the year its tasks page shows: `year` when in the window, else the year it reports now
+    (`rounds.reporting_year`)."""
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(f"规划不存在 / no plan {plan_id}")
     first, last = year_window(plan)
     if year is None or not first <= year <= last:
-        year = default_year(plan.period_start, plan.period_end)
+        from planwatch.register.rounds import reporting_year
+
+        year = reporting_year(session, plan)
     return plan, year
 
 

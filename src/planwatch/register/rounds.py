@@ -151,18 +151,67 @@ def _is_reporter(session: Session, user: Any) -> bool:
     return getattr(user, "role", None) == "reporter"
 
 
-def check_writable(session: Session, plan_id: int, year: int, user: Any = None, *, decision: bool = False,
-                   on: date | None = None) -> None:
-    """Raise `RoundClosed` when a value or progress report of `plan_id` for `year` may not be written now.
+def refusal(session: Session, plan_id: int, year: int, user: Any = None, *, decision: bool = False,
+            on: date | None = None) -> tuple[str, str] | None:
+    """Why a value or progress report of `plan_id` for `year` may not be written now (zh, en), or None.
 
     `decision`: an approval or return (allowed after the lock date, not once locked). A plan and year
     without a round are not restricted."""
     r = round_for(session, plan_id, year)
     if r is None:
-        return
-    why = _refusal(r, on or today(), reporter=_is_reporter(session, user), decision=decision)
+        return None
+    return _refusal(r, on or today(), reporter=_is_reporter(session, user), decision=decision)
+
+
+def check_writable(session: Session, plan_id: int, year: int, user: Any = None, *, decision: bool = False,
+                   on: date | None = None) -> None:
+    """Raise `RoundClosed` when `refusal` names a reason: the rule every write obeys."""
+    why = refusal(session, plan_id, year, user, decision=decision, on=on)
     if why is not None:
         raise RoundClosed("year", *why)
+
+
+# The steps that end writing for reporters, newest decides (what a read-only form names: by whom, when).
+_CLOSING_STEPS = ("close", "approve", "lock")
+
+
+def closed_for(session: Session, plan_id: int, year: int, user: Any = None,
+               on: date | None = None) -> dict[str, Any] | None:
+    """A year `user` may not write now, as a form shows it read-only: why (`refusal`, zh and en), the
+    round's state, and who ended writing and when (the latest close/approve/lock step; past the lock
+    date, the lock date and who set it). None when `user` may write."""
+    on = on or today()
+    why = refusal(session, plan_id, year, user, on=on)
+    if why is None:
+        return None
+    r = round_for(session, plan_id, year)
+    assert r is not None  # a refusal needs a round
+    log = round_log(session, r.id)
+    step = next((h for h in reversed(log) if h["action"] in _CLOSING_STEPS), None)
+    if r.state == "open" and is_past_lock(r, on):  # still open, but its lock date has passed
+        setter = next((h for h in reversed(log) if h["action"] in ("open", "dates")), None)
+        by, at = (setter["by"] if setter else r.opened_by), r.lock_date
+    else:
+        by, at = (step["by"], step["at"]) if step else (None, None)
+    if by:
+        from planwatch.register.users import display_names
+
+        by = display_names(session, [by]).get(by, by)
+    return {"zh": why[0], "en": why[1], "state": r.state, "past_lock": is_past_lock(r, on), "by": by, "at": at,
+            "round_id": r.id}
+
+
+def reporting_year(session: Session, plan: Plan, on: date | None = None) -> int:
+    """The year a plan's reporters report now (a form's default year, a plan's reporting form): the
+    latest year whose round is open to reporters (open, or unlocked); with none, last calendar year,
+    kept within the plan's period (a plan that uses no rounds)."""
+    on = on or today()
+    open_years = [r.year for r in rounds(session, plan.id) if r.state == "open" or is_unlocked(r, on)]
+    if open_years:
+        return max(open_years)
+    from planwatch.register.reporting import default_year
+
+    return default_year(plan.period_start, plan.period_end, on)
 
 
 def check_indicator_writes(session: Session, writes: Iterable[tuple[int | None, int]], user: Any = None, *,
@@ -521,7 +570,7 @@ def template_choices(session: Session, department_id: int | None, on: date | Non
         if plan_id in with_rounds:
             open_ = [(r.year, r) for r in with_rounds[plan_id] if r.state == "open" or is_unlocked(r, on)]
         else:
-            open_ = [(max(plan.period_start, min(on.year - 1, plan.period_end)), None)]  # the CLI template's year
+            open_ = [(reporting_year(session, plan, on), None)]  # the CLI template's year
         for year, r in open_:
             for dep_id, dep_name in sorted(deps, key=lambda d: d[1]):
                 out.append({"plan_id": plan_id, "plan_title": plan.title, "year": year, "department_id": dep_id,
@@ -613,5 +662,7 @@ def round_log(session: Session, round_id: int) -> list[dict[str, Any]]:
     """Every recorded step of a round (open, dates, close, approve, lock, unlock, remind): who, when, why."""
     rows = session.scalars(select(History).where(History.entity == "round", History.entity_id == round_id)
                            .order_by(History.id))
-    return [{"action": h.action, "by": h.changed_by, "at": h.changed_at, "reason": h.reason, "old": h.old,
-             "new": h.new} for h in rows]
+    from planwatch.register.users import with_display_names
+
+    return with_display_names(session, [{"action": h.action, "by": h.changed_by, "at": h.changed_at,
+                                         "reason": h.reason, "old": h.old, "new": h.new} for h in rows], "by")

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import os
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,6 +121,31 @@ def add_user(session: Session, username: str, password: str, role: str, *,
     session.flush()
     auditlog.record(session, by, "user.create", "user", user.id, None, _audit_view(user))
     return user
+
+
+def display_names(session: Session, usernames: Iterable[str | None]) -> dict[str, str]:
+    """User name → the name pages show for that person (the display name, else the user name), for the
+    `usernames` that are accounts."""
+    wanted = sorted({u for u in usernames if u})
+    out: dict[str, str] = {}
+    for n in range(0, len(wanted), 500):
+        for username, display in session.execute(select(User.username, User.display_name)
+                                                 .where(User.username.in_(wanted[n:n + 500]))):
+            out[username] = display or username
+    return out
+
+
+def with_display_names(session: Session, rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """`rows` with each person named in `keys` (as stored: a user name, e.g. a spreadsheet's reporter or a
+    round's step) replaced by the name pages show (`display_names`); text that is no account's user name
+    (a name stored from a form, `cli:<OS user>`) stays as stored. Storage keeps the user name: the one
+    helper every page showing a reporter or approver uses."""
+    names = display_names(session, (r.get(k) for r in rows for k in keys))
+    for r in rows:
+        for k in keys:
+            if r.get(k) in names:
+                r[k] = names[r[k]]
+    return rows
 
 
 def _audit_view(user: User) -> dict[str, Any]:

@@ -72,6 +72,8 @@ KIND_NAMED = {"round": frozenset({"plan_id", "year"})}
 KIND_VERBS = {"round": "rnd.action.{verb}"}
 KIND_STATES = {"round": "rnd.state.{value}"}
 OTHER_FIELD = ("其他", "other")
+# Fields that store a region's code: shown as "名称 (code)" (`regions.region_names`), never the bare code.
+REGION_FIELDS = frozenset({"region", "region_code"})
 _ROLE_FIELDS = frozenset({"role"})
 _STATUS_FIELDS = frozenset({"status"})
 _RESPONSIBILITY = {"lead": ("牵头", "lead"), "co": ("配合", "co-responsible")}
@@ -97,9 +99,12 @@ def kind_label(kind: str, lang: str) -> str:
     return _pick(KINDS.get(kind, ("记录", "record")), lang)
 
 
-def _value(field: str, value: Any, lang: str, kind: str = "") -> str:
+def _value(field: str, value: Any, lang: str, kind: str = "", regions: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return "—"
+    if field in REGION_FIELDS and isinstance(value, str):
+        name = (regions or {}).get(value)
+        return f"{name} ({value})" if name else value
     if field == "state" and kind in KIND_STATES and KIND_STATES[kind].format(value=value) in MESSAGES:
         return translate(KIND_STATES[kind].format(value=value), lang)
     if field == "evidence_file" and rp.is_stored_evidence(value):
@@ -124,8 +129,16 @@ def _evidence_named(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, lang: str, kind: str = "") -> list[str]:
-    """One "label: old → new" line per field that changed (a created target lists its values)."""
+def region_codes(rows: Iterable[dict[str, Any]]) -> set[str]:
+    """The region codes the rows' before/after values hold, for `regions.region_names`."""
+    return {v for r in rows for values in (r.get("before"), r.get("after")) if isinstance(values, dict)
+            for k, v in values.items() if k in REGION_FIELDS and isinstance(v, str) and v}
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, lang: str, kind: str = "",
+            regions: dict[str, str] | None = None) -> list[str]:
+    """One "label: old → new" line per field that changed (a created target lists its values). `regions`:
+    code → name, so a region reads "名称 (code)"."""
     before, after = _evidence_named(before or {}), _evidence_named(after or {})
     keys = list(dict.fromkeys([*after, *before]))
     if len(keys) > 1:
@@ -137,11 +150,12 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, lang: s
             continue
         label = _pick(fields.get(k, OTHER_FIELD), lang)
         if k in before and k in after:
-            lines.append(f"{label}:{_value(k, before[k], lang, kind)} → {_value(k, after[k], lang, kind)}")
+            lines.append(f"{label}:{_value(k, before[k], lang, kind, regions)} → "
+                         f"{_value(k, after[k], lang, kind, regions)}")
         elif k in after:
-            lines.append(f"{label}:{_value(k, after[k], lang, kind)}")
+            lines.append(f"{label}:{_value(k, after[k], lang, kind, regions)}")
         else:
-            lines.append(f"{label}:{_value(k, before[k], lang, kind)} → —")
+            lines.append(f"{label}:{_value(k, before[k], lang, kind, regions)} → —")
     return lines
 
 
@@ -174,19 +188,30 @@ def when(at: Any) -> str:
     return str(at)[:19]
 
 
-def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], lang: str) -> list[dict[str, Any]]:
-    """Rows as the page and the exports show them."""
+def person(actor: str | None, people: dict[str, str] | None, lang: str) -> str:
+    """Who acted: the display name with the user name the filter and the register use beside it
+    ("规划科 (planner)"); the register's own steps as 系统."""
+    if not actor:
+        return translate("log.system", lang)
+    shown = (people or {}).get(actor)
+    return f"{shown} ({actor})" if shown and shown != actor else actor
+
+
+def readable(rows: Iterable[dict[str, Any]], names: dict[tuple[str, int], str], lang: str,
+             regions: dict[str, str] | None = None, people: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows as the page and the exports show them; `regions`: code → name (`regions.region_names`),
+    `people`: user name → display name (`users.display_names`)."""
     out = []
     for r in rows:
         target = names.get((r["target_kind"], r["target_id"])) if r["target_id"] is not None else None
         if target is None and isinstance(r["after"], dict) and r["action"].endswith(".import"):
             target = r["after"].get("file")  # a bulk load's one entry (register.auditlog.record_load): its file
-        out.append({"id": r["id"], "at": formatting.when(r["at"], lang), "actor": r["actor"] or translate("log.system", lang),
+        out.append({"id": r["id"], "at": formatting.when(r["at"], lang), "actor": person(r["actor"], people, lang),
                     "actor_raw": r["actor"], "action": r["action"], "action_label": action_label(r["action"], lang),
                     "kind": r["target_kind"], "kind_label": kind_label(r["target_kind"], lang),
                     "target_id": r["target_id"],
                     "target": target or (f"#{r['target_id']}" if r["target_id"] is not None else "—"),
-                    "changes": changes(r["before"], r["after"], lang, r["target_kind"]),
+                    "changes": changes(r["before"], r["after"], lang, r["target_kind"], regions),
                     "note": note(r["note"], lang)})
     return out
 

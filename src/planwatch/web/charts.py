@@ -65,6 +65,30 @@ class TrajectoryLabels:
     simulated: str = ""  # the legend of points that are simulated (shown only when there are some)
 
 
+LABEL_H = 18  # the height a 12 px label takes on screen (CJK glyphs: ascent and descent)
+
+
+def _line_label_y(line_y: float, above: bool, placed: list[float], top: float, bottom: float) -> float:
+    """The baseline of a right-aligned label for a horizontal line at `line_y`: just above it (`above`) or
+    just below it, whichever fits inside the plot (`top`..`bottom`, so it never reaches the year ticks
+    under the axis or the unit above it) without touching a label already `placed`; the nearest free
+    height when neither does. Appends the choice to `placed`."""
+    lo, hi = top + 11, bottom - 5  # a baseline here keeps the whole text inside the plot
+    over, under = line_y - 5, line_y + 14
+    candidates = [over, under] if above else [under, over]
+    step = 0.0
+    while step <= bottom - top:
+        for c in candidates:
+            for y in (c - step, c + step) if step else (c,):
+                if lo <= y <= hi and all(abs(y - p) >= LABEL_H for p in placed):
+                    placed.append(y)
+                    return y
+        step += 2
+    y = min(max(candidates[0], lo), hi)
+    placed.append(y)
+    return y
+
+
 def trajectory(*, base_year: int, target_year: int, baseline: float | None, target: float | None,
                observed: Sequence[tuple[int, float]], projection: Sequence[tuple[int, float]] = (),
                labels: TrajectoryLabels, unit: str = "", width: int = 640, height: int = 280,
@@ -106,18 +130,19 @@ def trajectory(*, base_year: int, target_year: int, baseline: float | None, targ
     if baseline is not None and target is not None:
         out.append(f'<line x1="{sx(base_year):.1f}" y1="{sy(baseline):.1f}" x2="{sx(target_year):.1f}" '
                    f'y2="{sy(target):.1f}" class="schedule"><title>{escape(labels.schedule)}</title></line>')
+    placed: list[float] = []  # baselines of the right-aligned line labels drawn so far
     if target is not None:
         ty = sy(target)
         out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ty:.1f}" y2="{ty:.1f}" class="target-line"/>')
-        out.append(f'<text x="{ml + w}" y="{ty - 5:.1f}" text-anchor="end" class="target-label">'
-                   f'{escape(labels.target)} {escape(_fmt(target))}</text>')
+        out.append(f'<text x="{ml + w}" y="{_line_label_y(ty, True, placed, mt, mt + h):.1f}" text-anchor="end" '
+                   f'class="target-label">{escape(labels.target)} {escape(_fmt(target))}</text>')
     for n, (text, value) in enumerate(references):
         ry = sy(value)
         out.append(f'<line x1="{ml}" x2="{ml + w}" y1="{ry:.1f}" y2="{ry:.1f}" class="ref-line ref-{n}">'
                    f'<title>{escape(text)}</title></line>')
-        # Right-aligned under its line: the target's label sits above its own line, points on the left.
-        out.append(f'<text x="{ml + w}" y="{ry + 14:.1f}" text-anchor="end" class="ref-label ref-{n}">'
-                   f'{escape(text)}</text>')
+        # Right-aligned under its line (the target's label sits above its own), always inside the plot.
+        out.append(f'<text x="{ml + w}" y="{_line_label_y(ry, False, placed, mt, mt + h):.1f}" text-anchor="end" '
+                   f'class="ref-label ref-{n}">{escape(text)}</text>')
     series = sorted(observed)
     if baseline is not None and (not series or series[0][0] > base_year):
         series = [(base_year, baseline), *series]

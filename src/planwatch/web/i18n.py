@@ -330,6 +330,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rep.returned_comment": ("退回意见", "Returned with comment"),
     "rep.comment_required": ("退回时请填写意见", "Write a comment when returning a value"),
     "rep.save_draft": ("保存草稿", "Save draft"),
+    "rep.past_lock": ("已过锁定日期", "Past the lock date"),
+    "rep.closed_by": ("操作人 {by} · {when}", "by {by}, {when}"),
+    "rep.closed_at": ("{when}", "{when}"),
     "rep.conflict": ("该数值已被他人修改,请刷新后重试", "Someone else changed this value; reload and try again"),
     # task/project progress
     "task.progress": ("最新进展(已审核)", "Latest progress (approved)"),

@@ -24,9 +24,11 @@ from planwatch.register.departments import (
     rename_department,
 )
 from planwatch.register.errors import FieldError, NotFound, RegisterError
+from planwatch.register.regions import region_names
 from planwatch.register.users import (
     ROLES,
     add_user,
+    display_names,
     get_user,
     list_users,
     set_active,
@@ -34,7 +36,7 @@ from planwatch.register.users import (
     set_role,
 )
 from planwatch.web import formatting
-from planwatch.web.audit_text import KINDS, action_label, export, kind_label, readable
+from planwatch.web.audit_text import KINDS, action_label, export, kind_label, readable, region_codes
 from planwatch.web.formatting import office_zone
 from planwatch.web.i18n import translate
 from planwatch.web.params import Id, parse_int
@@ -285,10 +287,12 @@ def audit_page(request: Request, user: Administrators) -> Response:
     with request.app.state.services.read() as s:
         rows, total = auditlog.search(s, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         names = auditlog.target_labels(s, rows)
+        places = region_names(s, region_codes(rows))
+        people = display_names(s, (r["actor"] for r in rows))
         actors, actions = auditlog.actors(s), auditlog.actions(s)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     query = {k: v for k, v in typed.items() if v}
-    return render(request, "admin_audit.html", rows=readable(rows, names, lang), total=total, page=page,
+    return render(request, "admin_audit.html", rows=readable(rows, names, lang, places, people), total=total, page=page,
                   pages=pages, typed=typed, actors=actors, actions=actions, kinds=KINDS,
                   action_label=lambda a: action_label(a, lang), kind_label=lambda k: kind_label(k, lang),
                   query=urlencode(query), page_url=lambda n: "/admin/audit?" + urlencode({**query, "page": n}))
@@ -303,9 +307,11 @@ def audit_export(request: Request, fmt: str, user: Administrators) -> Response:
     with request.app.state.services.read() as s:
         rows = list(auditlog.each(s, f, cap=EXPORT_CAP))
         names = auditlog.target_labels(s, rows)
+        places = region_names(s, region_codes(rows))
+        people = display_names(s, (r["actor"] for r in rows))
     from planwatch.web.downloads import MEDIA
 
-    body = export(fmt, readable(rows, names, lang), lang)
+    body = export(fmt, readable(rows, names, lang, places, people), lang)
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(body, media_type=MEDIA[fmt],
                     headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.{fmt}"'})

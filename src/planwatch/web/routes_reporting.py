@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -46,6 +46,13 @@ def _year(request: Request) -> int | None:
     return parse_year(request.query_params.get("year"))
 
 
+def kept(year: int | None, page: int) -> str:
+    """The page's filter (year, page) as a query string, carried by its forms through a submission, an
+    upload and the conflict choices, so the page comes back as the user left it."""
+    q = {k: v for k, v in (("year", year), ("page", page if page > 1 else None)) if v}
+    return "?" + urlencode(q) if q else ""
+
+
 def render_reporting(request: Request, user: WebUser, year: int | None, errors: dict[int, dict[str, str]] | None = None,
                      typed: dict[int, dict[str, str]] | None = None, status_code: int = 200,
                      flash: str | None = None, flash_kind: str = "ok", upload_error: str | None = None,
@@ -55,6 +62,7 @@ def render_reporting(request: Request, user: WebUser, year: int | None, errors: 
     grouped = reporting_groups(services, user, year, page_number(request), PER_PAGE, focus)
     rows = [r for g in grouped["groups"] for r in g["rows"]]
     return render(request, "reporting.html", status_code=status_code, rows=rows, groups=grouped["groups"],
+                  keep=kept(year, grouped["paging"]["page"]),
                   paging=grouped["paging"], departments=grouped["departments"], errors=errors or {},
                   upload_error=upload_error, templates=template_choices(services, user), imported=imported,
                   typed=typed or {}, year=year, flash=flash or request.query_params.get("msg_text"),
@@ -101,7 +109,7 @@ async def reporting_submit(request: Request, indicator_id: IndicatorId, user: Re
                   source_note=text("source_note"), action=text("action") or "submit",
                   expected_version=text("expected_version"), evidence=await _evidence(form))
     lang = request_lang(request)
-    year = parse_year(entry.year)
+    year = _year(request) or parse_year(entry.year)  # the page's filter, else the row's year
     try:
         await run_in_threadpool(report_value, request.app.state.services, user, entry, lang, files_root(request))
     except FieldErrors as exc:
@@ -110,7 +118,7 @@ async def reporting_submit(request: Request, indicator_id: IndicatorId, user: Re
                                 status_code=400, flash=translate("error.title", lang), flash_kind="err")
     msg = "draft" if entry.action == "draft" else "submitted"
     suffix = f"&year={year}" if year else ""
-    page = text("page")
+    page = request.query_params.get("page") or text("page")
     suffix += f"&page={page}" if page.isdigit() else ""
     return RedirectResponse(f"/reporting?msg={msg}{suffix}#ind-{indicator_id}", status_code=303)
 
@@ -127,8 +135,8 @@ async def reporting_upload(request: Request, user: Reporters) -> Response:
         result = await run_in_threadpool(import_spreadsheet, request.app.state.services, user, upload.filename,
                                          content, files_root(request), lang)
     except FieldErrors as exc:
-        return render_reporting(request, user, None, upload_error=exc.errors.get("file"), status_code=400,
-                                flash=translate("error.title", lang), flash_kind="err")
+        return render_reporting(request, user, _year(request), upload_error=exc.errors.get("file"),
+                                status_code=400, flash=translate("error.title", lang), flash_kind="err")
     return _imported(request, user, result, lang)
 
 
@@ -140,7 +148,8 @@ def _imported(request: Request, user: WebUser, result: dict[str, Any], lang: str
             else f"Imported {done} values, {result['unchanged']} unchanged")
     if left:
         text += (f";{left} 行未导入,见下方列表" if lang == "zh" else f"; {left} rows not imported, listed below")
-    return render_reporting(request, user, None, flash=text, flash_kind="warn" if left else "ok", imported=result)
+    return render_reporting(request, user, _year(request), flash=text, flash_kind="warn" if left else "ok",
+                            imported=result)
 
 
 MAX_CHOICES = 1000
@@ -173,8 +182,8 @@ async def reporting_conflicts(request: Request, user: Reporters) -> Response:
     try:
         result = await run_in_threadpool(keep_mine, request.app.state.services, user, filename, mine, lang)
     except FieldErrors as exc:
-        return render_reporting(request, user, None, upload_error=exc.errors.get("file"), status_code=400,
-                                flash=translate("error.title", lang), flash_kind="err")
+        return render_reporting(request, user, _year(request), upload_error=exc.errors.get("file"),
+                                status_code=400, flash=translate("error.title", lang), flash_kind="err")
     result["kept_current"] = kept_current
     return _imported(request, user, result, lang)
 

@@ -12,6 +12,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet.download": ("下载", "Download"),
     "sheet.due": ("应报日期", "Due"),
     "sheet.upload_hint": ("上传填写好的填报表(.xlsx 或 .csv)", "Upload a filled-in form (.xlsx or .csv)"),
+    "sheet.upload_help": ("选择填好的本部门填报表后点击“上传报表”:数据有效的行直接导入,有问题的行连同行号和原因列在下方,"
+                          "改正后可再次上传。文件不超过 10 MB。",
+                          "Choose your department's filled-in form and press Upload: valid rows are imported at once, "
+                          "rows with a problem are listed below with their row number and reason; correct them and "
+                          "upload again. Files up to 10 MB."),
     "sheet.result": ("导入结果", "Import result"),
     "sheet.counts": ("新增 {inserted} 条,更新 {updated} 条,未变 {unchanged} 条,空行 {empty} 条",
                      "{inserted} new, {updated} updated, {unchanged} unchanged, {empty} empty rows"),

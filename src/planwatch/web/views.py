@@ -20,6 +20,7 @@ from planwatch.register.finality import ALL_STATUSES, is_pending
 from planwatch.register.metrics import metric_meta
 from planwatch.register.reference import national_reference
 from planwatch.register.regions import descendants
+from planwatch.register.users import with_display_names
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import IndicatorEval, PlanEval, evaluate_register_plan, statuses_for
 from planwatch.web.i18n import STATUS_ORDER
@@ -278,6 +279,16 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         history = [{"id": h.id, "entity": h.entity, "action": h.action, "by": h.changed_by,
                     "at": h.changed_at.isoformat(timespec="minutes") if h.changed_at else None,
                     "old": h.old, "new": h.new, "reason": h.reason} for h in entries]
+    # who reported each value, as pages name people (the display name; storage keeps the user name)
+    values = [{"id": o.id, "year": o.year, "value": o.value, "judgement": o.judgement, "status": o.status,
+               "pending": is_pending(o.status),
+               "source": o.source_note, "evidence": bool(o.evidence_file), "simulated": o.simulated,
+               "series_break": o.series_break,
+               "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None,
+               # the public sees values, never who reported them
+               **({} if public else {"reporter": o.reporter_name})}
+              for o in own]
+    with_display_names(session, values, "reporter")
     return {
         "plan": {"id": plan.id, "title": plan.title, "region": plan.region.name if plan.region else plan.region_code,
                  "period": [plan.period_start, plan.period_end], "base_year": plan.base_year},
@@ -289,17 +300,10 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
         "evaluation": {"status": ev_ind.status, "label": ev_ind.label, "S": ev_ind.S, "P": ev_ind.P,
                        "Q": ev_ind.Q, "year": ev_ind.year, "value": ev_ind.value, "projection": ev_ind.projection,
                        "warnings": ev_ind.warnings, "flags": ev_ind.flags},
-        "values": [{"id": o.id, "year": o.year, "value": o.value, "judgement": o.judgement, "status": o.status,
-                    "pending": is_pending(o.status),
-                    "source": o.source_note, "evidence": bool(o.evidence_file), "simulated": o.simulated,
-                    "series_break": o.series_break,
-                    "reported_at": o.reported_at.isoformat(timespec="minutes") if o.reported_at else None,
-                    # the public sees values, never who reported them
-                    **({} if public else {"reporter": o.reporter_name})}
-                   for o in own],
+        "values": values,
         "subregions": sub_rows,
         "equalisation": ({**eq, "laggard_names": [subs.get(c, c) for c in eq["laggards"]]} if eq else None),
-        "history": history,
+        "history": with_display_names(session, history, "by"),
         "national": national_reference(session, ind.id, public),
     }
 

@@ -143,7 +143,8 @@ def reporting_groups(services: Any, user: WebUser, year: int | None, page: int, 
     ids = visible_ids(services, user)
     with services.read() as s:
         return rp.reporting_groups(s, ids, year, page=page, per_page=per_page, focus=focus,
-                                   department_id=user.department_id if department_scoped(user) else None)
+                                   department_id=user.department_id if department_scoped(user) else None,
+                                   user=user)
 
 
 def template_choices(services: Any, user: WebUser) -> list[dict[str, Any]]:
