@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from planwatch.register.errors import InputError, RegisterError
 from planwatch.register.history import record
 from planwatch.register.regions import resolve_region
-from planwatch.register.schema import Region, RegionBoundary, utcnow
+from planwatch.register.schema import RegionBoundary, utcnow
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_POSITIONS = 2_000_000  # lon/lat pairs in the whole file
@@ -225,6 +225,3 @@ def boundaries(session: Session, codes: list[str] | None = None) -> dict[str, di
         q = q.where(RegionBoundary.region_code.in_(codes))
     return {code: geom for code, geom in session.execute(q)}
 
-
-def region_names(session: Session, codes: list[str]) -> dict[str, str]:
-    return {c: n for c, n in session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))}

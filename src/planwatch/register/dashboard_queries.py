@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.register.boundaries import boundaries
+from planwatch.register.regions import region_names
 from planwatch.register.schema import Indicator, Plan, Region, RegionBoundary
 
 
@@ -35,8 +36,7 @@ def regions_with_parents(session: Session, codes: list[str]) -> dict[str, dict[s
     rows = session.execute(select(Region.code, Region.name, Region.level, Region.parent_code)
                            .where(Region.code.in_(codes))).all()
     parents = {p for *_, p in rows if p}
-    names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(parents))).all()) \
-        if parents else {}
+    names = region_names(session, parents)
     return {code: {"code": code, "name": name, "level": level, "parent": parent,
                    "parent_name": names.get(parent) if parent else None}
             for code, name, level, parent in rows}
