@@ -27,6 +27,7 @@ from planwatch.register import series as register_series
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, Services, reads
 from planwatch.web.evaluation import IndicatorEval, indicator_eval, statuses_for
 from planwatch.web.i18n import STATUS_ORDER, status_label
+from planwatch.web.params import paging
 from planwatch.web.views import NO_DOMAIN, baseline_of, indicator_row
 
 PAGE_SIZE = 50
@@ -172,10 +173,10 @@ def clean_filters(params: dict[str, str]) -> dict[str, str]:
 def page_numbers(total: int, page: int, size: int | None = None) -> dict[str, Any]:
     """The page asked for, kept within the pages there are, and the numbers the pager shows."""
     size = size or PAGE_SIZE
-    pages = max(1, -(-total // size))
-    page = min(max(page, 1), pages)
-    return {"page": page, "pages": pages, "total": total, "size": size, "offset": (page - 1) * size,
-            "first": (page - 1) * size + 1 if total else 0, "last": min(page * size, total)}
+    p = paging(page, total, size)
+    offset = (p["page"] - 1) * size
+    return {**p, "size": size, "offset": offset, "first": offset + 1 if total else 0,
+            "last": min(p["page"] * size, total)}
 
 
 def list_url(**params: str) -> str:

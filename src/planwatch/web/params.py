@@ -9,12 +9,11 @@ any query runs.
 from __future__ import annotations
 
 import re
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Request
 from pydantic import Field, PlainValidator, WithJsonSchema
 
-T = TypeVar("T")
 MAX_ID = 2**31 - 1  # register ids are 32-bit integers on PostgreSQL
 YEAR_MIN, YEAR_MAX = 1949, 2200  # any plan year the register can hold
 MAX_VERSION = 2**31 - 1
@@ -101,8 +100,14 @@ def parse_year(text: str | None) -> int | None:
     return parse_int(text, YEAR_MIN, YEAR_MAX)
 
 
-def page_of(rows: list[T], page: int, limit: int | None) -> list[T]:
-    """Rows of page `page` (from 1) of `limit` rows each; every row without a limit."""
-    if limit is None:
-        return rows
-    return rows[(page - 1) * limit:page * limit]
+def page_number(request: Request) -> int:
+    """The `?page=` asked for (from 1; anything else is page 1)."""
+    raw = request.query_params.get("page") or ""
+    return min(int(raw), 100_000) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+def paging(page: int, total: int, per_page: int) -> dict[str, int]:
+    """The one paging rule of every paged list: the page asked for, kept within the pages there are
+    (the page starts at row `(page - 1) * per_page`)."""
+    pages = max(1, -(-total // per_page))
+    return {"page": min(max(page, 1), pages), "pages": pages, "total": total, "per_page": per_page}

@@ -39,7 +39,7 @@ from planwatch.web import formatting
 from planwatch.web.audit_text import KINDS, action_label, export, kind_label, readable, region_codes
 from planwatch.web.formatting import office_zone
 from planwatch.web.i18n import translate
-from planwatch.web.params import Id, parse_int
+from planwatch.web.params import Id, paging, parse_int
 from planwatch.web.security import Administrators, Planners, check_csrf
 from planwatch.web.templating import render, request_lang
 
@@ -290,7 +290,7 @@ def audit_page(request: Request, user: Administrators) -> Response:
         places = region_names(s, region_codes(rows))
         people = display_names(s, (r["actor"] for r in rows))
         actors, actions = auditlog.actors(s), auditlog.actions(s)
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    pages = paging(page, total, PAGE_SIZE)["pages"]
     query = {k: v for k, v in typed.items() if v}
     return render(request, "admin_audit.html", rows=readable(rows, names, lang, places, people), total=total, page=page,
                   pages=pages, typed=typed, actors=actors, actions=actions, kinds=KINDS,

@@ -15,7 +15,7 @@ from planwatch.register.permissions import department_scoped
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
 from planwatch.web.i18n import STATUS_ORDER, status_label, translate
-from planwatch.web.params import IndicatorId, PlanId, parse_year, same_plan
+from planwatch.web.params import IndicatorId, PlanId, page_number, parse_year, same_plan
 from planwatch.web.security import AuthError, Staff, WebUser
 from planwatch.web.templating import render, render_cached, request_lang
 from planwatch.web.views import (
@@ -198,8 +198,6 @@ async def render_plan(request: Request, view: dict[str, Any], public: bool, user
 def overview_args(request: Request) -> tuple[int, str, str, str]:
     """The plan list's page and filters from the query string: page, title or region name, region
     level, a region the plans lie in (bounded; `views.overview` trims them again)."""
-    from planwatch.web.routes_reporting import page_number
-
     q = request.query_params
     return (page_number(request), (q.get("q") or "").strip()[:100], (q.get("level") or "").strip()[:40],
             (q.get("region") or "").strip()[:12])

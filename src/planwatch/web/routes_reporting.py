@@ -15,7 +15,7 @@ from planwatch.exchange.importer import CHOICE_COLUMNS
 from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
-from planwatch.web.params import Id, IndicatorId, parse_year
+from planwatch.web.params import Id, IndicatorId, page_number, paging, parse_year
 from planwatch.web.security import AuthError, Planners, Reporters, Staff, WebUser, check_csrf, current_user
 from planwatch.web.templating import render, request_lang
 from planwatch.web.workflow import (
@@ -191,16 +191,6 @@ async def reporting_conflicts(request: Request, user: Reporters) -> Response:
 PER_PAGE = 50
 
 
-def page_number(request: Request) -> int:
-    raw = request.query_params.get("page") or ""
-    return min(int(raw), 100_000) if raw.isdigit() and int(raw) >= 1 else 1
-
-
-def paging(page: int, total: int, per_page: int = PER_PAGE) -> dict[str, int]:
-    pages = max(1, -(-total // per_page))
-    return {"page": min(page, pages), "pages": pages, "total": total, "per_page": per_page}
-
-
 def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Response:
     """Values and task/project progress waiting for approval, on one page: each value with its context
     (last year's approved value, the change, target and milestone, outlier flags), 50 a page."""
@@ -210,13 +200,13 @@ def render_approvals(request: Request, status_code: int = 200, **ctx: Any) -> Re
     with request.app.state.services.read() as s:
         queue, total = approval_page(s, page, PER_PAGE)
         if not queue and total and page > 1:
-            page = paging(page, total)["pages"]
+            page = paging(page, total, PER_PAGE)["pages"]
             queue, total = approval_page(s, page, PER_PAGE)
         progress = progress_queue(s)
     user = current_user(request)
     ctx = {"errors": {}, "typed": {}, "progress_errors": {}, "bulk": None, **ctx}
     return render(request, "approvals.html", status_code=status_code, queue=queue, progress=progress,
-                  paging=paging(page, total),
+                  paging=paging(page, total, PER_PAGE),
                   may_approve=lambda q: user is not None and may_approve(user, q["reporter_id"]), **ctx)
 
 

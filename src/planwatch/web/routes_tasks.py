@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from planwatch.register import reporting as rp
 from planwatch.register.errors import NotFound
 from planwatch.web.i18n import translate
-from planwatch.web.params import Id, ItemId, PlanId, parse_year
-from planwatch.web.routes_reporting import _evidence, page_number, paging
+from planwatch.web.params import Id, ItemId, PlanId, page_number, paging, parse_year
+from planwatch.web.routes_reporting import _evidence
 from planwatch.web.security import Planners, Reporters, Staff, WebUser, check_csrf
 from planwatch.web.tasks_flow import (
     ProgressEntry,

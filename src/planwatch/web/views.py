@@ -24,6 +24,7 @@ from planwatch.register.users import with_display_names
 from planwatch.web.data import EVERY_PLAN, STRUCTURE, reads
 from planwatch.web.evaluation import IndicatorEval, PlanEval, evaluate_register_plan, statuses_for
 from planwatch.web.i18n import STATUS_ORDER
+from planwatch.web.params import paging
 
 NO_DOMAIN = "其他"
 
@@ -211,11 +212,10 @@ def overview(session: Session, public: bool = False, page: int = 1, search: str 
     del public  # approved means final for both: one stored evaluation serves both
     filters = {"search": search.strip()[:100], "level": level.strip()[:40], "under": under.strip()[:12]}
     total = summary.plan_count(session, **filters)
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    paged = paging(page, total, per_page)
 
     def rows() -> list[dict[str, Any]]:
-        return summary.plan_rows(session, (page - 1) * per_page, per_page, **filters)
+        return summary.plan_rows(session, (paged["page"] - 1) * per_page, per_page, **filters)
 
     shown = rows()
     stale = stale_plans(session)
@@ -235,7 +235,7 @@ def overview(session: Session, public: bool = False, page: int = 1, search: str 
                                                                if row["status_counts"].get(k)}},
                                      reporting_from_counts(counted.get(row["id"], [])))
                       for row in shown],
-            "paging": {"page": page, "pages": pages, "total": total, "per_page": per_page},
+            "paging": paged,
             "plan_total": total if not any(filters.values()) else summary.plan_count(session),
             "filters": filters, "choices": summary.plan_region_choices(session),
             "counts": {k: by_status[k][k] for k in STATUS_ORDER if by_status.get(k, {}).get(k)},
