@@ -364,8 +364,8 @@ def bulk_fields(ind: Indicator, plan_base_year: int) -> BulkFields | None:
         method = MAINTAIN
     elif goal.method == "level":
         method = LEVEL  # a level the region's own first value meets is a floor there too (as goal.py)
-    elif goal.method == "reduction":
-        method = REDUCTION
+    elif goal.method == "reduction" and ind.baseline and goal.target:
+        method = REDUCTION  # a reduction from or by nothing: the scalar path says why it is not judged
     else:
         return None
     return BulkFields(method, goal.direction, float(goal.target),
