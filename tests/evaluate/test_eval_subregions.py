@@ -66,7 +66,7 @@ def _cell(rng: random.Random, ind: Indicator, year: int) -> float:
     base = ind.baseline if ind.baseline is not None else 50.0
     tgt = ind.target.value if ind.target.value is not None else 55.0
     b0, T = ind.baseline_year or 2020, ind.target.year
-    s = (year - b0) / (T - b0) if T > b0 else 1.0
+    s = (year - b0) / (T - b0) if b0 < T else 1.0
     edge = rng.choice([Bands().ahead, Bands().on_track, Bands().lagging])
     return rng.choice([tgt, base, 0.0, base + edge * s * (tgt - base), round(base + (tgt - base) * rng.uniform(-0.5, 1.5), 2),
                        round(rng.uniform(0, 120), 1)])
@@ -75,7 +75,7 @@ def _cell(rng: random.Random, ind: Indicator, year: int) -> float:
 def _observations(rng: random.Random, ind: Indicator, regions: list[Region]) -> list[Observation]:
     out = []
     for r in regions:
-        if r.code == HOME or r.code in ("C12", "C13") and rng.random() < 0.7:
+        if r.code == HOME or (r.code in ("C12", "C13") and rng.random() < 0.7):
             continue  # C12, C13 mostly rolled up from their villages
         if rng.random() < 0.1:
             continue  # a region that never reported
