@@ -180,13 +180,17 @@ def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[Bu
         years = sorted({o.year for n in members for o in cells[n][2]})
         col = {y: j for j, y in enumerate(years)}
         m = len(members)
-        values = np.full((m, len(years)), np.nan)
-        breaks = np.zeros((m, len(years)), dtype=bool)
+        at_row, at_col, cell_values, broken = [], [], [], []
         for r, n in enumerate(members):
             for o in cells[n][2]:
-                values[r, col[o.year]] = o.value
-                if o.series_break:
-                    breaks[r, col[o.year]] = True
+                at_row.append(r)
+                at_col.append(col[o.year])
+                cell_values.append(o.value)
+                broken.append(bool(o.series_break))
+        values = np.full((m, len(years)), np.nan)
+        values[at_row, at_col] = cell_values
+        breaks = np.zeros((m, len(years)), dtype=bool)
+        breaks[at_row, at_col] = broken
         rows = [fields[cells[n][0]] for n in members]
         res = evaluate_bulk(BulkInput(
             values=values, years=np.array(years, dtype=np.int64),
@@ -196,15 +200,14 @@ def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[Bu
             direction=np.array([f.direction for f in rows], dtype=np.int8),  # type: ignore[union-attr]
             binding=np.zeros(m, dtype=bool), base_year=base_year, target_year=target_year, breaks=breaks),
             year, config)
-        codes, labels = res.codes(), res.labels()
-        for r, n in enumerate(members):
-            k, pos, _ = cells[n]
-            value = float(res.value[r])
+        out = zip(members, res.codes().tolist(), res.labels().tolist(), res.value.tolist(), res.year.tolist(),
+                  res.P.tolist(), strict=True)
+        for n, code, label, value, judged_year, p in out:
             if math.isnan(value):
                 continue  # no value judged: the scalar path drops the row (`judged[k][pos]` stays None)
-            p = float(res.P[r])
-            judged[k][pos] = (judged[k][pos][0], _Sub(str(codes[r]), str(labels[r]), value,
-                                                      int(res.year[r]) or None, None if math.isnan(p) else p))
+            k, pos, _ = cells[n]
+            judged[k][pos] = (judged[k][pos][0], _Sub(code, label, value, judged_year or None,
+                                                      None if math.isnan(p) else p))
 
 
 def _with_subregions(ind: Indicator, ev: IndicatorEvaluation, subs: list[tuple[Region, _Sub]]
