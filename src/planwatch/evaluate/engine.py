@@ -1,7 +1,8 @@
 """evaluate_plan: one plan, one data year → PlanEvaluation (plain data in, plain data out).
 
 The scalar path here judges each indicator with every rule; `evaluate_bulk`
-(re-exported from vectorised.py) does the numeric kinds for millions of series."""
+(re-exported from vectorised.py) does the numeric kinds for millions of series, and judges a
+plan's sub-regions where `vectorised.bulk_fields` covers the target (`subregions`)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from planwatch.evaluate.vectorised import BulkFields, BulkInput, BulkResult, bul
 from planwatch.evaluate.warnings import early_warnings, indicator_warnings
 from planwatch.model import EvaluationInput, Indicator, Observation, Region
 
-__all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan"]
+__all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan", "subregions"]
 
 
 def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | None]:
@@ -99,14 +100,6 @@ def _tree(inp: EvaluationInput) -> tuple[list[Region], set[str | None]]:
     """The plan region's direct sub-regions, and every region that has sub-regions."""
     return ([r for r in inp.regions if r.parent_code == inp.plan.region_code],
             {r.parent_code for r in inp.regions})
-
-
-def _subregions(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year: int,
-                config: EvaluationConfig, obs: list[Observation],
-                tree: tuple[list[Region], set[str | None]] | None = None, bulk: bool = True
-                ) -> IndicatorEvaluation:
-    """One indicator's sub-region rows and equalisation (`subregions` does a plan's at once)."""
-    return subregions([(ind, ev, obs)], inp, year, config, tree, bulk)[0]
 
 
 def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation]]], inp: EvaluationInput,
