@@ -172,18 +172,16 @@ def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[Bu
     for (base_year, target_year), members in groups.items():
         years = sorted({o.year for n in members for o in cells[n][2]})
         col = {y: j for j, y in enumerate(years)}
-        m = len(members)
-        at_row, at_col, cell_values, broken = [], [], [], []
+        m, width = len(members), len(years)
+        flat_values: list[float | None] = [math.nan] * (m * width)  # row-major (cell, year)
+        flat_breaks = [False] * (m * width)
         for r, n in enumerate(members):
             for o in cells[n][2]:
-                at_row.append(r)
-                at_col.append(col[o.year])
-                cell_values.append(o.value)
-                broken.append(bool(o.series_break))
-        values = np.full((m, len(years)), np.nan)
-        values[at_row, at_col] = cell_values
-        breaks = np.zeros((m, len(years)), dtype=bool)
-        breaks[at_row, at_col] = broken
+                at = r * width + col[o.year]
+                flat_values[at] = o.value
+                flat_breaks[at] = o.series_break
+        values = np.array(flat_values, dtype=np.float64).reshape(m, width)
+        breaks = np.array(flat_breaks, dtype=bool).reshape(m, width)
         rows = [fields[cells[n][0]] for n in members]
         res = evaluate_bulk(BulkInput(
             values=values, years=np.array(years, dtype=np.int64),
