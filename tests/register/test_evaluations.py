@@ -122,7 +122,7 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     """`evaluate_register` stores a batch of plans with one statement per table (`save_many`): its rows
     (statuses, 完成度, 时序进度, projections, warnings, sub-region rows, status counts) are the rows
     saving each plan's evaluation on its own gives."""
-    from planwatch.register.schema import Region
+    from planwatch.register.schema import Evaluation, Region
 
     with transaction(engine) as s:
         ids = {p: s.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.active)
@@ -152,6 +152,20 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     assert together == alone
     # the comparison covers what matters: sub-regions, projections and warnings were stored
     assert together["subregion_statuses"]
+    # each indicator's sub-region rows are stored apart from its detail, and read back only when asked
+    # for: then the stored evaluation is the computed one, sub-region rows and all
+    with transaction(engine) as s:
+        now = evaluations.compute(s, plans["a"])
+        plain = evaluations.stored(s, plans["a"])
+        full = evaluations.stored(s, plans["a"], subregions=ids["a"])
+    assert plain is not None and full is not None
+    assert any(ev["subregions"] for ev in now.indicators.values())
+    assert full.indicators == now.indicators
+    assert plain.indicators == {ref: {k: v for k, v in ev.items() if k != "subregions"}
+                                for ref, ev in now.indicators.items()}
+    with transaction(engine) as s:
+        details = s.scalars(select(Evaluation.detail)).all()
+    assert details and not any("subregions" in d for d in details)
     assert any(r for r in together["evaluations"] if '"value_at_target": null' not in str(r))
     assert len({r[0] for r in together["plan_evaluations"]}) == 2
     # the region rollup counts each plan's own statuses in its region and its sub-region statuses in theirs

@@ -51,7 +51,10 @@ class PlanResult:
     """A plan's evaluation as pages read it: plain data, the same whether computed or stored."""
 
     year: int | None
-    indicators: dict[str, dict[str, Any]]  # indicator ref → its evaluation (see `_flatten`)
+    # indicator ref → its evaluation (see `_flatten`). A stored result holds an indicator's sub-region
+    # rows ("subregions") only for the indicators asked for (`stored(..., subregions=)`); the others'
+    # have no "subregions" key. A computed result holds every indicator's.
+    indicators: dict[str, dict[str, Any]]
     early_warnings: list[dict[str, Any]]
     summary: dict[str, Any]
     data_version: int = 0
@@ -88,8 +91,10 @@ def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResu
                       data_version=version, shared_seq=state.shared_seq)
 
 
-def stored(session: Session, plan_id: int) -> PlanResult | None:
-    """The plan's stored evaluation if it is fresh (its versions have not moved), else None."""
+def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> PlanResult | None:
+    """The plan's stored evaluation if it is fresh (its versions have not moved), else None. Each
+    indicator's sub-region rows are read for the indicator ids in `subregions` only (a provincial
+    plan's indicator has one a county: the plan pages do not show them)."""
     state = versions.current(session)
     row = session.execute(
         select(PlanEvaluation.year, PlanEvaluation.early_warnings, PlanEvaluation.summary,
@@ -99,14 +104,21 @@ def stored(session: Session, plan_id: int) -> PlanResult | None:
         return None
     per = {f"p{plan_id}-i{ind_id}": detail for ind_id, detail in session.execute(
         select(Evaluation.indicator_id, Evaluation.detail).where(Evaluation.plan_id == plan_id))}
+    wanted = sorted(set(subregions))
+    for i in range(0, len(wanted), 500):
+        for ind_id, rows in session.execute(
+                select(Evaluation.indicator_id, Evaluation.subregions)
+                .where(Evaluation.plan_id == plan_id, Evaluation.indicator_id.in_(wanted[i:i + 500]))):
+            per[f"p{plan_id}-i{ind_id}"]["subregions"] = list(rows or [])
     return PlanResult(row[0], per, list(row[1]), dict(row[2]), data_version=row[3], shared_seq=row[4], stored=True)
 
 
 def stored_indicators(session: Session, keys: Iterable[tuple[int, int]]
                       ) -> dict[tuple[int, int], tuple[dict[str, Any], list[dict[str, Any]]]]:
     """(plan id, indicator id) → the indicator's stored evaluation (as `PlanResult.indicators` holds
-    it) and its plan's stored early warnings about it, for the pairs asked for that have one: read from
-    those rows only, never a whole plan's evaluation (a list page costs what it shows)."""
+    it, without its sub-region rows) and its plan's stored early warnings about it, for the pairs asked
+    for that have one: read from those rows only, never a whole plan's evaluation (a list page costs
+    what it shows)."""
     wanted = sorted(set(keys))
     out: dict[tuple[int, int], tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     if not wanted:
@@ -130,11 +142,13 @@ def stored_indicators(session: Session, keys: Iterable[tuple[int, int]]
     return out
 
 
-def plan_evaluation(session: Session, plan_id: int, year: int | None = None, store: bool = True) -> PlanResult:
+def plan_evaluation(session: Session, plan_id: int, year: int | None = None, store: bool = True,
+                    subregions: Iterable[int] = ()) -> PlanResult:
     """What pages read: the stored evaluation when fresh, else computed now (and stored, in its own
-    short transaction, unless `store` is false). A given `year` is always computed, never stored."""
+    short transaction, unless `store` is false). A given `year` is always computed, never stored.
+    `subregions`: the indicator ids whose sub-region rows the caller shows (see `stored`)."""
     if year is None:
-        hit = stored(session, plan_id)
+        hit = stored(session, plan_id, subregions)
         if hit is not None:
             return hit
     result = compute(session, plan_id, year)
@@ -231,18 +245,21 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
             if ev is None:
                 continue
             proj = ev.get("projection") or {}
+            sub_rows = ev.get("subregions") or []
             rows.append({"plan_id": plan_id, "indicator_id": ind_id, "year": result.year, "status": status,
                          "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
                          "value_year": ev["year"], "projected": proj.get("value_at_target"),
                          "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
                          "domain": domain, "binding": is_binding, "data_version": result.data_version,
-                         "detail": ev, "region_code": region_code, "department": department or None,
+                         "detail": {k: v for k, v in ev.items() if k != "subregions"},
+                         "subregions": list(sub_rows) or None,
+                         "region_code": region_code, "department": department or None,
                          "risk_severity": int(order[0]) if order else None,
                          "risk_kind": int(order[1]) if order else None,
                          "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
             plan_subs = [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"],
                           "status": r["status_code"]}
-                         for r in ev.get("subregions") or [] if r.get("status_code") and r.get("code")]
+                         for r in sub_rows if r.get("status_code") and r.get("code")]
             subs += plan_subs
             in_regions.update((r["region_code"], r["status"]) for r in plan_subs)
         plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,

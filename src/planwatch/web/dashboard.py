@@ -80,7 +80,6 @@ def _row(plan: dict[str, Any], r: dict[str, Any], warns: list[dict[str, Any]]) -
                                           key=lambda s: ("red", "orange", "yellow").index(s)
                                           if s in ("red", "orange", "yellow") else 3),
         "risk": key is not None, "risk_key": key,
-        "subregions": r.get("subregion_status") or [],
     }
 
 
