@@ -103,13 +103,16 @@ def _stored_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
         Evaluation,
         PlanEvaluation,
         RegionStatusCount,
+        RegionTotal,
         StatusCount,
+        StatusTotal,
         SubregionStatus,
     )
 
     out: dict[str, list[tuple[object, ...]]] = {}
     with transaction(engine) as s:
-        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount, RegionStatusCount):
+        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount, RegionStatusCount, StatusTotal,
+                      RegionTotal):
             cols = [c for c in table.__table__.columns if c.name not in ("id", "evaluated_at")]
             rows = [tuple(json.dumps(v, sort_keys=True, ensure_ascii=False) if isinstance(v, dict | list) else v
                           for v in r) for r in s.execute(select(*cols))]
@@ -179,6 +182,16 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     with transaction(engine) as s:
         assert summary.region_statuses(s) == expected
     assert set(expected) > {str(t) for t in towns}
+    # the register-wide sums the writes keep: status_counts summed by domain × department × status, and
+    # each region's totals in the tiles' order (stored after a store alone and a store of every plan)
+    sums: dict[tuple[object, ...], list[int]] = {}
+    for _plan, _region, domain, dep, status, n, binding, risk, binding_risk, main, _first in together["status_counts"]:
+        acc = sums.setdefault((domain, dep, status), [0, 0, 0, 0, 0])
+        for k, v in enumerate((n, binding, risk, binding_risk, main)):
+            acc[k] += int(v)  # type: ignore[call-overload]
+    assert together["status_totals"] == sorted([(*k, *v) for k, v in sums.items()], key=repr)
+    assert together["region_totals"] == sorted(
+        [tuple(r.values()) for r in evaluations.region_totals(expected)], key=repr)
     # the database orders the tiles as the rule says: worst status, most at risk, code (no outlines here)
     with transaction(engine) as s:
         tiles, total = summary.region_tiles(s, limit=3)

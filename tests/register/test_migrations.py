@@ -34,9 +34,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
-    migrate.downgrade(blank, "-1")  # 0013 → 0012: the sub-region rows go back into the detail
+    migrate.downgrade(blank, "-1")  # 0013 → 0012: sub-region rows back into the detail; the totals go
     assert migrate.current_revision(blank) == "0012_region_rollup"
     assert "subregions" not in {c["name"] for c in sa.inspect(blank).get_columns("evaluations")}
+    assert not {"status_totals", "region_totals"} & set(sa.inspect(blank).get_table_names())
 
     migrate.downgrade(blank, "-1")  # 0012 → 0011: the region rollup goes
     assert migrate.current_revision(blank) == "0011_dashboard_summary"

@@ -5,7 +5,8 @@ in `plan_evaluations` (data year, early warnings, summary) and `evaluations` (on
 with the plan's `data_version` and the register's `shared_seq` (`register.versions`). It is fresh
 while neither moved: pages read it instead of evaluating, and recompute only the plans whose version
 moved. The same step rewrites the plan's rows of `status_counts`, the summary the overview and the
-dashboard read (`register.summary`), and of `region_status_counts`, its statuses counted by region.
+dashboard read (`register.summary`), and of `region_status_counts`, its statuses counted by region, and
+keeps their register-wide sums (`status_totals`, `region_totals`) in step.
 
 `evaluate_register` brings every plan (or the given ones) up to date: `planwatch evaluate --all`.
 """
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, or_, select
+from sqlalchemy import Engine, and_, delete, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,9 @@ from planwatch.register.schema import (
     Plan,
     PlanEvaluation,
     RegionStatusCount,
+    RegionTotal,
     StatusCount,
+    StatusTotal,
     SubregionStatus,
 )
 
@@ -207,9 +210,19 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     if not todo:
         return
     ids = sorted(todo)
+    totals: dict[tuple[str, str, str], list[int]] = {}  # (domain, department, status) → the change in its sums
+    touched: set[str] = set()  # regions whose statuses change
     for i in range(0, len(ids), 500):
-        for table in (Evaluation, StatusCount, SubregionStatus, RegionStatusCount, PlanEvaluation):
+        for table in (Evaluation, SubregionStatus, PlanEvaluation):
             session.execute(delete(table).where(table.plan_id.in_(ids[i:i + 500])))
+        for d, dep, st, *sums in session.execute(
+                delete(StatusCount).where(StatusCount.plan_id.in_(ids[i:i + 500]))
+                .returning(StatusCount.domain, StatusCount.department, StatusCount.status, *_TOTAL_SUMS)):
+            change = totals.setdefault((d, dep, st), [0] * len(_TOTAL_SUMS))
+            for k, n in enumerate(sums):
+                change[k] -= int(n or 0)
+        touched.update(session.scalars(delete(RegionStatusCount).where(RegionStatusCount.plan_id.in_(ids[i:i + 500]))
+                                       .returning(RegionStatusCount.region_code)))
     session.flush()
     plan_rows, rows, subs, count_rows, region_rows = [], [], [], [], []
     for plan_id in ids:
@@ -278,6 +291,82 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                         (StatusCount, count_rows), (RegionStatusCount, region_rows)):
         for i in range(0, len(data), 5000):  # bounded statements; executemany within each
             session.execute(table.__table__.insert(), data[i:i + 5000])
+    for r in count_rows:
+        change = totals.setdefault((r["domain"], r["department"], r["status"]), [0] * len(_TOTAL_SUMS))
+        for k, col in enumerate(_TOTAL_SUMS):
+            change[k] += int(r[col.key])
+    _add_to_totals(session, totals)
+    _refresh_region_totals(session, touched | {r["region_code"] for r in region_rows})
+
+
+_TOTAL_SUMS = (StatusCount.count, StatusCount.binding_count, StatusCount.risk_count, StatusCount.binding_risk_count,
+               StatusCount.main_count)
+
+
+def _upsert(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _add_to_totals(session: Session, totals: dict[tuple[str, str, str], list[int]]) -> None:
+    """Add each (domain, department, status)'s change to `status_totals` (an upsert a key, in key order:
+    concurrent stores on PostgreSQL lock the rows in one order), then drop the keys left at zero."""
+    changed = sorted((k, v) for k, v in totals.items() if any(v))
+    if not changed:
+        return
+    insert = _upsert(session)
+    names = [c.key for c in _TOTAL_SUMS]
+    table = StatusTotal.__table__
+    for (d, dep, st), change in changed:
+        stmt = insert(table).values(domain=d, department=dep, status=st, **dict(zip(names, change, strict=True)))
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[table.c.domain, table.c.department, table.c.status],
+            set_={n: table.c[n] + stmt.excluded[n] for n in names}))
+    session.execute(delete(StatusTotal).where(StatusTotal.count <= 0))
+
+
+def region_totals(counted: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """`region_totals` rows of regions' summed counts by status ({region: {status: n}}), in the dashboard
+    tiles' order (`summary._tile_key`, one rule); a region with nothing counted has none."""
+    from planwatch.register.summary import _tile_key
+
+    out = []
+    for code, by in sorted(counted.items()):
+        total = sum(by.values())
+        if code and total > 0:
+            neg_rank, neg_risk, _ = _tile_key(code, by)
+            out.append({"region_code": code, "neg_rank": neg_rank, "neg_risk": neg_risk, "total": total})
+    return out
+
+
+def _refresh_region_totals(session: Session, codes: set[str]) -> None:
+    """Recompute the `region_totals` rows of the regions given from `region_status_counts` (the rows of
+    every plan, as this transaction leaves them). On PostgreSQL each region's row is locked first, in
+    code order, so a concurrent store of a plan counting in the same region waits and then sees ours."""
+    wanted = sorted(c for c in codes if c)
+    if not wanted:
+        return
+    table = RegionTotal.__table__
+    insert = _upsert(session)
+    for i in range(0, len(wanted), 500):
+        some = wanted[i:i + 500]
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = insert(table).values([{"region_code": c, "neg_rank": 1, "neg_risk": 0, "total": 0} for c in some])
+            session.execute(stmt.on_conflict_do_update(index_elements=[table.c.region_code],
+                                                       set_={"total": table.c.total}))
+        counted: dict[str, dict[str, int]] = {}
+        for code, status, n in session.execute(
+                select(RegionStatusCount.region_code, RegionStatusCount.status, func.sum(RegionStatusCount.count))
+                .where(RegionStatusCount.region_code.in_(some))
+                .group_by(RegionStatusCount.region_code, RegionStatusCount.status)):
+            counted.setdefault(code, {})[status] = int(n or 0)
+        session.execute(delete(RegionTotal).where(RegionTotal.region_code.in_(some)))
+        rows = region_totals(counted)
+        if rows:
+            session.execute(table.insert(), rows)
 
 
 def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list[int]:

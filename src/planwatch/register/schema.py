@@ -544,7 +544,10 @@ class Evaluation(Base):
 
     __tablename__ = "evaluations"
     __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),
-                      Index("ix_evaluations_risk", "risk_severity", "risk_kind"),
+                      # the risk order's columns (`summary.dashboard_page`): the at-risk page is read and
+                      # sorted from the index, never from the rows (their detail comes first)
+                      Index("ix_evaluations_risk", "risk_severity", "risk_kind", "status_rank", "binding", "ratio",
+                            "plan_id", "indicator_id"),
                       Index("ix_evaluations_region_code", "region_code"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
@@ -594,6 +597,25 @@ class StatusCount(Base):
     first_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them, the first
 
 
+class StatusTotal(Base):
+    """The register's stored indicator counts by domain × lead department × status: `status_counts`
+    summed over every plan, kept by the same writes (`register.evaluations.save_many` adds the rows it
+    inserts and takes off the rows it deletes), so the overview's and the dashboard's register-wide
+    counts read a few hundred rows instead of grouping every plan's."""
+
+    __tablename__ = "status_totals"
+    __table_args__ = (UniqueConstraint("domain", "department", "status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
+    binding_count: Mapped[int] = mapped_column(Integer)
+    risk_count: Mapped[int] = mapped_column(Integer)
+    binding_risk_count: Mapped[int] = mapped_column(Integer)
+    main_count: Mapped[int] = mapped_column(Integer)
+
+
 class SubregionStatus(Base):
     """The status of a stored indicator evaluation in each sub-region of the plan's region (the
     dashboard's region filter and map). Rewritten with the plan's evaluations."""
@@ -621,6 +643,20 @@ class RegionStatusCount(Base):
     region_code: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     count: Mapped[int] = mapped_column(Integer)
+
+
+class RegionTotal(Base):
+    """Per region with a stored status: its statuses in `region_status_counts` summed over the plans,
+    as the dashboard's tiles order them (`register.summary._tile_key`: the worst status's rank, how
+    many at risk, the code), stored negated so one ascending index serves the order. Recomputed for
+    the regions a store touches, in the same transaction (`register.evaluations.save_many`)."""
+
+    __tablename__ = "region_totals"
+    __table_args__ = (Index("ix_region_totals_tile_order", "neg_rank", "neg_risk", "region_code"),)
+    region_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    neg_rank: Mapped[int] = mapped_column(Integer)  # minus the worst assessed status's rank (1: none)
+    neg_risk: Mapped[int] = mapped_column(Integer)  # minus how many are at risk
+    total: Mapped[int] = mapped_column(Integer)
 
 
 class AuditEntry(Base):
