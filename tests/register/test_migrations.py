@@ -169,6 +169,7 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
     filled from the stored counts; stepping down puts the rows back."""
     migrate.upgrade(blank, "0012_region_rollup")
     rows = [{"code": "990102", "name": "甲镇", "value": 3.5, "status_code": "lagging"}]
+    spread = {"n": 1, "cv": 0.0, "laggards": ["990102"]}
     with blank.begin() as c:
         c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990101', '测试县', 'county'),"
                           " ('990102', '甲镇', 'township')"))
@@ -187,9 +188,9 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
             "plan_id", "indicator_id", "status", "binding", "data_version")), sa.column("detail", sa.JSON))
         c.execute(evaluations.insert(), [
             {"plan_id": 1, "indicator_id": 1, "status": "lagging", "binding": False, "data_version": 1,
-             "detail": {"status": "lagging", "subregions": rows}},
+             "detail": {"status": "lagging", "subregions": rows, "equalisation": spread}},
             {"plan_id": 1, "indicator_id": 2, "status": "on_track", "binding": False, "data_version": 1,
-             "detail": {"status": "on_track", "subregions": []}}])
+             "detail": {"status": "on_track", "subregions": [], "equalisation": None}}])
         c.execute(sa.text(
             "INSERT INTO status_counts (plan_id, region_code, domain, department, status, count, binding_count, "
             "risk_count, binding_risk_count, main_count, first_position) VALUES "
@@ -201,11 +202,11 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
 
     def stored() -> dict[int, tuple[dict[str, object], object]]:
         with blank.connect() as c:
-            got = c.execute(sa.text("SELECT indicator_id, detail, subregions FROM evaluations")).all()
-        return {i: (d if isinstance(d, dict) else json.loads(d),
-                    s if s is None or isinstance(s, list) else json.loads(s)) for i, d, s in got}
+            got = c.execute(sa.text("SELECT indicator_id, detail, subregions, equalisation FROM evaluations")).all()
+        return {i: tuple(v if v is None or isinstance(v, dict | list) else json.loads(v) for v in r)
+                for i, *r in got}
 
-    assert stored() == {1: ({"status": "lagging"}, rows), 2: ({"status": "on_track"}, None)}
+    assert stored() == {1: ({"status": "lagging"}, rows, spread), 2: ({"status": "on_track"}, None, None)}
     with blank.connect() as c:
         assert c.execute(sa.text("SELECT domain, status, count, risk_count, main_count FROM status_totals "
                                  "ORDER BY status")).all() == [("教育", "lagging", 1, 1, 1), ("教育", "on_track", 1, 0, 1)]
@@ -216,4 +217,5 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
     with blank.connect() as c:
         details = {i: d if isinstance(d, dict) else json.loads(d)
                    for i, d in c.execute(sa.text("SELECT indicator_id, detail FROM evaluations"))}
-    assert details == {1: {"status": "lagging", "subregions": rows}, 2: {"status": "on_track", "subregions": []}}
+    assert details == {1: {"status": "lagging", "subregions": rows, "equalisation": spread},
+                       2: {"status": "on_track", "subregions": [], "equalisation": None}}

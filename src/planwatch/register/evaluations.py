@@ -55,8 +55,8 @@ class PlanResult:
 
     year: int | None
     # indicator ref → its evaluation (see `_flatten`). A stored result holds an indicator's sub-region
-    # rows ("subregions") only for the indicators asked for (`stored(..., subregions=)`); the others'
-    # have no "subregions" key. A computed result holds every indicator's.
+    # rows and their spread (`APART`: "subregions", "equalisation") only for the indicators asked for
+    # (`stored(..., subregions=)`); the others' have neither key. A computed result holds every one's.
     indicators: dict[str, dict[str, Any]]
     early_warnings: list[dict[str, Any]]
     summary: dict[str, Any]
@@ -64,6 +64,11 @@ class PlanResult:
     shared_seq: int = 0
     stored: bool = False  # read from the store (not computed by this call)
     rows: list[dict[str, Any]] = field(default_factory=list)  # indicator id, domain, binding, department
+
+
+# What only the pages showing an indicator's sub-regions read (the indicator page and its API twin): kept
+# in columns of their own, apart from `detail` (a provincial plan's indicator has a row per county).
+APART = ("subregions", "equalisation")
 
 
 def _flatten(e: Any, target: float | None) -> dict[str, Any]:
@@ -96,8 +101,8 @@ def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResu
 
 def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> PlanResult | None:
     """The plan's stored evaluation if it is fresh (its versions have not moved), else None. Each
-    indicator's sub-region rows are read for the indicator ids in `subregions` only (a provincial
-    plan's indicator has one a county: the plan pages do not show them)."""
+    indicator's sub-region rows and equalisation (`APART`) are read for the indicator ids in
+    `subregions` only (a provincial plan's indicator has a row a county: plan pages do not show them)."""
     state = versions.current(session)
     row = session.execute(
         select(PlanEvaluation.year, PlanEvaluation.early_warnings, PlanEvaluation.summary,
@@ -109,10 +114,10 @@ def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> Pl
         select(Evaluation.indicator_id, Evaluation.detail).where(Evaluation.plan_id == plan_id))}
     wanted = sorted(set(subregions))
     for i in range(0, len(wanted), 500):
-        for ind_id, rows in session.execute(
-                select(Evaluation.indicator_id, Evaluation.subregions)
+        for ind_id, rows, equalisation in session.execute(
+                select(Evaluation.indicator_id, Evaluation.subregions, Evaluation.equalisation)
                 .where(Evaluation.plan_id == plan_id, Evaluation.indicator_id.in_(wanted[i:i + 500]))):
-            per[f"p{plan_id}-i{ind_id}"]["subregions"] = list(rows or [])
+            per[f"p{plan_id}-i{ind_id}"].update(subregions=list(rows or []), equalisation=equalisation)
     return PlanResult(row[0], per, list(row[1]), dict(row[2]), data_version=row[3], shared_seq=row[4], stored=True)
 
 
@@ -264,8 +269,8 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                          "value_year": ev["year"], "projected": proj.get("value_at_target"),
                          "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
                          "domain": domain, "binding": is_binding, "data_version": result.data_version,
-                         "detail": {k: v for k, v in ev.items() if k != "subregions"},
-                         "subregions": list(sub_rows) or None,
+                         "detail": {k: v for k, v in ev.items() if k not in APART},
+                         "subregions": list(sub_rows) or None, "equalisation": ev.get("equalisation"),
                          "region_code": region_code, "department": department or None,
                          "risk_severity": int(order[0]) if order else None,
                          "risk_kind": int(order[1]) if order else None,
@@ -449,5 +454,5 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
     return total
 
 
-__all__ = ["PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
+__all__ = ["APART", "PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
            "save_many", "save_quietly", "stale_plans", "stored", "stored_indicators"]

@@ -66,7 +66,7 @@ def indicator_eval(e: dict[str, Any]) -> IndicatorEval:
     return IndicatorEval(
         status=e["status"], label=e["label"], S=e["S"], P=e["P"], Q=e["Q"], year=e["year"], value=e["value"],
         projection=e["projection"], warnings=list(e["warnings"]), subregions=list(e.get("subregions") or []),
-        equalisation=e["equalisation"], flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
+        equalisation=e.get("equalisation"), flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
 
 
 __all__ = ["IndicatorEval", "PlanEval", "data_year", "evaluate_register_plan", "indicator_eval", "statuses_for"]

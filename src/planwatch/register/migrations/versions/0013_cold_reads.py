@@ -2,11 +2,11 @@
 
 What a page reads on its first request should cost what it shows (issue 13):
 
-- `evaluations.subregions`: each stored indicator's sub-region rows (code, name, value, year,
-  status…) were kept inside `detail`, so every page reading a plan's stored evaluation parsed them (a
-  provincial plan's indicator has one row per county). They move to their own column, read only by
-  the pages that show them (`register.evaluations.stored(..., subregions=...)`); moved here, in the
-  database, no re-evaluation needed.
+- `evaluations.subregions`, `evaluations.equalisation`: each stored indicator's sub-region rows (code,
+  name, value, year, status…) and their spread (with every lagging sub-region's code) were kept inside
+  `detail`, so every page reading a plan's stored evaluation parsed them (a provincial plan's indicator
+  has one row per county). They move to their own columns, read only by the pages that show them
+  (`register.evaluations.stored(..., subregions=...)`); moved here, in the database, no re-evaluation.
 - `status_totals`: `status_counts` summed over every plan by domain × lead department × status,
   kept by the writes that rewrite `status_counts` (the overview's and the dashboard's counts).
 - `region_totals`: `region_status_counts` summed per region, with the dashboard tiles' order (worst
@@ -33,16 +33,23 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("subregions", sa.JSON(none_as_null=True), nullable=True))
+        batch_op.add_column(sa.Column("equalisation", sa.JSON(none_as_null=True), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.text(
-            "UPDATE evaluations SET subregions = CASE WHEN json_array_length(detail -> 'subregions') > 0"
-            " THEN detail -> 'subregions' END, detail = (detail::jsonb - 'subregions')::json"
-            " WHERE detail -> 'subregions' IS NOT NULL"))
+            "UPDATE evaluations SET subregions = CASE WHEN json_typeof(detail -> 'subregions') = 'array'"
+            " AND json_array_length(detail -> 'subregions') > 0 THEN detail -> 'subregions' END,"
+            " equalisation = CASE WHEN json_typeof(detail -> 'equalisation') = 'object'"
+            " THEN detail -> 'equalisation' END,"
+            " detail = (detail::jsonb - 'subregions' - 'equalisation')::json"
+            " WHERE detail -> 'subregions' IS NOT NULL OR detail -> 'equalisation' IS NOT NULL"))
     else:
         op.execute(sa.text(
             "UPDATE evaluations SET subregions = CASE WHEN json_array_length(detail, '$.subregions') > 0"
-            " THEN json_extract(detail, '$.subregions') END, detail = json_remove(detail, '$.subregions')"
-            " WHERE json_type(detail, '$.subregions') IS NOT NULL"))
+            " THEN json_extract(detail, '$.subregions') END,"
+            " equalisation = CASE WHEN json_type(detail, '$.equalisation') = 'object'"
+            " THEN json_extract(detail, '$.equalisation') END,"
+            " detail = json_remove(detail, '$.subregions', '$.equalisation')"
+            " WHERE json_type(detail, '$.subregions') IS NOT NULL OR json_type(detail, '$.equalisation') IS NOT NULL"))
 
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
         batch_op.drop_index("ix_evaluations_risk")
@@ -101,11 +108,14 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.text(
             "UPDATE evaluations SET detail = (detail::jsonb"
-            " || jsonb_build_object('subregions', COALESCE(subregions::jsonb, '[]'::jsonb)))::json"))
+            " || jsonb_build_object('subregions', COALESCE(subregions::jsonb, '[]'::jsonb),"
+            " 'equalisation', COALESCE(equalisation::jsonb, 'null'::jsonb)))::json"))
     else:
         op.execute(sa.text(
-            "UPDATE evaluations SET detail = json_set(detail, '$.subregions', json(COALESCE(subregions, '[]')))"))
+            "UPDATE evaluations SET detail = json_set(detail, '$.subregions', json(COALESCE(subregions, '[]')),"
+            " '$.equalisation', json(COALESCE(equalisation, 'null')))"))
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
         batch_op.drop_index("ix_evaluations_risk")
         batch_op.create_index("ix_evaluations_risk", ["risk_severity", "risk_kind"], unique=False)
+        batch_op.drop_column("equalisation")
         batch_op.drop_column("subregions")
