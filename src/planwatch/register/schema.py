@@ -524,6 +524,8 @@ class PlanEvaluation(Base):
     register's `shared_seq` have not moved; its indicators' rows are in `evaluations`."""
 
     __tablename__ = "plan_evaluations"
+    # the stale check (`evaluations.stale_plans`) reads this index, never the rows (their warnings)
+    __table_args__ = (Index("ix_plan_evaluations_versions", "plan_id", "data_version", "shared_seq"),)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int | None] = mapped_column(Integer)  # the data year evaluated
     data_version: Mapped[int] = mapped_column(Integer)
@@ -584,7 +586,9 @@ class StatusCount(Base):
 
     __tablename__ = "status_counts"
     __table_args__ = (UniqueConstraint("plan_id", "domain", "department", "status"),
-                      Index("ix_status_counts_region_code", "region_code"))
+                      # covering: the dashboard's counts by plan region are grouped from the index alone
+                      Index("ix_status_counts_region_code", "region_code", "status", "count", "binding_count",
+                            "risk_count", "binding_risk_count"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     region_code: Mapped[str] = mapped_column(String(20))

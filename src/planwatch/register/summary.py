@@ -241,9 +241,10 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
     """The stored indicator counts the dashboard tallies, one row per status and each of the `by`
     dimensions (domain, lead department, plan region): {domain, department, region_code, region,
     status, count, binding, risk, binding_risk} (a missing domain or department, or one not asked
-    for, is ''; a region not asked for is None). From `status_counts` for the whole register, grouped
-    by the database (a row per value of the dimensions asked for, not per plan); for a viewer limited
-    to `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+    for, is ''; a region not asked for is None). For the whole register: by domain and department from
+    `status_totals` (the writes keep it), by region from `status_counts` grouped in the order of its
+    covering index (a row per plan region and status); for a viewer limited to `indicator_ids`, from
+    their stored evaluations (bounded by those ids)."""
     unknown = set(by) - set(DASHBOARD_DIMENSIONS)
     if unknown:
         raise ValueError(f"by: any of {', '.join(DASHBOARD_DIMENSIONS)}")
@@ -255,6 +256,13 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
             select(*cols, StatusTotal.status, func.sum(StatusTotal.count), func.sum(StatusTotal.binding_count),
                    func.sum(StatusTotal.risk_count), func.sum(StatusTotal.binding_risk_count))
             .group_by(*cols, StatusTotal.status)))
+    elif indicator_ids is None and tuple(by) == ("region",):  # grouped in index order, then named
+        g = (select(StatusCount.region_code.label("code"), StatusCount.status.label("status"),
+                    func.sum(StatusCount.count).label("n"), func.sum(StatusCount.binding_count).label("b"),
+                    func.sum(StatusCount.risk_count).label("r"), func.sum(StatusCount.binding_risk_count).label("br"))
+             .group_by(StatusCount.region_code, StatusCount.status).subquery())
+        rows = list(session.execute(select(g.c.code, Region.name, g.c.status, g.c.n, g.c.b, g.c.r, g.c.br)
+                                    .outerjoin(Region, Region.code == g.c.code)))
     elif indicator_ids is None:
         keys = {"domain": StatusCount.domain, "department": StatusCount.department,
                 "region": StatusCount.region_code}

@@ -12,7 +12,9 @@ What a page reads on its first request should cost what it shows (issue 13):
 - `region_totals`: `region_status_counts` summed per region, with the dashboard tiles' order (worst
   status's rank, at risk) stored negated for one ascending index.
 - `ix_evaluations_risk` holds every column of the risk order, so the dashboard's at-risk page is read
-  from the index (the rows' detail, before those columns, is not walked).
+  from the index (the rows' detail, before those columns, is not walked); `ix_status_counts_region_code`
+  covers the counts by plan region; `ix_plan_evaluations_versions` serves the stale-plan check without
+  reading the stored warnings.
 
 Revision ID: 0013_cold_reads
 Revises: 0012_region_rollup
@@ -55,6 +57,12 @@ def upgrade() -> None:
         batch_op.drop_index("ix_evaluations_risk")
         batch_op.create_index("ix_evaluations_risk", ["risk_severity", "risk_kind", "status_rank", "binding", "ratio",
                                                       "plan_id", "indicator_id"], unique=False)
+    with op.batch_alter_table("status_counts", schema=None) as batch_op:
+        batch_op.drop_index("ix_status_counts_region_code")
+        batch_op.create_index("ix_status_counts_region_code", ["region_code", "status", "count", "binding_count",
+                                                               "risk_count", "binding_risk_count"], unique=False)
+    op.create_index("ix_plan_evaluations_versions", "plan_evaluations", ["plan_id", "data_version", "shared_seq"],
+                    unique=False)
 
     op.create_table(
         "status_totals",
@@ -102,6 +110,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_plan_evaluations_versions", table_name="plan_evaluations")
+    with op.batch_alter_table("status_counts", schema=None) as batch_op:
+        batch_op.drop_index("ix_status_counts_region_code")
+        batch_op.create_index("ix_status_counts_region_code", ["region_code"], unique=False)
     op.drop_index("ix_region_totals_tile_order", table_name="region_totals")
     op.drop_table("region_totals")
     op.drop_table("status_totals")
