@@ -263,3 +263,24 @@ def test_sub_regions_are_read_only_by_the_indicator_pages_that_show_them(client,
     assert 'data-testid="subregions"' in page
     plan = client.get(f"/api/plans/{plan_id}").json()
     assert plan["indicators"] and not any({"subregions", "subregion_status"} & set(r) for r in plan["indicators"])
+
+
+def test_the_region_card_lists_what_the_full_tally_lists_first(client, seeded) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard's region card is grouped by the database (`summary.region_tally`: the shown rows
+    and how many): the same rows, in the same order, as tallying every region's counts."""
+    from sqlalchemy.orm import Session
+
+    from planwatch.register import summary
+    from planwatch.web import dashboard
+
+    login(client, "viewer")
+    assert client.get("/dashboard").status_code == 200  # stores every evaluation
+    engine = make_engine(seeded[0])
+    try:
+        with Session(engine) as s:
+            full = dashboard._tally(summary.dashboard_counts(s, None, ("region",)), "region_code")
+            for limit in (1, 12):
+                assert summary.region_tally(s, limit) == (full[:limit], len(full))
+    finally:
+        engine.dispose()
+    assert len(full) >= 2

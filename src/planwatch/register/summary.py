@@ -308,6 +308,22 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
     return out
 
 
+def region_tally(session: Session, limit: int = 12) -> tuple[list[dict[str, Any]], int]:
+    """The whole register's indicators counted by plan region as the dashboard's region card lists them:
+    the `limit` regions with the most at risk (then the most indicators, then by name, the code for a
+    region without one), each {key, name, total, risk}, and how many regions have any. Grouped by the
+    database in the order of `ix_status_counts_region_code`: only the rows shown reach Python."""
+    g = (select(StatusCount.region_code.label("code"), func.sum(StatusCount.count).label("total"),
+                func.sum(StatusCount.risk_count).label("risk"))
+         .group_by(StatusCount.region_code).subquery())
+    name = func.coalesce(Region.name, g.c.code)
+    q = (select(g.c.code, name, g.c.total, g.c.risk).outerjoin(Region, Region.code == g.c.code)
+         .where(g.c.total > 0).order_by(g.c.risk.desc(), g.c.total.desc(), name).limit(max(limit, 0)))
+    rows = [{"key": code, "name": n, "total": int(total), "risk": int(risk or 0)}
+            for code, n, total, risk in session.execute(q)]
+    return rows, int(session.scalar(select(func.count()).select_from(g).where(g.c.total > 0)) or 0)
+
+
 def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None,
                     codes: list[str] | None = None) -> dict[str, dict[str, int]]:
     """How many stored indicator evaluations have each status in each region (of `codes`, or all): a
@@ -435,6 +451,7 @@ __all__ = [
     "plan_region_choices",
     "plan_rows",
     "region_statuses",
+    "region_tally",
     "region_tiles",
     "register_domain_counts",
     "risk_rows",
