@@ -194,6 +194,8 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
 
     if not results:
         return
+    if any(result.stored for _, result in results):  # read back without its sub-region rows (`APART`)
+        raise ValueError("save_many stores computed evaluations, not ones read from the store")
     wanted = sorted({plan_id for plan_id, _ in results})
     have: dict[int, int] = {}
     regions: dict[int, str] = {}
