@@ -186,3 +186,45 @@ def test_an_exclusive_load_still_refuses_a_value_of_no_metric_and_rolls_back_who
         write_observation_chunks(s, [good, orphan], by="bulk", exclusive=True)
     assert counts(engine) == (0, 0)
     assert foreign_keys(engine) == keys
+
+
+def stored_values(engine: Engine) -> list[tuple[Any, ...]]:
+    """Every value with its history row, by natural key: what a load wrote, read back through the ORM."""
+    with transaction(engine) as s:
+        history = {h.entity_id: h for h in s.scalars(select(History).where(History.entity == "observation"))}
+        return sorted(
+            (o.metric_id, o.region_code, o.year, o.indicator_id, o.value, o.judgement, o.status, o.source_note,
+             o.evidence_file, o.evidence_name, o.reporter_id, o.reporter_name, o.series_break, o.simulated,
+             o.version, history[o.id].action, history[o.id].changed_by, history[o.id].reason, history[o.id].old,
+             history[o.id].new, history[o.id].changed_at == o.reported_at)
+            for o in s.scalars(select(Observation)))
+
+
+def test_a_bulk_load_stores_what_single_writes_store(engine: Engine, ids: dict[str, str]) -> None:
+    """The bulk path (PostgreSQL: COPY text and history built by the server) against the per-value path
+    (`write_observations` with an audit row a value: tuples through the driver), cell by cell, with text
+    that COPY must escape."""
+    from planwatch.register.bulk import write_observation_chunks
+    from planwatch.register.observations import ObservationInput, write_observations
+
+    inds = [int(ids[n].split("-i")[1]) for n in ("学前教育毛入园率", "九年义务教育巩固率")]
+    notes = ["统计公报", "tab\there", "back\\slash \\N", "line\nbreak\r", None, "引号\"'", ""]
+
+    def rows(years: tuple[int, int]) -> list[ObservationInput]:
+        return [ObservationInput(ind, region, year, value=None if k == 3 else 80.5 + k / 3,
+                                 judgement="达到" if k == 3 else None, status=("approved", "submitted")[k % 2],
+                                 source_note=notes[k % len(notes)], evidence_file="http://x/y\tz" if k == 2 else None,
+                                 reporter_name="录入员" if k % 2 else None, series_break=k == 4, simulated=k == 5)
+                for k, (ind, region, year) in enumerate(
+                    (i, r, y) for i in inds for r in REGIONS for y in years)]
+
+    bulk = rows((2022, 2023))
+    with transaction(engine) as s:  # the bulk path, in two chunks
+        write_observation_chunks(s, [bulk[:5], bulk[5:]], by="bulk", reason="load")
+    with transaction(engine) as s:  # the same values two years on, one by one (the history is append-only)
+        write_observations(s, rows((2024, 2025)), by="bulk", reason="load")
+    stored = stored_values(engine)
+    by_bulk = [v for v in stored if v[2] < 2024]
+    single = [(*v[:2], v[2] - 2, *v[3:]) for v in stored if v[2] >= 2024]
+    assert by_bulk == single
+    assert len(by_bulk) == 12 and {v[7] for v in by_bulk} == set(notes) and all(v[-1] for v in by_bulk)
