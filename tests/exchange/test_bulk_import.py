@@ -256,3 +256,28 @@ def test_only_a_first_exclusive_load_on_postgresql_rebuilds_the_secondary_indexe
         write_observations(s, [ObservationInput(int(ids["学前教育毛入园率"].split("-i")[1]), "510824", 2022, value=80.0)])
     with transaction(engine) as s:  # values stored already: rebuilding would cost the whole table
         assert _defer_indexes(s) == []
+
+
+def test_the_streamed_reader_keeps_the_rows_a_form_read_keeps(tmp_path: Path) -> None:
+    """Batches read whole (plain rows) and row by row (a blank row, a formula, a quoted formula, a row
+    wider than the sheet's limit, an apostrophe) give the rows `read_table` gives, at any chunk size."""
+    from planwatch.exchange.reader import FORMULA, iter_csv_tables, read_table
+
+    rows: list[list[Any]] = [["1", "510824", str(2021 + k % 5), f"{80 + k / 7:.3f}", "统计公报"] for k in range(40)]
+    rows[5] = ["", "", "", "", ""]
+    rows[11] = ["2", "510824", "2022", "=A1+1", "x"]
+    rows[12] = ["2", "510824", "2023", "'=A1", "x"]
+    rows[17] = ["3", "510824", "2024", "81", "it's", *["w"] * 45]
+    rows[30] = ["3", "510824", "2025", "'-5", "note"]
+    f = write_csv(tmp_path / "values.csv", rows)
+    form, problems = read_table(f)
+    assert form is not None and not problems
+
+    def cells(v: list[Any]) -> list[Any]:
+        return ["<formula>" if c is FORMULA else c for c in v]
+
+    expected = [(n, cells(c)) for n, c in form.rows]
+    assert len(expected) == 39
+    for size in (1, 3, 7, 1000):
+        streamed = [(n, cells(c)) for t, p in iter_csv_tables(f, size) for n, c in (t.rows if t else [])]
+        assert streamed == expected, size

@@ -6,10 +6,11 @@ reported; by default a single problem refuses the whole file.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import repeat
@@ -534,6 +535,23 @@ def import_file(session: Session, path: Path, *, accept_valid: bool = False, sta
 MAX_BULK_PROBLEMS = 1000  # problems kept in memory and shown; the count goes on
 
 
+@contextmanager
+def _no_cycle_collector() -> Iterator[None]:
+    """Python's cycle collector paused for a bulk load, then restored as it was.
+
+    A chunk is ~10 container objects a row (the CSV row, its number, the checked value, the write's
+    tuples), all freed by reference counting when the chunk is done; the collector's passes over them
+    found nothing to free and cost more than the checks themselves (measured at scale 0.01: reading
+    2.8 -> 1.2 µs a row, checking 6.6 -> 3.2 µs). Memory stays bounded by the chunk."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False, status: str = "submitted",
                     reporter: str | None = None, reporter_id: int | None = None, reason: str | None = None,
                     chunk_rows: int = CHUNK_ROWS, max_rows: int = MAX_BULK_ROWS,
@@ -570,9 +588,11 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
             yield rows
 
     try:
-        written = write_observation_chunks(session, valid_chunks(), by=reporter, reason=reason or f"import {path.name}",
-                                           on_chunk=lambda _n: session.expunge_all(), source=path.name,
-                                           status=status, exclusive=exclusive)
+        with _no_cycle_collector():
+            written = write_observation_chunks(session, valid_chunks(), by=reporter,
+                                               reason=reason or f"import {path.name}",
+                                               on_chunk=lambda _n: session.expunge_all(), source=path.name,
+                                               status=status, exclusive=exclusive)
     except ConflictError as exc:  # a concurrent writer got in between check and write
         raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
     if report.rejected_rows and not accept_valid:
