@@ -281,3 +281,23 @@ def test_the_streamed_reader_keeps_the_rows_a_form_read_keeps(tmp_path: Path) ->
     for size in (1, 3, 7, 1000):
         streamed = [(n, cells(c)) for t, p in iter_csv_tables(f, size) for n, c in (t.rows if t else [])]
         assert streamed == expected, size
+
+
+def test_reading_ahead_in_a_thread_reports_and_writes_the_same(engine: Engine, ids: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    """The next chunk read and checked in a second thread while one is written (`pipelined`, PostgreSQL's
+    default without --exclusive): the same problems, by file, row and column, and the same values."""
+    rows = good_rows(ids)
+    rows[3][3], rows[20][1], rows[30][2] = "八十", "999999", "1999"
+    f = write_csv(tmp_path / "values.csv", rows)
+    found = []
+    for pipelined in (False, True):
+        with pytest.raises(ImportRejected) as err, transaction(engine) as s:
+            import_csv_bulk(s, f, status="approved", chunk_rows=7, pipelined=pipelined)
+        found.append([(p.file, p.row, p.column, str(p)) for p in err.value.problems])
+        assert counts(engine) == (0, 0)
+    assert found[0] == found[1] and [p[1] for p in found[0]] == [5, 22, 32]
+    good = write_csv(tmp_path / "good.csv", good_rows(ids))
+    with transaction(engine) as s:
+        report = import_csv_bulk(s, good, status="approved", chunk_rows=7, pipelined=True)
+    assert report.inserted == len(rows) and counts(engine) == (len(rows), len(rows))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import math
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -585,7 +587,8 @@ def _no_cycle_collector() -> Iterator[None]:
 def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False, status: str = "submitted",
                     reporter: str | None = None, reporter_id: int | None = None, reason: str | None = None,
                     chunk_rows: int = CHUNK_ROWS, max_rows: int = MAX_BULK_ROWS,
-                    on_rows: Callable[[int], None] | None = None, exclusive: bool = False) -> ImportReport:
+                    on_rows: Callable[[int], None] | None = None, exclusive: bool = False,
+                    pipelined: bool | None = None) -> ImportReport:
     """`import_file` for a CSV of millions of values, read as a stream of chunks in the caller's transaction.
 
     Each chunk is checked by `check_rows` (the same rules as one form) and written by the register's bulk
@@ -599,36 +602,103 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
     except ConflictError as exc:
         raise ImportRejected([Problem(str(path), BUSY_ZH, BUSY_EN)]) from exc
     report = ImportReport(str(path))
-    look = _Lookup(session)  # one for the whole file: each indicator and region is read once
+    if pipelined is None:  # not with --exclusive: its dropped foreign keys lock the plans and regions read
+        pipelined = session.connection().dialect.name == "postgresql" and not exclusive
+    reader = session if not pipelined else Session(bind=session.get_bind())  # the cell rules' own connection
+    look = _Lookup(reader)  # one for the whole file: each indicator and region is read once
 
-    def valid_chunks() -> Iterator[list[ObservationInput]]:
+    def cells() -> Iterator[_Checked]:
         for table, problems in iter_csv_tables(path, chunk_rows, max_rows):
             if table is None:
                 raise ImportRejected(problems)
-            rows, problems, empty = check_rows(session, table, status, reporter, reporter_id, look=look)
-            report.rows += len(table.rows)
-            report.empty += empty
-            report.rejected_rows += len({p.row for p in problems})
-            room = MAX_BULK_PROBLEMS - len(report.problems)
-            report.problems.extend(problems[:max(room, 0)])
-            if on_rows is not None:
-                on_rows(len(table.rows))
-            if report.rejected_rows and not accept_valid:
-                continue  # keep reading to report every problem; nothing will be kept
-            yield rows
+            yield _check_cells(reader, table, status, reporter, reporter_id, None, look)
 
+    def valid_chunks() -> Iterator[list[ObservationInput]]:
+        with _ahead(cells(), pipelined) as checked_chunks:
+            for checked in checked_chunks:
+                rows = _check_stored(session, checked, None, None)
+                report.rows += len(checked.table.rows)
+                report.empty += checked.empty
+                report.rejected_rows += len({p.row for p in checked.problems})
+                room = MAX_BULK_PROBLEMS - len(report.problems)
+                report.problems.extend(checked.problems[:max(room, 0)])
+                if on_rows is not None:
+                    on_rows(len(checked.table.rows))
+                if report.rejected_rows and not accept_valid:
+                    continue  # keep reading to report every problem; nothing will be kept
+                yield rows
+
+    chunks = valid_chunks()
     try:
         with _no_cycle_collector():
-            written = write_observation_chunks(session, valid_chunks(), by=reporter,
+            written = write_observation_chunks(session, chunks, by=reporter,
                                                reason=reason or f"import {path.name}",
                                                on_chunk=lambda _n: session.expunge_all(), source=path.name,
                                                status=status, exclusive=exclusive)
     except ConflictError as exc:  # a concurrent writer got in between check and write
         raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
+    finally:
+        chunks.close()  # stops the reading thread before its connection goes
+        if reader is not session:
+            reader.close()
     if report.rejected_rows and not accept_valid:
         raise ImportRejected(report.problems)
     report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
     return report
+
+
+_DONE = object()
+
+
+@contextmanager
+def _ahead(items: Iterator[Any], threaded: bool) -> Iterator[Iterator[Any]]:
+    """`items`, produced one ahead in a second thread when `threaded`: while the caller writes chunk N
+    (and waits for the database server), the thread reads and checks chunk N+1. At most two chunks
+    wait (memory stays bounded by the chunk); an error in the thread is raised in the caller; leaving
+    the block early stops the thread."""
+    if not threaded:
+        yield items
+        return
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ready.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            result: tuple[Any, BaseException | None] = (_DONE, None)
+        except BaseException as exc:  # handed to the caller's thread
+            result = (_DONE, exc)
+        while not stop.is_set():
+            try:
+                ready.put(result, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def consume() -> Iterator[Any]:
+        while True:
+            item, exc = ready.get()
+            if exc is not None:
+                raise exc
+            if item is _DONE:
+                return
+            yield item
+
+    worker = threading.Thread(target=produce, name="planwatch-import-reader", daemon=True)
+    worker.start()
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        worker.join()
 
 
 @dataclass
