@@ -596,7 +596,12 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
     caller's transaction rolls back); the file is still read to the end so every problem is reported
     (the first MAX_BULK_PROBLEMS in full). A duplicate across chunks with a different value is reported
     as a changed-since conflict, like a form resubmitted after someone else's change.
-    Expunges the session after each chunk: memory stays bounded by the chunk."""
+    Expunges the session after each chunk: memory stays bounded by the chunk.
+
+    `pipelined` (default: on PostgreSQL without `exclusive`): the next chunk is read and its cell rules
+    run in a second thread (`_ahead`) while one is written; that thread reads plans, indicators and
+    regions through its own connection, so it sees them as committed: call it in a transaction that has
+    not changed them (the command line opens one for the import alone), or pass `pipelined=False`."""
     try:
         lock_writes(session)
     except ConflictError as exc:
