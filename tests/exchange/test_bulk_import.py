@@ -301,3 +301,25 @@ def test_reading_ahead_in_a_thread_reports_and_writes_the_same(engine: Engine, i
     with transaction(engine) as s:
         report = import_csv_bulk(s, good, status="approved", chunk_rows=7, pipelined=True)
     assert report.inserted == len(rows) and counts(engine) == (len(rows), len(rows))
+
+
+def test_the_interval_a_bulk_check_tests_is_what_check_value_accepts(engine: Engine) -> None:
+    """`check_rows` accepts a value in `reporting.plausible_range` without calling `check_value`: for every
+    indicator of the sample plan and values around each bound, the two agree."""
+    from planwatch.register import reporting as rp
+    from planwatch.register.errors import FieldError
+    from planwatch.register.rules import MAX_ABS_VALUE
+    from planwatch.register.schema import Indicator
+
+    with transaction(engine) as s:
+        inds = list(s.scalars(select(Indicator)))
+        assert len(inds) > 10
+        for ind in inds:
+            lo, hi = rp.plausible_range(ind)
+            for x in (-MAX_ABS_VALUE * 2, -MAX_ABS_VALUE, -1.0, -1e-9, 0.0, 50.0, 100.0, 100.0001, 1e6,
+                      MAX_ABS_VALUE, MAX_ABS_VALUE * 2, float("inf"), float("nan")):
+                try:
+                    accepted = rp.check_value(ind, x) == x
+                except FieldError:
+                    accepted = False
+                assert accepted == (lo <= x <= hi), (ind.name, ind.unit, x)
