@@ -40,8 +40,10 @@ from planwatch.register.schema import (
     PlanEvaluation,
     ProgressReport,
     RegionStatusCount,
+    RegionTotal,
     RegisterState,
     StatusCount,
+    StatusTotal,
     SubregionStatus,
     UserSession,
 )
@@ -51,7 +53,7 @@ KEY = "planwatch.versions"
 # Notifications are read live by the 待办 page, never cached.
 UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, AuditEntry, RegisterState,
                                              Evaluation, PlanEvaluation, StatusCount, SubregionStatus,
-                                             RegionStatusCount, Notification))
+                                             RegionStatusCount, StatusTotal, RegionTotal, Notification))
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
 MAX_PLANS_LISTED = 10_000  # more touched plans than this since a reader last looked: treat as structure
