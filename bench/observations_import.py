@@ -9,8 +9,9 @@ TEMPLATE) with each source tree given:
         --variant before=/path/to/main/src --variant after=src [--variant after-exclusive=src:--exclusive]
 
 A variant is NAME=SRC[:EXTRA CLI ARGS]. Prints, per engine and variant, the wall time, values/s and the
-planwatch process's CPU seconds (the 2 cores may be shared: CPU is the steadier figure), and the load
-average. The "before" tree must share this register's schema (same migrations).
+planwatch process's CPU seconds (the 2 cores may be shared: CPU is the steadier figure), on PostgreSQL
+the server's CPU seconds for the import (every process of the cluster, CREATE DATABASE excluded), and
+the load average. The "before" tree must share this register's schema (same migrations).
 """
 
 from __future__ import annotations
@@ -45,6 +46,27 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return wall, cpu, (done.stdout.strip().splitlines() or [""])[-1]
 
 
+def server_cpu(data_dir: Path) -> float:
+    """CPU seconds of a PostgreSQL cluster so far: its postmaster's children, live and ended (Linux /proc)."""
+    pm = (data_dir / "postmaster.pid").read_text().split()[0]
+    hz = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid: str) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    f = stat(pm)
+    ticks = sum(int(x) for x in f[11:15])  # its own and its ended children's user and system time
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and pid != pm:
+            try:
+                g = stat(pid)
+            except OSError:
+                continue
+            if g[1] == pm:
+                ticks += int(g[11]) + int(g[12])
+    return ticks / hz
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=float, default=0.1)
@@ -63,7 +85,7 @@ def main() -> None:
     base_env = {k: v for k, v in os.environ.items() if k not in ("PLANWATCH_DATABASE_URL", "PYTHONPATH")}
     engines = args.engines.split(",")
     pg = None
-    results: list[tuple[str, str, float, float, str]] = []
+    results: list[tuple[str, str, float, float, float, str]] = []
     try:
         t = time.perf_counter()
         info = generate(home, args.scale, args.indicators)
@@ -98,16 +120,21 @@ def main() -> None:
                 else:
                     assert pg is not None
                     env["PLANWATCH_DATABASE_URL"] = pg.create_database(template=template.rsplit("/", 1)[1])
+                before = server_cpu(pg.data) if engine == "postgresql" and pg is not None else 0.0
                 wall, cpu, last = run(["data", "import", "--bulk", "--status", "approved", *extra, csv_path], env)
+                server = server_cpu(pg.data) - before if engine == "postgresql" and pg is not None else 0.0
                 load = os.getloadavg()[0]
-                results.append((engine, name, wall, cpu, f"{load:.1f}"))
+                results.append((engine, name, wall, cpu, server, f"{load:.1f}"))
                 print(f"  {engine:10} {name:16} {wall:7.1f} s  {rows / wall:9,.0f} values/s  CPU {cpu:6.1f} s "
-                      f"({cpu * 1e6 / rows:4.1f} µs a value)  load {load:.1f}   [{last}]", flush=True)
+                      f"({cpu * 1e6 / rows:4.1f} µs a value), server {server:6.1f} s  load {load:.1f}   [{last}]",
+                      flush=True)
                 if engine == "sqlite":
                     shutil.rmtree(work, ignore_errors=True)
-        print("\n| engine | variant | wall s | values/s | CPU s (planwatch) | load avg |\n|---|---|---|---|---|---|")
-        for engine, name, wall, cpu, load in results:
-            print(f"| {engine} | {name} | {wall:.1f} | {rows / wall:,.0f} | {cpu:.1f} | {load} |")
+        print("\n| engine | variant | wall s | values/s | CPU s (planwatch) | CPU s (server) | load avg |\n"
+              "|---|---|---|---|---|---|---|")
+        for engine, name, wall, cpu, server, load in results:
+            print(f"| {engine} | {name} | {wall:.1f} | {rows / wall:,.0f} | {cpu:.1f} | "
+                  f"{f'{server:.1f}' if engine == 'postgresql' else '-'} | {load} |")
     finally:
         if pg is not None:
             pg.stop()

@@ -158,15 +158,24 @@ def foreign_keys(engine: Engine) -> set[str]:
     return {fk["name"] for fk in inspect(engine).get_foreign_keys("observations")}
 
 
+def table_indexes(engine: Engine) -> list[tuple[str, str, tuple[str, ...], bool]]:
+    from sqlalchemy import inspect
+
+    found = inspect(engine)
+    return sorted((t, i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                  for t in ("observations", "history") for i in found.get_indexes(t))
+
+
 def test_an_exclusive_load_writes_the_same_and_keeps_every_foreign_key(engine: Engine, ids: dict[str, str],
                                                                        tmp_path: Path) -> None:
-    keys = foreign_keys(engine)
+    keys, indexes = foreign_keys(engine), table_indexes(engine)
     rows = good_rows(ids)
     f = write_csv(tmp_path / "values.csv", rows)
-    with transaction(engine) as s:
+    with transaction(engine) as s:  # a first load: PostgreSQL builds the secondary indexes after it
         report = import_csv_bulk(s, f, status="approved", reporter="bulk", chunk_rows=7, exclusive=True)
     assert report.inserted == len(rows) and counts(engine) == (len(rows), len(rows))
     assert foreign_keys(engine) == keys and len(keys) >= 3
+    assert table_indexes(engine) == indexes and len(indexes) >= 3
 
 
 def test_an_exclusive_load_still_refuses_a_value_of_no_metric_and_rolls_back_whole(engine: Engine,
@@ -182,7 +191,135 @@ def test_an_exclusive_load_still_refuses_a_value_of_no_metric_and_rolls_back_who
     good = [ObservationInput(ind, "510824", 2022, value=80.0)]
     orphan = [ObservationInput(ind, "510824", 2023, value=81.0, metric_id=987654)]  # no such metric
     # PostgreSQL: the foreign key added back at the end refuses it; SQLite checks each row as it goes
+    indexes = table_indexes(engine)
     with pytest.raises((IntegrityError, ConflictError)), transaction(engine) as s:
         write_observation_chunks(s, [good, orphan], by="bulk", exclusive=True)
     assert counts(engine) == (0, 0)
-    assert foreign_keys(engine) == keys
+    assert foreign_keys(engine) == keys and table_indexes(engine) == indexes
+
+
+def stored_values(engine: Engine) -> list[tuple[Any, ...]]:
+    """Every value with its history row, by natural key: what a load wrote, read back through the ORM."""
+    with transaction(engine) as s:
+        history = {h.entity_id: h for h in s.scalars(select(History).where(History.entity == "observation"))}
+        return sorted(
+            (o.metric_id, o.region_code, o.year, o.indicator_id, o.value, o.judgement, o.status, o.source_note,
+             o.evidence_file, o.evidence_name, o.reporter_id, o.reporter_name, o.series_break, o.simulated,
+             o.version, history[o.id].action, history[o.id].changed_by, history[o.id].reason, history[o.id].old,
+             history[o.id].new, history[o.id].changed_at == o.reported_at)
+            for o in s.scalars(select(Observation)))
+
+
+def test_a_bulk_load_stores_what_single_writes_store(engine: Engine, ids: dict[str, str]) -> None:
+    """The bulk path (PostgreSQL: COPY text and history built by the server) against the per-value path
+    (`write_observations` with an audit row a value: tuples through the driver), cell by cell, with text
+    that COPY must escape."""
+    from planwatch.register.bulk import write_observation_chunks
+    from planwatch.register.observations import ObservationInput, write_observations
+
+    inds = [int(ids[n].split("-i")[1]) for n in ("学前教育毛入园率", "九年义务教育巩固率")]
+    notes = ["统计公报", "tab\there", "back\\slash \\N", "line\nbreak\r", None, "引号\"'", ""]
+
+    def rows(years: tuple[int, int]) -> list[ObservationInput]:
+        return [ObservationInput(ind, region, year, value=None if k == 3 else 80.5 + k / 3,
+                                 judgement="达到" if k == 3 else None, status=("approved", "submitted")[k % 2],
+                                 source_note=notes[k % len(notes)], evidence_file="http://x/y\tz" if k == 2 else None,
+                                 reporter_name="录入员" if k % 2 else None, series_break=k == 4, simulated=k == 5)
+                for k, (ind, region, year) in enumerate(
+                    (i, r, y) for i in inds for r in REGIONS for y in years)]
+
+    bulk = rows((2022, 2023))
+    with transaction(engine) as s:  # the bulk path, in two chunks
+        write_observation_chunks(s, [bulk[:5], bulk[5:]], by="bulk", reason="load")
+    with transaction(engine) as s:  # the same values two years on, one by one (the history is append-only)
+        write_observations(s, rows((2024, 2025)), by="bulk", reason="load")
+    stored = stored_values(engine)
+    by_bulk = [v for v in stored if v[2] < 2024]
+    single = [(*v[:2], v[2] - 2, *v[3:]) for v in stored if v[2] >= 2024]
+    assert by_bulk == single
+    assert len(by_bulk) == 12 and {v[7] for v in by_bulk} == set(notes) and all(v[-1] for v in by_bulk)
+
+
+def test_only_a_first_exclusive_load_on_postgresql_rebuilds_the_secondary_indexes(engine: Engine,
+                                                                                 ids: dict[str, str]) -> None:
+    from planwatch.register.bulk import _defer_indexes
+    from planwatch.register.observations import ObservationInput, write_observations
+
+    with transaction(engine) as s:
+        rebuilt = _defer_indexes(s)
+        s.rollback()
+    if engine.dialect.name == "postgresql":  # indicator, region-year and history-entity; never the unique key
+        assert len(rebuilt) >= 3 and all("CREATE INDEX" in r and "UNIQUE" not in r for r in rebuilt)
+    else:
+        assert rebuilt == []
+    with transaction(engine) as s:
+        write_observations(s, [ObservationInput(int(ids["学前教育毛入园率"].split("-i")[1]), "510824", 2022, value=80.0)])
+    with transaction(engine) as s:  # values stored already: rebuilding would cost the whole table
+        assert _defer_indexes(s) == []
+
+
+def test_the_streamed_reader_keeps_the_rows_a_form_read_keeps(tmp_path: Path) -> None:
+    """Batches read whole (plain rows) and row by row (a blank row, a formula, a quoted formula, a row
+    wider than the sheet's limit, an apostrophe) give the rows `read_table` gives, at any chunk size."""
+    from planwatch.exchange.reader import FORMULA, iter_csv_tables, read_table
+
+    rows: list[list[Any]] = [["1", "510824", str(2021 + k % 5), f"{80 + k / 7:.3f}", "统计公报"] for k in range(40)]
+    rows[5] = ["", "", "", "", ""]
+    rows[11] = ["2", "510824", "2022", "=A1+1", "x"]
+    rows[12] = ["2", "510824", "2023", "'=A1", "x"]
+    rows[17] = ["3", "510824", "2024", "81", "it's", *["w"] * 45]
+    rows[30] = ["3", "510824", "2025", "'-5", "note"]
+    f = write_csv(tmp_path / "values.csv", rows)
+    form, problems = read_table(f)
+    assert form is not None and not problems
+
+    def cells(v: list[Any]) -> list[Any]:
+        return ["<formula>" if c is FORMULA else c for c in v]
+
+    expected = [(n, cells(c)) for n, c in form.rows]
+    assert len(expected) == 39
+    for size in (1, 3, 7, 1000):
+        streamed = [(n, cells(c)) for t, p in iter_csv_tables(f, size) for n, c in (t.rows if t else [])]
+        assert streamed == expected, size
+
+
+def test_reading_ahead_in_a_thread_reports_and_writes_the_same(engine: Engine, ids: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    """The next chunk read and checked in a second thread while one is written (`pipelined`, PostgreSQL's
+    default without --exclusive): the same problems, by file, row and column, and the same values."""
+    rows = good_rows(ids)
+    rows[3][3], rows[20][1], rows[30][2] = "八十", "999999", "1999"
+    f = write_csv(tmp_path / "values.csv", rows)
+    found = []
+    for pipelined in (False, True):
+        with pytest.raises(ImportRejected) as err, transaction(engine) as s:
+            import_csv_bulk(s, f, status="approved", chunk_rows=7, pipelined=pipelined)
+        found.append([(p.file, p.row, p.column, str(p)) for p in err.value.problems])
+        assert counts(engine) == (0, 0)
+    assert found[0] == found[1] and [p[1] for p in found[0]] == [5, 22, 32]
+    good = write_csv(tmp_path / "good.csv", good_rows(ids))
+    with transaction(engine) as s:
+        report = import_csv_bulk(s, good, status="approved", chunk_rows=7, pipelined=True)
+    assert report.inserted == len(rows) and counts(engine) == (len(rows), len(rows))
+
+
+def test_the_interval_a_bulk_check_tests_is_what_check_value_accepts(engine: Engine) -> None:
+    """`check_rows` accepts a value in `reporting.plausible_range` without calling `check_value`: for every
+    indicator of the sample plan and values around each bound, the two agree."""
+    from planwatch.register import reporting as rp
+    from planwatch.register.errors import FieldError
+    from planwatch.register.rules import MAX_ABS_VALUE
+    from planwatch.register.schema import Indicator
+
+    with transaction(engine) as s:
+        inds = list(s.scalars(select(Indicator)))
+        assert len(inds) > 10
+        for ind in inds:
+            lo, hi = rp.plausible_range(ind)
+            for x in (-MAX_ABS_VALUE * 2, -MAX_ABS_VALUE, -1.0, -1e-9, 0.0, 50.0, 100.0, 100.0001, 1e6,
+                      MAX_ABS_VALUE, MAX_ABS_VALUE * 2, float("inf"), float("nan")):
+                try:
+                    accepted = rp.check_value(ind, x) == x
+                except FieldError:
+                    accepted = False
+                assert accepted == (lo <= x <= hi), (ind.name, ind.unit, x)

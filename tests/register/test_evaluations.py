@@ -103,13 +103,16 @@ def _stored_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
         Evaluation,
         PlanEvaluation,
         RegionStatusCount,
+        RegionTotal,
         StatusCount,
+        StatusTotal,
         SubregionStatus,
     )
 
     out: dict[str, list[tuple[object, ...]]] = {}
     with transaction(engine) as s:
-        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount, RegionStatusCount):
+        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount, RegionStatusCount, StatusTotal,
+                      RegionTotal):
             cols = [c for c in table.__table__.columns if c.name not in ("id", "evaluated_at")]
             rows = [tuple(json.dumps(v, sort_keys=True, ensure_ascii=False) if isinstance(v, dict | list) else v
                           for v in r) for r in s.execute(select(*cols))]
@@ -122,7 +125,7 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     """`evaluate_register` stores a batch of plans with one statement per table (`save_many`): its rows
     (statuses, 完成度, 时序进度, projections, warnings, sub-region rows, status counts) are the rows
     saving each plan's evaluation on its own gives."""
-    from planwatch.register.schema import Region
+    from planwatch.register.schema import Evaluation, Region
 
     with transaction(engine) as s:
         ids = {p: s.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.active)
@@ -152,6 +155,21 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     assert together == alone
     # the comparison covers what matters: sub-regions, projections and warnings were stored
     assert together["subregion_statuses"]
+    # each indicator's sub-region rows are stored apart from its detail, and read back only when asked
+    # for: then the stored evaluation is the computed one, sub-region rows and all
+    with transaction(engine) as s:
+        now = evaluations.compute(s, plans["a"])
+        plain = evaluations.stored(s, plans["a"])
+        full = evaluations.stored(s, plans["a"], subregions=ids["a"])
+    assert plain is not None and full is not None
+    assert any(ev["subregions"] for ev in now.indicators.values())
+    assert full.indicators == now.indicators
+    assert plain.indicators == {ref: {k: v for k, v in ev.items() if k not in evaluations.APART}
+                                for ref, ev in now.indicators.items()}
+    assert any(ev["equalisation"] for ev in full.indicators.values())
+    with transaction(engine) as s:
+        details = s.scalars(select(Evaluation.detail)).all()
+    assert details and not any(set(evaluations.APART) & set(d) for d in details)
     assert any(r for r in together["evaluations"] if '"value_at_target": null' not in str(r))
     assert len({r[0] for r in together["plan_evaluations"]}) == 2
     # the region rollup counts each plan's own statuses in its region and its sub-region statuses in theirs
@@ -165,6 +183,16 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     with transaction(engine) as s:
         assert summary.region_statuses(s) == expected
     assert set(expected) > {str(t) for t in towns}
+    # the register-wide sums the writes keep: status_counts summed by domain × department × status, and
+    # each region's totals in the tiles' order (stored after a store alone and a store of every plan)
+    sums: dict[tuple[object, ...], list[int]] = {}
+    for _plan, _region, domain, dep, status, n, binding, risk, binding_risk, main, _first in together["status_counts"]:
+        acc = sums.setdefault((domain, dep, status), [0, 0, 0, 0, 0])
+        for k, v in enumerate((n, binding, risk, binding_risk, main)):
+            acc[k] += int(v)  # type: ignore[call-overload]
+    assert together["status_totals"] == sorted([(*k, *v) for k, v in sums.items()], key=repr)
+    assert together["region_totals"] == sorted(
+        [tuple(r.values()) for r in evaluations.region_totals(expected)], key=repr)
     # the database orders the tiles as the rule says: worst status, most at risk, code (no outlines here)
     with transaction(engine) as s:
         tiles, total = summary.region_tiles(s, limit=3)

@@ -144,3 +144,21 @@ def test_the_check_itself_sees_a_scan(engine: Engine, register: dict[str, Any]) 
     """A read no index serves is reported (so the checks above can fail)."""
     bad = _statements(engine, lambda s: s.execute(text("SELECT count(*) FROM observations WHERE value > 1")).all())
     assert len(_full_scans(engine, bad)) == 1
+
+
+def test_the_register_wide_counts_tiles_and_risks_read_what_the_writes_keep(engine: Engine,
+                                                                           register: dict[str, Any]) -> None:
+    """The overview's and the dashboard's register-wide counts come from `status_totals`, the tiles'
+    order from `region_totals` (kept by the writes that store evaluations), never a scan of every
+    plan's counts; the at-risk page is read from `ix_evaluations_risk` alone, not the stored rows."""
+    statements = _statements(engine, lambda s: (
+        summary.status_counts(s, "status"), summary.status_counts(s, "domain"), summary.register_domain_counts(s),
+        summary.dashboard_counts(s, None, ("domain", "department")), summary.region_tiles(s)))
+    assert _full_scans(engine, statements, ("status_counts", "region_status_counts", "evaluations")) == []
+    assert any(re.search(r"\bFROM status_totals\b", sql) for sql, _ in statements)
+    if engine.dialect.name == "sqlite":
+        risks = _statements(engine, lambda s: summary.dashboard_page(s, 0, 15, risk_only=True))
+        with engine.connect() as c:
+            plans = [" ".join(r[-1] for r in c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+                     for sql, params in risks]
+        assert plans and all("COVERING INDEX ix_evaluations_risk" in p for p in plans), plans

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,11 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     assert migrate.is_current(blank)
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+    migrate.downgrade(blank, "-1")  # 0013 → 0012: sub-region rows back into the detail; the totals go
+    assert migrate.current_revision(blank) == "0012_region_rollup"
+    assert "subregions" not in {c["name"] for c in sa.inspect(blank).get_columns("evaluations")}
+    assert not {"status_totals", "region_totals"} & set(sa.inspect(blank).get_table_names())
 
     migrate.downgrade(blank, "-1")  # 0012 → 0011: the region rollup goes
     assert migrate.current_revision(blank) == "0011_dashboard_summary"
@@ -155,3 +161,61 @@ def test_0003_keeps_existing_users_able_to_sign_in(blank: sa.Engine) -> None:
     migrate.downgrade(blank, "0002")
     with blank.connect() as c:
         assert c.execute(sa.text("SELECT username FROM users")).scalar_one() == "old-planner"
+
+
+def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts(blank: sa.Engine) -> None:
+    """A register at 0012 with stored evaluations upgrades without re-evaluating: each indicator's
+    sub-region rows move from `detail` to `evaluations.subregions`, and the register-wide sums are
+    filled from the stored counts; stepping down puts the rows back."""
+    migrate.upgrade(blank, "0012_region_rollup")
+    rows = [{"code": "990102", "name": "甲镇", "value": 3.5, "status_code": "lagging"}]
+    spread = {"n": 1, "cv": 0.0, "laggards": ["990102"]}
+    with blank.begin() as c:
+        c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990101', '测试县', 'county'),"
+                          " ('990102', '甲镇', 'township')"))
+        c.execute(sa.text("INSERT INTO plans (id, title, region_code, period_start, period_end, base_year, "
+                          "created_at, updated_at) VALUES (1, '规划', '990101', 2021, 2025, 2020, "
+                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        c.execute(sa.text("INSERT INTO metrics (id, name, direction, aggregation, created_at) "
+                          "VALUES (1, '率', 'up', 'none', CURRENT_TIMESTAMP)"))
+        for ind in (1, 2):
+            c.execute(sa.text(
+                "INSERT INTO indicators (id, plan_id, key, position, name, target_op, target_kind, target_year, "
+                "direction, aggregation, source, active, version, updated_at, metric_id, metric_link) VALUES "
+                f"({ind}, 1, 'k{ind}', {ind}, '率{ind}', '>=', 'level', 2025, 'up', 'none', 'table', TRUE, 1, "
+                "CURRENT_TIMESTAMP, 1, 'new')"))
+        evaluations = sa.table("evaluations", *(sa.column(n) for n in (
+            "plan_id", "indicator_id", "status", "binding", "data_version")), sa.column("detail", sa.JSON))
+        c.execute(evaluations.insert(), [
+            {"plan_id": 1, "indicator_id": 1, "status": "lagging", "binding": False, "data_version": 1,
+             "detail": {"status": "lagging", "subregions": rows, "equalisation": spread}},
+            {"plan_id": 1, "indicator_id": 2, "status": "on_track", "binding": False, "data_version": 1,
+             "detail": {"status": "on_track", "subregions": [], "equalisation": None}}])
+        c.execute(sa.text(
+            "INSERT INTO status_counts (plan_id, region_code, domain, department, status, count, binding_count, "
+            "risk_count, binding_risk_count, main_count, first_position) VALUES "
+            "(1, '990101', '教育', '', 'lagging', 1, 0, 1, 0, 1, 1), (1, '990101', '教育', '', 'on_track', 1, 0, 0, 0,"
+            " 1, 2)"))
+        c.execute(sa.text("INSERT INTO region_status_counts (plan_id, region_code, status, count) VALUES "
+                          "(1, '990101', 'lagging', 1), (1, '990101', 'on_track', 1), (1, '990102', 'lagging', 1)"))
+    migrate.upgrade(blank)
+
+    def stored() -> dict[int, tuple[dict[str, object], object]]:
+        with blank.connect() as c:
+            got = c.execute(sa.text("SELECT indicator_id, detail, subregions, equalisation FROM evaluations")).all()
+        return {i: tuple(v if v is None or isinstance(v, dict | list) else json.loads(v) for v in r)
+                for i, *r in got}
+
+    assert stored() == {1: ({"status": "lagging"}, rows, spread), 2: ({"status": "on_track"}, None, None)}
+    with blank.connect() as c:
+        assert c.execute(sa.text("SELECT domain, status, count, risk_count, main_count FROM status_totals "
+                                 "ORDER BY status")).all() == [("教育", "lagging", 1, 1, 1), ("教育", "on_track", 1, 0, 1)]
+        assert c.execute(sa.text("SELECT region_code, neg_rank, neg_risk, total FROM region_totals "
+                                 "ORDER BY neg_rank, neg_risk, region_code")).all() == [
+            ("990101", -3, -1, 2), ("990102", -3, -1, 1)]
+    migrate.downgrade(blank, "0012_region_rollup")
+    with blank.connect() as c:
+        details = {i: d if isinstance(d, dict) else json.loads(d)
+                   for i, d in c.execute(sa.text("SELECT indicator_id, detail FROM evaluations"))}
+    assert details == {1: {"status": "lagging", "subregions": rows, "equalisation": spread},
+                       2: {"status": "on_track", "subregions": [], "equalisation": None}}

@@ -230,3 +230,57 @@ def test_the_stored_risk_order_is_the_risk_rule_over_every_plans_rows(app) -> No
     assert [r["id"] for r in listed] == [r["id"] for r in rows]
     risky, n = indicator_page(svc, {"risk": "1"}, 0, 1000, None)
     assert n == len(risky) == sum(r["risk"] for r in rows) > 0
+
+
+def test_sub_regions_are_read_only_by_the_indicator_pages_that_show_them(client, seeded) -> None:  # type: ignore[no-untyped-def]
+    """An indicator's sub-region rows are stored apart from its evaluation: the plan API and the
+    dashboard leave them out, the indicator page and its API twin show them, read from the stored
+    evaluation and equal to a fresh one's."""
+    from sqlalchemy.orm import Session
+
+    from planwatch.register import evaluations
+
+    login(client, "viewer")
+    html = client.get("/dashboard/list?region=990101001").text  # the dashboard stores every evaluation
+    ind = int(re.search(r'<a href="/indicators/(\d+)">每千人口3岁以下婴幼儿托位数<', html).group(1))  # type: ignore[union-attr]
+    shown = client.get(f"/api/indicators/{ind}").json()
+    plan_id = shown["plan"]["id"]
+    engine = make_engine(seeded[0])
+    try:
+        with Session(engine) as s:
+            kept = evaluations.stored(s, plan_id, subregions=[ind])
+            fresh = evaluations.compute(s, plan_id)
+    finally:
+        engine.dispose()
+    assert kept is not None
+    ref = f"p{plan_id}-i{ind}"
+    assert kept.indicators[ref] == fresh.indicators[ref] and fresh.indicators[ref]["subregions"]
+    assert [(r["code"], r["value"]) for r in shown["subregions"]] == sorted(
+        ((r["code"], r["value"]) for r in fresh.indicators[ref]["subregions"] if r.get("value") is not None),
+        key=lambda cv: cv[1], reverse=True)
+    assert "990101001" in {r["code"] for r in shown["subregions"]}
+    page = client.get(f"/indicators/{ind}").text
+    assert 'data-testid="subregions"' in page
+    plan = client.get(f"/api/plans/{plan_id}").json()
+    assert plan["indicators"] and not any({"subregions", "subregion_status"} & set(r) for r in plan["indicators"])
+
+
+def test_the_region_card_lists_what_the_full_tally_lists_first(client, seeded) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard's region card is grouped by the database (`summary.region_tally`: the shown rows
+    and how many): the same rows, in the same order, as tallying every region's counts."""
+    from sqlalchemy.orm import Session
+
+    from planwatch.register import summary
+    from planwatch.web import dashboard
+
+    login(client, "viewer")
+    assert client.get("/dashboard").status_code == 200  # stores every evaluation
+    engine = make_engine(seeded[0])
+    try:
+        with Session(engine) as s:
+            full = dashboard._tally(summary.dashboard_counts(s, None, ("region",)), "region_code")
+            for limit in (1, 12):
+                assert summary.region_tally(s, limit) == (full[:limit], len(full))
+    finally:
+        engine.dispose()
+    assert len(full) >= 2

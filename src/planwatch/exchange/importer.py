@@ -6,11 +6,17 @@ reported; by default a single problem refuses the whole file.
 
 from __future__ import annotations
 
+import gc
 import math
+import queue
 import re
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -147,16 +153,14 @@ class _Lookup:
         per distinct id."""
         refs: set[int] = set()
         codes: set[str] = set()
-        ref_at, code_at = table.columns.get("indicator_id"), table.columns.get("region_code")
-        for _, cells in table.rows:
-            n = len(cells)
-            ref = cells[ref_at] if ref_at is not None and ref_at < n else None
+        id_col, code_col = _columns(table, ("indicator_id", "region_code"))
+        for ref in set(id_col):  # each distinct cell once
             if ref not in (None, "") and (key := str(ref).strip().removesuffix(".0")) not in self.indicators:
                 if key.isdigit():
                     refs.add(int(key))
                 elif key.startswith("p") and "-i" in key and key.split("-i", 1)[1].isdigit():
                     refs.add(int(key.split("-i", 1)[1]))
-            code = cells[code_at] if code_at is not None and code_at < n else None
+        for code in set(code_col):
             if code not in (None, "") and (key := str(code).strip().removesuffix(".0")) not in self.regions:
                 codes.add(key)
         ids, regions = sorted(refs), sorted(codes)
@@ -233,14 +237,6 @@ class _Lookup:
         return region
 
 
-def _cell(table: Table, cells: list[Any], key: str) -> Any:
-    idx = table.columns.get(key)
-    if idx is None or idx >= len(cells):
-        return None
-    v = cells[idx]
-    return v.strip() if isinstance(v, str) else v
-
-
 @dataclass
 class Conflict:
     """A row whose value someone changed since the form was made: what the file says and what is stored."""
@@ -267,17 +263,48 @@ class Conflict:
 
 _ROW_KEYS = ("indicator_id", "indicator", "region_code", "region", "year", "unit", "value", "judgement", "source",
              "evidence", "version")
+_MISS = object()
 
 
-def _picker(table: Table, keys: tuple[str, ...]) -> Callable[[list[Any]], list[Any]]:
-    """`_cell` for several keys at once: the row's cells for `keys`, in that order."""
-    where = [table.columns.get(k) for k in keys]
+class _Err:
+    """A rule's refusal of a cell, kept in a per-chunk memo: (field key, Chinese, English)."""
 
-    def pick(cells: list[Any]) -> list[Any]:
-        n = len(cells)
-        return [None if i is None or i >= n else (v.strip() if isinstance(v := cells[i], str) else v)
-                for i in where]
-    return pick
+    __slots__ = ("en", "key", "zh")
+
+    def __init__(self, key: str, zh: str, en: str) -> None:
+        self.key, self.zh, self.en = key, zh, en
+
+
+def _strip(v: Any) -> Any:
+    return v.strip() if isinstance(v, str) else v
+
+
+def _outcome(key: str, rule: Callable[..., Any], *cells: Any) -> Any:
+    """`rule(*stripped cells)`, or its refusal as an `_Err` naming the field (`key`, or the field a
+    `FieldError` names). `check_rows` asks it once per distinct cell (or cell and indicator) of a chunk."""
+    try:
+        return rule(*(_strip(c) for c in cells))
+    except _Bad as b:
+        return _Err(key, b.zh, b.en)
+    except FieldError as exc:
+        return _Err(exc.field if exc.field in BY_KEY else key, exc.zh, exc.en)
+
+
+def _columns(table: Table, keys: tuple[str, ...]) -> list[Iterable[Any]]:
+    """The table's cells for `keys`, column by column (None where a row is short or a column absent):
+    one C-level pass per column (`itemgetter` over the rows) instead of a Python loop a cell."""
+    cells = [c for _, c in table.rows]
+    shortest = min(map(len, cells), default=0)
+    out: list[Iterable[Any]] = []
+    for k in keys:
+        i = table.columns.get(k)
+        if i is None:
+            out.append(repeat(None, len(cells)))
+        elif i < shortest:
+            out.append(map(itemgetter(i), cells))
+        else:
+            out.append([c[i] if i < len(c) else None for c in cells])
+    return out
 
 
 def check_rows(session: Session, table: Table, status: str, reporter: str | None, reporter_id: int | None,
@@ -289,8 +316,39 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
     (the web upload) each row must also be in its department's scope, its round must take it, and an
     approved value is refused unless the actor may approve. A row that says what is stored already is
     valid (it writes nothing: `observations.is_unchanged`). With a `conflicts` list, a row changed by
-    someone else since the form was made goes there (with both values) instead of into the problems."""
-    look = look or _Lookup(session)
+    someone else since the form was made goes there (with both values) instead of into the problems.
+
+    Column-wise over the table: each rule runs once per distinct cell of its column (once per distinct
+    indicator and cell where the rule reads the indicator: year, unit), its outcome kept in a memo for
+    the table; only the value (distinct in nearly every row) is checked row by row. A row's problem is
+    still its first failing field in the order indicator, region, year, unit, value, judgement, source,
+    evidence, version, as a row-by-row check would find it (measured at scale 0.01: the checks were
+    ~11 µs of the bulk load's ~21 µs a value)."""
+    checked = _check_cells(session, table, status, reporter, reporter_id, actor, look or _Lookup(session))
+    return _check_stored(session, checked, actor, conflicts), checked.problems, checked.empty
+
+
+@dataclass
+class _Checked:
+    """One table after the cell rules (`_check_cells`): the rows that passed them, by row number, with
+    the names a conflict shows; the problems so far; the empty rows."""
+
+    table: Table
+    good: list[tuple[int, ObservationInput]]
+    names: dict[int, tuple[str, str, str | None, str, int]]
+    problems: list[Problem]
+    empty: int
+
+    def bad(self, row: int, key: str | None, zh: str, en: str) -> None:
+        table = self.table
+        col = table.where(key) if key and key in table.columns else (BY_KEY[key].zh if key else None)
+        self.problems.append(Problem(table.file, zh, en, sheet=table.sheet, row=row, column=col))
+
+
+def _check_cells(session: Session, table: Table, status: str, reporter: str | None, reporter_id: int | None,
+                 actor: Actor | None, look: _Lookup) -> _Checked:
+    """`check_rows`' first part: every cell rule, the scope and the duplicate rule; nothing read of the
+    stored values (the register is read through `look` only: plans, indicators, regions)."""
     scope = None if actor is None else rp.indicator_scope(
         actor, lambda d: rp.department_indicator_ids(session, d))
     look.prefetch(table)
@@ -298,56 +356,120 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
     problems: list[Problem] = []
     seen: dict[tuple[int, str, int], int] = {}
     names: dict[int, tuple[str, str, str | None, str, int]] = {}
-    years: dict[tuple[int, float], int] = {}
     empty = 0
+    m_ind: dict[Any, Any] = {}
+    m_reg: dict[Any, Any] = {}
+    m_year: dict[Any, Any] = {}
+    m_unit: dict[Any, Any] = {}
+    m_judgement: dict[Any, Any] = {}
+    m_source: dict[Any, Any] = {}
+    m_evidence: dict[Any, Any] = {}
+    m_version: dict[Any, Any] = {}
 
-    def bad(row: int, key: str | None, zh: str, en: str) -> None:
-        col = table.where(key) if key and key in table.columns else (BY_KEY[key].zh if key else None)
-        problems.append(Problem(table.file, zh, en, sheet=table.sheet, row=row, column=col))
+    bad = _Checked(table, good, names, problems, 0).bad
 
-    pick = _picker(table, _ROW_KEYS)
-    for number, cells in table.rows:
-        (c_indicator_id, c_indicator, c_region_code, c_region, c_year, c_unit, c_value, c_judgement, c_source,
-         c_evidence, c_version) = pick(cells)  # in _ROW_KEYS order
-        key = "indicator_id"
-        try:
-            ind = look.indicator(c_indicator_id, c_indicator)
-            key = "region_code"
-            region = look.region(c_region_code, c_region)
-            key = "year"
-            year_f = _number(c_year, integer=True)
-            if year_f is None:
-                raise _Bad("缺少年份", "year is missing")
-            year = years.get((ind.plan_id, year_f))
-            if year is None:  # the rule once per plan and year (it raises on a year out of the plan's window)
-                year = years[(ind.plan_id, year_f)] = rp.check_year(look.plan(ind), int(year_f))
-            key = "unit"
-            rp.check_unit(ind, _text(c_unit))
-            key = "value"
-            value = _number(c_value)
-            try:
-                value = rp.check_value(ind, value)
-            except FieldError as exc:
-                raise _Bad(f"不可能的数值 {value:g}:{exc.zh}", f"impossible value {value:g}: {exc.en}") from None
-            key = "judgement"
-            judgement = rp.check_judgement(_text(c_judgement))
-            if value is None and judgement is None:
-                empty += 1
-                continue
-            key = "source"
-            source = _text(c_source)
-            key = "evidence"
-            evidence = _text(c_evidence)
-            key = "version"
-            version_f = _number(c_version, integer=True)
-            key = "indicator_id"
-            if scope is not None and ind.id not in scope:
-                raise _Bad(f"指标 {ind.ref} 不属于本部门", f"indicator {ind.ref} is not assigned to your department")
-        except _Bad as b:
-            bad(number, key, b.zh, b.en)
+    def year_rule(ind: _Ind, cell: Any) -> int:
+        year_f = _number(cell, integer=True)
+        if year_f is None:
+            raise _Bad("缺少年份", "year is missing")
+        return rp.check_year(look.plan(ind), int(year_f))
+
+    def unit_rule(ind: _Ind, cell: Any) -> bool:
+        rp.check_unit(ind, _text(cell))
+        return True
+
+    def judgement_rule(cell: Any) -> str | None:
+        return rp.check_judgement(_text(cell))
+
+    def version_rule(cell: Any) -> int | None:
+        v = _number(cell, integer=True)
+        return None if v is None else int(v)
+
+    numbers = [n for n, _ in table.rows]
+    columns = _columns(table, _ROW_KEYS)
+    values = columns[_ROW_KEYS.index("value")] = list(columns[_ROW_KEYS.index("value")])
+    # The value cells as `float` parses them, the first step of `_number`, in one C-level pass; a cell
+    # it refuses (a blank, "1,234", a formula) sends the chunk's values through `_number` one by one.
+    floats: Iterable[float | None] = repeat(None, len(numbers))
+    if set(map(type, values)) <= {str, int, float}:  # not bool: float(True) is 1.0, `_number` refuses it
+        with suppress(ValueError, OverflowError):
+            floats = list(map(float, values))
+    m_range: dict[int, tuple[float, float]] = {}
+    for (number, c_indicator_id, c_indicator, c_region_code, c_region, c_year, c_unit, c_value, c_judgement,
+         c_source, c_evidence, c_version, x) in zip(numbers, *columns, floats, strict=True):
+        ind = m_ind.get(k := (c_indicator_id, c_indicator), _MISS)
+        if ind is _MISS:
+            ind = m_ind[k] = _outcome("indicator_id", look.indicator, c_indicator_id, c_indicator)
+        if type(ind) is _Err:
+            bad(number, ind.key, ind.zh, ind.en)
             continue
-        except FieldError as exc:
-            bad(number, exc.field if exc.field in BY_KEY else key, exc.zh, exc.en)
+        region = m_reg.get(k := (c_region_code, c_region), _MISS)
+        if region is _MISS:
+            region = m_reg[k] = _outcome("region_code", look.region, c_region_code, c_region)
+        if type(region) is _Err:
+            bad(number, region.key, region.zh, region.en)
+            continue
+        year = m_year.get(k := (ind.plan_id, c_year), _MISS)
+        if year is _MISS:
+            year = m_year[k] = _outcome("year", year_rule, ind, c_year)
+        if type(year) is _Err:
+            bad(number, year.key, year.zh, year.en)
+            continue
+        if c_unit is not None:
+            unit = m_unit.get(k := (ind.id, c_unit), _MISS)
+            if unit is _MISS:
+                unit = m_unit[k] = _outcome("unit", unit_rule, ind, c_unit)
+            if type(unit) is _Err:
+                bad(number, unit.key, unit.zh, unit.en)
+                continue
+        rng = m_range.get(ind.id)
+        if rng is None:
+            rng = m_range[ind.id] = rp.plausible_range(ind)
+        if x is not None and rng[0] <= x <= rng[1]:
+            value = x  # what `_number` and then `check_value` return for this cell (`rp.plausible_range`)
+        else:
+            try:
+                value = _number(c_value.strip() if type(c_value) is str else c_value)
+                try:
+                    value = rp.check_value(ind, value)
+                except FieldError as exc:
+                    raise _Bad(f"不可能的数值 {value:g}:{exc.zh}", f"impossible value {value:g}: {exc.en}") from None
+            except _Bad as b:
+                bad(number, "value", b.zh, b.en)
+                continue
+            except FieldError as exc:
+                bad(number, exc.field if exc.field in BY_KEY else "value", exc.zh, exc.en)
+                continue
+        judgement = m_judgement.get(c_judgement, _MISS)
+        if judgement is _MISS:
+            judgement = m_judgement[c_judgement] = _outcome("judgement", judgement_rule, c_judgement)
+        if type(judgement) is _Err:
+            bad(number, judgement.key, judgement.zh, judgement.en)
+            continue
+        if value is None and judgement is None:
+            empty += 1
+            continue
+        source = m_source.get(c_source, _MISS)
+        if source is _MISS:
+            source = m_source[c_source] = _outcome("source", _text, c_source)
+        if type(source) is _Err:
+            bad(number, source.key, source.zh, source.en)
+            continue
+        evidence = m_evidence.get(c_evidence, _MISS)
+        if evidence is _MISS:
+            evidence = m_evidence[c_evidence] = _outcome("evidence", _text, c_evidence)
+        if type(evidence) is _Err:
+            bad(number, evidence.key, evidence.zh, evidence.en)
+            continue
+        version = m_version.get(c_version, _MISS)
+        if version is _MISS:
+            version = m_version[c_version] = _outcome("version", version_rule, c_version)
+        if type(version) is _Err:
+            bad(number, version.key, version.zh, version.en)
+            continue
+        if scope is not None and ind.id not in scope:
+            bad(number, "indicator_id", f"指标 {ind.ref} 不属于本部门",
+                f"indicator {ind.ref} is not assigned to your department")
             continue
         natural = (ind.metric_id, region.code, year)  # two plans' targets on one metric share the value
         if natural in seen:
@@ -356,19 +478,36 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
             continue
         seen[natural] = number
         names[number] = (ind.ref, ind.name, ind.unit, region.name, ind.plan_id)
-        good.append((number, ObservationInput(
-            ind.id, region.code, year, value=value, judgement=judgement, status=status, source_note=source,
-            evidence_file=evidence, reporter_id=reporter_id, reporter_name=reporter,
-            expected_version=int(version_f) if version_f is not None else None, metric_id=ind.metric_id,
-        )))
+        good.append((number, ObservationInput(  # positional (a third of the keywords' cost), in field order:
+            ind.id, region.code, year, value, judgement, status, source,  # indicator, region, year, value,
+            evidence, None, reporter_id, reporter,  # judgement, status, source_note, evidence_file, evidence_name,
+            False, False, version, ind.metric_id,  # reporter_id, reporter_name, simulated, series_break,
+        )))  # expected_version, metric_id
 
+    return _Checked(table, good, names, problems, empty)
+
+
+def _check_stored(session: Session, checked: _Checked, actor: Actor | None, conflicts: list[Conflict] | None
+                  ) -> list[ObservationInput]:
+    """`check_rows`' second part, against the stored values (read in `session`, under the write lock):
+    the evidence reference, the actor's rules, the version rule. Its problems join `checked`'s."""
+    good, names, bad = checked.good, checked.names, checked.bad
     # Version check: a value someone changed since this form was made is a conflict, not an overwrite.
     stored = existing_for(session, (o.key for _, o in good))
     valid: list[ObservationInput] = []
+    m_ref: dict[tuple[str | None, str | None], Any] = {}  # the evidence rule once a distinct (cell, stored)
     for number, o in good:
-        old = stored.get(o.key)
+        old = stored.get(o.key) if stored else None
         try:
-            o.evidence_file = rp.check_evidence_reference(o.evidence_file, old["evidence_file"] if old else None)
+            ref = m_ref.get(k := (o.evidence_file, old["evidence_file"] if old else None), _MISS)
+            if ref is _MISS:
+                try:
+                    ref = m_ref[k] = rp.check_evidence_reference(*k)
+                except FieldError as exc:
+                    ref = m_ref[k] = _Err(exc.field, exc.zh, exc.en)
+            if type(ref) is _Err:
+                raise FieldError(ref.key, ref.zh, ref.en)
+            o.evidence_file = ref
             if old is not None and o.evidence_file == old["evidence_file"]:
                 o.evidence_name = old["evidence_name"]
             unchanged = old is not None and is_unchanged(old, o)
@@ -394,7 +533,7 @@ def check_rows(session: Session, table: Table, status: str, reporter: str | None
         if old is not None:
             o.expected_version = old["version"]  # same version, or a no-op resubmission
         valid.append(o)
-    return valid, problems, empty
+    return valid
 
 
 def import_file(session: Session, path: Path, *, accept_valid: bool = False, status: str = "submitted",
@@ -428,10 +567,28 @@ def import_file(session: Session, path: Path, *, accept_valid: bool = False, sta
 MAX_BULK_PROBLEMS = 1000  # problems kept in memory and shown; the count goes on
 
 
+@contextmanager
+def _no_cycle_collector() -> Iterator[None]:
+    """Python's cycle collector paused for a bulk load, then restored as it was.
+
+    A chunk is ~10 container objects a row (the CSV row, its number, the checked value, the write's
+    tuples), all freed by reference counting when the chunk is done; the collector's passes over them
+    found nothing to free and cost more than the checks themselves (measured at scale 0.01: reading
+    2.8 -> 1.2 µs a row, checking 6.6 -> 3.2 µs). Memory stays bounded by the chunk."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False, status: str = "submitted",
                     reporter: str | None = None, reporter_id: int | None = None, reason: str | None = None,
                     chunk_rows: int = CHUNK_ROWS, max_rows: int = MAX_BULK_ROWS,
-                    on_rows: Callable[[int], None] | None = None, exclusive: bool = False) -> ImportReport:
+                    on_rows: Callable[[int], None] | None = None, exclusive: bool = False,
+                    pipelined: bool | None = None) -> ImportReport:
     """`import_file` for a CSV of millions of values, read as a stream of chunks in the caller's transaction.
 
     Each chunk is checked by `check_rows` (the same rules as one form) and written by the register's bulk
@@ -439,40 +596,114 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
     caller's transaction rolls back); the file is still read to the end so every problem is reported
     (the first MAX_BULK_PROBLEMS in full). A duplicate across chunks with a different value is reported
     as a changed-since conflict, like a form resubmitted after someone else's change.
-    Expunges the session after each chunk: memory stays bounded by the chunk."""
+    Expunges the session after each chunk: memory stays bounded by the chunk.
+
+    `pipelined` (default: on PostgreSQL without `exclusive`): the next chunk is read and its cell rules
+    run in a second thread (`_ahead`) while one is written; that thread reads plans, indicators and
+    regions through its own connection, so it sees them as committed: call it in a transaction that has
+    not changed them (the command line opens one for the import alone), or pass `pipelined=False`."""
     try:
         lock_writes(session)
     except ConflictError as exc:
         raise ImportRejected([Problem(str(path), BUSY_ZH, BUSY_EN)]) from exc
     report = ImportReport(str(path))
-    look = _Lookup(session)  # one for the whole file: each indicator and region is read once
+    if pipelined is None:  # not with --exclusive: its dropped foreign keys lock the plans and regions read
+        pipelined = session.connection().dialect.name == "postgresql" and not exclusive
+    reader = session if not pipelined else Session(bind=session.get_bind())  # the cell rules' own connection
+    look = _Lookup(reader)  # one for the whole file: each indicator and region is read once
 
-    def valid_chunks() -> Iterator[list[ObservationInput]]:
+    def cells() -> Iterator[_Checked]:
         for table, problems in iter_csv_tables(path, chunk_rows, max_rows):
             if table is None:
                 raise ImportRejected(problems)
-            rows, problems, empty = check_rows(session, table, status, reporter, reporter_id, look=look)
-            report.rows += len(table.rows)
-            report.empty += empty
-            report.rejected_rows += len({p.row for p in problems})
-            room = MAX_BULK_PROBLEMS - len(report.problems)
-            report.problems.extend(problems[:max(room, 0)])
-            if on_rows is not None:
-                on_rows(len(table.rows))
-            if report.rejected_rows and not accept_valid:
-                continue  # keep reading to report every problem; nothing will be kept
-            yield rows
+            yield _check_cells(reader, table, status, reporter, reporter_id, None, look)
 
+    def valid_chunks() -> Iterator[list[ObservationInput]]:
+        with _ahead(cells(), pipelined) as checked_chunks:
+            for checked in checked_chunks:
+                rows = _check_stored(session, checked, None, None)
+                report.rows += len(checked.table.rows)
+                report.empty += checked.empty
+                report.rejected_rows += len({p.row for p in checked.problems})
+                room = MAX_BULK_PROBLEMS - len(report.problems)
+                report.problems.extend(checked.problems[:max(room, 0)])
+                if on_rows is not None:
+                    on_rows(len(checked.table.rows))
+                if report.rejected_rows and not accept_valid:
+                    continue  # keep reading to report every problem; nothing will be kept
+                yield rows
+
+    chunks = valid_chunks()
     try:
-        written = write_observation_chunks(session, valid_chunks(), by=reporter, reason=reason or f"import {path.name}",
-                                           on_chunk=lambda _n: session.expunge_all(), source=path.name,
-                                           status=status, exclusive=exclusive)
+        with _no_cycle_collector():
+            written = write_observation_chunks(session, chunks, by=reporter,
+                                               reason=reason or f"import {path.name}",
+                                               on_chunk=lambda _n: session.expunge_all(), source=path.name,
+                                               status=status, exclusive=exclusive)
     except ConflictError as exc:  # a concurrent writer got in between check and write
         raise ImportRejected([Problem(str(path), str(exc), "concurrent change")]) from exc
+    finally:
+        chunks.close()  # stops the reading thread before its connection goes
+        if reader is not session:
+            reader.close()
     if report.rejected_rows and not accept_valid:
         raise ImportRejected(report.problems)
     report.inserted, report.updated, report.unchanged = written.inserted, written.updated, written.unchanged
     return report
+
+
+_DONE = object()
+
+
+@contextmanager
+def _ahead(items: Iterator[Any], threaded: bool) -> Iterator[Iterator[Any]]:
+    """`items`, produced one ahead in a second thread when `threaded`: while the caller writes chunk N
+    (and waits for the database server), the thread reads and checks chunk N+1. At most two chunks
+    wait (memory stays bounded by the chunk); an error in the thread is raised in the caller; leaving
+    the block early stops the thread."""
+    if not threaded:
+        yield items
+        return
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ready.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            result: tuple[Any, BaseException | None] = (_DONE, None)
+        except BaseException as exc:  # handed to the caller's thread
+            result = (_DONE, exc)
+        while not stop.is_set():
+            try:
+                ready.put(result, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def consume() -> Iterator[Any]:
+        while True:
+            item, exc = ready.get()
+            if exc is not None:
+                raise exc
+            if item is _DONE:
+                return
+            yield item
+
+    worker = threading.Thread(target=produce, name="planwatch-import-reader", daemon=True)
+    worker.start()
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        worker.join()
 
 
 @dataclass

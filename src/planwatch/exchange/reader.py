@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -170,40 +172,56 @@ def iter_csv_tables(path: Path, chunk_rows: int, max_rows: int = MAX_BULK_ROWS
         cols: dict[str, int] | None = None
         rows: list[tuple[int, list[Any]]] = []
         total = 0
+        numbered = enumerate(reader, start=1)
         try:
-            for number, cells in enumerate(reader, start=1):
-                joined = "".join(cells)  # one scan of the row in C, then the per-cell rules only where needed
-                if "\x00" in joined:
-                    yield None, [Problem(name, "文件含有二进制内容,不是 CSV", "binary content; not a CSV file",
-                                         row=number)]
-                    return
-                if "=" in joined or "'" in joined:
-                    cells = [FORMULA if c.startswith("=") else (c[1:] if c[:2] in ("'=", "'+", "'-", "'@") else c)
-                             for c in cells[:MAX_COLUMNS]]
-                    if not any(c not in (None, "") for c in cells):
+            while batch := list(islice(numbered, chunk_rows)):
+                if cols is not None and total + len(batch) <= max_rows:
+                    # The whole batch at once, in C: no NUL, no formula or quote mark, no blank row, no row
+                    # wider than MAX_COLUMNS. Such rows are kept as read: what the row-by-row rules below
+                    # would keep. A batch with any of them goes through those rules (~2 µs a row here).
+                    lines = list(map("".join, map(itemgetter(1), batch)))
+                    text = "".join(lines)
+                    if ("\x00" not in text and "=" not in text and "'" not in text and all(lines)
+                            and max(map(len, map(itemgetter(1), batch))) <= MAX_COLUMNS):
+                        rows.extend(batch)
+                        total += len(batch)
+                        if len(rows) >= chunk_rows:
+                            yield Table(name, None, cols, rows[:chunk_rows]), []
+                            rows = rows[chunk_rows:]
                         continue
-                else:
-                    if not "".join(cells[:MAX_COLUMNS]):
-                        continue
-                    cells = cells[:MAX_COLUMNS]
-                if cols is None:
-                    first.append((number, cells))
-                    found = _locate_header(name, None, first)
-                    if not isinstance(found, Problem):
-                        cols = found[1]
-                        first = []
-                    elif len(first) >= 10:
-                        yield None, [found]
+                for number, cells in batch:
+                    joined = "".join(cells)  # one scan of the row in C, then the per-cell rules only where needed
+                    if "\x00" in joined:
+                        yield None, [Problem(name, "文件含有二进制内容,不是 CSV", "binary content; not a CSV file",
+                                             row=number)]
                         return
-                    continue
-                rows.append((number, cells))
-                total += 1
-                if total > max_rows:
-                    yield None, [_too_many(name, None, number, max_rows)]
-                    return
-                if len(rows) >= chunk_rows:
-                    yield Table(name, None, cols, rows), []
-                    rows = []
+                    if "=" in joined or "'" in joined:
+                        cells = [FORMULA if c.startswith("=") else (c[1:] if c[:2] in ("'=", "'+", "'-", "'@") else c)
+                                 for c in cells[:MAX_COLUMNS]]
+                        if not any(c not in (None, "") for c in cells):
+                            continue
+                    else:
+                        if not "".join(cells[:MAX_COLUMNS]):
+                            continue
+                        cells = cells[:MAX_COLUMNS]
+                    if cols is None:
+                        first.append((number, cells))
+                        found = _locate_header(name, None, first)
+                        if not isinstance(found, Problem):
+                            cols = found[1]
+                            first = []
+                        elif len(first) >= 10:
+                            yield None, [found]
+                            return
+                        continue
+                    rows.append((number, cells))
+                    total += 1
+                    if total > max_rows:
+                        yield None, [_too_many(name, None, number, max_rows)]
+                        return
+                    if len(rows) >= chunk_rows:
+                        yield Table(name, None, cols, rows), []
+                        rows = []
         except UnicodeDecodeError as exc:
             yield None, [Problem(name, f"无法识别文件编码(请用 UTF-8):{exc.reason}",
                                  f"unknown text encoding (use UTF-8): {exc.reason}")]

@@ -50,6 +50,7 @@ def write_observation_chunks(
     total = WriteResult()
     lock_writes(session)  # once, for the whole load: other writers wait rather than interleave
     deferred = _defer_foreign_keys(session) if exclusive else []
+    indexes = _defer_indexes(session) if exclusive else []
     for rows in chunks:
         if not rows:
             continue
@@ -60,6 +61,7 @@ def write_observation_chunks(
         if on_chunk is not None:
             on_chunk(len(rows))
     _restore_foreign_keys(session, deferred)
+    _restore_indexes(session, indexes)
     if total.inserted or total.updated:  # re-sending only unchanged values writes nothing, so logs nothing
         auditlog.record_load(session, by, "observation", {
             "file": source, "rows": total.inserted + total.updated + total.unchanged, "inserted": total.inserted,
@@ -92,6 +94,36 @@ def _restore_foreign_keys(session: Session, keys: list[tuple[str, str]]) -> None
     conn = session.connection()
     for name, definition in keys:
         conn.exec_driver_sql(f'ALTER TABLE {_TABLE} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _defer_indexes(session: Session) -> list[str]:
+    """PostgreSQL, a first load (the values table empty at the start of an exclusive load): drop the
+    secondary indexes of the values and history tables for the load and return the statements that
+    build them again (`_restore_indexes`, in the same transaction). Building an index over the loaded
+    rows is one sort; keeping it through the load is an index insert a row. The primary keys and the
+    unique (metric, region, year) key stay: the load's own duplicate and version rules read them.
+    History is locked too (ACCESS EXCLUSIVE) until the load ends. Other databases, or values already
+    stored (rebuilding would cost the whole table): nothing."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql" or conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {_TABLE})").scalar():
+        return []
+    rebuild: list[str] = []
+    for table in (_TABLE, "history"):
+        conn.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        found = conn.execute(text(
+            "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+            "WHERE x.indrelid = CAST(:t AS regclass) AND NOT x.indisprimary AND NOT x.indisunique "
+            "ORDER BY c.relname"), {"t": table}).all()
+        for name, definition in found:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            rebuild.append(str(definition))
+    return rebuild
+
+
+def _restore_indexes(session: Session, statements: list[str]) -> None:
+    conn = session.connection()
+    for statement in statements:
+        conn.exec_driver_sql(statement)
 
 
 def chunked(rows: Iterable[ObservationInput], size: int = CHUNK_ROWS) -> Iterable[list[ObservationInput]]:

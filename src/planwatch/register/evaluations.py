@@ -5,7 +5,8 @@ in `plan_evaluations` (data year, early warnings, summary) and `evaluations` (on
 with the plan's `data_version` and the register's `shared_seq` (`register.versions`). It is fresh
 while neither moved: pages read it instead of evaluating, and recompute only the plans whose version
 moved. The same step rewrites the plan's rows of `status_counts`, the summary the overview and the
-dashboard read (`register.summary`), and of `region_status_counts`, its statuses counted by region.
+dashboard read (`register.summary`), and of `region_status_counts`, its statuses counted by region, and
+keeps their register-wide sums (`status_totals`, `region_totals`) in step.
 
 `evaluate_register` brings every plan (or the given ones) up to date: `planwatch evaluate --all`.
 """
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, or_, select
+from sqlalchemy import Engine, and_, delete, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,9 @@ from planwatch.register.schema import (
     Plan,
     PlanEvaluation,
     RegionStatusCount,
+    RegionTotal,
     StatusCount,
+    StatusTotal,
     SubregionStatus,
 )
 
@@ -53,13 +56,21 @@ class PlanResult:
     """A plan's evaluation as pages read it: plain data, the same whether computed or stored."""
 
     year: int | None
-    indicators: dict[str, dict[str, Any]]  # indicator ref → its evaluation (see `_flatten`)
+    # indicator ref → its evaluation (see `_flatten`). A stored result holds an indicator's sub-region
+    # rows and their spread (`APART`: "subregions", "equalisation") only for the indicators asked for
+    # (`stored(..., subregions=)`); the others' have neither key. A computed result holds every one's.
+    indicators: dict[str, dict[str, Any]]
     early_warnings: list[dict[str, Any]]
     summary: dict[str, Any]
     data_version: int = 0
     shared_seq: int = 0
     stored: bool = False  # read from the store (not computed by this call)
     rows: list[dict[str, Any]] = field(default_factory=list)  # indicator id, domain, binding, department
+
+
+# What only the pages showing an indicator's sub-regions read (the indicator page and its API twin): kept
+# in columns of their own, apart from `detail` (a provincial plan's indicator has a row per county).
+APART = ("subregions", "equalisation")
 
 
 def _flatten(e: Any, target: float | None) -> dict[str, Any]:
@@ -90,8 +101,10 @@ def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResu
                       data_version=version, shared_seq=state.shared_seq)
 
 
-def stored(session: Session, plan_id: int) -> PlanResult | None:
-    """The plan's stored evaluation if it is fresh (its versions have not moved), else None."""
+def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> PlanResult | None:
+    """The plan's stored evaluation if it is fresh (its versions have not moved), else None. Each
+    indicator's sub-region rows and equalisation (`APART`) are read for the indicator ids in
+    `subregions` only (a provincial plan's indicator has a row a county: plan pages do not show them)."""
     state = versions.current(session)
     row = session.execute(
         select(PlanEvaluation.year, PlanEvaluation.early_warnings, PlanEvaluation.summary,
@@ -101,14 +114,21 @@ def stored(session: Session, plan_id: int) -> PlanResult | None:
         return None
     per = {f"p{plan_id}-i{ind_id}": detail for ind_id, detail in session.execute(
         select(Evaluation.indicator_id, Evaluation.detail).where(Evaluation.plan_id == plan_id))}
+    wanted = sorted(set(subregions))
+    for i in range(0, len(wanted), 500):
+        for ind_id, rows, equalisation in session.execute(
+                select(Evaluation.indicator_id, Evaluation.subregions, Evaluation.equalisation)
+                .where(Evaluation.plan_id == plan_id, Evaluation.indicator_id.in_(wanted[i:i + 500]))):
+            per[f"p{plan_id}-i{ind_id}"].update(subregions=list(rows or []), equalisation=equalisation)
     return PlanResult(row[0], per, list(row[1]), dict(row[2]), data_version=row[3], shared_seq=row[4], stored=True)
 
 
 def stored_indicators(session: Session, keys: Iterable[tuple[int, int]]
                       ) -> dict[tuple[int, int], tuple[dict[str, Any], list[dict[str, Any]]]]:
     """(plan id, indicator id) → the indicator's stored evaluation (as `PlanResult.indicators` holds
-    it) and its plan's stored early warnings about it, for the pairs asked for that have one: read from
-    those rows only, never a whole plan's evaluation (a list page costs what it shows)."""
+    it, without its sub-region rows) and its plan's stored early warnings about it, for the pairs asked
+    for that have one: read from those rows only, never a whole plan's evaluation (a list page costs
+    what it shows)."""
     wanted = sorted(set(keys))
     out: dict[tuple[int, int], tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     if not wanted:
@@ -132,11 +152,13 @@ def stored_indicators(session: Session, keys: Iterable[tuple[int, int]]
     return out
 
 
-def plan_evaluation(session: Session, plan_id: int, year: int | None = None, store: bool = True) -> PlanResult:
+def plan_evaluation(session: Session, plan_id: int, year: int | None = None, store: bool = True,
+                    subregions: Iterable[int] = ()) -> PlanResult:
     """What pages read: the stored evaluation when fresh, else computed now (and stored, in its own
-    short transaction, unless `store` is false). A given `year` is always computed, never stored."""
+    short transaction, unless `store` is false). A given `year` is always computed, never stored.
+    `subregions`: the indicator ids whose sub-region rows the caller shows (see `stored`)."""
     if year is None:
-        hit = stored(session, plan_id)
+        hit = stored(session, plan_id, subregions)
         if hit is not None:
             return hit
     result = compute(session, plan_id, year)
@@ -174,6 +196,8 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
 
     if not results:
         return
+    if any(result.stored for _, result in results):  # read back without its sub-region rows (`APART`)
+        raise ValueError("save_many stores computed evaluations, not ones read from the store")
     wanted = sorted({plan_id for plan_id, _ in results})
     have: dict[int, int] = {}
     regions: dict[int, str] = {}
@@ -195,9 +219,19 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     if not todo:
         return
     ids = sorted(todo)
+    totals: dict[tuple[str, str, str], list[int]] = {}  # (domain, department, status) → the change in its sums
+    touched: set[str] = set()  # regions whose statuses change
     for i in range(0, len(ids), 500):
-        for table in (Evaluation, StatusCount, SubregionStatus, RegionStatusCount, PlanEvaluation):
+        for table in (Evaluation, SubregionStatus, PlanEvaluation):
             session.execute(delete(table).where(table.plan_id.in_(ids[i:i + 500])))
+        for d, dep, st, *sums in session.execute(
+                delete(StatusCount).where(StatusCount.plan_id.in_(ids[i:i + 500]))
+                .returning(StatusCount.domain, StatusCount.department, StatusCount.status, *_TOTAL_SUMS)):
+            change = totals.setdefault((d, dep, st), [0] * len(_TOTAL_SUMS))
+            for k, n in enumerate(sums):
+                change[k] -= int(n or 0)
+        touched.update(session.scalars(delete(RegionStatusCount).where(RegionStatusCount.plan_id.in_(ids[i:i + 500]))
+                                       .returning(RegionStatusCount.region_code)))
     session.flush()
     plan_rows, rows, subs, count_rows, region_rows = [], [], [], [], []
     for plan_id in ids:
@@ -233,18 +267,21 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
             if ev is None:
                 continue
             proj = ev.get("projection") or {}
+            sub_rows = ev.get("subregions") or []
             rows.append({"plan_id": plan_id, "indicator_id": ind_id, "year": result.year, "status": status,
                          "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
                          "value_year": ev["year"], "projected": proj.get("value_at_target"),
                          "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
                          "domain": domain, "binding": is_binding, "data_version": result.data_version,
-                         "detail": ev, "region_code": region_code, "department": department or None,
+                         "detail": {k: v for k, v in ev.items() if k not in APART},
+                         "subregions": list(sub_rows) or None, "equalisation": ev.get("equalisation"),
+                         "region_code": region_code, "department": department or None,
                          "risk_severity": int(order[0]) if order else None,
                          "risk_kind": int(order[1]) if order else None,
                          "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
             plan_subs = [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"],
                           "status": r["status_code"]}
-                         for r in ev.get("subregions") or [] if r.get("status_code") and r.get("code")]
+                         for r in sub_rows if r.get("status_code") and r.get("code")]
             subs += plan_subs
             in_regions.update((r["region_code"], r["status"]) for r in plan_subs)
         plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,
@@ -263,6 +300,82 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                         (StatusCount, count_rows), (RegionStatusCount, region_rows)):
         for i in range(0, len(data), 5000):  # bounded statements; executemany within each
             session.execute(table.__table__.insert(), data[i:i + 5000])
+    for r in count_rows:
+        change = totals.setdefault((r["domain"], r["department"], r["status"]), [0] * len(_TOTAL_SUMS))
+        for k, col in enumerate(_TOTAL_SUMS):
+            change[k] += int(r[col.key])
+    _add_to_totals(session, totals)
+    _refresh_region_totals(session, touched | {r["region_code"] for r in region_rows})
+
+
+_TOTAL_SUMS = (StatusCount.count, StatusCount.binding_count, StatusCount.risk_count, StatusCount.binding_risk_count,
+               StatusCount.main_count)
+
+
+def _upsert(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _add_to_totals(session: Session, totals: dict[tuple[str, str, str], list[int]]) -> None:
+    """Add each (domain, department, status)'s change to `status_totals` (an upsert a key, in key order:
+    concurrent stores on PostgreSQL lock the rows in one order), then drop the keys left at zero."""
+    changed = sorted((k, v) for k, v in totals.items() if any(v))
+    if not changed:
+        return
+    insert = _upsert(session)
+    names = [c.key for c in _TOTAL_SUMS]
+    table = StatusTotal.__table__
+    for (d, dep, st), change in changed:
+        stmt = insert(table).values(domain=d, department=dep, status=st, **dict(zip(names, change, strict=True)))
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[table.c.domain, table.c.department, table.c.status],
+            set_={n: table.c[n] + stmt.excluded[n] for n in names}))
+    session.execute(delete(StatusTotal).where(StatusTotal.count <= 0))
+
+
+def region_totals(counted: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """`region_totals` rows of regions' summed counts by status ({region: {status: n}}), in the dashboard
+    tiles' order (`summary._tile_key`, one rule); a region with nothing counted has none."""
+    from planwatch.register.summary import _tile_key
+
+    out = []
+    for code, by in sorted(counted.items()):
+        total = sum(by.values())
+        if code and total > 0:
+            neg_rank, neg_risk, _ = _tile_key(code, by)
+            out.append({"region_code": code, "neg_rank": neg_rank, "neg_risk": neg_risk, "total": total})
+    return out
+
+
+def _refresh_region_totals(session: Session, codes: set[str]) -> None:
+    """Recompute the `region_totals` rows of the regions given from `region_status_counts` (the rows of
+    every plan, as this transaction leaves them). On PostgreSQL each region's row is locked first, in
+    code order, so a concurrent store of a plan counting in the same region waits and then sees ours."""
+    wanted = sorted(c for c in codes if c)
+    if not wanted:
+        return
+    table = RegionTotal.__table__
+    insert = _upsert(session)
+    for i in range(0, len(wanted), 500):
+        some = wanted[i:i + 500]
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = insert(table).values([{"region_code": c, "neg_rank": 1, "neg_risk": 0, "total": 0} for c in some])
+            session.execute(stmt.on_conflict_do_update(index_elements=[table.c.region_code],
+                                                       set_={"total": table.c.total}))
+        counted: dict[str, dict[str, int]] = {}
+        for code, status, n in session.execute(
+                select(RegionStatusCount.region_code, RegionStatusCount.status, func.sum(RegionStatusCount.count))
+                .where(RegionStatusCount.region_code.in_(some))
+                .group_by(RegionStatusCount.region_code, RegionStatusCount.status)):
+            counted.setdefault(code, {})[status] = int(n or 0)
+        session.execute(delete(RegionTotal).where(RegionTotal.region_code.in_(some)))
+        rows = region_totals(counted)
+        if rows:
+            session.execute(table.insert(), rows)
 
 
 def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list[int]:
@@ -362,5 +475,5 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
     return total
 
 
-__all__ = ["PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
+__all__ = ["APART", "PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
            "save_many", "save_quietly", "stale_plans", "stored", "stored_indicators"]

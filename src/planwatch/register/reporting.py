@@ -41,7 +41,7 @@ from planwatch.register.observations import (
     write_observations,
 )
 from planwatch.register.permissions import Actor, department_scoped, may
-from planwatch.register.rules import normalize_name, value_problem
+from planwatch.register.rules import normalize_name, value_problem, value_range
 from planwatch.register.schema import (
     ITEM_KINDS,
     History,
@@ -158,6 +158,12 @@ def check_value(ind: Indicator, value: Any) -> float | None:
     if problem:
         raise FieldError("value", problem[0], problem[1])
     return x
+
+
+def plausible_range(ind: Any) -> tuple[float, float]:
+    """The interval of `check_value`: a finite float `x` passes `check_value(ind, x)` unchanged exactly
+    when lo <= x <= hi (`rules.value_range`); a bulk check compares and calls `check_value` for the rest."""
+    return value_range(ind.name, ind.unit)
 
 
 def check_unit(ind: Indicator, unit: str | None) -> None:

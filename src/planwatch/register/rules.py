@@ -62,15 +62,25 @@ def infer_aggregation(name: str, unit: str | None) -> str:
     return "none"
 
 
+def value_range(name: str, unit: str | None) -> tuple[float, float]:
+    """The closed interval of plausible values for an indicator: `value_problem` refuses a value exactly
+    when it is not finite or lies outside it. A bulk check tests the interval (one comparison a value) and
+    asks `value_problem` only for the values outside, for its message."""
+    lo = -MAX_ABS_VALUE if _MAY_BE_NEGATIVE.search(name) else 0.0
+    percent = (unit or "").strip() in _PERCENT_UNITS and not _MAY_EXCEED_100.search(name)
+    return lo, 100.0 if percent else MAX_ABS_VALUE
+
+
 def value_problem(name: str, unit: str | None, value: float) -> tuple[str, str] | None:
-    """Why a value cannot be right (Chinese, English), or None when plausible."""
+    """Why a value cannot be right (Chinese, English), or None when plausible (within `value_range`)."""
     if value != value or value in (float("inf"), float("-inf")):
         return "数值不是有限数", "value is not a finite number"
     if abs(value) > MAX_ABS_VALUE:
         return f"数值超出合理范围(绝对值 > {MAX_ABS_VALUE:g})", f"value out of range (|value| > {MAX_ABS_VALUE:g})"
-    if value < 0 and not _MAY_BE_NEGATIVE.search(name):
+    lo, hi = value_range(name, unit)
+    if value < lo:
         return "该指标不能为负数", "this indicator cannot be negative"
-    if (unit or "").strip() in _PERCENT_UNITS and value > 100 and not _MAY_EXCEED_100.search(name):
+    if value > hi:
         return "百分比不能超过100", "a percentage cannot exceed 100"
     return None
 

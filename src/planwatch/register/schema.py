@@ -524,6 +524,8 @@ class PlanEvaluation(Base):
     register's `shared_seq` have not moved; its indicators' rows are in `evaluations`."""
 
     __tablename__ = "plan_evaluations"
+    # the stale check (`evaluations.stale_plans`) reads this index, never the rows (their warnings)
+    __table_args__ = (Index("ix_plan_evaluations_versions", "plan_id", "data_version", "shared_seq"),)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int | None] = mapped_column(Integer)  # the data year evaluated
     data_version: Mapped[int] = mapped_column(Integer)
@@ -538,11 +540,17 @@ class PlanEvaluation(Base):
 class Evaluation(Base):
     """A stored evaluation of one indicator of a plan, with the version it was computed from
     (`register.evaluations`); `detail` holds what pages show beyond the columns (projection,
-    warnings, sub-regions, equalisation, flags)."""
+    warnings, flags), `subregions` the indicator's sub-region rows (code, name, value, year, status…)
+    and `equalisation` their spread (with the lagging sub-regions' codes), kept apart so that the pages
+    that do not show them (the plan pages, the plan API, the dashboard) never read them: a provincial
+    plan's indicator has one row per county."""
 
     __tablename__ = "evaluations"
     __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),
-                      Index("ix_evaluations_risk", "risk_severity", "risk_kind"),
+                      # the risk order's columns (`summary.dashboard_page`): the at-risk page is read and
+                      # sorted from the index, never from the rows (their detail comes first)
+                      Index("ix_evaluations_risk", "risk_severity", "risk_kind", "status_rank", "binding", "ratio",
+                            "plan_id", "indicator_id"),
                       Index("ix_evaluations_region_code", "region_code"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
@@ -568,6 +576,8 @@ class Evaluation(Base):
     risk_severity: Mapped[int | None] = mapped_column(Integer)
     risk_kind: Mapped[int | None] = mapped_column(Integer)
     status_rank: Mapped[int | None] = mapped_column(Integer)
+    subregions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))  # None: none
+    equalisation: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class StatusCount(Base):
@@ -576,7 +586,9 @@ class StatusCount(Base):
 
     __tablename__ = "status_counts"
     __table_args__ = (UniqueConstraint("plan_id", "domain", "department", "status"),
-                      Index("ix_status_counts_region_code", "region_code"))
+                      # covering: the dashboard's counts by plan region are grouped from the index alone
+                      Index("ix_status_counts_region_code", "region_code", "status", "count", "binding_count",
+                            "risk_count", "binding_risk_count"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     region_code: Mapped[str] = mapped_column(String(20))
@@ -589,6 +601,25 @@ class StatusCount(Base):
     binding_risk_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 约束性 and at risk
     main_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in the indicator table
     first_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of them, the first
+
+
+class StatusTotal(Base):
+    """The register's stored indicator counts by domain × lead department × status: `status_counts`
+    summed over every plan, kept by the same writes (`register.evaluations.save_many` adds the rows it
+    inserts and takes off the rows it deletes), so the overview's and the dashboard's register-wide
+    counts read a few hundred rows instead of grouping every plan's."""
+
+    __tablename__ = "status_totals"
+    __table_args__ = (UniqueConstraint("domain", "department", "status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer)
+    binding_count: Mapped[int] = mapped_column(Integer)
+    risk_count: Mapped[int] = mapped_column(Integer)
+    binding_risk_count: Mapped[int] = mapped_column(Integer)
+    main_count: Mapped[int] = mapped_column(Integer)
 
 
 class SubregionStatus(Base):
@@ -618,6 +649,20 @@ class RegionStatusCount(Base):
     region_code: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     count: Mapped[int] = mapped_column(Integer)
+
+
+class RegionTotal(Base):
+    """Per region with a stored status: its statuses in `region_status_counts` summed over the plans,
+    as the dashboard's tiles order them (`register.summary._tile_key`: the worst status's rank, how
+    many at risk, the code), stored negated so one ascending index serves the order. Recomputed for
+    the regions a store touches, in the same transaction (`register.evaluations.save_many`)."""
+
+    __tablename__ = "region_totals"
+    __table_args__ = (Index("ix_region_totals_tile_order", "neg_rank", "neg_risk", "region_code"),)
+    region_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    neg_rank: Mapped[int] = mapped_column(Integer)  # minus the worst assessed status's rank (1: none)
+    neg_risk: Mapped[int] = mapped_column(Integer)  # minus how many are at risk
+    total: Mapped[int] = mapped_column(Integer)
 
 
 class AuditEntry(Base):

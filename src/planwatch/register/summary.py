@@ -24,12 +24,15 @@ from planwatch.register.schema import (
     Region,
     RegionBoundary,
     RegionStatusCount,
+    RegionTotal,
     StatusCount,
+    StatusTotal,
     SubregionStatus,
 )
 
 DIMENSIONS = {"plan": StatusCount.plan_id, "domain": StatusCount.domain, "department": StatusCount.department,
               "region": StatusCount.region_code, "status": StatusCount.status}
+TOTAL_DIMENSIONS = {"domain": StatusTotal.domain, "department": StatusTotal.department, "status": StatusTotal.status}
 
 
 def ensure_fresh(session: Session, plan_ids: list[int] | None = None) -> int:
@@ -42,9 +45,23 @@ def status_counts(session: Session, by: str = "plan", plan_ids: list[int] | None
                   department: str | None = None, binding_only: bool = False) -> dict[Any, dict[str, int]]:
     """Indicator counts by status, grouped `by` one of plan | domain | department | region | status,
     filtered by plans, regions (the plans' own region codes), domain and lead department. A domain
-    or department the plan does not state is ''. `binding_only`: count 约束性 indicators only."""
+    or department the plan does not state is ''. `binding_only`: count 约束性 indicators only.
+    Register-wide counts by domain, department or status are read from `status_totals` (a few hundred
+    rows), not grouped over every plan's."""
     if by not in DIMENSIONS:
         raise ValueError(f"by: one of {', '.join(DIMENSIONS)}")
+    if plan_ids is None and region_codes is None and by in TOTAL_DIMENSIONS:
+        key = TOTAL_DIMENSIONS[by]
+        t = select(key, StatusTotal.status, StatusTotal.binding_count if binding_only else StatusTotal.count)
+        if domain is not None:
+            t = t.where(StatusTotal.domain == domain)
+        if department is not None:
+            t = t.where(StatusTotal.department == department)
+        totals: dict[Any, dict[str, int]] = defaultdict(dict)
+        for k, status, count in session.execute(t):
+            if count:
+                totals[k][status] = totals[k].get(status, 0) + int(count)
+        return dict(totals)
     key = DIMENSIONS[by]
     n = func.sum(StatusCount.binding_count if binding_only else StatusCount.count)
     q = select(key, StatusCount.status, n).group_by(key, StatusCount.status)
@@ -160,9 +177,10 @@ def plan_region_choices(session: Session, limit: int = 200) -> dict[str, list[tu
 
 def register_domain_counts(session: Session) -> list[tuple[str, str, int, int]]:
     """The whole register's stored counts as (domain, status, indicators, of them 主要指标), like
-    `domain_counts` for one plan: from `status_counts`, one row per domain and status."""
-    q = (select(StatusCount.domain, StatusCount.status, func.sum(StatusCount.count), func.sum(StatusCount.main_count))
-         .group_by(StatusCount.domain, StatusCount.status).order_by(StatusCount.domain, StatusCount.status))
+    `domain_counts` for one plan: from `status_totals` (the sums of `status_counts`), a row per domain
+    and status."""
+    q = (select(StatusTotal.domain, StatusTotal.status, func.sum(StatusTotal.count), func.sum(StatusTotal.main_count))
+         .group_by(StatusTotal.domain, StatusTotal.status).order_by(StatusTotal.domain, StatusTotal.status))
     return [(d, st, int(n or 0), int(n_main or 0)) for d, st, n, n_main in session.execute(q)]
 
 
@@ -223,14 +241,29 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
     """The stored indicator counts the dashboard tallies, one row per status and each of the `by`
     dimensions (domain, lead department, plan region): {domain, department, region_code, region,
     status, count, binding, risk, binding_risk} (a missing domain or department, or one not asked
-    for, is ''; a region not asked for is None). From `status_counts` for the whole register, grouped
-    by the database (a row per value of the dimensions asked for, not per plan); for a viewer limited
-    to `indicator_ids`, from their stored evaluations (bounded by those ids)."""
+    for, is ''; a region not asked for is None). For the whole register: by domain and department from
+    `status_totals` (the writes keep it), by region from `status_counts` grouped in the order of its
+    covering index (a row per plan region and status); for a viewer limited to `indicator_ids`, from
+    their stored evaluations (bounded by those ids)."""
     unknown = set(by) - set(DASHBOARD_DIMENSIONS)
     if unknown:
         raise ValueError(f"by: any of {', '.join(DASHBOARD_DIMENSIONS)}")
     rows: list[Any] = []
-    if indicator_ids is None:
+    if indicator_ids is None and "region" not in by:  # from the register-wide sums: a few hundred rows
+        keys = {"domain": StatusTotal.domain, "department": StatusTotal.department}
+        cols = [keys[d] for d in DASHBOARD_DIMENSIONS if d in by]
+        rows = list(session.execute(
+            select(*cols, StatusTotal.status, func.sum(StatusTotal.count), func.sum(StatusTotal.binding_count),
+                   func.sum(StatusTotal.risk_count), func.sum(StatusTotal.binding_risk_count))
+            .group_by(*cols, StatusTotal.status)))
+    elif indicator_ids is None and tuple(by) == ("region",):  # grouped in index order, then named
+        g = (select(StatusCount.region_code.label("code"), StatusCount.status.label("status"),
+                    func.sum(StatusCount.count).label("n"), func.sum(StatusCount.binding_count).label("b"),
+                    func.sum(StatusCount.risk_count).label("r"), func.sum(StatusCount.binding_risk_count).label("br"))
+             .group_by(StatusCount.region_code, StatusCount.status).subquery())
+        rows = list(session.execute(select(g.c.code, Region.name, g.c.status, g.c.n, g.c.b, g.c.r, g.c.br)
+                                    .outerjoin(Region, Region.code == g.c.code)))
+    elif indicator_ids is None:
         keys = {"domain": StatusCount.domain, "department": StatusCount.department,
                 "region": StatusCount.region_code}
         cols = [keys[d] for d in DASHBOARD_DIMENSIONS if d in by]
@@ -273,6 +306,22 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
             out.append({**row, "status": status, "count": int(n), "binding": int(binding or 0),
                         "risk": int(risk or 0), "binding_risk": int(binding_risk or 0)})
     return out
+
+
+def region_tally(session: Session, limit: int = 12) -> tuple[list[dict[str, Any]], int]:
+    """The whole register's indicators counted by plan region as the dashboard's region card lists them:
+    the `limit` regions with the most at risk (then the most indicators, then by name, the code for a
+    region without one), each {key, name, total, risk}, and how many regions have any. Grouped by the
+    database in the order of `ix_status_counts_region_code`: only the rows shown reach Python."""
+    g = (select(StatusCount.region_code.label("code"), func.sum(StatusCount.count).label("total"),
+                func.sum(StatusCount.risk_count).label("risk"))
+         .group_by(StatusCount.region_code).subquery())
+    name = func.coalesce(Region.name, g.c.code)
+    q = (select(g.c.code, name, g.c.total, g.c.risk).outerjoin(Region, Region.code == g.c.code)
+         .where(g.c.total > 0).order_by(g.c.risk.desc(), g.c.total.desc(), name).limit(max(limit, 0)))
+    rows = [{"key": code, "name": n, "total": int(total), "risk": int(risk or 0)}
+            for code, n, total, risk in session.execute(q)]
+    return rows, int(session.scalar(select(func.count()).select_from(g).where(g.c.total > 0)) or 0)
 
 
 def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None,
@@ -321,11 +370,9 @@ def region_tiles(session: Session, indicator_ids: frozenset[int] | None = None, 
                  limit: int = 200, left_out_level: str = "nation") -> tuple[dict[str, dict[str, int]], int]:
     """A page of the regions with a status that have no stored outline (the dashboard's tiles), in the
     tile order (`_tile_key`), with their counts by status (as `region_statuses`), and how many there
-    are; the regions of `left_out_level` are left out. For the whole register the database orders the
-    regions over the rollup and only the page's counts are read; for a viewer limited to
-    `indicator_ids`, from their stored evaluations (bounded by those ids)."""
-    from planwatch.evaluate.status import AT_RISK, RANK
-
+    are; the regions of `left_out_level` are left out. For the whole register the page is read in the
+    order of `region_totals` (kept in the tile order by the writes) and only the page's counts are
+    read; for a viewer limited to `indicator_ids`, from their stored evaluations (bounded by those ids)."""
     outlined = select(RegionBoundary.region_code)
     left_out = select(Region.code).where(Region.level == left_out_level)
     if indicator_ids is not None:
@@ -334,20 +381,14 @@ def region_tiles(session: Session, indicator_ids: frozenset[int] | None = None, 
         skip |= set(session.scalars(left_out))
         order = sorted((_tile_key(c, v), c) for c, v in counted.items() if c not in skip)
         return {c: counted[c] for _, c in order[offset:offset + limit]}, len(order)
-    rank = case(*((RegionStatusCount.status == st, r) for st, r in RANK.items()), else_=-1)
-    risk = func.sum(case((RegionStatusCount.status.in_(sorted(AT_RISK)), RegionStatusCount.count), else_=0))
-    q = (select(RegionStatusCount.region_code, func.count().over())
-         .where(RegionStatusCount.count > 0, RegionStatusCount.region_code.not_in(outlined),
-                RegionStatusCount.region_code.not_in(left_out))
-         .group_by(RegionStatusCount.region_code)
-         .order_by(func.max(rank).desc(), risk.desc(), RegionStatusCount.region_code)
-         .offset(max(offset, 0)).limit(max(limit, 0)))
-    rows = session.execute(q).all()
-    total = int(rows[0][1]) if rows else int(session.scalar(
-        select(func.count(func.distinct(RegionStatusCount.region_code)))
-        .where(RegionStatusCount.region_code.not_in(outlined), RegionStatusCount.region_code.not_in(left_out))) or 0)
-    counted = region_statuses(session, None, [c for c, _ in rows])
-    return {c: counted.get(c, {}) for c, _ in rows}, total
+    shown = (RegionTotal.region_code.not_in(outlined), RegionTotal.region_code.not_in(left_out))
+    codes = list(session.scalars(
+        select(RegionTotal.region_code).where(*shown)
+        .order_by(RegionTotal.neg_rank, RegionTotal.neg_risk, RegionTotal.region_code)
+        .offset(max(offset, 0)).limit(max(limit, 0))))
+    total = int(session.scalar(select(func.count()).select_from(RegionTotal).where(*shown)) or 0)
+    counted = region_statuses(session, None, codes)
+    return {c: counted.get(c, {}) for c in codes}, total
 
 
 def _risk_filters(status: str | None, domain: str | None, department: str | None, region: str | None,
@@ -386,8 +427,8 @@ def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: s
         where.append(or_(*(Evaluation.indicator_id.in_(ids) for ids in _chunks(indicator_ids) if ids)))
     total = int(session.scalar(select(func.count()).select_from(Evaluation).where(*where)) or 0)
     not_risk = Evaluation.risk_severity.is_(None)
-    # At risk only, every row has a risk order: its leading columns then follow ix_evaluations_risk, so
-    # the first page reads its rows from the index instead of sorting every evaluation.
+    # At risk only, every row has a risk order: its leading columns then follow ix_evaluations_risk, and
+    # every column the order uses is in that index, so the page is read and sorted from the index alone.
     at_risk_first = [] if risk_only else [case((not_risk, 1), else_=0)]
     q = (select(Evaluation.plan_id, Evaluation.indicator_id).where(*where)
          .order_by(*at_risk_first, Evaluation.risk_severity, Evaluation.risk_kind,
@@ -410,6 +451,7 @@ __all__ = [
     "plan_region_choices",
     "plan_rows",
     "region_statuses",
+    "region_tally",
     "region_tiles",
     "register_domain_counts",
     "risk_rows",

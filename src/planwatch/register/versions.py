@@ -21,6 +21,7 @@ is commit order and a reader that saw `seq = n` sees every write numbered up to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,8 +40,10 @@ from planwatch.register.schema import (
     PlanEvaluation,
     ProgressReport,
     RegionStatusCount,
+    RegionTotal,
     RegisterState,
     StatusCount,
+    StatusTotal,
     SubregionStatus,
     UserSession,
 )
@@ -50,7 +53,7 @@ KEY = "planwatch.versions"
 # Notifications are read live by the 待办 page, never cached.
 UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, AuditEntry, RegisterState,
                                              Evaluation, PlanEvaluation, StatusCount, SubregionStatus,
-                                             RegionStatusCount, Notification))
+                                             RegionStatusCount, StatusTotal, RegionTotal, Notification))
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
 MAX_PLANS_LISTED = 10_000  # more touched plans than this since a reader last looked: treat as structure
@@ -91,6 +94,23 @@ _LOGGED = {"observation": "observations", "progress": "progress", "plan": "plans
 # Log entities whose rows are ORM objects with a plan id: the flush event notes their plan, so the log
 # row adds nothing (a reporting round moves its own plan's data year, no other plan's).
 _NOTED_BY_FLUSH = frozenset({"round"})
+
+
+def note_log_ids(session: Session, entity: str, ids: Iterable[int]) -> None:
+    """`note_log_rows` for many rows of one entity (a bulk load's history): one set update."""
+    p = pending(session)
+    if (entity == "observation" and p.shared) or entity in _NOTED_BY_FLUSH:
+        return
+    where = _LOGGED.get(entity)
+    if where is None:
+        p.structure = p.shared = True
+        return
+    getattr(p, where).update(ids)
+    if entity not in changes.VALUE_ENTITIES:
+        p.structure = True
+    if len(p.observations) > MAX_VALUES_RESOLVED:
+        p.observations.clear()
+        p.structure = p.shared = True
 
 
 def note_log_rows(session: Session, rows: list[tuple[str, int]]) -> None:

@@ -34,6 +34,7 @@ PAGE_SIZE = 50
 RISK_SHOWN = 15  # rows of the risk list on the dashboard itself; the rest on the list page
 PRINT_SHOWN = 200  # rows of the risk list on the print view (the rest on the list page)
 TILES_SHOWN = 200  # region tiles (without an outline) shown, worst first
+REGIONS_SHOWN = 12  # plan regions listed on the dashboard's count card (the rest are counted)
 MAPS_SHOWN = 4  # maps of region groups (regions with an outline, by parent) shown, largest first
 NO_DEPARTMENT = "-"  # the filter and count key of indicators without a lead department (shown as 未明确)
 FILTERS = ("status", "domain", "department", "region", "binding", "risk")
@@ -80,21 +81,34 @@ def _row(plan: dict[str, Any], r: dict[str, Any], warns: list[dict[str, Any]]) -
                                           key=lambda s: ("red", "orange", "yellow").index(s)
                                           if s in ("red", "orange", "yellow") else 3),
         "risk": key is not None, "risk_key": key,
-        "subregions": r.get("subregion_status") or [],
     }
 
 
 @reads(EVERY_PLAN)
 def dashboard_summary(session: Session, ids: frozenset[int] | None) -> dict[str, Any]:
-    """The stored counts by dimension, the statuses of the regions with an outline and the first page of
-    region tiles (of the indicators `ids`, None for all), stale plans first evaluated."""
+    """The stored counts by dimension (by region: the REGIONS_SHOWN the card lists and how many there
+    are), the statuses of the regions with an outline and the first page of region tiles (of the
+    indicators `ids`, None for all), stale plans first evaluated."""
     summary.ensure_fresh(session)
     by_kind = summary.dashboard_counts(session, ids, ("domain", "department"))  # a few hundred rows
-    return {"counts": {"domain": by_kind, "department": by_kind,
-                       "region": summary.dashboard_counts(session, ids, ("region",))},
+    regions = (summary.region_tally(session, REGIONS_SHOWN) if ids is None
+               else _shown(_tally(summary.dashboard_counts(session, ids, ("region",)), "region_code")))
+    return {"counts": {"domain": by_kind, "department": by_kind, "region_tally": regions},
             "regions": {"mapped": summary.region_statuses(session, ids,
                                                           sorted(dashboard_queries.outlined_codes(session))),
                         "tiles": summary.region_tiles(session, ids, 0, TILES_SHOWN)}}
+
+
+def _shown(tally: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    return tally[:REGIONS_SHOWN], len(tally)
+
+
+@reads(EVERY_PLAN)
+def region_choices(session: Session, ids: frozenset[int] | None) -> list[dict[str, Any]]:
+    """Every plan region with indicators (of `ids`, None for all), as the list page's region filter
+    offers them: {key, name, total, risk}, the most at risk first."""
+    summary.ensure_fresh(session)
+    return _tally(summary.dashboard_counts(session, ids, ("region",)), "region_code")
 
 
 @reads(EVERY_PLAN)
@@ -201,8 +215,11 @@ def _tally(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
 
 def counts(by: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The dashboard's counts from the stored summary rows by dimension (`summary.dashboard_counts` with
-    the domain, the department and the region: each dimension's rows count every indicator once)."""
+    the domain and the department: each dimension's rows count every indicator once), and the regions'
+    shown rows and number (`region_tally`)."""
     rows = by["domain"]
+    regions, n_regions = by["region_tally"]
+    domains, departments = _tally(by["domain"], "domain"), _tally(by["department"], "department")
     by_status: Counter[str] = Counter()
     for r in rows:
         by_status[r["status"]] += r["count"]
@@ -210,9 +227,8 @@ def counts(by: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "total": sum(r["count"] for r in rows), "risk": sum(r["risk"] for r in rows),
         "binding": sum(r["binding"] for r in rows), "binding_risk": sum(r["binding_risk"] for r in rows),
         "status": [(code, by_status[code]) for code in STATUS_ORDER if by_status.get(code)],
-        "domain": _tally(by["domain"], "domain"),
-        "department": _tally(by["department"], "department"),
-        "region": _tally(by["region"], "region_code"),
+        "domain": domains, "department": departments, "region": regions,
+        "totals": {"domain": len(domains), "department": len(departments), "region": n_regions},
     }
 
 

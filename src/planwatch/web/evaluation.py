@@ -50,11 +50,13 @@ def statuses_for(public: bool) -> tuple[str, ...]:
     return counted_statuses()
 
 
-def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: int | None = None) -> PlanEval:
+def evaluate_register_plan(session: Session, plan_id: int, public: bool, year: int | None = None,
+                           subregions: tuple[int, ...] = ()) -> PlanEval:
     """The plan's evaluation: stored when its version has not moved, else computed (and stored) by
-    the register (`register.evaluations`). Staff and public count the same values (`statuses_for`)."""
+    the register (`register.evaluations`). Staff and public count the same values (`statuses_for`).
+    Sub-region rows are read for the indicator ids in `subregions` (the pages that show them)."""
     del public  # approved means final for both: one stored evaluation serves both
-    r = plan_evaluation(session, plan_id, year)
+    r = plan_evaluation(session, plan_id, year, subregions=subregions)
     per = {ref: indicator_eval(e) for ref, e in r.indicators.items()}
     return PlanEval(r.year, per, list(r.early_warnings), dict(r.summary))
 
@@ -63,8 +65,8 @@ def indicator_eval(e: dict[str, Any]) -> IndicatorEval:
     """An indicator's evaluation as the register keeps it (`PlanResult.indicators`) as pages read it."""
     return IndicatorEval(
         status=e["status"], label=e["label"], S=e["S"], P=e["P"], Q=e["Q"], year=e["year"], value=e["value"],
-        projection=e["projection"], warnings=list(e["warnings"]), subregions=list(e["subregions"]),
-        equalisation=e["equalisation"], flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
+        projection=e["projection"], warnings=list(e["warnings"]), subregions=list(e.get("subregions") or []),
+        equalisation=e.get("equalisation"), flags=list(e["flags"]), method=e["method"], target_line=e["target_line"])
 
 
 __all__ = ["IndicatorEval", "PlanEval", "data_year", "evaluate_register_plan", "indicator_eval", "statuses_for"]

@@ -80,7 +80,7 @@ async def dashboard_list(request: Request, user: Staff) -> Response:
         c = counts(svc.view(dashboard_summary, ids)["counts"])
         return {"filters": filters, "result": chosen, "sparks": _sparks(rows, lang),
                 "statuses": list(STATUS_ORDER), "domains": [d["key"] for d in c["domain"]],
-                "departments": c["department"], "regions": c["region"],
+                "departments": c["department"], "regions": svc.view(dashboard.region_choices, ids),
                 "page_url": lambda n: list_url(**filters, page=str(n)), "list_url": list_url}
 
     key = ("dashboard-list", tuple(sorted(filters.items())), page, *visibility_key(user))

@@ -37,8 +37,9 @@ def _load_plan(session: Session, plan_id: int) -> Any:
     return queries.load_plan(session, plan_id)
 
 
-def evaluate_plan_rows(session: Session, plan: Any, public: bool, year: int | None) -> PlanEval:
-    return evaluate_register_plan(session, plan.id, public, year)
+def evaluate_plan_rows(session: Session, plan: Any, public: bool, year: int | None,
+                       subregions: tuple[int, ...] = ()) -> PlanEval:
+    return evaluate_register_plan(session, plan.id, public, year, subregions)
 
 
 def is_reported(status: str) -> bool:
@@ -127,10 +128,8 @@ def indicator_row(ind: Any, ev: IndicatorEval, deps: list[dict[str, Any]],
         "metric_id": ind.metric_id, "superior_indicator_id": ind.superior_indicator_id,
         # the plan's yearly milestones (年度目标) for the indicator, oldest first
         "milestones": milestones or [],
-        # for the risk dashboard: projection to the target year, and each sub-region's status
+        # for the risk dashboard: projection to the target year (each sub-region's row: `indicator_view`)
         "projection": ev.projection,
-        "subregion_status": [{"code": r["code"], "name": r["name"], "status": r["status_code"]}
-                             for r in ev.subregions if r.get("status_code")],
     }
 
 
@@ -254,7 +253,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     plan = _load_plan(session, ind.plan_id)
     assert plan is not None
     statuses = statuses_for(public)
-    ev = evaluate_plan_rows(session, plan, public, None)
+    ev = evaluate_plan_rows(session, plan, public, None, (ind.id,))
     deps = _lead_departments(session, [ind.id]).get(ind.id, [])
     shown = statuses if public else ALL_STATUSES  # staff see pending values too, marked, never counted
     obs = queries.metric_observations(session, ind.metric_id, shown)
