@@ -1,17 +1,19 @@
 """Time `evaluate_register` (what `planwatch evaluate --all` runs) on a kept register.
 
-    PYTHONPATH=src .venv/bin/python bench/evaluate_register.py URL [--workers 2] [--phases 30] [--profile N]
+    PYTHONPATH=src .venv/bin/python bench/evaluate_register.py URL [--workers 2] [--phases 30] [--split N] [--profile N]
 
 URL: a SQLAlchemy URL or a SQLite file (e.g. one `bench/national.py --keep DIR` built). The register is
 re-evaluated in place (force: every plan), so evaluate a copy of a register you must not change.
 `--phases N` first times each step for N plans spread over the register, one process (loading inputs,
 judging the plan's region, sub-regions, projections and warnings, flattening, storing rows), and prints
-their mean per plan; `--profile N` prints cProfile's top functions for N such plans.
+their mean per plan; `--split N` the CPU a plan computing and storing N county plans in batches as
+`evaluate_register` does (one process); `--profile N` prints cProfile's top functions for N such plans.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -55,20 +57,21 @@ def phases(engine: Any, plan_ids: list[int]) -> dict[str, float]:
             by_ind: dict[str, list[Any]] = defaultdict(list)
             for o in inp.observations:
                 by_ind[o.indicator_id].append(o)
-            evals, tj, ts = [], 0.0, 0.0
+            evals, items = [], []
+            a = time.perf_counter()
             for ind in inp.indicators:
-                a = time.perf_counter()
                 obs = by_ind.get(ind.id, [])
                 ev = ev_engine.evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config,
                                                   inp.regions)
-                b = time.perf_counter()
                 if obs and inp.regions:
-                    ev = ev_engine._subregions(ind, ev, inp, year, config, obs)
-                tj += b - a
-                ts += time.perf_counter() - b
+                    items.append((len(evals), (ind, ev, obs)))
                 evals.append(ev)
-            out["judge"] += tj
-            out["subregions"] += ts
+            b = time.perf_counter()
+            for (n, _), ev in zip(items, ev_engine.subregions([it for _, it in items], inp, year, config),
+                                  strict=True):
+                evals[n] = ev
+            out["judge"] += b - a
+            out["subregions"] += time.perf_counter() - b
             t2 = time.perf_counter()
             res = PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
                                  summarise(evals), early_warnings(evals))
@@ -87,12 +90,36 @@ def phases(engine: Any, plan_ids: list[int]) -> dict[str, float]:
     return out
 
 
+def split(engine: Any, plan_ids: list[int], batch: int = 20) -> tuple[float, float]:
+    """CPU seconds a plan computing and storing `plan_ids` as `evaluate_register` does in one process
+    (a batch computed in a read session, then stored by `save_many` in one transaction)."""
+    from planwatch.register import evaluations
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    computing = storing = 0.0
+    with getattr(evaluations, "_fewer_collections", contextlib.nullcontext)():  # (older trees: none)
+        for i in range(0, len(plan_ids), batch):
+            c = cpu()
+            with Session(engine) as s:
+                results = [(p, evaluations.compute(s, p)) for p in plan_ids[i:i + batch]]
+            c1 = cpu()
+            with Session(engine) as s, s.begin():
+                evaluations.save_many(s, results)
+            computing, storing = computing + c1 - c, storing + cpu() - c1
+    return computing / len(plan_ids), storing / len(plan_ids)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("url")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--phases", type=int, default=0, help="time each step for this many plans first")
     ap.add_argument("--profile", type=int, default=0, help="cProfile this many plans (evaluate_register, 1 process)")
+    ap.add_argument("--split", type=int, default=0,
+                    help="CPU a plan computing and storing this many county plans, in batches, one process")
     ap.add_argument("--skip-full", action="store_true", help="only the per-step figures / profile")
     args = ap.parse_args()
     from planwatch.register.db import make_engine
@@ -112,6 +139,11 @@ def main() -> None:
         print(f"per-plan steps over {len(sample)} plans ({wall:.1f} s, {wall / len(sample) * 1000:.0f} ms a plan):")
         for k, v in per.items():
             print(f"  {k:11s} {v / len(sample) * 1000:8.1f} ms a plan  ({v / wall:5.1%})")
+    if args.split:
+        sample = ids[1:args.split + 1]  # county plans: the first plan is the province's
+        computing, storing = split(engine, sample)
+        print(f"{len(sample)} plans, batches of 20, one process: compute {computing * 1000:.1f} CPU ms a plan, "
+              f"store {storing * 1000:.1f} CPU ms a plan", flush=True)
     if args.profile:
         step = max(1, len(ids) // args.profile)
         sample = ids[::step][:args.profile]

@@ -1,13 +1,17 @@
 """evaluate_plan: one plan, one data year → PlanEvaluation (plain data in, plain data out).
 
 The scalar path here judges each indicator with every rule; `evaluate_bulk`
-(re-exported from vectorised.py) does the numeric kinds for millions of series."""
+(re-exported from vectorised.py) does the numeric kinds for millions of series, and judges a
+plan's sub-regions where `vectorised.bulk_fields` covers the target (`subregions`)."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from planwatch.evaluate import kinds
 from planwatch.evaluate.completion import Completion, complete
@@ -18,11 +22,11 @@ from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
 from planwatch.evaluate.rollup import population, rollup_observations, summarise
 from planwatch.evaluate.series import Series, build_series
 from planwatch.evaluate.status import AT_RISK, classify
-from planwatch.evaluate.vectorised import BulkInput, BulkResult, evaluate_bulk
+from planwatch.evaluate.vectorised import BulkFields, BulkInput, BulkResult, bulk_fields, evaluate_bulk
 from planwatch.evaluate.warnings import early_warnings, indicator_warnings
 from planwatch.model import EvaluationInput, Indicator, Observation, Region
 
-__all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan"]
+__all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan", "subregions"]
 
 
 def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | None]:
@@ -98,25 +102,108 @@ def _tree(inp: EvaluationInput) -> tuple[list[Region], set[str | None]]:
             {r.parent_code for r in inp.regions})
 
 
-def _subregions(ind: Indicator, ev: IndicatorEvaluation, inp: EvaluationInput, year: int,
-                config: EvaluationConfig, obs: list[Observation],
-                tree: tuple[list[Region], set[str | None]] | None = None) -> IndicatorEvaluation:
+def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation]]], inp: EvaluationInput,
+               year: int, config: EvaluationConfig = DEFAULT_CONFIG,
+               tree: tuple[list[Region], set[str | None]] | None = None, bulk: bool = True
+               ) -> list[IndicatorEvaluation]:
+    """Each (indicator, its evaluation in the plan region, its values) with its direct sub-regions judged:
+    status, completion, value and year, no projection or warnings (their rows never show them).
+
+    A sub-region judged on its own values, of a target `vectorised.bulk_fields` covers, with at most
+    one value a year, is judged by `evaluate_bulk` with the plan's other such cells in one call; the
+    rest (roll-ups, duplicate years, judgements, simulated values, other targets) by `_judge`, one
+    by one. `bulk=False` judges every one by `_judge`: tests/evaluate/test_eval_subregions.py holds
+    the two equal on every field a row keeps."""
     children, parents = tree or _tree(inp)  # `tree`: computed once per plan by the caller
-    by_region: dict[str, list[Observation]] = defaultdict(list)
-    for o in obs:
-        by_region[o.region_code].append(o)
-    subs = []
-    for ch in children:
-        if ch.code not in by_region and ch.code not in parents:
-            continue
-        # A sub-region's own values when one counts (linear in the sub-regions); every value when it
-        # must be rolled up from the regions below it.
-        own = by_region.get(ch.code, [])
-        pool = own if any(o.status in config.accepted_statuses for o in own) else obs
-        _, _, sc, st, _, _ = _judge(ind, pool, ch.code, year, inp.plan.base_year, config, inp.regions)
-        if sc.value is None and sc.judgement is None:
-            continue
-        subs.append((ch, _Sub(st.code, st.label, sc.value, sc.year, sc.P)))
+    accepted = config.accepted_statuses
+    # per item: (child, _Sub | None) in the children's order, None until the bulk cells are judged
+    judged: list[list[tuple[Region, _Sub | None]]] = []
+    cells: list[tuple[int, int, list[Observation]]] = []  # (item, position in judged[item], own values)
+    fields: list[BulkFields | None] = []
+    for k, (ind, _ev, obs) in enumerate(items):
+        f = bulk_fields(ind, inp.plan.base_year) if bulk else None
+        fields.append(f)
+        by_region: dict[str, list[Observation]] = defaultdict(list)
+        for o in obs:
+            by_region[o.region_code].append(o)
+        subs: list[tuple[Region, _Sub | None]] = []
+        for ch in children:
+            if ch.code not in by_region and ch.code not in parents:
+                continue
+            # A sub-region's own values when one counts (linear in the sub-regions); every value when it
+            # must be rolled up from the regions below it.
+            own = by_region.get(ch.code, [])
+            counted = [o for o in own if o.status in accepted]
+            if f is not None and counted and _plain(counted):
+                cells.append((k, len(subs), counted))
+                subs.append((ch, None))
+                continue
+            pool = own if counted else obs
+            _, _, sc, st, _, _ = _judge(ind, pool, ch.code, year, inp.plan.base_year, config, inp.regions)
+            if sc.value is None and sc.judgement is None:
+                continue
+            subs.append((ch, _Sub(st.code, st.label, sc.value, sc.year, sc.P)))
+        judged.append(subs)
+    if cells:
+        _judge_bulk(cells, fields, judged, year, config)
+    return [_with_subregions(ind, ev, [(ch, se) for ch, se in subs if se is not None])
+            for (ind, ev, _), subs in zip(items, judged, strict=True)]
+
+
+def _plain(own: list[Observation]) -> bool:
+    """Values the bulk path reads as the scalar series does: numbers, one a year, none simulated."""
+    years = set()
+    for o in own:
+        if o.value is None or o.simulated or o.year in years:
+            return False
+        years.add(o.year)
+    return True
+
+
+def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[BulkFields | None],
+                judged: list[list[tuple[Region, _Sub | None]]], year: int, config: EvaluationConfig) -> None:
+    """Judge the cells with `evaluate_bulk`, one call per (base year, target year), and fill `judged`
+    (a cell without a value judged is dropped, as the scalar path drops it)."""
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for n, (k, _, _) in enumerate(cells):
+        f = fields[k]
+        assert f is not None
+        groups[(f.base_year, f.target_year)].append(n)
+    for (base_year, target_year), members in groups.items():
+        years = sorted({o.year for n in members for o in cells[n][2]})
+        col = {y: j for j, y in enumerate(years)}
+        m, width = len(members), len(years)
+        flat_values: list[float | None] = [math.nan] * (m * width)  # row-major (cell, year)
+        flat_breaks = [False] * (m * width)
+        for r, n in enumerate(members):
+            for o in cells[n][2]:
+                at = r * width + col[o.year]
+                flat_values[at] = o.value
+                flat_breaks[at] = o.series_break
+        values = np.array(flat_values, dtype=np.float64).reshape(m, width)
+        breaks = np.array(flat_breaks, dtype=bool).reshape(m, width)
+        rows = [fields[cells[n][0]] for n in members]
+        res = evaluate_bulk(BulkInput(
+            values=values, years=np.array(years, dtype=np.int64),
+            baseline=np.array([f.baseline for f in rows]),  # type: ignore[union-attr]
+            target=np.array([f.target for f in rows]),  # type: ignore[union-attr]
+            method=np.array([f.method for f in rows], dtype=np.int8),  # type: ignore[union-attr]
+            direction=np.array([f.direction for f in rows], dtype=np.int8),  # type: ignore[union-attr]
+            binding=np.zeros(m, dtype=bool), base_year=base_year, target_year=target_year, breaks=breaks),
+            year, config)
+        out = zip(members, res.codes().tolist(), res.labels().tolist(), res.value.tolist(), res.year.tolist(),
+                  res.P.tolist(), strict=True)
+        for n, code, label, value, judged_year, p in out:
+            if math.isnan(value):
+                continue  # no value judged: the scalar path drops the row (`judged[k][pos]` stays None)
+            k, pos, _ = cells[n]
+            judged[k][pos] = (judged[k][pos][0], _Sub(code, label, value, judged_year or None,
+                                                      None if math.isnan(p) else p))
+
+
+def _with_subregions(ind: Indicator, ev: IndicatorEvaluation, subs: list[tuple[Region, _Sub]]
+                     ) -> IndicatorEvaluation:
+    """The indicator's evaluation with its sub-region rows and the equalisation across them."""
     if not subs:
         return ev
     rows = tuple({"code": ch.code, "name": ch.name, "status": se.label, "status_code": se.status,
@@ -156,12 +243,15 @@ def evaluate_plan(inp: EvaluationInput, year: int, config: EvaluationConfig = DE
     for o in inp.observations:
         by_ind[o.indicator_id].append(o)
     evals = []
-    tree = _tree(inp)
+    below: list[tuple[int, tuple[Indicator, IndicatorEvaluation, list[Observation]]]] = []
     for ind in inp.indicators:
         obs = by_ind.get(ind.id, [])
         ev = evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config, inp.regions)
         if obs and inp.regions:
-            ev = _subregions(ind, ev, inp, year, config, obs, tree)
+            below.append((len(evals), (ind, ev, obs)))
         evals.append(ev)
+    if below:  # the plan's sub-regions, all indicators at once
+        for (n, _), ev in zip(below, subregions([item for _, item in below], inp, year, config), strict=True):
+            evals[n] = ev
     return PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
                           summarise(evals), early_warnings(evals))

@@ -19,6 +19,7 @@ from planwatch.evaluate import kinds
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.kinds.change import Change
 from planwatch.evaluate.status import LABELS
+from planwatch.model import Indicator
 
 LEVEL, CUMULATIVE, MAINTAIN, ANNUAL_RATE, REDUCTION, CHANGE, RANGE = (
     kinds.get(k).code for k in ("level", "cumulative", "maintain", "annual", "reduction", "change", "range"))
@@ -329,3 +330,44 @@ def evaluate_bulk(inp: BulkInput, year: int, config: EvaluationConfig = DEFAULT_
                      series_break=has & broken & ~yearly, gaps=gaps & flagged, looks_running_total=looks_running & flagged)
     res._target_year = T
     return res
+
+
+@dataclass(frozen=True)
+class BulkFields:
+    """One indicator's row of a `BulkInput`: how the bulk path judges it."""
+
+    method: int
+    direction: int
+    target: float
+    baseline: float  # NaN: none (the first observation is taken, as the scalar path does)
+    base_year: int
+    target_year: int
+
+
+def bulk_fields(ind: Indicator, plan_base_year: int) -> BulkFields | None:
+    """The bulk row of an indicator whose every region is judged alike, or None when only the scalar
+    path judges it. Covered: level targets (and the floors and 稳定在 wordings they resolve to) with
+    ≥ or ≤ (or = with a known direction), and reductions. Left to the scalar path: qualitative targets,
+    strict > and <, ranges, changes, cumulative and annual targets, and a target whose direction or
+    threshold is read off each region's own first value (no plan baseline and no stated direction)."""
+    from planwatch.evaluate.goal import resolve_goal
+
+    t = ind.target
+    if t.value is None or t.op not in (">=", "<=", "=") or t.kind not in ("level", "reduction"):
+        return None
+    if ind.baseline is None and (ind.direction is None or t.kind != "level"):
+        return None
+    goal = resolve_goal(ind, ind.baseline)
+    if goal.strict or goal.target is None or "target_from_baseline" in goal.flags:
+        return None
+    if goal.method == "maintain":  # a floor: by its wording, or a level the baseline already meets
+        method = MAINTAIN
+    elif goal.method == "level":
+        method = LEVEL  # a level the region's own first value meets is a floor there too (as goal.py)
+    elif goal.method == "reduction" and ind.baseline and goal.target:
+        method = REDUCTION  # a reduction from or by nothing: the scalar path says why it is not judged
+    else:
+        return None
+    return BulkFields(method, goal.direction, float(goal.target),
+                      np.nan if ind.baseline is None else float(ind.baseline),
+                      ind.baseline_year or plan_base_year, t.year)

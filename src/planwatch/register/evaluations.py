@@ -13,9 +13,11 @@ keeps their register-wide sums (`status_totals`, `region_totals`) in step.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -402,6 +404,20 @@ def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
 
 
 _worker_engine: Engine | None = None
+# A plan's evaluation allocates tens of thousands of short-lived objects (its values, their series): at
+# Python's default threshold (700) the cyclic collector ran ~20 times a plan, ~15 % of the CPU. They are
+# freed by reference counting; the collector runs every 100,000 allocations instead while evaluating.
+GC_THRESHOLD = (100_000, 50, 100)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _worker_start(url: str) -> None:
@@ -409,6 +425,8 @@ def _worker_start(url: str) -> None:
     from planwatch.register.db import make_engine
 
     _worker_engine = make_engine(url)
+    gc.freeze()  # what the worker imported is never garbage: the collector need not walk it again
+    gc.set_threshold(*GC_THRESHOLD)  # the worker only evaluates
 
 
 def _worker_batch(plan_ids: list[int]) -> int:
@@ -448,11 +466,12 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
                 if progress:
                     progress(done, total)
         return total
-    for b in batches:
-        _evaluate_batch(engine, b)
-        done += len(b)
-        if progress:
-            progress(done, total)
+    with _fewer_collections():
+        for b in batches:
+            _evaluate_batch(engine, b)
+            done += len(b)
+            if progress:
+                progress(done, total)
     return total
 
 

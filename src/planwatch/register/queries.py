@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -163,13 +163,13 @@ def evaluation_input(session: Session, plan_ref: str | int,
     # The series of a metric serves every target of the plan on it (usually one).
     # Positional, from the row's columns in `_plan_values`' order (indicator, region, year, value,
     # judgement, status, 口径 break, simulated, source): a county plan reads thousands of them.
-    observations = [model.Observation(ref, o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8])
-                    for o in rows for ref in by_metric[o[0]]]
+    observations = model.Observation.many((ref, o[1], o[2], o[3], o[4], o[5], bool(o[6]), bool(o[7]), o[8])
+                                          for o in rows for ref in by_metric[o[0]])
     own: dict[int, list[Any]] = {}
     home = plan.region_code  # once: an ORM attribute read per row costs more than the row
     for o in rows:
         if o[1] == home:
-            own.setdefault(o[0], []).append(o)
+            own.setdefault(o[0], []).append(_Value(*o))
     successor = plan.predecessor_id is not None
     baselines = {
         i.id: series.baseline(i.baseline_value, i.baseline_raw, series.base_year_of(i, plan.base_year),
@@ -200,6 +200,36 @@ def evaluation_input(session: Session, plan_ref: str | int,
     )
 
 
+class _Value(NamedTuple):
+    """A value row of `_plan_values` by name (the plan region's own, for its baselines)."""
+
+    metric_id: int
+    region_code: str
+    year: int
+    value: float | None
+    judgement: str | None
+    status: str
+    series_break: bool
+    simulated: bool
+    source_note: str | None
+
+
+def _driver_rows(conn: Any, stmt: Any) -> list[tuple[Any, ...]]:
+    """A select's rows as the database driver's tuples, in the caller's transaction: for the tens of
+    thousands of values an evaluation reads, SQLAlchemy's per-row processing (Row objects, type
+    processors) cost as much as the query. Only for plain columns (numbers, text; booleans come back
+    as SQLite's 0/1: the caller converts them)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _plan_values(session: Session, region_code: str, regions: Sequence[Any], indicators: Sequence[Indicator],
                  states: list[str]) -> list[Any]:
     """The values a plan's evaluation reads, by metric, region and year: those of the plan's region and
@@ -213,15 +243,15 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
             Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
             Observation.source_note)
 
-    conn = session.connection()  # Core rows: the ORM's row processing is most of the load time
+    conn = session.connection()
 
     def load(metrics: list[int], codes: list[str]) -> list[Any]:
         out: list[Any] = []
         for i in range(0, len(codes), 5000):
-            out += conn.execute(select(*cols).where(Observation.metric_id.in_(metrics),
-                                                       Observation.region_code.in_(codes[i:i + 5000]),
-                                                       Observation.status.in_(states))
-                                   .order_by(Observation.metric_id, Observation.region_code, Observation.year)).all()
+            out += _driver_rows(conn, select(*cols).where(Observation.metric_id.in_(metrics),
+                                                          Observation.region_code.in_(codes[i:i + 5000]),
+                                                          Observation.status.in_(states))
+                                .order_by(Observation.metric_id, Observation.region_code, Observation.year))
         return out
 
     metrics = sorted({i.metric_id for i in indicators})

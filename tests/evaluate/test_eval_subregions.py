@@ -1,0 +1,140 @@
+"""Sub-regions judged in bulk equal sub-regions judged one by one.
+
+`engine.subregions` judges the cells `vectorised.bulk_fields` covers with `evaluate_bulk` and the rest
+with `_judge`; `bulk=False` judges every cell with `_judge` (the scalar rules). On generated plans
+(every target kind and op, both directions and none, baselines given, missing and 0, base and target
+years, missing years, values on the target, on the baseline and on the status bands' edges, 口径
+breaks, duplicate years, judgements, simulated and uncounted values, regions rolled up from the
+regions below them, evaluation years before, inside and after the plan) every sub-region row (status,
+label, value, year, 完成度) and every equalisation is the same both ways."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+
+import pytest
+
+from planwatch.evaluate.config import Bands, EvaluationConfig
+from planwatch.evaluate.engine import _tree, evaluate_indicator, subregions
+from planwatch.evaluate.vectorised import bulk_fields
+from planwatch.model import EvaluationInput, Indicator, Observation, Plan, Region, Target
+
+HOME = "P"
+YEARS = range(2017, 2029)
+CONFIG = EvaluationConfig(accepted_statuses=("approved", "submitted"))
+
+
+def _regions(rng: random.Random) -> list[Region]:
+    out = [Region(HOME, "全域", "county")]
+    for c in range(14):
+        pop = {2020: float(rng.randint(1, 9) * 1000)} if c % 3 else {}
+        out.append(Region(f"C{c:02d}", f"乡镇{c}", "township", HOME, pop))
+    for c in (12, 13):  # regions with regions below them: rolled up when they lack a value that counts
+        out += [Region(f"C{c:02d}-{g}", f"村{g}", "village", f"C{c:02d}", {2020: 500.0}) for g in range(3)]
+    return out
+
+
+def _indicator(rng: random.Random, n: int) -> Indicator:
+    kind = rng.choice(["level"] * 6 + ["reduction"] * 2 + ["range", "change", "cumulative", "annual", "qualitative"])
+    op = rng.choice([">=", ">=", "<=", "<=", "=", ">", "<"])
+    direction = rng.choice(["up", "down", None, None])
+    baseline = rng.choice([None, 0.0, 40.0, 50.0, 60.0, 100.0, round(rng.uniform(1, 120), 1)])
+    value: float | None = rng.choice([50.0, 60.0, 40.0, 0.0, 100.0, round(rng.uniform(1, 120), 1)])
+    raw = f"{op}{value:g}"
+    low = high = None
+    if kind == "level" and rng.random() < 0.2:
+        raw = f"稳定在{value:g}{'以上' if op != '<=' else '以下'}"
+    if kind == "reduction":
+        op, value, raw = "=", rng.choice([10.0, 20.0, 35.0]), "降低20%"
+    elif kind == "range":
+        op, low, high, value, raw = "range", 45.0, 65.0, None, "45-65"
+    elif kind == "change" and not value:
+        value = 5.0  # a change of 0 fails in the scalar path itself (ZeroDivisionError), reported apart
+    elif kind == "qualitative":
+        op, value, raw = "qualitative", None, "基本建成"
+    elif kind == "level" and rng.random() < 0.05:
+        value, raw = None, "保持稳定"
+    target = Target(raw, value, op, kind, rng.choice([2025, 2025, 2025, 2030]), low, high)  # type: ignore[arg-type]
+    return Indicator(f"i{n}", "p1", f"指标{n}", target, unit="%", direction=direction, baseline=baseline,
+                     baseline_year=rng.choice([None, None, 2019, 2020, 2021]),
+                     aggregation=rng.choice(["none", "mean_pop", "sum"]))  # type: ignore[arg-type]
+
+
+def _cell(rng: random.Random, ind: Indicator, year: int) -> float:
+    """A value: on the target, on the baseline, 0, on a band's edge, or anywhere near."""
+    base = ind.baseline if ind.baseline is not None else 50.0
+    tgt = ind.target.value if ind.target.value is not None else 55.0
+    b0, T = ind.baseline_year or 2020, ind.target.year
+    s = (year - b0) / (T - b0) if b0 < T else 1.0
+    edge = rng.choice([Bands().ahead, Bands().on_track, Bands().lagging])
+    return rng.choice([tgt, base, 0.0, base + edge * s * (tgt - base), round(base + (tgt - base) * rng.uniform(-0.5, 1.5), 2),
+                       round(rng.uniform(0, 120), 1)])
+
+
+def _observations(rng: random.Random, ind: Indicator, regions: list[Region]) -> list[Observation]:
+    out = []
+    for r in regions:
+        if r.code == HOME or (r.code in ("C12", "C13") and rng.random() < 0.7):
+            continue  # C12, C13 mostly rolled up from their villages
+        if rng.random() < 0.1:
+            continue  # a region that never reported
+        for y in YEARS:
+            if rng.random() < 0.35:
+                continue
+            status = rng.choice(["approved"] * 8 + ["submitted", "draft"])
+            value: float | None = _cell(rng, ind, y)
+            judgement = None
+            if rng.random() < 0.03:
+                value, judgement = None, rng.choice(["已实现", "推进中"])
+            out.append(Observation(ind.id, r.code, y, value, judgement, status,  # type: ignore[arg-type]
+                                   series_break=rng.random() < 0.04, simulated=rng.random() < 0.02))
+            if rng.random() < 0.03:  # a second value the same year
+                out.append(Observation(ind.id, r.code, y, _cell(rng, ind, y), None,
+                                       rng.choice(["approved", "submitted"])))  # type: ignore[arg-type]
+    return out
+
+
+def _plan(seed: int, indicators: int = 60) -> EvaluationInput:
+    rng = random.Random(seed)
+    regions = _regions(rng)
+    inds = [_indicator(rng, n) for n in range(indicators)]
+    obs = [o for ind in inds for o in _observations(rng, ind, regions)]
+    return EvaluationInput(Plan("p1", "规划", HOME, (2021, 2025), 2020), inds, obs, regions)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bulk_and_scalar_sub_regions_agree_on_every_field(seed: int) -> None:
+    inp = _plan(seed)
+    tree = _tree(inp)
+    covered = 0
+    for year in (2019, 2021, 2022, 2023, 2025, 2027):
+        items = []
+        for ind in inp.indicators:
+            obs = [o for o in inp.observations if o.indicator_id == ind.id]
+            items.append((ind, evaluate_indicator(ind, obs, HOME, year, 2020, CONFIG, inp.regions), obs))
+        fast = subregions(items, inp, year, CONFIG, tree)
+        slow = subregions(items, inp, year, CONFIG, tree, bulk=False)
+        for (ind, _, _), a, b in zip(items, fast, slow, strict=True):
+            assert a.subregions == b.subregions, (ind, year)
+            assert (a.equalisation and asdict(a.equalisation)) == (b.equalisation and asdict(b.equalisation)), \
+                (ind, year)
+        covered += sum(len(ev.subregions) for (ind, _, _), ev in zip(items, fast, strict=True)
+                       if bulk_fields(ind, 2020) is not None)
+    assert covered > 500  # the bulk path judged a good part of the cells compared
+
+
+def test_bulk_fields_leaves_what_it_does_not_cover_to_the_scalar_path() -> None:
+    def ind(raw: str, value: float | None, op: str, kind: str = "level", baseline: float | None = 50.0,
+            direction: str | None = "up") -> Indicator:
+        return Indicator("i", "p", "指标", Target(raw, value, op, kind), baseline=baseline,  # type: ignore[arg-type]
+                         direction=direction)  # type: ignore[arg-type]
+
+    assert bulk_fields(ind(">=60", 60.0, ">="), 2020) is not None
+    assert bulk_fields(ind("<=40", 40.0, "<=", direction="down"), 2020) is not None
+    assert bulk_fields(ind("降低20%", 20.0, "=", "reduction"), 2020) is not None
+    assert bulk_fields(ind(">60", 60.0, ">"), 2020) is None  # strict: the scalar path
+    assert bulk_fields(ind("45-65", None, "range"), 2020) is None
+    assert bulk_fields(ind("基本建成", None, "qualitative", "qualitative"), 2020) is None
+    assert bulk_fields(ind("【100】", 100.0, ">=", "cumulative"), 2020) is None
+    assert bulk_fields(ind("=60", 60.0, "=", baseline=None, direction=None), 2020) is None  # direction per region
