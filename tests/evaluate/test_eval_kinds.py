@@ -61,6 +61,13 @@ def test_change_capped_is_a_ceiling() -> None:
     assert evaluate(cap, {2023: 106.0}, 2023).status == "below_floor"
 
 
+def test_a_change_of_zero_keeps_the_baseline() -> None:
+    zero = make_indicator("提高0个百分点", 0, ">=", "change", baseline=90.0, unit="%")
+    assert evaluate(zero, {2023: 90.5}, 2023).status == "met"  # was a division by zero
+    assert evaluate(zero, {2023: 89.0}, 2023).status == "below_floor"
+    assert evaluate(zero, {2021: 90.0}, 2021).status == "met"
+
+
 # --- running totals ----------------------------------------------------------------------------
 
 

@@ -58,6 +58,8 @@ class Change(Kind):
         level = target_level(x0, t.value, d, relative(ind))
         if t.op in ("<=", "<"):  # a change capped (增长控制在5%以内): a ceiling on the level
             return Goal("maintain", -d, level, strict, flags=(*flags, "change_cap"))
+        if level == x0:  # a change of 0 (提高0个百分点): keep the baseline, as a level the baseline meets
+            return Goal("maintain", d, level, strict, flags=(*flags, "baseline_meets_target"))
         return Goal("change", d, level, False, flags=flags)
 
     def complete(self, j: Judging) -> Completion:
