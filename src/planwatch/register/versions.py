@@ -97,7 +97,8 @@ _NOTED_BY_FLUSH = frozenset({"round"})
 
 
 def note_log_ids(session: Session, entity: str, ids: Iterable[int]) -> None:
-    """`note_log_rows` for many rows of one entity (a bulk load's history): one set update."""
+    """History rows of one entity are being written (a bulk load's: one set update): what they touch
+    is resolved at commit. Already a change of everything, or noted by the flush: nothing to note."""
     p = pending(session)
     if (entity == "observation" and p.shared) or entity in _NOTED_BY_FLUSH:
         return
@@ -115,20 +116,11 @@ def note_log_ids(session: Session, entity: str, ids: Iterable[int]) -> None:
 
 def note_log_rows(session: Session, rows: list[tuple[str, int]]) -> None:
     """History rows are being written: what they touch is resolved at commit."""
-    p = pending(session)
+    by_entity: dict[str, list[int]] = {}
     for entity, entity_id in rows:
-        if (entity == "observation" and p.shared) or entity in _NOTED_BY_FLUSH:
-            continue  # already a change of everything, or noted by the flush: nothing to resolve
-        where = _LOGGED.get(entity)
-        if where is None:
-            p.structure = p.shared = True
-            continue
-        getattr(p, where).add(entity_id)
-        if entity not in changes.VALUE_ENTITIES:
-            p.structure = True
-    if len(p.observations) > MAX_VALUES_RESOLVED:
-        p.observations.clear()
-        p.structure = p.shared = True
+        by_entity.setdefault(entity, []).append(entity_id)
+    for entity, ids in by_entity.items():
+        note_log_ids(session, entity, ids)
 
 
 def note_log(session: Session, entity: str, entity_id: int) -> None:
