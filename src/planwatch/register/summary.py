@@ -51,32 +51,24 @@ def status_counts(session: Session, by: str = "plan", plan_ids: list[int] | None
     if by not in DIMENSIONS:
         raise ValueError(f"by: one of {', '.join(DIMENSIONS)}")
     if plan_ids is None and region_codes is None and by in TOTAL_DIMENSIONS:
-        key = TOTAL_DIMENSIONS[by]
-        t = select(key, StatusTotal.status, StatusTotal.binding_count if binding_only else StatusTotal.count)
-        if domain is not None:
-            t = t.where(StatusTotal.domain == domain)
-        if department is not None:
-            t = t.where(StatusTotal.department == department)
-        totals: dict[Any, dict[str, int]] = defaultdict(dict)
-        for k, status, count in session.execute(t):
-            if count:
-                totals[k][status] = totals[k].get(status, 0) + int(count)
-        return dict(totals)
-    key = DIMENSIONS[by]
-    n = func.sum(StatusCount.binding_count if binding_only else StatusCount.count)
-    q = select(key, StatusCount.status, n).group_by(key, StatusCount.status)
-    if plan_ids is not None:
-        q = q.where(StatusCount.plan_id.in_(plan_ids))
-    if region_codes is not None:
-        q = q.where(StatusCount.region_code.in_(region_codes))
+        table: Any = StatusTotal  # register-wide: the kept sums
+        q = select(TOTAL_DIMENSIONS[by], table.status, table.binding_count if binding_only else table.count)
+    else:
+        table, key = StatusCount, DIMENSIONS[by]
+        n = func.sum(table.binding_count if binding_only else table.count)
+        q = select(key, table.status, n).group_by(key, table.status)
+        if plan_ids is not None:
+            q = q.where(table.plan_id.in_(plan_ids))
+        if region_codes is not None:
+            q = q.where(table.region_code.in_(region_codes))
     if domain is not None:
-        q = q.where(StatusCount.domain == domain)
+        q = q.where(table.domain == domain)
     if department is not None:
-        q = q.where(StatusCount.department == department)
+        q = q.where(table.department == department)
     out: dict[Any, dict[str, int]] = defaultdict(dict)
     for k, status, count in session.execute(q):
         if count:
-            out[k][status] = int(count)
+            out[k][status] = out[k].get(status, 0) + int(count)
     return dict(out)
 
 
