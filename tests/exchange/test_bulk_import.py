@@ -303,6 +303,43 @@ def test_reading_ahead_in_a_thread_reports_and_writes_the_same(engine: Engine, i
     assert report.inserted == len(rows) and counts(engine) == (len(rows), len(rows))
 
 
+def test_an_exclusive_load_checks_from_the_register_read_first_as_from_the_database(
+        engine: Engine, ids: dict[str, str], tmp_path: Path) -> None:
+    """With `exclusive` the reading thread answers every look-up from the plans, indicators and regions
+    read before the load (`_Lookup.load_all`): by id, by "p1-i2" reference, by name, region by code or
+    name, unknown ones; the same problems and the same stored values as the checks that query."""
+    header = ["指标编号\nindicator_id", "指标名称\nindicator", "地区代码\nregion_code", "地区名称\nregion",
+              "年份\nyear", "本年值\nvalue", "数据来源\nsource"]
+    ref = ids["学前教育毛入园率"]
+    num = ref.split("-i")[1]
+    rows: list[list[Any]] = [[ref if k % 3 else num, "", code, "", 2021 + k // 3, 80 + k, "统计公报"]
+                             for k, code in enumerate(REGIONS * 3)]
+    rows[0][0], rows[0][1] = "", "学前教育毛入园率"  # the indicator by name
+    rows[1][2], rows[1][3], rows[1][4] = "", "苍溪县", 2025  # the region by name
+    bad = [["p999-i" + num, "", "510824", "", 2022, 80, "x"], ["987654", "", "510824", "", 2022, 80, "x"],
+           ["", "没有这个指标", "510824", "", 2022, 80, "x"], [num, "", "510824999", "", 2022, 80, "x"],
+           [num, "", "", "没有这个地区", 2022, 80, "x"], [num, "", "12345", "", 2022, 80, "x"]]
+    f = write_csv(tmp_path / "bad.csv", rows + bad, header)
+    found = []
+    for exclusive, pipelined in ((False, False), (True, True)):
+        with pytest.raises(ImportRejected) as err, transaction(engine) as s:
+            import_csv_bulk(s, f, status="approved", chunk_rows=4, exclusive=exclusive, pipelined=pipelined)
+        found.append([(p.file, p.row, p.column, str(p)) for p in err.value.problems])
+    assert found[0] == found[1] and len(found[0]) == len(bad)
+    good = write_csv(tmp_path / "good.csv", rows, header)
+    stored = []
+    for exclusive, pipelined in ((False, False), (True, True)):
+        with transaction(engine) as s:  # read back in the load's transaction, then rolled back: both first loads
+            report = import_csv_bulk(s, good, status="approved", chunk_rows=4, exclusive=exclusive,
+                                     pipelined=pipelined)
+            assert report.inserted == len(rows)
+            history = {h.entity_id: h.new for h in s.scalars(select(History).where(History.entity == "observation"))}
+            stored.append(sorted((o.metric_id, o.region_code, o.year, o.indicator_id, o.value, o.status,
+                                  o.source_note, o.version, history[o.id]) for o in s.scalars(select(Observation))))
+            s.rollback()
+    assert stored[0] == stored[1] and len(stored[0]) == len(rows)
+
+
 def test_the_interval_a_bulk_check_tests_is_what_check_value_accepts(engine: Engine) -> None:
     """`check_rows` accepts a value in `reporting.plausible_range` without calling `check_value`: for every
     indicator of the sample plan and values around each bound, the two agree."""

@@ -138,19 +138,53 @@ class _Reg:
     name: str
 
 
+class _Loaded:
+    """Every indicator, plan and region of the register, read in one go (`_Lookup.load_all`), answering
+    the few session calls the look-ups make (`get`) from memory: the checks then need no connection."""
+
+    def __init__(self, session: Session) -> None:
+        self.indicators = {r.id: _Ind(r.id, r.plan_id, r.metric_id, Indicator.ref.fget(r),  # type: ignore[attr-defined]
+                                      r.name, r.unit, bool(r.active), r.target_op)
+                           for r in session.execute(select(Indicator.id, Indicator.plan_id, Indicator.metric_id,
+                                                           Indicator.name, Indicator.unit, Indicator.active,
+                                                           Indicator.target_op))}
+        self.plans = {p.id: p for p in session.scalars(select(Plan))}
+        self.regions = {str(c): _Reg(str(c), str(n)) for c, n in session.execute(select(Region.code, Region.name))}
+        self.named: dict[str, list[_Reg]] = {}
+        for r in self.regions.values():
+            self.named.setdefault(r.name, []).append(r)
+
+    def get(self, kind: type, ident: Any) -> Any:
+        """`Session.get` for the three kinds the look-ups read (None when there is no such row)."""
+        found: dict[Any, Any] = {Indicator: self.indicators, Plan: self.plans, Region: self.regions}[kind]
+        return found.get(ident)
+
+
 class _Lookup:
     """Register look-ups for one import, cached (a bulk load keeps one for all its chunks)."""
 
     def __init__(self, session: Session) -> None:
-        self.s = session
+        self.s: Session | _Loaded = session
         self.indicators: dict[str, _Ind | None] = {}
         self.plans: dict[int, Plan] = {}
         self.regions: dict[str, _Reg | None] = {}
         self.by_name: dict[str, list[_Ind]] | None = None
+        self.prefetched: dict[int, _Ind] = {}
+
+    def load_all(self) -> None:
+        """Read every indicator, plan and region now (a few hundred thousand small rows at scale 1) and
+        answer every later look-up from memory: the checks can then run in a thread while the load's
+        one connection writes, and while `--exclusive` has dropped the foreign keys, which locks these
+        tables against any other connection. A row missing here is missing from the register."""
+        if isinstance(self.s, Session):
+            self.s = loaded = _Loaded(self.s)
+            self.prefetched = loaded.indicators
 
     def prefetch(self, table: Table) -> None:
         """Load the file's indicators and regions not seen yet with a few IN queries, instead of one query
         per distinct id."""
+        if not isinstance(self.s, Session):  # everything is loaded already
+            return
         refs: set[int] = set()
         codes: set[str] = set()
         id_col, code_col = _columns(table, ("indicator_id", "region_code"))
@@ -164,7 +198,7 @@ class _Lookup:
             if code not in (None, "") and (key := str(code).strip().removesuffix(".0")) not in self.regions:
                 codes.add(key)
         ids, regions = sorted(refs), sorted(codes)
-        self.prefetched: dict[int, _Ind] = {}
+        self.prefetched = {}
         for i in range(0, len(ids), 500):
             for ind in self.s.scalars(select(Indicator).where(Indicator.id.in_(ids[i:i + 500]))):
                 self.prefetched[ind.id] = _Ind.of(ind)
@@ -179,12 +213,12 @@ class _Lookup:
             key = key[:-2]
         if key:
             if key not in self.indicators:
-                pre = getattr(self, "prefetched", {})
+                pre = self.prefetched
                 if key.isdigit() and int(key) in pre:
                     self.indicators[key] = pre[int(key)]
                 else:
                     try:
-                        self.indicators[key] = _Ind.of(indicator_by_ref(self.s, key))
+                        self.indicators[key] = _Ind.of(indicator_by_ref(self.s, key))  # type: ignore[arg-type]
                     except RegisterError:
                         self.indicators[key] = None
             ind = self.indicators[key]
@@ -193,7 +227,9 @@ class _Lookup:
         elif name not in (None, ""):
             if self.by_name is None:
                 self.by_name = {}
-                for i in self.s.scalars(select(Indicator).where(Indicator.active)):
+                active = ([i for i in self.s.indicators.values() if i.active] if isinstance(self.s, _Loaded)
+                          else self.s.scalars(select(Indicator).where(Indicator.active)))
+                for i in active:
                     self.by_name.setdefault(normalize_name(i.name), []).append(_Ind.of(i))
             found = self.by_name.get(normalize_name(str(name)), [])
             if not found:
@@ -222,7 +258,8 @@ class _Lookup:
         if key in self.regions and self.regions[key] is not None:  # seen, and well-formed: the rule ran once
             return self.regions[key]  # type: ignore[return-value]
         if not key and name not in (None, ""):
-            found = list(self.s.scalars(select(Region).where(Region.name == str(name).strip())))
+            found: list[Any] = (self.s.named.get(str(name).strip(), []) if isinstance(self.s, _Loaded)
+                                else list(self.s.scalars(select(Region).where(Region.name == str(name).strip()))))
             if len(found) == 1:
                 return _Reg(found[0].code, found[0].name)
             raise _Bad(f"未知或不唯一的地区 {name},请填写地区代码", f"unknown or ambiguous region {name}; give its code")
@@ -598,19 +635,25 @@ def import_csv_bulk(session: Session, path: Path, *, accept_valid: bool = False,
     as a changed-since conflict, like a form resubmitted after someone else's change.
     Expunges the session after each chunk: memory stays bounded by the chunk.
 
-    `pipelined` (default: on PostgreSQL without `exclusive`): the next chunk is read and its cell rules
-    run in a second thread (`_ahead`) while one is written; that thread reads plans, indicators and
+    `pipelined` (default: on PostgreSQL): the next chunk is read and its cell rules run in a second
+    thread (`_ahead`) while one is written. Without `exclusive` that thread reads plans, indicators and
     regions through its own connection, so it sees them as committed: call it in a transaction that has
-    not changed them (the command line opens one for the import alone), or pass `pipelined=False`."""
+    not changed them (the command line opens one for the import alone), or pass `pipelined=False`.
+    With `exclusive` it reads none: every plan, indicator and region is read first, in the load's own
+    transaction (`_Lookup.load_all`), because the foreign keys the load drops lock those tables against
+    any other connection (a second connection waited for ever: measured)."""
     try:
         lock_writes(session)
     except ConflictError as exc:
         raise ImportRejected([Problem(str(path), BUSY_ZH, BUSY_EN)]) from exc
     report = ImportReport(str(path))
-    if pipelined is None:  # not with --exclusive: its dropped foreign keys lock the plans and regions read
-        pipelined = session.connection().dialect.name == "postgresql" and not exclusive
-    reader = session if not pipelined else Session(bind=session.get_bind())  # the cell rules' own connection
+    if pipelined is None:
+        pipelined = session.connection().dialect.name == "postgresql"
+    own = pipelined and not exclusive  # the cell rules' own connection
+    reader = Session(bind=session.get_bind()) if own else session
     look = _Lookup(reader)  # one for the whole file: each indicator and region is read once
+    if pipelined and exclusive:
+        look.load_all()  # before the keys are dropped; the thread then reads nothing of the database
 
     def cells() -> Iterator[_Checked]:
         for table, problems in iter_csv_tables(path, chunk_rows, max_rows):
