@@ -240,16 +240,17 @@ def test_a_bulk_load_stores_what_single_writes_store(engine: Engine, ids: dict[s
     assert len(by_bulk) == 12 and {v[7] for v in by_bulk} == set(notes) and all(v[-1] for v in by_bulk)
 
 
-def test_only_a_first_exclusive_load_on_postgresql_rebuilds_the_secondary_indexes(engine: Engine,
-                                                                                 ids: dict[str, str]) -> None:
+def test_only_a_first_exclusive_load_on_postgresql_rebuilds_the_secondary_indexes_and_unique_key(
+        engine: Engine, ids: dict[str, str]) -> None:
     from planwatch.register.bulk import _defer_indexes
     from planwatch.register.observations import ObservationInput, write_observations
 
     with transaction(engine) as s:
         rebuilt = _defer_indexes(s)
         s.rollback()
-    if engine.dialect.name == "postgresql":  # indicator, region-year and history-entity; never the unique key
-        assert len(rebuilt) >= 3 and all("CREATE INDEX" in r and "UNIQUE" not in r for r in rebuilt)
+    if engine.dialect.name == "postgresql":  # indicator, region-year and history-entity; then the unique key
+        assert len(rebuilt) >= 4 and all("CREATE INDEX" in r and "UNIQUE" not in r for r in rebuilt[:-1])
+        assert rebuilt[-1].endswith("UNIQUE (metric_id, region_code, year)")
     else:
         assert rebuilt == []
     with transaction(engine) as s:
@@ -338,6 +339,45 @@ def test_an_exclusive_load_checks_from_the_register_read_first_as_from_the_datab
                                   o.source_note, o.version, history[o.id]) for o in s.scalars(select(Observation))))
             s.rollback()
     assert stored[0] == stored[1] and len(stored[0]) == len(rows)
+
+
+def test_a_first_exclusive_load_finds_its_own_values_as_a_load_with_the_unique_key_does(
+        engine: Engine, ids: dict[str, str], tmp_path: Path) -> None:
+    """Without the unique (metric, region, year) key (dropped for a first exclusive load on PostgreSQL) a
+    value the file repeats in a later chunk is found through the load's own keys (`WrittenKeys`): the
+    same one unchanged, a different one a conflict; the same report, problems and stored rows as a load
+    that reads the key. Two plans' targets on one metric share a value, whichever reported it."""
+    rows = good_rows(ids)
+    again = [list(r) for r in rows[:4]]  # the same values in the last chunk: unchanged
+    changed = [list(rows[5])]
+    changed[0][3] = 99  # a different figure for a key already written: a conflict
+    f = write_csv(tmp_path / "values.csv", rows + again + changed)
+    results = []
+    for exclusive in (False, True):
+        with transaction(engine) as s:
+            report = import_csv_bulk(s, f, status="approved", chunk_rows=7, exclusive=exclusive, accept_valid=True)
+            history = {h.entity_id: (h.action, h.new) for h in
+                       s.scalars(select(History).where(History.entity == "observation"))}
+            stored = sorted((o.metric_id, o.region_code, o.year, o.value, o.version, history[o.id])
+                            for o in s.scalars(select(Observation)))
+            results.append(((report.inserted, report.updated, report.unchanged, report.rejected_rows),
+                            [(p.row, p.column, str(p)) for p in report.problems], stored))
+            s.rollback()
+    assert results[0] == results[1]
+    assert results[0][0] == (len(rows), 0, len(again), 1) and len(results[0][2]) == len(rows)
+
+
+def test_written_keys_find_every_written_key_across_merged_levels() -> None:
+    from planwatch.register.observations import WrittenKeys
+
+    written = WrittenKeys()
+    keys = [(m, f"{510824000 + r}", 2021 + y) for m in range(7) for r in range(50) for y in range(3)]
+    for i in range(0, len(keys), 37):  # uneven chunks: levels merge as they double
+        written.add(keys[i:i + 37], range(i + 1, i + 1 + len(keys[i:i + 37])))
+    assert len(written.levels) <= 12
+    for i, k in enumerate(keys):
+        assert i + 1 in written.ids_for([k])
+    assert written.ids_for([(99, "510824", 2021)]) == [] and WrittenKeys().ids_for(keys) == []
 
 
 def test_the_interval_a_bulk_check_tests_is_what_check_value_accepts(engine: Engine) -> None:

@@ -22,7 +22,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from planwatch.register import auditlog
-from planwatch.register.observations import ObservationInput, WriteResult, lock_writes, write_observations
+from planwatch.register.observations import (
+    ObservationInput,
+    WriteResult,
+    WrittenKeys,
+    lock_writes,
+    write_observations,
+)
 
 CHUNK_ROWS = 50_000
 
@@ -51,18 +57,23 @@ def write_observation_chunks(
     lock_writes(session)  # once, for the whole load: other writers wait rather than interleave
     deferred = _defer_foreign_keys(session) if exclusive else []
     indexes = _defer_indexes(session) if exclusive else []
+    if indexes:  # a first load: the unique key is dropped, the load's own keys answer `existing_for`
+        session.info[WrittenKeys.INFO] = WrittenKeys()
     analysed = _row_estimate(session)
-    for rows in chunks:
-        if not rows:
-            continue
-        r = write_observations(session, rows, by=by, reason=reason, overwrite=overwrite, audit=False)
-        total.inserted += r.inserted
-        total.updated += r.updated
-        total.unchanged += r.unchanged
-        if analysed is not None and total.inserted > 2 * max(analysed, CHUNK_ROWS // 2):
-            analysed = _analyse(session)
-        if on_chunk is not None:
-            on_chunk(len(rows))
+    try:
+        for rows in chunks:
+            if not rows:
+                continue
+            r = write_observations(session, rows, by=by, reason=reason, overwrite=overwrite, audit=False)
+            total.inserted += r.inserted
+            total.updated += r.updated
+            total.unchanged += r.unchanged
+            if analysed is not None and total.inserted > 2 * max(analysed, CHUNK_ROWS // 2):
+                analysed = _analyse(session)
+            if on_chunk is not None:
+                on_chunk(len(rows))
+    finally:
+        session.info.pop(WrittenKeys.INFO, None)
     _restore_foreign_keys(session, deferred)
     _restore_indexes(session, indexes)
     if total.inserted or total.updated:  # re-sending only unchanged values writes nothing, so logs nothing
@@ -120,10 +131,12 @@ def _restore_foreign_keys(session: Session, keys: list[tuple[str, str]]) -> None
 
 def _defer_indexes(session: Session) -> list[str]:
     """PostgreSQL, a first load (the values table empty at the start of an exclusive load): drop the
-    secondary indexes of the values and history tables for the load and return the statements that
-    build them again (`_restore_indexes`, in the same transaction). Building an index over the loaded
-    rows is one sort; keeping it through the load is an index insert a row. The primary keys and the
-    unique (metric, region, year) key stay: the load's own duplicate and version rules read them.
+    secondary indexes of the values and history tables and the values' unique (metric, region, year)
+    key for the load, and return the statements that build them again (`_restore_indexes`, in the same
+    transaction). Building an index over the loaded rows is one sort; keeping it through the load is an
+    index insert a row (the unique key, in random order, was ~1/3 of the values' COPY). Adding the unique
+    key back checks every row: a duplicate fails the load. Meanwhile the load's duplicate and version
+    rules read its own rows by primary key (`observations.WrittenKeys`); the primary keys stay.
     History is locked too (ACCESS EXCLUSIVE) until the load ends. Other databases, or values already
     stored (rebuilding would cost the whole table): nothing."""
     conn = session.connection()
@@ -139,6 +152,11 @@ def _defer_indexes(session: Session) -> list[str]:
         for name, definition in found:
             conn.exec_driver_sql(f'DROP INDEX "{name}"')
             rebuild.append(str(definition))
+    for name, definition in conn.execute(text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+            "AND contype = 'u' ORDER BY conname"), {"t": _TABLE}).all():
+        conn.exec_driver_sql(f'ALTER TABLE {_TABLE} DROP CONSTRAINT "{name}"')
+        rebuild.append(f'ALTER TABLE {_TABLE} ADD CONSTRAINT "{name}" {definition}')
     return rebuild
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -147,16 +148,65 @@ def lock_writes(session: Session, what: str = "observations") -> None:
         raise ConflictError(BUSY) from exc
 
 
+class WrittenKeys:
+    """The natural keys a first load has written so far, by hash, with their ids: while the unique
+    (metric, region, year) key is dropped for the load (`bulk`), `existing_for` finds a stored row here
+    and reads it by primary key. A hash says only "maybe": the row read back is compared by its key, so
+    a collision costs a read, never a wrong answer. Sorted numpy levels merged as they double
+    (~16 bytes a value; a few levels), so a look-up is a few binary searches."""
+
+    INFO = "planwatch.written_keys"  # its place in `Session.info` for the load's transaction
+
+    def __init__(self) -> None:
+        self.levels: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted hashes, their ids)
+
+    @staticmethod
+    def _hashes(keys: Sequence[tuple[int, str, int]]) -> np.ndarray:
+        return np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+
+    def add(self, keys: Sequence[tuple[int, str, int]], ids: Sequence[int]) -> None:
+        h = self._hashes(keys)
+        order = np.argsort(h, kind="stable")
+        self.levels.append((h[order], np.asarray(ids, dtype=np.int64)[order]))
+        while len(self.levels) > 1 and len(self.levels[-1][0]) >= len(self.levels[-2][0]):
+            (h2, i2), (h1, i1) = self.levels.pop(), self.levels.pop()
+            h, i = np.concatenate((h1, h2)), np.concatenate((i1, i2))
+            order = np.argsort(h, kind="stable")
+            self.levels.append((h[order], i[order]))
+
+    def ids_for(self, keys: Sequence[tuple[int, str, int]]) -> list[int]:
+        """Ids of the written rows whose key hash matches one of `keys` (a superset of the stored ones)."""
+        if not self.levels or not keys:
+            return []
+        h = self._hashes(keys)
+        found: list[int] = []
+        for hashes, ids in self.levels:
+            lo, hi = np.searchsorted(hashes, h, "left"), np.searchsorted(hashes, h, "right")
+            for a, b in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist(), strict=True):
+                found.extend(ids[a:b].tolist())
+        return found
+
+
 def existing_for(session: Session, keys: Iterable[tuple[int, str, int]]) -> dict[tuple[int, str, int], dict[str, Any]]:
     """Stored rows for the given natural keys (metric, region, year).
 
     Read by metric × region batches through the unique (metric, region, year) index, so the cost follows
-    the keys asked for, not the size of the register (a metric every county shares holds millions)."""
+    the keys asked for, not the size of the register (a metric every county shares holds millions).
+    In a first load that dropped that key (`WrittenKeys` in the session): by primary key, of the rows
+    the load wrote with a matching key hash (none, nearly always)."""
     keys = set(keys)
-    metrics = sorted({k[0] for k in keys})
-    regions = sorted({k[1] for k in keys})
     out: dict[tuple[int, str, int], dict[str, Any]] = {}
     cols = [_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year, _T.c.version, *(_T.c[f] for f in PAYLOAD)]
+    written: WrittenKeys | None = session.info.get(WrittenKeys.INFO)
+    if written is not None:
+        maybe = sorted(set(written.ids_for(list(keys))))
+        for i in range(0, len(maybe), 1000):
+            for row in session.execute(select(*cols).where(_T.c.id.in_(maybe[i:i + 1000]))).mappings():
+                if (k := (row["metric_id"], row["region_code"], row["year"])) in keys:
+                    out[k] = dict(row)
+        return out
+    metrics = sorted({k[0] for k in keys})
+    regions = sorted({k[1] for k in keys})
     for i in range(0, len(metrics), 500):
         for j in range(0, len(regions), 500):
             q = select(*cols).where(_T.c.metric_id.in_(metrics[i:i + 500]), _T.c.region_code.in_(regions[j:j + 500]))
@@ -277,6 +327,8 @@ def _insert_with_history(session: Session, rows: list[ObservationInput], now: An
     PostgreSQL without per-value audit rows (a bulk load): `_copy_created`."""
     stamp = history.stored_time(session, now)
     ids = reserve_ids(session, len(rows))  # known up front: no read-back of what was just written
+    if (written := session.info.get(WrittenKeys.INFO)) is not None:
+        written.add([(r.metric_id, r.region_code, r.year) for r in rows], ids)  # type: ignore[misc]
     conn = session.connection()
     if not audit and conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         _copy_created(session, rows, ids, stamp, by, reason)
