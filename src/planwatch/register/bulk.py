@@ -131,12 +131,12 @@ def _restore_foreign_keys(session: Session, keys: list[tuple[str, str]]) -> None
 
 def _defer_indexes(session: Session) -> list[str]:
     """PostgreSQL, a first load (the values table empty at the start of an exclusive load): drop the
-    secondary indexes of the values and history tables and the values' unique (metric, region, year)
-    key for the load, and return the statements that build them again (`_restore_indexes`, in the same
-    transaction). Building an index over the loaded rows is one sort; keeping it through the load is an
-    index insert a row (the unique key, in random order, was ~1/3 of the values' COPY). Adding the unique
-    key back checks every row: a duplicate fails the load. Meanwhile the load's duplicate and version
-    rules read its own rows by primary key (`observations.WrittenKeys`); the primary keys stay.
+    secondary indexes of the values and history tables, the values' unique (metric, region, year) key
+    and history's primary key for the load, and return the statements that build them again
+    (`_restore_indexes`, in the same transaction). Building an index over the loaded rows is one sort;
+    keeping it through the load is an index insert a row (the unique key, in random order, was ~1/3 of
+    the values' COPY). Adding a key back checks every row: a duplicate fails the load. Meanwhile the
+    load's duplicate and version rules read its own rows by primary key (`observations.WrittenKeys`).
     History is locked too (ACCESS EXCLUSIVE) until the load ends. Other databases, or values already
     stored (rebuilding would cost the whole table): nothing."""
     conn = session.connection()
@@ -152,11 +152,13 @@ def _defer_indexes(session: Session) -> list[str]:
         for name, definition in found:
             conn.exec_driver_sql(f'DROP INDEX "{name}"')
             rebuild.append(str(definition))
-    for name, definition in conn.execute(text(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
-            "AND contype = 'u' ORDER BY conname"), {"t": _TABLE}).all():
-        conn.exec_driver_sql(f'ALTER TABLE {_TABLE} DROP CONSTRAINT "{name}"')
-        rebuild.append(f'ALTER TABLE {_TABLE} ADD CONSTRAINT "{name}" {definition}')
+    # The values' primary key stays: `WrittenKeys` reads the load's own rows by it.
+    for table, kind in ((_TABLE, "u"), ("history", "p")):
+        for name, definition in conn.execute(text(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+                "AND contype = :k ORDER BY conname"), {"t": table, "k": kind}).all():
+            conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     return rebuild
 
 
