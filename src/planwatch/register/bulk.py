@@ -162,8 +162,16 @@ def _defer_indexes(session: Session) -> list[str]:
     return rebuild
 
 
+RESTORE_SORT_MEMORY = "1GB"  # what each index build may sort in memory (PostgreSQL's default: 64MB)
+
+
 def _restore_indexes(session: Session, statements: list[str]) -> None:
+    """Build the deferred indexes and keys. Each is a sort of every loaded row; with the default 64MB
+    the sort spills to disk from ~2 M values on (scale 0.1), so this transaction may use more memory
+    for it (`SET LOCAL`: only until the load commits; one build at a time)."""
     conn = session.connection()
+    if statements:
+        conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{RESTORE_SORT_MEMORY}'")
     for statement in statements:
         conn.exec_driver_sql(statement)
 

@@ -152,8 +152,9 @@ class WrittenKeys:
     """The natural keys a first load has written so far, by hash, with their ids: while the unique
     (metric, region, year) key is dropped for the load (`bulk`), `existing_for` finds a stored row here
     and reads it by primary key. A hash says only "maybe": the row read back is compared by its key, so
-    a collision costs a read, never a wrong answer. Sorted numpy levels merged as they double
-    (~16 bytes a value; a few levels), so a look-up is a few binary searches."""
+    a collision costs a read, never a wrong answer. Sorted numpy levels merged (in linear time) as they
+    double: 12 bytes a value (~250 MB at scale 1), a look-up is a binary search a level (~log2 of the
+    chunks written)."""
 
     INFO = "planwatch.written_keys"  # its place in `Session.info` for the load's transaction
 
@@ -167,23 +168,32 @@ class WrittenKeys:
     def add(self, keys: Sequence[tuple[int, str, int]], ids: Sequence[int]) -> None:
         h = self._hashes(keys)
         order = np.argsort(h, kind="stable")
-        self.levels.append((h[order], np.asarray(ids, dtype=np.int64)[order]))
+        self.levels.append((h[order], np.asarray(ids, dtype=np.int32)[order]))  # ids are int4 columns
         while len(self.levels) > 1 and len(self.levels[-1][0]) >= len(self.levels[-2][0]):
             (h2, i2), (h1, i1) = self.levels.pop(), self.levels.pop()
-            h, i = np.concatenate((h1, h2)), np.concatenate((i1, i2))
-            order = np.argsort(h, kind="stable")
-            self.levels.append((h[order], i[order]))
+            # Two sorted levels merged in linear time: where each of the second's goes among the first's.
+            at = np.searchsorted(h1, h2, "right") + np.arange(len(h2))
+            second = np.zeros(len(h1) + len(h2), dtype=bool)
+            second[at] = True
+            h, i = np.empty(len(second), dtype=np.int64), np.empty(len(second), dtype=np.int32)
+            h[at], i[at] = h2, i2
+            h[~second], i[~second] = h1, i1
+            self.levels.append((h, i))
 
     def ids_for(self, keys: Sequence[tuple[int, str, int]]) -> list[int]:
         """Ids of the written rows whose key hash matches one of `keys` (a superset of the stored ones)."""
         if not self.levels or not keys:
             return []
-        h = self._hashes(keys)
+        h = np.sort(self._hashes(keys))  # sorted, the searches walk each level in order (~5x faster)
         found: list[int] = []
         for hashes, ids in self.levels:
-            lo, hi = np.searchsorted(hashes, h, "left"), np.searchsorted(hashes, h, "right")
-            for a, b in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist(), strict=True):
-                found.extend(ids[a:b].tolist())
+            lo = np.searchsorted(hashes, h, "left")
+            hit = lo < len(hashes)
+            hit[hit] = hashes[lo[hit]] == h[hit]
+            if hit.any():
+                hi = np.searchsorted(hashes, h[hit], "right")
+                for a, b in zip(lo[hit].tolist(), hi.tolist(), strict=True):
+                    found.extend(ids[a:b].tolist())
         return found
 
 
