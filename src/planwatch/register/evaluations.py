@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from json import dumps
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from planwatch.register import versions
+from planwatch.register.history import insert_tuples
 from planwatch.register.finality import counted_statuses
 from planwatch.register.queries import evaluation_input, lead_departments
 from planwatch.register.rounds import data_year
@@ -268,22 +270,18 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                 continue
             proj = ev.get("projection") or {}
             sub_rows = ev.get("subregions") or []
-            rows.append({"plan_id": plan_id, "indicator_id": ind_id, "year": result.year, "status": status,
-                         "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
-                         "value_year": ev["year"], "projected": proj.get("value_at_target"),
-                         "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
-                         "domain": domain, "binding": is_binding, "data_version": result.data_version,
-                         "detail": {k: v for k, v in ev.items() if k not in APART},
-                         "subregions": list(sub_rows) or None, "equalisation": ev.get("equalisation"),
-                         "region_code": region_code, "department": department or None,
-                         "risk_severity": int(order[0]) if order else None,
-                         "risk_kind": int(order[1]) if order else None,
-                         "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
-            plan_subs = [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"],
-                          "status": r["status_code"]}
+            equalisation = ev.get("equalisation")
+            rows.append((plan_id, ind_id, result.year, status, ev["P"], ev["S"], ev["Q"], ev["value"], ev["year"],
+                         proj.get("value_at_target"), proj.get("meets_target"), ev.get("severity"), domain,
+                         is_binding, result.data_version, dumps({k: v for k, v in ev.items() if k not in APART}),
+                         dumps(list(sub_rows)) if sub_rows else None,
+                         None if equalisation is None else dumps(equalisation), region_code, department or None,
+                         int(order[0]) if order else None, int(order[1]) if order else None,
+                         int(-order[2]) if order else RANK.get(status, -1)))
+            plan_subs = [(plan_id, ind_id, r["code"], r["status_code"])
                          for r in sub_rows if r.get("status_code") and r.get("code")]
             subs += plan_subs
-            in_regions.update((r["region_code"], r["status"]) for r in plan_subs)
+            in_regions.update((r[2], r[3]) for r in plan_subs)
         plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,
                           "shared_seq": result.shared_seq, "indicator_count": len(inds),
                           "main_count": sum(1 for i in inds if is_main(i[3])),
@@ -296,10 +294,14 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
             for (d, dep, st), n in counts.items()]
         region_rows += [{"plan_id": plan_id, "region_code": code, "status": st, "count": n}
                         for (code, st), n in in_regions.items() if code]
-    for table, data in ((PlanEvaluation, plan_rows), (Evaluation, rows), (SubregionStatus, subs),
-                        (StatusCount, count_rows), (RegionStatusCount, region_rows)):
+    for table, data in ((PlanEvaluation, plan_rows), (StatusCount, count_rows), (RegionStatusCount, region_rows)):
         for i in range(0, len(data), 5000):  # bounded statements; executemany within each
             session.execute(table.__table__.insert(), data[i:i + 5000])
+    # ~1,200 rows a county plan, mostly sub-region rows: plain tuples through the driver (COPY on
+    # PostgreSQL), not SQLAlchemy's per-row parameter processing, which cost as much as the rest of the
+    # store. JSON as the JSON type writes it (`dumps`: the same text).
+    insert_tuples(session, Evaluation.__table__, _EVALUATION_COLS, rows)
+    insert_tuples(session, SubregionStatus.__table__, ("plan_id", "indicator_id", "region_code", "status"), subs)
     for r in count_rows:
         change = totals.setdefault((r["domain"], r["department"], r["status"]), [0] * len(_TOTAL_SUMS))
         for k, col in enumerate(_TOTAL_SUMS):
@@ -308,6 +310,11 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     _refresh_region_totals(session, touched | {r["region_code"] for r in region_rows})
 
 
+# `Evaluation` rows as `save_many` builds their tuples
+_EVALUATION_COLS = ("plan_id", "indicator_id", "year", "status", "completion", "schedule", "ratio", "value",
+                    "value_year", "projected", "projected_meets", "warning_code", "domain", "binding", "data_version",
+                    "detail", "subregions", "equalisation", "region_code", "department", "risk_severity",
+                    "risk_kind", "status_rank")
 _TOTAL_SUMS = (StatusCount.count, StatusCount.binding_count, StatusCount.risk_count, StatusCount.binding_risk_count,
                StatusCount.main_count)
 
