@@ -160,11 +160,10 @@ def evaluation_input(session: Session, plan_ref: str | int,
     regions = descendants(session, plan.region_code)
     codes = [r.code for r in regions]
     rows = _plan_values(session, plan.region_code, regions, indicators, states)
-    # The series of a metric serves every target of the plan on it (usually one).
-    # Positional, from the row's columns in `_plan_values`' order (indicator, region, year, value,
-    # judgement, status, 口径 break, simulated, source): a county plan reads thousands of them.
-    observations = model.Observation.many((ref, o[1], o[2], o[3], o[4], o[5], bool(o[6]), bool(o[7]), o[8])
-                                          for o in rows for ref in by_metric[o[0]])
+    # The series of a metric serves every target of the plan on it (usually one). Positional, from the
+    # row's columns in `_plan_values`' order (metric, region, year, value, judgement, status, 口径 break,
+    # simulated, source): a county plan reads thousands of them.
+    observations = model.Observation.many(rows, by_metric)
     own: dict[int, list[Any]] = {}
     home = plan.region_code  # once: an ORM attribute read per row costs more than the row
     for o in rows:
