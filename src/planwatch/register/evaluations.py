@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import gc
 import logging
-from json import dumps
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json import dumps
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, or_, select
@@ -27,10 +27,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from planwatch.register import versions
-from planwatch.register.history import insert_tuples
+from planwatch.register.errors import NotFound
 from planwatch.register.finality import counted_statuses
-from planwatch.register.queries import evaluation_input, lead_departments
-from planwatch.register.rounds import data_year
+from planwatch.register.history import insert_tuples
+from planwatch.register.queries import evaluation_inputs, lead_departments_in
+from planwatch.register.rounds import data_year, round_states
 from planwatch.register.schema import (
     Evaluation,
     Indicator,
@@ -89,18 +90,33 @@ def _flatten(e: Any, target: float | None) -> dict[str, Any]:
 
 def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResult:
     """Evaluate a plan now, on the values that count (`finality.counted_statuses`)."""
+    return compute_many(session, [plan_id], year)[0][1]
+
+
+def compute_many(session: Session, plan_ids: list[int], year: int | None = None) -> list[tuple[int, PlanResult]]:
+    """`compute` for a batch of plans, in the order given: their inputs read together
+    (`queries.evaluation_inputs`), each evaluated on its own. A plan that does not exist raises NotFound."""
     from planwatch.evaluate import EvaluationConfig, evaluate_plan
 
     state = versions.current(session)
-    version = session.scalar(select(Plan.data_version).where(Plan.id == plan_id)) or 0
     statuses = counted_statuses()
-    inp = evaluation_input(session, plan_id, statuses)  # evaluation never sees values that do not count
-    year = year or data_year(session, inp, statuses)
-    result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
-    targets = {i.id: i.target.value for i in inp.indicators}
-    per = {e.id: _flatten(e, targets.get(e.id)) for e in result.indicators}
-    return PlanResult(year, per, [w.to_dict() for w in result.early_warnings], dict(result.summary),
-                      data_version=version, shared_seq=state.shared_seq)
+    inputs = evaluation_inputs(session, plan_ids, statuses)  # evaluation never sees values that do not count
+    missing = [p for p in plan_ids if p not in inputs]
+    if missing:
+        raise NotFound(f"规划不存在 / no plan with id {missing[0]}")
+    have = versions.plan_versions(session, sorted(inputs))
+    rounds = round_states(session, inputs) if not year else {}
+    config = EvaluationConfig(accepted_statuses=statuses)
+    out = []
+    for plan_id in plan_ids:
+        inp = inputs[plan_id]
+        at = year or data_year(session, inp, statuses, rounds=rounds[plan_id])
+        result = evaluate_plan(inp, at, config)
+        targets = {i.id: i.target.value for i in inp.indicators}
+        per = {e.id: _flatten(e, targets.get(e.id)) for e in result.indicators}
+        out.append((plan_id, PlanResult(at, per, [w.to_dict() for w in result.early_warnings], dict(result.summary),
+                                        data_version=have.get(plan_id) or 0, shared_seq=state.shared_seq)))
+    return out
 
 
 def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> PlanResult | None:
@@ -235,11 +251,11 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
         touched.update(session.scalars(delete(RegionStatusCount).where(RegionStatusCount.plan_id.in_(ids[i:i + 500]))
                                        .returning(RegionStatusCount.region_code)))
     session.flush()
+    leads = lead_departments_in(session, {i[0]: regions[plan_id] for plan_id in ids for i in inds_of.get(plan_id, [])})
     plan_rows, rows, subs, count_rows, region_rows = [], [], [], [], []
     for plan_id in ids:
         result, region_code = todo[plan_id], regions[plan_id]
         inds = inds_of.get(plan_id, [])
-        leads = lead_departments(session, [i[0] for i in inds], region_code) if inds else {}
         counts: Counter[tuple[str, str, str]] = Counter()
         binding: Counter[tuple[str, str, str]] = Counter()
         risk: Counter[tuple[str, str, str]] = Counter()
@@ -405,7 +421,7 @@ def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
     """Compute a batch in a read session, then store it in one short transaction (the write lock is
     held for the writes only, not for the evaluation)."""
     with Session(engine) as s:
-        results = [(plan_id, compute(s, plan_id)) for plan_id in plan_ids]
+        results = compute_many(s, plan_ids)
     with Session(engine) as s, s.begin():
         save_many(s, results)
 
@@ -482,5 +498,5 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
     return total
 
 
-__all__ = ["APART", "PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
+__all__ = ["APART", "PlanResult", "compute", "compute_many", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
            "save_many", "save_quietly", "stale_plans", "stored", "stored_indicators"]
