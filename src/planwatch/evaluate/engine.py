@@ -179,8 +179,9 @@ def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[Bu
         flat_values: list[float | None] = [math.nan] * (m * width)  # row-major (cell, year)
         flat_breaks = [False] * (m * width)
         for r, n in enumerate(members):
+            row = r * width
             for o in cells[n][2]:
-                at = r * width + col[o.year]
+                at = row + col[o.year]
                 flat_values[at] = o.value
                 flat_breaks[at] = o.series_break
         values = np.array(flat_values, dtype=np.float64).reshape(m, width)
