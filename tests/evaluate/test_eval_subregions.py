@@ -138,3 +138,21 @@ def test_bulk_fields_leaves_what_it_does_not_cover_to_the_scalar_path() -> None:
     assert bulk_fields(ind("基本建成", None, "qualitative", "qualitative"), 2020) is None
     assert bulk_fields(ind("【100】", 100.0, ">=", "cumulative"), 2020) is None
     assert bulk_fields(ind("=60", 60.0, "=", baseline=None, direction=None), 2020) is None  # direction per region
+
+
+def test_an_evaluation_replaced_without_its_constructor_equals_dataclasses_replace() -> None:
+    import dataclasses
+
+    from planwatch.evaluate.engine import _replaced
+    from planwatch.evaluate.results import IndicatorEvaluation
+
+    assert not hasattr(IndicatorEvaluation, "__post_init__")  # else `_replaced` must run it
+    assert all(f.init for f in dataclasses.fields(IndicatorEvaluation))
+    ind = Indicator("p1-i1", "1", "x", Target(raw="≥90", value=90.0, op=">=", kind="level", year=2025),
+                    baseline=80.0, baseline_year=2020)
+    ev = evaluate_indicator(ind, [Observation("p1-i1", "510824", 2022, 85.0)], "510824", 2022)
+    rows = ({"code": "510824001", "status_code": "on_track"},)
+    fast, slow = _replaced(ev, subregions=rows), dataclasses.replace(ev, subregions=rows)
+    assert fast == slow and repr(fast) == repr(slow)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.status = "x"  # type: ignore[misc]

@@ -82,7 +82,7 @@ def evaluate_indicator(ind: Indicator, observations: list[Observation], region_c
         region_code=region_code, status=st.code, label=st.label, S=st.S, P=c.P, Q=st.Q,
         baseline=c.baseline, base_year=c.base_year, value=c.value, year=c.year, projection=proj,
         overdue=overdue, backwards=back, judgement=c.judgement, flags=(*c.flags, *flags), detail=detail)
-    return replace(ev, warnings=indicator_warnings(ev, year))
+    return _replaced(ev, warnings=indicator_warnings(ev, year))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +128,13 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
             by_region[o.region_code].append(o)
         subs: list[tuple[Region, _Sub | None]] = []
         for ch in children:
-            if ch.code not in by_region and ch.code not in parents:
-                continue
             # A sub-region's own values when one counts (linear in the sub-regions); every value when it
             # must be rolled up from the regions below it.
-            own = by_region.get(ch.code, [])
+            own = by_region.get(ch.code)
+            if own is None:
+                if ch.code not in parents:
+                    continue
+                own = []
             counted = [o for o in own if o.status in accepted]
             if f is not None and counted and _plain(counted):
                 cells.append((k, len(subs), counted))
@@ -146,7 +148,8 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
         judged.append(subs)
     if cells:
         _judge_bulk(cells, fields, judged, year, config)
-    return [_with_subregions(ind, ev, [(ch, se) for ch, se in subs if se is not None])
+    weights: dict[tuple[str, int], float] = {}  # (sub-region, year) → its population weight, for every indicator
+    return [_with_subregions(ind, ev, [(ch, se) for ch, se in subs if se is not None], weights)
             for (ind, ev, _), subs in zip(items, judged, strict=True)]
 
 
@@ -176,8 +179,9 @@ def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[Bu
         flat_values: list[float | None] = [math.nan] * (m * width)  # row-major (cell, year)
         flat_breaks = [False] * (m * width)
         for r, n in enumerate(members):
+            row = r * width
             for o in cells[n][2]:
-                at = r * width + col[o.year]
+                at = row + col[o.year]
                 flat_values[at] = o.value
                 flat_breaks[at] = o.series_break
         values = np.array(flat_values, dtype=np.float64).reshape(m, width)
@@ -201,9 +205,27 @@ def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[Bu
                                                       None if math.isnan(p) else p))
 
 
-def _with_subregions(ind: Indicator, ev: IndicatorEvaluation, subs: list[tuple[Region, _Sub]]
-                     ) -> IndicatorEvaluation:
-    """The indicator's evaluation with its sub-region rows and the equalisation across them."""
+def _weight(ch: Region, year: int, known: dict[tuple[str, int], float]) -> float:
+    """The sub-region's population weight in `year` (0 without one), found once a plan (`known`)."""
+    key = (ch.code, year)
+    w = known.get(key)
+    if w is None:
+        w = known[key] = population(ch, year) or 0.0
+    return w
+
+
+def _replaced(ev: IndicatorEvaluation, **changes: Any) -> IndicatorEvaluation:
+    """`dataclasses.replace` of an evaluation (it has no `__post_init__` or init-less fields: the same
+    object) without running its 30-field constructor again: a plan replaces ~200 of them."""
+    new = object.__new__(IndicatorEvaluation)
+    object.__setattr__(new, "__dict__", {**ev.__dict__, **changes})
+    return new
+
+
+def _with_subregions(ind: Indicator, ev: IndicatorEvaluation, subs: list[tuple[Region, _Sub]],
+                     known: dict[tuple[str, int], float] | None = None) -> IndicatorEvaluation:
+    """The indicator's evaluation with its sub-region rows and the equalisation across them.
+    `known`: population weights already found for the plan (`_weight`)."""
     if not subs:
         return ev
     rows = tuple({"code": ch.code, "name": ch.name, "status": se.label, "status_code": se.status,
@@ -214,7 +236,8 @@ def _with_subregions(ind: Indicator, ev: IndicatorEvaluation, subs: list[tuple[R
     if len(numeric) >= 2:
         common_year = Counter(se.year for _, se in numeric).most_common(1)[0][0]
         vals = {ch.code: se.value for ch, se in numeric if se.year == common_year}
-        weights = {ch.code: population(ch, common_year) or 0.0 for ch, _ in numeric} \
+        known = {} if known is None else known
+        weights = {ch.code: _weight(ch, common_year, known) for ch, _ in numeric} \
             if ind.aggregation == "mean_pop" else None
         goal = _goal_for(ind, ev)
         # Counts (sum) are decomposed targets: the plan total is not each county's target.
@@ -224,7 +247,7 @@ def _with_subregions(ind: Indicator, ev: IndicatorEvaluation, subs: list[tuple[R
         behind_codes = {ch.code for ch, se in numeric if se.status in AT_RISK}
         eq = equalisation(vals, meets, ev.direction, weights,  # type: ignore[arg-type]
                           behind=behind_codes.__contains__)
-    return replace(ev, subregions=rows, equalisation=eq)
+    return _replaced(ev, subregions=rows, equalisation=eq)
 
 
 def _goal_for(ind: Indicator, ev: IndicatorEvaluation):  # type: ignore[no-untyped-def]

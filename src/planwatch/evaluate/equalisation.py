@@ -47,17 +47,19 @@ def equalisation(values: Mapping[str, float], meets: Callable[[float], bool] | N
         w = [1.0] * n
     W = sum(w)
     xs = [v for _, v in items]
-    mean = sum(wi * x for wi, x in zip(w, xs, strict=True)) / W
-    var = sum(wi * (x - mean) ** 2 for wi, x in zip(w, xs, strict=True)) / W
+    pairs = list(zip(w, xs, strict=True))
+    # Sums over lists, not generators: the same additions in the same order (a plan computes ~100 of these).
+    mean = sum([wi * x for wi, x in pairs]) / W
+    var = sum([wi * (x - mean) ** 2 for wi, x in pairs]) / W
     cv = math.sqrt(var) / mean if mean > 0 else None
     theil = None
-    if mean > 0 and all(x >= 0 for x in xs):
+    if mean > 0 and min(xs) >= 0:
         # T = Σ w_i/W · (x_i/μ) · ln(x_i/μ); a zero contributes 0 (limit of x ln x).
-        theil = sum(wi / W * (x / mean) * math.log(x / mean) for wi, x in zip(w, xs, strict=True) if x > 0)
+        theil = sum([wi / W * (x / mean) * math.log(x / mean) for wi, x in pairs if x > 0])
     lo, hi = min(xs), max(xs)
     ratio = hi / lo if lo > 0 else None
     worst_first = sorted(items, key=lambda kv: (kv[1] * direction, kv[0]))
-    share = None if meets is None else sum(1 for _, v in items if meets(v)) / n
+    share = None if meets is None else len([v for _, v in items if meets(v)]) / n
     if behind is not None:
         laggards = [k for k, _ in worst_first if behind(k)]
     elif meets is not None:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from json import dumps
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, or_, select
@@ -26,9 +27,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from planwatch.register import versions
+from planwatch.register.errors import NotFound
 from planwatch.register.finality import counted_statuses
-from planwatch.register.queries import evaluation_input, lead_departments
-from planwatch.register.rounds import data_year
+from planwatch.register.history import insert_tuples
+from planwatch.register.queries import evaluation_inputs, lead_departments_in
+from planwatch.register.rounds import data_year, round_states
 from planwatch.register.schema import (
     Evaluation,
     Indicator,
@@ -87,18 +90,33 @@ def _flatten(e: Any, target: float | None) -> dict[str, Any]:
 
 def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResult:
     """Evaluate a plan now, on the values that count (`finality.counted_statuses`)."""
+    return compute_many(session, [plan_id], year)[0][1]
+
+
+def compute_many(session: Session, plan_ids: list[int], year: int | None = None) -> list[tuple[int, PlanResult]]:
+    """`compute` for a batch of plans, in the order given: their inputs read together
+    (`queries.evaluation_inputs`), each evaluated on its own. A plan that does not exist raises NotFound."""
     from planwatch.evaluate import EvaluationConfig, evaluate_plan
 
     state = versions.current(session)
-    version = session.scalar(select(Plan.data_version).where(Plan.id == plan_id)) or 0
     statuses = counted_statuses()
-    inp = evaluation_input(session, plan_id, statuses)  # evaluation never sees values that do not count
-    year = year or data_year(session, inp, statuses)
-    result = evaluate_plan(inp, year, EvaluationConfig(accepted_statuses=statuses))
-    targets = {i.id: i.target.value for i in inp.indicators}
-    per = {e.id: _flatten(e, targets.get(e.id)) for e in result.indicators}
-    return PlanResult(year, per, [w.to_dict() for w in result.early_warnings], dict(result.summary),
-                      data_version=version, shared_seq=state.shared_seq)
+    inputs = evaluation_inputs(session, plan_ids, statuses)  # evaluation never sees values that do not count
+    missing = [p for p in plan_ids if p not in inputs]
+    if missing:
+        raise NotFound(f"规划不存在 / no plan with id {missing[0]}")
+    have = versions.plan_versions(session, sorted(inputs))
+    rounds = round_states(session, inputs) if not year else {}
+    config = EvaluationConfig(accepted_statuses=statuses)
+    out = []
+    for plan_id in plan_ids:
+        inp = inputs[plan_id]
+        at = year or data_year(session, inp, statuses, rounds=rounds[plan_id])
+        result = evaluate_plan(inp, at, config)
+        targets = {i.id: i.target.value for i in inp.indicators}
+        per = {e.id: _flatten(e, targets.get(e.id)) for e in result.indicators}
+        out.append((plan_id, PlanResult(at, per, [w.to_dict() for w in result.early_warnings], dict(result.summary),
+                                        data_version=have.get(plan_id) or 0, shared_seq=state.shared_seq)))
+    return out
 
 
 def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> PlanResult | None:
@@ -233,11 +251,11 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
         touched.update(session.scalars(delete(RegionStatusCount).where(RegionStatusCount.plan_id.in_(ids[i:i + 500]))
                                        .returning(RegionStatusCount.region_code)))
     session.flush()
+    leads = lead_departments_in(session, {i[0]: regions[plan_id] for plan_id in ids for i in inds_of.get(plan_id, [])})
     plan_rows, rows, subs, count_rows, region_rows = [], [], [], [], []
     for plan_id in ids:
         result, region_code = todo[plan_id], regions[plan_id]
         inds = inds_of.get(plan_id, [])
-        leads = lead_departments(session, [i[0] for i in inds], region_code) if inds else {}
         counts: Counter[tuple[str, str, str]] = Counter()
         binding: Counter[tuple[str, str, str]] = Counter()
         risk: Counter[tuple[str, str, str]] = Counter()
@@ -268,22 +286,18 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                 continue
             proj = ev.get("projection") or {}
             sub_rows = ev.get("subregions") or []
-            rows.append({"plan_id": plan_id, "indicator_id": ind_id, "year": result.year, "status": status,
-                         "completion": ev["P"], "schedule": ev["S"], "ratio": ev["Q"], "value": ev["value"],
-                         "value_year": ev["year"], "projected": proj.get("value_at_target"),
-                         "projected_meets": proj.get("meets_target"), "warning_code": ev.get("severity"),
-                         "domain": domain, "binding": is_binding, "data_version": result.data_version,
-                         "detail": {k: v for k, v in ev.items() if k not in APART},
-                         "subregions": list(sub_rows) or None, "equalisation": ev.get("equalisation"),
-                         "region_code": region_code, "department": department or None,
-                         "risk_severity": int(order[0]) if order else None,
-                         "risk_kind": int(order[1]) if order else None,
-                         "status_rank": int(-order[2]) if order else RANK.get(status, -1)})
-            plan_subs = [{"plan_id": plan_id, "indicator_id": ind_id, "region_code": r["code"],
-                          "status": r["status_code"]}
+            equalisation = ev.get("equalisation")
+            rows.append((plan_id, ind_id, result.year, status, ev["P"], ev["S"], ev["Q"], ev["value"], ev["year"],
+                         proj.get("value_at_target"), proj.get("meets_target"), ev.get("severity"), domain,
+                         is_binding, result.data_version, dumps({k: v for k, v in ev.items() if k not in APART}),
+                         dumps(list(sub_rows)) if sub_rows else None,
+                         None if equalisation is None else dumps(equalisation), region_code, department or None,
+                         int(order[0]) if order else None, int(order[1]) if order else None,
+                         int(-order[2]) if order else RANK.get(status, -1)))
+            plan_subs = [(plan_id, ind_id, r["code"], r["status_code"])
                          for r in sub_rows if r.get("status_code") and r.get("code")]
             subs += plan_subs
-            in_regions.update((r["region_code"], r["status"]) for r in plan_subs)
+            in_regions.update((r[2], r[3]) for r in plan_subs)
         plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,
                           "shared_seq": result.shared_seq, "indicator_count": len(inds),
                           "main_count": sum(1 for i in inds if is_main(i[3])),
@@ -296,10 +310,14 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
             for (d, dep, st), n in counts.items()]
         region_rows += [{"plan_id": plan_id, "region_code": code, "status": st, "count": n}
                         for (code, st), n in in_regions.items() if code]
-    for table, data in ((PlanEvaluation, plan_rows), (Evaluation, rows), (SubregionStatus, subs),
-                        (StatusCount, count_rows), (RegionStatusCount, region_rows)):
+    for table, data in ((PlanEvaluation, plan_rows), (StatusCount, count_rows), (RegionStatusCount, region_rows)):
         for i in range(0, len(data), 5000):  # bounded statements; executemany within each
             session.execute(table.__table__.insert(), data[i:i + 5000])
+    # ~1,200 rows a county plan, mostly sub-region rows: plain tuples through the driver (COPY on
+    # PostgreSQL), not SQLAlchemy's per-row parameter processing, which cost as much as the rest of the
+    # store. JSON as the JSON type writes it (`dumps`: the same text).
+    insert_tuples(session, Evaluation.__table__, _EVALUATION_COLS, rows)
+    insert_tuples(session, SubregionStatus.__table__, ("plan_id", "indicator_id", "region_code", "status"), subs)
     for r in count_rows:
         change = totals.setdefault((r["domain"], r["department"], r["status"]), [0] * len(_TOTAL_SUMS))
         for k, col in enumerate(_TOTAL_SUMS):
@@ -308,6 +326,11 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     _refresh_region_totals(session, touched | {r["region_code"] for r in region_rows})
 
 
+# `Evaluation` rows as `save_many` builds their tuples
+_EVALUATION_COLS = ("plan_id", "indicator_id", "year", "status", "completion", "schedule", "ratio", "value",
+                    "value_year", "projected", "projected_meets", "warning_code", "domain", "binding", "data_version",
+                    "detail", "subregions", "equalisation", "region_code", "department", "risk_severity",
+                    "risk_kind", "status_rank")
 _TOTAL_SUMS = (StatusCount.count, StatusCount.binding_count, StatusCount.risk_count, StatusCount.binding_risk_count,
                StatusCount.main_count)
 
@@ -398,7 +421,7 @@ def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
     """Compute a batch in a read session, then store it in one short transaction (the write lock is
     held for the writes only, not for the evaluation)."""
     with Session(engine) as s:
-        results = [(plan_id, compute(s, plan_id)) for plan_id in plan_ids]
+        results = compute_many(s, plan_ids)
     with Session(engine) as s, s.begin():
         save_many(s, results)
 
@@ -475,5 +498,5 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
     return total
 
 
-__all__ = ["APART", "PlanResult", "compute", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
+__all__ = ["APART", "PlanResult", "compute", "compute_many", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
            "save_many", "save_quietly", "stale_plans", "stored", "stored_indicators"]

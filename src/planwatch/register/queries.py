@@ -15,7 +15,7 @@ from planwatch import model
 from planwatch.register import series
 from planwatch.register.errors import Ambiguous, NotFound
 from planwatch.register.finality import counted_statuses
-from planwatch.register.regions import descendants
+from planwatch.register.regions import descendants_of
 from planwatch.register.schema import (
     Department,
     History,
@@ -126,18 +126,36 @@ def to_model_indicator(ind: Indicator, lead: str | None = None, baseline: float 
     )
 
 
-def lead_departments(session: Session, indicator_ids: Any, region_code: str) -> dict[int, str]:
-    """Indicator id → its lead department's name in a region (`indicator_ids`: a list or a sub-select)."""
-    rows = session.execute(
-        select(Responsibility.indicator_id, Department.name)
-        .join(Department, Responsibility.department_id == Department.id)
-        .where(Responsibility.indicator_id.in_(indicator_ids), Responsibility.role == "lead",
-               Responsibility.region_code == region_code)
-        .order_by(Responsibility.id)
-    )
+def _first_leads(rows: Any) -> dict[int, str]:
+    """Indicator id → the name of its first lead responsibility (rows of (indicator id, name) by id)."""
     out: dict[int, str] = {}
     for ind_id, name in rows:
         out.setdefault(ind_id, name)
+    return out
+
+
+_LEADS = (select(Responsibility.indicator_id, Department.name, Responsibility.region_code)
+          .join(Department, Responsibility.department_id == Department.id)
+          .where(Responsibility.role == "lead").order_by(Responsibility.id))
+
+
+def lead_departments(session: Session, indicator_ids: Any, region_code: str) -> dict[int, str]:
+    """Indicator id → its lead department's name in a region (`indicator_ids`: a list or a sub-select)."""
+    return _first_leads((r[0], r[1]) for r in session.execute(
+        _LEADS.where(Responsibility.indicator_id.in_(indicator_ids), Responsibility.region_code == region_code)))
+
+
+def lead_departments_in(session: Session, regions: dict[int, str]) -> dict[int, str]:
+    """`lead_departments` for indicators of several plans at once: indicator id → its lead department's
+    name in `regions[indicator id]` (its plan's region)."""
+    wanted = sorted(regions)
+    out: dict[int, str] = {}
+    for i in range(0, len(wanted), 500):
+        some = wanted[i:i + 500]
+        out.update(_first_leads((ind_id, name) for ind_id, name, code in session.execute(
+            _LEADS.where(Responsibility.indicator_id.in_(some),
+                         Responsibility.region_code.in_(sorted({regions[k] for k in some}))))
+            if regions[ind_id] == code))
     return out
 
 
@@ -147,24 +165,53 @@ def evaluation_input(session: Session, plan_ref: str | int,
     in `statuses` (by default only those that count, `finality.counted_statuses`: approved means
     final; pass `finality.ALL_STATUSES` for every one), simulated ones flagged, and its region with
     the regions below it."""
-    states = list(counted_statuses() if statuses is None else statuses)
     plan = resolve_plan(session, plan_ref)
-    indicators = list(
-        session.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active)
-                        .order_by(Indicator.position, Indicator.id))
-    )
-    leads = lead_departments(session, [i.id for i in indicators], plan.region_code)
+    return evaluation_inputs(session, [plan.id], statuses)[plan.id]
+
+
+def evaluation_inputs(session: Session, plan_ids: Sequence[int],
+                      statuses: Sequence[str] | None = None) -> dict[int, model.EvaluationInput]:
+    """`evaluation_input` of a batch of plans (plan id → its input; a plan that does not exist has
+    none): the plans, their indicators, lead departments, region trees and populations read in a few
+    statements for the whole batch (`evaluate_register` evaluates plans in batches), the values a plan
+    at a time (`_plan_values`: a plan's regions and metrics are its own)."""
+    states = list(counted_statuses() if statuses is None else statuses)
+    wanted = sorted(set(plan_ids))
+    plans: dict[int, Plan] = {}
+    indicators: dict[int, list[Indicator]] = {}
+    for i in range(0, len(wanted), 500):
+        some = wanted[i:i + 500]
+        plans.update((p.id, p) for p in session.scalars(select(Plan).where(Plan.id.in_(some))))
+        for ind in session.scalars(select(Indicator).where(Indicator.plan_id.in_(some), Indicator.active)
+                                   .order_by(Indicator.plan_id, Indicator.position, Indicator.id)):
+            indicators.setdefault(ind.plan_id, []).append(ind)
+    leads = lead_departments_in(session, {ind.id: plans[plan_id].region_code
+                                          for plan_id, inds in indicators.items() for ind in inds})
+    trees = descendants_of(session, {p.region_code for p in plans.values()})
+    codes = sorted({r.code for tree in trees.values() for r in tree})
+    pops: dict[str, dict[int, float]] = {}
+    for i in range(0, len(codes), 5000):
+        for code, year, population in session.execute(
+                select(RegionPopulation.region_code, RegionPopulation.year, RegionPopulation.population)
+                .where(RegionPopulation.region_code.in_(codes[i:i + 5000]))):
+            pops.setdefault(code, {})[year] = population
+    return {plan_id: _evaluation_input(session, plans[plan_id], indicators.get(plan_id, []), leads,
+                                       trees.get(plans[plan_id].region_code, []), pops, states)
+            for plan_id in wanted if plan_id in plans}
+
+
+def _evaluation_input(session: Session, plan: Plan, indicators: list[Indicator], leads: dict[int, str],
+                      regions: list[Any], pops: dict[str, dict[int, float]], states: list[str]
+                      ) -> model.EvaluationInput:
+    """One plan's input from what `evaluation_inputs` read for its batch, and its values."""
     by_metric: dict[int, list[str]] = {}
     for i in indicators:
         by_metric.setdefault(i.metric_id, []).append(i.ref)
-    regions = descendants(session, plan.region_code)
-    codes = [r.code for r in regions]
     rows = _plan_values(session, plan.region_code, regions, indicators, states)
-    # The series of a metric serves every target of the plan on it (usually one).
-    # Positional, from the row's columns in `_plan_values`' order (indicator, region, year, value,
-    # judgement, status, 口径 break, simulated, source): a county plan reads thousands of them.
-    observations = model.Observation.many((ref, o[1], o[2], o[3], o[4], o[5], bool(o[6]), bool(o[7]), o[8])
-                                          for o in rows for ref in by_metric[o[0]])
+    # The series of a metric serves every target of the plan on it (usually one). Positional, from the
+    # row's columns in `_plan_values`' order (metric, region, year, value, judgement, status, 口径 break,
+    # simulated, source): a county plan reads thousands of them.
+    observations = model.Observation.many(rows, by_metric)
     own: dict[int, list[Any]] = {}
     home = plan.region_code  # once: an ORM attribute read per row costs more than the row
     for o in rows:
@@ -177,10 +224,6 @@ def evaluation_input(session: Session, plan_ref: str | int,
                               successor)
         for i in indicators
     }
-    pops: dict[str, dict[int, float]] = {}
-    for p in session.scalars(select(RegionPopulation).where(
-            RegionPopulation.region_code.in_(codes))):
-        pops.setdefault(p.region_code, {})[p.year] = p.population
     return model.EvaluationInput(
         plan=model.Plan(
             id=str(plan.id),

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -205,6 +206,31 @@ def descendants(session: Session, code: str) -> list[Region]:
         children = list(session.scalars(select(Region).where(Region.parent_code.in_(frontier)).order_by(Region.code)))
         out.extend(children)
         frontier = [c.code for c in children]
+    return out
+
+
+def descendants_of(session: Session, codes: Iterable[str]) -> dict[str, list[Any]]:
+    """`descendants` of several regions at once, as rows (code, name, level, parent_code): one query a
+    level for all of them (a batch of plans' trees). Each region's list is in `descendants`' order
+    (breadth first, each level by code as the database orders it); a region that does not exist has none."""
+    cols = (Region.code, Region.name, Region.level, Region.parent_code)
+    wanted = sorted(set(codes))
+    out: dict[str, list[Any]] = {}
+    for i in range(0, len(wanted), 500):
+        for row in session.execute(select(*cols).where(Region.code.in_(wanted[i:i + 500]))):
+            out[row.code] = [row]
+    fronts = {code: {code} for code in out}  # each tree's deepest level so far
+    while fronts:
+        below = sorted(set().union(*fronts.values()))
+        # the children of every tree's frontier, in the database's code order (one statement, as `descendants`)
+        level = session.execute(select(*cols).where(Region.parent_code.in_(below)).order_by(Region.code)).all()
+        for code, front in list(fronts.items()):
+            children = [r for r in level if r.parent_code in front]
+            out[code] += children
+            if children:
+                fronts[code] = {r.code for r in children}
+            else:
+                del fronts[code]
     return out
 
 

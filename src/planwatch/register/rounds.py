@@ -343,8 +343,20 @@ def final_round_years(session: Session, plan_ids: Iterable[int] | None = None) -
     return out
 
 
+def round_states(session: Session, plan_ids: Iterable[int]) -> dict[int, dict[int, str]]:
+    """Plan id → its rounds' states by year (`data_year` reads them), for a batch of plans at once."""
+    wanted = sorted(set(plan_ids))
+    out: dict[int, dict[int, str]] = {plan_id: {} for plan_id in wanted}
+    for i in range(0, len(wanted), 500):
+        for plan_id, year, state in session.execute(select(ReportingRound.plan_id, ReportingRound.year,
+                                                           ReportingRound.state)
+                                                    .where(ReportingRound.plan_id.in_(wanted[i:i + 500]))):
+            out[plan_id][year] = state
+    return out
+
+
 def data_year(session: Session, inp: model.EvaluationInput, statuses: tuple[str, ...] | None = None,
-              on: date | None = None) -> int:
+              on: date | None = None, rounds: dict[int, str] | None = None) -> int:
     """The year a plan is evaluated at on every page.
 
     The latest of: a year whose round is closed, approved or locked; a year without a round that has a
@@ -352,11 +364,10 @@ def data_year(session: Session, inp: model.EvaluationInput, statuses: tuple[str,
     counts, so one department's early submission (even approved) does not move the plan's data year
     before the round ends. With none, the last year that should have been reported by now, so missing
     data shows as overdue rather than as a plan evaluated at its base year. Always within the plan's
-    period."""
+    period. `rounds`: the plan's `round_states`, when the caller read them for a batch of plans."""
     start, end = inp.plan.period
     plan_id = int(inp.plan.id)
-    states: dict[int, str] = dict(session.execute(select(ReportingRound.year, ReportingRound.state)
-                                  .where(ReportingRound.plan_id == plan_id)).all())
+    states = round_states(session, [plan_id])[plan_id] if rounds is None else rounds
     counted = statuses if statuses is not None else counted_statuses()
     years = {y for y, state in states.items() if state in FINAL_STATES}
     years |= {o.year for o in inp.observations if o.status in counted and o.year not in states}
