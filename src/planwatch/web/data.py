@@ -109,6 +109,7 @@ class _Frame:
 class Services:
     def __init__(self, database_url: str | None = None) -> None:
         self.engine = make_engine(database_url)
+        self._in_process = self.engine.dialect.name == "sqlite"  # no network round trip to ask it
         self._sessions = session_factory(self.engine)
         self._lock = threading.Lock()
         self._refresh_lock = threading.Lock()
@@ -195,10 +196,14 @@ class Services:
     # -- what changed ---------------------------------------------------
     def refresh(self, block: bool = True) -> bool:
         """Learn what changed in the register since last asked (at most every `STAMP_TTL`, at once
-        after a write through `write`). False when another thread is at it and `block` is false."""
+        after a write through `write`). False when `block` is false (the event loop asks) and another
+        thread is at it, or the register is on a database server: the round trips are the thread pool's,
+        so a slow answer never stalls every request of the worker (a SQLite file answers in place)."""
         with self._lock:
             if not self._dirty and self._state is not None and time.monotonic() - self._checked_at < STAMP_TTL:
                 return True
+        if not block and not self._in_process:
+            return False
         if not self._refresh_lock.acquire(blocking=block):
             return False
         try:
@@ -331,7 +336,7 @@ class Services:
 
     def peek(self, key: tuple[Any, ...]) -> Any:
         """The cached value for `key` if it is still fresh, else MISS (never builds, never waits
-        for another thread's refresh)."""
+        for another thread's refresh, never asks a database server: see `refresh`)."""
         if not self.refresh(block=False):
             return MISS
         with self._lock:
