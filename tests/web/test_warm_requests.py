@@ -91,8 +91,8 @@ def test_a_signed_out_session_is_refused_at_once_by_its_own_worker(workers: tupl
 
 
 def test_on_a_database_server_the_event_loop_never_waits_for_it(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
-    if app.state.services.engine.dialect.name == "sqlite":
-        pytest.skip("a SQLite file is asked in place, on purpose (PLANWATCH_TEST_DB=postgresql runs this)")
+    """A SQLite file is asked for the register's state in place, on purpose, and for nothing else."""
+    in_place = ("SELECT register_state.seq",) if app.state.services.engine.dialect.name == "sqlite" else ()
     on_the_loop: list[str] = []
 
     def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
@@ -112,4 +112,4 @@ def test_on_a_database_server_the_event_loop_never_waits_for_it(app, client: Tes
         time.sleep(STAMP_TTL)  # each round's first request finds the register's state due for a look
         for path in paths:
             assert client.get(path).status_code == 200
-    assert on_the_loop == []
+    assert [s for s in on_the_loop if not s.startswith(in_place)] == []
