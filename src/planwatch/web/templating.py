@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from planwatch.evaluate.wording import rate_words
 from planwatch.web import formatting
 from planwatch.web.i18n import DEFAULT_LANG, normalise_lang, status_label, translate
-from planwatch.web.security import csrf_token, current_user
+from planwatch.web.security import csrf_token, current_user, signed_in
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -117,4 +117,5 @@ async def render_cached(request: Request, template: str, key: tuple[Any, ...], t
         return "".join(tpl.blocks["content"](context))
 
     body = await request.app.state.services.acached(("html", template, lang, public, *key), build)
+    await signed_in(request)  # the header names the user: settled here, off the event loop if need be
     return render(request, "shell.html", body=Markup(body), title=title, public=public)
