@@ -11,7 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 import web_seed
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.testclient import TestClient
+from markupsafe import Markup
 from sqlalchemy import event
 from webtools import login
 
@@ -19,6 +22,7 @@ from planwatch.register.db import make_engine, transaction
 from planwatch.register.users import find_user
 from planwatch.web import create_app
 from planwatch.web.data import STAMP_TTL
+from planwatch.web.templating import render, render_cached
 
 
 @pytest.fixture
@@ -115,3 +119,22 @@ def test_on_a_database_server_the_event_loop_never_waits_for_it(app, client: Tes
         for path in paths:
             assert client.get(path).status_code == 200
     assert [s for s in on_the_loop if not s.startswith(in_place)] == []
+
+
+def test_a_kept_page_is_the_shell_rendered_around_its_kept_block(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """render_cached keeps the block encoded and splices it into the shell rendered per request: the bytes
+    are those of the shell rendered around the block in one piece (as before), signed in or not."""
+    block = Markup('<p title="a &amp; b">规划 “十四五” & co</p>\n')
+
+    @app.get("/_spliced")
+    async def spliced(request: Request) -> Response:
+        kept = await render_cached(request, "shell.html", ("spliced",), "标题 <1>", lambda: {"body": block})
+        whole = render(request, "shell.html", body=block, title="标题 <1>", public=False)
+        return JSONResponse({"same": kept.body == whole.body, "type": kept.media_type, "size": len(kept.body)})
+
+    for who in (None, "planner"):
+        if who:
+            login(client, who)
+        for _ in range(2):  # built, then kept
+            r = client.get("/_spliced").json()
+            assert r["same"] and r["type"] == "text/html" and r["size"] > 500
