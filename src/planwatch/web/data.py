@@ -20,6 +20,11 @@ number, and an entry is fresh while nothing it depends on changed after the step
 
 Concurrent misses on one key build once: the others wait for that build (bounded by
 `WAIT_LIMIT`), then use its result if it is still fresh.
+
+Signed-in accounts (`logins.session_account`, asked on every staff request) are kept per session
+token while the register's change sequence stays where it was before the row was read: sign-out,
+a password or role change and disabling an account all move it (`register.versions`), so each
+worker reads the account again within `STAMP_TTL`, and a warm page costs no database round trip.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from planwatch.register import changes, versions
+from planwatch.register import changes, logins, versions
 from planwatch.register.db import make_engine, session_factory
 
 T = TypeVar("T")
@@ -56,6 +61,10 @@ STAMP_TTL = 0.5
 # How long a request waits for another request's build of the same entry before building it itself.
 WAIT_LIMIT = 15.0
 MAX_ENTRIES = 2000
+MAX_ACCOUNTS = 10_000  # signed-in sessions kept per worker (then all are dropped and read again)
+# A kept account is read again at least this often even when the change sequence did not move: a
+# change made in the database behind the register's back (plain SQL) is seen within it.
+ACCOUNT_RECHECK = 30.0
 
 
 def reads(scope: Scope | Callable[..., Scope]) -> Callable[[T], T]:
@@ -65,6 +74,13 @@ def reads(scope: Scope | Callable[..., Scope]) -> Callable[[T], T]:
         fn.cache_scope = scope  # type: ignore[attr-defined]
         return fn
     return mark
+
+
+@dataclass(frozen=True)
+class _Account:
+    seq: int  # the register's change sequence, read before the row
+    read_at: float  # time.monotonic() when the row was read
+    row: Any  # a `logins.session_account` row
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,7 @@ class _Frame:
 class Services:
     def __init__(self, database_url: str | None = None) -> None:
         self.engine = make_engine(database_url)
+        self._in_process = self.engine.dialect.name == "sqlite"  # no network round trip to ask it
         self._sessions = session_factory(self.engine)
         self._lock = threading.Lock()
         self._refresh_lock = threading.Lock()
@@ -107,7 +124,9 @@ class Services:
         self._state: versions.State | None = None
         self._checked_at = 0.0
         self._dirty = False
+        self._accounts: dict[str, _Account] = {}
         self.builds = 0  # entries built (for tests and benches: how many misses did the work)
+        self.account_reads = 0  # sessions read from the register (for tests and benches)
 
     # -- sessions -------------------------------------------------------
     @contextmanager
@@ -129,13 +148,62 @@ class Services:
         with self._lock:
             self._dirty = True
 
+    # -- signed-in accounts ---------------------------------------------
+    def _kept_account(self, token: str) -> Any:
+        """The kept row for `token` if it is still good, else MISS. Caller holds the lock, after a refresh."""
+        kept = self._accounts.get(token)
+        if kept is None or self._state is None or kept.seq != self._state.seq \
+                or time.monotonic() - kept.read_at >= ACCOUNT_RECHECK or logins.session_expired(kept.row):
+            return MISS
+        return kept.row
+
+    def known_account(self, token: str) -> Any:
+        """`account(token)` if it is kept and still good, else MISS (never reads a session, never waits for
+        another thread's refresh): what an async route asks before it hops to the thread pool."""
+        if not self.refresh(block=False):
+            return MISS
+        with self._lock:
+            return self._kept_account(token)
+
+    def account(self, token: str) -> Any | None:
+        """The signed-in account of a session token (`logins.session_account`; None: no such session now),
+        kept until the register's change sequence moves, the session expires or `ACCOUNT_RECHECK` passes."""
+        self.refresh()
+        with self._lock:
+            row = self._kept_account(token)
+            if row is not MISS:
+                return row
+            assert self._state is not None
+            seq = self._state.seq  # read before the row: a session ended after this moves the sequence
+        with self.connect() as conn:
+            row = logins.session_account(conn, token)
+        with self._lock:
+            self.account_reads += 1
+            if row is None:
+                self._accounts.pop(token, None)
+            else:
+                if len(self._accounts) >= MAX_ACCOUNTS:
+                    self._accounts.clear()
+                self._accounts[token] = _Account(seq, time.monotonic(), row)
+        return row
+
+    def forget_account(self, token: str) -> None:
+        """This worker ended the session: drop it now, and look at the register on the next request."""
+        with self._lock:
+            self._accounts.pop(token, None)
+            self._dirty = True
+
     # -- what changed ---------------------------------------------------
     def refresh(self, block: bool = True) -> bool:
         """Learn what changed in the register since last asked (at most every `STAMP_TTL`, at once
-        after a write through `write`). False when another thread is at it and `block` is false."""
+        after a write through `write`). False when `block` is false (the event loop asks) and another
+        thread is at it, or the register is on a database server: the round trips are the thread pool's,
+        so a slow answer never stalls every request of the worker (a SQLite file answers in place)."""
         with self._lock:
             if not self._dirty and self._state is not None and time.monotonic() - self._checked_at < STAMP_TTL:
                 return True
+        if not block and not self._in_process:
+            return False
         if not self._refresh_lock.acquire(blocking=block):
             return False
         try:
@@ -268,7 +336,7 @@ class Services:
 
     def peek(self, key: tuple[Any, ...]) -> Any:
         """The cached value for `key` if it is still fresh, else MISS (never builds, never waits
-        for another thread's refresh)."""
+        for another thread's refresh, never asks a database server: see `refresh`)."""
         if not self.refresh(block=False):
             return MISS
         with self._lock:

@@ -2,10 +2,12 @@
 
 The session cookie is signed (Starlette's SessionMiddleware, itsdangerous)
 and holds a random session token, the CSRF token and the language. The token
-is only valid while its row in the register exists (`register.logins`), and
-every request reads that row with the user's current role and active flag:
+is only valid while its row in the register exists (`register.logins`); that
+row, with the user's current role and active flag, is kept by each worker
+(`web.data.Services.account`) until the register's change sequence moves:
 logout, a password change, deactivation or a role change take effect on the
-very next request, in every worker. A copied cookie is useless after logout.
+next request in this worker and within `STAMP_TTL` (half a second) in every
+other. A copied cookie is useless after logout.
 
 Every unsafe request must echo the session's CSRF token, either as the
 `csrf_token` form field or the `X-CSRF-Token` header; the API and the pages
@@ -32,6 +34,7 @@ from planwatch.register import logins
 from planwatch.register.db import transaction
 from planwatch.register.permissions import ROLES, may, roles_that_may
 from planwatch.register.users import authenticate
+from planwatch.web.data import MISS
 
 STAFF_ROLES = frozenset(ROLES)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -124,19 +127,44 @@ async def check_csrf(request: Request) -> None:
 
 
 def current_user(request: Request) -> WebUser | None:
-    """The signed-in user as the register has them now (one indexed read per request, then kept on it)."""
+    """The signed-in user as the register has them now (`Services.account`: read once per change of the
+    register, then kept; kept on the request too)."""
     if "user" in request.state._state:
         return request.state.user
     token = request.session.get("sid")
     user = None
     if isinstance(token, str):
-        with request.app.state.services.connect() as conn:
-            row = logins.session_account(conn, token)
+        row = request.app.state.services.account(token)
         user = web_user(row) if row is not None else None
         if user is None:  # ended, expired, or the account was disabled
             request.session.pop("sid", None)
     request.state.user = user
     return user
+
+
+def _known_user(request: Request) -> bool:
+    """Settle the request's user without the database when the worker keeps the account (or there is no
+    session token); False when the account must be read."""
+    if "user" in request.state._state:
+        return True
+    token = request.session.get("sid")
+    if not isinstance(token, str):
+        request.state.user = None
+        return True
+    row = request.app.state.services.known_account(token)
+    if row is MISS:
+        return False
+    request.state.user = web_user(row)
+    return True
+
+
+async def signed_in(request: Request) -> WebUser | None:
+    """`current_user` for async code. A kept account costs a dict look-up. Else the session read is one
+    indexed row: on SQLite it is cheaper in place than a hop to the thread pool; on a database server it
+    runs in the pool so a slow network never blocks the event loop."""
+    if _known_user(request) or request.app.state.services.engine.dialect.name == "sqlite":
+        return current_user(request)
+    return await run_in_threadpool(current_user, request)
 
 
 def require_roles(*roles: str):
@@ -145,12 +173,7 @@ def require_roles(*roles: str):
     allowed = frozenset(roles) if roles else STAFF_ROLES
 
     async def dependency(request: Request) -> WebUser:
-        # The session read is one indexed row: on SQLite it is cheaper in place than a hop to the thread
-        # pool; on a database server it runs in the pool so a slow network never blocks the event loop.
-        if request.app.state.services.engine.dialect.name == "sqlite":
-            user = current_user(request)
-        else:
-            user = await run_in_threadpool(current_user, request)
+        user = await signed_in(request)
         if user is None:
             raise AuthError(401, "login.required")
         if user.must_change_password:
@@ -236,6 +259,7 @@ def sign_out(request: Request) -> None:
     if isinstance(token, str):
         with _auth_write(request) as s:
             logins.end_session(s, token)
+        request.app.state.services.forget_account(token)  # other workers: the ended session moved the sequence
         user = request.state._state.get("user")
         log.info("signed out: user=%r address=%s", user.username if user else None, client_address(request))
     lang = request.session.get("lang")

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from planwatch.evaluate.wording import rate_words
 from planwatch.web import formatting
 from planwatch.web.i18n import DEFAULT_LANG, normalise_lang, status_label, translate
-from planwatch.web.security import csrf_token, current_user
+from planwatch.web.security import csrf_token, current_user, signed_in
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -93,13 +93,20 @@ def _switch_lang_url(request: Request, lang: str) -> str:
     return f"/lang/{other}?next={request.url.path}" + (f"%3F{request.url.query}" if request.url.query else "")
 
 
-def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+def render_text(request: Request, template: str, **ctx: Any) -> str:
     env: Environment = request.app.state.jinja
     lang = request_lang(request)
-    html = env.get_template(template).render(
+    return env.get_template(template).render(
         **_context(request, lang), user=current_user(request), csrf=lambda: csrf_token(request),
         switch_lang_url=_switch_lang_url(request, lang), **ctx)
-    return HTMLResponse(html, status_code=status_code)
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    return HTMLResponse(render_text(request, template, **ctx), status_code=status_code)
+
+
+# Where a kept content block goes in the shell (no template writes NUL characters).
+_BODY = Markup("\x00planwatch-content\x00")
 
 
 async def render_cached(request: Request, template: str, key: tuple[Any, ...], title: str,
@@ -111,10 +118,13 @@ async def render_cached(request: Request, template: str, key: tuple[Any, ...], t
     env: Environment = request.app.state.jinja
     lang = request_lang(request)
 
-    def build() -> str:
+    def build() -> bytes:
         tpl = env.get_template(template)
         context = tpl.new_context({**_context(request, lang), "public": public, **make_ctx()})
-        return "".join(tpl.blocks["content"](context))
+        return "".join(tpl.blocks["content"](context)).encode()
 
     body = await request.app.state.services.acached(("html", template, lang, public, *key), build)
-    return render(request, "shell.html", body=Markup(body), title=title, public=public)
+    await signed_in(request)  # the header names the user: settled here, off the event loop if need be
+    # The block is kept encoded: only the shell around it is rendered and encoded per request.
+    head, tail = render_text(request, "shell.html", body=_BODY, title=title, public=public).split(_BODY)
+    return HTMLResponse(head.encode() + body + tail.encode())
