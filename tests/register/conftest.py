@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,10 +11,13 @@ import pytest
 from sqlalchemy import Engine
 
 from planwatch.register import migrate
-from planwatch.register.db import make_engine
+from planwatch.register.db import make_engine, transaction
+from planwatch.register.plans import import_plan
+from planwatch.register.regions import import_regions_csv
 from planwatch.register.testing import TempPostgres, why_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
+CANGXI = Path(__file__).parent / "fixtures" / "cangxi_v1.json"
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +46,16 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     yield eng
     eng.dispose()
 
+
+
+@pytest.fixture
+def plans(engine: Engine) -> dict[str, int]:
+    """The Cangxi county plan ("a") and an unrelated plan of another county ("b"), with the regions."""
+    v1 = json.loads(CANGXI.read_text(encoding="utf-8"))
+    other = copy.deepcopy(v1)
+    other["plan"] = {**other["plan"], "title": "文水县“十四五”公共服务规划", "region": "文水县"}
+    with transaction(engine) as s:
+        import_regions_csv(s, ROOT / "data" / "reference" / "regions.csv")
+        a = import_plan(s, v1).plan_id
+        b = import_plan(s, other).plan_id
+    return {"a": a, "b": b}

@@ -4,11 +4,9 @@ summary counts what the stored rows say (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
@@ -16,24 +14,10 @@ from planwatch.evaluate.cli import evaluate_command
 from planwatch.register import evaluations, summary
 from planwatch.register.db import transaction
 from planwatch.register.observations import ObservationInput, write_observations
-from planwatch.register.plans import import_plan
-from planwatch.register.regions import import_regions_csv
 from planwatch.register.schema import Indicator, Plan
 
-ROOT = Path(__file__).resolve().parents[2]
 V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
 RATE = "学前教育毛入园率"
-
-
-@pytest.fixture
-def plans(engine: Engine) -> dict[str, int]:
-    other = copy.deepcopy(V1)
-    other["plan"] = {**other["plan"], "title": "文水县“十四五”公共服务规划", "region": "文水县"}
-    with transaction(engine) as s:
-        import_regions_csv(s, ROOT / "data" / "reference" / "regions.csv")
-        a = import_plan(s, V1).plan_id
-        b = import_plan(s, other).plan_id
-    return {"a": a, "b": b}
 
 
 def _report(engine: Engine, plan_id: int, year: int, value: float) -> None:

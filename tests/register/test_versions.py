@@ -3,7 +3,6 @@ what it wrote (or the register's structure sequence), and nothing else; readers 
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -14,26 +13,11 @@ from planwatch.register import logins, versions
 from planwatch.register.db import transaction
 from planwatch.register.editing import update_indicator
 from planwatch.register.observations import ObservationInput, write_observations
-from planwatch.register.plans import import_plan
-from planwatch.register.regions import import_regions_csv
 from planwatch.register.schema import Indicator, Plan
 from planwatch.register.users import add_user
 
-ROOT = Path(__file__).resolve().parents[2]
 V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
 RATE = "学前教育毛入园率"
-
-
-@pytest.fixture
-def plans(engine: Engine) -> dict[str, int]:
-    """The Cangxi county plan and an unrelated plan of another county."""
-    other = copy.deepcopy(V1)
-    other["plan"] = {**other["plan"], "title": "文水县“十四五”公共服务规划", "region": "文水县"}
-    with transaction(engine) as s:
-        import_regions_csv(s, ROOT / "data" / "reference" / "regions.csv")
-        a = import_plan(s, V1).plan_id
-        b = import_plan(s, other).plan_id
-    return {"a": a, "b": b}
 
 
 def _version(engine: Engine, plan_id: int) -> int:
