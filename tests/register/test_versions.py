@@ -13,7 +13,7 @@ from planwatch.register import logins, versions
 from planwatch.register.db import transaction
 from planwatch.register.editing import update_indicator
 from planwatch.register.observations import ObservationInput, write_observations
-from planwatch.register.schema import Indicator, Plan
+from planwatch.register.schema import Indicator, Plan, UserSession
 from planwatch.register.users import add_user
 
 V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
@@ -111,3 +111,29 @@ def test_ending_sessions_moves_the_sequence_and_nothing_pages_read(engine: Engin
         logins.end_session(s, token)  # already ended: nothing deleted, nothing moves
     with transaction(engine) as s:
         assert versions.current(s) == after
+
+
+def test_a_session_row_deleted_through_the_orm_moves_the_sequence(engine: Engine, plans: dict[str, int]) -> None:
+    """`session.delete` of a signed-in session (not a DELETE statement) ends it too."""
+    with transaction(engine) as s:
+        user_id = add_user(s, "planner", "lantern-orchard-42", "planner").id
+        token = logins.start_session(s, user_id)
+    with transaction(engine) as s:
+        before = versions.current(s)
+        s.delete(s.scalars(select(UserSession).where(UserSession.user_id == user_id)).one())
+    with transaction(engine) as s:
+        assert versions.current(s) == versions.State(before.seq + 1, before.structure_seq, before.shared_seq)
+    assert token
+
+
+def test_an_attribute_set_to_its_own_value_bumps_nothing(engine: Engine, plans: dict[str, int]) -> None:
+    """A row the session holds as dirty with no column changed (an attribute set to what it was) is no
+    change to any plan."""
+    with transaction(engine) as s:
+        before = versions.current(s)
+    with transaction(engine) as s:
+        plan = s.get(Plan, plans["b"])
+        assert plan is not None
+        plan.title = plan.title
+    with transaction(engine) as s:
+        assert versions.current(s) == before

@@ -279,14 +279,18 @@ _SESSIONS = UserSession.__tablename__
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     p: Pending | None = None
-    for bucket in (session.new, session.dirty, session.deleted):
+    # Each of `session.new/dirty/deleted` builds a new set from the identity map when read: read once
+    # (compared inside the loop they were rebuilt per object, quadratic in a flush of 40,000 regions,
+    # and an `is` test against a fresh set never held).
+    dirty, deleted = session.dirty, session.deleted
+    for bucket in (session.new, dirty, deleted):
         for obj in bucket:
             name = _table_of(obj)
-            if name == _SESSIONS and bucket is session.deleted:
+            if name == _SESSIONS and bucket is deleted:
                 pending(session).sessions = True
             if name is None or name in UNREAD:
                 continue
-            if bucket is session.dirty and not session.is_modified(obj, include_collections=False):
+            if bucket is dirty and not session.is_modified(obj, include_collections=False):
                 continue
             p = p or pending(session)
             _note_object(p, obj, name)
