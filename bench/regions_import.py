@@ -43,7 +43,7 @@ def main() -> None:
     try:
         info = generate(home, args.scale, 1)
         csv_path = str(home / "regions.csv")
-        print(f"scale {args.scale:g}: {sum(1 for _ in open(csv_path, encoding='utf-8')) - 1:,} regions "
+        print(f"scale {args.scale:g}: {Path(csv_path).read_text(encoding='utf-8').count(chr(10)) - 1:,} regions "
               f"({info['townships']:,} townships)", flush=True)
         if "postgresql" in args.engines:
             from planwatch.register.testing import TempPostgres
