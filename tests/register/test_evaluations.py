@@ -4,17 +4,18 @@ summary counts what the stored rows say (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from planwatch.evaluate.cli import evaluate_command
 from planwatch.register import evaluations, summary
 from planwatch.register.db import transaction
 from planwatch.register.observations import ObservationInput, write_observations
-from planwatch.register.schema import Indicator, Plan
+from planwatch.register.schema import Evaluation, Indicator, Plan
 
 V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
 RATE = "学前教育毛入园率"
@@ -183,3 +184,31 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     order = sorted(expected, key=lambda c: summary._tile_key(c, expected[c]))
     assert (list(tiles), total) == (order[:3], len(order))
     assert tiles == {c: expected[c] for c in order[:3]}
+
+
+def test_the_dashboard_list_counts_what_it_lists_for_every_filter(engine: Engine, plans: dict[str, int]) -> None:
+    """`dashboard_page`'s total comes from the kept sums (`status_totals`) when no region or viewer scope
+    narrows it: for every status, domain, lead department, 约束性 and at-risk filter it is the number of
+    rows the list holds."""
+    with transaction(engine) as s:
+        inds = s.execute(select(Indicator.id, Plan.region_code).join(Plan, Plan.id == Indicator.plan_id)
+                         .where(Indicator.plan_id == plans["a"])).all()
+        write_observations(s, [ObservationInput(i, region, y, value=10.0 * (n % 9), status="approved")
+                               for n, (i, region) in enumerate(inds) if n % 4 for y in (2021, 2022)], by="t")
+    evaluations.evaluate_register(engine)
+    with transaction(engine) as s:
+        rows = s.execute(select(Evaluation.status, Evaluation.domain, Evaluation.department)).all()
+        statuses = [None, *sorted({r[0] for r in rows})]
+        domains = [None, "", *sorted({r[1] for r in rows if r[1]})[:3]]
+        departments = [None, "", *sorted({r[2] for r in rows if r[2]})[:2]]
+        assert len(statuses) > 3
+        seen = 0
+        for status, domain, department, binding, risk in itertools.product(
+                statuses, domains, departments, (None, True, False), (False, True)):
+            keys, total = summary.dashboard_page(s, 0, 100_000, status=status, domain=domain, department=department,
+                                                 binding=binding, risk_only=risk)
+            assert total == len(keys), (status, domain, department, binding, risk)
+            seen += total
+        assert seen > 0
+        everything, total = summary.dashboard_page(s, 0, 100_000)
+        assert total == len(everything) == s.scalar(select(func.count()).select_from(Evaluation))

@@ -403,6 +403,25 @@ def _risk_filters(status: str | None, domain: str | None, department: str | None
     return where
 
 
+def _kept_total(session: Session, status: str | None, domain: str | None, department: str | None,
+                binding: bool | None, risk_only: bool) -> int:
+    """How many stored indicator evaluations match `dashboard_page`'s filters, from `status_totals` (a
+    few hundred rows the writes keep equal to the stored rows' counts) instead of counting every plan's
+    rows: at scale 1 that count read ~310,000 rows on a cold dashboard."""
+    kept = {(None, False): StatusTotal.count, (None, True): StatusTotal.risk_count,
+            (True, False): StatusTotal.binding_count, (True, True): StatusTotal.binding_risk_count,
+            (False, False): StatusTotal.count - StatusTotal.binding_count,
+            (False, True): StatusTotal.risk_count - StatusTotal.binding_risk_count}[(binding, risk_only)]
+    q = select(func.coalesce(func.sum(kept), 0))
+    if status:
+        q = q.where(StatusTotal.status == status)
+    if domain is not None:  # '' for none, as `status_counts` keeps it
+        q = q.where(StatusTotal.domain == domain)
+    if department is not None:
+        q = q.where(StatusTotal.department == department)
+    return int(session.scalar(q) or 0)
+
+
 def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: str | None = None,
                    domain: str | None = None, department: str | None = None, region: str | None = None,
                    binding: bool | None = None, risk_only: bool = False,
@@ -417,7 +436,10 @@ def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: s
         if not indicator_ids:
             return [], 0
         where.append(or_(*(Evaluation.indicator_id.in_(ids) for ids in _chunks(indicator_ids) if ids)))
-    total = int(session.scalar(select(func.count()).select_from(Evaluation).where(*where)) or 0)
+    if indicator_ids is None and region is None:  # every filter left is a column of the kept sums
+        total = _kept_total(session, status, domain, department, binding, risk_only)
+    else:
+        total = int(session.scalar(select(func.count()).select_from(Evaluation).where(*where)) or 0)
     not_risk = Evaluation.risk_severity.is_(None)
     # At risk only, every row has a risk order: its leading columns then follow ix_evaluations_risk, and
     # every column the order uses is in that index, so the page is read and sorted from the index alone.
