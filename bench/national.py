@@ -320,16 +320,20 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
 
 
 def reuse_one(home: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """A SQLite register kept by an earlier `--keep` run: upgrade it to this code's schema, evaluate it
-    again and serve it (no import figures: the import is not re-run)."""
+    """A register kept by an earlier run (a SQLite home from `--keep`, or with `--reuse-url` a PostgreSQL
+    database and the home it was built with): upgrade it to this code's schema, evaluate it again and
+    serve it (no import figures: the import is not re-run)."""
     from sqlalchemy import func, select
+    from sqlalchemy.engine import make_url
 
     from planwatch.register.db import make_engine, session_factory
     from planwatch.register.schema import Indicator, Observation, Plan
 
-    url = f"sqlite:///{home / 'var' / 'planwatch.sqlite3'}"
+    url = args.reuse_url or f"sqlite:///{home / 'var' / 'planwatch.sqlite3'}"
     env = {**os.environ, "PLANWATCH_HOME": str(home), "PLANWATCH_SECRET_KEY": secrets.token_urlsafe(32)}
     env.pop("PLANWATCH_DATABASE_URL", None)
+    if args.reuse_url:
+        env["PLANWATCH_DATABASE_URL"] = url
     cli(["init"], env)
     engine = make_engine(url)
     with session_factory(engine)() as s:
@@ -338,7 +342,7 @@ def reuse_one(home: Path, args: argparse.Namespace) -> dict[str, Any]:
         plan_id = s.scalar(select(Indicator.plan_id).group_by(Indicator.plan_id)
                            .order_by(func.count().desc(), Indicator.plan_id.desc()).limit(1))
     engine.dispose()
-    row: dict[str, Any] = {"scale": args.reuse_scale, "engine": "sqlite (kept)", "plans": n_plans,
+    row: dict[str, Any] = {"scale": args.reuse_scale, "engine": f"{make_url(url).get_backend_name()} (kept)", "plans": n_plans,
                            "observations": n_obs}
     print(f"  [kept {home}] {n_plans:,} plans, {n_obs:,} observations", flush=True)
     if args.skip_eval:  # the stored evaluations stay (pages read them)
@@ -397,6 +401,7 @@ def main() -> None:
     ap.add_argument("--keep", help="build the registers under this directory and keep them")
     ap.add_argument("--reuse", help="a SQLite register home kept by --keep: upgrade, evaluate and serve it "
                                     "(no build, no import figures)")
+    ap.add_argument("--reuse-url", help="with --reuse: the kept register's database URL (PostgreSQL)")
     ap.add_argument("--reuse-scale", type=float, default=1.0, help="the scale the kept register was built at")
     ap.add_argument("--skip-eval", action="store_true", help="with --reuse: serve the stored evaluations as they are")
     args = ap.parse_args()
