@@ -342,8 +342,8 @@ def reuse_one(home: Path, args: argparse.Namespace) -> dict[str, Any]:
         plan_id = s.scalar(select(Indicator.plan_id).group_by(Indicator.plan_id)
                            .order_by(func.count().desc(), Indicator.plan_id.desc()).limit(1))
     engine.dispose()
-    row: dict[str, Any] = {"scale": args.reuse_scale, "engine": f"{make_url(url).get_backend_name()} (kept)", "plans": n_plans,
-                           "observations": n_obs}
+    row: dict[str, Any] = {"scale": args.reuse_scale, "engine": f"{make_url(url).get_backend_name()} (kept)",
+                           "plans": n_plans, "observations": n_obs}
     print(f"  [kept {home}] {n_plans:,} plans, {n_obs:,} observations", flush=True)
     if args.skip_eval:  # the stored evaluations stay (pages read them)
         row["eval_s"], row["eval_how"] = float("nan"), "skipped"
@@ -399,8 +399,8 @@ def main() -> None:
     ap.add_argument("--request-timeout", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=600)
     ap.add_argument("--keep", help="build the registers under this directory and keep them")
-    ap.add_argument("--reuse", help="a SQLite register home kept by --keep: upgrade, evaluate and serve it "
-                                    "(no build, no import figures)")
+    ap.add_argument("--reuse", help="a register home kept by --keep (SQLite), or the home of --reuse-url: "
+                                    "upgrade, evaluate and serve it (no build, no import figures)")
     ap.add_argument("--reuse-url", help="with --reuse: the kept register's database URL (PostgreSQL)")
     ap.add_argument("--reuse-scale", type=float, default=1.0, help="the scale the kept register was built at")
     ap.add_argument("--skip-eval", action="store_true", help="with --reuse: serve the stored evaluations as they are")
