@@ -20,7 +20,8 @@ are the same shape, smaller. For each scale and engine the bench
 Prints one table by scale and engine. The bars (issue 13): plan page, public plan page, plan API p95 <
 100 ms; overview and dashboard < 300 ms; cold first request < 500 ms; evaluation < 60 s; import ≥ 100,000
 observations/s on PostgreSQL; the per-page figures at 0.01 and 1 within 2x. Figures are printed, never
-asserted. Scale 1 needs ~15 GB of disk for SQLite and runs for hours on 2 cores: run it under nohup.
+asserted. Scale 1 needs ~15 GB of disk for SQLite and takes ~20 min an engine on 2 idle cores (2026-12-06;
+much longer on a shared machine): run it under nohup.
 """
 
 from __future__ import annotations
