@@ -130,3 +130,15 @@ def test_set_population_adds_changes_and_leaves_one_figure(engine: Engine, tmp_p
         assert set_population(s, "510824001", 2020, 42100.0, "survey") is True
         assert set_population(s, "510824001", 2020, 42100.0, None) is True
     assert _populations(engine)[("510824001", 2020)] == (42100.0, None)
+
+
+def test_a_region_moved_under_a_parent_the_same_file_adds(engine: Engine, tmp_path: Path) -> None:
+    """区划调整: a re-import that puts an existing county under a city the same file adds."""
+    with transaction(engine) as s:
+        import_regions_csv(s, _write(tmp_path, HEADER + ROWS))
+    moved = ROWS.replace("510824,苍溪县,county,510800", "510824,苍溪县,county,510700") + "510700,新市,prefecture,510000,,,\n"
+    with transaction(engine) as s:
+        r = import_regions_csv(s, _write(tmp_path, HEADER + moved, "moved.csv"))
+    assert (r.added, r.updated, r.unchanged) == (1, 1, 3)
+    assert _regions(engine)["510824"][2] == "510700"
+    assert _regions(engine)["510700"] == ("新市", "prefecture", "510000", None)

@@ -96,8 +96,11 @@ def import_regions_csv(session: Session, path: Path) -> RegionImport:
 
     result = RegionImport()
     figures: list[tuple[str, int, float, str | None]] = []
-    # Parents first: rows are inserted in the order added, so foreign keys hold. One flush for the file
-    # (a flush a region cost a round trip each: ~50 s for 40,000 townships on PostgreSQL).
+    changes: list[tuple[Region, dict[str, Any]]] = []
+    # New regions parents first (rows are inserted in the order added, so foreign keys hold), all in one
+    # flush (a flush a region cost a round trip each: ~50 s for 40,000 townships on PostgreSQL); then the
+    # changes to existing ones, which may move a region under one just added (区划调整): SQLAlchemy
+    # writes a flush's updates before its inserts.
     for row, pops in sorted(parsed, key=lambda rp: (len(rp[0]["code"].strip()), rp[0]["code"])):
         code = row["code"].strip()
         values = {
@@ -116,14 +119,16 @@ def import_regions_csv(session: Session, path: Path) -> RegionImport:
             # A province we attached to 全国 keeps that parent when the file leaves it empty.
             if values["parent_code"] is None and region.parent_code == NATION_CODE:
                 values["parent_code"] = NATION_CODE
-            changed = False
-            for k, v in values.items():
-                if getattr(region, k) != v:
-                    setattr(region, k, v)
-                    changed = True
-            result.updated += changed
-            result.unchanged += not changed
+            diff = {k: v for k, v in values.items() if getattr(region, k) != v}
+            if diff:
+                changes.append((region, diff))
+            result.updated += bool(diff)
+            result.unchanged += not diff
         figures += [(code, year, pop, values["source"]) for year, pop in pops.items()]
+    session.flush()
+    for region, diff in changes:
+        for k, v in diff.items():
+            setattr(region, k, v)
     session.flush()
     result.populations = set_populations(session, figures)
     return result
