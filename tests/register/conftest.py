@@ -47,7 +47,6 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     eng.dispose()
 
 
-
 @pytest.fixture
 def plans(engine: Engine) -> dict[str, int]:
     """The Cangxi county plan ("a") and an unrelated plan of another county ("b"), with the regions."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
@@ -17,7 +16,6 @@ from planwatch.register.db import transaction
 from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.schema import Evaluation, Indicator, Plan
 
-V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
 RATE = "学前教育毛入园率"
 
 

@@ -3,9 +3,6 @@ what it wrote (or the register's structure sequence), and nothing else; readers 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine, select
 
@@ -16,7 +13,6 @@ from planwatch.register.observations import ObservationInput, write_observations
 from planwatch.register.schema import Indicator, Plan, UserSession
 from planwatch.register.users import add_user
 
-V1 = json.loads((Path(__file__).parent / "fixtures" / "cangxi_v1.json").read_text(encoding="utf-8"))
 RATE = "学前教育毛入园率"
 
 
