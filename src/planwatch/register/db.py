@@ -50,8 +50,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def make_engine(url: str | None = None, **kwargs: object) -> Engine:
+    from planwatch.register.history import dumps  # the register's one JSON text (history imports the schema)
+
     url = database_url(url)
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", dumps)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

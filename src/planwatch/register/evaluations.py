@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from json import dumps
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, or_, select
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 from planwatch.register import versions
 from planwatch.register.errors import NotFound
 from planwatch.register.finality import counted_statuses
-from planwatch.register.history import insert_tuples
+from planwatch.register.history import dumps, insert_tuples
 from planwatch.register.queries import evaluation_inputs, lead_departments_in
 from planwatch.register.rounds import data_year, round_states
 from planwatch.register.schema import (

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,10 @@ def _default(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, default=_default)
+    """JSON text as the register stores it (every JSON column: `db.make_engine` sets it as the JSON
+    type's serialiser): orjson, ~8x faster than the standard library for the evaluation's ~100 rows
+    a plan; UTF-8 text rather than \\u escapes, NaN as null (PostgreSQL refuses NaN in JSON)."""
+    return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def record(
