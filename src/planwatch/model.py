@@ -6,8 +6,10 @@ them, so the functional core never imports the ORM or the web framework.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "range", "qualitative"]
@@ -88,6 +90,11 @@ class Observation:
                 add(o)
         return out
 
+    def as_row(self) -> tuple[Any, ...]:
+        """The observation as a tuple of `many`'s rows (its indicator id as the key)."""
+        return (self.indicator_id, self.region_code, self.year, self.value, self.judgement, self.status,
+                self.series_break, self.simulated, self.source)
+
 
 @dataclass(frozen=True)
 class Region:
@@ -107,11 +114,52 @@ class Plan:
     base_year: int = 2020
 
 
+class ValueRows:
+    """Values as a register reads them, not yet `Observation`s: tuples of (key, region, year, value,
+    judgement, status, 口径 break, simulated, source), grouped by key (a metric); `refs[key]` the indicator
+    ids each key serves. A county plan's sub-regions hold ~90 % of its values: the evaluation judges most
+    of them straight from these rows (`evaluate.engine.subregions`) and builds an indicator's
+    `Observation`s only where a rule needs them (`observations`)."""
+
+    __slots__ = ("_spans", "refs", "rows")
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]], refs: Mapping[Any, Sequence[str]]) -> None:
+        self.rows = rows
+        self.refs = refs
+        spans: dict[str, tuple[int, int]] = {}
+        start = 0
+        # The keys' counts in order of first appearance (counted in C): the rows are grouped by key.
+        for key, n in Counter(map(itemgetter(0), rows)).items():
+            for ref in refs.get(key, ()):
+                spans[ref] = (start, start + n)
+            start += n
+        self._spans = spans
+
+    def of(self, ref: str) -> Sequence[tuple[Any, ...]]:
+        """The rows indicator `ref` reads (its metric's), in the order given."""
+        span = self._spans.get(ref)
+        return self.rows[span[0]:span[1]] if span else ()
+
+    def observations(self, ref: str) -> list[Observation]:
+        """Indicator `ref`'s rows as `Observation`s."""
+        rows = self.of(ref)
+        return Observation.many(rows, {rows[0][0]: (ref,)}) if rows else []
+
+    def years(self, statuses: Iterable[str]) -> set[int]:
+        """The years with a value in one of `statuses`."""
+        wanted = set(statuses)
+        return {r[2] for r in self.rows if r[5] in wanted}
+
+
 @dataclass(frozen=True)
 class EvaluationInput:
-    """Everything evaluate needs for one plan, as the register hands it over."""
+    """Everything evaluate needs for one plan, as the register hands it over.
+
+    `below`: when given, the values of the plan's sub-regions (and deeper), as rows, and
+    `observations` holds the plan region's own (`queries.evaluation_inputs(..., for_evaluation=True)`)."""
 
     plan: Plan
     indicators: list[Indicator]
     observations: list[Observation]
     regions: list[Region]
+    below: ValueRows | None = None

@@ -11,14 +11,14 @@ label, value, year, 完成度) and every equalisation is the same both ways."""
 from __future__ import annotations
 
 import random
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pytest
 
 from planwatch.evaluate.config import Bands, EvaluationConfig
-from planwatch.evaluate.engine import _tree, evaluate_indicator, subregions
+from planwatch.evaluate.engine import _tree, evaluate_indicator, evaluate_plan, subregions
 from planwatch.evaluate.vectorised import bulk_fields
-from planwatch.model import EvaluationInput, Indicator, Observation, Plan, Region, Target
+from planwatch.model import EvaluationInput, Indicator, Observation, Plan, Region, Target, ValueRows
 
 HOME = "P"
 YEARS = range(2017, 2029)
@@ -107,7 +107,7 @@ def _plan(seed: int, indicators: int = 60) -> EvaluationInput:
 def test_bulk_and_scalar_sub_regions_agree_on_every_field(seed: int) -> None:
     inp = _plan(seed)
     tree = _tree(inp)
-    covered = 0
+    covered = rolled = 0
     for year in (2019, 2021, 2022, 2023, 2025, 2027):
         items = []
         for ind in inp.indicators:
@@ -121,7 +121,17 @@ def test_bulk_and_scalar_sub_regions_agree_on_every_field(seed: int) -> None:
                 (ind, year)
         covered += sum(len(ev.subregions) for (ind, _, _), ev in zip(items, fast, strict=True)
                        if bulk_fields(ind, 2020) is not None)
+        # a region rolled up from the regions below it is judged as the indicator is in that region alone,
+        # on every value of the plan (`subregions` hands `_judge` only the values below it)
+        for (ind, _, obs), ev in zip(items, fast, strict=True):
+            for row in ev.subregions:
+                if row["code"] in ("C12", "C13"):
+                    alone = evaluate_indicator(ind, obs, row["code"], year, 2020, CONFIG, inp.regions)
+                    assert (row["status_code"], row["value"], row["year"], row["P"]) == \
+                        (alone.status, alone.value, alone.year, alone.P), (ind, year, row)
+                    rolled += "rolled_up" in alone.flags
     assert covered > 500  # the bulk path judged a good part of the cells compared
+    assert rolled > 20
 
 
 def test_bulk_fields_leaves_what_it_does_not_cover_to_the_scalar_path() -> None:
@@ -156,3 +166,44 @@ def test_an_evaluation_replaced_without_its_constructor_equals_dataclasses_repla
     assert fast == slow and repr(fast) == repr(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.status = "x"  # type: ignore[misc]
+
+
+def _below_as_rows(inp: EvaluationInput) -> EvaluationInput:
+    """The input as the register hands it to the evaluation (`queries.evaluation_inputs(...,
+    for_evaluation=True)`): the plan region's values as Observations, the rest as `ValueRows` grouped
+    by key (here one key an indicator, in the observations' order)."""
+    own = [o for o in inp.observations if o.region_code == HOME]
+    order = {ind.id: n for n, ind in enumerate(inp.indicators)}
+    rest = sorted((o for o in inp.observations if o.region_code != HOME), key=lambda o: order[o.indicator_id])
+    rows = [(f"m-{o.indicator_id}", *o.as_row()[1:]) for o in rest]
+    return replace(inp, observations=own, below=ValueRows(rows, {f"m-{i.id}": (i.id,) for i in inp.indicators}))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_values_below_as_rows_evaluate_as_observations_do(seed: int) -> None:
+    """`evaluate_plan` on an input whose sub-regions' values are rows equals it on their Observations:
+    the plan region judged on its own values or rolled up from the rows, sub-regions in bulk or one by one."""
+    inp = _plan(seed, indicators=40)
+    rng = random.Random(seed)
+    home = [Observation(ind.id, HOME, y, _cell(rng, ind, y)) for ind in inp.indicators[::2] for y in range(2020, 2025)]
+    inp = replace(inp, observations=[*home, *inp.observations])
+    rowed = _below_as_rows(inp)
+    assert rowed.below is not None and len(rowed.observations) == len(home)
+    every = [*rowed.observations, *(o for ind in inp.indicators for o in rowed.below.observations(ind.id))]
+    assert sorted(map(repr, every)) == sorted(map(repr, inp.observations))
+    for year in (2021, 2023, 2025):
+        a, b = evaluate_plan(inp, year, CONFIG), evaluate_plan(rowed, year, CONFIG)
+        assert a.summary == b.summary and a.early_warnings == b.early_warnings
+        for x, y in zip(a.indicators, b.indicators, strict=True):
+            assert x == y, (x.id, year)
+        assert sum(len(e.subregions) for e in b.indicators) > 200
+
+
+def test_value_rows_serve_each_indicator_of_a_key() -> None:
+    rows = [(7, "C01", 2021, 1.0, None, "approved", 0, 0, None), (7, "C02", 2021, 2.0, None, "approved", 1, 0, None),
+            (9, "C01", 2022, None, "推进中", "draft", 0, 0, None)]
+    below = ValueRows(rows, {7: ("a", "b"), 9: ("c",), 11: ("d",)})
+    assert below.of("a") == below.of("b") == rows[:2] and below.of("c") == rows[2:] and below.of("d") == ()
+    assert [o.indicator_id for o in below.observations("b")] == ["b", "b"]
+    assert below.observations("b")[1].series_break is True and below.observations("d") == []
+    assert below.years(["approved"]) == {2021} and below.years(["draft"]) == {2022}

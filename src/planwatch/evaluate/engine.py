@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
 from planwatch.evaluate.equalisation import equalisation
 from planwatch.evaluate.projection import project
 from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
-from planwatch.evaluate.rollup import population, rollup_observations, summarise
+from planwatch.evaluate.rollup import population, regions_by_parent, rollup_observations, summarise
 from planwatch.evaluate.series import Series, build_series
 from planwatch.evaluate.status import AT_RISK, classify
 from planwatch.evaluate.vectorised import BulkFields, BulkInput, BulkResult, bulk_fields, evaluate_bulk
@@ -39,7 +40,8 @@ def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | No
 
 
 def _judge(ind: Indicator, observations: list[Observation], region_code: str, year: int, base_year: int,
-           config: EvaluationConfig, regions: list[Region] | None
+           config: EvaluationConfig, regions: list[Region] | None,
+           children_of: dict[str | None, list[Region]] | None = None
            ) -> tuple[Indicator, Series, Completion, Any, tuple[str, ...], int]:
     """The status of one indicator in one region: (indicator as judged, series, completion, status,
     flags, the year judged to). `evaluate_indicator` adds the projection and the warnings; a
@@ -50,9 +52,9 @@ def _judge(ind: Indicator, observations: list[Observation], region_code: str, ye
             ind = replace(ind, cumulative_convention=declared)
     own = [o for o in observations if o.indicator_id == ind.id and o.region_code == region_code]
     flags: tuple[str, ...] = ()
-    if not any(o.status in config.accepted_statuses for o in own) and ind.aggregation != "none" and regions:
+    if _rolls_up(ind, own, config, regions):
         own = rollup_observations(ind.id, ind.aggregation, region_code, observations, regions,
-                                  config.accepted_statuses)
+                                  config.accepted_statuses, children_of)
         flags = ("rolled_up",) if own else ()
     # A target is judged on data up to its own year: later values are not held against it.
     judged_to = min(year, ind.target.year)
@@ -60,6 +62,14 @@ def _judge(ind: Indicator, observations: list[Observation], region_code: str, ye
     c = complete(ind, series, base_year, config.maintain_tolerance)
     st = classify(c, config.bands, config.reduction_schedule)
     return ind, series, c, st, flags, judged_to
+
+
+def _rolls_up(ind: Indicator, own: list[Observation], config: EvaluationConfig, regions: list[Region] | None
+              ) -> bool:
+    """Whether a region's value is rolled up from its sub-regions: it has none that counts, and the
+    indicator sums or averages across regions."""
+    return (ind.aggregation != "none" and bool(regions)
+            and not any(o.status in config.accepted_statuses for o in own))
 
 
 def evaluate_indicator(ind: Indicator, observations: list[Observation], region_code: str, year: int,
@@ -85,9 +95,9 @@ def evaluate_indicator(ind: Indicator, observations: list[Observation], region_c
     return _replaced(ev, warnings=indicator_warnings(ev, year))
 
 
-@dataclass(frozen=True, slots=True)
-class _Sub:
-    """A sub-region's judgement: what its row and the equalisation read."""
+class _Sub(NamedTuple):
+    """A sub-region's judgement: what its row and the equalisation read. A tuple: a county plan
+    makes ~1,200 of them, and a frozen dataclass's constructor costs ~5x a tuple's."""
 
     status: str
     label: str
@@ -104,8 +114,8 @@ def _tree(inp: EvaluationInput) -> tuple[list[Region], set[str | None]]:
 
 def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation]]], inp: EvaluationInput,
                year: int, config: EvaluationConfig = DEFAULT_CONFIG,
-               tree: tuple[list[Region], set[str | None]] | None = None, bulk: bool = True
-               ) -> list[IndicatorEvaluation]:
+               tree: tuple[list[Region], set[str | None]] | None = None, bulk: bool = True,
+               rows: list[Sequence[tuple[Any, ...]] | None] | None = None) -> list[IndicatorEvaluation]:
     """Each (indicator, its evaluation in the plan region, its values) with its direct sub-regions judged:
     status, completion, value and year, no projection or warnings (their rows never show them).
 
@@ -113,19 +123,28 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
     one value a year, is judged by `evaluate_bulk` with the plan's other such cells in one call; the
     rest (roll-ups, duplicate years, judgements, simulated values, other targets) by `_judge`, one
     by one. `bulk=False` judges every one by `_judge`: tests/evaluate/test_eval_subregions.py holds
-    the two equal on every field a row keeps."""
+    the two equal on every field a row keeps.
+
+    `rows`: per item, its values below the plan region as `model.ValueRows` rows (`EvaluationInput.below`)
+    instead of its `Observation`s (None: the item's observations); `Observation`s are built from them
+    only for the sub-regions `_judge` judges."""
     children, parents = tree or _tree(inp)  # `tree`: computed once per plan by the caller
     accepted = config.accepted_statuses
     # per item: (child, _Sub | None) in the children's order, None until the bulk cells are judged
     judged: list[list[tuple[Region, _Sub | None]]] = []
-    cells: list[tuple[int, int, list[Observation]]] = []  # (item, position in judged[item], own values)
+    cells: list[tuple[int, int, list[tuple[Any, ...]]]] = []  # (item, position in judged[item], own rows)
     fields: list[BulkFields | None] = []
+    kids: dict[str | None, list[Region]] | None = None  # the plan's regions by parent, once a roll-up needs them
     for k, (ind, _ev, obs) in enumerate(items):
         f = bulk_fields(ind, inp.plan.base_year) if bulk else None
         fields.append(f)
-        by_region: dict[str, list[Observation]] = defaultdict(list)
-        for o in obs:
-            by_region[o.region_code].append(o)
+        given = rows[k] if rows is not None else None
+        values = [o.as_row() for o in obs] if given is None else given
+        by_region: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for r in values:
+            by_region[r[1]].append(r)
+        every: list[Observation] = []  # the item's Observations, and by region (`pool`), once needed
+        pool: dict[str, list[Observation]] | None = None
         subs: list[tuple[Region, _Sub | None]] = []
         for ch in children:
             # A sub-region's own values when one counts (linear in the sub-regions); every value when it
@@ -135,13 +154,22 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
                 if ch.code not in parents:
                     continue
                 own = []
-            counted = [o for o in own if o.status in accepted]
+            counted = [r for r in own if r[5] in accepted]
             if f is not None and counted and _plain(counted):
                 cells.append((k, len(subs), counted))
                 subs.append((ch, None))
                 continue
-            pool = own if counted else obs
-            _, _, sc, st, _, _ = _judge(ind, pool, ch.code, year, inp.plan.base_year, config, inp.regions)
+            if pool is None:
+                every = obs if given is None else Observation.many(given, {given[0][0]: (ind.id,)}) if given else []
+                pool = defaultdict(list)
+                for o in every:
+                    pool[o.region_code].append(o)
+            if counted:
+                judged_on = pool[ch.code]
+            else:  # rolled up: its values and those of the regions below it, not every sub-region's
+                kids = kids if kids is not None else regions_by_parent(inp.regions)
+                judged_on = [o for code in (ch.code, *_below(ch.code, kids)) for o in pool.get(code, ())]
+            _, _, sc, st, _, _ = _judge(ind, judged_on, ch.code, year, inp.plan.base_year, config, inp.regions, kids)
             if sc.value is None and sc.judgement is None:
                 continue
             subs.append((ch, _Sub(st.code, st.label, sc.value, sc.year, sc.P)))
@@ -153,17 +181,28 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
             for (ind, ev, _), subs in zip(items, judged, strict=True)]
 
 
-def _plain(own: list[Observation]) -> bool:
-    """Values the bulk path reads as the scalar series does: numbers, one a year, none simulated."""
+def _below(code: str, kids: dict[str | None, list[Region]]) -> list[str]:
+    """The codes of every region below `code` (not `code` itself)."""
+    out: list[str] = []
+    todo = [code]
+    while todo:
+        for r in kids.get(todo.pop(), ()):
+            out.append(r.code)
+            todo.append(r.code)
+    return out
+
+
+def _plain(own: list[tuple[Any, ...]]) -> bool:
+    """Value rows the bulk path reads as the scalar series does: numbers, one a year, none simulated."""
     years = set()
-    for o in own:
-        if o.value is None or o.simulated or o.year in years:
+    for _, _, y, value, _, _, _, simulated, _ in own:
+        if value is None or simulated or y in years:
             return False
-        years.add(o.year)
+        years.add(y)
     return True
 
 
-def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[BulkFields | None],
+def _judge_bulk(cells: list[tuple[int, int, list[tuple[Any, ...]]]], fields: list[BulkFields | None],
                 judged: list[list[tuple[Region, _Sub | None]]], year: int, config: EvaluationConfig) -> None:
     """Judge the cells with `evaluate_bulk`, one call per (base year, target year), and fill `judged`
     (a cell without a value judged is dropped, as the scalar path drops it)."""
@@ -173,17 +212,19 @@ def _judge_bulk(cells: list[tuple[int, int, list[Observation]]], fields: list[Bu
         assert f is not None
         groups[(f.base_year, f.target_year)].append(n)
     for (base_year, target_year), members in groups.items():
-        years = sorted({o.year for n in members for o in cells[n][2]})
+        years = sorted({r[2] for n in members for r in cells[n][2]})
         col = {y: j for j, y in enumerate(years)}
         m, width = len(members), len(years)
+        # Flat lists filled in a loop, then one array each: measured faster than numpy's fancy indexing
+        # of the transposed rows for a plan's ~1,200 cells.
         flat_values: list[float | None] = [math.nan] * (m * width)  # row-major (cell, year)
         flat_breaks = [False] * (m * width)
-        for r, n in enumerate(members):
-            row = r * width
-            for o in cells[n][2]:
-                at = row + col[o.year]
-                flat_values[at] = o.value
-                flat_breaks[at] = o.series_break
+        for i, n in enumerate(members):
+            at_row = i * width
+            for r in cells[n][2]:
+                at = at_row + col[r[2]]
+                flat_values[at] = r[3]
+                flat_breaks[at] = bool(r[6])  # SQLite's flags are 0 / 1
         values = np.array(flat_values, dtype=np.float64).reshape(m, width)
         breaks = np.array(flat_breaks, dtype=bool).reshape(m, width)
         rows = [fields[cells[n][0]] for n in members]
@@ -267,14 +308,21 @@ def evaluate_plan(inp: EvaluationInput, year: int, config: EvaluationConfig = DE
         by_ind[o.indicator_id].append(o)
     evals = []
     below: list[tuple[int, tuple[Indicator, IndicatorEvaluation, list[Observation]]]] = []
+    rows: list[Sequence[tuple[Any, ...]] | None] = []  # per item of `below`: its rows below (`inp.below`)
     for ind in inp.indicators:
         obs = by_ind.get(ind.id, [])
+        given = inp.below.of(ind.id) if inp.below is not None else None
+        if given and _rolls_up(ind, obs, config, inp.regions):  # the plan region's value from the rows below
+            obs, given = [*obs, *inp.below.observations(ind.id)], None  # type: ignore[union-attr]
         ev = evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config, inp.regions)
-        if obs and inp.regions:
+        if (obs or given) and inp.regions:
             below.append((len(evals), (ind, ev, obs)))
+            rows.append(given)
         evals.append(ev)
     if below:  # the plan's sub-regions, all indicators at once
-        for (n, _), ev in zip(below, subregions([item for _, item in below], inp, year, config), strict=True):
+        items = [item for _, item in below]
+        judged = subregions(items, inp, year, config, rows=rows if inp.below is not None else None)
+        for (n, _), ev in zip(below, judged, strict=True):
             evals[n] = ev
     return PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
                           summarise(evals), early_warnings(evals))

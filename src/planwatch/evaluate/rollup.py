@@ -42,25 +42,41 @@ def population(region: Region, year: int) -> float | None:
 
 def rollup_observations(indicator_id: str, rule: str, region_code: str, observations: Sequence[Observation],
                         regions: Sequence[Region], accepted_statuses: tuple[str, ...] = ("approved", "submitted"),
-                        ) -> list[Observation]:
+                        children_of: Mapping[str | None, Sequence[Region]] | None = None) -> list[Observation]:
     """Region-level observations built from its direct children, recursively.
 
-    A year is rolled up only when every child has a value for it (directly or rolled up itself)."""
+    A year is rolled up only when every child has a value for it (directly or rolled up itself).
+    `children_of`: the regions by parent code, when the caller holds them for many calls (a provincial
+    plan rolls up each city from thousands of counties: `regions` is walked once, not once a region)."""
     if rule not in ("sum", "mean_pop"):
         return []
-    # Only this indicator's usable values matter (filtered once, not once per region of the tree).
-    observations = [o for o in observations if o.indicator_id == indicator_id and o.value is not None
-                    and o.status in accepted_statuses]
-    if not observations:
+    # Only this indicator's usable values matter (filtered and grouped once, not once per region of the tree).
+    by_region: dict[str, list[Observation]] = {}
+    for o in observations:
+        if o.indicator_id == indicator_id and o.value is not None and o.status in accepted_statuses:
+            by_region.setdefault(o.region_code, []).append(o)
+    if not by_region:
         return []
-    children = [r for r in regions if r.parent_code == region_code]
+    if children_of is None:
+        children_of = regions_by_parent(regions)
+    return _rollup(indicator_id, rule, region_code, by_region, children_of)
+
+
+def regions_by_parent(regions: Sequence[Region]) -> dict[str | None, list[Region]]:
+    out: dict[str | None, list[Region]] = {}
+    for r in regions:
+        out.setdefault(r.parent_code, []).append(r)
+    return out
+
+
+def _rollup(indicator_id: str, rule: str, region_code: str, by_region: Mapping[str, list[Observation]],
+            children_of: Mapping[str | None, Sequence[Region]]) -> list[Observation]:
+    children = children_of.get(region_code)
     if not children:
         return []
     per_child: dict[str, dict[int, Observation]] = {}
     for ch in children:
-        own = [o for o in observations if o.region_code == ch.code]
-        if not own:
-            own = rollup_observations(indicator_id, rule, ch.code, observations, regions, accepted_statuses)
+        own = by_region.get(ch.code) or _rollup(indicator_id, rule, ch.code, by_region, children_of)
         if not own:
             return []  # a year needs every child: one child with nothing means no year at all
         by_year: dict[int, Observation] = {}

@@ -99,7 +99,7 @@ def compute_many(session: Session, plan_ids: list[int], year: int | None = None)
 
     state = versions.current(session)
     statuses = counted_statuses()
-    inputs = evaluation_inputs(session, plan_ids, statuses)  # evaluation never sees values that do not count
+    inputs = evaluation_inputs(session, plan_ids, statuses, for_evaluation=True)  # never values that do not count
     missing = [p for p in plan_ids if p not in inputs]
     if missing:
         raise NotFound(f"规划不存在 / no plan with id {missing[0]}")

@@ -371,6 +371,8 @@ def data_year(session: Session, inp: model.EvaluationInput, statuses: tuple[str,
     counted = statuses if statuses is not None else counted_statuses()
     years = {y for y, state in states.items() if state in FINAL_STATES}
     years |= {o.year for o in inp.observations if o.status in counted and o.year not in states}
+    if inp.below is not None:  # the sub-regions' values, when the input holds them as rows
+        years |= inp.below.years(counted) - states.keys()
     if years:
         return max(start, min(max(years), end))
     due = (on or today()).year - 1
