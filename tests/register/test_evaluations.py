@@ -89,17 +89,30 @@ def _stored_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
         RegionTotal,
         StatusCount,
         StatusTotal,
-        SubregionStatus,
     )
 
     out: dict[str, list[tuple[object, ...]]] = {}
     with transaction(engine) as s:
-        for table in (PlanEvaluation, Evaluation, SubregionStatus, StatusCount, RegionStatusCount, StatusTotal,
+        for table in (PlanEvaluation, Evaluation, StatusCount, RegionStatusCount, StatusTotal,
                       RegionTotal):
             cols = [c for c in table.__table__.columns if c.name not in ("id", "evaluated_at")]
             rows = [tuple(json.dumps(v, sort_keys=True, ensure_ascii=False) if isinstance(v, dict | list) else v
                           for v in r) for r in s.execute(select(*cols))]
             out[table.__tablename__] = sorted(rows, key=repr)
+    return out
+
+
+def _sub_rows(stored: dict[str, list[tuple[object, ...]]]) -> list[tuple[object, object, list[tuple[str, str]]]]:
+    """(plan, indicator, [(sub-region, status code)]) of each stored evaluation with sub-region rows."""
+    from planwatch.register.schema import Evaluation
+
+    names = [c.name for c in Evaluation.__table__.columns if c.name not in ("id", "evaluated_at")]
+    out = []
+    for r in stored["evaluations"]:
+        row = dict(zip(names, r, strict=True))
+        if row["subregions"]:
+            rows = json.loads(str(row["subregions"]))
+            out.append((row["plan_id"], row["indicator_id"], [(x["code"], x["status_code"]) for x in rows]))
     return out
 
 
@@ -137,7 +150,8 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     together = _stored_rows(engine)
     assert together == alone
     # the comparison covers what matters: sub-regions, projections and warnings were stored
-    assert together["subregion_statuses"]
+    subs = [(region, status) for *_, rows in _sub_rows(together) for region, status in rows]
+    assert subs
     # each indicator's sub-region rows are stored apart from its detail, and read back only when asked
     # for: then the stored evaluation is the computed one, sub-region rows and all
     with transaction(engine) as s:
@@ -160,11 +174,19 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     for _plan, region, _domain, _dep, status, n, *_ in together["status_counts"]:
         expected.setdefault(str(region), {}).setdefault(str(status), 0)
         expected[str(region)][str(status)] += int(n)  # type: ignore[call-overload]
-    for _plan, _ind, region, status in together["subregion_statuses"]:
-        expected.setdefault(str(region), {}).setdefault(str(status), 0)
-        expected[str(region)][str(status)] += 1
+    for region, status in subs:
+        expected.setdefault(region, {}).setdefault(status, 0)
+        expected[region][status] += 1
     with transaction(engine) as s:
         assert summary.region_statuses(s) == expected
+        # a viewer's counts read the sub-region rows of its indicators' stored evaluations: all of them, the same
+        every = frozenset(i for p in ids.values() for i in p)
+        assert summary.region_statuses(s, every) == expected
+        assert summary.region_statuses(s, every, [str(towns[0])]) == {str(towns[0]): expected[str(towns[0])]}
+        # a township's dashboard rows: the indicators of the county plan with a row for it, and no others
+        with_row = {(int(str(p)), int(str(i))) for p, i, rows in _sub_rows(together) if any(r == towns[0] for r, _ in rows)}
+        assert with_row and set(summary.dashboard_page(s, 0, 500, region=str(towns[0]))[0]) == with_row
+        assert summary.dashboard_page(s, 0, 500, region=str(towns[0]))[1] == len(with_row)
     assert set(expected) > {str(t) for t in towns}
     # the register-wide sums the writes keep: status_counts summed by domain × department × status, and
     # each region's totals in the tiles' order (stored after a store alone and a store of every plan)

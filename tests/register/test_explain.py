@@ -108,11 +108,23 @@ def test_the_dashboard_reads_no_values_when_every_plan_is_fresh(engine: Engine, 
     assert not [sql for sql, _ in statements if re.search(r"\b(FROM|JOIN) (observations|history)\b", sql)]
 
 
-def test_the_dashboard_region_filter_finds_sub_regions_by_index(engine: Engine, register: dict[str, Any]) -> None:
-    """A region's rows include the sub-region evaluations of the plans above it: looked up by the
-    region's code (an index), never by scanning every stored sub-region status."""
-    statements = _statements(engine, lambda s: summary.dashboard_page(s, 0, 50, region="510781"))
-    assert _full_scans(engine, statements, ("subregion_statuses",)) == []
+@pytest.mark.parametrize("region", ["510781", "511000"])
+def test_the_dashboard_region_filter_finds_sub_regions_by_index(engine: Engine, register: dict[str, Any],
+                                                                 region: str) -> None:
+    """A region's rows include the sub-region evaluations of the plans above it: the region's own rows
+    and the plans above it looked up by index, and only those plans' stored sub-region rows read, never
+    a scan of every stored evaluation."""
+    statements = _statements(engine, lambda s: summary.dashboard_page(s, 0, 50, region=region))
+    assert _full_scans(engine, statements, ("evaluations", "plans", "regions")) == []
+
+
+def test_a_viewers_region_counts_read_only_its_indicators_evaluations(engine: Engine, register: dict[str, Any]) -> None:
+    """A viewer limited to some indicators counts statuses by region from those indicators' stored
+    evaluations and their sub-region rows, looked up by indicator id (an index), never a scan."""
+    ids = frozenset({register["indicator"]})
+    statements = _statements(engine, lambda s: (summary.region_statuses(s, ids),
+                                                summary.region_statuses(s, ids, ["510781", "511000"])))
+    assert _full_scans(engine, statements, ("evaluations",)) == []
 
 
 def test_the_dashboard_reads_its_rows_and_region_counts_without_scanning_stored_evaluations(
@@ -126,8 +138,8 @@ def test_the_dashboard_reads_its_rows_and_region_counts_without_scanning_stored_
     statements = _statements(engine, lambda s: (summary.region_statuses(s), summary.region_tiles(s),
                                                 summary.dashboard_page(s, 0, 15, risk_only=True),
                                                 dashboard_rows(s, tuple(keys))))
-    assert _full_scans(engine, statements, (*BIG, "evaluations", "subregion_statuses", "indicators")) == []
-    assert not [sql for sql, _ in statements if re.search(r"\bFROM subregion_statuses\b", sql)]
+    assert _full_scans(engine, statements, (*BIG, "evaluations", "indicators")) == []
+    assert not [sql for sql, _ in statements if re.search(r"\bjson_(each|array_elements)\b", sql)]
 
 
 @pytest.mark.parametrize("args", [(1, "", "", ""), (2, "", "", ""), (1, "文水", "county", "140000")])
@@ -137,7 +149,7 @@ def test_the_overview_reads_its_page_of_plans_never_every_evaluation(engine: Eng
     summary and its plans' rows; never a scan of the indicators' stored evaluations, sub-region
     statuses, values or history."""
     statements = _statements(engine, lambda s: overview(s, False, *args, 1))
-    assert _full_scans(engine, statements, (*BIG, "evaluations", "subregion_statuses", "indicators")) == []
+    assert _full_scans(engine, statements, (*BIG, "evaluations", "indicators")) == []
 
 
 def test_the_check_itself_sees_a_scan(engine: Engine, register: dict[str, Any]) -> None:

@@ -35,6 +35,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0014 → 0013: the table of sub-region statuses comes back
+    assert migrate.current_revision(blank) == "0013_cold_reads"
+    assert "subregion_statuses" in set(sa.inspect(blank).get_table_names())
+
     migrate.downgrade(blank, "-1")  # 0013 → 0012: sub-region rows back into the detail; the totals go
     assert migrate.current_revision(blank) == "0012_region_rollup"
     assert "subregions" not in {c["name"] for c in sa.inspect(blank).get_columns("evaluations")}

@@ -40,7 +40,6 @@ from planwatch.register.schema import (
     RegionTotal,
     StatusCount,
     StatusTotal,
-    SubregionStatus,
 )
 
 log = logging.getLogger(__name__)
@@ -239,7 +238,7 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     totals: dict[tuple[str, str, str], list[int]] = {}  # (domain, department, status) → the change in its sums
     touched: set[str] = set()  # regions whose statuses change
     for i in range(0, len(ids), 500):
-        for table in (Evaluation, SubregionStatus, PlanEvaluation):
+        for table in (Evaluation, PlanEvaluation):
             session.execute(delete(table).where(table.plan_id.in_(ids[i:i + 500])))
         for d, dep, st, *sums in session.execute(
                 delete(StatusCount).where(StatusCount.plan_id.in_(ids[i:i + 500]))
@@ -251,7 +250,7 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                                        .returning(RegionStatusCount.region_code)))
     session.flush()
     leads = lead_departments_in(session, {i[0]: regions[plan_id] for plan_id in ids for i in inds_of.get(plan_id, [])})
-    plan_rows, rows, subs, count_rows, region_rows = [], [], [], [], []
+    plan_rows, rows, count_rows, region_rows = [], [], [], []
     for plan_id in ids:
         result, region_code = todo[plan_id], regions[plan_id]
         inds = inds_of.get(plan_id, [])
@@ -293,10 +292,9 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                          None if equalisation is None else dumps(equalisation), region_code, department or None,
                          int(order[0]) if order else None, int(order[1]) if order else None,
                          int(-order[2]) if order else RANK.get(status, -1)))
-            plan_subs = [(plan_id, ind_id, r["code"], r["status_code"])
-                         for r in sub_rows if r.get("status_code") and r.get("code")]
-            subs += plan_subs
-            in_regions.update((r[2], r[3]) for r in plan_subs)
+            # each sub-region row counts in its sub-region (the dashboard's map); the rows themselves stay
+            # in `subregions` (read by `summary._subregion_rows`), not a table row each
+            in_regions.update((r["code"], r["status_code"]) for r in sub_rows if r.get("status_code") and r.get("code"))
         plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,
                           "shared_seq": result.shared_seq, "indicator_count": len(inds),
                           "main_count": sum(1 for i in inds if is_main(i[3])),
@@ -312,11 +310,9 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     for table, data in ((PlanEvaluation, plan_rows), (StatusCount, count_rows), (RegionStatusCount, region_rows)):
         for i in range(0, len(data), 5000):  # bounded statements; executemany within each
             session.execute(table.__table__.insert(), data[i:i + 5000])
-    # ~1,200 rows a county plan, mostly sub-region rows: plain tuples through the driver (COPY on
-    # PostgreSQL), not SQLAlchemy's per-row parameter processing, which cost as much as the rest of the
-    # store. JSON as the JSON type writes it (`dumps`: the same text).
+    # Plain tuples through the driver (COPY on PostgreSQL), not SQLAlchemy's per-row parameter
+    # processing, which cost as much as the rest of the store. JSON as the JSON type writes it (`dumps`).
     insert_tuples(session, Evaluation.__table__, _EVALUATION_COLS, rows)
-    insert_tuples(session, SubregionStatus.__table__, ("plan_id", "indicator_id", "region_code", "status"), subs)
     for r in count_rows:
         change = totals.setdefault((r["domain"], r["department"], r["status"]), [0] * len(_TOTAL_SUMS))
         for k, col in enumerate(_TOTAL_SUMS):

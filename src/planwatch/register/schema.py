@@ -622,20 +622,6 @@ class StatusTotal(Base):
     main_count: Mapped[int] = mapped_column(Integer)
 
 
-class SubregionStatus(Base):
-    """The status of a stored indicator evaluation in each sub-region of the plan's region (the
-    dashboard's region filter and map). Rewritten with the plan's evaluations."""
-
-    __tablename__ = "subregion_statuses"
-    __table_args__ = (Index("ix_subregion_statuses_region_status", "region_code", "status"),
-                      Index("ix_subregion_statuses_plan_id", "plan_id"))
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
-    region_code: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20))
-
-
 class RegionStatusCount(Base):
     """How many stored indicator evaluations have each status in each region, per plan: the plan's own
     indicators in its region and its sub-region statuses in theirs (the dashboard's map and tiles).

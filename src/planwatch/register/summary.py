@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -27,7 +27,6 @@ from planwatch.register.schema import (
     RegionTotal,
     StatusCount,
     StatusTotal,
-    SubregionStatus,
 )
 
 DIMENSIONS = {"plan": StatusCount.plan_id, "domain": StatusCount.domain, "department": StatusCount.department,
@@ -336,11 +335,11 @@ def region_statuses(session: Session, indicator_ids: frozenset[int] | None = Non
             assert ids is not None
             own = (select(Evaluation.region_code, Evaluation.status, func.count())
                    .where(Evaluation.indicator_id.in_(ids)).group_by(Evaluation.region_code, Evaluation.status))
-            sub = (select(SubregionStatus.region_code, SubregionStatus.status, func.count())
-                   .where(SubregionStatus.indicator_id.in_(ids))
-                   .group_by(SubregionStatus.region_code, SubregionStatus.status))
+            rows, code, status = _subregion_rows(session)
+            sub = (select(code, status, func.count()).select_from(Evaluation).join(rows, true())
+                   .where(Evaluation.indicator_id.in_(ids)).group_by(code, status))
             if some is not None:
-                own, sub = own.where(Evaluation.region_code.in_(some)), sub.where(SubregionStatus.region_code.in_(some))
+                own, sub = own.where(Evaluation.region_code.in_(some)), sub.where(code.in_(some))
             queries += [own, sub]
     for q in queries:
         for code, status, n in session.execute(q):
@@ -383,8 +382,20 @@ def region_tiles(session: Session, indicator_ids: frozenset[int] | None = None, 
     return {c: counted.get(c, {}) for c in codes}, total
 
 
-def _risk_filters(status: str | None, domain: str | None, department: str | None, region: str | None,
-                  binding: bool | None, risk_only: bool) -> list[ColumnElement[bool]]:
+def _subregion_rows(session: Session) -> tuple[Any, ColumnElement[str], ColumnElement[str]]:
+    """The sub-region rows of a stored evaluation (`evaluations.subregions`, a JSON array), as a
+    table-valued function of the evaluation row in the same FROM: (the function, each row's region
+    code, its status code). Read from the evaluations the caller bounds (by plan or indicator), so
+    storing a plan's evaluation writes no row a sub-region (a county plan has ~1,200)."""
+    if session.get_bind().dialect.name == "postgresql":
+        rows = func.json_array_elements(Evaluation.subregions).table_valued("value")
+        return rows, rows.c.value.op("->>")("code"), rows.c.value.op("->>")("status_code")
+    rows = func.json_each(Evaluation.subregions).table_valued("value")
+    return rows, func.json_extract(rows.c.value, "$.code"), func.json_extract(rows.c.value, "$.status_code")
+
+
+def _risk_filters(session: Session, status: str | None, domain: str | None, department: str | None,
+                  region: str | None, binding: bool | None, risk_only: bool) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if status:
         where.append(Evaluation.status == status)
@@ -394,8 +405,15 @@ def _risk_filters(status: str | None, domain: str | None, department: str | None
     if department is not None:
         where.append(Evaluation.department == department if department else Evaluation.department.is_(None))
     if region is not None:
-        below = select(SubregionStatus.indicator_id).where(SubregionStatus.region_code == region)
-        where.append(or_(Evaluation.region_code == region, Evaluation.indicator_id.in_(below)))
+        # A sub-region row of `region` is kept by the plans of the region above it (their direct sub-regions).
+        # Their ids are read first: a list, unlike a subquery, lets PostgreSQL serve each side of the OR by index.
+        rows, code, _ = _subregion_rows(session)
+        above = list(session.scalars(select(Plan.id).where(Plan.region_code == select(Region.parent_code)
+                                                            .where(Region.code == region).scalar_subquery())))
+        mine = Evaluation.region_code == region
+        where.append(or_(mine, and_(Evaluation.plan_id.in_(above), exists(select(1).select_from(rows)
+                                                                          .where(code == region))))
+                     if above else mine)
     if binding is not None:
         where.append(Evaluation.binding if binding else Evaluation.binding == false())
     if risk_only:
@@ -431,7 +449,7 @@ def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: s
     worst status first, then by plan and indicator. Filters: status; domain and lead department (''
     for none); a region (the plan's own, or a sub-region evaluated by a plan above); 约束性 or not; at
     risk only; the indicators a viewer may see."""
-    where = _risk_filters(status, domain, department, region, binding, risk_only)
+    where = _risk_filters(session, status, domain, department, region, binding, risk_only)
     if indicator_ids is not None:
         if not indicator_ids:
             return [], 0

@@ -46,7 +46,6 @@ from planwatch.register.schema import (
     RegisterState,
     StatusCount,
     StatusTotal,
-    SubregionStatus,
     UserSession,
 )
 
@@ -54,7 +53,7 @@ KEY = "planwatch.versions"
 # Tables no page reads (sessions, throttling) and the ones this module and the evaluation store write.
 # Notifications are read live by the 待办 page, never cached.
 UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, AuditEntry, RegisterState,
-                                             Evaluation, PlanEvaluation, StatusCount, SubregionStatus,
+                                             Evaluation, PlanEvaluation, StatusCount,
                                              RegionStatusCount, StatusTotal, RegionTotal, Notification))
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
