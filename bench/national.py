@@ -255,6 +255,8 @@ def serve_and_load(env: dict[str, str], home: Path, plan_id: int, args: argparse
 
 
 def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -> dict[str, Any]:
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)  # a new directory is fine
     home = Path(tempfile.mkdtemp(prefix=f"planwatch-national-{scale:g}-{engine_name}-", dir=args.keep))
     env = {**os.environ, "PLANWATCH_HOME": str(home), "PLANWATCH_SECRET_KEY": secrets.token_urlsafe(32)}
     if engine_name == "postgresql":
