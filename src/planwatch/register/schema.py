@@ -211,7 +211,12 @@ class Indicator(Base):
     @property
     def ref(self) -> str:
         """The stable string id other layers use ("p3-i12")."""
-        return f"p{self.plan_id}-i{self.id}"
+        return indicator_ref(self.plan_id, self.id)
+
+
+def indicator_ref(plan_id: int, indicator_id: int) -> str:
+    """An indicator's stable string id ("p3-i12"): `Indicator.ref`, for callers holding only its columns."""
+    return f"p{plan_id}-i{indicator_id}"
 
 
 class Milestone(Base):
