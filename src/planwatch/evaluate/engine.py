@@ -106,15 +106,16 @@ class _Sub(NamedTuple):
     P: float | None
 
 
-def _tree(inp: EvaluationInput) -> tuple[list[Region], set[str | None]]:
-    """The plan region's direct sub-regions, and every region that has sub-regions."""
-    return ([r for r in inp.regions if r.parent_code == inp.plan.region_code],
-            {r.parent_code for r in inp.regions})
+def _tree(inp: EvaluationInput) -> tuple[list[Region], dict[str | None, list[Region]]]:
+    """The plan region's direct sub-regions, and the plan's regions by parent code (its keys: every
+    region that has sub-regions; the map roll-ups walk)."""
+    kids = regions_by_parent(inp.regions)
+    return kids.get(inp.plan.region_code, []), kids
 
 
 def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation]]], inp: EvaluationInput,
                year: int, config: EvaluationConfig = DEFAULT_CONFIG,
-               tree: tuple[list[Region], set[str | None]] | None = None, bulk: bool = True,
+               tree: tuple[list[Region], dict[str | None, list[Region]]] | None = None, bulk: bool = True,
                rows: list[Sequence[tuple[Any, ...]] | None] | None = None) -> list[IndicatorEvaluation]:
     """Each (indicator, its evaluation in the plan region, its values) with its direct sub-regions judged:
     status, completion, value and year, no projection or warnings (their rows never show them).
@@ -128,13 +129,12 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
     `rows`: per item, its values below the plan region as `model.ValueRows` rows (`EvaluationInput.below`)
     instead of its `Observation`s (None: the item's observations); `Observation`s are built from them
     only for the sub-regions `_judge` judges."""
-    children, parents = tree or _tree(inp)  # `tree`: computed once per plan by the caller
+    children, kids = tree or _tree(inp)  # `tree`: computed once per plan by the caller
     accepted = config.accepted_statuses
     # per item: (child, _Sub | None) in the children's order, None until the bulk cells are judged
     judged: list[list[tuple[Region, _Sub | None]]] = []
     cells: list[tuple[int, int, list[tuple[Any, ...]]]] = []  # (item, position in judged[item], own rows)
     fields: list[BulkFields | None] = []
-    kids: dict[str | None, list[Region]] | None = None  # the plan's regions by parent, once a roll-up needs them
     for k, (ind, _ev, obs) in enumerate(items):
         f = bulk_fields(ind, inp.plan.base_year) if bulk else None
         fields.append(f)
@@ -151,7 +151,7 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
             # must be rolled up from the regions below it.
             own = by_region.get(ch.code)
             if own is None:
-                if ch.code not in parents:
+                if ch.code not in kids:
                     continue
                 own = []
             counted = [r for r in own if r[5] in accepted]
@@ -167,7 +167,6 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
             if counted:
                 judged_on = pool[ch.code]
             else:  # rolled up: its values and those of the regions below it, not every sub-region's
-                kids = kids if kids is not None else regions_by_parent(inp.regions)
                 judged_on = [o for code in (ch.code, *_below(ch.code, kids)) for o in pool.get(code, ())]
             _, _, sc, st, _, _ = _judge(ind, judged_on, ch.code, year, inp.plan.base_year, config, inp.regions, kids)
             if sc.value is None and sc.judgement is None:

@@ -63,6 +63,7 @@ def rollup_observations(indicator_id: str, rule: str, region_code: str, observat
 
 
 def regions_by_parent(regions: Sequence[Region]) -> dict[str | None, list[Region]]:
+    """Each parent code's regions, in the order given."""
     out: dict[str | None, list[Region]] = {}
     for r in regions:
         out.setdefault(r.parent_code, []).append(r)
