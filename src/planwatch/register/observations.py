@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from planwatch.register import auditlog, history, rounds, versions
+from planwatch.register import auditlog, history, rounds, sent_ahead, versions
 from planwatch.register.errors import ConflictError, NotFound, RegisterError
 from planwatch.register.schema import OBSERVATION_STATUSES, History, Indicator, Observation, utcnow
 
@@ -160,12 +160,16 @@ class WrittenKeys:
 
     def __init__(self) -> None:
         self.levels: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted hashes, their ids)
+        # Keys found unwritten since the last `add`: a chunk's keys are looked up twice (its checks, then
+        # its write), and the second look-up of a subset is then a set test, not a search of every level.
+        self.absent: set[tuple[int, str, int]] | None = None
 
     @staticmethod
     def _hashes(keys: Sequence[tuple[int, str, int]]) -> np.ndarray:
         return np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
 
     def add(self, keys: Sequence[tuple[int, str, int]], ids: Sequence[int]) -> None:
+        self.absent = None
         h = self._hashes(keys)
         order = np.argsort(h, kind="stable")
         self.levels.append((h[order], np.asarray(ids, dtype=np.int32)[order]))  # ids are int4 columns
@@ -209,11 +213,15 @@ def existing_for(session: Session, keys: Iterable[tuple[int, str, int]]) -> dict
     cols = [_T.c.id, _T.c.metric_id, _T.c.region_code, _T.c.year, _T.c.version, *(_T.c[f] for f in PAYLOAD)]
     written: WrittenKeys | None = session.info.get(WrittenKeys.INFO)
     if written is not None:
+        if written.absent is not None and keys <= written.absent:
+            return out
         maybe = sorted(set(written.ids_for(list(keys))))
         for i in range(0, len(maybe), 1000):
             for row in session.execute(select(*cols).where(_T.c.id.in_(maybe[i:i + 1000]))).mappings():
                 if (k := (row["metric_id"], row["region_code"], row["year"])) in keys:
                     out[k] = dict(row)
+        if not out:
+            written.absent = keys
         return out
     metrics = sorted({k[0] for k in keys})
     regions = sorted({k[1] for k in keys})
@@ -367,6 +375,9 @@ def _copy_text(v: Any) -> str:
     return str(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+COPY_SLICE = 5_000  # lines a COPY write sends; the server parses one slice while the next is formatted
+
+
 def _copy_created(session: Session, rows: list[ObservationInput], ids: Sequence[int], stamp: Any,
                   by: str | None, reason: str | None) -> None:
     """PostgreSQL, a bulk load: the new values as COPY text, then their history rows in one statement.
@@ -388,28 +399,33 @@ def _copy_created(session: Session, rows: list[ObservationInput], ids: Sequence[
         return t
 
     null = _copy_text(None)
-    lines = []
-    for oid, r in zip(ids, rows, strict=True):
-        tail = tails.get(k := (r.status, r.evidence_name, r.reporter_id, r.reporter_name, r.series_break,
-                               r.simulated))
-        if tail is None:
-            tail = tails[k] = "\t".join([*map(_copy_text, k[:4]), stamp_text, *map(_copy_text, k[4:]), "1\n"])
-        v = r.value
-        lines.append(f"{oid}\t{r.metric_id}\t{e(r.indicator_id)}\t{e(r.region_code)}\t{r.year}\t"
-                     f"{null if v is None else repr(float(v))}\t{e(r.judgement)}\t{e(r.source_note)}\t"
-                     f"{e(r.evidence_file)}\t{tail}")
     cols = ("id", "metric_id", "indicator_id", "region_code", "year", "value", "judgement", "source_note",
             "evidence_file", "status", "evidence_name", "reporter_id", "reporter_name", "reported_at",
             "series_break", "simulated", "version")
+    sent_ahead.settle(conn)  # the previous chunk's history rows: COPY is refused while a statement is out
     with conn.connection.dbapi_connection.cursor() as cur, cur.copy(  # type: ignore[union-attr]
             f"COPY {_T.name} ({', '.join(cols)}) FROM STDIN") as copy:
+        lines: list[str] = []
+        for oid, r in zip(ids, rows, strict=True):
+            tail = tails.get(k := (r.status, r.evidence_name, r.reporter_id, r.reporter_name, r.series_break,
+                                   r.simulated))
+            if tail is None:
+                tail = tails[k] = "\t".join([*map(_copy_text, k[:4]), stamp_text, *map(_copy_text, k[4:]), "1\n"])
+            v = r.value
+            lines.append(f"{oid}\t{r.metric_id}\t{e(r.indicator_id)}\t{e(r.region_code)}\t{r.year}\t"
+                         f"{null if v is None else repr(float(v))}\t{e(r.judgement)}\t{e(r.source_note)}\t"
+                         f"{e(r.evidence_file)}\t{tail}")
+            if len(lines) == COPY_SLICE:  # sent while the next slice is formatted: the server stores as we go
+                copy.write("".join(lines))
+                lines.clear()
         copy.write("".join(lines))
-    first, last = ids[0], ids[-1]
-    conn.execute(text(
+    # Sent ahead: the server builds these rows while the next chunk is checked (`sent_ahead`).
+    sent_ahead.send(conn, (
         "INSERT INTO history (entity, entity_id, action, changed_by, changed_at, old, new, reason) "
-        "SELECT 'observation', id, 'create', :by, :at, NULL, json_build_object("
-        + ", ".join(f"'{f}', {f}" for f in CREATED_FIELDS) + f"), :reason FROM {_T.name} "
-        "WHERE id BETWEEN :first AND :last"), {"by": by, "at": stamp, "reason": reason, "first": first, "last": last})
+        "SELECT 'observation', id, 'create', %(by)s, %(at)s, NULL, json_build_object("
+        + ", ".join(f"'{f}', {f}" for f in CREATED_FIELDS) + f"), %(reason)s FROM {_T.name} "
+        "WHERE id BETWEEN %(first)s AND %(last)s"), {"by": by, "at": stamp, "reason": reason, "first": ids[0],
+                                                     "last": ids[-1]})
     versions.note_log_ids(session, "observation", ids)
 
 
