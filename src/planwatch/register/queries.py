@@ -333,14 +333,23 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
             Observation.source_note if sources else null())
 
     conn = session.connection()
+    # PostgreSQL (15) cannot walk the (metric, region, year) key in order for two lists of values: it
+    # read a county plan's ~6,650 values by (region, year) and then sorted them, 2/3 of the query's
+    # ~10 ms. Asked for the index's own (region, year) order, it sorts nothing, and a stable sort by
+    # metric here (~0.5 ms) gives the same order. SQLite walks the key in order: it is asked for it.
+    by_region = conn.dialect.name == "postgresql"
+    order = ((Observation.region_code, Observation.year) if by_region
+             else (Observation.metric_id, Observation.region_code, Observation.year))
 
     def load(metrics: list[int], codes: list[str]) -> list[Any]:
         out: list[Any] = []
         for i in range(0, len(codes), 5000):
-            out += _driver_rows(conn, select(*cols).where(Observation.metric_id.in_(metrics),
+            part = _driver_rows(conn, select(*cols).where(Observation.metric_id.in_(metrics),
                                                           Observation.region_code.in_(codes[i:i + 5000]),
-                                                          Observation.status.in_(states))
-                                .order_by(Observation.metric_id, Observation.region_code, Observation.year))
+                                                          Observation.status.in_(states)).order_by(*order))
+            if by_region:
+                part.sort(key=itemgetter(0))  # stable: by metric, then region and year as read
+            out += part
         return out
 
     metrics = sorted({i.metric_id for i in indicators})
