@@ -25,13 +25,15 @@ _pending: weakref.WeakKeyDictionary[Connection, ExitStack] = weakref.WeakKeyDict
 _listening: weakref.WeakSet[Connection] = weakref.WeakSet()
 
 
-def supported(conn: Connection) -> bool:
-    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
-
-
 def send(conn: Connection, statement: str, params: dict[str, Any]) -> None:
-    """Send `statement` (psycopg's `%(name)s` placeholders) on `conn` and return without its result."""
+    """Send `statement` (psycopg's `%(name)s` placeholders) on `conn`, a psycopg connection, and return
+    without its result. With a libpq older than 14 (no pipeline mode) it runs at once."""
+    from psycopg import Pipeline  # here: the register's SQLite users never load the driver
+
     settle(conn)
+    if not Pipeline.is_supported():
+        conn.exec_driver_sql(statement, params)
+        return
     if conn not in _listening:
         event.listen(conn, "before_cursor_execute", _before_cursor_execute)
         event.listen(conn, "commit", settle)
