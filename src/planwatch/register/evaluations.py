@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, or_, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -397,19 +397,28 @@ def _refresh_region_totals(session: Session, codes: set[str]) -> None:
 
 
 def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list[int]:
-    """The plans whose stored evaluation is missing or older than their version: one pass over
-    `plans` joined by primary key to `plan_evaluations` (no observation is read)."""
+    """The plans whose stored evaluation is missing or older than their version (no observation is
+    read). Two narrow reads, compared here: each plan's version and each stored evaluation's versions,
+    both answered from their indexes (`ix_plans_data_version`, `ix_plan_evaluations_versions`).
+    Joined in one statement, SQLite read each stored evaluation's row by its primary key instead: at
+    scale 1 (3,265 plans, ~7 KB of warnings and summary a row) the whole 22 MB table, 143 ms from a
+    cold cache against ~5 ms for the two index scans (the dashboard's and overview's first request)."""
     state = versions.current(session)
-    q = (select(Plan.id).outerjoin(PlanEvaluation, PlanEvaluation.plan_id == Plan.id)
-         .where(or_(PlanEvaluation.plan_id.is_(None), PlanEvaluation.data_version != Plan.data_version,
-                    PlanEvaluation.shared_seq != state.shared_seq)).order_by(Plan.id))
+    plans = select(Plan.id, Plan.data_version)
+    stored = select(PlanEvaluation.plan_id, PlanEvaluation.data_version, PlanEvaluation.shared_seq)
     if plan_ids is None:
-        return list(session.scalars(q))
-    wanted = sorted(set(plan_ids))
+        parts: list[list[int] | None] = [None]
+    else:
+        wanted = sorted(set(plan_ids))
+        parts = [wanted[i:i + 500] for i in range(0, len(wanted), 500)]
     out: list[int] = []
-    for i in range(0, len(wanted), 500):
-        out += session.scalars(q.where(and_(Plan.id.in_(wanted[i:i + 500]))))
-    return out
+    for some in parts:
+        p, e = (plans, stored) if some is None else (plans.where(Plan.id.in_(some)),
+                                                     stored.where(PlanEvaluation.plan_id.in_(some)))
+        fresh = {plan_id: (version, seq) for plan_id, version, seq in session.execute(e)}
+        out += [plan_id for plan_id, version in session.execute(p)
+                if fresh.get(plan_id) != (version, state.shared_seq)]
+    return sorted(out)
 
 
 def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
