@@ -307,13 +307,15 @@ def _driver_rows(conn: Any, stmt: Any) -> list[tuple[Any, ...]]:
     """A select's rows as the database driver's tuples, in the caller's transaction: for the tens of
     thousands of values an evaluation reads, SQLAlchemy's per-row processing (Row objects, type
     processors) cost as much as the query. Only for plain columns (numbers, text; booleans come back
-    as SQLite's 0/1: the caller converts them)."""
+    as SQLite's 0/1: the caller converts them). psycopg is asked for binary results: its numbers then
+    need no parsing from text (a county plan's ~6,650 values: ~1 ms less CPU on each side)."""
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
     args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    binary = {"binary": True} if conn.dialect.driver == "psycopg" else {}
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(compiled.string, args)
+        cursor.execute(compiled.string, args, **binary)
         return cursor.fetchall()
     finally:
         cursor.close()
