@@ -46,6 +46,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports keep their index pages in memory
     cur.execute("PRAGMA temp_store=MEMORY")
+    # A checkpoint copies the WAL into the file and syncs both. At the default 1,000 pages (4 MB) a
+    # whole-register evaluation (~220 KB of stored results a plan) checkpointed every batch, rewriting
+    # the same index and summary pages each time: ~1 ms of CPU a plan. 10,000 pages (~40 MB of WAL).
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.close()
 
 
