@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, null, or_, select
+from sqlalchemy import bindparam, func, null, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch import model
@@ -246,22 +247,17 @@ def _evaluation_input(session: Session, plan: Plan, indicators: list[Any], leads
     by_metric: dict[int, list[str]] = {}
     for i in indicators:
         by_metric.setdefault(i.metric_id, []).append(i.ref)
-    rows = _plan_values(session, plan.region_code, regions, indicators, states, sources=not for_evaluation)
+    home, below = _plan_values(session, plan.region_code, regions, indicators, states, sources=not for_evaluation)
     # The series of a metric serves every target of the plan on it (usually one). Positional, from the
     # row's columns in `_plan_values`' order (metric, region, year, value, judgement, status, 口径 break,
     # simulated, source): a county plan reads thousands of them.
     own: dict[int, list[Any]] = {}
-    home = plan.region_code  # once: an ORM attribute read per row costs more than the row
-    below: list[Any] = []
-    for o in rows:
-        if o[1] == home:
-            own.setdefault(o[0], []).append(_Value(*o))
-        else:
-            below.append(o)
+    for o in home:
+        own.setdefault(o[0], []).append(_Value(*o))
     if for_evaluation:
-        observations = model.Observation.many((o for values in own.values() for o in values), by_metric)
-    else:
-        observations = model.Observation.many(rows, by_metric)
+        observations = model.Observation.many(home, by_metric)
+    else:  # every value, in one order (metric, region, year) as one read gave them
+        observations = model.Observation.many(sorted([*home, *below], key=itemgetter(0, 1, 2)), by_metric)
     successor = plan.predecessor_id is not None
     baselines = {
         i.id: series.baseline(i.baseline_value, i.baseline_raw, series.base_year_of(i, plan.base_year),
@@ -303,52 +299,92 @@ class _Value(NamedTuple):
     source_note: str | None
 
 
-def _driver_rows(conn: Any, stmt: Any) -> list[tuple[Any, ...]]:
+def _driver_rows(conn: Any, stmt: Any, values: dict[str, Sequence[Any]] | None = None) -> list[tuple[Any, ...]]:
     """A select's rows as the database driver's tuples, in the caller's transaction: for the tens of
     thousands of values an evaluation reads, SQLAlchemy's per-row processing (Row objects, type
     processors) cost as much as the query. Only for plain columns (numbers, text; booleans come back
     as SQLite's 0/1: the caller converts them). psycopg is asked for binary results: its numbers then
-    need no parsing from text (a county plan's ~6,650 values: ~1 ms less CPU on each side)."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    need no parsing from text (a county plan's ~6,650 values: ~1 ms less CPU on each side).
+
+    `values`: the lists of `stmt`'s expanding parameters (`bindparam(name, expanding=True)`), by name.
+    The statement is then compiled once for each length of those lists (`_compiled`): compiling a
+    county plan's values query with its ~110 parameters cost ~0.7 ms a plan."""
+    if values is None:
+        sql, names, params = _compile(conn.dialect, stmt)
+    else:
+        sql, names = _compiled(conn.dialect, stmt, tuple(len(v) for v in values.values()), tuple(values))
+        params = {f"{name}_{n}": v for name, some in values.items() for n, v in enumerate(some, 1)}
+    args = tuple(params[k] for k in names) if names is not None else params
     binary = {"binary": True} if conn.dialect.driver == "psycopg" else {}
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(compiled.string, args, **binary)
+        cursor.execute(sql, args, **binary)
         return cursor.fetchall()
     finally:
         cursor.close()
 
 
+def _compile(dialect: Any, stmt: Any) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """`stmt` as the driver's SQL, its parameters' names in order (None: the driver takes them by name)
+    and their values; expanding parameters rendered one a value (`name_1`, `name_2`, …)."""
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return compiled.string, tuple(compiled.positiontup) if compiled.positional else None, compiled.params
+
+
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _compiled(dialect: Any, stmt: Any, lengths: tuple[int, ...], names: tuple[str, ...]
+              ) -> tuple[str, tuple[str, ...] | None]:
+    """`_compile` of a statement whose only parameters are expanding lists of these lengths, cached by
+    the statement object (one built once, `_values_select`) and the lengths: a bounded cache, as county
+    plans' lists differ in the number of sub-regions."""
+    key = (dialect.name, id(stmt), lengths)
+    hit = _COMPILED.get(key)
+    if hit is None:
+        if len(_COMPILED) > 512:
+            _COMPILED.clear()
+        state = stmt.compile(dialect=dialect).construct_expanded_state(
+            {n: [None] * k for n, k in zip(names, lengths, strict=True)})
+        hit = _COMPILED[key] = (state.statement, tuple(state.positiontup) if state.positiontup is not None else None)
+    return hit
+
+
+@cache
+def _values_select(sources: bool, by_region: bool) -> Any:
+    """The statement `_plan_values` runs (built once: `_compiled` caches its SQL by this object)."""
+    cols = (Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
+            Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
+            Observation.source_note if sources else null())
+    # PostgreSQL (15) cannot walk the (metric, region, year) key in order for two lists of values: it
+    # read a county plan's ~6,650 values by (region, year) and then sorted them, 2/3 of the query's
+    # ~10 ms. Asked for the index's own (region, year) order (`by_region`), it sorts nothing, and a
+    # stable sort by metric (`_plan_values`, ~0.5 ms) gives the same order. SQLite walks the key in
+    # order: it is asked for it.
+    order = ((Observation.region_code, Observation.year) if by_region
+             else (Observation.metric_id, Observation.region_code, Observation.year))
+    return select(*cols).where(Observation.metric_id.in_(bindparam("m", expanding=True)),
+                               Observation.region_code.in_(bindparam("c", expanding=True)),
+                               Observation.status.in_(bindparam("s", expanding=True))).order_by(*order)
+
+
 def _plan_values(session: Session, region_code: str, regions: Sequence[Any], indicators: Sequence[Indicator],
-                 states: list[str], sources: bool = True) -> list[Any]:
-    """The values a plan's evaluation reads, by metric, region and year: those of the plan's region and
-    its direct sub-regions, and deeper only where a region without a value of a summed or averaged
+                 states: list[str], sources: bool = True) -> tuple[list[Any], list[Any]]:
+    """The values a plan's evaluation reads, each list by metric, region and year: (those of the plan's
+    region, those below it). Below: its direct sub-regions', and deeper only where a region without a value of a summed or averaged
     metric is rolled up from its own sub-regions (`evaluate.rollup`). A provincial plan so reads its
     counties, not every township of the province. `sources=False`: each row's source is None."""
     children: dict[str | None, list[str]] = defaultdict(list)
     for r in regions:
         children[r.parent_code].append(r.code)
-    cols = (Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
-            Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
-            Observation.source_note if sources else null())
-
     conn = session.connection()
-    # PostgreSQL (15) cannot walk the (metric, region, year) key in order for two lists of values: it
-    # read a county plan's ~6,650 values by (region, year) and then sorted them, 2/3 of the query's
-    # ~10 ms. Asked for the index's own (region, year) order, it sorts nothing, and a stable sort by
-    # metric here (~0.5 ms) gives the same order. SQLite walks the key in order: it is asked for it.
     by_region = conn.dialect.name == "postgresql"
-    order = ((Observation.region_code, Observation.year) if by_region
-             else (Observation.metric_id, Observation.region_code, Observation.year))
+    stmt = _values_select(sources, by_region)
 
     def load(metrics: list[int], codes: list[str]) -> list[Any]:
         out: list[Any] = []
         for i in range(0, len(codes), 5000):
-            part = _driver_rows(conn, select(*cols).where(Observation.metric_id.in_(metrics),
-                                                          Observation.region_code.in_(codes[i:i + 5000]),
-                                                          Observation.status.in_(states)).order_by(*order))
+            part = _driver_rows(conn, stmt, {"m": metrics, "c": codes[i:i + 5000], "s": states})
             if by_region:
                 part.sort(key=itemgetter(0))  # stable: by metric, then region and year as read
             out += part
@@ -356,12 +392,15 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
 
     metrics = sorted({i.metric_id for i in indicators})
     level = children.get(region_code, [])
-    rows = load(metrics, [region_code, *level]) if metrics else []
+    # The plan region's values apart from those below it: the evaluation reads them apart, and a split
+    # of the rows here cost a Python step a value (~1 ms a county plan) against one more statement.
+    home = load(metrics, [region_code]) if metrics else []
+    rows = load(metrics, level) if metrics and level else []
     rolled = sorted({i.metric_id for i in indicators if i.aggregation in ("sum", "mean_pop")})
     deeper = [c for c in level if children.get(c)]  # none for a county plan over its townships
     have = {(o[0], o[1]) for o in rows if o[3] is not None} if rolled and deeper else set()  # (metric, region)
     wanted = {(m, c) for m in rolled for c in deeper if (m, c) not in have}
-    ordered = len(level) < 5000  # one query, ordered by the database
+    ordered = len(level) <= 5000  # one query, ordered by the database
     while wanted:
         ordered = False  # one level down, only below the regions that lack a value
         below = {ch: c for _, c in wanted for ch in children[c]}
@@ -371,7 +410,7 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
         wanted = {(m, ch) for m, c in wanted for ch in children[c] if (m, ch) not in have and children.get(ch)}
     if not ordered:
         rows.sort(key=itemgetter(0, 1, 2))  # metric, region, year
-    return rows
+    return home, rows
 
 
 @dataclass
