@@ -207,3 +207,21 @@ def test_value_rows_serve_each_indicator_of_a_key() -> None:
     assert [o.indicator_id for o in below.observations("b")] == ["b", "b"]
     assert below.observations("b")[1].series_break is True and below.observations("d") == []
     assert below.years(["approved"]) == {2021} and below.years(["draft"]) == {2022}
+
+
+def test_plans_evaluated_together_equal_each_evaluated_alone() -> None:
+    """`evaluate_plans` judges the bulk cells of all its plans in one `evaluate_bulk` call per (base year,
+    target year, evaluation year): plans with different value years, evaluation years and sub-regions
+    (one with none), given as rows or as Observations, come out as `evaluate_plan` gives each alone."""
+    from planwatch.evaluate import evaluate_plans
+
+    a = _below_as_rows(_plan(1, indicators=30))
+    late = _plan(2, indicators=30)  # values from 2022 on only: its matrices have fewer year columns
+    late = replace(late, observations=[o for o in late.observations if o.year >= 2022])
+    other = _plan(3, indicators=30)
+    alone = replace(_plan(4, indicators=10), regions=[_regions(random.Random(4))[0]])  # no sub-region
+    batch = [(a, 2023), (late, 2023), (_below_as_rows(late), 2025), (other, 2021), (alone, 2023), (a, 2023)]
+    together = evaluate_plans(batch, CONFIG)
+    assert sum(len(e.subregions) for r in together for e in r.indicators) > 500
+    for (inp, year), got in zip(batch, together, strict=True):
+        assert got == evaluate_plan(inp, year, CONFIG), (inp.plan.id, year)

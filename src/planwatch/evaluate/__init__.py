@@ -4,6 +4,6 @@ A pure functional core: plain model types in, plain dataclasses (with `.to_dict(
 No ORM and no web imports here; the register, web pages, reports and CLI all call it."""
 
 from planwatch.evaluate.config import Bands, EvaluationConfig
-from planwatch.evaluate.engine import evaluate_indicator, evaluate_plan
+from planwatch.evaluate.engine import evaluate_indicator, evaluate_plan, evaluate_plans
 
-__all__ = ["Bands", "EvaluationConfig", "evaluate_indicator", "evaluate_plan"]
+__all__ = ["Bands", "EvaluationConfig", "evaluate_indicator", "evaluate_plan", "evaluate_plans"]

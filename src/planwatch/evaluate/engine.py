@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -28,7 +28,8 @@ from planwatch.evaluate.vectorised import BulkFields, BulkInput, BulkResult, bul
 from planwatch.evaluate.warnings import early_warnings, indicator_warnings
 from planwatch.model import EvaluationInput, Indicator, Observation, Region
 
-__all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan", "subregions"]
+__all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan", "evaluate_plans",
+           "subregions"]
 
 
 def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | None]:
@@ -125,20 +126,43 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
     one value a year, is judged by `evaluate_bulk` with the plan's other such cells in one call; the
     rest (roll-ups, duplicate years, judgements, simulated values, other targets) by `_judge`, one
     by one. `bulk=False` judges every one by `_judge`: tests/evaluate/test_eval_subregions.py holds
-    the two equal on every field a row keeps.
+    the two equal on every field a row keeps. (`evaluate_plans` judges the bulk cells of several plans
+    in one call: `_sort_out`, `_judge_bulk`, `_finish`.)
 
     `rows`: per item, its values below the plan region as `model.ValueRows` rows (`EvaluationInput.below`)
     instead of its `Observation`s (None: the item's observations); `Observation`s are built from them
     only for the sub-regions `_judge` judges."""
+    pending = _sort_out(items, inp, year, config, tree, bulk, rows)
+    _judge_bulk([pending], config)
+    return _finish(pending)
+
+
+@dataclass
+class _Pending:
+    """A plan's sub-regions between their sorting out (`_sort_out`: the scalar cells judged) and the
+    bulk judgement of the rest (`_judge_bulk`, which fills `judged`)."""
+
+    items: list[tuple[Indicator, IndicatorEvaluation, list[Observation]]]
+    year: int
+    fields: list[BulkFields | None]
+    below: _Below
+    # per item: (child, _Sub | None) in the children's order, None until the bulk cells are judged
+    judged: list[list[tuple[Region, _Sub | None]]]
+    cells: list[tuple[int, int, int]]  # (item, child's position in `children`, position in judged[item])
+
+
+def _sort_out(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation]]], inp: EvaluationInput,
+              year: int, config: EvaluationConfig, tree: tuple[list[Region], dict[str | None, list[Region]]] | None,
+              bulk: bool, rows: list[Sequence[tuple[Any, ...]] | None] | None) -> _Pending:
+    """`subregions` up to the bulk judgement: each cell judged by `_judge`, or kept for `evaluate_bulk`."""
     children, kids = tree or _tree(inp)  # `tree`: computed once per plan by the caller
     fields = [bulk_fields(ind, inp.plan.base_year) if bulk else None for ind, _, _ in items]
     given = [rows[k] if rows is not None else None for k in range(len(items))]
     values = _Below([g if g is not None else [o.as_row() for o in obs] for g, (_, _, obs) in zip(given, items,
                                                                                                      strict=True)],
                     children, config.accepted_statuses)
-    # per item: (child, _Sub | None) in the children's order, None until the bulk cells are judged
     judged: list[list[tuple[Region, _Sub | None]]] = []
-    cells: list[tuple[int, int, int]] = []  # (item, child's position in `children`, position in judged[item])
+    cells: list[tuple[int, int, int]] = []
     for k, (ind, _ev, obs) in enumerate(items):
         f, rows_of = fields[k], given[k]
         any_of, counted_of, plain_of = values.any[k], values.counted[k], values.plain[k]
@@ -169,11 +193,14 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
                 continue
             subs.append((ch, _Sub(st.code, st.label, sc.value, sc.year, sc.P)))
         judged.append(subs)
-    if cells:
-        _judge_bulk(cells, fields, values, judged, year, config)
+    return _Pending(items, year, fields, values, judged, cells)
+
+
+def _finish(pending: _Pending) -> list[IndicatorEvaluation]:
+    """Each item's evaluation with its judged sub-regions' rows and their equalisation."""
     weights: dict[tuple[str, int], float] = {}  # (sub-region, year) → its population weight, for every indicator
     return [_with_subregions(ind, ev, [(ch, se) for ch, se in subs if se is not None], weights)
-            for (ind, ev, _), subs in zip(items, judged, strict=True)]
+            for (ind, ev, _), subs in zip(pending.items, pending.judged, strict=True)]
 
 
 class _Below:
@@ -236,39 +263,48 @@ def _below(code: str, kids: dict[str | None, list[Region]]) -> list[str]:
     return out
 
 
-def _judge_bulk(cells: list[tuple[int, int, int]], fields: list[BulkFields | None], below: _Below,
-                judged: list[list[tuple[Region, _Sub | None]]], year: int, config: EvaluationConfig) -> None:
-    """Judge the cells (item, sub-region, position in `judged[item]`) with `evaluate_bulk` on their counted
-    values in `below`, one call per (base year, target year), and fill `judged` (a cell without a value
-    judged is dropped, as the scalar path drops it)."""
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for n, (k, _, _) in enumerate(cells):
-        f = fields[k]
-        assert f is not None
-        groups[(f.base_year, f.target_year)].append(n)
-    # each counted value's cell: its row in its group's matrix, and the group
-    size = len(judged) * below.width
-    row_of = np.full(size, -1, dtype=np.int64)
-    group_of = np.full(size, -1, dtype=np.int64)
+def _judge_bulk(pending: list[_Pending], config: EvaluationConfig) -> None:
+    """Judge the plans' bulk cells (`_Pending.cells`) with `evaluate_bulk` on their counted values, one
+    call per (base year, target year, evaluation year) for all the plans given, and fill each plan's
+    `judged` (a cell without a value judged is dropped, as the scalar path drops it). A county plan's
+    ~1,200 cells cost about as much in numpy's per-call overhead as in arithmetic: `evaluate_register`
+    judges a batch of plans' cells together."""
+    groups: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)  # → [(plan, cell)]
+    for i, p in enumerate(pending):
+        for n, (k, _, _) in enumerate(p.cells):
+            f = p.fields[k]
+            assert f is not None
+            groups[(f.base_year, f.target_year, p.year)].append((i, n))
+    # per plan, each cell's row in its group's matrix and its group, by (item, sub-region) key
+    row_of = [np.full(len(p.judged) * p.below.width, -1, dtype=np.int64) for p in pending]
+    group_of = [np.full(len(p.judged) * p.below.width, -1, dtype=np.int64) for p in pending]
     for g, members in enumerate(groups.values()):
-        keys = np.array([cells[n][0] * below.width + cells[n][1] for n in members], dtype=np.int64)
-        row_of[keys] = np.arange(len(members))
-        group_of[keys] = g
-    counted = below.counted_rows
-    key, years_all = below.key[counted], below.year[counted]
-    values_all, breaks_all = below.value[counted], below.breaks[counted]
-    cell_group = group_of[key]  # -1: a cell the scalar path judges
-    for g, ((base_year, target_year), members) in enumerate(groups.items()):
-        take = cell_group == g
-        rows, years = row_of[key[take]], years_all[take]
+        for r, (i, n) in enumerate(members):
+            k, c, _ = pending[i].cells[n]
+            key = k * pending[i].below.width + c
+            row_of[i][key] = r
+            group_of[i][key] = g
+    # each group's counted values: (matrix rows, years, values, 口径 breaks), a part per plan
+    parts: list[list[tuple[np.ndarray, ...]]] = [[] for _ in groups]
+    for i, p in enumerate(pending):
+        b = p.below
+        counted = b.counted_rows
+        key = b.key[counted]
+        cell_group = group_of[i][key]  # -1: a cell the scalar path judges
+        taken = (row_of[i][key], b.year[counted], b.value[counted], b.breaks[counted])
+        for g in np.unique(cell_group[cell_group >= 0]).tolist():
+            take = cell_group == g
+            parts[g].append(tuple(a[take] for a in taken))
+    for ((base_year, target_year, year), members), got in zip(groups.items(), parts, strict=True):
+        rows, years, values_in, breaks_in = (np.concatenate(a) for a in zip(*got, strict=True))
         columns = np.unique(years)
         at = np.searchsorted(columns, years)
         m, width = len(members), len(columns)
         values = np.full((m, width), np.nan)
-        values[rows, at] = values_all[take]
+        values[rows, at] = values_in
         breaks = np.zeros((m, width), dtype=bool)
-        breaks[rows, at] = breaks_all[take]
-        f_rows = [fields[cells[n][0]] for n in members]
+        breaks[rows, at] = breaks_in
+        f_rows = [pending[i].fields[pending[i].cells[n][0]] for i, n in members]
         res = evaluate_bulk(BulkInput(
             values=values, years=columns,
             baseline=np.array([f.baseline for f in f_rows]),  # type: ignore[union-attr]
@@ -279,12 +315,12 @@ def _judge_bulk(cells: list[tuple[int, int, int]], fields: list[BulkFields | Non
             year, config)
         out = zip(members, res.codes().tolist(), res.labels().tolist(), res.value.tolist(), res.year.tolist(),
                   res.P.tolist(), strict=True)
-        for n, code, label, value, judged_year, p in out:
+        for (i, n), code, label, value, judged_year, p in out:
             if math.isnan(value):
                 continue  # no value judged: the scalar path drops the row (`judged[k][pos]` stays None)
-            k, _, pos = cells[n]
-            judged[k][pos] = (judged[k][pos][0], _Sub(code, label, value, judged_year or None,
-                                                      None if math.isnan(p) else p))
+            k, _, pos = pending[i].cells[n]
+            judged = pending[i].judged[k]
+            judged[pos] = (judged[pos][0], _Sub(code, label, value, judged_year or None, None if math.isnan(p) else p))
 
 
 def _weight(ch: Region, year: int, known: dict[tuple[str, int], float]) -> float:
@@ -344,26 +380,42 @@ def _goal_for(ind: Indicator, ev: IndicatorEvaluation):  # type: ignore[no-untyp
 
 def evaluate_plan(inp: EvaluationInput, year: int, config: EvaluationConfig = DEFAULT_CONFIG) -> PlanEvaluation:
     """Evaluate every indicator of a plan on data up to `year` (a data year, not the report date)."""
-    by_ind: dict[str, list[Observation]] = defaultdict(list)
-    for o in inp.observations:
-        by_ind[o.indicator_id].append(o)
-    evals = []
-    below: list[tuple[int, tuple[Indicator, IndicatorEvaluation, list[Observation]]]] = []
-    rows: list[Sequence[tuple[Any, ...]] | None] = []  # per item of `below`: its rows below (`inp.below`)
-    for ind in inp.indicators:
-        obs = by_ind.get(ind.id, [])
-        given = inp.below.of(ind.id) if inp.below is not None else None
-        if given and _rolls_up(ind, obs, config, inp.regions):  # the plan region's value from the rows below
-            obs, given = [*obs, *inp.below.observations(ind.id)], None  # type: ignore[union-attr]
-        ev = evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config, inp.regions)
-        if (obs or given) and inp.regions:
-            below.append((len(evals), (ind, ev, obs)))
-            rows.append(given)
-        evals.append(ev)
-    if below:  # the plan's sub-regions, all indicators at once
-        items = [item for _, item in below]
-        judged = subregions(items, inp, year, config, rows=rows if inp.below is not None else None)
-        for (n, _), ev in zip(below, judged, strict=True):
-            evals[n] = ev
-    return PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
-                          summarise(evals), early_warnings(evals))
+    return evaluate_plans([(inp, year)], config)[0]
+
+
+def evaluate_plans(plans: Sequence[tuple[EvaluationInput, int]], config: EvaluationConfig = DEFAULT_CONFIG
+                   ) -> list[PlanEvaluation]:
+    """`evaluate_plan` of each (input, year), in order; the sub-regions' bulk cells of all of them judged
+    together (`_judge_bulk`). Each result is the same as evaluating its plan alone."""
+    started = []
+    for inp, year in plans:
+        by_ind: dict[str, list[Observation]] = defaultdict(list)
+        for o in inp.observations:
+            by_ind[o.indicator_id].append(o)
+        evals = []
+        below: list[tuple[int, tuple[Indicator, IndicatorEvaluation, list[Observation]]]] = []
+        rows: list[Sequence[tuple[Any, ...]] | None] = []  # per item of `below`: its rows below (`inp.below`)
+        for ind in inp.indicators:
+            obs = by_ind.get(ind.id, [])
+            given = inp.below.of(ind.id) if inp.below is not None else None
+            if given and _rolls_up(ind, obs, config, inp.regions):  # the plan region's value from the rows below
+                obs, given = [*obs, *inp.below.observations(ind.id)], None  # type: ignore[union-attr]
+            ev = evaluate_indicator(ind, obs, inp.plan.region_code, year, inp.plan.base_year, config, inp.regions)
+            if (obs or given) and inp.regions:
+                below.append((len(evals), (ind, ev, obs)))
+                rows.append(given)
+            evals.append(ev)
+        pending = None
+        if below:  # the plan's sub-regions, all indicators at once
+            pending = _sort_out([item for _, item in below], inp, year, config, None, True,
+                                rows if inp.below is not None else None)
+        started.append((inp, year, evals, below, pending))
+    _judge_bulk([p for *_, p in started if p is not None], config)
+    out = []
+    for inp, year, evals, below, pending in started:
+        if pending is not None:
+            for (n, _), ev in zip(below, _finish(pending), strict=True):
+                evals[n] = ev
+        out.append(PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
+                                  summarise(evals), early_warnings(evals)))
+    return out

@@ -93,8 +93,9 @@ def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResu
 
 def compute_many(session: Session, plan_ids: list[int], year: int | None = None) -> list[tuple[int, PlanResult]]:
     """`compute` for a batch of plans, in the order given: their inputs read together
-    (`queries.evaluation_inputs`), each evaluated on its own. A plan that does not exist raises NotFound."""
-    from planwatch.evaluate import EvaluationConfig, evaluate_plan
+    (`queries.evaluation_inputs`) and evaluated together (`evaluate.evaluate_plans`: each result is the
+    plan's alone). A plan that does not exist raises NotFound."""
+    from planwatch.evaluate import EvaluationConfig, evaluate_plans
 
     state = versions.current(session)
     statuses = counted_statuses()
@@ -105,11 +106,11 @@ def compute_many(session: Session, plan_ids: list[int], year: int | None = None)
     have = versions.plan_versions(session, sorted(inputs))
     rounds = round_states(session, inputs) if not year else {}
     config = EvaluationConfig(accepted_statuses=statuses)
+    years = [year or data_year(session, inputs[plan_id], statuses, rounds=rounds[plan_id]) for plan_id in plan_ids]
+    results = evaluate_plans([(inputs[p], at) for p, at in zip(plan_ids, years, strict=True)], config)
     out = []
-    for plan_id in plan_ids:
+    for plan_id, at, result in zip(plan_ids, years, results, strict=True):
         inp = inputs[plan_id]
-        at = year or data_year(session, inp, statuses, rounds=rounds[plan_id])
-        result = evaluate_plan(inp, at, config)
         targets = {i.id: i.target.value for i in inp.indicators}
         per = {e.id: _flatten(e, targets.get(e.id)) for e in result.indicators}
         out.append((plan_id, PlanResult(at, per, [w.to_dict() for w in result.early_warnings], dict(result.summary),
