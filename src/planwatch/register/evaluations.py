@@ -295,7 +295,7 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                          int(-order[2]) if order else RANK.get(status, -1)))
             # each sub-region row counts in its sub-region (the dashboard's map); the rows themselves stay
             # in `subregions` (read by `summary._subregion_rows`), not a table row each
-            in_regions.update((r["code"], r["status_code"]) for r in sub_rows if r.get("status_code") and r.get("code"))
+            in_regions.update([(r["code"], r["status_code"]) for r in sub_rows if r.get("status_code") and r.get("code")])
         plan_rows.append({"plan_id": plan_id, "year": result.year, "data_version": result.data_version,
                           "shared_seq": result.shared_seq, "indicator_count": len(inds),
                           "main_count": sum(1 for i in inds if is_main(i[3])),
