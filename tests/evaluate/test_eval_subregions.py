@@ -175,7 +175,8 @@ def _below_as_rows(inp: EvaluationInput) -> EvaluationInput:
     own = [o for o in inp.observations if o.region_code == HOME]
     order = {ind.id: n for n, ind in enumerate(inp.indicators)}
     rest = sorted((o for o in inp.observations if o.region_code != HOME), key=lambda o: order[o.indicator_id])
-    rows = [(f"m-{o.indicator_id}", *o.as_row()[1:]) for o in rest]
+    rows = [ValueRows.row(o, key=f"m-{o.indicator_id}") for o in rest]
+    assert any(r[4] is None for r in rows) and any(r[4] is not None for r in rows)  # both kinds of row
     return replace(inp, observations=own, below=ValueRows(rows, {f"m-{i.id}": (i.id,) for i in inp.indicators}))
 
 
@@ -200,13 +201,21 @@ def test_values_below_as_rows_evaluate_as_observations_do(seed: int) -> None:
 
 
 def test_value_rows_serve_each_indicator_of_a_key() -> None:
-    rows = [(7, "C01", 2021, 1.0, None, "approved", 0, 0, None), (7, "C02", 2021, 2.0, None, "approved", 1, 0, None),
-            (9, "C01", 2022, None, "推进中", "draft", 0, 0, None)]
+    rows = [(7, "C01", 2021, 1.0, None), (7, "C02", 2021, 2.0, (None, "approved", 1, 0)),
+            (9, "C01", 2022, None, ("推进中", "draft", 0, 0))]
     below = ValueRows(rows, {7: ("a", "b"), 9: ("c",), 11: ("d",)})
     assert below.of("a") == below.of("b") == rows[:2] and below.of("c") == rows[2:] and below.of("d") == ()
-    assert [o.indicator_id for o in below.observations("b")] == ["b", "b"]
-    assert below.observations("b")[1].series_break is True and below.observations("d") == []
+    assert below.observations("b") == [Observation("b", "C01", 2021, 1.0),
+                                       Observation("b", "C02", 2021, 2.0, series_break=True)]
+    assert below.observations("c") == [Observation("c", "C01", 2022, None, "推进中", "draft")]
+    assert below.observations("d") == []
     assert below.years(["approved"]) == {2021} and below.years(["draft"]) == {2022}
+    # a row's rest is given only where it is not the usual one
+    odd = Observation("x", "C03", 2023, 4.0, status="submitted", simulated=True)
+    assert ValueRows.row(Observation("x", "C03", 2023, 4.0)) == ("x", "C03", 2023, 4.0, None)
+    assert ValueRows.row(odd) == ("x", "C03", 2023, 4.0, (None, "submitted", False, True))
+    assert ValueRows.row(odd, key=5, usual="submitted") == (5, "C03", 2023, 4.0, (None, "submitted", False, True))
+    assert ValueRows([ValueRows.row(odd)], {"x": ("x",)}).observations("x") == [odd]
 
 
 def test_plans_evaluated_together_equal_each_evaluated_alone() -> None:

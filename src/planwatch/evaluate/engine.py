@@ -27,7 +27,7 @@ from planwatch.evaluate.series import Series, build_series
 from planwatch.evaluate.status import AT_RISK, classify
 from planwatch.evaluate.vectorised import BulkFields, BulkInput, BulkResult, bulk_fields, evaluate_bulk
 from planwatch.evaluate.warnings import early_warnings, indicator_warnings
-from planwatch.model import EvaluationInput, Indicator, Observation, Region
+from planwatch.model import EvaluationInput, Indicator, Observation, Region, ValueRows
 
 __all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan", "evaluate_plans",
            "subregions"]
@@ -130,7 +130,7 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
     the two equal on every field a row keeps. (`evaluate_plans` judges the bulk cells of several plans
     in one call: `_sort_out`, `_judge_bulk`, `_finish`.)
 
-    `rows`: per item, its values below the plan region as `model.ValueRows` rows (`EvaluationInput.below`)
+    `rows`: per item, its values below the plan region as rows of `inp.below` (a `model.ValueRows`)
     instead of its `Observation`s (None: the item's observations); `Observation`s are built from them
     only for the sub-regions `_judge` judges."""
     pending = _sort_out(items, inp, year, config, tree, bulk, rows)
@@ -159,9 +159,9 @@ def _sort_out(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation
     children, kids = tree or _tree(inp)  # `tree`: computed once per plan by the caller
     fields = [bulk_fields(ind, inp.plan.base_year) if bulk else None for ind, _, _ in items]
     given = [rows[k] if rows is not None else None for k in range(len(items))]
-    values = _Below([g if g is not None else [o.as_row() for o in obs] for g, (_, _, obs) in zip(given, items,
-                                                                                                     strict=True)],
-                    children, config.accepted_statuses)
+    usual = inp.below.usual if inp.below is not None else "approved"
+    values = _Below([g if g is not None else [ValueRows.row(o, usual=usual) for o in obs]
+                     for g, (_, _, obs) in zip(given, items, strict=True)], children, config.accepted_statuses, usual)
     judged: list[list[tuple[Region, _Sub | None]]] = []
     cells: list[tuple[int, int, int]] = []
     for k, (ind, _ev, obs) in enumerate(items):
@@ -180,8 +180,7 @@ def _sort_out(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation
                 subs.append((ch, None))
                 continue
             if pool is None:
-                every = obs if rows_of is None else Observation.many(rows_of, {rows_of[0][0]: (ind.id,)}) \
-                    if rows_of else []
+                every = obs if rows_of is None else inp.below.observations(ind.id, rows_of)  # type: ignore[union-attr]
                 pool = defaultdict(list)
                 for o in every:
                     pool[o.region_code].append(o)
@@ -211,7 +210,7 @@ class _Below:
     ~6,000 values at once: a Python pass per value and rule cost ~4 ms a county plan."""
 
     def __init__(self, per_item: list[Sequence[tuple[Any, ...]]], children: list[Region],
-                 accepted: tuple[str, ...]) -> None:
+                 accepted: tuple[str, ...], usual: str) -> None:
         k_n, c_n = len(per_item), len(children)
         self.width = c_n
         flat: list[tuple[Any, ...]] = []
@@ -221,17 +220,21 @@ class _Below:
             sizes.append(len(rows))
         n = len(flat)
         # a column at a time (`zip(*flat)` cost 4x as much: one iterator a row)
-        regions, years, values, statuses, breaks, simulated = (list(map(itemgetter(c), flat)) for c in (1, 2, 3, 5, 6, 7))
+        regions, years, values, rests = (list(map(itemgetter(c), flat)) for c in (1, 2, 3, 4))
         index = {ch.code: p for p, ch in enumerate(children)}
         pos = np.fromiter(map(index.get, regions, repeat(-1)), dtype=np.int64, count=n)
         wanted = set(accepted)
-        if set(statuses) <= wanted:
-            ok = np.ones(n, dtype=bool)
-        else:
-            ok = np.fromiter(map(wanted.__contains__, statuses), dtype=bool, count=n)
+        # a row's status, 口径 break and simulated flag: the usual ones unless its `rest` says otherwise
+        ok = np.full(n, usual in wanted)
+        self.breaks = np.zeros(n, dtype=bool)
+        simulated = np.zeros(n, dtype=bool)
+        odd = [i for i, rest in enumerate(rests) if rest is not None]
+        if odd:
+            ok[odd] = [rests[i][1] in wanted for i in odd]
+            self.breaks[odd] = [bool(rests[i][2]) for i in odd]  # SQLite's flags are 0 / 1
+            simulated[odd] = [bool(rests[i][3]) for i in odd]
         self.year = np.array(years, dtype=np.int64)
         self.value = np.array(values, dtype=np.float64)  # None → NaN
-        self.breaks = np.array(breaks, dtype=bool)  # SQLite's flags are 0 / 1
         mine = pos >= 0  # a direct sub-region's own value (not a region further down)
         self.key = np.repeat(np.arange(k_n, dtype=np.int64), sizes) * c_n + pos  # (item, sub-region) a row
         size = k_n * c_n
@@ -239,8 +242,7 @@ class _Below:
         counted = mine & ok
         self.counted_rows = counted
         ck, cy = self.key[counted], self.year[counted]
-        bad = np.bincount(ck, weights=np.isnan(self.value[counted]) | np.array(simulated, dtype=bool)[counted],
-                          minlength=size)
+        bad = np.bincount(ck, weights=np.isnan(self.value[counted]) | simulated[counted], minlength=size)
         order = np.lexsort((cy, ck))
         sk, sy = ck[order], cy[order]
         dup = np.bincount(sk[1:][(sk[1:] == sk[:-1]) & (sy[1:] == sy[:-1])], minlength=size)

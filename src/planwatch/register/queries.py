@@ -9,7 +9,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, null, or_, select
+from sqlalchemy import and_, bindparam, case, func, null, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch import model
@@ -247,7 +247,11 @@ def _evaluation_input(session: Session, plan: Plan, indicators: list[Any], leads
     by_metric: dict[int, list[str]] = {}
     for i in indicators:
         by_metric.setdefault(i.metric_id, []).append(i.ref)
-    home, below = _plan_values(session, plan.region_code, regions, indicators, states, sources=not for_evaluation)
+    # below the plan region, for the evaluation: `model.ValueRows`' rows; their usual status approved, unless
+    # only other statuses count
+    usual = ("approved" if "approved" in states or not states else states[0]) if for_evaluation else None
+    home, below = _plan_values(session, plan.region_code, regions, indicators, states, sources=not for_evaluation,
+                               usual=usual)
     # The series of a metric serves every target of the plan on it (usually one). Positional, from the
     # row's columns in `_plan_values`' order (metric, region, year, value, judgement, status, 口径 break,
     # simulated, source): a county plan reads thousands of them.
@@ -281,7 +285,7 @@ def _evaluation_input(session: Session, plan: Plan, indicators: list[Any], leads
                          parent_code=r.parent_code, population=pops.get(r.code, {}))
             for r in regions
         ],
-        below=model.ValueRows(below, by_metric) if for_evaluation else None,
+        below=model.ValueRows(below, by_metric, usual) if usual is not None else None,
     )
 
 
@@ -351,11 +355,20 @@ def _compiled(dialect: Any, stmt: Any, lengths: tuple[int, ...], names: tuple[st
 
 
 @cache
-def _values_select(sources: bool, by_region: bool) -> Any:
-    """The statement `_plan_values` runs (built once: `_compiled` caches its SQL by this object)."""
-    cols = (Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
-            Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
-            Observation.source_note if sources else null())
+def _values_select(sources: bool, by_region: bool, rest: bool = False) -> Any:
+    """The statement `_plan_values` runs (built once: `_compiled` caches its SQL by this object).
+    `rest`: rows of `model.ValueRows`' layout, whose last column is None for a value without a
+    judgement, in the usual status (the list `u`), without a 口径 break and not simulated, else the
+    value's id (`_with_rest` reads those few values' other columns)."""
+    if rest:
+        usual = and_(Observation.judgement.is_(None), Observation.status.in_(bindparam("u", expanding=True)),
+                     ~Observation.series_break, ~Observation.simulated)
+        cols: tuple[Any, ...] = (Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
+                                 case((usual, null()), else_=Observation.id))
+    else:
+        cols = (Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
+                Observation.judgement, Observation.status, Observation.series_break, Observation.simulated,
+                Observation.source_note if sources else null())
     # PostgreSQL (15) cannot walk the (metric, region, year) key in order for two lists of values: it
     # read a county plan's ~6,650 values by (region, year) and then sorted them, 2/3 of the query's
     # ~10 ms. Asked for the index's own (region, year) order (`by_region`), it sorts nothing, and a
@@ -368,23 +381,47 @@ def _values_select(sources: bool, by_region: bool) -> Any:
                                Observation.status.in_(bindparam("s", expanding=True))).order_by(*order)
 
 
+def _with_rest(session: Session, rows: list[Any]) -> list[Any]:
+    """`rows` (of `_values_select(rest=True)`) with each value's id replaced by its (judgement, status,
+    口径 break, simulated); a value deleted since it was read is dropped."""
+    odd = [i for i, r in enumerate(rows) if r[4] is not None]
+    if not odd:
+        return rows
+    ids = [rows[i][4] for i in odd]
+    rest: dict[int, tuple[Any, ...]] = {}
+    for i in range(0, len(ids), 5000):
+        for id_, judgement, status, series_break, simulated in session.execute(
+                select(Observation.id, Observation.judgement, Observation.status, Observation.series_break,
+                       Observation.simulated).where(Observation.id.in_(ids[i:i + 5000]))):
+            rest[id_] = (judgement, status, bool(series_break), bool(simulated))
+    out = list(rows)
+    for i in odd:
+        r = out[i]
+        out[i] = (*r[:4], rest[r[4]]) if r[4] in rest else None
+    return [r for r in out if r is not None] if len(rest) < len(odd) else out
+
+
 def _plan_values(session: Session, region_code: str, regions: Sequence[Any], indicators: Sequence[Indicator],
-                 states: list[str], sources: bool = True) -> tuple[list[Any], list[Any]]:
+                 states: list[str], sources: bool = True, usual: str | None = None) -> tuple[list[Any], list[Any]]:
     """The values a plan's evaluation reads, each list by metric, region and year: (those of the plan's
-    region, those below it). Below: its direct sub-regions', and deeper only where a region without a value of a summed or averaged
-    metric is rolled up from its own sub-regions (`evaluate.rollup`). A provincial plan so reads its
-    counties, not every township of the province. `sources=False`: each row's source is None."""
+    region, those below it). Below: its direct sub-regions', and deeper only where a region without a
+    value of a summed or averaged metric is rolled up from its own sub-regions (`evaluate.rollup`). A
+    provincial plan so reads its counties, not every township of the province. `sources=False`: each
+    row's source is None. `usual`: the rows below in `model.ValueRows`' layout, with this usual status."""
     children: dict[str | None, list[str]] = defaultdict(list)
     for r in regions:
         children[r.parent_code].append(r.code)
     conn = session.connection()
     by_region = conn.dialect.name == "postgresql"
-    stmt = _values_select(sources, by_region)
+    compact = usual is not None
 
-    def load(metrics: list[int], codes: list[str]) -> list[Any]:
+    def load(metrics: list[int], codes: list[str], rest: bool = compact) -> list[Any]:
         out: list[Any] = []
+        stmt = _values_select(sources, by_region, rest)
+        lists = {"m": metrics, "c": [], "s": states, **({"u": [usual]} if rest else {})}
         for i in range(0, len(codes), 5000):
-            part = _driver_rows(conn, stmt, {"m": metrics, "c": codes[i:i + 5000], "s": states})
+            lists["c"] = codes[i:i + 5000]
+            part = _driver_rows(conn, stmt, lists)
             if by_region:
                 part.sort(key=itemgetter(0))  # stable: by metric, then region and year as read
             out += part
@@ -394,7 +431,7 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
     level = children.get(region_code, [])
     # The plan region's values apart from those below it: the evaluation reads them apart, and a split
     # of the rows here cost a Python step a value (~1 ms a county plan) against one more statement.
-    home = load(metrics, [region_code]) if metrics else []
+    home = load(metrics, [region_code], rest=False) if metrics else []
     rows = load(metrics, level) if metrics and level else []
     rolled = sorted({i.metric_id for i in indicators if i.aggregation in ("sum", "mean_pop")})
     deeper = [c for c in level if children.get(c)]  # none for a county plan over its townships
@@ -410,7 +447,7 @@ def _plan_values(session: Session, region_code: str, regions: Sequence[Any], ind
         wanted = {(m, ch) for m, c in wanted for ch in children[c] if (m, ch) not in have and children.get(ch)}
     if not ordered:
         rows.sort(key=itemgetter(0, 1, 2))  # metric, region, year
-    return home, rows
+    return home, _with_rest(session, rows) if compact else rows
 
 
 @dataclass
