@@ -308,12 +308,15 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
             for (d, dep, st), n in counts.items()]
         region_rows += [{"plan_id": plan_id, "region_code": code, "status": st, "count": n}
                         for (code, st), n in in_regions.items() if code]
-    for table, data in ((PlanEvaluation, plan_rows), (StatusCount, count_rows), (RegionStatusCount, region_rows)):
-        for i in range(0, len(data), 5000):  # bounded statements; executemany within each
-            session.execute(table.__table__.insert(), data[i:i + 5000])
+    for i in range(0, len(plan_rows), 5000):  # bounded statements; executemany within each
+        session.execute(PlanEvaluation.__table__.insert(), plan_rows[i:i + 5000])
     # Plain tuples through the driver (COPY on PostgreSQL), not SQLAlchemy's per-row parameter
-    # processing, which cost as much as the rest of the store. JSON as the JSON type writes it (`dumps`).
+    # processing, which cost as much as the rest of the store, nor psycopg's executemany, which sent
+    # the ~80 count rows of a plan as ~80 statements. JSON as the JSON type writes it (`dumps`).
     insert_tuples(session, Evaluation.__table__, _EVALUATION_COLS, rows)
+    for table, data in ((StatusCount, count_rows), (RegionStatusCount, region_rows)):
+        cols = tuple(data[0]) if data else ()
+        insert_tuples(session, table.__table__, cols, [tuple(r.values()) for r in data])
     for r in count_rows:
         change = totals.setdefault((r["domain"], r["department"], r["status"]), [0] * len(_TOTAL_SUMS))
         for k, col in enumerate(_TOTAL_SUMS):
