@@ -49,3 +49,43 @@ def test_a_provincial_plan_reads_townships_only_to_roll_up_a_county_without_valu
     subs = {e.id: {r["code"]: r["value"] for r in e.subregions} for e in result.indicators}
     assert subs[c] == {"910100": 50.0, "910200": 61.0}  # 乙县 rolled up from its two townships
     assert subs[q] == {"910100": 50.0}
+
+
+def test_the_evaluation_reads_the_values_a_page_reads_whatever_their_status_and_flags(engine: Engine) -> None:
+    """`evaluation_inputs(..., for_evaluation=True)` reads the values below the plan region in
+    `model.ValueRows`' compact rows (one column for judgement, status, 口径 break and simulated, None when
+    usual): the Observations built from them equal those a page reads, unusual values included, and so
+    does the evaluation."""
+    from planwatch.register.queries import evaluation_inputs
+
+    states = ["approved", "submitted"]
+    with transaction(engine) as s:
+        s.add_all([Region(code=c, name=n, level=lv, parent_code=p) for c, n, lv, p in REGIONS])
+        s.flush()
+        plan = import_plan(s, {"plan": {"title": "乙县“十四五”规划", "region": "乙县", "region_code": "910200",
+                                        "region_level": "county", "period": [2021, 2025]},
+                               "indicators": [_ind("普惠性幼儿园数", "所", 100, 140), _ind("公共服务满意度", "分", 80, 90)],
+                               "service_items": [], "tasks": [], "projects": []}, by="t").plan_id
+        ids = sorted(s.scalars(select(Indicator.id).where(Indicator.plan_id == plan)))
+        rows = [ObservationInput(i, code, y, 30.0 + y - 2020 + k, status="approved")
+                for k, i in enumerate(ids) for code in ("910200", "910201", "910202") for y in (2021, 2022)]
+        rows += [ObservationInput(ids[0], "910201", 2023, 40.0, status="submitted"),  # another counted status
+                 ObservationInput(ids[0], "910202", 2023, 41.0, status="approved", simulated=True),
+                 ObservationInput(ids[1], "910201", 2023, 45.0, status="approved", series_break=True),
+                 ObservationInput(ids[1], "910202", 2023, None, judgement="推进中", status="approved"),
+                 ObservationInput(ids[1], "910202", 2024, 47.0, status="draft")]  # does not count
+        write_observations(s, rows, by="t")
+    with transaction(engine) as s:
+        page = evaluation_input(s, plan, states)
+        inp = evaluation_inputs(s, [plan], states, for_evaluation=True)[plan]
+    assert inp.below is not None
+    assert sum(r[4] is not None for r in inp.below.rows) == 4  # only the unusual ones carry their rest
+    read = [*inp.observations, *(o for i in inp.indicators for o in inp.below.observations(i.id))]
+
+    def key(o):  # type: ignore[no-untyped-def]
+        return (o.indicator_id, o.region_code, o.year, o.value, o.judgement, o.status, o.series_break, o.simulated)
+
+    assert sorted(map(key, read)) == sorted(map(key, page.observations))
+    assert len(read) == len(rows) - 1
+    for year in (2022, 2023):
+        assert evaluate_plan(inp, year) == evaluate_plan(page, year)
