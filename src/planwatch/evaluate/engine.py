@@ -205,9 +205,9 @@ def _finish(pending: _Pending) -> list[IndicatorEvaluation]:
 
 class _Below:
     """The items' values below the plan region as columns (numpy), and per item and direct sub-region:
-    whether it has any value (`any`), how many count (`counted`), and whether the bulk path reads those
-    as the scalar series does (`plain`: numbers, one a year, none simulated). Computed for a plan's
-    ~6,000 values at once: a Python pass per value and rule cost ~4 ms a county plan."""
+    whether it has any value (`any`), any that counts (`counted`), and whether the bulk path reads the
+    counted ones as the scalar series does (`plain`: numbers, one a year, none simulated). Computed for a
+    plan's ~6,000 values at once: a Python pass per value and rule cost ~4 ms a county plan."""
 
     def __init__(self, per_item: list[Sequence[tuple[Any, ...]]], children: list[Region],
                  accepted: tuple[str, ...], usual: str) -> None:
@@ -268,7 +268,7 @@ def _judge_bulk(pending: list[_Pending], config: EvaluationConfig) -> None:
     """Judge the plans' bulk cells (`_Pending.cells`) with `evaluate_bulk` on their counted values, one
     call per (base year, target year, evaluation year) for all the plans given, and fill each plan's
     `judged` (a cell without a value judged is dropped, as the scalar path drops it). A county plan's
-    ~1,200 cells cost about as much in numpy's per-call overhead as in arithmetic: `evaluate_register`
+    ~1,200 cells cost about as much in numpy's per-call overhead as in arithmetic: `evaluate_plans`
     judges a batch of plans' cells together."""
     groups: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)  # → [(plan, cell)]
     for i, p in enumerate(pending):

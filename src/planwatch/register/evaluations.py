@@ -471,9 +471,10 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
                       workers: int = 1) -> int:
     """Evaluate and store every plan (or `plan_ids`) whose stored evaluation is not fresh (every one
     with `force`). Each batch of plans is stored in one transaction, so an interrupted run keeps what
-    it did. A batch has fixed costs (its statements, its commit: ~50 ms on SQLite): 50 plans a batch
-    evaluated a scale-1 register ~5 % faster than 20, and 100 no faster than 50. `workers` > 1 evaluates batches in that many processes. Returns how many plans were
-    evaluated. `progress(done, total)` is called at the start and after each batch."""
+    it did; a batch has fixed costs (its statements, its commit: ~50 ms on SQLite), and 50 plans a batch
+    evaluated a scale-1 register ~5 % faster than 20 (100: no faster than 50). `workers` > 1 evaluates
+    batches in that many processes. Returns how many plans were evaluated. `progress(done, total)` is
+    called at the start and after each batch."""
     engine = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     assert isinstance(engine, Engine)
     with Session(engine) as s:
