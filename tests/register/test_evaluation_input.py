@@ -5,6 +5,7 @@ provincial plan reads its counties, not every township of the province."""
 from __future__ import annotations
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from planwatch.evaluate import evaluate_plan
 from planwatch.register.db import transaction
@@ -25,15 +26,20 @@ def _ind(name: str, unit: str, base: float, target: float) -> dict:
                        "kind": "level", "year": 2025}, "quote": name}
 
 
+def _plan(s: Session, region: str, code: str, level: str) -> tuple[int, dict[str, int]]:
+    """The regions, and a plan of `region` with two indicators: (plan id, indicator id by name)."""
+    s.add_all([Region(code=c, name=n, level=lv, parent_code=p) for c, n, lv, p in REGIONS])
+    s.flush()
+    plan = import_plan(s, {"plan": {"title": f"{region}“十四五”规划", "region": region, "region_code": code,
+                                    "region_level": level, "period": [2021, 2025]},
+                           "indicators": [_ind("普惠性幼儿园数", "所", 100, 140), _ind("公共服务满意度", "分", 80, 90)],
+                           "service_items": [], "tasks": [], "projects": []}, by="t").plan_id
+    return plan, dict(s.execute(select(Indicator.name, Indicator.id).where(Indicator.plan_id == plan)).all())
+
+
 def test_a_provincial_plan_reads_townships_only_to_roll_up_a_county_without_values(engine: Engine) -> None:
     with transaction(engine) as s:
-        s.add_all([Region(code=c, name=n, level=lv, parent_code=p) for c, n, lv, p in REGIONS])
-        s.flush()
-        plan = import_plan(s, {"plan": {"title": "甲省“十四五”规划", "region": "甲省", "region_code": "910000",
-                                        "region_level": "province", "period": [2021, 2025]},
-                               "indicators": [_ind("普惠性幼儿园数", "所", 100, 140), _ind("公共服务满意度", "分", 80, 90)],
-                               "service_items": [], "tasks": [], "projects": []}, by="t").plan_id
-        ids = dict(s.execute(select(Indicator.name, Indicator.id).where(Indicator.plan_id == plan)).all())
+        plan, ids = _plan(s, "甲省", "910000", "province")
         count, score = ids["普惠性幼儿园数"], ids["公共服务满意度"]
         rows = [ObservationInput(i, code, 2022, v, status="approved")
                 for i in (count, score) for code, v in (("910000", 110.0), ("910100", 50.0), ("910101", 50.0),
@@ -60,13 +66,8 @@ def test_the_evaluation_reads_the_values_a_page_reads_whatever_their_status_and_
 
     states = ["approved", "submitted"]
     with transaction(engine) as s:
-        s.add_all([Region(code=c, name=n, level=lv, parent_code=p) for c, n, lv, p in REGIONS])
-        s.flush()
-        plan = import_plan(s, {"plan": {"title": "乙县“十四五”规划", "region": "乙县", "region_code": "910200",
-                                        "region_level": "county", "period": [2021, 2025]},
-                               "indicators": [_ind("普惠性幼儿园数", "所", 100, 140), _ind("公共服务满意度", "分", 80, 90)],
-                               "service_items": [], "tasks": [], "projects": []}, by="t").plan_id
-        ids = sorted(s.scalars(select(Indicator.id).where(Indicator.plan_id == plan)))
+        plan, by_name = _plan(s, "乙县", "910200", "county")
+        ids = sorted(by_name.values())
         rows = [ObservationInput(i, code, y, 30.0 + y - 2020 + k, status="approved")
                 for k, i in enumerate(ids) for code in ("910200", "910201", "910202") for y in (2021, 2022)]
         rows += [ObservationInput(ids[0], "910201", 2023, 40.0, status="submitted"),  # another counted status
