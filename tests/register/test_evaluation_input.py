@@ -62,7 +62,7 @@ def test_the_evaluation_reads_the_values_a_page_reads_whatever_their_status_and_
     `model.ValueRows`' compact rows (one column for judgement, status, 口径 break and simulated, None when
     usual): the Observations built from them equal those a page reads, unusual values included, and so
     does the evaluation."""
-    from planwatch.register.queries import evaluation_inputs
+    from planwatch.register.queries import _with_rest, evaluation_inputs
 
     states = ["approved", "submitted"]
     with transaction(engine) as s:
@@ -88,5 +88,10 @@ def test_the_evaluation_reads_the_values_a_page_reads_whatever_their_status_and_
 
     assert sorted(map(key, read)) == sorted(map(key, page.observations))
     assert len(read) == len(rows) - 1
+    # a value deleted between the read of the rows and the read of their rest (PostgreSQL reads each
+    # statement's own snapshot) is dropped, not half-read
+    with transaction(engine) as s:
+        assert _with_rest(s, [(1, "910201", 2021, 1.0, None), (1, "910202", 2021, 2.0, 10**9)]) == \
+            [(1, "910201", 2021, 1.0, None)]
     for year in (2022, 2023):
         assert evaluate_plan(inp, year) == evaluate_plan(page, year)
