@@ -341,9 +341,10 @@ _COMPILED: dict[tuple[Any, ...], tuple[str, tuple[str, ...] | None]] = {}
 def _compiled(dialect: Any, stmt: Any, lengths: tuple[int, ...], names: tuple[str, ...]
               ) -> tuple[str, tuple[str, ...] | None]:
     """`_compile` of a statement whose only parameters are expanding lists of these lengths, cached by
-    the statement object (one built once, `_values_select`) and the lengths: a bounded cache, as county
-    plans' lists differ in the number of sub-regions."""
-    key = (dialect.name, id(stmt), lengths)
+    the statement object (one built once, `_values_select`; the key holds it, so its identity is never
+    another's) and the lengths: a bounded cache, as county plans' lists differ in the number of
+    sub-regions."""
+    key = (dialect.name, stmt, lengths)
     hit = _COMPILED.get(key)
     if hit is None:
         if len(_COMPILED) > 512:
