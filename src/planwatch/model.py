@@ -134,12 +134,22 @@ class ValueRows:
             start += n
         self._spans = spans
 
+    # a row's `rest`: these fields of the value, in this order
+    REST = ("judgement", "status", "series_break", "simulated")
+
+    @staticmethod
+    def rest(judgement: str | None, status: str, series_break: bool, simulated: bool,
+             usual: str | None = "approved") -> tuple[Any, ...] | None:
+        """A value's `rest`: None for a usual value (the rule `queries._values_select` states in SQL)."""
+        if judgement is None and status == usual and not series_break and not simulated:
+            return None
+        return (judgement, status, bool(series_break), bool(simulated))  # SQLite's flags are 0 / 1
+
     @staticmethod
     def row(o: Observation, key: Any = None, usual: str = "approved") -> tuple[Any, ...]:
         """An observation as a row (its indicator id as the key unless `key`)."""
-        plain = o.judgement is None and o.status == usual and not o.series_break and not o.simulated
         return (o.indicator_id if key is None else key, o.region_code, o.year, o.value,
-                None if plain else (o.judgement, o.status, o.series_break, o.simulated))
+                ValueRows.rest(*(getattr(o, f) for f in ValueRows.REST), usual=usual))
 
     def of(self, ref: str) -> Sequence[tuple[Any, ...]]:
         """The rows indicator `ref` reads (its metric's), in the order given."""

@@ -361,7 +361,7 @@ def _values_select(sources: bool, by_region: bool, rest: bool = False) -> Any:
     `rest`: rows of `model.ValueRows`' layout, whose last column is None for a value without a
     judgement, in the usual status (the list `u`), without a 口径 break and not simulated, else the
     value's id (`_with_rest` reads those few values' other columns)."""
-    if rest:
+    if rest:  # `model.ValueRows.rest`'s rule, in SQL
         usual = and_(Observation.judgement.is_(None), Observation.status.in_(bindparam("u", expanding=True)),
                      ~Observation.series_break, ~Observation.simulated)
         cols: tuple[Any, ...] = (Observation.metric_id, Observation.region_code, Observation.year, Observation.value,
@@ -391,10 +391,10 @@ def _with_rest(session: Session, rows: list[Any]) -> list[Any]:
     ids = [rows[i][4] for i in odd]
     rest: dict[int, tuple[Any, ...]] = {}
     for i in range(0, len(ids), 5000):
-        for id_, judgement, status, series_break, simulated in session.execute(
-                select(Observation.id, Observation.judgement, Observation.status, Observation.series_break,
-                       Observation.simulated).where(Observation.id.in_(ids[i:i + 5000]))):
-            rest[id_] = (judgement, status, bool(series_break), bool(simulated))
+        for id_, *fields in session.execute(
+                select(Observation.id, *(getattr(Observation, f) for f in model.ValueRows.REST))
+                .where(Observation.id.in_(ids[i:i + 5000]))):
+            rest[id_] = model.ValueRows.rest(*fields, usual=None)  # read as unusual: kept whole (status is never None)
     out = list(rows)
     for i in odd:
         r = out[i]
