@@ -35,6 +35,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0015 → 0014: the stored evaluations' JSON back to the default method
+    assert migrate.current_revision(blank) == "0014_subregion_rows_in_json"
+    assert _compression(blank) in ({}, {c: "" for c in _COMPRESSED})
+
     migrate.downgrade(blank, "-1")  # 0014 → 0013: the table of sub-region statuses comes back
     assert migrate.current_revision(blank) == "0013_cold_reads"
     assert "subregion_statuses" in set(sa.inspect(blank).get_table_names())
@@ -223,3 +227,49 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
                    for i, d in c.execute(sa.text("SELECT indicator_id, detail FROM evaluations"))}
     assert details == {1: {"status": "lagging", "subregions": rows, "equalisation": spread},
                        2: {"status": "on_track", "subregions": [], "equalisation": None}}
+
+
+_COMPRESSED = ("evaluations.detail", "evaluations.subregions", "evaluations.equalisation",
+               "plan_evaluations.early_warnings", "plan_evaluations.summary")
+
+
+def _compression(engine: sa.Engine) -> dict[str, str]:
+    """Each stored-evaluation JSON column's compression method on PostgreSQL ('' is the server's
+    default); nothing on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as c:
+        return {f"{t}.{a}": m for t, a, m in c.execute(sa.text(
+            "SELECT c.relname, a.attname, a.attcompression::text FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname IN ('evaluations', 'plan_evaluations') "
+            "AND a.attname IN ('detail', 'subregions', 'equalisation', 'early_warnings', 'summary')"))}
+
+
+def test_0015_stores_the_evaluations_json_with_lz4_on_postgresql(blank: sa.Engine) -> None:
+    """Each stored evaluation's JSON is over PostgreSQL's 2 KB threshold and compressed as it is
+    stored: with lz4 from 0015 on (the server in the tests offers it), so a long row reads back whole."""
+    migrate.upgrade(blank)
+    if blank.dialect.name != "postgresql":
+        assert _compression(blank) == {}
+        return
+    assert _compression(blank) == {c: "l" for c in _COMPRESSED}
+    detail = {"note": "十四五" * 3000}  # ~27 KB of text: compressed, and moved out of line
+    with blank.begin() as c:
+        c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990101', '测试县', 'county')"))
+        c.execute(sa.text("INSERT INTO plans (id, title, region_code, period_start, period_end, base_year, "
+                          "created_at, updated_at) VALUES (1, '规划', '990101', 2021, 2025, 2020, "
+                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        c.execute(sa.text("INSERT INTO metrics (id, name, direction, aggregation, created_at) "
+                          "VALUES (1, '率', 'up', 'none', CURRENT_TIMESTAMP)"))
+        c.execute(sa.text(
+            "INSERT INTO indicators (id, plan_id, key, position, name, target_op, target_kind, target_year, "
+            "direction, aggregation, source, active, version, updated_at, metric_id, metric_link) VALUES "
+            "(1, 1, 'k1', 1, '率', '>=', 'level', 2025, 'up', 'none', 'table', TRUE, 1, CURRENT_TIMESTAMP, 1, "
+            "'new')"))
+        evaluations = sa.table("evaluations", *(sa.column(n) for n in (
+            "plan_id", "indicator_id", "status", "binding", "data_version")), sa.column("detail", sa.JSON))
+        c.execute(evaluations.insert(), [{"plan_id": 1, "indicator_id": 1, "status": "lagging", "binding": False,
+                                          "data_version": 1, "detail": detail}])
+    with blank.connect() as c:
+        method, got = c.execute(sa.text("SELECT pg_column_compression(detail), detail FROM evaluations")).one()
+    assert (method, got) == ("lz4", detail)
