@@ -21,11 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, literal, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from planwatch.register import versions
+from planwatch.register.db import among
 from planwatch.register.errors import NotFound
 from planwatch.register.finality import counted_statuses
 from planwatch.register.history import dumps, insert_tuples
@@ -381,23 +382,26 @@ def _refresh_region_totals(session: Session, codes: set[str]) -> None:
     if not wanted:
         return
     table = RegionTotal.__table__
-    insert = _upsert(session)
     for i in range(0, len(wanted), 500):
         some = wanted[i:i + 500]
         if session.get_bind().dialect.name == "postgresql":
-            stmt = insert(table).values([{"region_code": c, "neg_rank": 1, "neg_risk": 0, "total": 0} for c in some])
-            session.execute(stmt.on_conflict_do_update(index_elements=[table.c.region_code],
-                                                       set_={"total": table.c.total}))
+            from sqlalchemy.dialects.postgresql import ARRAY, insert
+
+            # one array parameter, unnested in its (code) order, not a VALUES row a region
+            lock = select(func.unnest(literal(some, ARRAY(table.c.region_code.type))), literal(1), literal(0),
+                          literal(0))
+            session.execute(insert(table).from_select(["region_code", "neg_rank", "neg_risk", "total"], lock)
+                            .on_conflict_do_update(index_elements=[table.c.region_code],
+                                                   set_={"total": table.c.total}))
         counted: dict[str, dict[str, int]] = {}
         for code, status, n in session.execute(
                 select(RegionStatusCount.region_code, RegionStatusCount.status, func.sum(RegionStatusCount.count))
-                .where(RegionStatusCount.region_code.in_(some))
+                .where(among(session, RegionStatusCount.region_code, some))
                 .group_by(RegionStatusCount.region_code, RegionStatusCount.status)):
             counted.setdefault(code, {})[status] = int(n or 0)
-        session.execute(delete(RegionTotal).where(RegionTotal.region_code.in_(some)))
+        session.execute(delete(RegionTotal).where(among(session, RegionTotal.region_code, some)))
         rows = region_totals(counted)
-        if rows:
-            session.execute(table.insert(), rows)
+        insert_tuples(session, table, tuple(rows[0]) if rows else (), [tuple(r.values()) for r in rows])
 
 
 def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list[int]:
@@ -428,8 +432,8 @@ def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list
 def _evaluate_batch(engine: Engine, plan_ids: list[int]) -> None:
     """Compute a batch in a read session, then store it in one short transaction (the write lock is
     held for the writes only, not for the evaluation)."""
-    with Session(engine) as s:
-        results = compute_many(s, plan_ids)
+    with Session(engine) as s, s.begin():  # committed, not rolled back: psycopg forgets its prepared
+        results = compute_many(s, plan_ids)  # statements (the values queries) on every rollback
     with Session(engine) as s, s.begin():
         save_many(s, results)
 
