@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, not_
 from typing import Any, Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "range", "qualitative"]
@@ -118,7 +119,7 @@ class ValueRows:
     judges most of them straight from these rows (`evaluate.engine.subregions`) and builds an
     indicator's `Observation`s only where a rule needs them (`observations`)."""
 
-    __slots__ = ("_spans", "refs", "rows", "usual")
+    __slots__ = ("_odd", "_spans", "_usual_years", "refs", "rows", "usual")
 
     def __init__(self, rows: Sequence[tuple[Any, ...]], refs: Mapping[Any, Sequence[str]],
                  usual: str = "approved") -> None:
@@ -133,6 +134,11 @@ class ValueRows:
                 spans[ref] = (start, start + n)
             start += n
         self._spans = spans
+        # `years` asked later would walk every row again once other plans' rows have pushed these out of
+        # the CPU's caches (~1 ms a county plan); read now, in C, they cost ~0.3 ms.
+        rests = list(map(itemgetter(4), rows))
+        self._usual_years = set(compress(map(itemgetter(2), rows), map(not_, rests)))
+        self._odd = list(compress(rows, rests))  # the rows with a rest
 
     # a row's `rest`: these fields of the value, in this order
     REST = ("judgement", "status", "series_break", "simulated")
@@ -166,9 +172,8 @@ class ValueRows:
     def years(self, statuses: Iterable[str]) -> set[int]:
         """The years with a value in one of `statuses`."""
         wanted = set(statuses)
-        if self.usual in wanted:
-            return {r[2] for r in self.rows if r[4] is None or r[4][1] in wanted}
-        return {r[2] for r in self.rows if r[4] is not None and r[4][1] in wanted}
+        years = {r[2] for r in self._odd if r[4][1] in wanted}
+        return years | self._usual_years if self.usual in wanted else years
 
 
 @dataclass(frozen=True)

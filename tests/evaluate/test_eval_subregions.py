@@ -210,6 +210,11 @@ def test_value_rows_serve_each_indicator_of_a_key() -> None:
     assert below.observations("c") == [Observation("c", "C01", 2022, None, "推进中", "draft")]
     assert below.observations("d") == []
     assert below.years(["approved"]) == {2021} and below.years(["draft"]) == {2022}
+    assert below.years(["approved", "draft"]) == {2021, 2022} and below.years(["submitted"]) == set()
+    # a year whose only value is unusual but counted, and one whose unusual value does not count
+    more = ValueRows([*rows, (9, "C02", 2023, 3.0, (None, "approved", 1, 0)),
+                      (9, "C03", 2024, 3.0, (None, "returned", 0, 0))], {}, usual="draft")
+    assert more.years(["approved"]) == {2021, 2023} and more.years(["draft"]) == {2021, 2022}
     # a row's rest is given only where it is not the usual one
     odd = Observation("x", "C03", 2023, 4.0, status="submitted", simulated=True)
     assert ValueRows.row(Observation("x", "C03", 2023, 4.0)) == ("x", "C03", 2023, 4.0, None)
