@@ -104,15 +104,19 @@ def split(engine: Any, plan_ids: list[int], batch: int = 20) -> tuple[float, flo
             return evaluations.compute_many(s, ids)
         return [(p, evaluations.compute(s, p)) for p in ids]
 
+    # the collector as `evaluate_register` runs it: paused a batch (`_one_collection`), or, in older trees,
+    # at a raised threshold for the whole run (`_fewer_collections`), or as Python's default
+    per_batch = getattr(evaluations, "_one_collection", contextlib.nullcontext)
     computing = storing = 0.0
-    with getattr(evaluations, "_fewer_collections", contextlib.nullcontext)():  # (older trees: none)
+    with getattr(evaluations, "_fewer_collections", contextlib.nullcontext)():
         for i in range(0, len(plan_ids), batch):
-            c = cpu()
-            with Session(engine) as s:
-                results = compute_many(s, plan_ids[i:i + batch])
-            c1 = cpu()
-            with Session(engine) as s, s.begin():
-                evaluations.save_many(s, results)
+            with per_batch():
+                c = cpu()
+                with Session(engine) as s:
+                    results = compute_many(s, plan_ids[i:i + batch])
+                c1 = cpu()
+                with Session(engine) as s, s.begin():
+                    evaluations.save_many(s, results)
             computing, storing = computing + c1 - c, storing + cpu() - c1
     return computing / len(plan_ids), storing / len(plan_ids)
 

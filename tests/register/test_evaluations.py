@@ -232,3 +232,27 @@ def test_the_dashboard_list_counts_what_it_lists_for_every_filter(engine: Engine
         assert seen > 0
         everything, total = summary.dashboard_page(s, 0, 100_000)
         assert total == len(everything) == s.scalar(select(func.count()).select_from(Evaluation))
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cyclic collector frees it
+
+
+def test_a_batch_pauses_the_collector_then_frees_its_cycles_and_restores_it() -> None:
+    """`evaluate_register` runs each batch with the cyclic collector paused, then one pass frees what
+    the batch left in cycles, and the collector is left as the caller had it."""
+    import gc
+    import weakref
+
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with evaluations._one_collection():
+                assert not gc.isenabled()
+                left = weakref.ref(_Node())
+                assert left() is not None  # kept alive by its cycle while the batch runs
+            assert left() is None
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
