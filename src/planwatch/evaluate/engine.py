@@ -270,23 +270,42 @@ def _judge_bulk(pending: list[_Pending], config: EvaluationConfig) -> None:
     `judged` (a cell without a value judged is dropped, as the scalar path drops it). A county plan's
     ~1,200 cells cost about as much in numpy's per-call overhead as in arithmetic: `evaluate_plans`
     judges a batch of plans' cells together."""
-    groups: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)  # → [(plan, cell)]
+    # Each cell's group and row in its group's matrix, a plan at a time in numpy: a county plan has ~1,200
+    # cells, and a Python step a cell to group them and place them cost ~1 ms a plan.
+    group_ids: dict[tuple[int, int, int], int] = {}  # (base year, target year, evaluation year) → group
+    filled: list[int] = []  # rows given out so far, per group
+    # per group, a part per plan in row order: (plan, its cells (item, child, position), their fields)
+    members: list[list[tuple[int, np.ndarray, tuple[np.ndarray, ...]]]] = []
+    row_of, group_of = [], []  # per plan, by (item, sub-region) key: the cell's row in its group and the group
     for i, p in enumerate(pending):
-        for n, (k, _, _) in enumerate(p.cells):
-            f = p.fields[k]
-            assert f is not None
-            groups[(f.base_year, f.target_year, p.year)].append((i, n))
-    # per plan, each cell's row in its group's matrix and its group, by (item, sub-region) key
-    row_of = [np.full(len(p.judged) * p.below.width, -1, dtype=np.int64) for p in pending]
-    group_of = [np.full(len(p.judged) * p.below.width, -1, dtype=np.int64) for p in pending]
-    for g, members in enumerate(groups.values()):
-        for r, (i, n) in enumerate(members):
-            k, c, _ = pending[i].cells[n]
-            key = k * pending[i].below.width + c
-            row_of[i][key] = r
-            group_of[i][key] = g
+        size = len(p.judged) * p.below.width
+        row_of.append(np.full(size, -1, dtype=np.int64))
+        group_of.append(np.full(size, -1, dtype=np.int64))
+        if not p.cells:
+            continue
+        fields = p.fields  # a cell's item always has fields (`_sort_out`)
+        item_group = np.array([-1 if f is None else group_ids.setdefault((f.base_year, f.target_year, p.year),
+                                                                          len(group_ids)) for f in fields],
+                              dtype=np.int64)
+        item_fields = (np.array([np.nan if f is None else f.baseline for f in fields], dtype=np.float64),
+                       np.array([np.nan if f is None else f.target for f in fields], dtype=np.float64),
+                       np.array([0 if f is None else f.method for f in fields], dtype=np.int8),
+                       np.array([0 if f is None else f.direction for f in fields], dtype=np.int8))
+        while len(filled) < len(group_ids):
+            filled.append(0)
+            members.append([])
+        cells = np.array(p.cells, dtype=np.int64).reshape(-1, 3)
+        cell_group = item_group[cells[:, 0]]
+        key = cells[:, 0] * p.below.width + cells[:, 1]
+        for g in np.unique(cell_group).tolist():  # usually one group a plan
+            take = cell_group == g
+            these = cells[take]
+            row_of[i][key[take]] = np.arange(filled[g], filled[g] + len(these))
+            group_of[i][key[take]] = g
+            filled[g] += len(these)
+            members[g].append((i, these, tuple(a[these[:, 0]] for a in item_fields)))
     # each group's counted values: (matrix rows, years, values, 口径 breaks), a part per plan
-    parts: list[list[tuple[np.ndarray, ...]]] = [[] for _ in groups]
+    parts: list[list[tuple[np.ndarray, ...]]] = [[] for _ in group_ids]
     for i, p in enumerate(pending):
         b = p.below
         counted = b.counted_rows
@@ -296,30 +315,28 @@ def _judge_bulk(pending: list[_Pending], config: EvaluationConfig) -> None:
         for g in np.unique(cell_group[cell_group >= 0]).tolist():
             take = cell_group == g
             parts[g].append(tuple(a[take] for a in taken))
-    for ((base_year, target_year, year), members), got in zip(groups.items(), parts, strict=True):
+    for ((base_year, target_year, year), g), got in zip(group_ids.items(), parts, strict=True):
         rows, years, values_in, breaks_in = (np.concatenate(a) for a in zip(*got, strict=True))
         columns = np.unique(years)
         at = np.searchsorted(columns, years)
-        m, width = len(members), len(columns)
+        plans = np.concatenate([np.full(len(these), i, dtype=np.int64) for i, these, _ in members[g]])
+        cells = np.concatenate([these for _, these, _ in members[g]])
+        baseline, target, method, direction = (np.concatenate(a) for a in zip(*(f for _, _, f in members[g]),
+                                                                                 strict=True))
+        m, width = len(cells), len(columns)
         values = np.full((m, width), np.nan)
         values[rows, at] = values_in
         breaks = np.zeros((m, width), dtype=bool)
         breaks[rows, at] = breaks_in
-        f_rows = [pending[i].fields[pending[i].cells[n][0]] for i, n in members]
         res = evaluate_bulk(BulkInput(
-            values=values, years=columns,
-            baseline=np.array([f.baseline for f in f_rows]),  # type: ignore[union-attr]
-            target=np.array([f.target for f in f_rows]),  # type: ignore[union-attr]
-            method=np.array([f.method for f in f_rows], dtype=np.int8),  # type: ignore[union-attr]
-            direction=np.array([f.direction for f in f_rows], dtype=np.int8),  # type: ignore[union-attr]
+            values=values, years=columns, baseline=baseline, target=target, method=method, direction=direction,
             binding=np.zeros(m, dtype=bool), base_year=base_year, target_year=target_year, breaks=breaks),
             year, config)
-        out = zip(members, res.codes().tolist(), res.labels().tolist(), res.value.tolist(), res.year.tolist(),
-                  res.P.tolist(), strict=True)
-        for (i, n), code, label, value, judged_year, p in out:
+        out = zip(plans.tolist(), cells[:, 0].tolist(), cells[:, 2].tolist(), res.codes().tolist(),
+                  res.labels().tolist(), res.value.tolist(), res.year.tolist(), res.P.tolist(), strict=True)
+        for i, k, pos, code, label, value, judged_year, p in out:
             if math.isnan(value):
                 continue  # no value judged: the scalar path drops the row (`judged[k][pos]` stays None)
-            k, _, pos = pending[i].cells[n]
             judged = pending[i].judged[k]
             judged[pos] = (judged[pos][0], _Sub(code, label, value, judged_year or None, None if math.isnan(p) else p))
 
