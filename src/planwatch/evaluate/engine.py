@@ -283,7 +283,7 @@ def _judge_bulk(pending: list[_Pending], config: EvaluationConfig) -> None:
         group_of.append(np.full(size, -1, dtype=np.int64))
         if not p.cells:
             continue
-        fields = p.fields  # a cell's item always has fields (`_sort_out`)
+        fields = p.fields  # a cell's item always has fields (`_sort_out`; asserted below)
         item_group = np.array([-1 if f is None else group_ids.setdefault((f.base_year, f.target_year, p.year),
                                                                           len(group_ids)) for f in fields],
                               dtype=np.int64)
@@ -296,6 +296,7 @@ def _judge_bulk(pending: list[_Pending], config: EvaluationConfig) -> None:
             members.append([])
         cells = np.array(p.cells, dtype=np.int64).reshape(-1, 3)
         cell_group = item_group[cells[:, 0]]
+        assert (cell_group >= 0).all(), "a bulk cell of an item without bulk fields"
         key = cells[:, 0] * p.below.width + cells[:, 1]
         for g in np.unique(cell_group).tolist():  # usually one group a plan
             take = cell_group == g
