@@ -171,6 +171,27 @@ def test_0003_keeps_existing_users_able_to_sign_in(blank: sa.Engine) -> None:
         assert c.execute(sa.text("SELECT username FROM users")).scalar_one() == "old-planner"
 
 
+# the stored-evaluation columns the migration tests write
+_EVALUATIONS = sa.table("evaluations", *(sa.column(n) for n in ("plan_id", "indicator_id", "status", "binding",
+                                                                  "data_version")), sa.column("detail", sa.JSON))
+
+
+def _plan_with_indicators(c: sa.Connection, indicators: tuple[int, ...]) -> None:
+    """A county, plan 1 in it, metric 1 and these indicator ids of the plan on it (level targets)."""
+    c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990101', '测试县', 'county')"))
+    c.execute(sa.text("INSERT INTO plans (id, title, region_code, period_start, period_end, base_year, "
+                      "created_at, updated_at) VALUES (1, '规划', '990101', 2021, 2025, 2020, "
+                      "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    c.execute(sa.text("INSERT INTO metrics (id, name, direction, aggregation, created_at) "
+                      "VALUES (1, '率', 'up', 'none', CURRENT_TIMESTAMP)"))
+    for ind in indicators:
+        c.execute(sa.text(
+            "INSERT INTO indicators (id, plan_id, key, position, name, target_op, target_kind, target_year, "
+            "direction, aggregation, source, active, version, updated_at, metric_id, metric_link) VALUES "
+            f"({ind}, 1, 'k{ind}', {ind}, '率{ind}', '>=', 'level', 2025, 'up', 'none', 'table', TRUE, 1, "
+            "CURRENT_TIMESTAMP, 1, 'new')"))
+
+
 def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts(blank: sa.Engine) -> None:
     """A register at 0012 with stored evaluations upgrades without re-evaluating: each indicator's
     sub-region rows move from `detail` to `evaluations.subregions`, and the register-wide sums are
@@ -179,22 +200,9 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
     rows = [{"code": "990102", "name": "甲镇", "value": 3.5, "status_code": "lagging"}]
     spread = {"n": 1, "cv": 0.0, "laggards": ["990102"]}
     with blank.begin() as c:
-        c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990101', '测试县', 'county'),"
-                          " ('990102', '甲镇', 'township')"))
-        c.execute(sa.text("INSERT INTO plans (id, title, region_code, period_start, period_end, base_year, "
-                          "created_at, updated_at) VALUES (1, '规划', '990101', 2021, 2025, 2020, "
-                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-        c.execute(sa.text("INSERT INTO metrics (id, name, direction, aggregation, created_at) "
-                          "VALUES (1, '率', 'up', 'none', CURRENT_TIMESTAMP)"))
-        for ind in (1, 2):
-            c.execute(sa.text(
-                "INSERT INTO indicators (id, plan_id, key, position, name, target_op, target_kind, target_year, "
-                "direction, aggregation, source, active, version, updated_at, metric_id, metric_link) VALUES "
-                f"({ind}, 1, 'k{ind}', {ind}, '率{ind}', '>=', 'level', 2025, 'up', 'none', 'table', TRUE, 1, "
-                "CURRENT_TIMESTAMP, 1, 'new')"))
-        evaluations = sa.table("evaluations", *(sa.column(n) for n in (
-            "plan_id", "indicator_id", "status", "binding", "data_version")), sa.column("detail", sa.JSON))
-        c.execute(evaluations.insert(), [
+        _plan_with_indicators(c, (1, 2))
+        c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990102', '甲镇', 'township')"))
+        c.execute(_EVALUATIONS.insert(), [
             {"plan_id": 1, "indicator_id": 1, "status": "lagging", "binding": False, "data_version": 1,
              "detail": {"status": "lagging", "subregions": rows, "equalisation": spread}},
             {"plan_id": 1, "indicator_id": 2, "status": "on_track", "binding": False, "data_version": 1,
@@ -255,21 +263,9 @@ def test_0015_stores_the_evaluations_json_with_lz4_on_postgresql(blank: sa.Engin
     assert _compression(blank) == {c: "l" for c in _COMPRESSED}
     detail = {"note": "十四五" * 3000}  # ~27 KB of text: compressed, and moved out of line
     with blank.begin() as c:
-        c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990101', '测试县', 'county')"))
-        c.execute(sa.text("INSERT INTO plans (id, title, region_code, period_start, period_end, base_year, "
-                          "created_at, updated_at) VALUES (1, '规划', '990101', 2021, 2025, 2020, "
-                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-        c.execute(sa.text("INSERT INTO metrics (id, name, direction, aggregation, created_at) "
-                          "VALUES (1, '率', 'up', 'none', CURRENT_TIMESTAMP)"))
-        c.execute(sa.text(
-            "INSERT INTO indicators (id, plan_id, key, position, name, target_op, target_kind, target_year, "
-            "direction, aggregation, source, active, version, updated_at, metric_id, metric_link) VALUES "
-            "(1, 1, 'k1', 1, '率', '>=', 'level', 2025, 'up', 'none', 'table', TRUE, 1, CURRENT_TIMESTAMP, 1, "
-            "'new')"))
-        evaluations = sa.table("evaluations", *(sa.column(n) for n in (
-            "plan_id", "indicator_id", "status", "binding", "data_version")), sa.column("detail", sa.JSON))
-        c.execute(evaluations.insert(), [{"plan_id": 1, "indicator_id": 1, "status": "lagging", "binding": False,
-                                          "data_version": 1, "detail": detail}])
+        _plan_with_indicators(c, (1,))
+        c.execute(_EVALUATIONS.insert(), [{"plan_id": 1, "indicator_id": 1, "status": "lagging", "binding": False,
+                                           "data_version": 1, "detail": detail}])
     with blank.connect() as c:
         method, got = c.execute(sa.text("SELECT pg_column_compression(detail), detail FROM evaluations")).one()
     assert (method, got) == ("lz4", detail)
