@@ -385,12 +385,12 @@ def _refresh_region_totals(session: Session, codes: set[str]) -> None:
     for i in range(0, len(wanted), 500):
         some = wanted[i:i + 500]
         if session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import ARRAY, insert
+            from sqlalchemy.dialects.postgresql import ARRAY
 
             # one array parameter, unnested in its (code) order, not a VALUES row a region
             lock = select(func.unnest(literal(some, ARRAY(table.c.region_code.type))), literal(1), literal(0),
                           literal(0))
-            session.execute(insert(table).from_select(["region_code", "neg_rank", "neg_risk", "total"], lock)
+            session.execute(_upsert(session)(table).from_select(["region_code", "neg_rank", "neg_risk", "total"], lock)
                             .on_conflict_do_update(index_elements=[table.c.region_code],
                                                    set_={"total": table.c.total}))
         counted: dict[str, dict[str, int]] = {}
