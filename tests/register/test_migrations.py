@@ -35,6 +35,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0016 → 0015: reported_at without a default again
+    assert migrate.current_revision(blank) == "0015_lz4_stored_evaluations"
+    assert _reported_at_default(blank) is None
+
     migrate.downgrade(blank, "-1")  # 0015 → 0014: the stored evaluations' JSON back to the default method
     assert migrate.current_revision(blank) == "0014_subregion_rows_in_json"
     assert _compression(blank) in ({}, {c: "" for c in _COMPRESSED})
@@ -251,6 +255,27 @@ def _compression(engine: sa.Engine) -> dict[str, str]:
             "SELECT c.relname, a.attname, a.attcompression::text FROM pg_attribute a "
             "JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname IN ('evaluations', 'plan_evaluations') "
             "AND a.attname IN ('detail', 'subregions', 'equalisation', 'early_warnings', 'summary')"))}
+
+
+def _reported_at_default(engine: sa.Engine) -> str | None:
+    return next(c.get("default") for c in sa.inspect(engine).get_columns("observations") if c["name"] == "reported_at")
+
+
+def test_0016_a_value_reported_without_a_time_gets_its_transactions_time_on_postgresql(blank: sa.Engine) -> None:
+    """A bulk load's COPY leaves reported_at out (`observations._created_copy_text`): from 0016 on the
+    server fills in the time its transaction began, the same for every row. SQLite keeps no default."""
+    migrate.upgrade(blank)
+    if blank.dialect.name != "postgresql":
+        assert _reported_at_default(blank) is None
+        return
+    assert _reported_at_default(blank) == "now()"
+    with blank.begin() as c:
+        _plan_with_indicators(c, (1,))
+        c.execute(sa.text("INSERT INTO observations (metric_id, indicator_id, region_code, year, status, series_break, "
+                          "simulated, version) SELECT metric_id, id, '990101', 2022, 'approved', false, false, 1 "
+                          "FROM indicators WHERE id = 1"))
+        began, stored = c.execute(sa.text("SELECT now(), reported_at FROM observations")).one()
+    assert stored == began
 
 
 def test_0015_stores_the_evaluations_json_with_lz4_on_postgresql(blank: sa.Engine) -> None:
