@@ -65,3 +65,41 @@ def test_sqlalchemy_errors_of_the_next_statement_still_come_as_themselves(pg: En
         sent_ahead.send(c, "INSERT INTO t VALUES (%(n)s)", {"n": 9})
         c.exec_driver_sql("SELECT no_such_column FROM t")
     assert _count(pg) == 0
+
+
+def _copy(rows: range, then: str | None = None):  # type: ignore[no-untyped-def]
+    def work(raw) -> None:  # type: ignore[no-untyped-def]
+        with raw.cursor() as cur, cur.copy("COPY t (n) FROM STDIN") as copy:
+            copy.write("".join(f"{n}\n" for n in rows))
+        if then is not None:
+            raw.execute(then, prepare=False)
+    return work
+
+
+def test_work_run_ahead_in_a_thread_is_seen_by_the_next_statement_and_committed(pg: Engine) -> None:
+    """`run`: a COPY and a statement after it, in a thread of their own; the connection's next statement
+    waits for them, and a commit too."""
+    with pg.begin() as c:
+        sent_ahead.run(c, _copy(range(1, 1001), "INSERT INTO t VALUES (5000)"))
+        assert c.execute(text("SELECT count(*) FROM t")).scalar_one() == 1001
+        sent_ahead.run(c, _copy(range(6000, 6010)))
+    assert _count(pg) == 1011
+
+
+def test_the_threads_error_comes_out_at_the_next_statement_or_commit_and_nothing_is_kept(pg: Engine) -> None:
+    with pytest.raises(Exception, match="duplicate key"), pg.begin() as c:
+        c.exec_driver_sql("INSERT INTO t VALUES (1)")
+        sent_ahead.run(c, _copy(range(1, 3)))
+        c.exec_driver_sql("INSERT INTO t VALUES (2000)")
+    assert _count(pg) == 0
+    with pytest.raises(Exception, match="duplicate key"), pg.begin() as c:
+        sent_ahead.run(c, _copy(range(1, 3), "INSERT INTO t VALUES (1)"))
+    assert _count(pg) == 0
+    for work in (_copy(range(1, 3)), _copy(range(1, 3), "INSERT INTO t VALUES (1 / 0)")):
+        with pytest.raises(RuntimeError, match="the caller's own error"), pg.begin() as c:
+            sent_ahead.run(c, work)
+            raise RuntimeError("the caller's own error")
+        assert _count(pg) == 0
+    with pg.begin() as c:  # the pooled connection is clean again
+        sent_ahead.run(c, _copy(range(3, 4)))
+    assert _count(pg) == 1
