@@ -405,3 +405,93 @@ def test_the_interval_a_bulk_check_tests_is_what_check_value_accepts(engine: Eng
                 except FieldError:
                     accepted = False
                 assert accepted == (lo <= x <= hi), (ind.name, ind.unit, x)
+
+
+def test_the_column_wise_check_keeps_what_the_row_loop_keeps(engine: Engine, ids: dict[str, str]) -> None:
+    """`_check_cells` checks a chunk a column at a time and falls back to the row loop when any cell fails.
+    On chunks that pass, with every column a form may have (indicator by id, "p1-i2" reference and name,
+    region by code and name, units, values `float` refuses, judgements, empty rows, sources, evidence,
+    versions) or only the required ones, the two keep the same rows, in the same order, and count the
+    same empty rows; a chunk with one bad cell gives the loop's problems."""
+    from planwatch.exchange import importer
+    from planwatch.exchange.reader import Table
+    from planwatch.register.observations import FIELDS
+
+    rate, jobs = ids["学前教育毛入园率"], ids["城镇新增就业"]
+    full = ("indicator_id", "indicator", "region_code", "region", "year", "unit", "value", "judgement", "source",
+            "evidence", "version")
+    rows_full: list[list[Any]] = [
+        [rate, "", "510824", "", "2021", "%", "80.5", "", "统计公报", "", ""],
+        [rate.split("-i")[1], "", "510824100", "", "2022", "", "81", "", " 统计公报 ", "", "2"],
+        ["", "学前教育毛入园率", "", "苍溪县", "2023", "", "82.25", "", "", "http://x/a.pdf", ""],
+        [jobs, "", "510824", "", "2022", "", "", "", "", "", ""],  # nothing reported: an empty row
+        [jobs, "", "510824102", "", "2023", "", "", "达到", "note", "", "1"],  # a judgement, no value
+        [rate, "", "510824102", "", "2024", "", "83", "", "统计公报", "", ""],
+    ]
+    rows_percent = [r[:] for r in rows_full]
+    rows_percent[0][6] = "80.5%"  # `float` refuses it: every value of the chunk goes through the value rule
+    minimal = ("indicator_id", "region_code", "year", "value")
+    rows_min = [[rate, code, str(year), str(70 + k)] for k, (code, year) in enumerate(
+        (c, y) for c in REGIONS for y in (2021, 2022, 2023))]
+    cases = [(full, rows_full), (full, rows_percent), (minimal, rows_min)]
+
+    def check(cols: tuple[str, ...], rows: list[list[Any]], columnwise: bool) -> tuple[Any, ...]:
+        table = Table("t.csv", None, {k: i for i, k in enumerate(cols)}, list(enumerate(rows, start=2)))
+        with transaction(engine) as s:
+            look = importer._Lookup(s)
+            checked = importer._check_cells(s, table, "approved", "录入员", None, None, look, columnwise=columnwise)
+            kept = [tuple(getattr(o, f) for f in FIELDS) for o in checked.rows]
+            return (checked.numbers, kept, checked.empty, [str(p) for p in checked.problems],
+                    sorted(checked.indicators), sorted(checked.regions))
+
+    for cols, rows in cases:
+        by_columns, by_rows = check(cols, rows, True), check(cols, rows, False)
+        assert by_columns == by_rows
+        assert by_columns[1] and not by_columns[3]
+    assert check(*cases[0], True)[2] == 1  # the empty row counted, not kept
+    bad = [r[:] for r in rows_full]
+    bad[4][4] = "2031"  # outside the plan's years: the whole chunk goes through the loop
+    by_columns = check(full, bad, True)
+    assert by_columns == check(full, bad, False) and len(by_columns[3]) == 1 and "2031" in by_columns[3][0]
+
+
+def test_a_chunk_held_as_columns_stores_what_a_list_of_rows_stores(engine: Engine, ids: dict[str, str]) -> None:
+    """`ObservationColumns` (the column-wise check's chunk) written by the bulk path stores the same values
+    and history as the same rows given one by one, with shared columns, text COPY must escape and
+    empty cells; once a row is read, the chunk is its rows (a change to a row is what gets written)."""
+    from planwatch.register.bulk import write_observation_chunks
+    from planwatch.register.observations import FIELDS, ObservationColumns, ObservationInput
+
+    inds = [int(ids[n].split("-i")[1]) for n in ("学前教育毛入园率", "九年义务教育巩固率")]
+    notes = ["统计公报", "tab\there", "back\\slash \\N", None, "引号\"'"]
+
+    def rows(years: tuple[int, ...]) -> list[ObservationInput]:
+        return [ObservationInput(ind, region, year, value=None if k == 3 else 80.5 + k / 3,
+                                 judgement="达到" if k == 3 else None, status="approved",
+                                 source_note=notes[k % len(notes)], evidence_file="http://x/y\tz" if k == 2 else None,
+                                 reporter_name="录入员")
+                for k, (ind, region, year) in enumerate((i, r, y) for i in inds for r in REGIONS for y in years)]
+
+    def columns(given: list[ObservationInput]) -> ObservationColumns:
+        cells: dict[str, Any] = {f: [getattr(o, f) for o in given] for f in FIELDS}
+        for f in ("status", "reporter_name", "evidence_name", "simulated", "series_break"):
+            assert len(set(cells[f])) == 1
+            cells[f] = ObservationColumns.same(cells[f][0])
+        return ObservationColumns(len(given), cells)
+
+    with pytest.raises(ValueError, match="missing or unknown"):
+        ObservationColumns(1, {"value": [1.0]})
+    as_columns, as_rows = rows((2022, 2023)), rows((2024, 2025))
+    changed = columns(rows((2021,)))
+    changed[0].source_note = "改过"  # read and changed: the chunk is its rows from now on
+    assert changed.columns is None and changed.column("source_note")[0] == "改过"
+    with transaction(engine) as s:
+        write_observation_chunks(s, [columns(as_columns[:5]), columns(as_columns[5:])], by="bulk", reason="load")
+        write_observation_chunks(s, [as_rows[:5], as_rows[5:]], by="bulk", reason="load")
+        write_observation_chunks(s, [changed], by="bulk", reason="load")
+    stored = stored_values(engine)
+    by_columns = [v for v in stored if v[2] in (2022, 2023)]
+    by_rows = [(*v[:2], v[2] - 2, *v[3:]) for v in stored if v[2] in (2024, 2025)]
+    assert by_columns == by_rows and len(by_columns) == 12
+    assert {v[7] for v in by_columns} == set(notes)
+    assert "改过" in {v[7] for v in stored if v[2] == 2021}

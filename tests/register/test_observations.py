@@ -137,3 +137,67 @@ def test_is_unchanged_is_the_one_rule_for_no_update() -> None:
     assert not is_unchanged(draft, same)  # submitting a draft moves it forward
     assert is_unchanged({**stored, "status": "submitted"}, ObservationInput(1, "990101", 2022, 2.3,
                                                                             source_note="公报", status="draft"))
+
+
+def test_a_bulk_load_draws_its_ids_ahead_in_few_statements_and_each_once(engine: Engine) -> None:
+    """PostgreSQL, `reserve_ids(grow=True)`: each chunk's ids are contiguous and never repeat; they come from
+    ranges drawn ahead (doubling, at most IDS_AHEAD_MAX), so most chunks need no statement, and a new
+    transaction starts afresh. Ids drawn ahead and not used are a gap, never given out again."""
+    from sqlalchemy import event
+
+    from planwatch.register.observations import reserve_ids
+
+    if engine.dialect.name != "postgresql":  # SQLite: max(id) + 1 on, under the write lock, a chunk at a time
+        with transaction(engine) as s:
+            assert list(reserve_ids(s, 3, grow=True)) == list(reserve_ids(s, 3)) == [1, 2, 3]
+        return
+    drawn: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: drawn.append(a[2]) if "setval" in a[2] else None)
+    sizes = (5, 5, 3, 7, 5, 20, 4)
+    with transaction(engine) as s:
+        ranges = [reserve_ids(s, n, grow=True) for n in sizes]
+    ids = [i for r in ranges for i in r]
+    assert [len(r) for r in ranges] == list(sizes) and len(set(ids)) == len(ids)
+    assert all(list(r) == list(range(r[0], r[0] + len(r))) for r in ranges)
+    assert len(drawn) == 4  # 5; 5 + 5 ahead (3 served); 7 + 15 ahead (5 served); 20 + 37 ahead (4 served)
+    with transaction(engine) as s:
+        later = reserve_ids(s, 4, grow=True)
+        plain = reserve_ids(s, 2)
+    assert min(later) > max(ids) and min(plain) > max(later)
+    assert len(drawn) == 6
+
+
+def test_the_write_lock_is_asked_for_once_a_transaction(engine: Engine) -> None:
+    """PostgreSQL: `lock_writes` takes the advisory lock once a transaction (a bulk load asks once a
+    chunk); a savepoint (rolling one back releases what it took) or a new transaction asks again. Another
+    transaction cannot take it meanwhile."""
+    from sqlalchemy import event
+
+    from planwatch.register.observations import LOCK_KEYS, lock_writes
+
+    if engine.dialect.name != "postgresql":  # SQLite: the lock is the transaction, begun once (BEGIN IMMEDIATE)
+        begun: list[str] = []
+        event.listen(engine, "before_cursor_execute",
+                     lambda *a: begun.append(a[2]) if a[2].startswith("BEGIN") else None)
+        with transaction(engine) as s:
+            lock_writes(s)
+            lock_writes(s)
+        assert begun == ["BEGIN IMMEDIATE"]
+        return
+    asked: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda *a: asked.append(a[2]) if "pg_try_advisory_xact_lock(%" in a[2] else None)
+    with transaction(engine) as s:
+        lock_writes(s)
+        lock_writes(s)
+        lock_writes(s, "progress")
+        assert len(asked) == 2
+        with s.begin_nested():
+            lock_writes(s)
+        assert len(asked) == 3
+        with engine.connect() as other:
+            key = LOCK_KEYS["observations"]
+            assert other.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({key})").scalar() is False
+    with transaction(engine) as s:
+        lock_writes(s)
+    assert len(asked) == 4
