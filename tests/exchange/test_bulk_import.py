@@ -182,6 +182,28 @@ def test_an_exclusive_load_writes_the_same_and_keeps_every_foreign_key(engine: E
     assert table_indexes(engine) == indexes and len(indexes) >= 3
 
 
+def test_a_first_exclusive_load_writes_its_rows_frozen_and_a_later_one_keeps_what_is_stored(
+        engine: Engine, ids: dict[str, str], tmp_path: Path) -> None:
+    """PostgreSQL: a first load (values table empty) truncates the empty table in its transaction and COPYs
+    FREEZE, so every page it wrote is all-visible at once (ANALYZE reads that from the visibility map) and
+    no first read or vacuum rewrites it. A later exclusive load (values stored) must not truncate."""
+    rows = good_rows(ids)
+    first = write_csv(tmp_path / "first.csv", [r for r in rows if r[2] < 2024])
+    later = write_csv(tmp_path / "later.csv", [r for r in rows if r[2] >= 2024])
+    with transaction(engine) as s:
+        import_csv_bulk(s, first, status="approved", reporter="bulk", chunk_rows=7, exclusive=True)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as c:
+            c.exec_driver_sql("ANALYZE observations")
+            pages, visible = c.exec_driver_sql(
+                "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'observations'").one()
+        assert pages > 0 and visible == pages
+    with transaction(engine) as s:
+        report = import_csv_bulk(s, later, status="approved", reporter="bulk", chunk_rows=7, exclusive=True)
+    assert report.inserted == len(rows) - len([r for r in rows if r[2] < 2024])
+    assert counts(engine) == (len(rows), len(rows))
+
+
 def test_an_exclusive_load_still_refuses_a_value_of_no_metric_and_rolls_back_whole(engine: Engine,
                                                                                     ids: dict[str, str]) -> None:
     from sqlalchemy.exc import IntegrityError

@@ -659,7 +659,8 @@ def _copy_created(session: Session, copy_text: _CopyText, ids: Sequence[int]) ->
     """PostgreSQL, a bulk load: the new values' COPY text (`_created_copy_text`), then their history rows'
     statement (built by the server from the rows just written, instead of a second COPY from here), both
     sent ahead (`sent_ahead.run`): the server stores them while the next chunk is checked and made."""
-    sql = f"COPY {_T.name} ({', '.join(copy_text.columns)}) FROM STDIN"
+    frozen = " WITH (FREEZE)" if session.info.get(COPY_FROZEN) else ""
+    sql = f"COPY {_T.name} ({', '.join(copy_text.columns)}) FROM STDIN{frozen}"
 
     def work(raw: Any) -> None:
         with raw.cursor() as cur, cur.copy(sql) as copy:
@@ -671,6 +672,7 @@ def _copy_created(session: Session, copy_text: _CopyText, ids: Sequence[int]) ->
     versions.note_log_ids(session, "observation", ids)
 
 
+COPY_FROZEN = "planwatch.copy_frozen"  # set by a first load that truncated the values table (`bulk._write_frozen`)
 _IDS = "planwatch.observation_ids"  # (the transaction, next id, end, drawn so far): ids drawn ahead
 IDS_AHEAD_MAX = 1_000_000
 
