@@ -13,8 +13,8 @@ are the same shape, smaller. For each scale and engine the bench
    (parallel extraction, one writer) and `planwatch data import --bulk --exclusive` (a first load; chunks through the one write
    path: same checks, history rows, COPY on PostgreSQL / executemany on SQLite);
 3. evaluates the whole register (`evaluate_all` below, the path of `planwatch evaluate --all`) twice: first
-   right after the load, while PostgreSQL's autovacuum still goes through the ~20 M values and history
-   rows the load wrote, then again (every plan recomputed and its stored rows replaced), as a daily
+   right after the load, while PostgreSQL's autovacuum still goes through the ~20 M history rows the
+   load wrote, then again (every plan recomputed and its stored rows replaced), as a daily
    re-evaluation runs;
 4. starts `planwatch serve --workers N` and measures, per route, the cold first request and then
    p50/p95 at `--clients` concurrent clients (bench/web_load.py's driver: wrk, else k6, else httpx).
