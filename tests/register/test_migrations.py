@@ -35,6 +35,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0017 → 0016: the stored evaluations' plan is a foreign key again
+    assert migrate.current_revision(blank) == "0016_reported_at_default"
+    assert _evaluation_keys(blank) == {"indicators", "plans"}
+
     migrate.downgrade(blank, "-1")  # 0016 → 0015: reported_at without a default again
     assert migrate.current_revision(blank) == "0015_lz4_stored_evaluations"
     assert _reported_at_default(blank) is None
@@ -276,6 +280,26 @@ def test_0016_a_value_reported_without_a_time_gets_its_transactions_time_on_post
                           "FROM indicators WHERE id = 1"))
         began, stored = c.execute(sa.text("SELECT now(), reported_at FROM observations")).one()
     assert stored == began
+
+
+def _evaluation_keys(engine: sa.Engine) -> set[str]:
+    return {k["referred_table"] for k in sa.inspect(engine).get_foreign_keys("evaluations")}
+
+
+def test_0017_a_deleted_plan_still_takes_its_stored_evaluations_through_its_indicators(blank: sa.Engine) -> None:
+    """From 0017 a stored evaluation's plan is no foreign key (a lookup a stored row, for nothing): deleting
+    the plan deletes its indicators, and their cascade deletes the evaluations."""
+    migrate.upgrade(blank)
+    assert _evaluation_keys(blank) == {"indicators"}
+    with blank.begin() as c:
+        if blank.dialect.name == "sqlite":
+            c.exec_driver_sql("PRAGMA foreign_keys = ON")
+        _plan_with_indicators(c, (1, 2))
+        c.execute(_EVALUATIONS.insert(), [{"plan_id": 1, "indicator_id": i, "status": "lagging", "binding": False,
+                                           "data_version": 1, "detail": {}} for i in (1, 2)])
+        assert c.execute(sa.text("SELECT count(*) FROM evaluations")).scalar() == 2
+        c.execute(sa.text("DELETE FROM plans WHERE id = 1"))
+        assert c.execute(sa.text("SELECT count(*) FROM evaluations")).scalar() == 0
 
 
 def test_0015_stores_the_evaluations_json_with_lz4_on_postgresql(blank: sa.Engine) -> None:

@@ -558,7 +558,9 @@ class Evaluation(Base):
                             "plan_id", "indicator_id"),
                       Index("ix_evaluations_region_code", "region_code"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    # no foreign key to the plan: the indicator's cascade removes the row with its plan, and a second key
+    # cost a lookup a stored row (migration 0017)
+    plan_id: Mapped[int] = mapped_column(Integer)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
     year: Mapped[int | None] = mapped_column(Integer)  # the data year evaluated
     status: Mapped[str] = mapped_column(String(20))
