@@ -291,9 +291,7 @@ def test_0017_a_deleted_plan_still_takes_its_stored_evaluations_through_its_indi
     the plan deletes its indicators, and their cascade deletes the evaluations."""
     migrate.upgrade(blank)
     assert _evaluation_keys(blank) == {"indicators"}
-    with blank.begin() as c:
-        if blank.dialect.name == "sqlite":
-            c.exec_driver_sql("PRAGMA foreign_keys = ON")
+    with blank.begin() as c:  # make_engine turns SQLite's foreign keys on for every connection
         _plan_with_indicators(c, (1, 2))
         c.execute(_EVALUATIONS.insert(), [{"plan_id": 1, "indicator_id": i, "status": "lagging", "binding": False,
                                            "data_version": 1, "detail": {}} for i in (1, 2)])

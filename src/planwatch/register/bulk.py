@@ -172,10 +172,10 @@ def _write_frozen(session: Session) -> None:
     plain are rewritten after the load: the first read of each page sets its hint bits (a write of the
     whole table), and the autovacuum that 20 M inserts set off reads and writes every page again (at
     scale 1 on PostgreSQL the values' VACUUM ran 16-29 s beside the first `evaluate --all`; frozen, it
-    has nothing to do; the evaluation's time did not change measurably either way). Frozen rows are visible at once to every other transaction, even one whose
-    snapshot is older than the load (PostgreSQL's documented exception to MVCC for FREEZE); the table was
-    empty and no other transaction could write it, so no reader sees anything but an empty table or the
-    whole load."""
+    has nothing to do; the evaluation's time did not change measurably either way). Frozen rows are
+    visible at once to every other transaction, even one whose snapshot is older than the load
+    (PostgreSQL's documented exception to MVCC for FREEZE); the table was empty and no other transaction
+    could write it, so no reader sees anything but an empty table or the whole load."""
     session.connection().exec_driver_sql(f"TRUNCATE {_TABLE}")
     session.info[COPY_FROZEN] = True
 
