@@ -85,6 +85,7 @@ def _stored_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     from planwatch.register.schema import (
         Evaluation,
         PlanEvaluation,
+        RegionCount,
         RegionStatusCount,
         RegionTotal,
         StatusCount,
@@ -94,7 +95,7 @@ def _stored_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     out: dict[str, list[tuple[object, ...]]] = {}
     with transaction(engine) as s:
         for table in (PlanEvaluation, Evaluation, StatusCount, RegionStatusCount, StatusTotal,
-                      RegionTotal):
+                      RegionTotal, RegionCount):
             cols = [c for c in table.__table__.columns if c.name not in ("id", "evaluated_at")]
             rows = [tuple(json.dumps(v, sort_keys=True, ensure_ascii=False) if isinstance(v, dict | list) else v
                           for v in r) for r in s.execute(select(*cols))]
@@ -196,8 +197,18 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
         for k, v in enumerate((n, binding, risk, binding_risk, main)):
             acc[k] += int(v)  # type: ignore[call-overload]
     assert together["status_totals"] == sorted([(*k, *v) for k, v in sums.items()], key=repr)
+    own: dict[str, tuple[int, int]] = {}  # plan region → (its plans' indicators, of them at risk)
+    for _plan, region, _d, _dep, _st, n, _b, risk, *_ in together["status_counts"]:
+        was = own.get(str(region), (0, 0))
+        own[str(region)] = (was[0] + int(n), was[1] + int(risk))  # type: ignore[call-overload]
     assert together["region_totals"] == sorted(
-        [tuple(r.values()) for r in evaluations.region_totals(expected)], key=repr)
+        [tuple(r.values()) for r in evaluations.region_totals(expected, own)], key=repr)
+    # and how many regions there are, with and without own plans (kept, not counted, by the dashboard)
+    assert together["region_counts"] == [(len(expected), len(own))]
+    with transaction(engine) as s:
+        tally = sorted(own, key=lambda c: summary.tally_key(c, own[c][0], own[c][1]))
+        assert [r["key"] for r in summary.region_tally(s, 2)[0]] == tally[:2]
+        assert summary.region_tally(s, 2)[1] == len(own) >= 2
     # the database orders the tiles as the rule says: worst status, most at risk, code (no outlines here)
     with transaction(engine) as s:
         tiles, total = summary.region_tiles(s, limit=3)

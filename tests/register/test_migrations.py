@@ -35,6 +35,12 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0018 → 0017: the kept region counts go; the plain indexes come back
+    assert migrate.current_revision(blank) == "0017_evaluations_plan_key"
+    assert "region_counts" not in set(sa.inspect(blank).get_table_names())
+    assert "neg_own_total" not in {c["name"] for c in sa.inspect(blank).get_columns("region_totals")}
+    assert "ix_regions_level" not in {i["name"] for i in sa.inspect(blank).get_indexes("regions")}
+
     migrate.downgrade(blank, "-1")  # 0017 → 0016: the stored evaluations' plan is a foreign key again
     assert migrate.current_revision(blank) == "0016_reported_at_default"
     assert _evaluation_keys(blank) == {"indicators", "plans"}
@@ -298,6 +304,29 @@ def test_0017_a_deleted_plan_still_takes_its_stored_evaluations_through_its_indi
         assert c.execute(sa.text("SELECT count(*) FROM evaluations")).scalar() == 2
         c.execute(sa.text("DELETE FROM plans WHERE id = 1"))
         assert c.execute(sa.text("SELECT count(*) FROM evaluations")).scalar() == 0
+
+
+def test_0018_keeps_the_region_cards_counts_of_a_register_stored_before_it(blank: sa.Engine) -> None:
+    """A register evaluated before 0018 upgrades with each region's own plans' counts in `region_totals`
+    (from `status_counts` by plan region) and `region_counts` holding how many rows there are."""
+    migrate.upgrade(blank, "0017_evaluations_plan_key")
+    with blank.begin() as c:
+        _plan_with_indicators(c, (1, 2))
+        c.execute(sa.text("INSERT INTO regions (code, name, level) VALUES ('990102', '甲镇', 'township')"))
+        for status, n, risk in (("lagging", 2, 2), ("achieved", 3, 0)):
+            c.execute(sa.text("INSERT INTO status_counts (plan_id, region_code, domain, department, status, count, "
+                              "binding_count, risk_count, binding_risk_count, main_count, first_position) "
+                              f"VALUES (1, '990101', '', '', '{status}', {n}, 0, {risk}, 0, 0, 0)"))
+        c.execute(sa.text("INSERT INTO region_totals (region_code, neg_rank, neg_risk, total) "
+                          "VALUES ('990101', -3, -2, 5), ('990102', -1, 0, 4)"))
+    migrate.upgrade(blank)
+    with blank.connect() as c:
+        rows = c.execute(sa.text("SELECT region_code, neg_own_risk, neg_own_total FROM region_totals "
+                                 "ORDER BY region_code")).all()
+        counts = c.execute(sa.text("SELECT id, regions, own_regions FROM region_counts")).all()
+    assert [tuple(r) for r in rows] == [("990101", -2, -5), ("990102", 0, 0)]
+    assert [tuple(r) for r in counts] == [(1, 2, 1)]
+    assert "ix_regions_level" in {i["name"] for i in sa.inspect(blank).get_indexes("regions")}
 
 
 def test_0015_stores_the_evaluations_json_with_lz4_on_postgresql(blank: sa.Engine) -> None:

@@ -230,6 +230,8 @@ def test_the_stored_risk_order_is_the_risk_rule_over_every_plans_rows(app) -> No
     assert [r["id"] for r in listed] == [r["id"] for r in rows]
     risky, n = indicator_page(svc, {"risk": "1"}, 0, 1000, None)
     assert n == len(risky) == sum(r["risk"] for r in rows) > 0
+    # at risk only (read in `ix_evaluations_risk`'s order): the same rows in the same order
+    assert [(r["plan_id"], r["id"]) for r in risky] == [(r["plan_id"], r["id"]) for r in rows if r["risk"]]
 
 
 def test_sub_regions_are_read_only_by_the_indicator_pages_that_show_them(client, seeded) -> None:  # type: ignore[no-untyped-def]

@@ -37,6 +37,7 @@ from planwatch.register.schema import (
     Indicator,
     Plan,
     PlanEvaluation,
+    RegionCount,
     RegionStatusCount,
     RegionTotal,
     StatusCount,
@@ -360,28 +361,37 @@ def _add_to_totals(session: Session, totals: dict[tuple[str, str, str], list[int
     session.execute(delete(StatusTotal).where(StatusTotal.count <= 0))
 
 
-def region_totals(counted: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+def region_totals(counted: dict[str, dict[str, int]],
+                  own: dict[str, tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """`region_totals` rows of regions' summed counts by status ({region: {status: n}}), in the dashboard
-    tiles' order (`summary._tile_key`, one rule); a region with nothing counted has none."""
-    from planwatch.register.summary import _tile_key
+    tiles' order (`summary._tile_key`, one rule), with the region's own plans' indicators ({region:
+    (how many, how many at risk)}) in the region card's (`summary.tally_key`); a region with nothing
+    counted has none."""
+    from planwatch.register.summary import _tile_key, tally_key
 
+    own = own or {}
     out = []
     for code, by in sorted(counted.items()):
         total = sum(by.values())
         if code and total > 0:
             neg_rank, neg_risk, _ = _tile_key(code, by)
-            out.append({"region_code": code, "neg_rank": neg_rank, "neg_risk": neg_risk, "total": total})
+            neg_own_risk, neg_own_total, _ = tally_key(code, *own.get(code, (0, 0)))
+            out.append({"region_code": code, "neg_rank": neg_rank, "neg_risk": neg_risk, "total": total,
+                        "neg_own_risk": neg_own_risk, "neg_own_total": neg_own_total})
     return out
 
 
 def _refresh_region_totals(session: Session, codes: set[str]) -> None:
-    """Recompute the `region_totals` rows of the regions given from `region_status_counts` (the rows of
-    every plan, as this transaction leaves them). On PostgreSQL each region's row is locked first, in
-    code order, so a concurrent store of a plan counting in the same region waits and then sees ours."""
+    """Recompute the `region_totals` rows of the regions given from `region_status_counts` and
+    `status_counts` (the rows of every plan, as this transaction leaves them), and add the change in
+    their number to `region_counts`. On PostgreSQL each region's row is locked first, in code order, so
+    a concurrent store of a plan counting in the same region waits and then sees ours (a region new to
+    the table gets a placeholder row, total 0, which no stored row has)."""
     wanted = sorted(c for c in codes if c)
     if not wanted:
         return
     table = RegionTotal.__table__
+    rows_change = own_change = 0
     for i in range(0, len(wanted), 500):
         some = wanted[i:i + 500]
         if session.get_bind().dialect.name == "postgresql":
@@ -399,9 +409,24 @@ def _refresh_region_totals(session: Session, codes: set[str]) -> None:
                 .where(among(session, RegionStatusCount.region_code, some))
                 .group_by(RegionStatusCount.region_code, RegionStatusCount.status)):
             counted.setdefault(code, {})[status] = int(n or 0)
-        session.execute(delete(RegionTotal).where(among(session, RegionTotal.region_code, some)))
-        rows = region_totals(counted)
+        own = {code: (int(n or 0), int(risk or 0)) for code, n, risk in session.execute(
+            select(StatusCount.region_code, func.sum(StatusCount.count), func.sum(StatusCount.risk_count))
+            .where(among(session, StatusCount.region_code, some)).group_by(StatusCount.region_code))}
+        for total, neg_own_total in session.execute(
+                delete(RegionTotal).where(among(session, RegionTotal.region_code, some))
+                .returning(RegionTotal.total, RegionTotal.neg_own_total)):
+            rows_change -= total > 0  # not a placeholder
+            own_change -= total > 0 and neg_own_total < 0
+        rows = region_totals(counted, own)
         insert_tuples(session, table, tuple(rows[0]) if rows else (), [tuple(r.values()) for r in rows])
+        rows_change += len(rows)
+        own_change += sum(r["neg_own_total"] < 0 for r in rows)
+    if rows_change or own_change:
+        counts = RegionCount.__table__
+        stmt = _upsert(session)(counts).values(id=1, regions=rows_change, own_regions=own_change)
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[counts.c.id], set_={"regions": counts.c.regions + stmt.excluded.regions,
+                                                "own_regions": counts.c.own_regions + stmt.excluded.own_regions}))
 
 
 def stale_plans(session: Session, plan_ids: Iterable[int] | None = None) -> list[int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -23,6 +23,7 @@ from planwatch.register.schema import (
     PlanEvaluation,
     Region,
     RegionBoundary,
+    RegionCount,
     RegionStatusCount,
     RegionTotal,
     StatusCount,
@@ -299,20 +300,33 @@ def dashboard_counts(session: Session, indicator_ids: frozenset[int] | None = No
     return out
 
 
+def tally_key(code: str, total: int, risk: int) -> tuple[int, int, str]:
+    """The order of the dashboard's region card: the most at risk first, then the most indicators,
+    then by code (the administrative order statistical tables list regions in)."""
+    return (-risk, -total, code)
+
+
+def region_counts(session: Session) -> tuple[int, int]:
+    """How many regions have a stored status, and how many of them have plans with indicators (kept by
+    the writes: `region_counts`)."""
+    row = session.execute(select(RegionCount.regions, RegionCount.own_regions).where(RegionCount.id == 1)).first()
+    return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
+
 def region_tally(session: Session, limit: int = 12) -> tuple[list[dict[str, Any]], int]:
     """The whole register's indicators counted by plan region as the dashboard's region card lists them:
-    the `limit` regions with the most at risk (then the most indicators, then by name, the code for a
-    region without one), each {key, name, total, risk}, and how many regions have any. Grouped by the
-    database in the order of `ix_status_counts_region_code`: only the rows shown reach Python."""
-    g = (select(StatusCount.region_code.label("code"), func.sum(StatusCount.count).label("total"),
-                func.sum(StatusCount.risk_count).label("risk"))
-         .group_by(StatusCount.region_code).subquery())
-    name = func.coalesce(Region.name, g.c.code)
-    q = (select(g.c.code, name, g.c.total, g.c.risk).outerjoin(Region, Region.code == g.c.code)
-         .where(g.c.total > 0).order_by(g.c.risk.desc(), g.c.total.desc(), name).limit(max(limit, 0)))
-    rows = [{"key": code, "name": n, "total": int(total), "risk": int(risk or 0)}
-            for code, n, total, risk in session.execute(q)]
-    return rows, int(session.scalar(select(func.count()).select_from(g).where(g.c.total > 0)) or 0)
+    the `limit` regions first in the card's order (`tally_key`), each {key, name, total, risk} (the
+    code for a region without a name), and how many regions have any. Read in the order of
+    `ix_region_totals_tally_order` (kept by the writes) and counted from `region_counts`: only the
+    rows shown are read, whatever the number of regions."""
+    name = func.coalesce(Region.name, RegionTotal.region_code)
+    q = (select(RegionTotal.region_code, name, RegionTotal.neg_own_total, RegionTotal.neg_own_risk)
+         .outerjoin(Region, Region.code == RegionTotal.region_code).where(RegionTotal.neg_own_total < 0)
+         .order_by(RegionTotal.neg_own_risk, RegionTotal.neg_own_total, RegionTotal.region_code)
+         .limit(max(limit, 0)))
+    rows = [{"key": code, "name": n, "total": -int(neg_total), "risk": -int(neg_risk)}
+            for code, n, neg_total, neg_risk in session.execute(q)]
+    return rows, region_counts(session)[1]
 
 
 def region_statuses(session: Session, indicator_ids: frozenset[int] | None = None,
@@ -377,7 +391,10 @@ def region_tiles(session: Session, indicator_ids: frozenset[int] | None = None, 
         select(RegionTotal.region_code).where(*shown)
         .order_by(RegionTotal.neg_rank, RegionTotal.neg_risk, RegionTotal.region_code)
         .offset(max(offset, 0)).limit(max(limit, 0))))
-    total = int(session.scalar(select(func.count()).select_from(RegionTotal).where(*shown)) or 0)
+    # every region with a status (kept) less those left out: bounded by the outlines, not the regions
+    left = union(outlined, left_out).subquery()
+    total = region_counts(session)[0] - int(session.scalar(
+        select(func.count()).select_from(RegionTotal).join(left, left.c[0] == RegionTotal.region_code)) or 0)
     counted = region_statuses(session, None, codes)
     return {c: counted.get(c, {}) for c in codes}, total
 
@@ -459,14 +476,18 @@ def dashboard_page(session: Session, offset: int = 0, limit: int = 50, status: s
     else:
         total = int(session.scalar(select(func.count()).select_from(Evaluation).where(*where)) or 0)
     not_risk = Evaluation.risk_severity.is_(None)
-    # At risk only, every row has a risk order: its leading columns then follow ix_evaluations_risk, and
-    # every column the order uses is in that index, so the page is read and sorted from the index alone.
-    at_risk_first = [] if risk_only else [case((not_risk, 1), else_=0)]
+    if risk_only:
+        # Every row has a risk order: the order is ix_evaluations_risk's, column by column and direction by
+        # direction, so the page is read from the index in order and stops at its last row (on SQLite
+        # the NULL ratios, first in its indexes, are sorted last within their group).
+        order: list[Any] = [Evaluation.risk_severity, Evaluation.risk_kind, Evaluation.status_rank.desc(),
+                            Evaluation.binding.desc(), Evaluation.ratio.asc().nulls_last()]
+    else:  # the same order for the rows at risk, the rest after them, worst status first
+        order = [case((not_risk, 1), else_=0), Evaluation.risk_severity, Evaluation.risk_kind,
+                 Evaluation.status_rank.desc(), case((not_risk, 0), (Evaluation.binding, 0), else_=1),
+                 case((not_risk, None), else_=Evaluation.ratio).nulls_last()]
     q = (select(Evaluation.plan_id, Evaluation.indicator_id).where(*where)
-         .order_by(*at_risk_first, Evaluation.risk_severity, Evaluation.risk_kind,
-                   Evaluation.status_rank.desc(), case((not_risk, 0), (Evaluation.binding, 0), else_=1),
-                   case((not_risk, None), else_=Evaluation.ratio).nulls_last(),
-                   Evaluation.plan_id, Evaluation.indicator_id)
+         .order_by(*order, Evaluation.plan_id, Evaluation.indicator_id)
          .offset(max(offset, 0)).limit(max(limit, 0)))
     return [(int(p), int(i)) for p, i in session.execute(q)], total
 
@@ -482,10 +503,12 @@ __all__ = [
     "plan_count",
     "plan_region_choices",
     "plan_rows",
+    "region_counts",
     "region_statuses",
     "region_tally",
     "region_tiles",
     "register_domain_counts",
     "risk_rows",
     "status_counts",
+    "tally_key",
 ]

@@ -41,6 +41,7 @@ from planwatch.register.schema import (
     Plan,
     PlanEvaluation,
     ProgressReport,
+    RegionCount,
     RegionStatusCount,
     RegionTotal,
     RegisterState,
@@ -54,7 +55,7 @@ KEY = "planwatch.versions"
 # Notifications are read live by the 待办 page, never cached.
 UNREAD = frozenset(t.__tablename__ for t in (UserSession, LoginFailure, History, AuditEntry, RegisterState,
                                              Evaluation, PlanEvaluation, StatusCount,
-                                             RegionStatusCount, StatusTotal, RegionTotal, Notification))
+                                             RegionStatusCount, StatusTotal, RegionTotal, RegionCount, Notification))
 _STATE = RegisterState.__table__
 _PLANS: Table = Plan.__table__  # type: ignore[assignment]
 MAX_PLANS_LISTED = 10_000  # more touched plans than this since a reader last looked: treat as structure

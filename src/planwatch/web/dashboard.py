@@ -209,7 +209,9 @@ def _tally(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
         if field == "region_code":
             names[k] = r["region"]
     out = [{"key": k, "name": names.get(k, k), "total": n, "risk": risk[k]} for k, n in total.items()]
-    out.sort(key=lambda x: (-x["risk"], -x["total"], x["name"]))
+    # regions in the region card's order (`summary.tally_key`: then by code), the rest then by name
+    tie = "key" if field == "region_code" else "name"
+    out.sort(key=lambda x: summary.tally_key(x[tie], x["total"], x["risk"]))
     return out
 
 
