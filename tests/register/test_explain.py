@@ -87,7 +87,7 @@ def test_hot_reads_use_indexes_not_scans_of_values_or_history(engine: Engine, re
     reads: dict[str, Callable[[Any], Any]] = {
         "plan": lambda s: plan_view(s, register["plan"], False),
         "indicator": lambda s: indicator_view(s, register["indicator"], False),
-        "overview": lambda s: overview(s, False),
+        "overview": lambda s: overview(s),
         "dashboard": lambda s: (summary.dashboard_counts(s), summary.region_statuses(s),
                                 summary.dashboard_page(s, 0, 15, risk_only=True)),
         "dashboard list": lambda s: summary.dashboard_page(s, 0, 50, status="lagging", binding=True),
@@ -99,7 +99,7 @@ def test_hot_reads_use_indexes_not_scans_of_values_or_history(engine: Engine, re
 
 
 def test_the_overview_reads_no_values_when_every_plan_is_fresh(engine: Engine, register: dict[str, Any]) -> None:
-    statements = _statements(engine, lambda s: overview(s, False))
+    statements = _statements(engine, lambda s: overview(s))
     assert not [sql for sql, _ in statements if re.search(r"\b(FROM|JOIN) observations\b", sql)]
 
 
@@ -148,7 +148,7 @@ def test_the_overview_reads_its_page_of_plans_never_every_evaluation(engine: Eng
     """A page of the overview (and its filters: title or region name, level, a region above) reads the
     summary and its plans' rows; never a scan of the indicators' stored evaluations, sub-region
     statuses, values or history."""
-    statements = _statements(engine, lambda s: overview(s, False, *args, 1))
+    statements = _statements(engine, lambda s: overview(s, *args, 1))
     assert _full_scans(engine, statements, (*BIG, "evaluations", "indicators")) == []
 
 

@@ -93,9 +93,9 @@ def test_value_write_refreshes_its_plan_only(two_plans) -> None:  # type: ignore
     assert _latest(a_before, "每千人口3岁以下婴幼儿托位数") == 2.3
     assert _latest(a_after, "每千人口3岁以下婴幼儿托位数") == 2.75
     # The cross-plan overview reads every plan's values: it is rebuilt.
-    first = svc.view(overview, False)
+    first = svc.view(overview)
     _write(url, seed.doctors, "990101", 2023, 2.4)
-    assert svc.view(overview, False) is not first
+    assert svc.view(overview) is not first
     svc.engine.dispose()
 
 

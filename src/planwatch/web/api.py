@@ -161,7 +161,7 @@ def api_me(request: Request, user: Staff) -> dict[str, Any]:
 def api_overview(request: Request, user: Staff, page: Page = 1) -> dict[str, Any]:
     """The overview: a `page` of plans (50 a page, `paging`), the register's counts by status and
     domain, and the early warnings of the plans on the page."""
-    data = request.app.state.services.view(overview, False, page)
+    data = request.app.state.services.view(overview, page)
     if department_scoped(user):  # warnings name indicators; keep only the department's
         from planwatch.web.access import visible_ids
 
@@ -173,16 +173,16 @@ def api_overview(request: Request, user: Staff, page: Page = 1) -> dict[str, Any
 @router.get("/plans", tags=["staff"])
 def api_plans(request: Request, user: Staff, page: Page = 1, limit: OptLimit = None) -> list[dict[str, Any]]:
     """Plans by id with their status counts; `limit` rows a `page` (every plan without a limit)."""
-    return plan_page(request, False, page, limit)
+    return plan_page(request, page, limit)
 
 
-def plan_page(request: Request, public: bool, page: int, limit: int | None) -> list[dict[str, Any]]:
+def plan_page(request: Request, page: int, limit: int | None) -> list[dict[str, Any]]:
     """A page of the plans read from the register by that page (`views.overview`); every plan
     without a limit."""
     svc = request.app.state.services
     if limit is None:
-        page, limit = 1, max(svc.view(overview, public)["plan_total"], 1)
-    data = svc.view(overview, public, page, "", "", "", limit)
+        page, limit = 1, max(svc.view(overview)["plan_total"], 1)
+    data = svc.view(overview, page, "", "", "", limit)
     return list(data["plans"]) if page <= data["paging"]["pages"] else []  # past the last page: none
 
 
@@ -385,7 +385,7 @@ def api_review_publish(request: Request, draft_id: str, body: PublishIn, user: P
 @router.get("/public/plans", tags=["public"])
 def api_public_plans(request: Request, page: Page = 1, limit: OptLimit = None) -> list[dict[str, Any]]:
     """Every plan with status counts from approved values only; `limit` rows a `page`."""
-    return plan_page(request, True, page, limit)
+    return plan_page(request, page, limit)
 
 
 @router.get("/public/plans/{plan_id}", tags=["public"])

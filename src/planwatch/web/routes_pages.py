@@ -217,7 +217,7 @@ async def overview_page(request: Request, user: Staff) -> Response:
     args = overview_args(request)
 
     def make() -> dict[str, Any]:
-        data = svc.view(overview, False, *args)
+        data = svc.view(overview, *args)
         ids = visible_ids(svc, user)
         if ids is not None:  # a reporter's warning list names only its own indicators
             data = {**data, "early_warnings": [w for w in data["early_warnings"] if w.get("indicator") in ids]}

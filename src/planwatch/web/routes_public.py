@@ -49,7 +49,7 @@ async def portal_home(request: Request) -> Response:
     args = overview_args(request)
     return await render_cached(request, "public_home.html", ("portal", *args),
                                translate("pub.title", request_lang(request)),
-                               lambda: {"data": svc.view(overview, True, *args), "query": overview_query(*args[1:])},
+                               lambda: {"data": svc.view(overview, *args), "query": overview_query(*args[1:])},
                                public=True)
 
 
@@ -61,7 +61,7 @@ async def portal_status(request: Request) -> Response:
     args = overview_args(request)
 
     def make() -> dict[str, Any]:
-        data = svc.view(overview, True, *args, STATUS_PER_PAGE)
+        data = svc.view(overview, *args, STATUS_PER_PAGE)
         return {"plans": data["plans"], "totals": data["reporting"], "data": data,
                 "query": overview_query(*args[1:])}
 

@@ -200,15 +200,15 @@ PLANS_PER_PAGE = 50  # plans a page on the overview, the public overview and the
 
 
 @reads(EVERY_PLAN)
-def overview(session: Session, public: bool = False, page: int = 1, search: str = "", level: str = "",
+def overview(session: Session, page: int = 1, search: str = "", level: str = "",
              under: str = "", per_page: int = PLANS_PER_PAGE) -> dict[str, Any]:
     """One page of the plans (`per_page` by id, filtered by a title or region name, the region's level
     and a region they lie in) with their status counts, the register's counts (by status and domain,
     from the stored summary, never by listing every plan) and the early warnings of the plans shown.
     The shown plans' stale evaluations are brought up to date first, and at most `per_page` others
     (the rest wait for `planwatch evaluate --all`; `stale` says how many): the cost follows the page,
-    not the register."""
-    del public  # approved means final for both: one stored evaluation serves both
+    not the register. One entry serves the staff and the public overview (approved means final for both),
+    so the public page's first request after the staff one's is a cache hit."""
     filters = {"search": search.strip()[:100], "level": level.strip()[:40], "under": under.strip()[:12]}
     total = summary.plan_count(session, **filters)
     paged = paging(page, total, per_page)
