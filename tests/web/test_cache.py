@@ -26,7 +26,7 @@ from planwatch.register.testing import TempPostgres
 from planwatch.web import create_app, data
 from planwatch.web.compare_views import benchmarks
 from planwatch.web.data import Services
-from planwatch.web.views import overview, plan_view
+from planwatch.web.views import overview, plan_choices, plan_view
 
 CITY_TARGET = "≥93"
 CITY_ITEM = "城市社区综合服务设施覆盖率"
@@ -92,10 +92,12 @@ def test_value_write_refreshes_its_plan_only(two_plans) -> None:  # type: ignore
     assert a_after is not a_before and svc.builds == builds + 1
     assert _latest(a_before, "每千人口3岁以下婴幼儿托位数") == 2.3
     assert _latest(a_after, "每千人口3岁以下婴幼儿托位数") == 2.75
-    # The cross-plan overview reads every plan's values: it is rebuilt.
-    first = svc.view(overview)
+    # The cross-plan overview reads every plan's values: it is rebuilt; its filter choices (the plans'
+    # regions) read none and stay.
+    first, choices = svc.view(overview), svc.view(plan_choices)
     _write(url, seed.doctors, "990101", 2023, 2.4)
     assert svc.view(overview) is not first
+    assert svc.view(plan_choices) is choices
     svc.engine.dispose()
 
 

@@ -14,6 +14,7 @@ from planwatch.evaluate import kinds
 from planwatch.register.permissions import department_scoped
 from planwatch.web import charts, downloads
 from planwatch.web.access import can_see, visible_ids
+from planwatch.web.data import Services
 from planwatch.web.i18n import STATUS_ORDER, status_label, translate
 from planwatch.web.params import IndicatorId, PlanId, page_number, parse_year, same_plan
 from planwatch.web.security import AuthError, Staff, WebUser
@@ -24,6 +25,7 @@ from planwatch.web.views import (
     indicator_view,
     is_reported,
     overview,
+    plan_choices,
     plan_view,
     warning_board,
 )
@@ -203,6 +205,12 @@ def overview_args(request: Request) -> tuple[int, str, str, str]:
             (q.get("region") or "").strip()[:12])
 
 
+def overview_data(svc: Services, args: tuple[int, str, str, str], *more: int) -> dict[str, Any]:
+    """The overview's read model (`views.overview` of `args`, `overview_args`, and `more`) with the plan
+    list's filter choices (`views.plan_choices`), as the overview pages show them."""
+    return {**svc.view(overview, *args, *more), "choices": svc.view(plan_choices)}
+
+
 def overview_query(search: str, level: str, under: str) -> str:
     """The filters as the pager keeps them on its links ('&q=…&level=…')."""
     kept = urlencode({k: v for k, v in (("q", search), ("level", level), ("region", under)) if v})
@@ -217,7 +225,7 @@ async def overview_page(request: Request, user: Staff) -> Response:
     args = overview_args(request)
 
     def make() -> dict[str, Any]:
-        data = svc.view(overview, *args)
+        data = overview_data(svc, args)
         ids = visible_ids(svc, user)
         if ids is not None:  # a reporter's warning list names only its own indicators
             data = {**data, "early_warnings": [w for w in data["early_warnings"] if w.get("indicator") in ids]}

@@ -20,12 +20,13 @@ from planwatch.web.params import IndicatorId, PlanId, same_plan
 from planwatch.web.routes_pages import (
     download_response,
     overview_args,
+    overview_data,
     overview_query,
     render_indicator,
     render_plan,
 )
 from planwatch.web.templating import render_cached, request_lang
-from planwatch.web.views import indicator_view, overview, plan_view
+from planwatch.web.views import indicator_view, plan_view
 
 router = APIRouter(prefix="/public", include_in_schema=False)
 STATUS_PER_PAGE = 15  # plans a page on the reporting status (each a card with its domains)
@@ -49,7 +50,7 @@ async def portal_home(request: Request) -> Response:
     args = overview_args(request)
     return await render_cached(request, "public_home.html", ("portal", *args),
                                translate("pub.title", request_lang(request)),
-                               lambda: {"data": svc.view(overview, *args), "query": overview_query(*args[1:])},
+                               lambda: {"data": overview_data(svc, args), "query": overview_query(*args[1:])},
                                public=True)
 
 
@@ -61,7 +62,7 @@ async def portal_status(request: Request) -> Response:
     args = overview_args(request)
 
     def make() -> dict[str, Any]:
-        data = svc.view(overview, *args, STATUS_PER_PAGE)
+        data = overview_data(svc, args, STATUS_PER_PAGE)
         return {"plans": data["plans"], "totals": data["reporting"], "data": data,
                 "query": overview_query(*args[1:])}
 

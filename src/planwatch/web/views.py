@@ -199,6 +199,13 @@ def filter_rows(rows: list[dict[str, Any]], domain: str = "", status: str = "", 
 PLANS_PER_PAGE = 50  # plans a page on the overview, the public overview and the reporting status
 
 
+@reads(STRUCTURE)  # the plans' regions and the region tree: a value written changes none of it
+def plan_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """The plan list's filter choices (`summary.plan_region_choices`), cached apart from the overview,
+    which any value written makes stale: its rebuilds do not join every plan to its region again."""
+    return summary.plan_region_choices(session)
+
+
 @reads(EVERY_PLAN)
 def overview(session: Session, page: int = 1, search: str = "", level: str = "",
              under: str = "", per_page: int = PLANS_PER_PAGE) -> dict[str, Any]:
@@ -236,7 +243,7 @@ def overview(session: Session, page: int = 1, search: str = "", level: str = "",
                       for row in shown],
             "paging": paged,
             "plan_total": total if not any(filters.values()) else summary.plan_count(session),
-            "filters": filters, "choices": summary.plan_region_choices(session),
+            "filters": filters,
             "counts": {k: by_status[k][k] for k in STATUS_ORDER if by_status.get(k, {}).get(k)},
             "reporting": {k: sum(d[k] for d in reporting) for k in ("main", "main_reported", "other",
                                                                      "other_reported")},
