@@ -388,15 +388,15 @@ def region_tiles(session: Session, indicator_ids: frozenset[int] | None = None, 
         skip |= set(session.scalars(left_out))
         order = sorted((_tile_key(c, v), c) for c, v in counted.items() if c not in skip)
         return {c: counted[c] for _, c in order[offset:offset + limit]}, len(order)
-    shown = (RegionTotal.region_code.not_in(outlined), RegionTotal.region_code.not_in(left_out))
+    not_shown = union(outlined, left_out).subquery()  # the regions with an outline and those of the level
     codes = list(session.scalars(
-        select(RegionTotal.region_code).where(*shown)
+        select(RegionTotal.region_code).where(RegionTotal.region_code.not_in(select(not_shown.c[0])))
         .order_by(RegionTotal.neg_rank, RegionTotal.neg_risk, RegionTotal.region_code)
         .offset(max(offset, 0)).limit(max(limit, 0))))
-    # every region with a status (kept) less those left out: bounded by the outlines, not the regions
-    left = union(outlined, left_out).subquery()
+    # every region with a status (kept) less those not shown: bounded by the outlines, not the regions
     total = region_counts(session)[0] - int(session.scalar(
-        select(func.count()).select_from(RegionTotal).join(left, left.c[0] == RegionTotal.region_code)) or 0)
+        select(func.count()).select_from(RegionTotal).join(not_shown, not_shown.c[0] == RegionTotal.region_code))
+        or 0)
     counted = region_statuses(session, None, codes)
     return {c: counted.get(c, {}) for c in codes}, total
 
