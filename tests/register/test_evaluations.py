@@ -10,10 +10,13 @@ import json
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 
+from planwatch.evaluate import EvaluationConfig, evaluate_plans
 from planwatch.evaluate.cli import evaluate_command
 from planwatch.register import evaluations, summary
 from planwatch.register.db import transaction
+from planwatch.register.finality import counted_statuses
 from planwatch.register.observations import ObservationInput, write_observations
+from planwatch.register.queries import evaluation_inputs
 from planwatch.register.schema import Evaluation, Indicator, Plan
 
 RATE = "学前教育毛入园率"
@@ -122,7 +125,7 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     """`evaluate_register` stores a batch of plans with one statement per table (`save_many`): its rows
     (statuses, 完成度, 时序进度, projections, warnings, sub-region rows, status counts) are the rows
     saving each plan's evaluation on its own gives."""
-    from planwatch.register.schema import Evaluation, Region
+    from planwatch.register.schema import Evaluation, Region, RegionPopulation
 
     with transaction(engine) as s:
         ids = {p: s.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.active)
@@ -142,6 +145,11 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
                     rows.append(ObservationInput(ind, town, year, value=5.0 + t * 4 + k + year - 2021,
                                                  status="approved"))
         write_observations(s, rows, by="t")
+        # one indicator averaged by population: its spread is weighted by the townships' populations
+        s.get(Indicator, ids["a"][1]).aggregation = "mean_pop"  # type: ignore[union-attr]
+        s.query(RegionPopulation).filter(RegionPopulation.region_code.in_(towns)).delete()
+        s.add_all([RegionPopulation(region_code=town, year=2021, population=10_000.0 * (t + 1))
+                   for t, town in enumerate(towns)])
     assert towns, "the reference regions list townships below the plan's county"
     for plan_id in plans.values():  # each plan alone, as a page stores it
         with transaction(engine) as s:
@@ -154,17 +162,26 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
     subs = [(region, status) for *_, rows in _sub_rows(together) for region, status in rows]
     assert subs
     # each indicator's sub-region rows are stored apart from its detail, and read back only when asked
-    # for: then the stored evaluation is the computed one, sub-region rows and all
+    # for: then the stored evaluation is the computed one, sub-region rows and their spread and all
     with transaction(engine) as s:
-        now = evaluations.compute(s, plans["a"])
+        computed = evaluations.compute(s, plans["a"])
+        assert not any(ev["equalisation"] for ev in computed.indicators.values())  # worked out on read only
+        now = evaluations.with_spread(s, plans["a"], computed, ids["a"])
         plain = evaluations.stored(s, plans["a"])
         full = evaluations.stored(s, plans["a"], subregions=ids["a"])
+        statuses = counted_statuses()
+        inp = evaluation_inputs(s, [plans["a"]], statuses, for_evaluation=True)[plans["a"]]
     assert plain is not None and full is not None
     assert any(ev["subregions"] for ev in now.indicators.values())
     assert full.indicators == now.indicators
     assert plain.indicators == {ref: {k: v for k, v in ev.items() if k not in evaluations.APART}
                                 for ref, ev in now.indicators.items()}
     assert any(ev["equalisation"] for ev in full.indicators.values())
+    # the spread worked out from the stored rows is the one the evaluation works out with them
+    judged = evaluate_plans([(inp, full.year)], EvaluationConfig(accepted_statuses=statuses))[0]
+    assert {e.id: e.equalisation and e.equalisation.to_dict() for e in judged.indicators} == {
+        ref: ev["equalisation"] for ref, ev in full.indicators.items()}
+    assert full.indicators[f"p{plans['a']}-i{ids['a'][1]}"]["equalisation"]["weighted"]
     with transaction(engine) as s:
         details = s.scalars(select(Evaluation.detail)).all()
     assert details and not any(set(evaluations.APART) & set(d) for d in details)

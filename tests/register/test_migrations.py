@@ -35,6 +35,11 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    migrate.downgrade(blank, "-1")  # 0019 → 0018: the stored spread's column comes back, empty
+    assert migrate.current_revision(blank) == "0018_dashboard_counts_kept"
+    assert "equalisation" in {c["name"] for c in sa.inspect(blank).get_columns("evaluations")}
+    assert _compression(blank) in ({}, {c: "l" for c in (*_COMPRESSED, "evaluations.equalisation")})
+
     migrate.downgrade(blank, "-1")  # 0018 → 0017: the kept region counts go; the plain indexes come back
     assert migrate.current_revision(blank) == "0017_evaluations_plan_key"
     assert "region_counts" not in set(sa.inspect(blank).get_table_names())
@@ -51,7 +56,7 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
 
     migrate.downgrade(blank, "-1")  # 0015 → 0014: the stored evaluations' JSON back to the default method
     assert migrate.current_revision(blank) == "0014_subregion_rows_in_json"
-    assert _compression(blank) in ({}, {c: "" for c in _COMPRESSED})
+    assert _compression(blank) in ({}, {c: "" for c in (*_COMPRESSED, "evaluations.equalisation")})
 
     migrate.downgrade(blank, "-1")  # 0014 → 0013: the table of sub-region statuses comes back
     assert migrate.current_revision(blank) == "0013_cold_reads"
@@ -228,7 +233,7 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
             " 1, 2)"))
         c.execute(sa.text("INSERT INTO region_status_counts (plan_id, region_code, status, count) VALUES "
                           "(1, '990101', 'lagging', 1), (1, '990101', 'on_track', 1), (1, '990102', 'lagging', 1)"))
-    migrate.upgrade(blank)
+    migrate.upgrade(blank, "0018_dashboard_counts_kept")  # 0019 drops `equalisation`
 
     def stored() -> dict[int, tuple[dict[str, object], object]]:
         with blank.connect() as c:
@@ -251,8 +256,8 @@ def test_0013_moves_stored_sub_region_rows_out_of_the_detail_and_sums_the_counts
                        2: {"status": "on_track", "subregions": [], "equalisation": None}}
 
 
-_COMPRESSED = ("evaluations.detail", "evaluations.subregions", "evaluations.equalisation",
-               "plan_evaluations.early_warnings", "plan_evaluations.summary")
+_COMPRESSED = ("evaluations.detail", "evaluations.subregions", "plan_evaluations.early_warnings",
+               "plan_evaluations.summary")  # and `evaluations.equalisation` from 0015 to 0019
 
 
 def _compression(engine: sa.Engine) -> dict[str, str]:

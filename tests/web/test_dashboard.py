@@ -251,12 +251,13 @@ def test_sub_regions_are_read_only_by_the_indicator_pages_that_show_them(client,
     try:
         with Session(engine) as s:
             kept = evaluations.stored(s, plan_id, subregions=[ind])
-            fresh = evaluations.compute(s, plan_id)
+            fresh = evaluations.with_spread(s, plan_id, evaluations.compute(s, plan_id), [ind])
     finally:
         engine.dispose()
     assert kept is not None
     ref = f"p{plan_id}-i{ind}"
     assert kept.indicators[ref] == fresh.indicators[ref] and fresh.indicators[ref]["subregions"]
+    assert shown["equalisation"] and shown["equalisation"]["n"] == kept.indicators[ref]["equalisation"]["n"]
     assert [(r["code"], r["value"]) for r in shown["subregions"]] == sorted(
         ((r["code"], r["value"]) for r in fresh.indicators[ref]["subregions"] if r.get("value") is not None),
         key=lambda cv: cv[1], reverse=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import itemgetter
@@ -19,7 +19,7 @@ import numpy as np
 from planwatch.evaluate import kinds
 from planwatch.evaluate.completion import Completion, complete
 from planwatch.evaluate.config import DEFAULT_CONFIG, EvaluationConfig
-from planwatch.evaluate.equalisation import equalisation
+from planwatch.evaluate.equalisation import Equalisation, equalisation
 from planwatch.evaluate.projection import project
 from planwatch.evaluate.results import IndicatorEvaluation, PlanEvaluation
 from planwatch.evaluate.rollup import population, regions_by_parent, rollup_observations, summarise
@@ -30,7 +30,7 @@ from planwatch.evaluate.warnings import early_warnings, indicator_warnings
 from planwatch.model import EvaluationInput, Indicator, Observation, Region, ValueRows
 
 __all__ = ["BulkInput", "BulkResult", "evaluate_bulk", "evaluate_indicator", "evaluate_plan", "evaluate_plans",
-           "subregions"]
+           "subregion_spread", "subregions"]
 
 
 def _backwards(c: Completion, series: Series) -> tuple[bool, dict[str, Any] | None]:
@@ -196,10 +196,10 @@ def _sort_out(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation
     return _Pending(items, year, fields, values, judged, cells)
 
 
-def _finish(pending: _Pending) -> list[IndicatorEvaluation]:
-    """Each item's evaluation with its judged sub-regions' rows and their equalisation."""
+def _finish(pending: _Pending, spread: bool = True) -> list[IndicatorEvaluation]:
+    """Each item's evaluation with its judged sub-regions' rows and, with `spread`, their equalisation."""
     weights: dict[tuple[str, int], float] = {}  # (sub-region, year) → its population weight, for every indicator
-    return [_with_subregions(ind, ev, [(ch, se) for ch, se in subs if se is not None], weights)
+    return [_with_subregions(ind, ev, [(ch, se) for ch, se in subs if se is not None], weights, spread)
             for (ind, ev, _), subs in zip(pending.items, pending.judged, strict=True)]
 
 
@@ -360,39 +360,50 @@ def _replaced(ev: IndicatorEvaluation, **changes: Any) -> IndicatorEvaluation:
 
 
 def _with_subregions(ind: Indicator, ev: IndicatorEvaluation, subs: list[tuple[Region, _Sub]],
-                     known: dict[tuple[str, int], float] | None = None) -> IndicatorEvaluation:
-    """The indicator's evaluation with its sub-region rows and the equalisation across them.
-    `known`: population weights already found for the plan (`_weight`)."""
+                     known: dict[tuple[str, int], float] | None = None, spread: bool = True) -> IndicatorEvaluation:
+    """The indicator's evaluation with its sub-region rows and, with `spread`, the equalisation across
+    them (`subregion_spread`). `known`: population weights already found for the plan (`_weight`)."""
     if not subs:
         return ev
     rows = tuple([{"code": ch.code, "name": ch.name, "status": se.label, "status_code": se.status,
                    "value": se.value, "year": se.year, "P": se.P} for ch, se in subs])
-    # Equalisation on the year most sub-regions last reported.
-    numeric = [(ch, se) for ch, se in subs if se.value is not None and se.year is not None]
-    eq = None
-    if len(numeric) >= 2:
-        years = [se.year for _, se in numeric]
-        # usually one year for all (a Counter a plan's ~100 indicators cost ~0.3 ms)
-        common_year = years[0] if years.count(years[0]) == len(years) else Counter(years).most_common(1)[0][0]
-        vals = {ch.code: se.value for ch, se in numeric if se.year == common_year}
-        known = {} if known is None else known
-        weights = {ch.code: _weight(ch, common_year, known) for ch, _ in numeric} \
-            if ind.aggregation == "mean_pop" else None
-        goal = _goal_for(ind, ev)
-        # Counts (sum) are decomposed targets: the plan total is not each county's target.
-        meets = goal if ind.aggregation != "sum" else None
-        # Laggards by each sub-region's own status: mid-plan nobody has met the end
-        # target yet, and a sub-region ahead of schedule is not lagging.
-        behind_codes = {ch.code for ch, se in numeric if se.status in AT_RISK}
-        eq = equalisation(vals, meets, ev.direction, weights,  # type: ignore[arg-type]
-                          behind=behind_codes.__contains__)
+    if not spread:
+        return _replaced(ev, subregions=rows)
+    known = {} if known is None else known
+    by_code = {ch.code: ch for ch, _ in subs}
+    eq = subregion_spread(ind, ev.baseline, ev.direction, rows,
+                          lambda code, year: _weight(by_code[code], year, known))
     return _replaced(ev, subregions=rows, equalisation=eq)
 
 
-def _goal_for(ind: Indicator, ev: IndicatorEvaluation):  # type: ignore[no-untyped-def]
+def subregion_spread(ind: Indicator, baseline: float | None, direction: int,
+                     rows: Sequence[Mapping[str, Any]], weight: Callable[[str, int], float]
+                     ) -> Equalisation | None:
+    """The equalisation across an indicator's sub-region rows (as `subregions` writes them: code, value,
+    year, status_code), on the year most of them last reported; None with fewer than two values.
+    `baseline`, `direction`: the indicator's evaluation's; `weight(code, year)`: a sub-region's population
+    weight (read for averaged indicators only). The one rule for the spread, whether computed with the
+    evaluation (`evaluate_plan`) or from stored rows when a page shows them (`register.evaluations`)."""
+    numeric = [r for r in rows if r["value"] is not None and r["year"] is not None]
+    if len(numeric) < 2:
+        return None
+    years = [r["year"] for r in numeric]
+    # usually one year for all (a Counter a plan's ~100 indicators cost ~0.3 ms)
+    common_year = years[0] if years.count(years[0]) == len(years) else Counter(years).most_common(1)[0][0]
+    vals = {r["code"]: r["value"] for r in numeric if r["year"] == common_year}
+    weights = {r["code"]: weight(r["code"], common_year) for r in numeric} if ind.aggregation == "mean_pop" else None
+    # Counts (sum) are decomposed targets: the plan total is not each county's target.
+    meets = _goal_for(ind, baseline) if ind.aggregation != "sum" else None
+    # Laggards by each sub-region's own status: mid-plan nobody has met the end
+    # target yet, and a sub-region ahead of schedule is not lagging.
+    behind_codes = {r["code"] for r in numeric if r["status_code"] in AT_RISK}
+    return equalisation(vals, meets, direction, weights, behind=behind_codes.__contains__)  # type: ignore[arg-type]
+
+
+def _goal_for(ind: Indicator, baseline: float | None):  # type: ignore[no-untyped-def]
     from planwatch.evaluate.goal import resolve_goal
 
-    g = resolve_goal(ind, ev.baseline)
+    g = resolve_goal(ind, baseline)
     kind = kinds.get(g.method)
     if not kind.level_target or (g.target is None and g.low is None):
         return None  # a rate, a sum or a judgement: no level a sub-region's value meets
@@ -404,10 +415,13 @@ def evaluate_plan(inp: EvaluationInput, year: int, config: EvaluationConfig = DE
     return evaluate_plans([(inp, year)], config)[0]
 
 
-def evaluate_plans(plans: Sequence[tuple[EvaluationInput, int]], config: EvaluationConfig = DEFAULT_CONFIG
-                   ) -> list[PlanEvaluation]:
+def evaluate_plans(plans: Sequence[tuple[EvaluationInput, int]], config: EvaluationConfig = DEFAULT_CONFIG,
+                   spread: bool = True) -> list[PlanEvaluation]:
     """`evaluate_plan` of each (input, year), in order; the sub-regions' bulk cells of all of them judged
-    together (`_judge_bulk`). Each result is the same as evaluating its plan alone."""
+    together (`_judge_bulk`). Each result is the same as evaluating its plan alone. `spread=False`: no
+    indicator's equalisation (None): the register works it out from the stored sub-region rows of the
+    indicators a page shows (`subregion_spread`), not for every indicator of every plan (~3 ms of CPU a
+    county plan, ~10 % of its evaluation and store)."""
     started = []
     for inp, year in plans:
         by_ind: dict[str, list[Observation]] = defaultdict(list)
@@ -435,7 +449,7 @@ def evaluate_plans(plans: Sequence[tuple[EvaluationInput, int]], config: Evaluat
     out = []
     for inp, year, evals, below, pending in started:
         if pending is not None:
-            for (n, _), ev in zip(below, _finish(pending), strict=True):
+            for (n, _), ev in zip(below, _finish(pending, spread), strict=True):
                 evals[n] = ev
         out.append(PlanEvaluation(inp.plan.id, inp.plan.title, inp.plan.region_code, year, tuple(evals),
                                   summarise(evals), early_warnings(evals)))

@@ -61,7 +61,8 @@ class PlanResult:
     year: int | None
     # indicator ref → its evaluation (see `_flatten`). A stored result holds an indicator's sub-region
     # rows and their spread (`APART`: "subregions", "equalisation") only for the indicators asked for
-    # (`stored(..., subregions=)`); the others' have neither key. A computed result holds every one's.
+    # (`stored(..., subregions=)`); the others' have neither key. A computed result holds every one's
+    # rows, and their spread only where `with_spread` worked it out (else None).
     indicators: dict[str, dict[str, Any]]
     early_warnings: list[dict[str, Any]]
     summary: dict[str, Any]
@@ -71,8 +72,9 @@ class PlanResult:
     rows: list[dict[str, Any]] = field(default_factory=list)  # indicator id, domain, binding, department
 
 
-# What only the pages showing an indicator's sub-regions read (the indicator page and its API twin): kept
-# in columns of their own, apart from `detail` (a provincial plan's indicator has a row per county).
+# What only the pages showing an indicator's sub-regions read (the indicator page and its API twin): the
+# rows in a column of their own, apart from `detail` (a provincial plan's indicator has a row per county),
+# and their spread, worked out from them when read (`with_spread`).
 APART = ("subregions", "equalisation")
 
 
@@ -85,7 +87,9 @@ def _flatten(e: Any, target: float | None) -> dict[str, Any]:
             "subregions": list(e.subregions),
             "equalisation": e.equalisation.to_dict() if e.equalisation else None,
             "flags": list(e.flags), "method": e.method,
-            "target_line": kinds.get(e.method).chart(target, e, ())[1]}
+            "target_line": kinds.get(e.method).chart(target, e, ())[1],
+            # what the sub-regions' spread reads besides the indicator (`with_spread`)
+            "baseline": e.baseline, "direction": e.direction}
 
 
 def compute(session: Session, plan_id: int, year: int | None = None) -> PlanResult:
@@ -109,7 +113,7 @@ def compute_many(session: Session, plan_ids: list[int], year: int | None = None)
     rounds = round_states(session, inputs) if not year else {}
     config = EvaluationConfig(accepted_statuses=statuses)
     years = [year or data_year(session, inputs[plan_id], statuses, rounds=rounds[plan_id]) for plan_id in plan_ids]
-    results = evaluate_plans([(inputs[p], at) for p, at in zip(plan_ids, years, strict=True)], config)
+    results = evaluate_plans([(inputs[p], at) for p, at in zip(plan_ids, years, strict=True)], config, spread=False)
     out = []
     for plan_id, at, result in zip(plan_ids, years, results, strict=True):
         inp = inputs[plan_id]
@@ -122,8 +126,10 @@ def compute_many(session: Session, plan_ids: list[int], year: int | None = None)
 
 def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> PlanResult | None:
     """The plan's stored evaluation if it is fresh (its versions have not moved), else None. Each
-    indicator's sub-region rows and equalisation (`APART`) are read for the indicator ids in
-    `subregions` only (a provincial plan's indicator has a row a county: plan pages do not show them)."""
+    indicator's sub-region rows are read, and their spread worked out (`with_spread`), for the indicator
+    ids in `subregions` only (a provincial plan's indicator has a row a county: plan pages do not show
+    them). A row stored before the spread was worked out on read (no "baseline" in its detail) is not
+    fresh for them: its plan is evaluated again."""
     state = versions.current(session)
     row = session.execute(
         select(PlanEvaluation.year, PlanEvaluation.early_warnings, PlanEvaluation.summary,
@@ -134,12 +140,55 @@ def stored(session: Session, plan_id: int, subregions: Iterable[int] = ()) -> Pl
     per = {f"p{plan_id}-i{ind_id}": detail for ind_id, detail in session.execute(
         select(Evaluation.indicator_id, Evaluation.detail).where(Evaluation.plan_id == plan_id))}
     wanted = sorted(set(subregions))
+    if any("baseline" not in per[ref] for ref in (f"p{plan_id}-i{i}" for i in wanted) if ref in per):
+        return None
     for i in range(0, len(wanted), 500):
-        for ind_id, rows, equalisation in session.execute(
-                select(Evaluation.indicator_id, Evaluation.subregions, Evaluation.equalisation)
+        for ind_id, rows in session.execute(
+                select(Evaluation.indicator_id, Evaluation.subregions)
                 .where(Evaluation.plan_id == plan_id, Evaluation.indicator_id.in_(wanted[i:i + 500]))):
-            per[f"p{plan_id}-i{ind_id}"].update(subregions=list(rows or []), equalisation=equalisation)
-    return PlanResult(row[0], per, list(row[1]), dict(row[2]), data_version=row[3], shared_seq=row[4], stored=True)
+            per[f"p{plan_id}-i{ind_id}"].update(subregions=list(rows or []), equalisation=None)
+    result = PlanResult(row[0], per, list(row[1]), dict(row[2]), data_version=row[3], shared_seq=row[4], stored=True)
+    return with_spread(session, plan_id, result, wanted)
+
+
+def with_spread(session: Session, plan_id: int, result: PlanResult, indicator_ids: Iterable[int]) -> PlanResult:
+    """`result` with the equalisation across each given indicator's sub-region rows
+    (`evaluate.engine.subregion_spread`, the rule the evaluation itself applies), worked out from the
+    rows and the indicator as stored, with the sub-regions' populations for an averaged indicator.
+    Bounded by what a page shows: the evaluation stores no spread (~3 ms of CPU a county plan)."""
+    from planwatch.evaluate.engine import subregion_spread
+    from planwatch.evaluate.rollup import population
+    from planwatch.model import Region as ModelRegion
+    from planwatch.register.queries import indicator_rows, to_model_indicator
+    from planwatch.register.schema import RegionPopulation
+
+    refs = {ind_id: f"p{plan_id}-i{ind_id}" for ind_id in sorted(set(indicator_ids))}
+    todo = {i: ref for i, ref in refs.items() if (result.indicators.get(ref) or {}).get("subregions")}
+    if not todo:
+        return result
+    inds = {row.id: row for row in indicator_rows(session, sorted(todo))}
+    codes = sorted({r["code"] for i, ref in todo.items() if i in inds and inds[i].aggregation == "mean_pop"
+                    for r in result.indicators[ref]["subregions"]})
+    pops: dict[str, dict[int, float]] = {}
+    for i in range(0, len(codes), 5000):
+        for code, year, n in session.execute(
+                select(RegionPopulation.region_code, RegionPopulation.year, RegionPopulation.population)
+                .where(RegionPopulation.region_code.in_(codes[i:i + 5000]))):
+            pops.setdefault(code, {})[year] = n
+    known: dict[tuple[str, int], float] = {}
+
+    def weight(code: str, year: int) -> float:
+        if (code, year) not in known:
+            known[(code, year)] = population(ModelRegion(code, code, "", None, pops.get(code, {})), year) or 0.0
+        return known[(code, year)]
+
+    for ind_id, ref in todo.items():
+        ev = result.indicators[ref]
+        if ind_id in inds:  # the indicator as the evaluation judged it: with the baseline it settled on
+            ind = to_model_indicator(inds[ind_id], None, ev.get("baseline"), True)
+            eq = subregion_spread(ind, ev.get("baseline"), ev.get("direction") or 1, ev["subregions"], weight)
+            ev["equalisation"] = eq.to_dict() if eq else None
+    return result
 
 
 def stored_indicators(session: Session, keys: Iterable[tuple[int, int]]
@@ -185,7 +234,7 @@ def plan_evaluation(session: Session, plan_id: int, year: int | None = None, sto
         bind = session.get_bind()
         if isinstance(bind, Engine):
             save_quietly(bind, plan_id, result)
-    return result
+    return with_spread(session, plan_id, result, subregions)
 
 
 def save_quietly(engine: Engine, plan_id: int, result: PlanResult) -> bool:
@@ -287,12 +336,10 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                 continue
             proj = ev.get("projection") or {}
             sub_rows = ev.get("subregions") or []
-            equalisation = ev.get("equalisation")
             rows.append((plan_id, ind_id, result.year, status, ev["P"], ev["S"], ev["Q"], ev["value"], ev["year"],
                          proj.get("value_at_target"), proj.get("meets_target"), ev.get("severity"), domain,
                          is_binding, result.data_version, dumps({k: v for k, v in ev.items() if k not in APART}),
-                         dumps(list(sub_rows)) if sub_rows else None,
-                         None if equalisation is None else dumps(equalisation), region_code, department or None,
+                         dumps(list(sub_rows)) if sub_rows else None, region_code, department or None,
                          int(order[0]) if order else None, int(order[1]) if order else None,
                          int(-order[2]) if order else RANK.get(status, -1)))
             # each sub-region row counts in its sub-region (the dashboard's map); the rows themselves stay
@@ -330,7 +377,7 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
 # `Evaluation` rows as `save_many` builds their tuples
 _EVALUATION_COLS = ("plan_id", "indicator_id", "year", "status", "completion", "schedule", "ratio", "value",
                     "value_year", "projected", "projected_meets", "warning_code", "domain", "binding", "data_version",
-                    "detail", "subregions", "equalisation", "region_code", "department", "risk_severity",
+                    "detail", "subregions", "region_code", "department", "risk_severity",
                     "risk_kind", "status_rank")
 _TOTAL_SUMS = (StatusCount.count, StatusCount.binding_count, StatusCount.risk_count, StatusCount.binding_risk_count,
                StatusCount.main_count)
@@ -540,4 +587,4 @@ def evaluate_register(session_or_engine: Session | Engine, plan_ids: Iterable[in
 
 
 __all__ = ["APART", "PlanResult", "compute", "compute_many", "data_year", "evaluate_register", "is_main", "plan_evaluation", "save",
-           "save_many", "save_quietly", "stale_plans", "stored", "stored_indicators"]
+           "save_many", "save_quietly", "stale_plans", "stored", "stored_indicators", "with_spread"]

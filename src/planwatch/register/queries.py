@@ -242,6 +242,14 @@ class _IndicatorRow(NamedTuple):
 _INDICATOR_COLS = tuple(getattr(Indicator, name) for name in _IndicatorRow._fields)
 
 
+def indicator_rows(session: Session, indicator_ids: Sequence[int]) -> list[_IndicatorRow]:
+    """The given indicators' columns as the evaluation reads them (`to_model_indicator` takes them)."""
+    conn = session.connection()
+    wanted = sorted(set(indicator_ids))
+    return [_IndicatorRow(*row) for i in range(0, len(wanted), 500)
+            for row in _driver_rows(conn, select(*_INDICATOR_COLS).where(Indicator.id.in_(wanted[i:i + 500])))]
+
+
 def _evaluation_input(session: Session, plan: Plan, indicators: list[Any], leads: dict[int, str],
                       regions: list[Any], pops: dict[str, dict[int, float]], states: list[str],
                       for_evaluation: bool = False) -> model.EvaluationInput:

@@ -546,10 +546,10 @@ class PlanEvaluation(Base):
 class Evaluation(Base):
     """A stored evaluation of one indicator of a plan, with the version it was computed from
     (`register.evaluations`); `detail` holds what pages show beyond the columns (projection,
-    warnings, flags), `subregions` the indicator's sub-region rows (code, name, value, year, status…)
-    and `equalisation` their spread (with the lagging sub-regions' codes), kept apart so that the pages
-    that do not show them (the plan pages, the plan API, the dashboard) never read them: a provincial
-    plan's indicator has one row per county."""
+    warnings, flags), `subregions` the indicator's sub-region rows (code, name, value, year, status…),
+    kept apart so that the pages that do not show them (the plan pages, the plan API, the dashboard)
+    never read them: a provincial plan's indicator has one row per county. Their spread (equalisation)
+    is not stored: it is worked out from these rows for the indicators a page shows (migration 0019)."""
 
     __tablename__ = "evaluations"
     __table_args__ = (UniqueConstraint("plan_id", "indicator_id"),
@@ -581,7 +581,6 @@ class Evaluation(Base):
     risk_kind: Mapped[int | None] = mapped_column(Integer)
     status_rank: Mapped[int | None] = mapped_column(Integer)
     subregions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))  # None: none
-    equalisation: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 # The risk order's columns (`summary.dashboard_page`), each in the order's direction: the at-risk page is
