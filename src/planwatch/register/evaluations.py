@@ -177,7 +177,7 @@ def with_spread(session: Session, plan_id: int, result: PlanResult, indicator_id
             pops.setdefault(code, {})[year] = n
     known: dict[tuple[str, int], float] = {}
 
-    def weight(code: str, year: int) -> float:
+    def weight(code: str, year: int) -> float:  # `rollup.population`'s rule: that year's, else the nearest one's
         if (code, year) not in known:
             known[(code, year)] = population(ModelRegion(code, code, "", None, pops.get(code, {})), year) or 0.0
         return known[(code, year)]
