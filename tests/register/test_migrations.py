@@ -350,3 +350,21 @@ def test_0015_stores_the_evaluations_json_with_lz4_on_postgresql(blank: sa.Engin
     with blank.connect() as c:
         method, got = c.execute(sa.text("SELECT pg_column_compression(detail), detail FROM evaluations")).one()
     assert (method, got) == ("lz4", detail)
+
+
+def test_0019_steps_down_with_every_stored_evaluation_stale(blank: sa.Engine) -> None:
+    """Stepping down from 0019 brings the spread's column back empty, so the earlier code, which reads
+    the spread from it, must evaluate every plan again: each stored evaluation is made stale."""
+    migrate.upgrade(blank)
+    with blank.begin() as c:
+        _plan_with_indicators(c, (1,))
+        c.execute(sa.text("INSERT INTO plan_evaluations (plan_id, year, data_version, shared_seq, indicator_count, "
+                          "main_count, early_warnings, summary, evaluated_at) "
+                          "VALUES (1, 2024, 3, 7, 1, 1, '[]', '{}', CURRENT_TIMESTAMP)"))
+        c.execute(_EVALUATIONS.insert(), [{"plan_id": 1, "indicator_id": 1, "status": "lagging", "binding": False,
+                                           "data_version": 3, "detail": {"status": "lagging", "baseline": 1.0}}])
+    assert "equalisation" not in {c["name"] for c in sa.inspect(blank).get_columns("evaluations")}
+    migrate.downgrade(blank, "0018_dashboard_counts_kept")
+    with blank.connect() as c:
+        assert c.execute(sa.text("SELECT data_version, shared_seq FROM plan_evaluations")).one() == (3, -1)
+        assert c.execute(sa.text("SELECT equalisation FROM evaluations")).scalar() is None
