@@ -159,22 +159,16 @@ def with_spread(session: Session, plan_id: int, result: PlanResult, indicator_id
     from planwatch.evaluate.engine import subregion_spread
     from planwatch.evaluate.rollup import population
     from planwatch.model import Region as ModelRegion
-    from planwatch.register.queries import indicator_rows, to_model_indicator
-    from planwatch.register.schema import RegionPopulation
+    from planwatch.register.queries import indicator_rows, region_populations, to_model_indicator
 
     refs = {ind_id: f"p{plan_id}-i{ind_id}" for ind_id in sorted(set(indicator_ids))}
     todo = {i: ref for i, ref in refs.items() if (result.indicators.get(ref) or {}).get("subregions")}
     if not todo:
         return result
     inds = {row.id: row for row in indicator_rows(session, sorted(todo))}
-    codes = sorted({r["code"] for i, ref in todo.items() if i in inds and inds[i].aggregation == "mean_pop"
-                    for r in result.indicators[ref]["subregions"]})
-    pops: dict[str, dict[int, float]] = {}
-    for i in range(0, len(codes), 5000):
-        for code, year, n in session.execute(
-                select(RegionPopulation.region_code, RegionPopulation.year, RegionPopulation.population)
-                .where(RegionPopulation.region_code.in_(codes[i:i + 5000]))):
-            pops.setdefault(code, {})[year] = n
+    pops = region_populations(session, {r["code"] for i, ref in todo.items()
+                                        if i in inds and inds[i].aggregation == "mean_pop"
+                                        for r in result.indicators[ref]["subregions"]})
     known: dict[tuple[str, int], float] = {}
 
     def weight(code: str, year: int) -> float:  # `rollup.population`'s rule: that year's, else the nearest one's

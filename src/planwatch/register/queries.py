@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
@@ -196,13 +196,7 @@ def evaluation_inputs(session: Session, plan_ids: Sequence[int], statuses: Seque
     leads = lead_departments_in(session, {ind.id: plans[plan_id].region_code
                                           for plan_id, inds in indicators.items() for ind in inds})
     trees = descendants_of(session, {p.region_code for p in plans.values()})
-    codes = sorted({r.code for tree in trees.values() for r in tree})
-    pops: dict[str, dict[int, float]] = {}
-    for i in range(0, len(codes), 5000):
-        for code, year, population in session.execute(
-                select(RegionPopulation.region_code, RegionPopulation.year, RegionPopulation.population)
-                .where(RegionPopulation.region_code.in_(codes[i:i + 5000]))):
-            pops.setdefault(code, {})[year] = population
+    pops = region_populations(session, {r.code for tree in trees.values() for r in tree})
     return {plan_id: _evaluation_input(session, plans[plan_id], indicators.get(plan_id, []), leads,
                                        trees.get(plans[plan_id].region_code, []), pops, states, for_evaluation)
             for plan_id in wanted if plan_id in plans}
@@ -240,6 +234,18 @@ class _IndicatorRow(NamedTuple):
 
 
 _INDICATOR_COLS = tuple(getattr(Indicator, name) for name in _IndicatorRow._fields)
+
+
+def region_populations(session: Session, codes: Iterable[str]) -> dict[str, dict[int, float]]:
+    """Each region's recorded populations by year ({code: {year: population}}), for the codes given."""
+    wanted = sorted(set(codes))
+    out: dict[str, dict[int, float]] = {}
+    for i in range(0, len(wanted), 5000):
+        for code, year, population in session.execute(
+                select(RegionPopulation.region_code, RegionPopulation.year, RegionPopulation.population)
+                .where(RegionPopulation.region_code.in_(wanted[i:i + 5000]))):
+            out.setdefault(code, {})[year] = population
+    return out
 
 
 def indicator_rows(session: Session, indicator_ids: Sequence[int]) -> list[_IndicatorRow]:
