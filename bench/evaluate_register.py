@@ -67,8 +67,9 @@ def phases(engine: Any, plan_ids: list[int]) -> dict[str, float]:
                     items.append((len(evals), (ind, ev, obs)))
                 evals.append(ev)
             b = time.perf_counter()
-            for (n, _), ev in zip(items, ev_engine.subregions([it for _, it in items], inp, year, config),
-                                  strict=True):
+            # as the register evaluates: the spread is worked out when a page shows it (`with_spread`)
+            for (n, _), ev in zip(items, ev_engine.subregions([it for _, it in items], inp, year, config,
+                                                              spread=False), strict=True):
                 evals[n] = ev
             out["judge"] += b - a
             out["subregions"] += time.perf_counter() - b

@@ -119,7 +119,8 @@ def _tree(inp: EvaluationInput) -> tuple[list[Region], dict[str | None, list[Reg
 def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observation]]], inp: EvaluationInput,
                year: int, config: EvaluationConfig = DEFAULT_CONFIG,
                tree: tuple[list[Region], dict[str | None, list[Region]]] | None = None, bulk: bool = True,
-               rows: list[Sequence[tuple[Any, ...]] | None] | None = None) -> list[IndicatorEvaluation]:
+               rows: list[Sequence[tuple[Any, ...]] | None] | None = None, spread: bool = True
+               ) -> list[IndicatorEvaluation]:
     """Each (indicator, its evaluation in the plan region, its values) with its direct sub-regions judged:
     status, completion, value and year, no projection or warnings (their rows never show them).
 
@@ -132,10 +133,10 @@ def subregions(items: list[tuple[Indicator, IndicatorEvaluation, list[Observatio
 
     `rows`: per item, its values below the plan region as rows of `inp.below` (a `model.ValueRows`)
     instead of its `Observation`s (None: the item's observations); `Observation`s are built from them
-    only for the sub-regions `_judge` judges."""
+    only for the sub-regions `_judge` judges. `spread=False`: no equalisation (see `evaluate_plans`)."""
     pending = _sort_out(items, inp, year, config, tree, bulk, rows)
     _judge_bulk([pending], config)
-    return _finish(pending)
+    return _finish(pending, spread)
 
 
 @dataclass
