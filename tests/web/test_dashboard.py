@@ -258,6 +258,8 @@ def test_sub_regions_are_read_only_by_the_indicator_pages_that_show_them(client,
     ref = f"p{plan_id}-i{ind}"
     assert kept.indicators[ref] == fresh.indicators[ref] and fresh.indicators[ref]["subregions"]
     assert shown["equalisation"] and shown["equalisation"]["n"] == kept.indicators[ref]["equalisation"]["n"]
+    page = client.get(f"/indicators/{ind}").text  # the page shows the spread worked out from the stored rows
+    assert 'data-testid="equalisation"' in page and "均等化" in page
     assert [(r["code"], r["value"]) for r in shown["subregions"]] == sorted(
         ((r["code"], r["value"]) for r in fresh.indicators[ref]["subregions"] if r.get("value") is not None),
         key=lambda cv: cv[1], reverse=True)
