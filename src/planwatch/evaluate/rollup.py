@@ -32,12 +32,16 @@ def aggregate(values: Mapping[str, float], rule: str, populations: Mapping[str, 
 
 def population(region: Region, year: int) -> float | None:
     """The region's population in `year`, else in the nearest year recorded."""
-    if not region.population:
+    return population_in(region.population, year)
+
+
+def population_in(by_year: Mapping[int, float], year: int) -> float | None:
+    """`population` from a region's recorded populations by year."""
+    if not by_year:
         return None
-    if year in region.population:
-        return region.population[year]
-    nearest = min(region.population, key=lambda y: (abs(y - year), y))
-    return region.population[nearest]
+    if year in by_year:
+        return by_year[year]
+    return by_year[min(by_year, key=lambda y: (abs(y - year), y))]
 
 
 def rollup_observations(indicator_id: str, rule: str, region_code: str, observations: Sequence[Observation],

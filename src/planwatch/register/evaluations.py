@@ -157,8 +157,7 @@ def with_spread(session: Session, plan_id: int, result: PlanResult, indicator_id
     rows and the indicator as stored, with the sub-regions' populations for an averaged indicator.
     Bounded by what a page shows: the evaluation stores no spread (~3 ms of CPU a county plan)."""
     from planwatch.evaluate.engine import subregion_spread
-    from planwatch.evaluate.rollup import population
-    from planwatch.model import Region as ModelRegion
+    from planwatch.evaluate.rollup import population_in
     from planwatch.register.queries import indicator_rows, region_populations, to_model_indicator
 
     refs = {ind_id: f"p{plan_id}-i{ind_id}" for ind_id in sorted(set(indicator_ids))}
@@ -171,9 +170,9 @@ def with_spread(session: Session, plan_id: int, result: PlanResult, indicator_id
                                         for r in result.indicators[ref]["subregions"]})
     known: dict[tuple[str, int], float] = {}
 
-    def weight(code: str, year: int) -> float:  # `rollup.population`'s rule: that year's, else the nearest one's
+    def weight(code: str, year: int) -> float:
         if (code, year) not in known:
-            known[(code, year)] = population(ModelRegion(code, code, "", None, pops.get(code, {})), year) or 0.0
+            known[(code, year)] = population_in(pops.get(code, {}), year) or 0.0
         return known[(code, year)]
 
     for ind_id, ref in todo.items():
