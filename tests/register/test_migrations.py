@@ -35,6 +35,12 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
     tables = set(sa.inspect(blank).get_table_names())
     assert set(Base.metadata.tables) <= tables
 
+    assert len(_CODES) == 15 and _collations(blank) in ({}, {c: "C" for c in _CODES})
+
+    migrate.downgrade(blank, "-1")  # 0020 → 0019: the codes compared in the database's collation again
+    assert migrate.current_revision(blank) == "0019_spread_worked_out_on_read"
+    assert _collations(blank) in ({}, {c: "default" for c in _CODES})
+
     migrate.downgrade(blank, "-1")  # 0019 → 0018: the stored spread's column comes back, empty
     assert migrate.current_revision(blank) == "0018_dashboard_counts_kept"
     assert "equalisation" in {c["name"] for c in sa.inspect(blank).get_columns("evaluations")}
@@ -270,6 +276,31 @@ def _compression(engine: sa.Engine) -> dict[str, str]:
             "SELECT c.relname, a.attname, a.attcompression::text FROM pg_attribute a "
             "JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname IN ('evaluations', 'plan_evaluations') "
             "AND a.attname IN ('detail', 'subregions', 'equalisation', 'early_warnings', 'summary')"))}
+
+
+def _coded() -> tuple[str, ...]:
+    """The columns the models compare byte by byte on PostgreSQL (`schema.code_column`: every region
+    code and history's entity, from 0020): the migrations must leave each so (Alembic's comparison of the
+    schema with the models does not look at collations)."""
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect()
+    return tuple(sorted(f"{t.name}.{c.name}" for t in Base.metadata.sorted_tables for c in t.columns
+                        if getattr(c.type.dialect_impl(dialect), "collation", None) == "C"))
+
+
+_CODES = _coded()
+
+
+def _collations(engine: sa.Engine) -> dict[str, str]:
+    """The collation of each of `_CODES` on PostgreSQL; nothing on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as c:
+        found = {f"{t}.{a}": n for t, a, n in c.execute(sa.text(
+            "SELECT c.relname, a.attname, l.collname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_collation l ON l.oid = a.attcollation WHERE c.relkind = 'r' AND a.attnum > 0"))}
+    return {k: found[k] for k in _CODES}
 
 
 def _reported_at_default(engine: sa.Engine) -> str | None:
