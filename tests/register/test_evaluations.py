@@ -64,6 +64,50 @@ def test_evaluate_register_stores_every_plan_and_only_a_moved_version_is_evaluat
         assert summary.plan_count(s) == 2
 
 
+def test_a_plan_evaluated_again_rewrites_only_the_rows_that_changed(engine: Engine, plans: dict[str, int]) -> None:
+    """A stored row that the plan's next evaluation finds the same (its digest) is left in place, with
+    the version it was written at; a changed row is written again, and the row of an indicator no
+    longer evaluated goes. What is stored is still what evaluating now gives."""
+    plan = plans["a"]
+
+    def rows() -> dict[int, tuple[int, int, int | None]]:  # indicator → (row id, version written at, digest)
+        with transaction(engine) as s:
+            return {i: (r, v, d) for r, i, v, d in s.execute(
+                select(Evaluation.id, Evaluation.indicator_id, Evaluation.data_version, Evaluation.digest)
+                .where(Evaluation.plan_id == plan))}
+
+    _report(engine, plan, 2022, 80.0)
+    assert evaluations.evaluate_register(engine) == 2
+    first = rows()
+    assert first and all(d is not None for _, _, d in first.values())
+    assert evaluations.evaluate_register(engine, plan_ids=[plan], force=True) == 1  # the same values
+    assert rows() == first  # nothing rewritten
+
+    with transaction(engine) as s:  # another indicator's value, in the same data year: the plan's version moves
+        other = s.scalars(select(Indicator.id).where(Indicator.plan_id == plan, Indicator.active,
+                                                     Indicator.name != RATE).order_by(Indicator.position)).first()
+        assert other is not None
+        region = s.get(Plan, plan).region_code  # type: ignore[union-attr]
+        write_observations(s, [ObservationInput(other, region, 2022, value=1.0, status="approved")], by="t")
+    assert evaluations.evaluate_register(engine) == 1
+    second = rows()
+    with transaction(engine) as s:
+        version = s.get(Plan, plan).data_version  # type: ignore[union-attr]
+        kept, now = evaluations.stored(s, plan), evaluations.compute(s, plan)
+    assert second.keys() == first.keys()
+    assert second[other][0] != first[other][0] and second[other][1] == version
+    unchanged = [i for i in first if second[i] == first[i]]
+    assert len(unchanged) == len(first) - 1 and all(first[i][1] < version for i in unchanged)
+    assert kept is not None and kept.indicators == {
+        ref: {k: v for k, v in ev.items() if k not in evaluations.APART} for ref, ev in now.indicators.items()}
+
+    with transaction(engine) as s:  # an indicator retired: its row goes with the next store
+        s.get(Indicator, other).active = False  # type: ignore[union-attr]
+    assert evaluations.evaluate_register(engine, plan_ids=[plan], force=True) == 1
+    third = rows()
+    assert other not in third and {i: third[i] for i in unchanged} == {i: first[i] for i in unchanged}
+
+
 def test_planwatch_evaluate_all_on_the_command_line(engine: Engine, plans: dict[str, int]) -> None:
     url = engine.url.render_as_string(hide_password=False)
     res = CliRunner().invoke(evaluate_command, ["--all", "--db", url])
@@ -189,6 +233,7 @@ def test_the_register_wide_store_writes_the_rows_each_plan_stored_alone_writes(
                         .order_by(Evaluation.indicator_id)).first()
         assert old is not None and "baseline" in old.detail
         old.detail, shown = {k: v for k, v in old.detail.items() if k != "baseline"}, old.indicator_id
+        old.digest = None  # as stored before 0021 (which came after 0019)
     with transaction(engine) as s:
         assert evaluations.stored(s, plans["a"]) is not None
         assert evaluations.stored(s, plans["a"], subregions=[shown]) is None

@@ -37,6 +37,10 @@ def test_upgrade_from_empty_creates_every_table_then_downgrade_step_by_step_remo
 
     assert len(_CODES) == 15 and _collations(blank) in ({}, {c: "C" for c in _CODES})
 
+    migrate.downgrade(blank, "-1")  # 0021 → 0020: the stored rows' digests go
+    assert migrate.current_revision(blank) == "0020_codes_compared_bytewise"
+    assert "digest" not in {c["name"] for c in sa.inspect(blank).get_columns("evaluations")}
+
     migrate.downgrade(blank, "-1")  # 0020 → 0019: the codes compared in the database's collation again
     assert migrate.current_revision(blank) == "0019_spread_worked_out_on_read"
     assert _collations(blank) in ({}, {c: "default" for c in _CODES})

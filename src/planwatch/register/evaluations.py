@@ -14,6 +14,7 @@ keeps their register-wide sums (`status_totals`, `region_totals`) in step.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -251,7 +252,9 @@ def save(session: Session, plan_id: int, result: PlanResult) -> None:
 def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     """`save` for a batch of plans with one delete and one multi-row insert per table (the caller's
     transaction): the rows are the same as saving each plan on its own. A result older than the one
-    stored is skipped, as is a plan that no longer exists."""
+    stored is skipped, as is a plan that no longer exists. An indicator's row that is stored as the
+    result has it (the same `_digest`) is left in place, with the version it was written at: a plan
+    evaluated again on the same values, or with a few changed, rewrites only the rows that changed."""
     from planwatch.evaluate.status import RANK
     from planwatch.evaluate.warnings import risk_key
 
@@ -282,9 +285,13 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     ids = sorted(todo)
     totals: dict[tuple[str, str, str], list[int]] = {}  # (domain, department, status) → the change in its sums
     touched: set[str] = set()  # regions whose statuses change
+    was: dict[tuple[int, int], tuple[int, int | None]] = {}  # (plan, indicator) → its stored row's id and digest
     for i in range(0, len(ids), 500):
-        for table in (Evaluation, PlanEvaluation):
-            session.execute(delete(table).where(table.plan_id.in_(ids[i:i + 500])))
+        session.execute(delete(PlanEvaluation).where(PlanEvaluation.plan_id.in_(ids[i:i + 500])))
+        for row_id, plan_id, ind_id, digest in session.execute(
+                select(Evaluation.id, Evaluation.plan_id, Evaluation.indicator_id, Evaluation.digest)
+                .where(Evaluation.plan_id.in_(ids[i:i + 500]))):
+            was[(plan_id, ind_id)] = (row_id, digest)
         for d, dep, st, *sums in session.execute(
                 delete(StatusCount).where(StatusCount.plan_id.in_(ids[i:i + 500]))
                 .returning(StatusCount.domain, StatusCount.department, StatusCount.status, *_TOTAL_SUMS)):
@@ -296,6 +303,7 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
     session.flush()
     leads = lead_departments_in(session, {i[0]: regions[plan_id] for plan_id in ids for i in inds_of.get(plan_id, [])})
     plan_rows, rows, count_rows, region_rows = [], [], [], []
+    gone: list[int] = []  # the ids of stored rows to delete: changed, or of an indicator no longer evaluated
     for plan_id in ids:
         result, region_code = todo[plan_id], regions[plan_id]
         inds = inds_of.get(plan_id, [])
@@ -329,12 +337,20 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
                 continue
             proj = ev.get("projection") or {}
             sub_rows = ev.get("subregions") or []
-            rows.append((plan_id, ind_id, result.year, status, ev["P"], ev["S"], ev["Q"], ev["value"], ev["year"],
-                         proj.get("value_at_target"), proj.get("meets_target"), ev.get("severity"), domain,
-                         is_binding, result.data_version, dumps({k: v for k, v in ev.items() if k not in APART}),
-                         dumps(list(sub_rows)) if sub_rows else None, region_code, department or None,
-                         int(order[0]) if order else None, int(order[1]) if order else None,
-                         int(-order[2]) if order else RANK.get(status, -1)))
+            row = (plan_id, ind_id, result.year, status, ev["P"], ev["S"], ev["Q"], ev["value"], ev["year"],
+                   proj.get("value_at_target"), proj.get("meets_target"), ev.get("severity"), domain,
+                   is_binding, result.data_version, dumps({k: v for k, v in ev.items() if k not in APART}),
+                   dumps(list(sub_rows)) if sub_rows else None, region_code, department or None,
+                   int(order[0]) if order else None, int(order[1]) if order else None,
+                   int(-order[2]) if order else RANK.get(status, -1))
+            digest = _digest(row)
+            stored_row = was.pop((plan_id, ind_id), None)
+            if stored_row is not None and stored_row[1] == digest:
+                pass  # stored as it is: left in place, with the version it was written at
+            else:
+                if stored_row is not None:
+                    gone.append(stored_row[0])
+                rows.append((*row, digest))
             # each sub-region row counts in its sub-region (the dashboard's map); the rows themselves stay
             # in `subregions` (read by `summary._subregion_rows`), not a table row each
             in_regions.update([(r["code"], r["status_code"]) for r in sub_rows if r.get("status_code") and r.get("code")])
@@ -350,6 +366,9 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
             for (d, dep, st), n in counts.items()]
         region_rows += [{"plan_id": plan_id, "region_code": code, "status": st, "count": n}
                         for (code, st), n in in_regions.items() if code]
+    gone += [row_id for row_id, _ in was.values()]
+    for i in range(0, len(gone), 5000):
+        session.execute(delete(Evaluation).where(among(session, Evaluation.id, gone[i:i + 5000])))
     for i in range(0, len(plan_rows), 5000):  # bounded statements; executemany within each
         session.execute(PlanEvaluation.__table__.insert(), plan_rows[i:i + 5000])
     # Plain tuples through the driver (COPY on PostgreSQL), not SQLAlchemy's per-row parameter
@@ -371,7 +390,16 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
 _EVALUATION_COLS = ("plan_id", "indicator_id", "year", "status", "completion", "schedule", "ratio", "value",
                     "value_year", "projected", "projected_meets", "warning_code", "domain", "binding", "data_version",
                     "detail", "subregions", "region_code", "department", "risk_severity",
-                    "risk_kind", "status_rank")
+                    "risk_kind", "status_rank", "digest")
+_VERSION = _EVALUATION_COLS.index("data_version")
+
+
+def _digest(row: tuple[Any, ...]) -> int:
+    """A stored row's digest: a 64-bit hash (BLAKE2b, signed for the BIGINT column) of the `repr` of its
+    columns but the plan's version (exact for floats; the JSON columns as `dumps` writes them). Two
+    rows with the same digest are taken as the same; ~0.2 ms a county plan's ~95 rows."""
+    body = repr(row[:_VERSION] + row[_VERSION + 1:]).encode()
+    return int.from_bytes(hashlib.blake2b(body, digest_size=8).digest(), "big", signed=True)
 _TOTAL_SUMS = (StatusCount.count, StatusCount.binding_count, StatusCount.risk_count, StatusCount.binding_risk_count,
                StatusCount.main_count)
 

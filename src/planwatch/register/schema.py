@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -581,6 +582,8 @@ class Evaluation(Base):
     warning_code: Mapped[str | None] = mapped_column(String(20))  # the most severe early warning's severity
     domain: Mapped[str | None] = mapped_column(String(100))
     binding: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the plan's version when the row was last written: a row its plan's next evaluation finds the same
+    # (`digest`) is left as it is (migration 0021)
     data_version: Mapped[int] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     # for the dashboard (register.summary): the plan's region, the lead department, and the place in the
@@ -591,6 +594,8 @@ class Evaluation(Base):
     risk_kind: Mapped[int | None] = mapped_column(Integer)
     status_rank: Mapped[int | None] = mapped_column(Integer)
     subregions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))  # None: none
+    # a hash of every column but `data_version` (`register.evaluations._digest`); None: written before 0021
+    digest: Mapped[int | None] = mapped_column(BigInteger)
 
 
 # The risk order's columns (`summary.dashboard_page`), each in the order's direction: the at-risk page is
