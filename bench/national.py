@@ -14,7 +14,8 @@ are the same shape, smaller. For each scale and engine the bench
    path: same checks, history rows, COPY on PostgreSQL / executemany on SQLite);
 3. evaluates the whole register (`evaluate_all` below, the path of `planwatch evaluate --all`) twice: first
    right after the load, while PostgreSQL's autovacuum still goes through the ~20 M history rows the
-   load wrote, then again (every plan recomputed and its stored rows replaced), as a daily
+   load wrote, then again (every plan recomputed; its stored rows that came out the same are left in place,
+   migration 0021), as a daily
    re-evaluation runs;
 4. starts `planwatch serve --workers N` and measures, per route, the cold first request and then
    p50/p95 at `--clients` concurrent clients (bench/web_load.py's driver: wrk, else k6, else httpx).
@@ -296,7 +297,7 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
         say(f"evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']}; "
             f"load average {os.getloadavg()[0]:.1f})")
         row["eval2_s"], _ = evaluate_all(url, os.cpu_count() or 1)
-        say(f"evaluated it again (every plan recomputed and replaced) in {row['eval2_s']:.1f} s "
+        say(f"evaluated it again (every plan recomputed, the rows that changed stored) in {row['eval2_s']:.1f} s "
             f"(load average {os.getloadavg()[0]:.1f})")
         cli(["user", "add", "bench", "--role", "planner", "--password", PASSWORD], env)
         from sqlalchemy import func, select
