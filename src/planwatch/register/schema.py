@@ -555,7 +555,7 @@ class PlanEvaluation(Base):
 
 
 class Evaluation(Base):
-    """A stored evaluation of one indicator of a plan, with the version it was computed from
+    """A stored evaluation of one indicator of a plan, with the plan version it was last written at
     (`register.evaluations`); `detail` holds what pages show beyond the columns (projection,
     warnings, flags), `subregions` the indicator's sub-region rows (code, name, value, year, status…),
     kept apart so that the pages that do not show them (the plan pages, the plan API, the dashboard)
