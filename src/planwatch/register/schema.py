@@ -64,8 +64,8 @@ def code_column(length: int) -> TypeEngine[str]:
     """The type of a code column (region codes, history's entity): compared byte by byte on PostgreSQL
     (`COLLATE "C"`), in the database's own collation elsewhere (SQLite compares bytes already). Codes
     are ASCII digits or words, which sort alike in every locale; the locale's comparison (strcoll) made
-    each sort and index build over them ~20-35 % slower: at scale 1 (issue 13) the values' two region
-    indexes and history's entity index, rebuilt at the end of a national first load (migration 0020)."""
+    each sort and index build over them slower: at scale 1 (issue 13) the values' two region indexes,
+    rebuilt at the end of a national first load, built ~20-25 % faster without it (migration 0020)."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
