@@ -344,3 +344,29 @@ def test_a_batch_pauses_the_collector_then_frees_its_cycles_and_restores_it() ->
             assert gc.isenabled() is enabled
         finally:
             gc.enable()
+
+
+def test_a_store_plans_its_statements_for_their_values_until_it_commits(engine: Engine, plans: dict[str, int]) -> None:
+    """On PostgreSQL a store's transaction plans each statement for its own parameters: a generic plan
+    kept from when the evaluation tables were small scanned them row by row against a whole array of
+    region codes. The setting ends with the transaction; SQLite has no such thing to set."""
+    from sqlalchemy import text
+
+    def mode(s: object) -> str | None:
+        if engine.dialect.name != "postgresql":
+            return None
+        return s.execute(text("SHOW plan_cache_mode")).scalar_one()  # type: ignore[attr-defined, no-any-return]
+
+    with transaction(engine) as s:
+        results = evaluations.compute_many(s, [plans["a"]])
+        before = mode(s)
+    with transaction(engine) as s:
+        evaluations.save_many(s, results)
+        inside = mode(s)
+    with transaction(engine) as s:
+        after = mode(s)
+        assert evaluations.stored(s, plans["a"]) is not None
+    if engine.dialect.name == "postgresql":
+        assert (before, inside, after) == ("auto", "force_custom_plan", "auto")
+    else:
+        assert (before, inside, after) == (None, None, None)

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from planwatch.register import versions
-from planwatch.register.db import among
+from planwatch.register.db import among, custom_plans
 from planwatch.register.errors import NotFound
 from planwatch.register.finality import counted_statuses
 from planwatch.register.history import dumps, insert_tuples
@@ -262,6 +262,8 @@ def save_many(session: Session, results: list[tuple[int, PlanResult]]) -> None:
         return
     if any(result.stored for _, result in results):  # read back without its sub-region rows (`APART`)
         raise ValueError("save_many stores computed evaluations, not ones read from the store")
+    # its reads of the evaluation tables it fills: a whole-register evaluation grows them from empty
+    custom_plans(session)
     wanted = sorted({plan_id for plan_id, _ in results})
     have: dict[int, int] = {}
     regions: dict[int, str] = {}
