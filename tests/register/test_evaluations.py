@@ -351,11 +351,10 @@ def test_a_store_plans_its_statements_for_their_values_until_it_commits(engine: 
     kept from when the evaluation tables were small scanned them row by row against a whole array of
     region codes. The setting ends with the transaction; SQLite has no such thing to set."""
     from sqlalchemy import text
+    from sqlalchemy.orm import Session
 
-    def mode(s: object) -> str | None:
-        if engine.dialect.name != "postgresql":
-            return None
-        return s.execute(text("SHOW plan_cache_mode")).scalar_one()  # type: ignore[attr-defined, no-any-return]
+    def mode(s: Session) -> str | None:
+        return s.execute(text("SHOW plan_cache_mode")).scalar_one() if engine.dialect.name == "postgresql" else None
 
     with transaction(engine) as s:
         results = evaluations.compute_many(s, [plans["a"]])
