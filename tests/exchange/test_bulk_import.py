@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 from planwatch.exchange.importer import import_csv_bulk
 from planwatch.exchange.problems import ImportRejected
 from planwatch.register.db import transaction
+from planwatch.register.history import LOADED, history_of
 from planwatch.register.schema import History, Observation
 
 REGIONS = ["510824", "510824100", "510824102"]  # 苍溪县 and two of its townships (reference regions)
@@ -34,13 +35,19 @@ def good_rows(ids: dict[str, str]) -> list[list[Any]]:
 
 
 def counts(engine: Engine) -> tuple[int, int]:
+    """The values, and those whose history (as its readers give it) starts with their creation."""
     with transaction(engine) as s:
-        return (s.scalar(select(func.count()).select_from(Observation)) or 0,
-                s.scalar(select(func.count()).select_from(History).where(History.entity == "observation")) or 0)
+        values = s.scalars(select(Observation.id)).all()
+        return len(values), sum([h.action for h in history_of(s, "observation", v)][:1] == ["create"] for v in values)
 
 
-def test_a_csv_in_many_chunks_is_written_whole_with_a_history_row_each(engine: Engine, ids: dict[str, str],
-                                                                       tmp_path: Path) -> None:
+def load_rows(engine: Engine) -> int:
+    with transaction(engine) as s:
+        return s.scalar(select(func.count()).select_from(History).where(History.entity == LOADED)) or 0
+
+
+def test_a_csv_in_many_chunks_is_written_whole_each_value_with_its_creation(engine: Engine, ids: dict[str, str],
+                                                                            tmp_path: Path) -> None:
     rows = good_rows(ids)
     f = write_csv(tmp_path / "values.csv", rows)
     seen: list[int] = []
@@ -49,6 +56,7 @@ def test_a_csv_in_many_chunks_is_written_whole_with_a_history_row_each(engine: E
     assert (report.rows, report.inserted, report.problems) == (len(rows), len(rows), [])
     assert sum(seen) == len(rows) and max(seen) == 7  # read in chunks, progress after each
     assert counts(engine) == (len(rows), len(rows))
+    assert load_rows(engine) == -(-len(rows) // 7)  # the creations logged a row a chunk
     with transaction(engine) as s:
         stored = s.scalars(select(Observation).order_by(Observation.id)).all()
         assert {o.status for o in stored} == {"approved"}
@@ -70,7 +78,7 @@ def test_one_bad_row_in_a_late_chunk_refuses_the_file_and_nothing_is_written(eng
     text = str(err.value)
     assert f"第{len(rows)}行" in text and f"row {len(rows) + 1}" in text  # file rows: the header is row 1
     assert "2031" in text and "999999" in text
-    assert counts(engine) == (0, 0)
+    assert counts(engine) == (0, 0) and load_rows(engine) == 0
 
 
 def test_accept_valid_writes_the_good_rows_of_every_chunk(engine: Engine, ids: dict[str, str],
@@ -105,8 +113,8 @@ def test_data_import_bulk_on_the_command_line(engine: Engine, ids: dict[str, str
     assert f"新增 inserted {len(good_rows(ids))}" in out.output
 
 
-def test_a_bulk_load_logs_one_audit_entry_and_a_history_row_per_value(engine: Engine, ids: dict[str, str],
-                                                                      tmp_path: Path) -> None:
+def test_a_bulk_load_logs_one_audit_entry_and_each_value_its_creation(engine: Engine, ids: dict[str, str],
+                                                                     tmp_path: Path) -> None:
     from planwatch.register import auditlog
     from planwatch.web.audit_text import action_label, changes, readable
 
@@ -147,9 +155,47 @@ def test_a_refused_load_leaves_no_value_history_or_audit_entry(engine: Engine, i
         import_csv_bulk(s, f, status="approved", reporter="bulk", chunk_rows=7)
     text = str(err.value)
     assert "values.csv" in text and f"row {len(rows) + 1}" in text and "八十" in text
-    assert counts(engine) == (0, 0)
+    assert counts(engine) == (0, 0) and load_rows(engine) == 0
     with transaction(engine) as s:
         assert auditlog.search(s, auditlog.Filter(target_kind="observation"))[1] == 0
+
+
+def test_a_loaded_value_keeps_its_creation_through_later_changes(engine: Engine, ids: dict[str, str],
+                                                                 tmp_path: Path) -> None:
+    """A value a bulk load created (its chunk logged as one row) shows, in its history and on its
+    indicator's page, the "create" row a form's value gets: the load's who, when and why and the value as
+    it was created, even after edits and a status change; each reader's history is in log order."""
+    from planwatch.register import queries
+    from planwatch.register.observations import set_status, update_observation
+
+    rows = good_rows(ids)
+    f = write_csv(tmp_path / "values.csv", rows)
+    with transaction(engine) as s:
+        import_csv_bulk(s, f, status="submitted", reporter="bulk", chunk_rows=7)
+    with transaction(engine) as s:
+        stored = s.scalars(select(Observation).order_by(Observation.id)).all()
+        first, edited = stored[0], stored[9]  # in the first chunk and a later one
+        created = {"value": edited.value, "judgement": None, "status": "submitted", "source_note": "统计公报"}
+        indicator, at = edited.indicator_id, edited.reported_at
+        edited_id, first_id = edited.id, first.id
+    with transaction(engine) as s:
+        update_observation(s, edited_id, 1, {"value": 99.5, "source_note": "更正"}, by="审核员", reason="更正")
+    with transaction(engine) as s:
+        set_status(s, edited_id, 2, "approved", by="审核员")
+    with transaction(engine) as s:
+        log = history_of(s, "observation", edited_id)
+        assert [h.action for h in log] == ["create", "update", "update"]
+        assert (log[0].changed_by, log[0].new, log[0].old) == ("bulk", created, None)
+        assert log[0].changed_at == at and log[0].id < log[1].id < log[2].id
+        assert log[1].old == {"value": created["value"], "source_note": "统计公报", "version": 1}
+        assert [h.new for h in history_of(s, "observation", first_id)] == [
+            {"value": float(rows[0][3]), "judgement": None, "status": "submitted", "source_note": "统计公报"}]
+        values = s.scalars(select(Observation).where(Observation.indicator_id == indicator)).all()
+        shown = queries.indicator_history(s, indicator, values)
+        assert [h.id for h in shown] == sorted((h.id for h in shown), reverse=True)
+        mine = [(h.action, h.new) for h in shown if h.entity_id == edited_id]
+        assert mine[-1] == ("create", created) and len(mine) == 3
+        assert sum(h.action == "create" for h in shown if h.entity == "observation") == len(values)
 
 
 def foreign_keys(engine: Engine) -> set[str]:
@@ -225,19 +271,22 @@ def test_an_exclusive_load_still_refuses_a_value_of_no_metric_and_rolls_back_who
 
 
 def stored_values(engine: Engine) -> list[tuple[Any, ...]]:
-    """Every value with its history row, by natural key: what a load wrote, read back through the ORM."""
+    """Every value with its history's creation (as its readers give it), by natural key: what a load
+    wrote, read back through the ORM."""
     with transaction(engine) as s:
-        history = {h.entity_id: h for h in s.scalars(select(History).where(History.entity == "observation"))}
+        history = {o.id: history_of(s, "observation", o.id) for o in s.scalars(select(Observation))}
+        assert all(len(h) == 1 for h in history.values())
+        made = {k: h[0] for k, h in history.items()}
         return sorted(
             (o.metric_id, o.region_code, o.year, o.indicator_id, o.value, o.judgement, o.status, o.source_note,
              o.evidence_file, o.evidence_name, o.reporter_id, o.reporter_name, o.series_break, o.simulated,
-             o.version, history[o.id].action, history[o.id].changed_by, history[o.id].reason, history[o.id].old,
-             history[o.id].new, history[o.id].changed_at == o.reported_at)
+             o.version, made[o.id].action, made[o.id].changed_by, made[o.id].reason, made[o.id].old,
+             made[o.id].new, made[o.id].changed_at == o.reported_at)
             for o in s.scalars(select(Observation)))
 
 
 def test_a_bulk_load_stores_what_single_writes_store(engine: Engine, ids: dict[str, str]) -> None:
-    """The bulk path (PostgreSQL: COPY text and history built by the server) against the per-value path
+    """The bulk path (PostgreSQL: COPY text; a history row a chunk) against the per-value path
     (`write_observations` with an audit row a value: tuples through the driver), cell by cell, with text
     that COPY must escape."""
     from planwatch.register.bulk import write_observation_chunks
@@ -274,10 +323,10 @@ def test_only_a_first_exclusive_load_on_postgresql_rebuilds_the_secondary_indexe
     with transaction(engine) as s:
         rebuilt = _defer_indexes(s)
         s.rollback()
-    if engine.dialect.name == "postgresql":  # indicator, region-year, history-entity; the unique and history's keys
-        assert len(rebuilt) >= 5 and all("CREATE INDEX" in r and "UNIQUE" not in r for r in rebuilt[:-2])
-        assert rebuilt[-2].endswith("UNIQUE (metric_id, region_code, year)")
-        assert rebuilt[-1].startswith("ALTER TABLE history") and rebuilt[-1].endswith("PRIMARY KEY (id)")
+    if engine.dialect.name == "postgresql":  # indicator, region-year; the unique key (history keeps its own)
+        assert len(rebuilt) >= 3 and all("CREATE INDEX" in r and "UNIQUE" not in r for r in rebuilt[:-1])
+        assert rebuilt[-1].endswith("UNIQUE (metric_id, region_code, year)")
+        assert not [r for r in rebuilt if "history" in r]
     else:
         assert rebuilt == []
     with transaction(engine) as s:
@@ -361,9 +410,9 @@ def test_an_exclusive_load_checks_from_the_register_read_first_as_from_the_datab
             report = import_csv_bulk(s, good, status="approved", chunk_rows=4, exclusive=exclusive,
                                      pipelined=pipelined)
             assert report.inserted == len(rows)
-            history = {h.entity_id: h.new for h in s.scalars(select(History).where(History.entity == "observation"))}
             stored.append(sorted((o.metric_id, o.region_code, o.year, o.indicator_id, o.value, o.status,
-                                  o.source_note, o.version, history[o.id]) for o in s.scalars(select(Observation))))
+                                  o.source_note, o.version, history_of(s, "observation", o.id)[0].new)
+                                 for o in s.scalars(select(Observation))))
             s.rollback()
     assert stored[0] == stored[1] and len(stored[0]) == len(rows)
 
@@ -383,9 +432,8 @@ def test_a_first_exclusive_load_finds_its_own_values_as_a_load_with_the_unique_k
     for exclusive in (False, True):
         with transaction(engine) as s:
             report = import_csv_bulk(s, f, status="approved", chunk_rows=7, exclusive=exclusive, accept_valid=True)
-            history = {h.entity_id: (h.action, h.new) for h in
-                       s.scalars(select(History).where(History.entity == "observation"))}
-            stored = sorted((o.metric_id, o.region_code, o.year, o.value, o.version, history[o.id])
+            stored = sorted((o.metric_id, o.region_code, o.year, o.value, o.version,
+                             [(h.action, h.new) for h in history_of(s, "observation", o.id)])
                             for o in s.scalars(select(Observation)))
             results.append(((report.inserted, report.updated, report.unchanged, report.rejected_rows),
                             [(p.row, p.column, str(p)) for p in report.problems], stored))

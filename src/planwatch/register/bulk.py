@@ -2,16 +2,17 @@
 
 A national register holds ~20 million values. `write_observation_chunks` takes them chunk by
 chunk (memory bounded by the chunk) and hands every chunk to `observations.write_observations`,
-so the status, duplicate and version rules and the history rows are exactly those of a single
+so the status, duplicate and version rules are exactly those of a single
 form's import; nothing here decides whether a value is accepted. The storage is the bulk form of
 each database: COPY on PostgreSQL, executemany on SQLite (`history.insert_tuples`), with ids
-reserved up front (`observations.reserve_ids`) so nothing is read back.
+reserved up front (`observations.reserve_ids`) so nothing is read back. A chunk's created values are
+logged as one history row (`history.LOADED`), their updates one row a value.
 
 Everything happens in the caller's transaction: an error in chunk N rolls back chunks 1..N-1 too.
 
 The audit log gets ONE entry for the whole load (`auditlog.record_load`: the file, the counts, the status,
 the user), written with the values, so it commits or rolls back with them; every value keeps its history
-row (measured at scale 0.01 on PostgreSQL: the per-value audit rows were ~20 % of the load's time).
+(measured at scale 0.01 on PostgreSQL: the per-value audit rows were ~20 % of the load's time).
 """
 
 from __future__ import annotations
@@ -134,34 +135,32 @@ def _restore_foreign_keys(session: Session, keys: list[tuple[str, str]]) -> None
 
 def _defer_indexes(session: Session) -> list[str]:
     """PostgreSQL, a first load (the values table empty at the start of an exclusive load): drop the
-    secondary indexes of the values and history tables, the values' unique (metric, region, year) key
-    and history's primary key for the load, and return the statements that build them again
+    secondary indexes of the values table and its unique (metric, region, year) key for the load, and
+    return the statements that build them again
     (`_restore_indexes`, in the same transaction). Building an index over the loaded rows is one sort;
     keeping it through the load is an index insert a row (the unique key, in random order, was ~1/3 of
     the values' COPY). Adding a key back checks every row: a duplicate fails the load. Meanwhile the
     load's duplicate and version rules read its own rows by primary key (`observations.WrittenKeys`).
-    History is locked too (ACCESS EXCLUSIVE) until the load ends. Other databases, or values already
+    History keeps its indexes: the load logs one row a chunk there. Other databases, or values already
     stored (rebuilding would cost the whole table): nothing."""
     conn = session.connection()
     if conn.dialect.name != "postgresql" or conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {_TABLE})").scalar():
         return []
     rebuild: list[str] = []
-    for table in (_TABLE, "history"):
-        conn.exec_driver_sql(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-        found = conn.execute(text(
-            "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
-            "WHERE x.indrelid = CAST(:t AS regclass) AND NOT x.indisprimary AND NOT x.indisunique "
-            "ORDER BY c.relname"), {"t": table}).all()
-        for name, definition in found:
-            conn.exec_driver_sql(f'DROP INDEX "{name}"')
-            rebuild.append(str(definition))
-    # The values' primary key stays: `WrittenKeys` reads the load's own rows by it.
-    for table, kind in ((_TABLE, "u"), ("history", "p")):
-        for name, definition in conn.execute(text(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
-                "AND contype = :k ORDER BY conname"), {"t": table, "k": kind}).all():
-            conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    conn.exec_driver_sql(f"LOCK TABLE {_TABLE} IN ACCESS EXCLUSIVE MODE")
+    found = conn.execute(text(
+        "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+        "WHERE x.indrelid = CAST(:t AS regclass) AND NOT x.indisprimary AND NOT x.indisunique "
+        "ORDER BY c.relname"), {"t": _TABLE}).all()
+    for name, definition in found:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        rebuild.append(str(definition))
+    # The primary key stays: `WrittenKeys` reads the load's own rows by it.
+    for name, definition in conn.execute(text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+            "AND contype = 'u' ORDER BY conname"), {"t": _TABLE}).all():
+        conn.exec_driver_sql(f'ALTER TABLE {_TABLE} DROP CONSTRAINT "{name}"')
+        rebuild.append(f'ALTER TABLE {_TABLE} ADD CONSTRAINT "{name}" {definition}')
     return rebuild
 
 

@@ -505,12 +505,9 @@ _HISTORY_COLS = ("entity", "entity_id", "action", "changed_by", "changed_at", "o
 _str = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
-CREATED_FIELDS = ("value", "judgement", "status", "source_note")  # a created value's history "new", in order
-
-
 def _created_json(r: ObservationInput) -> str:
-    """The history's "new" for a created value (`CREATED_FIELDS`), written by hand: json.dumps per row
-    costs ~10 s a million."""
+    """The history's "new" for a created value (`history.CREATED_FIELDS`), written by hand: json.dumps per
+    row costs ~10 s a million."""
     value = "null" if r.value is None else repr(float(r.value))
     judgement = "null" if r.judgement is None else _str(r.judgement)
     note = "null" if r.source_note is None else _str(r.source_note)
@@ -542,8 +539,9 @@ def _prepare_inserts(session: Session, rows: Sequence[ObservationInput], now: An
 
 def _insert_with_history(session: Session, rows: Sequence[ObservationInput], prepared: _Prepared, by: str | None,
                          reason: str | None, audit: bool = True) -> None:
-    """The bulk path: plain tuples through the driver's executemany, then one history row each.
-    PostgreSQL without per-value audit rows (a bulk load): `_copy_created`."""
+    """The bulk path: plain tuples through the driver's executemany, then one history row each, or, for a
+    bulk load (no audit row a value), one for the chunk (`history.record_load`). PostgreSQL, a bulk load:
+    `_copy_created`."""
     stamp, ids = prepared.stamp, prepared.ids
     if (written := session.info.get(WrittenKeys.INFO)) is not None:
         written.add(natural_keys(rows), ids)
@@ -555,14 +553,16 @@ def _insert_with_history(session: Session, rows: Sequence[ObservationInput], pre
          r.source_note, r.evidence_file, r.evidence_name, r.reporter_id, r.reporter_name, stamp, r.series_break, r.simulated, 1)
         for oid, r in zip(ids, rows, strict=True)
     ])
+    if not audit:
+        history.record_load(session, ids, by=by, reason=reason, at=stamp)
+        return
     created = [_created_json(r) for r in rows]
     history.insert_tuples(session, History.__table__, _HISTORY_COLS, [
         ("observation", oid, "create", by, stamp, None, new, reason)
         for oid, new in zip(ids, created, strict=True)
     ])
-    if audit:
-        auditlog.record_rows(session, [(by, "observation.create", "observation", oid, None, new, reason)
-                                       for oid, new in zip(ids, created, strict=True)], stamp)
+    auditlog.record_rows(session, [(by, "observation.create", "observation", oid, None, new, reason)
+                                   for oid, new in zip(ids, created, strict=True)], stamp)
 
 
 def _copy_text(v: Any) -> str:
@@ -583,7 +583,8 @@ _COPIED = ("metric_id", "indicator_id", "region_code", "year", "value", "judgeme
 
 def _created_copy_text(rows: Sequence[ObservationInput], ids: Sequence[int], by: str | None, reason: str | None
                        ) -> _CopyText:
-    """PostgreSQL, a bulk load: the new values as COPY text in slices, and their history rows' statement.
+    """PostgreSQL, a bulk load: the new values as COPY text in slices, and the chunk's log row
+    (`history.LOADED`).
 
     The text is made a column at a time, in C-level passes (measured at scale 1: a Python step a row was
     ~1.4 µs of a bulk load's ~10 µs a value): text cells escaped once per distinct value; the columns
@@ -616,13 +617,12 @@ def _created_copy_text(rows: Sequence[ObservationInput], ids: Sequence[int], by:
     slices = ["".join(map("\t".join, zip(map(str, ids[a:b]), *(texts(f, a, b) for f in varying),
                                          repeat(suffix, b - a), strict=True)))
               for a, b in ((a, min(a + COPY_SLICE, n)) for a in range(0, n, COPY_SLICE))]
-    new, params = _created_json_sql(shared)
-    history_sql = (
-        "INSERT INTO history (entity, entity_id, action, changed_by, changed_at, old, new, reason) "
-        f"SELECT 'observation', id, 'create', %(by)s, reported_at, NULL, {new}, %(reason)s FROM {_T.name} "
-        "WHERE id BETWEEN %(first)s AND %(last)s")
+    entity, first, action, new = history.load_row(ids[0], ids[-1])
+    history_sql = (  # now(): the transaction's time, which the COPY's rows take as reported_at (migration 0016)
+        "INSERT INTO history (entity, entity_id, action, changed_by, changed_at, new, reason) "
+        "VALUES (%(entity)s, %(first)s, %(action)s, %(by)s, now(), CAST(%(new)s AS json), %(reason)s)")
     return _CopyText(("id", *varying, *sent, "version"), slices, history_sql,
-                     {**params, "by": by, "reason": reason, "first": ids[0], "last": ids[-1]})
+                     {"entity": entity, "first": first, "action": action, "new": new, "by": by, "reason": reason})
 
 
 @dataclass
@@ -633,32 +633,9 @@ class _CopyText:
     history_params: dict[str, Any]
 
 
-def _created_json_sql(shared: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The SQL expression of a created value's history "new" (`CREATED_FIELDS`, as `_created_json`), over
-    the row just written: the fields every row of the chunk shares are JSON text made here, passed as
-    parameters; the others are the row's, as JSON (a number's text is float8's, as `json_build_object`
-    gives it). Measured (1 M rows): `json_build_object` 2.0 s, this 1.35 s when only the value differs."""
-    parts: list[str] = []
-    params: dict[str, Any] = {}
-    literal = "{"
-    for k, f in enumerate(CREATED_FIELDS):
-        literal += ("" if k == 0 else ", ") + json.dumps(f, ensure_ascii=False) + ": "
-        if f in shared:
-            literal += json.dumps(shared[f], ensure_ascii=False)
-            continue
-        params[f"json{len(params)}"] = literal
-        parts.append(f"%(json{len(params) - 1})s")
-        parts.append(f"coalesce({f}::text, 'null')" if f == "value" else f"coalesce(to_json({f})::text, 'null')")
-        literal = ""
-    params[f"json{len(params)}"] = literal + "}"
-    parts.append(f"%(json{len(params) - 1})s")
-    return "CAST(" + " || ".join(parts) + " AS json)", params
-
-
 def _copy_created(session: Session, copy_text: _CopyText, ids: Sequence[int]) -> None:
-    """PostgreSQL, a bulk load: the new values' COPY text (`_created_copy_text`), then their history rows'
-    statement (built by the server from the rows just written, instead of a second COPY from here), both
-    sent ahead (`sent_ahead.run`): the server stores them while the next chunk is checked and made."""
+    """PostgreSQL, a bulk load: the new values' COPY text (`_created_copy_text`), then the chunk's log row,
+    both sent ahead (`sent_ahead.run`): the server stores them while the next chunk is checked and made."""
     frozen = " WITH (FREEZE)" if session.info.get(COPY_FROZEN) else ""
     sql = f"COPY {_T.name} ({', '.join(copy_text.columns)}) FROM STDIN{frozen}"
 

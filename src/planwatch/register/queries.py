@@ -14,7 +14,7 @@ from sqlalchemy import and_, bindparam, case, func, null, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch import model
-from planwatch.register import series
+from planwatch.register import history, series
 from planwatch.register.db import among
 from planwatch.register.errors import Ambiguous, NotFound
 from planwatch.register.finality import counted_statuses
@@ -622,13 +622,17 @@ def child_regions(session: Session, code: str) -> dict[str, str]:
     return {r.code: r.name for r in session.scalars(select(Region).where(Region.parent_code == code))}
 
 
-def indicator_history(session: Session, indicator_id: int, observation_ids: Sequence[int],
+def indicator_history(session: Session, indicator_id: int, observations: Sequence[Observation],
                       limit: int = 200) -> list[History]:
-    """The newest history rows of an indicator and of the given values."""
-    return list(session.scalars(select(History).where(
+    """The newest history rows of an indicator and of the given values (those a bulk load created: their
+    "create" rows made from the load's, `history.loaded_creations`)."""
+    ids = [o.id for o in observations]
+    logged = list(session.scalars(select(History).where(
         ((History.entity == "indicator") & (History.entity_id == indicator_id))
-        | ((History.entity == "observation") & History.entity_id.in_(list(observation_ids) or [-1])))
-        .order_by(History.id.desc()).limit(limit)).all())
+        | ((History.entity == "observation") & History.entity_id.in_(ids or [-1])))))
+    made = history.loaded_creations(
+        session, {o.id: {f: getattr(o, f) for f in history.CREATED_FIELDS} for o in observations}, logged)
+    return sorted([*logged, *made], key=lambda h: h.id, reverse=True)[:limit]
 
 
 def milestones_of(views: Sequence[IndicatorView]) -> dict[int, list[dict[str, Any]]]:

@@ -280,8 +280,7 @@ def indicator_view(session: Session, indicator_id: int, public: bool) -> dict[st
     if not public:
         # The values of the plan's region and the regions below it (the series holds every region's).
         below = {r.code for r in descendants(session, plan.region_code)}
-        obs_ids = [o.id for o in obs if o.region_code in below]
-        entries = queries.indicator_history(session, ind.id, obs_ids)
+        entries = queries.indicator_history(session, ind.id, [o for o in obs if o.region_code in below])
         history = [{"id": h.id, "entity": h.entity, "action": h.action, "by": h.changed_by,
                     "at": h.changed_at.isoformat(timespec="minutes") if h.changed_at else None,
                     "old": h.old, "new": h.new, "reason": h.reason} for h in entries]
