@@ -174,6 +174,23 @@ def cli(args: list[str], env: dict[str, str]) -> float:
 # 3. evaluation: one adapter
 
 
+def register_size(url: str) -> int:
+    """Bytes the register takes: the database (PostgreSQL) or the file (SQLite, with its write-ahead log)."""
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+    from sqlalchemy import text
+
+    from planwatch.register import db as regdb
+
+    engine = regdb.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+    finally:
+        engine.dispose()
+
+
 def evaluate_all(url: str, workers: int) -> tuple[float, str]:
     """Evaluate and store every plan in the register with the path `planwatch evaluate --all` takes
     (`register.evaluations.evaluate_register`, `workers` processes); (seconds, how)."""
@@ -293,6 +310,7 @@ def run_one(scale: float, engine_name: str, args: argparse.Namespace, pg: Any) -
             f"planwatch process CPU {row['obs_cpu']:.1f} s; load average {os.getloadavg()[0]:.1f})")
         if not args.keep:
             (home / "observations.csv").unlink()
+        say(f"register after the load: {register_size(url) / 1e9:.2f} GB")
         row["eval_s"], row["eval_how"] = evaluate_all(url, os.cpu_count() or 1)
         say(f"evaluated the register in {row['eval_s']:.1f} s ({row['eval_how']}; "
             f"load average {os.getloadavg()[0]:.1f})")
