@@ -617,7 +617,7 @@ def _created_copy_text(rows: Sequence[ObservationInput], ids: Sequence[int], by:
     slices = ["".join(map("\t".join, zip(map(str, ids[a:b]), *(texts(f, a, b) for f in varying),
                                          repeat(suffix, b - a), strict=True)))
               for a, b in ((a, min(a + COPY_SLICE, n)) for a in range(0, n, COPY_SLICE))]
-    entity, first, action, new = history.load_row(ids[0], ids[-1])
+    entity, first, action, new = history.load_row(ids)
     history_sql = (  # now(): the transaction's time, which the COPY's rows take as reported_at (migration 0016)
         "INSERT INTO history (entity, entity_id, action, changed_by, changed_at, new, reason) "
         "VALUES (%(entity)s, %(first)s, %(action)s, %(by)s, now(), CAST(%(new)s AS json), %(reason)s)")
