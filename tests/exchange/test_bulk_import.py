@@ -192,7 +192,7 @@ def test_a_loaded_value_keeps_its_creation_through_later_changes(engine: Engine,
             {"value": float(rows[0][3]), "judgement": None, "status": "submitted", "source_note": "统计公报"}]
         values = s.scalars(select(Observation).where(Observation.indicator_id == indicator)).all()
         shown = queries.indicator_history(s, indicator, values)
-        assert [h.id for h in shown] == sorted((h.id for h in shown), reverse=True)
+        assert [(h.id, h.entity_id) for h in shown] == sorted(((h.id, h.entity_id) for h in shown), reverse=True)
         mine = [(h.action, h.new) for h in shown if h.entity_id == edited_id]
         assert mine[-1] == ("create", created) and len(mine) == 3
         assert sum(h.action == "create" for h in shown if h.entity == "observation") == len(values)

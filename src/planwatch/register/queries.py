@@ -632,7 +632,8 @@ def indicator_history(session: Session, indicator_id: int, observations: Sequenc
         | ((History.entity == "observation") & History.entity_id.in_(ids or [-1])))))
     made = history.loaded_creations(
         session, {o.id: {f: getattr(o, f) for f in history.CREATED_FIELDS} for o in observations}, logged)
-    return sorted([*logged, *made], key=lambda h: h.id, reverse=True)[:limit]
+    # a load's values share its row's id: newest first among them too, as their own rows would be
+    return sorted([*logged, *made], key=lambda h: (h.id, h.entity_id), reverse=True)[:limit]
 
 
 def milestones_of(views: Sequence[IndicatorView]) -> dict[int, list[dict[str, Any]]]:
