@@ -3,7 +3,7 @@
 One exception keeps a national load from writing its 20 million values twice: the values a bulk load
 creates are logged as one row per written chunk (`LOADED`: who, when, why, and the chunk's ids, which are
 contiguous), not one a value. The stored value is its created state until its first change, and every
-later change keeps the changed fields' old values, so `loaded_creations` gives each such value the
+later change keeps the changed fields' old values, so `with_creations` gives each such value the
 "create" row it stands for, and the readers (`history_of`, `queries.indicator_history`) show it like any
 other. Measured at scale 1 on PostgreSQL (20.5 M values, a first load; docs/scale.md): 152.5 s against
 187-202 s with a row a value, and a register of 4.5 GB against 9.6 GB.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -175,47 +175,43 @@ def record_load(session: Session, ids: Sequence[int], *, by: str | None, reason:
                                                "reason"), [(entity, first, action, by, at, new, reason)])
 
 
-def loaded_creations(session: Session, values: Mapping[int, Mapping[str, Any]], logged: Sequence[History]
-                     ) -> list[History]:
-    """The "create" rows of the values (id → stored fields, `CREATED_FIELDS` at least) that a bulk load
-    logged by chunk (`LOADED`), each as the row it stands for (not stored): the load's id, who, when and
-    why, and the value as created: the stored fields with the value's later changes in `logged` (all of
-    its rows, in any order) undone, newest first. Two reads of history's (entity, entity_id) index."""
-    if not values:
-        return []
-    ids = sorted(values)
+def with_creations(session: Session, values: Sequence[Any], logged: Sequence[History]) -> list[History]:
+    """`logged` (log rows read for the `values`, stored observations, with all of their rows) with the
+    "create" row of each value a bulk load logged by chunk (`LOADED`), oldest first; a load's values,
+    which share its row, in id order. A made row is not stored: the load's id, who, when and why, and
+    the value as created, i.e. its stored fields with its later changes undone, newest first. Two reads
+    of history's (entity, entity_id) index."""
+    made: list[History] = []
+    ids = sorted(v.id for v in values) or [0]
     start = session.scalar(select(History.entity_id).where(History.entity == LOADED, History.entity_id <= ids[0])
                            .order_by(History.entity_id.desc()).limit(1))
     loads = list(session.scalars(select(History).where(
         History.entity == LOADED, History.entity_id >= (ids[0] if start is None else start),
         History.entity_id <= ids[-1]).order_by(History.entity_id)))
-    if not loads:
-        return []
     firsts = [h.entity_id for h in loads]
     later: dict[int, list[History]] = defaultdict(list)
     for h in logged:
         if h.entity == "observation":
             later[h.entity_id].append(h)
-    out: list[History] = []
-    for oid in ids:
-        k = bisect_right(firsts, oid) - 1
-        if k < 0 or oid > (loads[k].new or {}).get("last", -1):
+    for v in values if loads else ():
+        k = bisect_right(firsts, v.id) - 1
+        if k < 0 or v.id > (loads[k].new or {}).get("last", -1):
             continue
-        state = {f: values[oid].get(f) for f in CREATED_FIELDS}
-        for h in sorted(later[oid], key=lambda h: h.id, reverse=True):
-            state.update((f, v) for f, v in (h.old or {}).items() if f in state)
+        state = {f: getattr(v, f) for f in CREATED_FIELDS}
+        for h in sorted(later[v.id], key=lambda h: h.id, reverse=True):
+            state.update((f, old) for f, old in (h.old or {}).items() if f in state)
         if state["value"] is not None:
             state["value"] = float(state["value"])
         load = loads[k]
-        out.append(History(id=load.id, entity="observation", entity_id=oid, action="create",
-                           changed_by=load.changed_by, changed_at=load.changed_at, old=None, new=state,
-                           reason=load.reason))
-    return out
+        made.append(History(id=load.id, entity="observation", entity_id=v.id, action="create",
+                            changed_by=load.changed_by, changed_at=load.changed_at, old=None, new=state,
+                            reason=load.reason))
+    return sorted([*logged, *made], key=lambda h: (h.id, h.entity_id))
 
 
 def history_of(session: Session, entity: str, entity_id: int) -> list[History]:
     """Every log row of one row, oldest first (a value a bulk load created: its "create" row made from
-    the load's, `loaded_creations`)."""
+    the load's, `with_creations`)."""
     rows = list(session.scalars(
         select(History).where(History.entity == entity, History.entity_id == entity_id).order_by(History.id)))
     if entity != "observation":
@@ -223,5 +219,4 @@ def history_of(session: Session, entity: str, entity_id: int) -> list[History]:
     stored = session.get(Observation, entity_id)
     if stored is None:
         return rows
-    made = loaded_creations(session, {entity_id: {f: getattr(stored, f) for f in CREATED_FIELDS}}, rows)
-    return sorted([*made, *rows], key=lambda h: h.id)
+    return with_creations(session, [stored], rows)

@@ -625,15 +625,11 @@ def child_regions(session: Session, code: str) -> dict[str, str]:
 def indicator_history(session: Session, indicator_id: int, observations: Sequence[Observation],
                       limit: int = 200) -> list[History]:
     """The newest history rows of an indicator and of the given values (those a bulk load created: their
-    "create" rows made from the load's, `history.loaded_creations`)."""
-    ids = [o.id for o in observations]
+    "create" rows made from the load's, `history.with_creations`)."""
     logged = list(session.scalars(select(History).where(
         ((History.entity == "indicator") & (History.entity_id == indicator_id))
-        | ((History.entity == "observation") & History.entity_id.in_(ids or [-1])))))
-    made = history.loaded_creations(
-        session, {o.id: {f: getattr(o, f) for f in history.CREATED_FIELDS} for o in observations}, logged)
-    # a load's values share its row's id: newest first among them too, as their own rows would be
-    return sorted([*logged, *made], key=lambda h: (h.id, h.entity_id), reverse=True)[:limit]
+        | ((History.entity == "observation") & History.entity_id.in_([o.id for o in observations] or [-1])))))
+    return history.with_creations(session, observations, logged)[::-1][:limit]
 
 
 def milestones_of(views: Sequence[IndicatorView]) -> dict[int, list[dict[str, Any]]]:
